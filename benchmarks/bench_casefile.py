@@ -1,0 +1,160 @@
+"""Case file benchmark: append latency (durable vs synchronous=OFF), verification and monthly
+statistics over N records, and the time to render one PDF record sheet.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_casefile.py --records 1000000
+
+The N records are made with the real sealing and hashing code, but in large unsynchronised
+transactions, because appending a million records one durable commit at a time would measure the
+disk rather than the case file. One in twenty records is a later decision on an earlier check, and
+all records fall in one month so that the statistics cover every one of them."""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from casefile_fixtures import (BLACK_HIT, DESK, FOCUS_HIT, M_LIMIT, M_REVIEW,  # noqa: E402
+                               PERSON_CODE, RED_HIT, approve, black_result, result)
+
+from desktop import stats  # noqa: E402
+from desktop.casefile import CaseFile, Decision, Desk, _draft_check, _insert, _seal  # noqa: E402
+from desktop.model import CodeKind, Source, Status  # noqa: E402
+
+BATCH = 50_000
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def bench_append(folder: Path, appends: int) -> dict[str, tuple[float, float]]:
+    figures = {}
+    for name, pragma in (("durable (WAL, synchronous=FULL)", None),
+                         ("baseline (WAL, synchronous=OFF)", "PRAGMA synchronous=OFF")):
+        with CaseFile(folder / f"append-{pragma is None}.sqlite") as cf:
+            if pragma:
+                cf.db.execute(pragma)
+            check = black_result()
+            decision = approve(outcome="rejected", measures_applied=("M-01",))
+            samples = []
+            for _ in range(appends):
+                start = time.perf_counter()
+                cf.record_check(check, decision, DESK)
+                samples.append((time.perf_counter() - start) * 1000)
+        figures[name] = (statistics.median(samples), percentile(samples, 99))
+    return figures
+
+
+def drafts():
+    """A small variety of checks to cycle through: clear, hits, a person, offline, unverified."""
+    operators = [Desk(f"op-{n:04d}", DESK.hall, str(n)) for n in range(1, 9)]
+    checks = [
+        (result(), approve()),
+        (black_result(), approve(outcome="rejected", measures_applied=("M-01",))),
+        (result(status=Status.HIT, hits=(FOCUS_HIT,), measures=(M_REVIEW,)),
+         approve(outcome="approved_with_conditions", measures_applied=("M-02",))),
+        (result(code=PERSON_CODE, kind=CodeKind.PERSON, status=Status.HIT, name="张三",
+                source=Source.OFFLINE, hits=(BLACK_HIT, RED_HIT), measures=(M_LIMIT,)),
+         approve(outcome="deferred", measures_applied=("M-01",))),
+        (result(status=Status.UNVERIFIED, source=Source.OFFLINE, reason="离线数据已过期"),
+         approve(outcome="deferred")),
+    ]
+    return [_draft_check(r, d, desk) for r, d in checks for desk in operators]
+
+
+def bulk_create(path: Path, n: int) -> float:
+    start = time.perf_counter()
+    pool = drafts()
+    rng = random.Random(7)
+    month_seconds = 29 * 86400
+    with CaseFile(path) as cf:
+        conn = cf.db.conn
+        conn.execute("PRAGMA synchronous=OFF")
+        last, recorded_at = None, "2026-12-01T00:00:00Z"
+        for first in range(1, n + 1, BATCH):
+            conn.execute("BEGIN")
+            for record_id in range(first, min(n, first + BATCH - 1) + 1):
+                if record_id % 20 == 0:
+                    earlier = cf.get(rng.randrange(max(1, record_id - 1000), record_id))
+                    draft = replace(earlier, kind="decision", refers_to=earlier.record_id,
+                                    outcome="approved", note="补充材料后准予办理", hash="")
+                else:
+                    second = rng.randrange(month_seconds)
+                    draft = replace(pool[record_id % len(pool)],
+                                    checked_at=f"2026-11-{1 + second // 86400:02d}T"
+                                               f"{second % 86400 // 3600:02d}:"
+                                               f"{second % 3600 // 60:02d}:{second % 60:02d}Z",
+                                    case_no=f"BJ-{record_id}")
+                record = _seal(draft, last, recorded_at)
+                _insert(conn, record)
+                last = (record.record_id, record.hash)
+            conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return time.perf_counter() - start
+
+
+def bench_sheet(folder: Path, sheets: int) -> tuple[float, float]:
+    from desktop.record_sheet import render_sheet
+
+    with CaseFile(folder / "sheets.sqlite") as cf:
+        record = cf.record_check(
+            result(code=PERSON_CODE, kind=CodeKind.PERSON, status=Status.HIT, name="张三",
+                   hits=(BLACK_HIT, RED_HIT), measures=(M_LIMIT,), demo=True),
+            Decision("BJ-1", "rejected", measures_applied=("M-01",)), DESK)
+    start = time.perf_counter()
+    render_sheet(record, folder / "first.pdf")
+    first = time.perf_counter() - start
+    samples = []
+    for n in range(sheets):
+        start = time.perf_counter()
+        render_sheet(record, folder / f"sheet-{n}.pdf")
+        samples.append(time.perf_counter() - start)
+    return first * 1000, statistics.median(samples) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--appends", type=int, default=500)
+    parser.add_argument("--sheets", type=int, default=20)
+    parser.add_argument("--dir", type=Path, help="where to put the files (default: a temp dir)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        folder = Path(tmp)
+        print(f"append latency over {args.appends} appends (ms):")
+        for name, (p50, p99) in bench_append(folder, args.appends).items():
+            print(f"  {name:34} p50 {p50:7.2f}   p99 {p99:7.2f}")
+
+        path = folder / "big.sqlite"
+        setup = bulk_create(path, args.records)
+        size = path.stat().st_size / 2**20
+        print(f"setup: {args.records:,} records in {setup:.1f} s ({size:,.0f} MiB)")
+
+        with CaseFile(path) as cf:
+            start = time.perf_counter()
+            report = cf.verify()
+            verify_s = time.perf_counter() - start
+            assert report.ok, report.problem
+            print(f"verify: {report.checked:,} records in {verify_s:.2f} s")
+            start = time.perf_counter()
+            month = stats.monthly(cf, "2026-11")
+            print(f"stats: month of {month.checks:,} checks ({month.decisions:,} decisions) "
+                  f"in {time.perf_counter() - start:.2f} s")
+
+        first, median = bench_sheet(folder, args.sheets)
+        print(f"record sheet PDF: first {first:.0f} ms (starts Qt, loads fonts), "
+              f"then p50 {median:.0f} ms per sheet")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

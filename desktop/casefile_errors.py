@@ -1,0 +1,61 @@
+"""Why a record was not written, in words the clerk (and the hall's IT support) can act on."""
+from __future__ import annotations
+
+import errno
+import sqlite3
+from pathlib import Path
+
+from desktop.messages import QT_TRANSLATE_NOOP, Message, UserError
+
+
+class RecordRefused(UserError):
+    """The rules do not allow this record; nothing was written."""
+    exit_code = 2
+
+
+class RecordNotFound(UserError, LookupError):
+    exit_code = 2
+
+
+class RecordNotDurable(UserError):
+    """The record could not be made durable and was not written. The caller still holds the check
+    and the decision and may record them again once the folder is writable."""
+    exit_code = 7
+
+    def __init__(self, message: Message, *, folder: Path, cause: str):
+        super().__init__(message)
+        self.folder = folder
+        self.cause = cause  # "readonly" | "full" | "busy" | "io"
+
+
+_READONLY = QT_TRANSLATE_NOOP(
+    "core", "核查记录未保存：案卷文件夹 {folder} 只读或没有写入权限。核查结果仍保留，"
+            "请联系信息技术人员恢复该文件夹的写入权限后重新记录。")
+_FULL = QT_TRANSLATE_NOOP(
+    "core", "核查记录未保存：案卷文件夹 {folder} 所在磁盘已满。核查结果仍保留，"
+            "请清理该磁盘空间（或联系信息技术人员）后重新记录。")
+_BUSY = QT_TRANSLATE_NOOP(
+    "core", "核查记录未保存：案卷文件 {folder} 正被其他程序占用。核查结果仍保留，请稍候重新记录。")
+_IO = QT_TRANSLATE_NOOP(
+    "core", "核查记录未保存：无法可靠写入案卷文件夹 {folder}（{detail}）。核查结果仍保留，"
+            "请联系信息技术人员检查该磁盘后重新记录。")
+_TEMPLATES = {"readonly": _READONLY, "full": _FULL, "busy": _BUSY, "io": _IO}
+
+# SQLite primary result codes (https://sqlite.org/rescode.html): PERM, READONLY, CANTOPEN and
+# AUTH mean the folder or file cannot be written; FULL a full disk; BUSY and LOCKED another writer.
+_SQLITE_CAUSES = {3: "readonly", 8: "readonly", 14: "readonly", 23: "readonly", 13: "full",
+                  5: "busy", 6: "busy"}
+_OS_CAUSES = {errno.EACCES: "readonly", errno.EPERM: "readonly", errno.EROFS: "readonly",
+              errno.ENOSPC: "full", errno.EDQUOT: "full"}
+
+
+def not_durable(path: Path, exc: BaseException) -> RecordNotDurable:
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        cause = _SQLITE_CAUSES.get(code & 0xFF, "io") if code is not None else "io"
+    else:
+        cause = _OS_CAUSES.get(getattr(exc, "errno", None), "io")
+    folder = path.parent
+    message = Message(_TEMPLATES[cause], {"folder": str(folder if cause != "busy" else path),
+                                          "detail": str(exc)})
+    return RecordNotDurable(message, folder=folder, cause=cause)

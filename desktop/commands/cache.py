@@ -1,0 +1,76 @@
+"""`credit-desk cache status / import / update`: the installed offline snapshot."""
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib.util import find_spec
+from datetime import datetime, timezone
+from pathlib import Path
+
+from desktop.context import DeskContext
+from desktop.offline import OfflineUnavailable, fmt_time
+from offline_cache.errors import SnapshotRefused
+
+EXIT_REFUSED = 4
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("cache", help="离线数据（快照）")
+    cmds = p.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    cmds.add_parser("status", help="已安装快照的版本、数据日期、有效期、信任根").set_defaults(func=status)
+    imp = cmds.add_parser("import", help="校验并安装快照或增量文件（U盘）")
+    imp.add_argument("path", type=Path, help="快照清单文件，或存放快照的文件夹")
+    imp.set_defaults(func=import_)
+    if find_spec("desktop.updater") is not None:  # `cache update` lands with the online issue
+        from desktop import updater
+
+        updater.register(cmds)
+
+
+def status(args: argparse.Namespace) -> int:
+    ctx = DeskContext.from_environment(args.operator)
+    root = ctx.offline.store.root()
+    print(f"信任根：{root.name or '-'} 第 {root.version} 版，{root.threshold} 个签名生效"
+          + ("（演示）" if root.demo else "") + f"  {ctx.config.trust_root}")
+    try:
+        snap = ctx.offline.snapshot()
+    except OfflineUnavailable as exc:
+        print(f"离线数据：不可用。{exc.reason}")
+        return 3
+    now = datetime.now(timezone.utc)
+    age_h = (now - snap.data_as_of).total_seconds() / 3600
+    print(f"离线数据：第 {snap.version} 版（{snap.kind}），地区 {snap.region}"
+          + ("  【演示数据 / DEMO DATA】" if snap.demo else ""))
+    print(f"数据截至：{fmt_time(snap.data_as_of)}（{age_h:.0f} 小时前）"
+          + ("，数据已较旧" if ctx.offline.is_stale(snap, now) else ""))
+    print(f"有效期至：{fmt_time(snap.expires)}")
+    print(f"文件：{snap.data_path}")
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    ctx = DeskContext.from_environment(args.operator)
+    store = ctx.offline.store
+    before = store.current(verify=False)
+    try:
+        snap = store.install(args.path, progress=_progress_printer())
+    except SnapshotRefused as exc:
+        print(f"\n已拒绝：{exc.message}", file=sys.stderr)
+        print("已安装的离线数据保持不变。", file=sys.stderr)
+        return EXIT_REFUSED
+    if before is not None and before.version == snap.version:
+        print(f"\n已是第 {snap.version} 版，无需安装。")
+    else:
+        print(f"\n已安装离线数据第 {snap.version} 版，数据截至 {fmt_time(snap.data_as_of)}。")
+    return 0
+
+
+def _progress_printer():
+    """A terminal progress line; quiet when not a terminal so scripts get clean output."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        pct = 100 * done // total if total else 100
+        print(f"\r校验中 {pct:3d}%", end="", file=sys.stderr, flush=True)
+    return show

@@ -1,0 +1,129 @@
+"""`credit-desk check`: one code, a batch file, or a headless recorded check."""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from desktop import summary
+from desktop.codes import InvalidCode
+from desktop.context import DeskContext
+from desktop.messages import QT_TRANSLATE_NOOP, Message, UserError
+from desktop.model import CheckResult, Status
+
+EXIT_OK, EXIT_INVALID, EXIT_UNVERIFIED = 0, 2, 3
+# Column headers a batch CSV may use for the code.
+CODE_HEADERS = {"code", "uscc", "subject_code", "统一社会信用代码", "信用代码", "代码", "身份证号码"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="核查一个代码（或批量核查）")
+    p.add_argument("code", nargs="?", help="统一社会信用代码、身份证号码或营业执照二维码网址")
+    p.add_argument("--item", help="办事事项编码（见 credit-desk items）")
+    p.add_argument("--offline", action="store_true", help="只用离线数据，不询问平台")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--batch", type=Path, metavar="FILE", help="每行一个代码，或 CSV 中的代码列")
+    p.add_argument("--record", action="store_true", help="核查后记入办件档案并上报")
+    p.add_argument("--case-no", help="办件编号")
+    p.add_argument("--outcome", help="办理结果")
+    p.add_argument("--note", default="", help="说明（未执行必须执行的措施时必填）")
+    p.add_argument("--apply", nargs="*", default=None, metavar="MEASURE_ID",
+                   help="已执行的措施编号（默认：执行全部必须执行的措施）")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch and args.code:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "请只给出一个代码，或用 --batch 给出文件，不要同时给出。")))
+    if args.batch:
+        if args.record:
+            raise UserError(Message(QT_TRANSLATE_NOOP("core", "批量核查不能直接记档：每个办件需要各自的办件编号。")))
+        return run_batch(args)
+    if not args.code:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "请给出要核查的代码，例如 credit-desk check 91440101MA59XXXXXX --item ITEM")))
+    ctx = DeskContext.from_environment(args.operator)
+    if args.record:
+        _require_record_args(args)
+    result = ctx.checker.check(args.code, args.item, offline_only=args.offline)
+    record = _record(ctx, result, args) if args.record else None
+    if args.json:
+        data = result.to_json(mask=True)
+        if record is not None:
+            data["record"] = {"record_id": record.record_id, "hash": record.hash}
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(summary.render(result))
+        if record is not None:
+            print(f"已记入办件档案：记录 {record.record_id}，办件 {record.case_no}")
+    return EXIT_UNVERIFIED if result.status == Status.UNVERIFIED else EXIT_OK
+
+
+def _require_record_args(args: argparse.Namespace) -> None:
+    missing = [flag for flag, value in (("--item", args.item), ("--case-no", args.case_no),
+                                         ("--outcome", args.outcome)) if not value]
+    if missing:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "记档需要 {flags}。"),
+                                {"flags": "、".join(missing)}))
+
+
+def _record(ctx: DeskContext, result: CheckResult, args: argparse.Namespace):
+    from desktop.casefile import Decision
+
+    applied = tuple(args.apply) if args.apply is not None else tuple(
+        m.measure_id for m in result.measures if m.mandatory)
+    unknown = set(applied) - {m.measure_id for m in result.measures}
+    if unknown:
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "措施 {ids} 不在本次核查给出的措施中，未记档。"), {"ids": "、".join(sorted(unknown))}))
+    decision = Decision(case_no=args.case_no, outcome=args.outcome, note=args.note,
+                        measures_applied=applied)
+    return ctx.case_file.record_check(result, decision, ctx.desk)
+
+
+def batch_codes(text: str) -> list[str]:
+    """Codes from a batch file: one per line, or the code column of a CSV."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or "," not in lines[0]:
+        return [line.strip() for line in lines]
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    header = [cell.strip().lower() for cell in rows[0]]
+    column = next((i for i, h in enumerate(header) if h in CODE_HEADERS), None)
+    if column is None:
+        return [row[0] for row in rows if row]
+    return [row[column] if column < len(row) else "" for row in rows[1:]]
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    try:
+        text = args.batch.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "无法读取批量文件 {path}：{error}"),
+                                {"path": str(args.batch), "error": str(exc)})) from None
+    ctx = DeskContext.from_environment(args.operator)
+    ctx.checker.resolve_item(args.item)  # an unknown item is one error, not one per line
+    invalid = unverified = 0
+    for line_no, raw in enumerate(batch_codes(text), 1):
+        try:
+            result = ctx.checker.check(raw, args.item, offline_only=args.offline)
+        except InvalidCode as exc:
+            invalid += 1
+            if args.json:
+                print(json.dumps({"line": line_no, "input": raw, "error": str(exc.message)},
+                                 ensure_ascii=False))
+            else:
+                print(f"第 {line_no} 行 {raw}：{exc.message}")
+            continue
+        unverified += result.status == Status.UNVERIFIED
+        if args.json:
+            print(json.dumps(dict(result.to_json(mask=True), line=line_no), ensure_ascii=False))
+        else:
+            sev = "、".join(summary.SEVERITY_TEXT[s] for s in result.severities)
+            print(f"第 {line_no} 行 {result.masked_code}：{summary.STATUS_TEXT[result.status]}"
+                  + (f"（{sev}）" if sev else ""))
+        sys.stdout.flush()
+    if invalid:
+        return EXIT_INVALID
+    return EXIT_UNVERIFIED if unverified else EXIT_OK

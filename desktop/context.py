@@ -1,0 +1,65 @@
+"""Builds the objects a session works with from the environment: one place, so the window, the
+command line and the self-test are wired the same way."""
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import dataclass
+from functools import cached_property
+
+from desktop import config as config_mod
+from desktop import paths
+from desktop.check import Checker
+from desktop.config import Config
+from desktop.offline import OfflineData
+
+
+def saved_settings() -> dict:
+    try:
+        return json.loads(paths.settings_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@dataclass
+class DeskContext:
+    config: Config
+    operator: str
+
+    @classmethod
+    def from_environment(cls, operator: str | None = None) -> "DeskContext":
+        cfg = config_mod.load()
+        operator = (operator or os.environ.get("CREDIT_DESK_OPERATOR")
+                    or saved_settings().get("operator") or getpass.getuser())
+        return cls(cfg, operator)
+
+    @cached_property
+    def offline(self) -> OfflineData:
+        return OfflineData(self.config)
+
+    @cached_property
+    def platform(self):
+        """The platform client, or None when the deployment is offline-only."""
+        if self.config.platform is None:
+            return None
+        from desktop.platform_client import PlatformClient
+
+        return PlatformClient.from_config(self.config.platform, operator=self.operator)
+
+    @cached_property
+    def checker(self) -> Checker:
+        deadline = self.config.platform.deadline_seconds if self.config.platform else 3.0
+        return Checker(self.offline, self.platform, deadline=deadline)
+
+    @cached_property
+    def case_file(self):
+        from desktop.casefile import CaseFile
+
+        return CaseFile(paths.case_file())
+
+    @property
+    def desk(self):
+        from desktop.casefile import Desk
+
+        return Desk(operator=self.operator, hall=self.config.site.hall, window=self.config.site.window)

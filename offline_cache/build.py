@@ -1,0 +1,277 @@
+"""Build a snapshot data file from the exported source tables (one CSV or JSONL file per table).
+
+Rows are streamed into SQLite in large transactions with the source line as rowid: duplicate keys
+and dangling references are then found by SQL after loading, and still reported by line, without
+holding a million keys in Python."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from offline_cache.digest import dataset_digest
+from offline_cache.errors import BuildError
+from offline_cache.schema import BY_NAME, DATA_FORMAT, TABLES, Table, create_indexes, create_tables
+
+BATCH = 20000
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_TRUE = {"true": 1, "1": 1, "false": 0, "0": 0}
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    counts: dict[str, int]
+    seconds: float
+    dataset_digest: str
+    size: int
+    sources: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else float("inf")
+
+
+def find_sources(folder: Path) -> dict[str, Path]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BuildError(str(folder), None, None, "源数据文件夹不存在")
+    found = {}
+    for t in TABLES:
+        options = [p for p in (folder / f"{t.name}.csv", folder / f"{t.name}.jsonl") if p.is_file()]
+        if not options:
+            raise BuildError(str(folder / f"{t.name}.csv"), None, None,
+                             f"缺少 {t.name} 表（应有 {t.name}.csv 或 {t.name}.jsonl）")
+        if len(options) > 1:
+            raise BuildError(str(options[0]), None, None,
+                             f"{t.name} 表同时有 CSV 和 JSONL 两个文件，无法确定用哪个，请删去其一")
+        found[t.name] = options[0]
+    return found
+
+
+class _Validator:
+    """Turns one source record (text values in column order) into the stored row, or says what is
+    wrong with which column."""
+
+    def __init__(self, table: Table, file: str):
+        self.table = table
+        self.file = file
+        idx = {c: i for i, c in enumerate(table.columns)}
+        self.required = [(idx[c], c) for c in table.required]
+        self.enums = [(idx[c], c, frozenset(v), "/".join(v)) for c, v in table.enums]
+        self.dates = [(idx[c], c) for c in table.dates]
+        self.optional_dates = [(idx[c], c) for c in table.optional_dates]
+        self.booleans = [(idx[c], c) for c in table.booleans]
+
+    def fail(self, line: int, column: str, problem: str):
+        raise BuildError(self.file, line, column, problem)
+
+    def row(self, line: int, values: list) -> list:
+        for i, col in self.required:
+            if not values[i]:
+                self.fail(line, col, "不能为空")
+        for i, col, allowed, shown in self.enums:
+            if values[i] not in allowed:
+                self.fail(line, col, f"取值 {values[i]!r} 无效，应为 {shown}")
+        for i, col in self.dates:
+            self._date(line, col, values[i])
+        for i, col in self.optional_dates:
+            if values[i] in ("", None):
+                values[i] = None
+            else:
+                self._date(line, col, values[i])
+        for i, col in self.booleans:
+            v = values[i]
+            if isinstance(v, bool):
+                values[i] = int(v)
+            elif isinstance(v, int) and v in (0, 1):
+                pass
+            elif isinstance(v, str) and v.strip().lower() in _TRUE:
+                values[i] = _TRUE[v.strip().lower()]
+            else:
+                self.fail(line, col, f"取值 {v!r} 无效，应为 true/false 或 1/0")
+        return values
+
+    def _date(self, line: int, col: str, value) -> None:
+        if not isinstance(value, str) or not _DATE.match(value):
+            self.fail(line, col, f"日期 {value!r} 格式无效，应为 YYYY-MM-DD")
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            self.fail(line, col, f"日期 {value!r} 不存在")
+
+
+def _check_header(table: Table, file: str, names: list, line: int) -> list[int]:
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise BuildError(file, line, str(name), "列名重复")
+        seen.add(name)
+        if name not in table.columns:
+            raise BuildError(file, line, str(name), f"未知的列（{table.name} 表的列为 {', '.join(table.columns)}）")
+    for col in table.columns:
+        if col not in seen:
+            raise BuildError(file, line, col, "缺少此列")
+    return [names.index(c) for c in table.columns]
+
+
+def _read_csv(path: Path, table: Table, tell: list) -> Iterator[tuple[int, list]]:
+    file = str(path)
+    # utf-8-sig: spreadsheet exports often start with a byte order mark.
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        tell.append(fh.buffer)
+        reader = csv.reader(fh, strict=True)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise BuildError(file, 1, None, "文件为空，缺少表头行")
+            order = _check_header(table, file, header, 1)
+            width = len(header)
+            last = reader.line_num
+            for record in reader:
+                line = last + 1
+                last = reader.line_num
+                if len(record) != width:
+                    if record == [] or record == [""]:
+                        continue
+                    raise BuildError(file, line, None, f"应有 {width} 列，实际 {len(record)} 列")
+                yield line, [record[i] for i in order]
+        except csv.Error as exc:
+            raise BuildError(file, reader.line_num, None, f"CSV 格式错误：{exc}") from None
+        except UnicodeDecodeError:
+            raise BuildError(file, reader.line_num + 1, None, "不是 UTF-8 编码") from None
+
+
+def _read_jsonl(path: Path, table: Table, tell: list) -> Iterator[tuple[int, list]]:
+    file = str(path)
+    text_cols = set(table.columns) - set(table.booleans) - set(table.optional_dates)
+    with open(path, encoding="utf-8") as fh:
+        tell.append(fh.buffer)
+        line = 0
+        try:
+            for line, raw in enumerate(fh, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    obj = json.loads(raw)
+                except ValueError as exc:
+                    raise BuildError(file, line, None, f"不是有效的 JSON：{exc}") from None
+                if not isinstance(obj, dict):
+                    raise BuildError(file, line, None, "每行应为一个 JSON 对象")
+                if obj.keys() != set(table.columns):
+                    _check_header(table, file, list(obj), line)
+                values = [obj[c] for c in table.columns]
+                for col, v in zip(table.columns, values):
+                    if col in text_cols and not isinstance(v, str):
+                        raise BuildError(file, line, col, f"应为文本，实际为 {json.dumps(v, ensure_ascii=False)}")
+                    if col in table.optional_dates and v is not None and not isinstance(v, str):
+                        raise BuildError(file, line, col, "应为日期文本或 null")
+                yield line, values
+        except UnicodeDecodeError:
+            raise BuildError(file, line + 1, None, "不是 UTF-8 编码") from None
+
+
+def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Validate and load the source tables into a new data file ``out`` (replaced atomically; a
+    failed build leaves nothing behind). ``progress(bytes_read, bytes_total)`` over all sources."""
+    started = time.perf_counter()
+    files = find_sources(Path(sources))
+    out = Path(out)
+    total_bytes = sum(p.stat().st_size for p in files.values())
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.building")
+    conn = sqlite3.connect(tmp, isolation_level=None)
+    try:
+        # The file is scratch until the rename: no journal, no syncs while loading.
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("PRAGMA cache_size=-65536")
+        create_tables(conn)
+        counts = {}
+        done_before = 0
+        for t in TABLES:
+            path = files[t.name]
+            reader = _read_csv if path.suffix == ".csv" else _read_jsonl
+            validator = _Validator(t, str(path))
+            sql = (f"INSERT INTO {t.name} (rowid, {', '.join(t.columns)}) "
+                   f"VALUES (?{', ?' * len(t.columns)})")
+            tell: list = []
+            n = 0
+            batch = []
+            conn.execute("BEGIN")
+            for line, values in reader(path, t, tell):
+                batch.append((line, *validator.row(line, values)))
+                if len(batch) >= BATCH:
+                    conn.executemany(sql, batch)
+                    n += len(batch)
+                    batch.clear()
+                    if progress is not None:
+                        progress(done_before + tell[0].tell(), total_bytes)
+            conn.executemany(sql, batch)
+            n += len(batch)
+            conn.execute("COMMIT")
+            counts[t.name] = n
+            done_before += path.stat().st_size
+            if progress is not None:
+                progress(done_before, total_bytes)
+        for t in TABLES:
+            _index(conn, t, files)
+        for t in TABLES:
+            _check_references(conn, t, files)
+        conn.execute("ANALYZE")
+        conn.execute(f"PRAGMA user_version={DATA_FORMAT}")
+        digest = dataset_digest(conn)
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+        _fsync(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        conn.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    return BuildReport(out, counts, time.perf_counter() - started, digest, out.stat().st_size, files)
+
+
+def _index(conn: sqlite3.Connection, t: Table, files: dict[str, Path]) -> None:
+    try:
+        create_indexes(conn, t)
+    except sqlite3.IntegrityError:
+        keys = ", ".join(t.key)
+        # The first line in file order that repeats a key seen on an earlier line.
+        line, *key = conn.execute(
+            f"SELECT rowid, {keys} FROM (SELECT rowid, {keys}, ROW_NUMBER() OVER "
+            f"(PARTITION BY {keys} ORDER BY rowid) AS n FROM {t.name}) WHERE n = 2 "
+            f"ORDER BY rowid LIMIT 1").fetchone()
+        first = conn.execute(f"SELECT MIN(rowid) FROM {t.name} WHERE "
+                             + " AND ".join(f"{k} = ?" for k in t.key), key).fetchone()[0]
+        shown = "、".join(repr(v) for v in key)
+        raise BuildError(str(files[t.name]), line, keys, f"键 {shown} 重复（第 {first} 行已有）") from None
+
+
+def _check_references(conn: sqlite3.Connection, t: Table, files: dict[str, Path]) -> None:
+    for col, parent, pcol in t.references:
+        row = conn.execute(f"SELECT c.rowid, c.{col} FROM {t.name} c WHERE NOT EXISTS "
+                           f"(SELECT 1 FROM {parent} p WHERE p.{pcol} = c.{col}) "
+                           f"ORDER BY c.rowid LIMIT 1").fetchone()
+        if row is not None:
+            raise BuildError(str(files[t.name]), row[0], col,
+                             f"引用的 {pcol} {row[1]!r} 在 {files[parent].name} 中不存在")
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+__all__ = ["BuildReport", "build", "find_sources", "BY_NAME"]

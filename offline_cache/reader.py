@@ -1,0 +1,96 @@
+"""Read-only point lookups in an installed snapshot's data file."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from offline_cache.records import Hit, Item, ListInfo, Lookup, Measure, Subject
+from offline_cache.schema import DATA_FORMAT, TABLES
+
+# Literal SQL strings: sqlite3 keeps each prepared statement in the connection's statement cache,
+# so a lookup compiles nothing after the first call.
+_SUBJECT = "SELECT code, name, kind FROM subjects WHERE code = ?"
+_ENTRIES = ("SELECT entry_id, list_code, authority, listed_on, expires_on, basis, state "
+            "FROM entries WHERE subject_code = ? ORDER BY listed_on DESC, entry_id")
+_ITEM_MEASURES = ("SELECT m.measure_id, m.list_code, m.nature, m.category, m.content, m.basis, m.mandatory "
+                  "FROM item_measures im JOIN measures m ON m.measure_id = im.measure_id "
+                  "WHERE im.item_code = ? ORDER BY m.measure_id")
+_ITEM = "SELECT item_code, name, department FROM items WHERE item_code = ?"
+_ITEMS = "SELECT item_code, name, department FROM items ORDER BY item_code"
+_LISTS = "SELECT list_code, list_name, severity, authority, basis FROM lists ORDER BY list_code"
+
+# The queries the lookup runs, for tests that hold them to index-only plans.
+LOOKUP_QUERIES = (_SUBJECT, _ENTRIES, _ITEM_MEASURES, _ITEM)
+
+
+class SnapshotReader:
+    """One read-only connection. Not shared between threads (sqlite3's rule): open one per thread."""
+
+    def __init__(self, data_path: Path):
+        self.path = Path(data_path)
+        if not self.path.is_file():
+            raise FileNotFoundError(str(self.path))
+        self._conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True,
+                                     cached_statements=64)
+        fmt = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if fmt != DATA_FORMAT:
+            self._conn.close()
+            raise sqlite3.DatabaseError(f"snapshot data format {fmt}, expected {DATA_FORMAT}")
+        self._conn.execute("PRAGMA query_only=1")
+        # The lists table is a handful of rows: kept in memory, it spares a join per entry.
+        self._lists = {row[0]: ListInfo(*row) for row in self._conn.execute(_LISTS)}
+        # An item's mapped measures never change within one data file.
+        self._item_measures: dict[str, tuple[Measure, ...]] = {}
+
+    def __enter__(self) -> "SnapshotReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _measures_for(self, item_code: str) -> tuple[Measure, ...]:
+        cached = self._item_measures.get(item_code)
+        if cached is None:
+            cached = tuple(Measure(mid, lc, nat, cat, content, basis, bool(mand))
+                           for mid, lc, nat, cat, content, basis, mand
+                           in self._conn.execute(_ITEM_MEASURES, (item_code,)))
+            if len(self._item_measures) < 4096:
+                self._item_measures[item_code] = cached
+        return cached
+
+    def lookup(self, code: str, item_code: str | None) -> Lookup:
+        conn = self._conn
+        row = conn.execute(_SUBJECT, (code,)).fetchone()
+        subject = Subject(*row) if row is not None else None
+        hits = []
+        lists = self._lists
+        for entry_id, list_code, authority, listed_on, expires_on, basis, state in conn.execute(_ENTRIES, (code,)):
+            info = lists[list_code]
+            hits.append(Hit(entry_id, list_code, info.list_name, info.severity, authority, listed_on,
+                            expires_on, basis, state))
+        measures: tuple[Measure, ...] = ()
+        if item_code is not None and hits:
+            on_lists = {h.list_code for h in hits}
+            measures = tuple(m for m in self._measures_for(item_code) if m.list_code in on_lists)
+        return Lookup(subject, tuple(hits), measures)
+
+    def items(self, search: str | None = None) -> list[Item]:
+        rows = [Item(*r) for r in self._conn.execute(_ITEMS)]
+        if not search:
+            return rows
+        needle = search.strip().casefold()
+        return [i for i in rows if needle in i.item_code.casefold() or needle in i.name.casefold()
+                or needle in i.department.casefold()]
+
+    def item(self, item_code: str) -> Item | None:
+        row = self._conn.execute(_ITEM, (item_code,)).fetchone()
+        return Item(*row) if row is not None else None
+
+    def lists(self) -> list[ListInfo]:
+        return list(self._lists.values())
+
+    def counts(self) -> dict[str, int]:
+        return {t.name: self._conn.execute(f"SELECT COUNT(*) FROM {t.name}").fetchone()[0] for t in TABLES}

@@ -1,0 +1,73 @@
+"""The snapshot's tables: one definition used by build, digest, delta and reader."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Bumped when the tables change; a reader refuses a data file of another format.
+DATA_FORMAT = 1
+DELTA_FORMAT = 1001
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    # (column, referenced table, referenced column): checked after loading, so that sources can
+    # come in any order and a million subjects never need to sit in a Python set.
+    references: tuple[tuple[str, str, str], ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    required: tuple[str, ...] = ()  # must not be empty
+    enums: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    dates: tuple[str, ...] = ()
+    optional_dates: tuple[str, ...] = ()
+    booleans: tuple[str, ...] = ()
+
+    @property
+    def value_columns(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.key)
+
+
+# Order matters twice: the dataset digest walks the tables in this order, and a delta deletes in
+# reverse and upserts in this order so that no state in between needs dangling references.
+TABLES: tuple[Table, ...] = (
+    Table("lists", ("list_code", "list_name", "severity", "authority", "basis"), ("list_code",),
+          required=("list_code", "list_name", "severity"),
+          enums=(("severity", ("black", "focus", "red")),)),
+    Table("subjects", ("code", "name", "kind"), ("code",),
+          required=("code", "name", "kind"), enums=(("kind", ("org", "person")),)),
+    Table("items", ("item_code", "name", "department"), ("item_code",),
+          required=("item_code", "name")),
+    Table("measures", ("measure_id", "list_code", "nature", "category", "content", "basis", "mandatory"),
+          ("measure_id",), references=(("list_code", "lists", "list_code"),),
+          required=("measure_id", "list_code", "nature", "content", "basis"),
+          enums=(("nature", ("punish", "reward")),), booleans=("mandatory",)),
+    Table("entries", ("entry_id", "subject_code", "list_code", "authority", "listed_on", "expires_on",
+                      "basis", "state"), ("entry_id",),
+          references=(("subject_code", "subjects", "code"), ("list_code", "lists", "list_code")),
+          indexes=(("subject_code",),),
+          required=("entry_id", "subject_code", "list_code", "listed_on", "state"),
+          enums=(("state", ("active", "objection", "repaired")),),
+          dates=("listed_on",), optional_dates=("expires_on",)),
+    Table("item_measures", ("item_code", "measure_id"), ("item_code", "measure_id"),
+          references=(("item_code", "items", "item_code"), ("measure_id", "measures", "measure_id")),
+          required=("item_code", "measure_id")),
+)
+BY_NAME = {t.name: t for t in TABLES}
+
+
+def create_tables(conn, schema: str = "main") -> None:
+    """Plain rowid tables; keys and indexes come after loading (see create_indexes)."""
+    for t in TABLES:
+        cols = ", ".join(f"{c} INTEGER NOT NULL" if c in t.booleans else
+                         f"{c} TEXT" if c in t.optional_dates else f"{c} TEXT NOT NULL"
+                         for c in t.columns)
+        conn.execute(f"CREATE TABLE {schema}.{t.name} ({cols})")
+
+
+def create_indexes(conn, table: Table) -> None:
+    # Building an index over loaded rows sorts once; maintaining it during a million random
+    # inserts costs several times more.
+    conn.execute(f"CREATE UNIQUE INDEX {table.name}_key ON {table.name} ({', '.join(table.key)})")
+    for cols in table.indexes:
+        conn.execute(f"CREATE INDEX {table.name}_{'_'.join(cols)} ON {table.name} ({', '.join(cols)})")

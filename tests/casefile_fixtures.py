@@ -1,0 +1,46 @@
+"""Check results built straight from the domain dataclasses, for the case file tests and bench."""
+from __future__ import annotations
+
+from desktop.casefile import Decision, Desk
+from desktop.model import CheckResult, CodeKind, Item, Source, Status, Subject
+from offline_cache.records import Hit, Measure
+
+ORG_CODE = "91440300MA5FXXXX1X"
+PERSON_CODE = "440301199001011234"
+ITEM = Item(item_code="440106-XK-001", name="食品经营许可", department="区市场监督管理局")
+DESK = Desk(operator="op-0117", hall="440106-01", window="12")
+
+BLACK_HIT = Hit(entry_id="E-1001", list_code="L-SX", list_name="失信被执行人名单", severity="black",
+                authority="广州市中级人民法院", listed_on="2025-03-01", expires_on=None,
+                basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》", state="active")
+FOCUS_HIT = Hit(entry_id="E-2002", list_code="L-ZD", list_name="重点关注对象名单", severity="focus",
+                authority="区市场监督管理局", listed_on="2026-01-15", expires_on="2027-01-15",
+                basis="《市场监督管理严重违法失信名单管理办法》", state="active")
+RED_HIT = Hit(entry_id="E-3003", list_code="L-NS", list_name="A级纳税人名单", severity="red",
+              authority="国家税务总局广州市税务局", listed_on="2026-04-01", expires_on=None,
+              basis="《纳税信用管理办法》", state="active")
+M_LIMIT = Measure(measure_id="M-01", list_code="L-SX", nature="punish", category="限制",
+                  content="限制其取得食品经营许可", basis="发改财金〔2016〕141号", mandatory=True)
+M_REVIEW = Measure(measure_id="M-02", list_code="L-ZD", nature="punish", category="审查",
+                   content="列为重点审查对象，加强现场核查", basis="国办发〔2020〕49号", mandatory=False)
+M_GREEN = Measure(measure_id="M-03", list_code="L-NS", nature="reward", category="便利",
+                  content="绿色通道，容缺受理", basis="发改财金〔2016〕1467号", mandatory=False)
+
+
+def result(*, code=ORG_CODE, kind=CodeKind.ORG, status=Status.CLEAR, source=Source.PLATFORM,
+           hits=(), measures=(), checked_at="2026-11-03T02:15:00+00:00", demo=False,
+           name="广州市示例餐饮管理有限公司", reason="") -> CheckResult:
+    return CheckResult(code=code, kind=kind, status=status, source=source, checked_at=checked_at,
+                       item=ITEM, subject=Subject(code=code, name=name, kind=str(kind)),
+                       hits=tuple(hits), measures=tuple(measures),
+                       data_as_of="2026-11-03T00:00:00+08:00",
+                       snapshot_version=42 if source == Source.OFFLINE else None, demo=demo,
+                       reason=reason, request_id="req-1" if source == Source.PLATFORM else None)
+
+
+def black_result(**kw) -> CheckResult:
+    return result(status=Status.HIT, hits=(BLACK_HIT,), measures=(M_LIMIT,), **kw)
+
+
+def approve(case_no="BJ-2026-0001", **kw) -> Decision:
+    return Decision(case_no=case_no, outcome=kw.pop("outcome", "approved"), **kw)

@@ -1,0 +1,242 @@
+"""The check path as a clerk's script or an approval system meets it: `credit-desk check`,
+`items`, `cache status/import`, on the embedded demo data and on a production-style config."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from desktop.paths import demo_snapshot_dir, resources
+
+KNOWN = json.loads((resources() / "demo" / "known_codes.json").read_text(encoding="utf-8"))
+ITEM = KNOWN["item_with_measures"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def check_json(capsys, *argv):
+    code, out, err = run(capsys, "check", *argv, "--json")
+    return code, json.loads(out) if out.strip() else None, err
+
+
+# --- the embedded demo default -------------------------------------------------------------
+
+def test_black_list_hit_with_mandated_measures_right_after_install(capsys):
+    code, r, _ = check_json(capsys, KNOWN["black"], "--item", ITEM, "--offline")
+    assert code == 0
+    assert r["status"] == "hit" and r["severities"] == ["black"]
+    assert r["source"] == "offline" and r["demo"] is True and r["snapshot_version"] == 1
+    assert r["data_as_of"] and r["item"]["item_code"] == ITEM
+    assert any(m["mandatory"] and m["basis"] for m in r["measures"])
+    assert all(m["list_code"] in {h["list_code"] for h in r["hits"]} for m in r["measures"])
+
+
+def test_readable_summary_says_demo_and_source(capsys):
+    code, out, _ = run(capsys, "check", KNOWN["black"], "--item", ITEM)
+    assert code == 0
+    assert "命中名单" in out and "失信惩戒对象" in out
+    assert "离线数据 第 1 版" in out and "演示数据 / DEMO DATA" in out
+    assert "必须执行" in out
+
+
+@pytest.mark.parametrize("name,severities", [("focus", ["focus"]), ("red", ["red"]),
+                                             ("black_and_focus", ["black", "focus"])])
+def test_each_severity(capsys, name, severities):
+    code, r, _ = check_json(capsys, KNOWN[name], "--item", ITEM)
+    assert code == 0 and r["status"] == "hit" and r["severities"] == severities
+
+
+@pytest.mark.parametrize("name", ["repaired", "expired_only", "unknown_valid"])
+def test_repaired_lapsed_and_unknown_subjects_are_clear(capsys, name):
+    code, r, _ = check_json(capsys, KNOWN[name], "--item", ITEM)
+    assert code == 0 and r["status"] == "clear" and r["measures"] == []
+
+
+def test_clear_codes(capsys):
+    for c in KNOWN["clear"]:
+        code, r, _ = check_json(capsys, c, "--item", ITEM)
+        assert (code, r["status"], r["hits"]) == (0, "clear", [])
+
+
+def test_objection_is_a_hit_that_mandates_nothing(capsys):
+    code, r, _ = check_json(capsys, KNOWN["objection"], "--item", ITEM)
+    assert r["status"] == "hit"
+    assert any(h["state"] == "objection" for h in r["hits"])
+    assert not any(m["mandatory"] for m in r["measures"])
+    assert any("异议" in n for n in r["notices"])
+
+
+def test_hit_on_an_item_with_no_mapped_measure_is_information_only(capsys):
+    code, r, _ = check_json(capsys, KNOWN["black"], "--item", KNOWN["item_without_mapping"])
+    assert code == 0 and r["status"] == "hit" and r["measures"] == []
+    assert any("仅供参考" in n for n in r["notices"])
+
+
+def test_red_list_reward_measures(capsys):
+    code, r, _ = check_json(capsys, KNOWN["red"], "--item", KNOWN["item_with_reward"])
+    assert r["status"] == "hit" and r["measures"]
+    assert {m["nature"] for m in r["measures"]} == {"reward"}
+
+
+def test_identity_numbers_are_masked_in_output(capsys):
+    person = KNOWN["person_black"]
+    code, r, _ = check_json(capsys, person, "--item", ITEM)
+    assert r["status"] == "hit" and r["kind"] == "person"
+    assert r["code"] == person[:6] + "********" + person[-4:]
+    assert person not in json.dumps(r, ensure_ascii=False)
+    code, out, _ = run(capsys, "check", person, "--item", ITEM)
+    assert person not in out and person[-4:] in out
+
+
+def test_scanner_noise_and_full_width_input_are_normalised(capsys):
+    mangled = "  " + KNOWN["black"].lower().translate(
+        {c: c + 0xFEE0 for c in range(0x21, 0x7F)}) + "\r\n"
+    code, r, _ = check_json(capsys, mangled, "--item", ITEM)
+    assert code == 0 and r["code"] == KNOWN["black"]
+
+
+def test_invalid_code_is_refused_with_the_reason_and_nothing_is_queried(capsys):
+    bad = KNOWN["black"][:-1] + ("0" if KNOWN["black"][-1] != "0" else "1")
+    code, out, err = run(capsys, "check", bad, "--item", ITEM)
+    assert code == 2 and out == ""
+    assert "第18位校验码应为" in err
+    assert not (Path(os.environ["CREDIT_DESK_HOME"]) / "cases.sqlite").exists()
+
+
+def test_unknown_item_is_refused(capsys):
+    code, out, err = run(capsys, "check", KNOWN["black"], "--item", "NO-SUCH-ITEM")
+    assert code == 2 and "未知的办事事项" in err and "credit-desk items" in err
+
+
+def test_items_search(capsys):
+    code, out, _ = run(capsys, "items", "--json")
+    items = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(items) >= 20 and ITEM in {i["item_code"] for i in items}
+    target = next(i for i in items if i["item_code"] == ITEM)
+    code, out, _ = run(capsys, "items", "--search", target["name"][:3], "--json")
+    assert ITEM in out
+
+
+def test_batch_runs_every_line_and_reports_invalid_ones(capsys, tmp_path):
+    batch = tmp_path / "codes.csv"
+    batch.write_text("名称,统一社会信用代码\n甲,%s\n乙,NOT-A-CODE\n丙,%s\n" % (
+        KNOWN["black"], KNOWN["clear"][0]), encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--batch", str(batch), "--item", ITEM, "--json")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 2
+    assert [line.get("status", "invalid") for line in lines] == ["hit", "invalid", "clear"]
+    assert lines[1]["line"] == 2 and lines[1]["error"]
+
+
+def test_console_script_is_installed_and_works(tmp_path):
+    exe = Path(sys.executable).with_name("credit-desk")
+    proc = subprocess.run([str(exe), "check", KNOWN["black"], "--item", ITEM, "--json"],
+                          capture_output=True, text=True, env=os.environ, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["status"] == "hit"
+
+
+def test_cache_status_in_demo_mode(capsys):
+    code, out, _ = run(capsys, "cache", "status")
+    assert code == 0 and "第 1 版" in out and "演示" in out
+
+
+# --- a production-style deployment: own trust root, age limits ------------------------------
+
+@pytest.fixture
+def production(tmp_path, desk_env):
+    """A deployment with its own publisher key and root, and a copy of the demo dataset re-signed
+    with it at chosen dates."""
+    from offline_cache.keys import generate_key
+    from offline_cache.root import make_root
+    from offline_cache.manifest import sign_snapshot
+
+    _, config = desk_env
+    key = tmp_path / "publisher.key"
+    generate_key(key)
+    root = make_root([key], 1, name="test-province", expires=datetime(2036, 1, 1, tzinfo=timezone.utc),
+                     sign_with=[key], out=tmp_path / "root.json")
+    demo_data = next(p for p in demo_snapshot_dir().iterdir() if p.suffix in (".sqlite", ".db"))
+
+    def publish(version: int, data_as_of: datetime, expires: datetime) -> Path:
+        folder = tmp_path / f"pub-{version}"
+        folder.mkdir()
+        data = shutil.copy(demo_data, folder / f"snapshot-{version}.sqlite")
+        return sign_snapshot(Path(data), version=version, data_as_of=data_as_of, expires=expires,
+                             region="440000", keys=[key], out=folder / f"snapshot-{version}.json",
+                             created=data_as_of)
+
+    def configure(warn=48, max_age=168):
+        config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
+                          f'trust_root = "{root}"\nwarn_age_hours = {warn}\nmax_age_hours = {max_age}\n',
+                          encoding="utf-8")
+    configure()
+    return publish, configure
+
+
+NOW = datetime.now(timezone.utc)
+
+
+def test_no_snapshot_and_no_platform_is_unverified(capsys, production):
+    code, r, _ = check_json(capsys, KNOWN["black"], "--item", ITEM)
+    assert code == 3 and r["status"] == "unverified" and r["hits"] == []
+    assert "没有离线数据" in r["reason"] and r["demo"] is False
+
+
+def test_fresh_snapshot_is_not_stale_and_not_demo(capsys, production):
+    publish, _ = production
+    manifest = publish(1, NOW - timedelta(hours=1), NOW + timedelta(days=30))
+    assert run(capsys, "cache", "import", str(manifest))[0] == 0
+    code, r, _ = check_json(capsys, KNOWN["black"], "--item", ITEM)
+    assert (code, r["status"], r["stale"], r["demo"]) == (0, "hit", False, False)
+
+
+def test_old_snapshot_is_flagged_stale(capsys, production):
+    publish, _ = production
+    run(capsys, "cache", "import", str(publish(1, NOW - timedelta(hours=60), NOW + timedelta(days=30))))
+    code, r, _ = check_json(capsys, KNOWN["clear"][0], "--item", ITEM)
+    assert (code, r["status"], r["stale"]) == (0, "clear", True)
+    assert "数据已较旧" in run(capsys, "check", KNOWN["clear"][0])[1]
+
+
+def test_snapshot_past_max_age_cannot_vouch(capsys, production):
+    publish, configure = production
+    run(capsys, "cache", "import", str(publish(1, NOW - timedelta(hours=10), NOW + timedelta(days=30))))
+    configure(warn=2, max_age=5)
+    code, r, _ = check_json(capsys, KNOWN["clear"][0], "--item", ITEM)
+    assert code == 3 and r["status"] == "unverified" and "最长可用期限" in r["reason"]
+
+
+def test_import_refuses_an_expired_snapshot_and_keeps_the_installed_one(capsys, production):
+    publish, _ = production
+    run(capsys, "cache", "import", str(publish(1, NOW - timedelta(hours=1), NOW + timedelta(days=30))))
+    store = Path(os.environ["CREDIT_DESK_HOME"]) / "snapshot"
+    before = sorted((p.relative_to(store), p.read_bytes()) for p in store.rglob("*") if p.is_file())
+    code, out, err = run(capsys, "cache", "import", str(publish(2, NOW - timedelta(days=9), NOW - timedelta(days=1))))
+    assert code == 4 and "过期" in err and "保持不变" in err
+    after = sorted((p.relative_to(store), p.read_bytes()) for p in store.rglob("*") if p.is_file())
+    assert before == after
+    assert check_json(capsys, KNOWN["black"], "--item", ITEM)[1]["snapshot_version"] == 1
+
+
+def test_import_refuses_the_demo_snapshot_under_a_production_root(capsys, production):
+    code, _, err = run(capsys, "cache", "import", str(demo_snapshot_dir()))
+    assert code == 4 and "签名" in err
+
+
+def test_bad_config_names_key_and_line(capsys, desk_env):
+    _, config = desk_env
+    config.write_text('[site]\nhall = "1"\nwindw = "2"\n', encoding="utf-8")
+    code, out, err = run(capsys, "check", KNOWN["black"])
+    assert code == 2 and "第 3 行" in err and "site.windw" in err

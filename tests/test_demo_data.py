@@ -1,0 +1,194 @@
+"""The embedded demo dataset: deterministic, well-formed codes, named codes that mean what README
+and other tests say they mean, and measures that are lawful (basis given, no unrelated coupling)."""
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from stdnum.cn import ric, uscc
+
+from offline_cache import demo
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_DIR = REPO / "resources" / "demo"
+ROOT_PATH = REPO / "resources" / "trust" / "demo-root.json"
+AS_OF = "2026-11-20"
+
+
+def read_table(folder: Path, name: str) -> list[dict]:
+    with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("demo-sources")
+    demo.write_sources(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tables(sources) -> dict[str, list[dict]]:
+    return {name: read_table(sources, name)
+            for name in ("subjects", "lists", "entries", "items", "measures", "item_measures")}
+
+
+@pytest.fixture(scope="module")
+def known() -> dict:
+    return json.loads((DEMO_DIR / "known_codes.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def entries_by_subject(tables) -> dict[str, list[dict]]:
+    by = defaultdict(list)
+    for e in tables["entries"]:
+        by[e["subject_code"]].append(e)
+    return by
+
+
+def test_sources_are_byte_identical_across_runs(sources, tmp_path):
+    demo.write_sources(tmp_path)
+    for path in sorted(sources.iterdir()):
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_committed_known_codes_match_the_generator(known):
+    assert demo.generate().known == known
+
+
+def test_every_subject_code_passes_its_check_digit(tables):
+    subjects = tables["subjects"]
+    assert len(subjects) >= 5000
+    assert len({s["code"] for s in subjects}) == len(subjects)
+    for s in subjects:
+        if s["kind"] == "org":
+            assert uscc.is_valid(s["code"]), s
+            assert s["code"][:2] in {"91", "92", "93", "12", "52"}
+            assert s["code"][2:4] == "44"                  # Guangdong registrations
+        else:
+            assert s["kind"] == "person"
+            assert ric.is_valid(s["code"]), s
+        assert s["name"].strip() == s["name"] and s["name"]
+    assert len({s["name"] for s in subjects if s["kind"] == "org"}) == sum(
+        s["kind"] == "org" for s in subjects)
+
+
+def test_tables_use_the_contract_values(tables):
+    lists = {row["list_code"]: row for row in tables["lists"]}
+    assert {row["severity"] for row in lists.values()} == {"black", "focus", "red"}
+    subject_codes = {s["code"] for s in tables["subjects"]}
+    for e in tables["entries"]:
+        assert e["list_code"] in lists
+        assert e["subject_code"] in subject_codes
+        assert e["state"] in ("active", "objection", "repaired")
+        assert len(e["listed_on"]) == 10 and e["listed_on"] <= AS_OF
+        assert e["expires_on"] == "" or e["expires_on"] > e["listed_on"]
+        assert e["basis"] and e["authority"]
+    assert len({e["entry_id"] for e in tables["entries"]}) == len(tables["entries"])
+    for m in tables["measures"]:
+        assert m["mandatory"] in ("true", "false")
+
+
+def test_every_list_and_measure_states_its_legal_basis(tables):
+    for row in tables["lists"]:
+        assert "《" in row["basis"] and row["authority"], row
+    for m in tables["measures"]:
+        assert m["basis"].strip() and "《" in m["basis"], m
+        assert m["content"].strip() and m["category"].strip(), m
+
+
+def test_reward_measures_belong_to_red_lists_and_punishments_to_the_others(tables):
+    severity = {row["list_code"]: row["severity"] for row in tables["lists"]}
+    for m in tables["measures"]:
+        assert (m["nature"] == "reward") == (severity[m["list_code"]] == "red"), m
+
+
+def test_mapping_is_sane(tables):
+    items = {row["item_code"] for row in tables["items"]}
+    measures = {m["measure_id"]: m for m in tables["measures"]}
+    lists_with_entries = {e["list_code"] for e in tables["entries"]}
+    assert 20 <= len(items) <= 40
+    pairs = [(row["item_code"], row["measure_id"]) for row in tables["item_measures"]]
+    assert len(set(pairs)) == len(pairs)
+    for item, measure_id in pairs:
+        assert item in items
+        assert measure_id in measures
+        # a measure for a list nobody is on would never show: it hints at a mis-keyed mapping
+        assert measures[measure_id]["list_code"] in lists_with_entries
+    assert {m for _, m in pairs} == set(measures), "every measure is mapped to some item"
+
+
+def measures_for(tables, item: str) -> list[dict]:
+    ids = {row["measure_id"] for row in tables["item_measures"] if row["item_code"] == item}
+    return [m for m in tables["measures"] if m["measure_id"] in ids]
+
+
+def test_example_items_demonstrate_measures(tables, known):
+    procurement = measures_for(tables, known["item_with_measures"])
+    assert {m["list_code"] for m in procurement if m["mandatory"] == "true"} >= {"SXBZXR", "ZDSSWF"}
+    assert any(m["mandatory"] == "false" for m in procurement)       # considered, not mandated
+    rewards = measures_for(tables, known["item_with_reward"])
+    assert {m["nature"] for m in rewards} >= {"reward", "punish"}
+    assert {m["list_code"] for m in rewards if m["nature"] == "reward"} == {"NSXYA", "HGGJRZ"}
+    registration = measures_for(tables, known["item_company_registration"])
+    assert [m["measure_id"] for m in registration] == ["M-SX-02"]
+    food = measures_for(tables, known["item_food_licence"])
+    assert {"M-YZ-02", "M-NA-01"} <= {m["measure_id"] for m in food}
+    # Real-estate registration protects a property right: no credit list restricts it.
+    assert measures_for(tables, known["item_without_mapping"]) == []
+
+
+def summary(entries: list[dict]) -> set[tuple[str, str, bool]]:
+    """(list, state, in force on the data date) per entry."""
+    return {(e["list_code"], e["state"], not e["expires_on"] or e["expires_on"] >= AS_OF)
+            for e in entries}
+
+
+EXPECTED = {
+    "black": {("SXBZXR", "active", True)},
+    "focus": {("JYYCML", "active", True)},
+    "red": {("NSXYA", "active", True)},
+    "red_customs": {("NSXYA", "active", True), ("HGGJRZ", "active", True)},
+    "black_and_focus": {("SXBZXR", "active", True), ("QXNMGGZ", "active", True), ("JYYCML", "active", True)},
+    "objection": {("YZWFSX", "objection", True)},
+    "repaired": {("ZDSSWF", "repaired", True)},
+    "expired_only": {("QXNMGGZ", "active", False)},
+    "focus_environment": {("HBJSQY", "active", True)},
+    "person_black": {("SXBZXR", "active", True)},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_named_codes_have_the_expected_entries(name, known, entries_by_subject, tables):
+    code = known[name]
+    assert summary(entries_by_subject[code]) == EXPECTED[name]
+    kind = next(s["kind"] for s in tables["subjects"] if s["code"] == code)
+    assert kind == ("person" if name.startswith("person") else "org")
+
+
+def test_clear_and_unknown_codes(known, entries_by_subject, tables):
+    subjects = {s["code"]: s for s in tables["subjects"]}
+    for code in known["clear"] + [known["person_clear"]]:
+        assert code in subjects and entries_by_subject[code] == []
+    assert {subjects[c]["code"][:2] for c in known["clear"]} >= {"91", "92", "52"}
+    assert uscc.is_valid(known["unknown_valid"]) and known["unknown_valid"] not in subjects
+    assert subjects[known["person_black"]]["kind"] == "person"
+
+
+def test_population_covers_every_situation(tables, entries_by_subject):
+    entries = tables["entries"]
+    for list_code in {row["list_code"] for row in tables["lists"]}:
+        assert sum(e["list_code"] == list_code and e["state"] == "active" for e in entries) >= 20, list_code
+    states = {e["state"] for e in entries}
+    assert states == {"active", "objection", "repaired"}
+    assert any(e["expires_on"] and e["expires_on"] < AS_OF for e in entries)
+    persons = {s["code"] for s in tables["subjects"] if s["kind"] == "person"}
+    persons_listed = {e["subject_code"] for e in entries} & persons
+    assert len(persons_listed) >= 150
+    multi = [code for code, es in entries_by_subject.items() if len({e["list_code"] for e in es}) > 1]
+    assert len(multi) >= 100
+    clear = sum(1 for s in tables["subjects"] if s["code"] not in entries_by_subject)
+    assert clear >= len(tables["subjects"]) // 2
