@@ -1,0 +1,170 @@
+"""Run slow work off the GUI thread and get its outcome back on it.
+
+The whole API::
+
+    runner = JobRunner(parent)
+    job = runner.submit(fn, *args, on_done=..., on_error=..., on_progress=...,
+                        cancellable=True, **kwargs)
+    job.cancel()                 # asks the callable to stop; its result is then dropped
+    runner.shutdown(timeout_ms)  # on close: cancel what may be cancelled, wait for the rest
+
+``fn`` runs on a pool thread. It receives the keyword arguments ``progress`` (call
+``progress(done, total)``) and ``cancel`` (a ``threading.Event``; stop early when it is set)
+only when its signature names them, so plain core functions such as ``checker.check`` are
+submitted as they are. ``on_done(result)``, ``on_error(exception)`` and
+``on_progress(done, total)`` are always called on the GUI thread, never after the job was
+cancelled. A job submitted with ``cancellable=False`` (a case-file write) ignores ``cancel()``:
+once started it runs to the end, and ``shutdown`` waits for it, so nothing recorded is lost
+when the window closes.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """A callable may raise this when it sees ``cancel`` set; the job then ends silently."""
+
+
+def _accepts(fn: Callable, name: str) -> bool:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # builtins without a signature
+        return False
+    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+class Job(QObject):
+    """One submitted call. Lives on the GUI thread; the pool thread only emits its signals,
+    which Qt therefore queues to the GUI thread, where the @Slot methods below call the
+    callbacks. (Plain lambdas as cross-thread receivers crash PySide6 >= 6.8, PYSIDE-3124.)"""
+
+    done = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(int, int)
+    finished = Signal()          # after done/failed, or after the callable stopped once cancelled
+
+    def __init__(self, cancellable: bool, on_done, on_error, on_progress, on_finished,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.cancellable = cancellable
+        self.cancel_event = threading.Event()
+        self.running = True
+        self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
+        self._on_finished = on_finished
+        self.done.connect(self._deliver_done)
+        self.failed.connect(self._deliver_error)
+        self.progressed.connect(self._deliver_progress)
+        self.finished.connect(self._deliver_finished)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def cancel(self) -> None:
+        if self.cancellable:
+            self.cancel_event.set()
+
+    # The cancelled checks sit on the GUI side as well: a result queued before cancel() was
+    # called must not reach a form that has moved on.
+    @Slot(object)
+    def _deliver_done(self, value) -> None:
+        if self._on_done and not self.cancelled:
+            self._on_done(value)
+
+    @Slot(object)
+    def _deliver_error(self, exc) -> None:
+        if self.cancelled:
+            return
+        if self._on_error:
+            self._on_error(exc)
+        else:
+            log.error("background job failed", exc_info=exc)
+
+    @Slot(int, int)
+    def _deliver_progress(self, done: int, total: int) -> None:
+        if self._on_progress and not self.cancelled:
+            self._on_progress(done, total)
+
+    @Slot()
+    def _deliver_finished(self) -> None:
+        self.running = False
+        self._on_finished(self)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job, fn: Callable, args: tuple, kwargs: dict):
+        super().__init__()
+        self.setAutoDelete(True)
+        self.job, self.fn, self.args, self.kwargs = job, fn, args, kwargs
+
+    def run(self) -> None:
+        job = self.job
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except Cancelled:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
+            if not job.cancelled:
+                job.failed.emit(exc)
+        else:
+            if not job.cancelled:
+                job.done.emit(result)
+        finally:
+            job.finished.emit()
+
+
+class JobRunner(QObject):
+    """Owns a private thread pool, so that waiting on close waits for this window's work only."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 4):
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._jobs: set[Job] = set()  # keeps each Job alive until its signals have been delivered
+
+    def submit(self, fn: Callable, *args: Any,
+               on_done: Callable[[Any], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None,
+               on_progress: Callable[[int, int], None] | None = None,
+               cancellable: bool = True, **kwargs: Any) -> Job:
+        job = Job(cancellable, on_done, on_error, on_progress, self._forget, self)
+        if _accepts(fn, "progress"):
+            def report(done: int, total: int) -> None:
+                if not job.cancelled:
+                    job.progressed.emit(int(done), int(total))
+            kwargs["progress"] = report
+        if _accepts(fn, "cancel"):
+            kwargs["cancel"] = job.cancel_event
+        self._jobs.add(job)
+        self._pool.start(_Runnable(job, fn, args, kwargs))
+        return job
+
+    def _forget(self, job: Job) -> None:
+        self._jobs.discard(job)
+        job.deleteLater()
+
+    @property
+    def active(self) -> list[Job]:
+        return [j for j in self._jobs if j.running]
+
+    def cancel_all(self) -> None:
+        for job in list(self._jobs):
+            job.cancel()
+
+    def wait(self, timeout_ms: int = -1) -> bool:
+        """Block until every started job has returned; True when none is left running.
+        Only for tests, benchmarks and shutdown: the GUI never calls it during normal work."""
+        return self._pool.waitForDone(timeout_ms)
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Cancel what may be cancelled and wait for the rest (case-file writes)."""
+        self.cancel_all()
+        return self.wait(timeout_ms)
