@@ -1,0 +1,188 @@
+"""The history tab, driven through object names against a real case file in the test's home:
+filters, detail, masked identity numbers, reprint and save of the PDF record sheet, and a
+correcting decision that appends a new record and leaves the old one as it was."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pypdf
+import pytest
+from casefile_fixtures import DESK, M_LIMIT, PERSON_CODE, approve, black_result, result
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QLabel, QLineEdit, QListWidget,
+                               QPlainTextEdit, QPushButton, QTableWidget)
+
+from desktop.context import DeskContext
+from desktop.model import CodeKind
+from desktop.ui import history_view
+from desktop.ui.history_view import HistoryView
+from desktop.ui.jobs import JobRunner
+
+NOW = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+OLD = "2026-11-03T02:15:00+00:00"
+
+
+@pytest.fixture
+def desk():
+    ctx = DeskContext.from_environment()
+    cf = ctx.case_file
+    old = cf.record_check(result(checked_at=OLD), approve("OLD-1"), DESK)
+    black = cf.record_check(black_result(checked_at=NOW),
+                            approve("BJ-7", outcome="rejected", measures_applied=("M-01",)), DESK)
+    person = cf.record_check(result(code=PERSON_CODE, kind=CodeKind.PERSON, checked_at=NOW,
+                                    name="张三"), approve("RS-9"), DESK)
+    yield ctx, {"old": old, "black": black, "person": person}
+    cf.close()
+
+
+@pytest.fixture
+def view(qtbot, desk):
+    ctx, _ = desk
+    runner = JobRunner()
+    v = HistoryView(ctx, runner)
+    qtbot.addWidget(v)
+    v.show()
+    table = v.findChild(QTableWidget, "historyTable")
+    qtbot.waitUntil(lambda: table.rowCount() > 0)
+    yield v
+    runner.shutdown()
+
+
+def table_texts(view) -> list[list[str]]:
+    t = view.findChild(QTableWidget, "historyTable")
+    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+
+
+def search(qtbot, view) -> None:
+    with qtbot.waitSignal(view.records_loaded, timeout=5000):
+        qtbot.mouseClick(view.findChild(QPushButton, "historySearchButton"), Qt.MouseButton.LeftButton)
+
+
+def select(view, record_id: int) -> None:
+    assert view.select_record(record_id), f"record {record_id} not in the table"
+
+
+def test_today_shows_todays_checks_newest_first_with_identity_masked(view, desk):
+    _, recs = desk
+    rows = table_texts(view)
+    assert [int(r[0]) for r in rows] == [recs["person"].record_id, recs["black"].record_id]
+    person_row = rows[0]
+    assert "440301********1234" in person_row
+    assert not any(PERSON_CODE in cell for row in rows for cell in row)
+    assert "命中名单：失信惩戒对象" in rows[1]
+
+
+def test_filters_by_date_status_and_code(qtbot, view, desk):
+    _, recs = desk
+    since = view.findChild(QDateEdit, "historySince")
+    since.setDate(since.date().addDays(-60))
+    search(qtbot, view)
+    assert len(table_texts(view)) == 3
+
+    status = view.findChild(QComboBox, "historyStatusFilter")
+    status.setCurrentIndex(status.findData("hit"))
+    search(qtbot, view)
+    assert [int(r[0]) for r in table_texts(view)] == [recs["black"].record_id]
+
+    status.setCurrentIndex(status.findData(None))
+    code = view.findChild(QLineEdit, "historyCodeFilter")
+    # Typed the way a clerk might: lower case, with spaces: normalised like the check field.
+    qtbot.keyClicks(code, PERSON_CODE[:6] + " " + PERSON_CODE[6:])
+    with qtbot.waitSignal(view.records_loaded, timeout=5000):
+        qtbot.keyClick(code, Qt.Key.Key_Return)
+    assert [int(r[0]) for r in table_texts(view)] == [recs["person"].record_id]
+
+
+def test_invalid_code_filter_is_refused_with_a_reason_and_keeps_the_table(qtbot, view):
+    before = table_texts(view)
+    code = view.findChild(QLineEdit, "historyCodeFilter")
+    qtbot.keyClicks(code, "91440300MA5FXXXX1X")  # check digit should be Y
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    message = view.findChild(QLabel, "historyMessage").text()
+    assert "校验码应为 Y" in message, message
+    assert table_texts(view) == before
+
+
+def test_reversed_date_range_is_refused(qtbot, view):
+    view.since_edit.setDate(view.until_edit.date().addDays(1))
+    qtbot.mouseClick(view.findChild(QPushButton, "historySearchButton"), Qt.MouseButton.LeftButton)
+    assert "起始日期晚于结束日期" in view.findChild(QLabel, "historyMessage").text()
+
+
+def test_selecting_a_record_shows_its_detail_masked(view, desk):
+    _, recs = desk
+    select(view, recs["person"].record_id)
+    detail = view.detail.toPlainText()
+    assert "RS-9" in detail and "440301********1234" in detail
+    assert PERSON_CODE not in detail
+    select(view, recs["black"].record_id)
+    assert "限制其取得食品经营许可" in view.detail.toPlainText()
+
+
+def test_reprint_writes_the_pdf_sheet_off_the_gui_thread_and_opens_it(qtbot, view, desk,
+                                                                       monkeypatch):
+    _, recs = desk
+    opened = []
+    # The system PDF viewer cannot run here; what the window hands it is what is checked.
+    monkeypatch.setattr(history_view.QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    select(view, recs["person"].record_id)
+    with qtbot.waitSignal(view.sheet_written, timeout=15000) as written:
+        qtbot.mouseClick(view.findChild(QPushButton, "historyReprintButton"),
+                         Qt.MouseButton.LeftButton)
+    path = written.args[0]
+    assert opened == [str(path)]
+    assert PERSON_CODE not in path.name
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+    assert "RS-9" in text and "440301********1234" in text and PERSON_CODE not in text
+
+
+def test_save_as_pdf_writes_where_the_clerk_chose(qtbot, view, desk, tmp_path, monkeypatch):
+    _, recs = desk
+    target = tmp_path / "out" / "sheet"
+    monkeypatch.setattr(history_view.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(target), "PDF"))
+    select(view, recs["black"].record_id)
+    with qtbot.waitSignal(view.sheet_written, timeout=15000):
+        qtbot.keyClick(view.findChild(QTableWidget, "historyTable"), Qt.Key.Key_S,
+                       Qt.KeyboardModifier.ControlModifier)
+    saved = target.with_suffix(".pdf")
+    assert "BJ-7" in "".join(p.extract_text() for p in pypdf.PdfReader(saved).pages)
+
+
+def test_correcting_decision_appends_a_record_and_leaves_the_old_one(qtbot, view, desk):
+    ctx, recs = desk
+    black = recs["black"]
+    select(view, black.record_id)
+    dialog = view.correct_selected()
+    assert dialog.findChild(QLineEdit, "decisionCaseNo").text() == "BJ-7"
+    outcome = dialog.findChild(QComboBox, "decisionOutcome")
+    outcome.setCurrentIndex(outcome.findData("deferred"))
+    dialog.findChild(QPlainTextEdit, "decisionNote").setPlainText("补充材料后再办")
+    with qtbot.waitSignal(view.decision_recorded, timeout=5000) as recorded:
+        dialog.buttons.accepted.emit()
+    new = recorded.args[0]
+    assert new.kind == "decision" and new.refers_to == black.record_id
+    assert new.outcome == "deferred" and new.measures_applied == ("M-01",)
+    assert ctx.case_file.get(black.record_id) == black  # the old record is untouched
+    assert ctx.case_file.verify().ok
+    qtbot.waitUntil(lambda: any(int(r[0]) == new.record_id for r in table_texts(view)))
+    row = next(r for r in table_texts(view) if int(r[0]) == new.record_id)
+    assert f"针对记录 {black.record_id}" in row[-1] and "暂缓办理" in row
+
+
+def test_dropping_a_mandated_measure_without_a_note_is_refused_and_nothing_written(qtbot, view,
+                                                                                   desk):
+    ctx, recs = desk
+    before = ctx.case_file.count()
+    select(view, recs["black"].record_id)
+    dialog = view.correct_selected()
+    measures = dialog.findChild(QListWidget, "decisionMeasures")
+    assert measures.item(0).data(Qt.ItemDataRole.UserRole) == M_LIMIT.measure_id
+    measures.item(0).setCheckState(Qt.CheckState.Unchecked)
+    dialog.buttons.accepted.emit()
+    error = dialog.findChild(QLabel, "decisionError")
+    qtbot.waitUntil(lambda: error.isVisible())
+    assert "必须执行的措施未执行" in error.text() and "M-01" in error.text()
+    assert dialog.isVisible()
+    assert ctx.case_file.count() == before
