@@ -1,0 +1,167 @@
+"""The main window: a tab per job (the check page first), a menu bar whose every action has a
+shortcut, and a status bar with operator, hall/window, snapshot version and pending uploads."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+
+from desktop.context import DeskContext
+from desktop.offline import OfflineUnavailable
+from desktop.ui import i18n
+from desktop.ui.check_page import CheckPage, as_of_text
+from desktop.ui.jobs import JobRunner
+
+# How long closing waits for a case-file write still running (it is fsync-bound, normally ms).
+CLOSE_WAIT_MS = 30_000
+
+
+class MainWindow(QMainWindow):
+    ready = Signal()  # the check page can take a scan
+
+    def __init__(self, ctx: DeskContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.jobs = JobRunner(self)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("信用核查窗口端 Credit Desk"))
+        self.setAccessibleName(self.tr("信用核查窗口端"))
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setAccessibleName(self.tr("功能页"))
+        self.setCentralWidget(self.tabs)
+        self.check_page = CheckPage(ctx, self.jobs, self)
+        self.tabs.addTab(self.check_page, self.tr("核查(&1)"))
+        self.tabs.setTabToolTip(0, "Alt+1")
+        self._build_menus()
+        self._build_status_bar()
+        self.check_page.ready.connect(self.ready)
+        self.check_page.recorded.connect(lambda _record: self.refresh_status())
+        self.check_page.result_shown.connect(self._result_shown)
+        self._install_secondary_views()
+        self.refresh_status()
+        self.resize(1280, 720)
+
+    # -- menus --------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.check_menu = bar.addMenu(self.tr("核查(&C)"))
+        self.view_menu = bar.addMenu(self.tr("视图(&V)"))
+        self.help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        page = self.check_page
+        self.action_check = self._action(self.check_menu, self.tr("核查代码"), "F5",
+                                         page.request_check, "actionCheck")
+        self.action_record = self._action(self.check_menu, self.tr("记档"), "Ctrl+S",
+                                          page.record, "actionRecord")
+        self.action_clear = self._action(self.check_menu, self.tr("清除（Esc）"), "Ctrl+Shift+X",
+                                         page.request_clear, "actionClear")
+        self.action_focus_code = self._action(self.check_menu, self.tr("到代码输入框（F2）"),
+                                              "Ctrl+D", page.focus_code, "actionFocusCode")
+        self.action_focus_item = self._action(self.check_menu, self.tr("选择办事事项"), "Ctrl+I",
+                                              self._focus_item, "actionFocusItem")
+        self.action_quit = self._action(self.file_menu, self.tr("退出"), "Ctrl+Q", self.close,
+                                        "actionQuit")
+        self.action_check_tab = self._action(self.view_menu, self.tr("核查页"), "Alt+1",
+                                             lambda: self.tabs.setCurrentIndex(0), "actionCheckTab")
+
+    def _action(self, menu, text: str, keys: str, slot, name: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work with the menu bar hidden or collapsed
+        return action
+
+    def _focus_item(self) -> None:
+        self.tabs.setCurrentWidget(self.check_page)
+        self.check_page.itemSelector.setFocus()
+        self.check_page.itemSelector.lineEdit().selectAll()
+
+    def _install_secondary_views(self) -> None:
+        """History and statistics tabs, the dialogs' menu actions (issue 5 part 2 fills this)."""
+
+    # -- status bar ---------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        site = self.ctx.config.site
+        self.operatorLabel = QLabel(self.tr("操作员：%1").replace("%1", self.ctx.operator), self)
+        self.operatorLabel.setObjectName("operatorLabel")
+        self.operatorLabel.setAccessibleName(self.tr("操作员"))
+        self.deskLabel = QLabel(self.tr("大厅 %1 · 窗口 %2").replace("%1", site.hall or "-")
+                                .replace("%2", site.window or "-"), self)
+        self.deskLabel.setObjectName("deskLabel")
+        self.deskLabel.setAccessibleName(self.tr("大厅与窗口"))
+        self.snapshotLabel = QLabel(self)
+        self.snapshotLabel.setObjectName("snapshotLabel")
+        self.snapshotLabel.setAccessibleName(self.tr("离线数据版本"))
+        self.outboxIndicator = QLabel(self)
+        self.outboxIndicator.setObjectName("outboxIndicator")
+        self.outboxIndicator.setAccessibleName(self.tr("待上报反馈"))
+        for label in (self.operatorLabel, self.deskLabel, self.snapshotLabel):
+            bar.addWidget(label)
+        bar.addPermanentWidget(self.outboxIndicator)
+
+    def refresh_status(self) -> None:
+        """Snapshot version and pending uploads, read off the GUI thread."""
+        self.jobs.submit(_status_facts, self.ctx, on_done=self._show_status,
+                         on_error=lambda exc: self.snapshotLabel.setText(
+                             self.tr("离线数据：无法读取")))
+
+    def _show_status(self, facts: dict) -> None:
+        if facts.get("snapshot_version") is None:
+            self.snapshotLabel.setText(self.tr("离线数据：无可用数据"))
+            self.snapshotLabel.setToolTip(i18n.render(facts.get("snapshot_problem") or ""))
+        else:
+            text = (self.tr("离线数据 第 %1 版（截至 %2）")
+                    .replace("%1", str(facts["snapshot_version"]))
+                    .replace("%2", as_of_text(facts["snapshot_as_of"])))
+            if facts.get("demo"):
+                text += " " + self.tr("演示数据 / DEMO DATA")
+            self.snapshotLabel.setText(text)
+        pending = facts.get("pending")
+        self.outboxIndicator.setText(self.tr("待上报：%1").replace("%1", str(pending))
+                                     if pending is not None else self.tr("待上报：-"))
+        self.outboxIndicator.setProperty("pending", pending or 0)
+
+    def _result_shown(self, result) -> None:
+        if result.snapshot_version is not None:
+            self.refresh_status()
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:
+        page = self.check_page
+        if page.has_unrecorded_result:
+            answer = QMessageBox.question(
+                self, self.tr("尚未记档"), self.tr("当前核查结果尚未记档。仍要退出吗？"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        # Checks are dropped; a record the clerk already pressed runs to its durable end.
+        self.jobs.shutdown(CLOSE_WAIT_MS)
+        super().closeEvent(event)
+
+
+def _status_facts(ctx: DeskContext) -> dict:
+    facts: dict = {"pending": _pending_feedback(ctx)}
+    try:
+        snap = ctx.offline.snapshot()
+    except OfflineUnavailable as exc:
+        facts.update(snapshot_version=None, snapshot_problem=exc.reason)
+    else:
+        facts.update(snapshot_version=snap.version,
+                     snapshot_as_of=snap.data_as_of.isoformat(timespec="seconds"),
+                     demo=snap.demo)
+    return facts
+
+
+def _pending_feedback(ctx: DeskContext) -> int | None:
+    with ctx.case_file.lock:
+        return ctx.case_file.db.execute("SELECT count(*) FROM outbox").fetchone()[0]
