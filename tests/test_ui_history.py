@@ -186,3 +186,65 @@ def test_dropping_a_mandated_measure_without_a_note_is_refused_and_nothing_writt
     assert "必须执行的措施未执行" in error.text() and "M-01" in error.text()
     assert dialog.isVisible()
     assert ctx.case_file.count() == before
+
+
+# -- statistics ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def stats_view(qtbot, desk):
+    from desktop.ui.stats_view import StatsView
+
+    ctx, _ = desk
+    runner = JobRunner()
+    v = StatsView(ctx, runner)
+    qtbot.addWidget(v)
+    v.resize(900, 500)
+    v.show()
+    qtbot.waitUntil(lambda: v.stats is not None)
+    yield v
+    runner.shutdown()
+
+
+def stats_rows(view) -> dict[str, str]:
+    t = view.findChild(QTableWidget, "statsTable")
+    return {t.item(r, 0).text().strip(): t.item(r, 1).text() for r in range(t.rowCount())}
+
+
+def test_statistics_of_the_month_as_table_and_chart(stats_view, desk):
+    rows = stats_rows(stats_view)
+    month = stats_view.month()
+    # The fixture's checks: today's two, and one on 2026-11-03 when today is in November 2026.
+    expected = 3 if month == "2026-11" else 2
+    assert rows["核查次数"] == str(expected)
+    assert rows["命中名单的核查"] == "1" and rows["失信惩戒对象"] == "1"
+    assert rows["执行措施 M-01：限制其取得食品经营许可"] == "1"
+    assert rows["办理结果：不予办理"] == "1"
+    bars = {b.label: b.value for b in stats_view.chart.bars}
+    assert bars["核查"] == expected and bars["失信惩戒对象"] == 1 and bars["重点关注对象"] == 0
+    # The chart really paints its bars: the black-list bar's colour is on screen.
+    image = stats_view.chart.grab().toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 3)
+               for y in range(0, image.height(), 3)}
+    assert "#b00020" in colours
+
+
+def test_previous_month_is_counted_apart(qtbot, stats_view):
+    shown = stats_view.month()
+    with qtbot.waitSignal(stats_view.stats_loaded, timeout=5000) as loaded:
+        qtbot.mouseClick(stats_view.findChild(QPushButton, "statsPreviousMonth"),
+                         Qt.MouseButton.LeftButton)
+    assert loaded.args[0].month != shown
+    assert stats_rows(stats_view)["核查次数"] == "0"
+
+
+def test_statistics_export_to_csv(qtbot, stats_view, tmp_path, monkeypatch):
+    from desktop.ui import stats_view as module
+
+    target = tmp_path / "month"
+    monkeypatch.setattr(module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(stats_view.csv_written, timeout=5000) as written:
+        qtbot.mouseClick(stats_view.findChild(QPushButton, "statsExportButton"),
+                         Qt.MouseButton.LeftButton)
+    text = written.args[0].read_text(encoding="utf-8-sig")
+    assert written.args[0].name == "month.csv"
+    assert f"{stats_view.month()},,,checks,total,核查次数," in text
