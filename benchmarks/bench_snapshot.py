@@ -53,7 +53,7 @@ def subject_code(i: int) -> str:
         # Distinct (birth date, sequence) for each person, up to 30 million of them.
         d, seq = divmod(i // PERSON_EVERY, 1000)
         body = f"440106{1930 + (d // 336) % 90:04d}{1 + (d // 28) % 12:02d}{1 + d % 28:02d}{seq:03d}"
-        return body + ric.calc_check_digit(body)
+        return body + ric.calc_check_digit(body + "0")  # stdnum drops the last char
     n, chars = i, []
     for _ in range(9):
         n, r = divmod(n, 31)

@@ -12,6 +12,15 @@ characters are digits, which refuses lawful codes registered by other authoritie
 ``N2…``), so the format is checked here against the standard and only the digit is delegated.
 Region tables are deliberately not consulted for identity numbers: a counter must not refuse a
 person because a county was renamed after the library's table was made.
+
+Each check digit catches every single-character change within its own kind (weights that are
+never zero modulo the primes 31 and 11). An 18-digit string can be both kinds, though, so a
+one-character slip in an all-digit code (个体工商户 codes often are) can, rarely, land on a valid
+code of the *other* kind. It is then accepted as that kind: the characters are a lawful code, the
+check digit cannot tell what was meant, and the result shows the kind and the subject's name, so
+the clerk sees it is not the applicant. When both readings are valid, the identity reading wins,
+so that a number that may be a person's is always masked and needs a case number. Likewise an
+all-digit code that fails both checks is explained under both readings.
 """
 from __future__ import annotations
 
@@ -30,7 +39,8 @@ _USCC_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _ID_RE = re.compile(r"[0-9]{17}[0-9X]")
 # Everything a scanner, a copy from a document or a tired hand puts between the characters.
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−_·.／/]+")
-_URL_TOKEN = re.compile(r"[0-9A-Za-z]{18}")
+# A whole run of exactly 18: a code is never cut out of a longer opaque token.
+_URL_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])")
 
 
 class InvalidCode(UserError):
@@ -64,6 +74,8 @@ def code_from_url(url: str) -> str:
     places += unquote(parts.path).split("/") + [unquote(parts.fragment)]
     found: list[str] = []
     for place in places:
+        # Percent-decoding can bring back full-width characters NFKC could not see before.
+        place = unicodedata.normalize("NFKC", place)
         # A value may itself be written with separators (9144-0106-…) or in lower case.
         for token in _URL_TOKEN.findall(place) + _URL_TOKEN.findall(_SEPARATORS.sub("", place)):
             token = token.upper()
@@ -119,17 +131,6 @@ def _explain(code: str) -> InvalidCode:
         return _invalid(QT_TRANSLATE_NOOP(
             "core", "代码应为18位，输入的是 {n} 位：{code}。请核对后重新输入或扫描。"),
             n=len(code), code=code)
-    # An 18-character run of digits with a real birth date is read as an identity number.
-    if _ID_RE.fullmatch(code) or (code[:17].isdigit() and _id_birth_ok(code)):
-        if code[17] not in "0123456789X":
-            return _invalid(QT_TRANSLATE_NOOP(
-                "core", "身份证号码第18位只能是数字或 X，输入的是“{char}”。"), char=code[17])
-        if not _id_birth_ok(code):
-            return _invalid(QT_TRANSLATE_NOOP(
-                "core", "身份证号码第7–14位“{born}”不是有效的出生日期。请核对。"), born=code[6:14])
-        return _invalid(QT_TRANSLATE_NOOP(
-            "core", "身份证号码校验失败：第18位校验码应为 {expected}，输入的是 {got}。请核对号码。"),
-            expected=ric.calc_check_digit(code), got=code[17])
     for pos, char in enumerate(code, 1):
         if char not in USCC_ALPHABET:
             return _invalid(QT_TRANSLATE_NOOP(
@@ -139,6 +140,18 @@ def _explain(code: str) -> InvalidCode:
         return _invalid(QT_TRANSLATE_NOOP(
             "core", "统一社会信用代码第3–8位应为行政区划数字，输入的是“{region}”。请核对。"),
             region=code[2:8])
+    org_expected = uscc.calc_check_digit(code)
+    if not (code[:17].isdigit() and code[17] in "0123456789X"):
+        return _invalid(QT_TRANSLATE_NOOP(
+            "core", "统一社会信用代码校验失败：第18位校验码应为 {expected}，输入的是 {got}。请核对代码。"),
+            expected=org_expected, got=code[17])
+    # All digits: an identity number or an organisation code, and neither check passed.
+    if not _id_birth_ok(code):
+        return _invalid(QT_TRANSLATE_NOOP(
+            "core", "校验失败：若是身份证号码，第7–14位“{born}”不是有效的出生日期；"
+                    "若是统一社会信用代码，第18位校验码应为 {expected}，输入的是 {got}。请核对。"),
+            born=code[6:14], expected=org_expected, got=code[17])
     return _invalid(QT_TRANSLATE_NOOP(
-        "core", "统一社会信用代码校验失败：第18位校验码应为 {expected}，输入的是 {got}。请核对代码。"),
-        expected=uscc.calc_check_digit(code), got=code[17])
+        "core", "校验失败：若是身份证号码，第18位校验码应为 {id_expected}；若是统一社会信用代码，"
+                "第18位校验码应为 {expected}。输入的是 {got}，请核对。"),
+        id_expected=ric.calc_check_digit(code), expected=org_expected, got=code[17])
