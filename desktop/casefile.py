@@ -211,7 +211,7 @@ class CaseFile:
     def verify(self) -> VerifyReport:
         from desktop.casefile_verify import verify
 
-        return verify(self._conn)
+        return verify(self._conn, self.path)
 
     # -- setup --------------------------------------------------------------------------------
 

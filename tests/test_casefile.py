@@ -245,28 +245,75 @@ def test_swapped_records_are_named(chain):
     assert report.first_bad == 3 and "调换" in report.problem
 
 
-def test_inserted_forged_record_is_named(chain):
-    with CaseFile(chain) as cf:
-        before = cf.get(3)
-    forged = CaseRecord(**{**before.content(), "record_id": 4, "case_no": "FORGED",
-                           "prev_hash": before.hash, "hash": ""})
-    statements = [(f"UPDATE records SET record_id = {n + 1} WHERE record_id = {n}",)
-                  for n in range(6, 3, -1)]
+def forge_after(path, position: int, **changes) -> CaseRecord:
+    """A record built like the real ones, chained to the record before ``position``."""
+    with CaseFile(path) as cf:
+        before = cf.get(position - 1)
+    return CaseRecord(**{**before.content(), "record_id": position, "prev_hash": before.hash,
+                         "hash": "", **changes})
+
+
+def shift_up(table: str, first: int, last: int) -> list[tuple]:
+    return [(f"UPDATE {table} SET record_id = {n + 1} WHERE record_id = {n}",)
+            for n in range(last, first - 1, -1)]
+
+
+@pytest.mark.parametrize("with_feedback", [False, True], ids=["bare", "with-forged-feedback"])
+def test_inserted_forged_record_is_named(chain, with_feedback):
+    """A forged record with a correct hash and a correct link to its predecessor, slipped in at 4;
+    the records after it keep their old links. Forging its feedback row too does not help."""
+    forged = forge_after(chain, 4, case_no="FORGED")
+    statements = shift_up("records", 4, 6)
     statements.append(("INSERT INTO records(record_id, body, hash) VALUES (4, ?, ?)",
                        (forged.canonical().decode(), forged.compute_hash())))
+    if with_feedback:
+        statements += shift_up("outbox", 4, 6)
+        statements.append(("INSERT INTO outbox(feedback_id, record_id, payload, created_at) "
+                           "VALUES ('forged', 4, ?, '2026-11-04T02:00:00Z')",
+                           (json.dumps({"chain_head": forged.compute_hash()},
+                                       separators=(",", ":")),)))
     tamper(chain, *statements)
     report = verify(chain)
-    assert report.first_bad == 4 and "插入" in report.problem and report.checked == 4
+    assert report.first_bad == 4 and "插入" in report.problem and report.checked == 3
 
 
-def test_appended_forgery_without_feedback_breaks_nothing_before_it(chain):
-    """A well-formed forged tail links correctly: only the platform's chain heads can expose it.
-    What the local check guarantees is that every record before it is still intact."""
+def test_rewritten_tail_with_recomputed_links_is_named_from_the_outbox(chain):
+    """Edit record 3 and rebuild every hash and link after it: the chain is consistent again, but
+    the hashes handed to the outbox when the records were written are not."""
     with CaseFile(chain) as cf:
-        last = cf.get(6)
-    forged = CaseRecord(**{**last.content(), "record_id": 7, "prev_hash": last.hash, "hash": ""})
+        records = cf.query()
+    prev, statements = records[1].hash, []
+    for r in records[2:]:
+        body = {**r.content(), "prev_hash": prev}
+        if r.record_id == 3:
+            body["outcome"] = "rejected"
+        text, digest = rehash(json.dumps(body))
+        statements.append(("UPDATE records SET body = ?, hash = ? WHERE record_id = ?",
+                           (text, digest, r.record_id)))
+        prev = digest
+    tamper(chain, *statements)
+    report = verify(chain)
+    assert report.first_bad == 3 and "改写" in report.problem and report.checked == 2
+
+
+def test_appended_forgery_without_feedback_is_named(chain):
+    forged = forge_after(chain, 7)
     tamper(chain, ("INSERT INTO records(record_id, body, hash) VALUES (7, ?, ?)",
                    (forged.canonical().decode(), forged.compute_hash())))
+    report = verify(chain)
+    assert report.first_bad == 7 and "插入" in report.problem and report.checked == 6
+
+
+def test_appended_forgery_with_forged_feedback_is_beyond_the_local_check(chain):
+    """Forging a tail record and its feedback consistently leaves no local trace: the platform's
+    copy of every chain head is what exposes it. Every record before it still verifies."""
+    forged = forge_after(chain, 7)
+    digest = forged.compute_hash()
+    tamper(chain, ("INSERT INTO records(record_id, body, hash) VALUES (7, ?, ?)",
+                   (forged.canonical().decode(), digest)),
+           ("INSERT INTO outbox(feedback_id, record_id, payload, created_at) "
+            "VALUES ('forged', 7, ?, '2026-11-07T02:00:00Z')",
+            (json.dumps({"chain_head": digest}, separators=(",", ":")),)))
     assert verify(chain).checked == 7
 
 

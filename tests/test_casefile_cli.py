@@ -54,7 +54,7 @@ def test_list_json_lines_and_filters(filled, capsys):
         run("cases", "list", "--from", "4 Nov")
 
 
-def test_export_json_lines_and_sheets(filled, tmp_path, capsys):
+def test_export_json_lines_and_sheets(filled, tmp_path, capsys, qapp):  # qapp: see test_record_sheet
     out = tmp_path / "export"
     assert run("cases", "export", "--out", str(out), "--pdf") == 0
     lines = (out / "cases.jsonl").read_text(encoding="utf-8").splitlines()

@@ -41,6 +41,13 @@ def font_names(path: Path) -> set[str]:
     return names
 
 
+@pytest.fixture(autouse=True)
+def _qt_application(qapp):
+    """The suite also shows widgets, which need a QApplication: take pytest-qt's, so that the
+    sheet writer does not start a bare QGuiApplication first (as it does in the command line)."""
+    return qapp
+
+
 @pytest.fixture
 def cf(tmp_path):
     with CaseFile(tmp_path / "cases.sqlite") as case_file:
