@@ -160,13 +160,13 @@ def _check_url(url: str, where: "_Locator") -> None:
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
         return  # tests and training rooms run the reference platform on this machine
     raise where.error("platform", "base_url", QT_TRANSLATE_NOOP(
         "core", "配置项 {key} 必须是 https 地址（仅本机回环地址可用 http）"))
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

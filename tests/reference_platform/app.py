@@ -1,0 +1,255 @@
+"""Platform API v1 (DESIGN.md) as a Flask app, with the signature rules of a provincial API
+gateway and switchable faults. One ``PlatformState`` holds everything a test wants to set or
+inspect: credentials, the publisher, the current fault, accepted feedback, the request log."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from flask import Flask, Response, g, jsonify, request, send_file
+
+from desktop.codes import InvalidCode, parse
+from desktop.request_signing import MAX_SKEW_SECONDS, signature, signatures_match
+from offline_cache.manifest import peek_manifest
+from offline_cache.reader import SnapshotReader
+
+from .publisher import Publisher
+
+# Every fault a test can switch on. "refuse" is the server's (it stops listening); the rest are here.
+FAULTS = ("refuse", "hang", "slow", "500", "429", "malformed", "missing_field", "wrong_type",
+          "truncated", "bad_signature")
+FEEDBACK_FIELDS = ("feedback_id", "case_no", "item_code", "subject_code", "checked_at", "operator", "hall",
+                   "window", "source", "snapshot_version", "status", "entry_ids", "measures_applied",
+                   "outcome", "note")
+
+
+@dataclass
+class Fault:
+    mode: str
+    scope: str = ""             # "subjects", "feedback", "snapshots" or "" (every API path)
+    times: int | None = None    # how many requests it hits; None: until cleared
+    delay: float = 0.0          # "slow": seconds before answering
+    retry_after: int = 1        # "429"
+    field: str = "data_as_of"   # "missing_field" / "wrong_type"
+    after_accept: bool = False  # "hang" on feedback: store it first, then hang (the lost-answer case)
+
+
+@dataclass
+class Logged:
+    """One request, logged on arrival (a hanging request counts); status and time when answered."""
+    method: str
+    path: str
+    operator: str | None
+    range: str | None
+    status: int | None = None
+    seconds: float | None = None
+
+
+@dataclass
+class PlatformState:
+    publisher: Publisher
+    credentials: dict[str, str]
+    clock: object = time.time
+    offer_deltas: bool = True
+    fault: Fault | None = None
+    feedback: dict[str, dict] = field(default_factory=dict)
+    feedback_posts: dict[str, int] = field(default_factory=dict)
+    log: list[Logged] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _nonces: dict[str, float] = field(default_factory=dict)
+
+    def set_fault(self, mode: str | None, **options) -> None:
+        if mode is not None and mode not in FAULTS:
+            raise ValueError(f"unknown fault {mode!r}; one of {FAULTS}")
+        with self.lock:
+            self.fault = Fault(mode, **options) if mode else None
+            self.release.clear()
+        if mode is None:
+            self.release.set()
+
+    def take_fault(self, path: str) -> Fault | None:
+        """The fault for this request, counting it down."""
+        with self.lock:
+            f = self.fault
+            if f is None or f.mode == "refuse" or not path.startswith("/api/v1/" + f.scope):
+                return None
+            if f.times is not None:
+                f.times -= 1
+                if f.times <= 0:
+                    self.fault = None
+            return f
+
+    def remember_nonce(self, nonce: str, now: float) -> bool:
+        """False when the nonce was seen inside the window (a replay)."""
+        with self.lock:
+            for old, seen in list(self._nonces.items()):
+                if now - seen > 2 * MAX_SKEW_SECONDS:
+                    del self._nonces[old]
+            if nonce in self._nonces:
+                return False
+            self._nonces[nonce] = now
+            return True
+
+
+def _error(status: int, code: str, message: str, **headers) -> Response:
+    resp = jsonify({"error": {"code": code, "message": message}})
+    resp.status_code = status
+    resp.headers.update(headers)
+    return resp
+
+
+def create_app(state: PlatformState) -> Flask:
+    app = Flask("reference_platform")
+    readers = threading.local()
+
+    def reader(version: int) -> SnapshotReader:
+        cached = getattr(readers, "entry", None)
+        if cached is None or cached[0] != version:
+            if cached is not None:
+                cached[1].close()
+            cached = (version, SnapshotReader(state.publisher.fulls[version].data))
+            readers.entry = cached
+        return cached[1]
+
+    @app.before_request
+    def authenticate():
+        g.started = time.perf_counter()
+        g.fault = None
+        g.logged = Logged(request.method, request.path, request.headers.get("X-Operator"),
+                          request.headers.get("Range"))
+        with state.lock:
+            state.log.append(g.logged)
+        if not request.path.startswith("/api/v1/"):
+            return _error(404, "not_found", "no such path")
+        h = request.headers
+        app_key, ts, nonce, sig = (h.get("X-App-Key"), h.get("X-Timestamp"), h.get("X-Nonce"),
+                                   h.get("X-Signature"))
+        if not all((app_key, ts, nonce, sig)) or app_key not in state.credentials:
+            return _error(401, "bad_signature", "missing or unknown credentials")
+        if not ts.isdigit() or abs(state.clock() - int(ts)) > MAX_SKEW_SECONDS:
+            return _error(401, "clock_skew", "timestamp outside the allowed window")
+        raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+        if not raw:
+            raw = quote(request.path) + (("?" + request.query_string.decode()) if request.query_string else "")
+        body = request.get_data(cache=True)
+        expected = signature(state.credentials[app_key], request.method, raw, ts, nonce, body)
+        if not signatures_match(expected, sig):
+            return _error(401, "bad_signature", "signature does not match")
+        if not state.remember_nonce(nonce, state.clock()):
+            return _error(401, "replayed_nonce", "nonce already used")
+        g.fault = fault = state.take_fault(request.path)
+        if fault is None:
+            return None
+        if fault.mode == "hang" and not fault.after_accept:
+            state.release.wait(60)
+            return _error(503, "released", "hang released")
+        if fault.mode == "slow":
+            time.sleep(fault.delay)
+        if fault.mode == "500":
+            return _error(500, "internal", "internal error")
+        if fault.mode == "429":
+            return _error(429, "rate_limited", "too many requests", **{"Retry-After": str(fault.retry_after)})
+        if fault.mode == "malformed":
+            return Response(b'{"subject": {"code": "9144', 200, mimetype="application/json")
+        return None
+
+    @app.after_request
+    def finish(resp: Response) -> Response:
+        fault = getattr(g, "fault", None)
+        if fault is not None and fault.mode in ("missing_field", "wrong_type") and resp.is_json:
+            data = resp.get_json()
+            if fault.mode == "missing_field":
+                data.pop(fault.field, None)
+            else:
+                data[fault.field] = 12345 if not isinstance(data.get(fault.field), int) else "12345"
+            resp.set_data(json.dumps(data, ensure_ascii=False))
+        if fault is not None and fault.mode == "truncated":
+            resp.direct_passthrough = False
+            body = resp.get_data()
+            # Promise the whole body, send half, and close: a connection cut mid-answer.
+            resp.set_data(body[: len(body) // 2])
+            resp.headers["Content-Length"] = str(len(body))
+            resp.headers["Connection"] = "close"
+        seconds = time.perf_counter() - g.started
+        resp.headers["Server-Timing"] = f"app;dur={seconds * 1000:.3f}"
+        g.logged.status, g.logged.seconds = resp.status_code, seconds
+        return resp
+
+    @app.get("/api/v1/subjects/<code>")
+    def subject(code: str):
+        try:
+            parsed = parse(code)
+        except InvalidCode as exc:
+            return _error(400, "bad_code", str(exc.message))
+        latest = state.publisher.latest
+        found = reader(latest.version).lookup(parsed.code, request.args.get("item") or None)
+        m = peek_manifest(latest.manifest)
+        return jsonify({"subject": found.subject.to_json() if found.subject else None,
+                        "hits": [h.to_json() for h in found.hits],
+                        "measures": [x.to_json() for x in found.measures],
+                        "data_as_of": m.data_as_of.isoformat(), "request_id": uuid.uuid4().hex})
+
+    @app.post("/api/v1/feedback")
+    def feedback():
+        try:
+            body = json.loads(request.get_data())
+        except ValueError:
+            return _error(400, "bad_json", "body is not JSON")
+        if not isinstance(body, dict) or any(k not in body for k in FEEDBACK_FIELDS):
+            return _error(400, "bad_feedback", "missing fields")
+        try:
+            fid = str(uuid.UUID(body["feedback_id"]))
+        except (ValueError, TypeError, AttributeError):
+            return _error(400, "bad_feedback", "feedback_id is not a UUID")
+        with state.lock:
+            state.feedback_posts[fid] = state.feedback_posts.get(fid, 0) + 1
+            seen = fid in state.feedback
+            if not seen:
+                state.feedback[fid] = body
+        fault = g.fault
+        if fault is not None and fault.mode == "hang" and fault.after_accept:
+            state.release.wait(60)
+        return jsonify({"accepted": True}), 200 if seen else 201
+
+    def manifest_response(release) -> Response:
+        data = release.manifest_bytes()
+        if g.fault is not None and g.fault.mode == "bad_signature":
+            envelope = json.loads(data)
+            envelope["signed"]["data_as_of"] = "2099-01-01T00:00:00Z"  # content changed after signing
+            data = json.dumps(envelope).encode()
+        return Response(data, 200, mimetype="application/json")
+
+    @app.get("/api/v1/snapshots/latest")
+    def latest():
+        return manifest_response(state.publisher.latest)
+
+    @app.get("/api/v1/snapshots/delta")
+    def delta():
+        base = request.args.get("from", "")
+        if not base.isdigit():
+            return _error(400, "bad_request", "from must be a version number")
+        release = state.publisher.delta_from(int(base)) if state.offer_deltas else None
+        if release is None:
+            return _error(404, "no_delta", "only a full snapshot will do")
+        return manifest_response(release)
+
+    @app.get("/api/v1/snapshots/<int:version>")
+    def snapshot_data(version: int):
+        base = request.args.get("from")
+        if base is not None:
+            release = state.publisher.delta_from(int(base)) if base.isdigit() else None
+            if release is None or release.version != version:
+                return _error(404, "no_delta", "no such delta")
+        else:
+            release = state.publisher.fulls.get(version)
+            if release is None:
+                return _error(404, "not_found", "no such version")
+        # conditional=True: Range requests are honoured, so an interrupted download resumes.
+        return send_file(release.data, mimetype="application/octet-stream", conditional=True, etag=True)
+
+    return app
