@@ -150,9 +150,10 @@ def _run(args) -> int:
             out = sign_snapshot(args.data, **common)
         print(f"已签署第 {args.version} 版{'增量' if args.delta_base else '快照'}清单 → {out}")
     elif args.command == "verify":
-        for path, what in ((args.manifest, "清单"), (args.root, "信任根")):
-            if not path.is_file():
-                raise ValueError(f"找不到{what}文件：{path}")
+        # A missing root is a usage slip (exit 2); a missing manifest is refused like any other
+        # snapshot that cannot be verified.
+        if not args.root.is_file():
+            raise ValueError(f"找不到信任根文件：{args.root}")
         m = verify(args.manifest, args.root)
         base = f"（基于第 {m.base_version} 版的增量）" if m.kind == "delta" else ""
         print(f"校验通过：第 {m.version} 版{base}，地区 {m.region}，数据截至 {format_time(m.data_as_of)}，"

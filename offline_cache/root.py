@@ -110,6 +110,16 @@ def load_successor(old: Root, path: Path, data: bytes | None = None) -> Root:
     return new
 
 
+def is_root_file(path: Path) -> bool:
+    """Whether ``path`` holds a root envelope (rather than a snapshot manifest); unreadable or
+    malformed files are not, and are refused by whoever reads them next with the real reason."""
+    try:
+        env = read_envelope(Path(path), "信任根")
+    except SnapshotRefused:
+        return False
+    return env["signed"].get("_type") == "root"
+
+
 def make_root(keys: list[Path], threshold: int, *, version: int = 1, name: str = "", demo: bool = False,
               expires: datetime, sign_with: list[Path], out: Path) -> Path:
     """Write a signed root listing ``keys`` (key files or public-key files). For a rotation,

@@ -10,6 +10,7 @@ from pathlib import Path
 from desktop.context import DeskContext
 from desktop.offline import OfflineUnavailable, fmt_time
 from offline_cache.errors import SnapshotRefused
+from offline_cache.root import is_root_file
 
 EXIT_REFUSED = 4
 
@@ -18,8 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("cache", help="离线数据（快照）")
     cmds = p.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
     cmds.add_parser("status", help="已安装快照的版本、数据日期、有效期、信任根").set_defaults(func=status)
-    imp = cmds.add_parser("import", help="校验并安装快照或增量文件（U盘）")
-    imp.add_argument("path", type=Path, help="快照清单文件，或存放快照的文件夹")
+    imp = cmds.add_parser("import", help="校验并安装快照或增量文件（U盘），或新版信任根")
+    imp.add_argument("path", type=Path, help="快照清单文件、存放快照的文件夹，或新版信任根文件")
     imp.set_defaults(func=import_)
     if find_spec("desktop.updater") is not None:  # `cache update` lands with the online issue
         from desktop import updater
@@ -51,12 +52,17 @@ def status(args: argparse.Namespace) -> int:
 def import_(args: argparse.Namespace) -> int:
     ctx = DeskContext.from_environment(args.operator)
     store = ctx.offline.store
-    before = store.current(verify=False)
     try:
+        if args.path.is_file() and is_root_file(args.path):
+            root = store.install_root(args.path)
+            print(f"已启用信任根第 {root.version} 版：{len(root.keyids)} 把公钥，{root.threshold} 个签名生效，"
+                  f"有效期至 {fmt_time(root.expires)}。")
+            return 0
+        before = store.current(verify=False)
         snap = store.install(args.path, progress=_progress_printer())
     except SnapshotRefused as exc:
         print(f"\n已拒绝：{exc.message}", file=sys.stderr)
-        print("已安装的离线数据保持不变。", file=sys.stderr)
+        print("已安装的离线数据和信任根保持不变。", file=sys.stderr)
         return EXIT_REFUSED
     if before is not None and before.version == snap.version:
         print(f"\n已是第 {snap.version} 版，无需安装。")
