@@ -58,6 +58,13 @@ class DeskContext:
 
         return CaseFile(paths.case_file())
 
+    @cached_property
+    def outbox(self):
+        """The feedback sender; its ``client`` is None in an offline-only deployment."""
+        from desktop.outbox import Outbox
+
+        return Outbox(paths.case_file(), paths.outbox_file(), self.platform)
+
     @property
     def desk(self):
         from desktop.casefile import Desk
