@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from desktop.context import DeskContext
 from desktop.offline import OfflineUnavailable
@@ -20,7 +21,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         items = ctx.offline.items(args.search)
     except OfflineUnavailable as exc:
-        print(f"错误：{exc.reason}")
+        # stderr: a script reading --json lines must not take the reason for an item.
+        print(f"错误：没有可用的事项目录。{exc.reason}", file=sys.stderr)
         return 3
     for item in items:
         if args.json:
