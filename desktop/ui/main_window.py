@@ -82,7 +82,76 @@ class MainWindow(QMainWindow):
         self.check_page.itemSelector.lineEdit().selectAll()
 
     def _install_secondary_views(self) -> None:
-        """History and statistics tabs, the dialogs' menu actions (issue 5 part 2 fills this)."""
+        """History and statistics tabs, and the menu actions opening the dialogs."""
+        from desktop.ui.dialogs.about_dialog import AboutDialog
+        from desktop.ui.dialogs.import_dialog import SnapshotImportDialog
+        from desktop.ui.dialogs.settings_dialog import SettingsDialog
+        from desktop.ui.dialogs.sign_in_dialog import SignInDialog
+        from desktop.ui.history_view import HistoryView
+        from desktop.ui.stats_view import StatsView
+
+        self.history_view = HistoryView(self.ctx, self.jobs, self)
+        self.stats_view = StatsView(self.ctx, self.jobs, self)
+        self.tabs.addTab(self.history_view, self.tr("历史记录(&2)"))
+        self.tabs.setTabToolTip(1, "Alt+2")
+        self.tabs.addTab(self.stats_view, self.tr("月度统计(&3)"))
+        self.tabs.setTabToolTip(2, "Alt+3")
+        self.check_page.recorded.connect(lambda _record: self.history_view.refresh())
+        self.check_page.recorded.connect(lambda _record: self.stats_view.refresh())
+        self.history_view.decision_recorded.connect(lambda _record: self.refresh_status())
+        self.history_view.decision_recorded.connect(lambda _record: self.stats_view.refresh())
+
+        def open_dialog(dialog) -> None:
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+
+        def sign_in() -> None:
+            dialog = SignInDialog(self.ctx.operator, self.jobs, self)
+            dialog.signed_in.connect(self._signed_in)
+            open_dialog(dialog)
+
+        def import_snapshot() -> None:
+            dialog = SnapshotImportDialog(self.ctx.offline.store, self.jobs, self)
+            dialog.finished_import.connect(lambda _outcome: self.refresh_status())
+            open_dialog(dialog)
+
+        def settings() -> None:
+            dialog = SettingsDialog(self.ctx, self.jobs, self)
+            dialog.applied.connect(self._settings_applied)
+            open_dialog(dialog)
+
+        def file_action(text, keys, slot, name) -> QAction:
+            action = self._action(self.file_menu, text, keys, slot, name)
+            self.file_menu.insertAction(self.action_quit, action)  # Quit stays last
+            return action
+
+        self.action_sign_in = file_action(self.tr("更换操作员…"), "Ctrl+Shift+O", sign_in,
+                                          "actionSignIn")
+        self.action_import = file_action(self.tr("从U盘导入离线数据…"), "Ctrl+Shift+I",
+                                         import_snapshot, "actionImportSnapshot")
+        self.action_settings = file_action(self.tr("设置…"), "Ctrl+,", settings, "actionSettings")
+        self.file_menu.insertSeparator(self.action_quit)
+        self.action_history_tab = self._action(
+            self.view_menu, self.tr("历史记录"), "Alt+2",
+            lambda: self.tabs.setCurrentWidget(self.history_view), "actionHistoryTab")
+        self.action_stats_tab = self._action(
+            self.view_menu, self.tr("月度统计"), "Alt+3",
+            lambda: self.tabs.setCurrentWidget(self.stats_view), "actionStatsTab")
+        self.action_about = self._action(self.help_menu, self.tr("关于与状态…"), "F1",
+                                         lambda: open_dialog(AboutDialog(self.ctx, self.jobs, self)),
+                                         "actionAbout")
+
+    def _signed_in(self, operator: str) -> None:
+        self.ctx.operator = operator
+        client = self.ctx.__dict__.get("platform")  # created already: it sends X-Operator
+        if client is not None:
+            client.operator = operator
+        self.operatorLabel.setText(self.tr("操作员：%1").replace("%1", operator))
+
+    def _settings_applied(self, settings: dict) -> None:
+        if settings.get("language") is not None:
+            # The tabs and dialogs switch at once; the check page's texts on the next start.
+            self.statusBar().showMessage(self.tr("设置已保存。界面语言在重新启动后完全生效。"), 8000)
 
     # -- status bar ---------------------------------------------------------------------------
 

@@ -1,0 +1,121 @@
+"""Settings: what the clerk may change on this machine (font size, sounds, language), next to the
+deployment settings IT fixed in the config file, shown read-only so the clerk can read them out on
+the phone but never change them here."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox, QVBoxLayout)
+
+from desktop import paths
+from desktop.ui import i18n, style
+from desktop.ui.dialogs import user_settings
+
+
+class SettingsDialog(QDialog):
+    applied = Signal(dict)  # the stored settings, after they took effect
+
+    def __init__(self, ctx, runner, parent=None):
+        super().__init__(parent, objectName="settingsDialog")
+        self.ctx = ctx
+        self.runner = runner
+        saved = user_settings.load()
+        self.clerk_box = QGroupBox()
+        self.font_size = QSpinBox(objectName="fontSizeInput")
+        self.font_size.setRange(style.FONT_SIZES.start, style.FONT_SIZES.stop - 1)
+        self.font_size.setValue(style.clamp_font_size(saved.get("font_size", style.DEFAULT_FONT_SIZE)))
+        self.sounds = QCheckBox(objectName="soundsInput")
+        self.sounds.setChecked(bool(saved.get("sounds", False)))
+        self.language = QComboBox(objectName="languageInput")
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(self.language.findData(i18n.normalise(saved.get("language"))))
+        self.clerk_labels = [QLabel() for _ in range(3)]
+        clerk = QFormLayout(self.clerk_box)
+        for label, field in zip(self.clerk_labels, (self.font_size, self.sounds, self.language)):
+            label.setBuddy(field)
+            clerk.addRow(label, field)
+
+        self.deploy_box = QGroupBox()
+        self.deploy_form = QFormLayout(self.deploy_box)
+        self.deploy_labels: list[QLabel] = []
+        self.deploy_fields: list[QLineEdit] = []
+        for value in self._deployment_values():
+            label, field = QLabel(), QLineEdit(value)
+            field.setReadOnly(True)
+            field.setObjectName("deploymentField")
+            self.deploy_labels.append(label)
+            self.deploy_fields.append(field)
+            self.deploy_form.addRow(label, field)
+        self.deploy_note = QLabel(wordWrap=True)
+        self.deploy_form.addRow(self.deploy_note)
+
+        self.error = QLabel(objectName="settingsError", wordWrap=True)
+        self.error.setProperty("verdict", "refused")
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.clerk_box)
+        layout.addWidget(self.deploy_box)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def _deployment_values(self) -> list[str]:
+        cfg = self.ctx.config
+        p, s = cfg.platform, cfg.snapshot
+        hours = lambda h: "-" if h is None else f"{h:g}"  # noqa: E731
+        return [str(cfg.path or "-"), p.base_url if p else "-", p.app_key if p else "-",
+                f"{p.deadline_seconds:g}" if p else "-", cfg.site.hall, cfg.site.window,
+                str(cfg.trust_root), hours(s.warn_age_hours), hours(s.max_age_hours),
+                s.update_source, str(paths.home())]
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("设置"))
+        self.clerk_box.setTitle(self.tr("本机设置（可修改）"))
+        for label, text in zip(self.clerk_labels, (self.tr("字号(&Z)"), self.tr("提示音(&S)"),
+                                                   self.tr("界面语言(&L)"))):
+            label.setText(text)
+        self.sounds.setText(self.tr("命中失信名单时播放提示音"))
+        self.font_size.setAccessibleName(self.tr("字号"))
+        self.sounds.setAccessibleName(self.tr("提示音"))
+        self.language.setAccessibleName(self.tr("界面语言"))
+        self.deploy_box.setTitle(self.tr("部署设置（只读，由信息技术人员配置）"))
+        texts = (self.tr("配置文件"), self.tr("平台地址"), self.tr("应用标识"),
+                 self.tr("核查时限（秒）"), self.tr("大厅"), self.tr("窗口"), self.tr("信任根"),
+                 self.tr("数据较旧提示（小时）"), self.tr("最长可用（小时）"),
+                 self.tr("离线数据更新来源"), self.tr("数据文件夹"))
+        for label, field, text in zip(self.deploy_labels, self.deploy_fields, texts):
+            label.setText(text)
+            field.setAccessibleName(text)
+        self.deploy_note.setText(self.tr("平台密钥保存在系统密钥库中，不在此显示。"))
+
+    def choices(self) -> dict:
+        return {"font_size": self.font_size.value(), "sounds": self.sounds.isChecked(),
+                "language": self.language.currentData()}
+
+    def _submit(self) -> None:
+        self.buttons.setEnabled(False)
+        self.runner.submit(user_settings.update, **self.choices(), on_done=self._stored,
+                           on_error=self._failed, cancellable=False)
+
+    def _stored(self, settings: dict) -> None:
+        app = QApplication.instance()
+        style.apply_font_size(app, settings["font_size"])
+        if settings["language"] != i18n.current():
+            i18n.install(settings["language"], app)
+        self.applied.emit(settings)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(self.tr("无法保存设置：%1").replace("%1", str(exc)))
+        self.error.show()
