@@ -1,0 +1,111 @@
+"""Build the frozen Credit Desk: `python build_scripts/build.py [--deb] [--self-test]`.
+
+The same command on Linux and Windows: stamps version and build metadata (git commit, UTC date,
+build machine) into the bundle's resources/build-info.json, which `credit-desk --self-test`
+prints, then runs PyInstaller on build_scripts/credit-desk.spec. Output: dist/credit-desk/
+(one-folder bundle). On Linux `--deb` also packs dist/credit-desk_<version>_<arch>.deb from it
+(build_scripts/deb/make_deb.py), and `--self-test` runs the frozen self-test at the end.
+
+Run with the project's venv after `pip install -e '.[build]'`."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SPEC = REPO / "build_scripts" / "credit-desk.spec"
+DIST = REPO / "dist"
+WORK = REPO / "build" / "pyinstaller"
+STAMP_DIR = REPO / "build" / "stamp"
+APP = "credit-desk"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="构建 Credit Desk 的一体化安装目录（PyInstaller）")
+    parser.add_argument("--deb", action="store_true", help="并打包 .deb（仅 Linux，需要 dpkg-deb）")
+    parser.add_argument("--self-test", action="store_true", help="构建后运行冻结程序的自检")
+    parser.add_argument("--clean", action="store_true", help="清除 PyInstaller 缓存后重建")
+    args = parser.parse_args(argv)
+    if args.deb and not sys.platform.startswith("linux"):
+        parser.error(".deb 只能在 Linux 上打包。")
+    try:
+        import PyInstaller.__main__ as pyinstaller
+    except ImportError:
+        print("错误：没有安装 PyInstaller。请先运行 .venv/bin/pip install -e '.[build]'。", file=sys.stderr)
+        return 2
+
+    started = time.perf_counter()
+    info = stamp()
+    print(f"构建 credit-desk {info['version']}（commit {info['commit']}）", flush=True)
+    env_stamp = STAMP_DIR / "build-info.json"
+    os.environ["CREDIT_DESK_BUILD_INFO"] = str(env_stamp)
+    options = [str(SPEC), "--noconfirm", "--log-level", "WARN",
+               "--distpath", str(DIST), "--workpath", str(WORK)]
+    if args.clean:
+        options.append("--clean")
+    pyinstaller.run(options)
+    bundle = DIST / APP
+    print(f"一体化目录：{bundle}（{folder_size(bundle) / 2**20:.1f} MB，"
+          f"用时 {time.perf_counter() - started:.0f} s）", flush=True)
+
+    if args.deb:
+        sys.path.insert(0, str(REPO / "build_scripts" / "deb"))
+        from make_deb import make_deb
+
+        deb = make_deb(bundle, info["version"], DIST)
+        print(f"安装包：{deb}（{deb.stat().st_size / 2**20:.1f} MB）", flush=True)
+    if args.self_test:
+        exe = bundle / (APP + (".exe" if sys.platform == "win32" else ""))
+        env = dict(os.environ, CREDIT_DESK_HOME=str(REPO / "build" / "selftest-home"))
+        if not env.get("DISPLAY"):
+            env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return subprocess.run([str(exe), "--self-test"], env=env).returncode
+    return 0
+
+
+def stamp() -> dict:
+    """Written fresh on every build, so a bundle never carries another build's commit."""
+    from importlib.util import module_from_spec, spec_from_file_location
+
+    # The version from the source being built, not from whatever is installed in the venv.
+    spec = spec_from_file_location("_credit_desk_version", REPO / "desktop" / "__init__.py")
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    info = {
+        "version": module.__version__,
+        "commit": git("rev-parse", "--short=12", "HEAD") or "unknown",
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "built": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "build_host": f"{platform.system()} {platform.release()} {platform.machine()}, "
+                      f"Python {platform.python_version()}",
+        "kind": "frozen",
+    }
+    if info["dirty"]:
+        info["commit"] += "+dirty"
+    STAMP_DIR.mkdir(parents=True, exist_ok=True)
+    (STAMP_DIR / "build-info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2),
+                                               encoding="utf-8")
+    return info
+
+
+def git(*args: str) -> str:
+    try:
+        out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return ""  # a source tarball without git still builds; the stamp says "unknown"
+    return out.stdout.strip()
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""`credit-desk --self-test` from source, as an installer runs it: the real command in its own
+process (so a missing Qt plugin or resource cannot be masked by the test's own QApplication), on
+the real demo data, against a real clerk home that it must leave untouched."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def self_test(*, cwd: Path = REPO, extra_path: Path | None = None, **env) -> subprocess.CompletedProcess:
+    environment = dict(os.environ, **env)
+    if extra_path is not None:
+        # A copied installation shadows the editable install: sys.path wins over its finder.
+        environment["PYTHONPATH"] = str(extra_path)
+    return subprocess.run([sys.executable, "-m", "desktop", "--self-test"], cwd=cwd, env=environment,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+def probe_line(output: str, name: str) -> str:
+    return next(line for line in output.splitlines() if name in line and line.startswith("["))
+
+
+def copy_install(tmp_path: Path) -> Path:
+    """A source installation of its own, to break without touching the checkout."""
+    root = tmp_path / "install"
+    for folder in ("desktop", "offline_cache", "resources"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def test_healthy_install_passes_with_every_check_listed_and_the_home_untouched(desk_env):
+    home, _config = desk_env
+    done = self_test()
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert "结论 verdict: PASS" in out
+    from desktop import __version__
+
+    assert f"版本 version:    {__version__}" in out
+    assert "commit " in out and str(home) in out
+    for name in ("导入 imports", "Qt 平台 Qt platform", "资源 resources", "信任根 trust root",
+                 "离线数据 snapshot", "演示核查 demo check", "窗口 window"):
+        assert probe_line(out, name).startswith(("[OK  ]", "[WARN]")), out
+    assert "91440106MA9P6N4D3U" in probe_line(out, "演示核查") and "命中失信名单" in out
+    assert "链完整" in probe_line(out, "演示核查")
+    assert "办事事项" in probe_line(out, "窗口 window")
+    # The demo check and the window ran in scratch folders: nothing was installed or recorded.
+    assert list(home.iterdir()) == []
+
+
+def test_missing_trust_root_fails_naming_the_file(tmp_path):
+    install = copy_install(tmp_path)
+    (install / "resources" / "trust" / "demo-root.json").unlink()
+    done = self_test(cwd=tmp_path, extra_path=install)
+    assert done.returncode == 1, done.stdout + done.stderr
+    line = probe_line(done.stdout, "资源 resources")
+    assert line.startswith("[FAIL]") and "trust/demo-root.json" in line and "重新安装" in line
+    assert str(install / "resources") in line  # the copy was tested, not the checkout
+    assert "结论 verdict: FAIL" in done.stdout and "资源 resources" in done.stdout.splitlines()[-3]
+
+
+def test_corrupt_icon_fails_icons_probe(tmp_path):
+    install = copy_install(tmp_path)
+    icons = sorted((install / "resources" / "icons").glob("*.svg"))
+    assert icons, "the window's icons are bundled resources"
+    icons[0].write_text("<svg broken", encoding="utf-8")
+    done = self_test(cwd=tmp_path, extra_path=install)
+    assert done.returncode == 1
+    line = probe_line(done.stdout, "图标样式")
+    assert line.startswith("[FAIL]") and icons[0].name in line
+
+
+def test_bad_deployment_config_fails_with_key_and_line(desk_env):
+    _home, config = desk_env
+    config.write_text('[site]\nhall = "440106-01"\nwindw = "12"\n', encoding="utf-8")
+    done = self_test()
+    assert done.returncode == 1
+    line = probe_line(done.stdout, "配置 config")
+    assert line.startswith("[FAIL]") and "site.windw" in line and "第 3 行" in line
+
+
+def test_tampered_installed_snapshot_fails_and_is_left_as_found(desk_env):
+    home, _config = desk_env
+    # The clerk's first start installs the demo snapshot.
+    subprocess.run([sys.executable, "-m", "desktop", "cache", "status"], check=True,
+                   capture_output=True, env=os.environ)
+    dataset = next((home / "snapshot").rglob("dataset.sqlite"))
+    data = bytearray(dataset.read_bytes())
+    data[-100] ^= 0xFF
+    dataset.write_bytes(bytes(data))
+    before = sorted((p.relative_to(home), p.stat().st_size) for p in home.rglob("*") if p.is_file())
+
+    done = self_test()
+    assert done.returncode == 1
+    line = probe_line(done.stdout, "离线数据 snapshot")
+    assert line.startswith("[FAIL]") and "校验失败" in line
+    assert dataset.read_bytes() == bytes(data)
+    after = sorted((p.relative_to(home), p.stat().st_size) for p in home.rglob("*") if p.is_file())
+    assert after == before
+
+
+def test_installed_snapshot_is_reported(desk_env):
+    subprocess.run([sys.executable, "-m", "desktop", "cache", "status"], check=True,
+                   capture_output=True, env=os.environ)
+    done = self_test(CREDIT_DESK_SELFTEST_ONLY="snapshot")
+    assert done.returncode == 0
+    line = probe_line(done.stdout, "离线数据 snapshot")
+    assert line.startswith("[OK  ]") and "第 1 版" in line and "演示数据" in line
+    # Only the asked-for probe (and the Qt platform it relies on) ran.
+    assert "演示核查" not in done.stdout
+
+
+@pytest.mark.parametrize("only", ["bogus", "window,nope"])
+def test_unknown_probe_name_is_refused(only):
+    done = self_test(CREDIT_DESK_SELFTEST_ONLY=only)
+    assert done.returncode == 2
+    assert "未知的检查项" in done.stderr and "window" in done.stderr
+    assert "verdict" not in done.stdout
+
+
+def test_build_stamp_is_printed(tmp_path):
+    install = copy_install(tmp_path)
+    (install / "resources" / "build-info.json").write_text(
+        '{"version": "0.1.0", "commit": "abc123def456", "built": "2026-11-25T05:00:00Z", '
+        '"kind": "frozen"}', encoding="utf-8")
+    done = self_test(cwd=tmp_path, extra_path=install, CREDIT_DESK_SELFTEST_ONLY="resources")
+    assert "构建 build:      frozen, commit abc123def456, built 2026-11-25T05:00:00Z" in done.stdout
