@@ -30,20 +30,38 @@ class Cancelled(Exception):
     pass
 
 
+# Every character class the canonical encoding treats differently: controls (short and \\u
+# escapes), quote, backslash, DEL, slash, non-ASCII in and beyond the BMP; and null and integers.
+_PROBE = ("".join(map(chr, range(0x80))) + "\u00e9中文\u2028\U0001f600", None, 0, 1, -7)
+
+
+def _sqlite_encodes_canonically(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite's ``json_array`` writes rows byte-for-byte as the canonical encoder does.
+    It saves about half the digest's time by encoding inside SQLite; an SQLite built without JSON,
+    or one that escapes differently, falls back to the Python encoder and gives the same digest."""
+    try:
+        row = conn.execute("SELECT json_array(?, ?, ?, ?, ?)", _PROBE).fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return row[0] == _encode(list(_PROBE))
+
+
 def dataset_digest(conn: sqlite3.Connection, schema: str = "main",
                    cancel: Callable[[], bool] | None = None) -> str:
     h = hashlib.sha256(b"credit-desk-dataset-1\n")
+    in_sqlite = _sqlite_encodes_canonically(conn)
     for t in TABLES:
         h.update(_encode([t.name, list(t.columns)]).encode("utf-8") + b"\n[")
-        cur = conn.execute(f"SELECT {', '.join(t.columns)} FROM {schema}.{t.name} "
+        cols = ", ".join(t.columns)
+        cur = conn.execute(f"SELECT {f'json_array({cols})' if in_sqlite else cols} FROM {schema}.{t.name} "
                            f"ORDER BY {', '.join(t.key)}")
         first = True
         while rows := cur.fetchmany(_ROWS_PER_BATCH):
             if cancel is not None and cancel():
                 raise Cancelled()
-            # One encoder call per batch: the array of rows minus its brackets, joined by commas,
-            # is byte-for-byte the array of all rows, whatever the batch size.
-            text = _encode(rows)[1:-1]
+            # The array of rows minus its brackets, batch by batch joined by commas, is
+            # byte-for-byte the array of all rows, whatever the batch size.
+            text = ",".join([r[0] for r in rows]) if in_sqlite else _encode(rows)[1:-1]
             h.update((text if first else "," + text).encode("utf-8"))
             first = False
         h.update(b"]\n")

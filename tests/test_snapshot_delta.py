@@ -9,6 +9,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop.cli import main as desk
 from offline_cache.digest import file_dataset_digest
@@ -168,3 +170,26 @@ def test_folder_without_any_manifest(capsys, pub, tmp_path):
     (empty / "readme.txt").write_text("nothing here", encoding="utf-8")
     code, _, err = run(capsys, "cache", "import", empty)
     assert code == 4 and "没有快照清单" in err
+
+
+# --- the dataset digest does not depend on where rows are encoded ----------------------------
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), min_size=3, max_size=3))
+def test_digest_is_the_same_whether_sqlite_or_python_encodes_the_rows(tmp_path_factory, monkeypatch, names):
+    from offline_cache import digest
+    from snapshot_fixtures import DEMO_DATA, edit_dataset
+
+    data = edit_dataset(DEMO_DATA, tmp_path_factory.mktemp("digest") / "d.sqlite",
+                        ("UPDATE subjects SET name = ? WHERE code = ?", (names[0], KNOWN["black"])),
+                        ("UPDATE entries SET basis = ?, expires_on = NULL WHERE subject_code = ?",
+                         (names[1], KNOWN["focus"])),
+                        ("UPDATE measures SET content = ? WHERE measure_id = 'M-SX-01'", (names[2],)))
+    conn = sqlite3.connect(data)
+    assert digest._sqlite_encodes_canonically(conn)  # this machine's SQLite takes the fast path
+    fast = digest.dataset_digest(conn)
+    with monkeypatch.context() as patched:
+        patched.setattr(digest, "_sqlite_encodes_canonically", lambda conn: False)
+        slow = digest.dataset_digest(conn)
+    conn.close()
+    assert fast == slow
