@@ -46,8 +46,9 @@ def make_deb(bundle: Path, version: str, out_dir: Path) -> Path:
     bundle = Path(bundle)
     if not (bundle / "credit-desk").is_file():
         raise SystemExit(f"错误：{bundle} 不是 credit-desk 一体化目录，请先运行 build_scripts/build.py。")
-    if shutil.which("dpkg-deb") is None:
-        raise SystemExit("错误：没有 dpkg-deb（apt-get install dpkg）。")
+    for tool, package in (("dpkg-deb", "dpkg"), ("objdump", "binutils")):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"错误：没有 {tool}，无法打包 .deb。请先安装：apt-get install {package}")
     arch = deb_arch()
     stage = REPO / "build" / "deb" / "root"
     if stage.exists():
