@@ -4,7 +4,8 @@ The same command on Linux and Windows: stamps version and build metadata (git co
 build machine) into the bundle's resources/build-info.json, which `credit-desk --self-test`
 prints, then runs PyInstaller on build_scripts/credit-desk.spec. Output: dist/credit-desk/
 (one-folder bundle). On Linux `--deb` also packs dist/credit-desk_<version>_<arch>.deb from it
-(build_scripts/deb/make_deb.py), and `--self-test` runs the frozen self-test at the end.
+(build_scripts/deb/make_deb.py); on Windows `--installer` compiles
+build_scripts/windows/credit-desk.iss with Inno Setup; `--self-test` runs the frozen self-test.
 
 Run with the project's venv after `pip install -e '.[build]'`."""
 from __future__ import annotations
@@ -30,11 +31,15 @@ APP = "credit-desk"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="构建 Credit Desk 的一体化安装目录（PyInstaller）")
     parser.add_argument("--deb", action="store_true", help="并打包 .deb（仅 Linux，需要 dpkg-deb）")
+    parser.add_argument("--installer", action="store_true",
+                        help="并用 Inno Setup 生成 Windows 安装程序（仅 Windows，需要 iscc）")
     parser.add_argument("--self-test", action="store_true", help="构建后运行冻结程序的自检")
     parser.add_argument("--clean", action="store_true", help="清除 PyInstaller 缓存后重建")
     args = parser.parse_args(argv)
     if args.deb and not sys.platform.startswith("linux"):
         parser.error(".deb 只能在 Linux 上打包。")
+    if args.installer and sys.platform != "win32":
+        parser.error("Windows 安装程序只能在 Windows 上生成。")
     try:
         import PyInstaller.__main__ as pyinstaller
     except ImportError:
@@ -61,6 +66,14 @@ def main(argv: list[str] | None = None) -> int:
 
         deb = make_deb(bundle, info["version"], DIST)
         print(f"安装包：{deb}（{deb.stat().st_size / 2**20:.1f} MB）", flush=True)
+    if args.installer:
+        iscc = find_iscc()
+        if iscc is None:
+            print("错误：找不到 Inno Setup 的 iscc.exe（https://jrsoftware.org/isdl.php，安装后重试）。",
+                  file=sys.stderr)
+            return 2
+        subprocess.run([iscc, f"/DAppVersion={info['version']}",
+                        str(REPO / "build_scripts" / "windows" / "credit-desk.iss")], check=True)
     if args.self_test:
         exe = bundle / (APP + (".exe" if sys.platform == "win32" else ""))
         env = dict(os.environ, CREDIT_DESK_HOME=str(REPO / "build" / "selftest-home"))
@@ -70,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def stamp() -> dict:
+def stamp(folder: Path = STAMP_DIR) -> dict:
     """Written fresh on every build, so a bundle never carries another build's commit."""
     from importlib.util import module_from_spec, spec_from_file_location
 
@@ -89,10 +102,21 @@ def stamp() -> dict:
     }
     if info["dirty"]:
         info["commit"] += "+dirty"
-    STAMP_DIR.mkdir(parents=True, exist_ok=True)
-    (STAMP_DIR / "build-info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2),
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "build-info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2),
                                                encoding="utf-8")
     return info
+
+
+def find_iscc() -> str | None:
+    import shutil
+
+    for candidate in (shutil.which("iscc"),
+                      *(Path(os.environ.get(v, "")) / "Inno Setup 6" / "ISCC.exe"
+                        for v in ("ProgramFiles(x86)", "ProgramFiles"))):
+        if candidate and Path(candidate).is_file():
+            return str(candidate)
+    return None
 
 
 def git(*args: str) -> str:

@@ -42,7 +42,7 @@ CONFIG_HEADER = """\
 """
 
 
-def make_deb(bundle: Path, version: str, out_dir: Path) -> Path:
+def make_deb(bundle: Path, version: str, out_dir: Path, stage: Path | None = None) -> Path:
     bundle = Path(bundle)
     if not (bundle / "credit-desk").is_file():
         raise SystemExit(f"错误：{bundle} 不是 credit-desk 一体化目录，请先运行 build_scripts/build.py。")
@@ -50,7 +50,7 @@ def make_deb(bundle: Path, version: str, out_dir: Path) -> Path:
         if shutil.which(tool) is None:
             raise SystemExit(f"错误：没有 {tool}，无法打包 .deb。请先安装：apt-get install {package}")
     arch = deb_arch()
-    stage = REPO / "build" / "deb" / "root"
+    stage = stage or REPO / "build" / "deb" / "root"
     if stage.exists():
         shutil.rmtree(stage)
     shutil.copytree(bundle, stage / PREFIX, symlinks=True)
