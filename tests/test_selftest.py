@@ -132,3 +132,47 @@ def test_build_stamp_is_printed(tmp_path):
         '"kind": "frozen"}', encoding="utf-8")
     done = self_test(cwd=tmp_path, extra_path=install, CREDIT_DESK_SELFTEST_ONLY="resources")
     assert "构建 build:      frozen, commit abc123def456, built 2026-11-25T05:00:00Z" in done.stdout
+
+
+def test_production_deployment_from_it_setup_to_pass(desk_env, tmp_path):
+    """An installer's path: a production config names the province's root and the platform; the
+    self-test says what is still missing, IT supplies it, the self-test passes."""
+    from snapshot_fixtures import Publisher
+
+    home, config = desk_env
+    publisher = Publisher(tmp_path / "publisher")
+    config.write_text(f'[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-440106-01"\n\n'
+                      f'[site]\nhall = "440106-01"\nwindow = "12"\n\n'
+                      f'[snapshot]\ntrust_root = "{publisher.root}"\n', encoding="utf-8")
+    keyring_env = {"PYTHON_KEYRING_BACKEND": "memory_keyring.FileKeyring",
+                   "TEST_KEYRING_FILE": str(tmp_path / "keyring.json")}
+    run_env = dict(keyring_env, PYTHONPATH=os.pathsep.join([str(REPO / "tests"), str(REPO)]))
+
+    first = self_test(**run_env)
+    assert first.returncode == 1
+    assert probe_line(first.stdout, "信任根").startswith("[OK  ]") and "正式" in first.stdout
+    assert probe_line(first.stdout, "离线数据 snapshot").startswith("[WARN]")
+    secret_line = probe_line(first.stdout, "平台密钥")
+    assert secret_line.startswith("[FAIL]") and "credit-desk secrets set hall-440106-01" in secret_line
+
+    env = dict(os.environ, **run_env)
+    subprocess.run([sys.executable, "-m", "desktop", "secrets", "set", "hall-440106-01"],
+                   input="s3cret-value\n", text=True, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "desktop", "cache", "import", str(publisher.publish(1))],
+                   env=env, check=True, capture_output=True)
+
+    second = self_test(**run_env)
+    assert second.returncode == 0, second.stdout
+    assert probe_line(second.stdout, "离线数据 snapshot").startswith("[OK  ]")
+    assert probe_line(second.stdout, "平台密钥").startswith("[OK  ]")
+    assert "s3cret-value" not in second.stdout + second.stderr
+
+
+def test_production_config_with_the_demo_root_fails(desk_env):
+    _home, config = desk_env
+    demo_root = REPO / "resources" / "trust" / "demo-root.json"
+    config.write_text(f'[snapshot]\ntrust_root = "{demo_root}"\n', encoding="utf-8")
+    done = self_test()
+    assert done.returncode == 1
+    failed = [line for line in done.stdout.splitlines() if line.startswith("[FAIL]")]
+    assert failed and all("演示" in line for line in failed), done.stdout
