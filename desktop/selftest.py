@@ -226,8 +226,14 @@ def probe_resources() -> str:
 
 
 def probe_translations() -> str:
-    from PySide6.QtCore import QTranslator
+    from PySide6.QtCore import QLibraryInfo, QTranslator
 
+    # Qt's own strings (standard buttons, file dialogs) in Chinese come from Qt's translations,
+    # which the bundle must carry next to its Qt libraries.
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not QTranslator().load("qtbase_zh_CN", qt_dir):
+        raise ProbeFailed(f"Qt 自带的中文翻译 qtbase_zh_CN.qm 无法加载（{qt_dir}）：对话框按钮会显示英文。"
+                          "安装包不完整，请重新安装。")
     folder = paths.resources() / "translations"
     files = sorted(folder.glob("*.qm")) if folder.is_dir() else []
     if not files:
@@ -237,7 +243,7 @@ def probe_translations() -> str:
     bad = [f.name for f in files if not QTranslator().load(str(f))]
     if bad:
         raise ProbeFailed(f"翻译文件无法加载：{', '.join(bad)}。安装包不完整，请重新安装。")
-    return "已加载 " + ", ".join(f.stem for f in files)
+    return "已加载 qtbase_zh_CN、" + "、".join(f.stem for f in files)
 
 
 def probe_icons_style() -> str:
