@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -56,6 +57,20 @@ def not_durable(path: Path, exc: BaseException) -> RecordNotDurable:
     else:
         cause = _OS_CAUSES.get(getattr(exc, "errno", None), "io")
     folder = path.parent
+    if cause == "io" and _nearly_full(folder):
+        # SQLite reports ENOSPC while creating its WAL or shared-memory file as a plain I/O
+        # error; the clerk needs to hear that the disk is full, because that is what to fix.
+        cause = "full"
     message = Message(_TEMPLATES[cause], {"folder": str(folder if cause != "busy" else path),
                                           "detail": str(exc)})
     return RecordNotDurable(message, folder=folder, cause=cause)
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < _FULL_BELOW
+    except OSError:
+        return False
+
+
+_FULL_BELOW = 1 << 20  # bytes: less than this left and another record may not fit

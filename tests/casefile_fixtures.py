@@ -1,5 +1,15 @@
-"""Check results built straight from the domain dataclasses, for the case file tests and bench."""
+"""Check results built straight from the domain dataclasses, for the case file tests and bench;
+and the read-only folders and full disks the durability tests write into.
+
+Read-only folders and full disks are made real where the tests run as root (a read-only bind
+mount, a small tmpfs: how CI runs); otherwise by file modes and SQLite's page limit."""
 from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import subprocess
+from pathlib import Path
 
 from desktop.casefile import Decision, Desk
 from desktop.model import CheckResult, CodeKind, Item, Source, Status, Subject
@@ -44,3 +54,47 @@ def black_result(**kw) -> CheckResult:
 
 def approve(case_no="BJ-2026-0001", **kw) -> Decision:
     return Decision(case_no=case_no, outcome=kw.pop("outcome", "approved"), **kw)
+
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def unmount(folder: Path) -> None:
+    # A command run in this process may leave files in the folder open until the cycle collector
+    # frees what it used (the offline snapshot's reader); a real process would have exited.
+    gc.collect()
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    if IS_ROOT:
+        subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
+        try:
+            subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
+            yield
+        finally:
+            unmount(folder)
+    else:
+        modes = {p: p.stat().st_mode for p in [folder, *folder.iterdir()]}
+        for p in modes:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            for p, mode in modes.items():
+                p.chmod(mode)
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, how: str):
+    """A 2 MB file system (needs root to mount), or SQLite's page limit as the same ceiling."""
+    folder.mkdir()
+    if how == "tmpfs":
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)], check=True)
+        try:
+            yield None
+        finally:
+            unmount(folder)
+    else:
+        yield 64  # pages of 4 KiB

@@ -5,7 +5,6 @@ Read-only folders and full disks are made real where the test runs as root (a re
 mount, a small tmpfs: how CI runs); otherwise by file modes and SQLite's page limit."""
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -14,12 +13,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from casefile_fixtures import DESK, approve, black_result, result
+from casefile_fixtures import (DESK, IS_ROOT, approve, black_result, read_only, result,
+                               small_disk)
 
 from desktop.casefile import CaseFile, RecordNotDurable
 
 REPO = Path(__file__).resolve().parent.parent
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def test_durable_settings(tmp_path):
@@ -69,26 +68,6 @@ def test_sigkill_mid_append_loses_no_confirmed_record(tmp_path):
         assert cf.verify().ok
 
 
-@contextlib.contextmanager
-def read_only(folder: Path):
-    if IS_ROOT:
-        subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
-        try:
-            subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
-            yield
-        finally:
-            subprocess.run(["umount", str(folder)], check=True)
-    else:
-        modes = {p: p.stat().st_mode for p in [folder, *folder.iterdir()]}
-        for p in modes:
-            p.chmod(0o555 if p.is_dir() else 0o444)
-        try:
-            yield
-        finally:
-            for p, mode in modes.items():
-                p.chmod(mode)
-
-
 def test_read_only_folder_is_refused_and_loses_nothing(tmp_path):
     folder = tmp_path / "desk"
     path = folder / "cases.sqlite"
@@ -106,20 +85,6 @@ def test_read_only_folder_is_refused_and_loses_nothing(tmp_path):
         assert cf.query() == kept
         retried = cf.record_check(*pending)  # the caller still had it, and records it now
         assert retried.record_id == 4 and cf.verify().ok
-
-
-@contextlib.contextmanager
-def small_disk(folder: Path, how: str):
-    """A 2 MB file system (needs root to mount), or SQLite's page limit as the same ceiling."""
-    folder.mkdir()
-    if how == "tmpfs":
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)], check=True)
-        try:
-            yield None
-        finally:
-            subprocess.run(["umount", str(folder)], check=True)
-    else:
-        yield 64  # pages of 4 KiB
 
 
 @pytest.mark.parametrize("how", ["tmpfs", "page_limit"] if IS_ROOT else ["page_limit"])

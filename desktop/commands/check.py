@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from desktop import summary
+from desktop.case_record import OUTCOMES
+from desktop.casefile_errors import RecordNotDurable, RecordRefused
 from desktop.codes import InvalidCode
 from desktop.context import DeskContext
 from desktop.messages import QT_TRANSLATE_NOOP, Message, UserError
@@ -28,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch", type=Path, metavar="FILE", help="每行一个代码，或 CSV 中的代码列")
     p.add_argument("--record", action="store_true", help="核查后记入办件档案并上报")
     p.add_argument("--case-no", help="办件编号")
-    p.add_argument("--outcome", help="办理结果")
+    p.add_argument("--outcome", help="办理结果："
+                   + "、".join(f"{key}（{label}）" for key, label in OUTCOMES.items()))
     p.add_argument("--note", default="", help="说明（未执行必须执行的措施时必填）")
     p.add_argument("--apply", nargs="*", default=None, metavar="MEASURE_ID",
                    help="已执行的措施编号（默认：执行全部必须执行的措施）")
@@ -44,21 +47,46 @@ def run(args: argparse.Namespace) -> int:
         return run_batch(args)
     if not args.code:
         raise UserError(Message(QT_TRANSLATE_NOOP("core", "请给出要核查的代码，例如 credit-desk check 91440101MA59XXXXXX --item ITEM")))
+    if not args.record:
+        _refuse_record_flags_without_record(args)
     ctx = DeskContext.from_environment(args.operator)
     if args.record:
         _require_record_args(args)
     result = ctx.checker.check(args.code, args.item, offline_only=args.offline)
-    record = _record(ctx, result, args) if args.record else None
+    record, refused = None, None
+    if args.record:
+        try:
+            record = _record(ctx, result, args)
+        except (RecordRefused, RecordNotDurable) as exc:
+            # The check is still shown in full, so the approval system (or the clerk behind it)
+            # keeps what was not recorded and can record it again once the cause is fixed.
+            refused = exc
     if args.json:
         data = result.to_json(mask=True)
-        if record is not None:
-            data["record"] = {"record_id": record.record_id, "hash": record.hash}
+        if args.record:
+            data["record"] = (None if record is None else
+                              {"record_id": record.record_id, "hash": record.hash})
         print(json.dumps(data, ensure_ascii=False))
     else:
         print(summary.render(result))
         if record is not None:
             print(f"已记入办件档案：记录 {record.record_id}，办件 {record.case_no}")
+    if refused is not None:
+        try:
+            raise refused
+        finally:
+            refused = None  # no cycle through this frame: the context's open files go with it
     return EXIT_UNVERIFIED if result.status == Status.UNVERIFIED else EXIT_OK
+
+
+def _refuse_record_flags_without_record(args: argparse.Namespace) -> None:
+    given = [flag for flag, value in (("--case-no", args.case_no), ("--outcome", args.outcome),
+                                      ("--note", args.note), ("--apply", args.apply))
+             if value not in (None, "")]
+    if given:
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "{flags} 只在记档时使用：请加上 --record，或去掉这些参数。"),
+            {"flags": "、".join(given)}))
 
 
 def _require_record_args(args: argparse.Namespace) -> None:
@@ -70,17 +98,19 @@ def _require_record_args(args: argparse.Namespace) -> None:
 
 
 def _record(ctx: DeskContext, result: CheckResult, args: argparse.Namespace):
+    """Mandated measures count as applied unless ``--apply`` says which were; the case file then
+    refuses a dropped mandated measure without a ``--note``, and anything else the rules forbid."""
     from desktop.casefile import Decision
 
     applied = tuple(args.apply) if args.apply is not None else tuple(
         m.measure_id for m in result.measures if m.mandatory)
-    unknown = set(applied) - {m.measure_id for m in result.measures}
-    if unknown:
-        raise UserError(Message(QT_TRANSLATE_NOOP(
-            "core", "措施 {ids} 不在本次核查给出的措施中，未记档。"), {"ids": "、".join(sorted(unknown))}))
     decision = Decision(case_no=args.case_no, outcome=args.outcome, note=args.note,
                         measures_applied=applied)
-    return ctx.case_file.record_check(result, decision, ctx.desk)
+    case_file = ctx.case_file
+    try:
+        return case_file.record_check(result, decision, ctx.desk)
+    finally:
+        case_file.close()  # one record per run: let go of the file (and its folder) at once
 
 
 def batch_codes(text: str) -> list[str]:

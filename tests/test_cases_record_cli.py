@@ -1,0 +1,159 @@
+"""`credit-desk check ... --record` as an approval system drives it: on the embedded demo data,
+into the case file of the test's home, with the rules for recording and the exit codes of
+DESIGN.md (0 recorded, 2 refused, 3 unverified, 7 not durable)."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+
+import pytest
+from casefile_fixtures import IS_ROOT, read_only, small_disk
+
+from desktop import paths
+from desktop.casefile import CaseFile
+from desktop.cli import main
+
+KNOWN = json.loads((paths.resources() / "demo" / "known_codes.json").read_text(encoding="utf-8"))
+ITEM = KNOWN["item_with_measures"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def record(capsys, code, *extra, case_no="BJ-2026-0001", outcome="rejected"):
+    """A recorded check with --json; returns (exit code, printed result, stderr)."""
+    status, out, err = run(capsys, "check", code, "--item", ITEM, "--record", "--case-no",
+                           case_no, "--outcome", outcome, "--json", *extra)
+    return status, (json.loads(out) if out.strip() else None), err
+
+
+def stored():
+    with CaseFile(paths.case_file()) as cf:
+        return cf.query()
+
+
+def mandated(result: dict) -> list[str]:
+    return [m["measure_id"] for m in result["measures"] if m["mandatory"]]
+
+
+def test_mandated_measures_are_applied_by_default_and_go_to_the_outbox(capsys):
+    status, r, _ = record(capsys, KNOWN["black"])
+    assert status == 0 and r["status"] == "hit" and mandated(r)
+    [rec] = stored()
+    assert r["record"] == {"record_id": rec.record_id, "hash": rec.hash}
+    assert list(rec.measures_applied) == mandated(r)
+    assert (rec.case_no, rec.outcome, rec.item_code, rec.demo) == ("BJ-2026-0001", "rejected",
+                                                                   ITEM, True)
+    with CaseFile(paths.case_file()) as cf:
+        [(payload,)] = cf.db.execute("SELECT payload FROM outbox").fetchall()
+    feedback = json.loads(payload)
+    assert feedback["measures_applied"] == mandated(r) and feedback["chain_head"] == rec.hash
+    code, out, _ = run(capsys, "cases", "verify")
+    assert code == 0 and "已校验 1 条记录" in out
+
+
+def test_dropping_a_mandated_measure_needs_a_note(capsys):
+    status, r, err = record(capsys, KNOWN["black"], "--apply", outcome="approved")
+    assert status == 2 and mandated(r)[0] in err and "说明" in err
+    assert r["record"] is None and stored() == []  # shown, not recorded
+    status, r, _ = record(capsys, KNOWN["black"], "--apply", "--note", "法院已裁定中止执行",
+                          outcome="approved")
+    assert status == 0
+    [rec] = stored()
+    assert rec.measures_applied == () and rec.note == "法院已裁定中止执行"
+
+
+def test_a_measure_not_shown_cannot_be_applied(capsys):
+    status, _, err = record(capsys, KNOWN["black"], "--apply", "M-NOT-SHOWN")
+    assert status == 2 and "M-NOT-SHOWN" in err and stored() == []
+
+
+def test_a_natural_person_needs_a_case_number_and_is_masked_everywhere(capsys):
+    person = KNOWN["person_black"]
+    status, r, err = record(capsys, person, case_no="   ")
+    assert status == 2 and "办件编号" in err and stored() == []
+    status, r, _ = record(capsys, person, case_no="RS-2026-0042")
+    assert status == 0 and r["code"] == person[:6] + "********" + person[-4:]
+    [rec] = stored()
+    assert rec.subject_code == person  # whole in the file: the platform feedback needs it
+    code, out, _ = run(capsys, "cases", "list", "--json")
+    assert code == 0 and person not in out and json.loads(out)["subject_code"] == r["code"]
+
+
+def test_missing_record_arguments_are_named_and_nothing_is_queried(capsys):
+    code, out, err = run(capsys, "check", KNOWN["black"], "--item", ITEM, "--record",
+                         "--outcome", "rejected")
+    assert code == 2 and "--case-no" in err and out == "" and stored() == []
+    code, out, err = run(capsys, "check", KNOWN["black"], "--item", ITEM, "--outcome", "rejected")
+    assert code == 2 and "--record" in err and out == ""
+    code, _, err = run(capsys, "check", KNOWN["black"], "--item", ITEM, "--record",
+                       "--case-no", "X", "--outcome", "fine")
+    assert code == 2 and "approved" in err and stored() == []
+
+
+@pytest.fixture
+def no_snapshot(tmp_path, desk_env):
+    """A production deployment whose snapshot has not been installed yet: nothing can vouch."""
+    from offline_cache.keys import generate_key
+    from offline_cache.root import make_root
+
+    _, config = desk_env
+    key = tmp_path / "publisher.key"
+    generate_key(key)
+    root = make_root([key], 1, name="test-province", sign_with=[key], out=tmp_path / "root.json",
+                     expires=datetime(2036, 1, 1, tzinfo=timezone.utc))
+    config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
+                      f'trust_root = "{root}"\n', encoding="utf-8")
+
+
+def test_an_unverified_check_is_recorded_as_unverified(capsys, no_snapshot):
+    status, r, err = record(capsys, KNOWN["black"], outcome="approved")
+    assert status == 2 and r["status"] == "unverified" and "未能核实" in err and stored() == []
+    status, r, _ = record(capsys, KNOWN["black"], outcome="deferred")
+    assert status == 3 and r["record"]["record_id"] == 1
+    [rec] = stored()
+    assert (rec.status, rec.outcome, rec.hits, rec.measures_applied) == ("unverified", "deferred",
+                                                                        (), ())
+    assert rec.reason  # why it could not be verified travels with the record
+    status, _, _ = record(capsys, KNOWN["black"], "--note", "申请人书面信用承诺，平台恢复后补查",
+                          outcome="approved")
+    assert status == 3 and stored()[-1].status == "unverified"
+
+
+def test_read_only_case_folder_exits_7_keeps_the_result_and_loses_nothing(capsys):
+    assert record(capsys, KNOWN["black"], case_no="K-1")[0] == 0
+    assert record(capsys, KNOWN["clear"][0], case_no="K-2", outcome="approved")[0] == 0
+    kept = stored()
+    home = paths.home()
+    with read_only(home):
+        status, r, err = record(capsys, KNOWN["focus"], case_no="P-3", outcome="approved")
+    assert status == 7
+    assert r["status"] == "hit" and r["record"] is None  # the caller still has the check
+    assert str(home) in err and "写入权限" in err and "重新记录" in err
+    assert stored() == kept
+    status, r, _ = record(capsys, KNOWN["focus"], case_no="P-3", outcome="approved")  # the retry
+    assert status == 0 and r["record"]["record_id"] == 3
+    assert run(capsys, "cases", "verify")[0] == 0
+
+
+if IS_ROOT:  # a real full file system needs a mount; the core's page-limit test runs everywhere
+    def test_full_disk_exits_7_and_loses_nothing(capsys, tmp_path, monkeypatch):
+        home = tmp_path / "small-home"
+        with small_disk(home, "tmpfs"):
+            monkeypatch.setenv("CREDIT_DESK_HOME", str(home))
+            assert record(capsys, KNOWN["black"], case_no="K-1")[0] == 0
+            kept = stored()
+            free = os.statvfs(home).f_bavail * os.statvfs(home).f_frsize
+            (home / "filler").write_bytes(b"\0" * free)
+            status, r, err = record(capsys, KNOWN["black"], case_no="K-2")
+            assert status == 7 and r["record"] is None and r["status"] == "hit"
+            assert "磁盘已满" in err and str(home) in err
+            (home / "filler").unlink()
+            assert stored() == kept
+            assert record(capsys, KNOWN["black"], case_no="K-2")[0] == 0
+            assert [r.case_no for r in stored()] == ["K-1", "K-2"]
+            assert run(capsys, "cases", "verify")[0] == 0
