@@ -26,7 +26,7 @@ class RecordNotDurable(UserError):
     def __init__(self, message: Message, *, folder: Path, cause: str):
         super().__init__(message)
         self.folder = folder
-        self.cause = cause  # "readonly" | "full" | "busy" | "io"
+        self.cause = cause  # "readonly" | "full" | "busy" | "damaged" | "io"
 
 
 _READONLY = QT_TRANSLATE_NOOP(
@@ -40,12 +40,18 @@ _BUSY = QT_TRANSLATE_NOOP(
 _IO = QT_TRANSLATE_NOOP(
     "core", "核查记录未保存：无法可靠写入案卷文件夹 {folder}（{detail}）。核查结果仍保留，"
             "请联系信息技术人员检查该磁盘后重新记录。")
-_TEMPLATES = {"readonly": _READONLY, "full": _FULL, "busy": _BUSY, "io": _IO}
+# Not an SQLite file, or one whose pages are broken: no record can be added, and `cases verify`
+# cannot vouch for what is in it.
+_DAMAGED = QT_TRANSLATE_NOOP(
+    "core", "案卷文件 {file} 已损坏或不是案卷文件（{detail}），无法读写。请勿删除或覆盖该文件，"
+            "联系信息技术人员从备份恢复，并保留它以备核查。")
+_TEMPLATES = {"readonly": _READONLY, "full": _FULL, "busy": _BUSY, "damaged": _DAMAGED, "io": _IO}
 
 # SQLite primary result codes (https://sqlite.org/rescode.html): PERM, READONLY, CANTOPEN and
-# AUTH mean the folder or file cannot be written; FULL a full disk; BUSY and LOCKED another writer.
+# AUTH mean the folder or file cannot be written; FULL a full disk; BUSY and LOCKED another writer;
+# CORRUPT and NOTADB a file that is broken or not a case file at all.
 _SQLITE_CAUSES = {3: "readonly", 8: "readonly", 14: "readonly", 23: "readonly", 13: "full",
-                  5: "busy", 6: "busy"}
+                  5: "busy", 6: "busy", 11: "damaged", 26: "damaged"}
 _OS_CAUSES = {errno.EACCES: "readonly", errno.EPERM: "readonly", errno.EROFS: "readonly",
               errno.ENOSPC: "full", errno.EDQUOT: "full"}
 
@@ -62,7 +68,7 @@ def not_durable(path: Path, exc: BaseException) -> RecordNotDurable:
         # error; the clerk needs to hear that the disk is full, because that is what to fix.
         cause = "full"
     message = Message(_TEMPLATES[cause], {"folder": str(folder if cause != "busy" else path),
-                                          "detail": str(exc)})
+                                          "file": str(path), "detail": str(exc)})
     return RecordNotDurable(message, folder=folder, cause=cause)
 
 

@@ -5,13 +5,16 @@ whole codes."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from desktop import paths
-from desktop.case_record import OUTCOMES, STATUS_LABELS, local_text
+from desktop.case_record import OUTCOMES, STATUS_LABELS, local_text, utc_text
+from desktop.codes import normalise
 from desktop.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 EXIT_OK, EXIT_TAMPERED = 0, 6
@@ -30,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = verbs.add_parser("export", help="导出为 JSON Lines（及 PDF 记录单）")
     _filters(p)
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="导出到的文件夹")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR",
+                   help="导出到的文件夹（新的或空的；不会覆盖以前的导出）")
     p.add_argument("--pdf", action="store_true", help="同时为每条记录生成 PDF 记录单")
     p.set_defaults(func=run_export)
 
@@ -64,13 +68,23 @@ def _day(text: str) -> date:
 
 
 def _open():
-    from desktop.casefile import CaseFile
+    from desktop.casefile import CaseFile, RecordNotDurable
 
-    return CaseFile(paths.case_file())
+    try:
+        return CaseFile(paths.case_file())
+    except RecordNotDurable as exc:
+        if exc.cause == "damaged":  # nothing in it can be vouched for: as good as tampered
+            raise UserError(exc.message, exit_code=EXIT_TAMPERED) from exc
+        raise
 
 
 def _query(case_file, args: argparse.Namespace) -> list:
-    code = args.code.strip().replace(" ", "") if args.code else None
+    if args.since and args.until and args.since > args.until:
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "起始日期 {since} 晚于截止日期 {until}：请对调 --from 和 --to。"),
+            {"since": args.since.isoformat(), "until": args.until.isoformat()}))
+    # The code as an approval system or a scanner gives it: full-width, lower case, dashes.
+    code = normalise(args.code) if args.code else None
     return case_file.query(since=args.since, until=args.until, operator=args.by_operator,
                            item_code=args.item, status=args.status, code=code,
                            limit=getattr(args, "limit", None))
@@ -95,7 +109,14 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """JSON lines, a manifest the archive can check the hand-over against, and optionally one PDF
+    record sheet per record. An earlier export is never overwritten: bad input changes nothing."""
     out: Path = args.out
+    lines, manifest = out / "cases.jsonl", out / "manifest.json"
+    if lines.exists() or manifest.exists():
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "导出文件夹 {folder} 中已有一次导出（cases.jsonl）：请换一个新的空文件夹，"
+                    "以免覆盖已移交的档案。"), {"folder": str(out)}))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -104,17 +125,45 @@ def run_export(args: argparse.Namespace) -> int:
     with _open() as case_file:
         records = _query(case_file, args)
         head = case_file.head()
-    lines = out / "cases.jsonl"
-    with open(lines, "w", encoding="utf-8", newline="\n") as f:
-        for r in records:
-            f.write(json.dumps(r.to_json(mask=True), ensure_ascii=False) + "\n")
+    text = "".join(json.dumps(r.to_json(mask=True), ensure_ascii=False) + "\n" for r in records)
+    data = text.encode("utf-8")
+    sheets = []
+    try:
+        _write_atomically(lines, data)
+        if args.pdf:
+            from desktop.record_sheet import render_sheets
+
+            sheets = render_sheets(records, out / "sheets")
+        _write_atomically(manifest, (json.dumps({
+            "exported_at": utc_text(datetime.now(timezone.utc)),
+            "records": len(records),
+            "first_record": records[0].record_id if records else None,
+            "last_record": records[-1].record_id if records else None,
+            "chain_head": head,
+            "cases_jsonl_sha256": hashlib.sha256(data).hexdigest(),
+            "identity_numbers": "masked",
+            "filters": {k: (str(v) if v is not None else None) for k, v in (
+                ("from", args.since), ("to", args.until), ("operator", args.by_operator),
+                ("item", args.item), ("status", args.status), ("code", args.code))},
+            "sheets": [p.name for p in sheets],
+        }, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "导出到 {folder} 失败：{error}。"
+                                                  "档案本身未受影响，请检查该文件夹后重新导出。"),
+                                {"folder": str(out), "error": exc.strerror or exc})) from exc
     print(f"已导出 {len(records)} 条记录到 {lines}（档案链头 {head}）")
     if args.pdf:
-        from desktop.record_sheet import render_sheets
-
-        sheets = render_sheets(records, out / "sheets")
         print(f"已生成 {len(sheets)} 份记录单到 {out / 'sheets'}")
     return EXIT_OK
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".part")
+    with open(partial, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(partial, path)
 
 
 def run_stats(args: argparse.Namespace) -> int:
