@@ -25,7 +25,7 @@ from desktop.offline import OfflineUnavailable, fmt_time
 from desktop.ui import i18n
 from desktop.ui.dialogs import user_settings
 from desktop.ui.jobs import Job, JobRunner
-from desktop.ui.widgets.status_badge import StatusBadge, state_of
+from desktop.ui.widgets.status_badge import StatusBadge
 from offline_cache.records import Item
 
 # Outcomes offered for a check that could not be verified: the record says "unverified" whatever
@@ -331,7 +331,7 @@ class CheckPage(QWidget):
         dropped silently: the clerk is asked first."""
         raw = self.codeInput.text()
         if self.has_unrecorded_result:
-            self._ask_discard(lambda: self.start_check(raw),
+            self.ask_discard(lambda: self.start_check(raw),
                               self.tr("上一次核查结果尚未记档。放弃它并核查新代码吗？"))
             return
         self.start_check(raw)
@@ -340,11 +340,12 @@ class CheckPage(QWidget):
         if self._prompt is not None:
             return
         if self.has_unrecorded_result:
-            self._ask_discard(self.clear, self.tr("核查结果尚未记档。确定清除吗？"))
+            self.ask_discard(self.clear, self.tr("核查结果尚未记档。确定清除吗？"))
             return
         self.clear()
 
-    def _ask_discard(self, proceed, question: str) -> None:
+    def ask_discard(self, proceed, question: str) -> None:
+        """Ask before an unrecorded result is dropped; ``proceed()`` runs only on "discard"."""
         if self._prompt is not None:
             return
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("尚未记档"), question,
@@ -395,7 +396,7 @@ class CheckPage(QWidget):
         self._countdown.stop()
 
     def _checking_started(self) -> None:
-        if self.ctx.config.platform is None:
+        if self.ctx.checker.platform is None:
             self.sourceBanner.setText(self.tr("正在查询离线数据…"))
             return
         self._deadline_at = time.monotonic() + self.ctx.checker.deadline
@@ -525,7 +526,8 @@ class CheckPage(QWidget):
             self._show_form_message(
                 self.tr("“%1”是必须执行的措施。如确不执行，请先在说明中写明理由，再取消勾选。")
                 .replace("%1", m.content), error=True)
-            self.noteInput.setFocus()
+            # After the table has finished handling the key press that toggled the tick.
+            QTimer.singleShot(0, self.noteInput.setFocus)
 
     def _preset_outcome(self, r: CheckResult) -> None:
         if r.status == Status.UNVERIFIED:
@@ -569,7 +571,7 @@ class CheckPage(QWidget):
         self._show_form_message(self.tr("正在写入办件档案…"))
         # Not cancellable: once the clerk has pressed record, closing the window waits for it.
         self._record_job = self.jobs.submit(
-            self.ctx.case_file.record_check, result, decision, self.ctx.desk, cancellable=False,
+            _write_record, self.ctx, result, decision, cancellable=False,
             on_done=lambda record: self._recorded(result, record),
             on_error=self._record_failed)
 
@@ -624,8 +626,14 @@ class CheckPage(QWidget):
         self.formMessage.setStyleSheet("color: #b3001b; font-weight: bold;" if error else "")
 
 
+def _write_record(ctx: DeskContext, result: CheckResult, decision: Decision):
+    # Opening the case file is disk work too, so it happens here on the worker, not in record().
+    return ctx.case_file.record_check(result, decision, ctx.desk)
+
+
 def _reason(exc: BaseException) -> str:
     """A failure in words for the clerk: the core's message when it has one, never a traceback."""
     if isinstance(exc, UserError):
         return i18n.render(exc.message)
-    return f"{type(exc).__name__}: {exc}"
+    return QCoreApplication.translate("CheckPage", "意外错误（%1）。请重试；如仍出现，请联系信息技术人员。"
+                                      ).replace("%1", type(exc).__name__)

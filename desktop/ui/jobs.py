@@ -38,7 +38,8 @@ def _accepts(fn: Callable, name: str) -> bool:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):  # builtins without a signature
         return False
-    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    # Named explicitly only: a **kwargs function (settings.update) must not get them by accident.
+    return name in params
 
 
 class Job(QObject):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from desktop.context import DeskContext
+from desktop.messages import UserError
 from desktop.offline import OfflineUnavailable
 from desktop.ui import i18n
 from desktop.ui.check_page import CheckPage, as_of_text
@@ -23,6 +24,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.jobs = JobRunner(self)
+        self._close_confirmed = False
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("信用核查窗口端 Credit Desk"))
         self.setAccessibleName(self.tr("信用核查窗口端"))
@@ -205,17 +207,19 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         page = self.check_page
-        if page.has_unrecorded_result:
-            answer = QMessageBox.question(
-                self, self.tr("尚未记档"), self.tr("当前核查结果尚未记档。仍要退出吗？"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+        if page.has_unrecorded_result and not self._close_confirmed:
+            # Non-blocking, like the prompt on a new scan: a nested event loop here would let a
+            # scan arrive under the question.
+            event.ignore()
+            page.ask_discard(self._confirm_close, self.tr("当前核查结果尚未记档。仍要退出吗？"))
+            return
         # Checks are dropped; a record the clerk already pressed runs to its durable end.
         self.jobs.shutdown(CLOSE_WAIT_MS)
         super().closeEvent(event)
+
+    def _confirm_close(self) -> None:
+        self._close_confirmed = True
+        self.close()
 
 
 def _status_facts(ctx: DeskContext) -> dict:
@@ -232,5 +236,11 @@ def _status_facts(ctx: DeskContext) -> dict:
 
 
 def _pending_feedback(ctx: DeskContext) -> int | None:
-    with ctx.case_file.lock:
-        return ctx.case_file.db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    """Feedback rows not yet uploaded; None when the case file cannot be opened (the record
+    button then says why, with the folder named)."""
+    try:
+        case_file = ctx.case_file
+    except UserError:
+        return None
+    with case_file.lock:
+        return case_file.db.execute("SELECT count(*) FROM outbox").fetchone()[0]

@@ -1,0 +1,299 @@
+"""The clerk's main flow in the real window (offscreen), driven only through object names and
+keystrokes: scan → status → measures → record, on the bundled demo snapshot and a real case file."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QTableWidget)
+
+from desktop import paths
+from ui_fixtures import (KNOWN, answer_prompt, badge_state, choose_item, close_window, no_snapshot_config,
+                         open_window, outbox_rows, record, scan, stored_records, table_rows,
+                         type_text, widget, window)  # noqa: F401 - window is a fixture
+
+OBJECT_NAMES = ("codeInput", "itemSelector", "caseNoInput", "checkButton", "statusBadge",
+                "sourceBanner", "hitsTable", "measuresTable", "outcomeSelector", "noteInput",
+                "recordButton", "outboxIndicator")
+
+
+def banner(window) -> str:
+    return widget(window, "sourceBanner", QLabel).text()
+
+
+def form_message(window) -> str:
+    return widget(window, "formMessage", QLabel).text()
+
+
+def measure_ticks(window) -> list[tuple[str, bool]]:
+    table = widget(window, "measuresTable", QTableWidget)
+    return [(table.item(r, 0).data(Qt.ItemDataRole.UserRole),
+             table.item(r, 0).checkState() == Qt.CheckState.Checked)
+            for r in range(table.rowCount())]
+
+
+def toggle_measure(qtbot, window, row: int) -> None:
+    """Keyboard: move to the measure's tick cell and press Space."""
+    table = widget(window, "measuresTable", QTableWidget)
+    table.setFocus()
+    table.setCurrentCell(row, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Space)
+
+
+def test_every_contract_widget_exists_with_an_accessible_name(window):
+    for name in OBJECT_NAMES:
+        w = widget(window, name)
+        assert w.accessibleName(), name
+
+
+def test_black_list_scan_shows_stop_badge_hit_and_pre_ticked_mandated_measure(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    assert badge_state(window) == "black"
+    assert "失信惩戒对象" in widget(window, "statusBadge").text
+    hits = table_rows(window, "hitsTable")
+    assert hits and hits[0][1] == "失信惩戒对象" and hits[0][2] == "有效"
+    ticks = measure_ticks(window)
+    assert ticks and all(ticked for _, ticked in ticks)  # mandated: pre-ticked
+    assert "必须执行" in table_rows(window, "measuresTable")[0][4]
+    # Legal basis on hover and in the detail pane.
+    table = widget(window, "measuresTable", QTableWidget)
+    assert "法律依据" in table.item(0, 3).toolTip()
+    assert "法律依据" in widget(window, "measureDetail").toPlainText()
+    assert "演示数据 / DEMO DATA" in banner(window) and "离线数据 第 1 版" in banner(window)
+    assert widget(window, "outcomeSelector", QComboBox).currentData() == "rejected"
+    # The code field keeps the focus, its text selected, ready for the next scan.
+    code = widget(window, "codeInput", QLineEdit)
+    assert code.hasFocus() and code.selectedText() == KNOWN["black"]
+
+
+@pytest.mark.parametrize("key, item, state, words", [
+    ("focus", "CZ-001", "focus", "重点关注对象"),
+    ("red", "SW-001", "red", "守信激励对象"),
+    ("black_and_focus", "CZ-001", "black", "失信惩戒对象、重点关注对象"),
+])
+def test_each_list_has_its_own_badge(qtbot, window, key, item, state, words):
+    choose_item(qtbot, window, item)
+    scan(qtbot, window, KNOWN[key])
+    assert badge_state(window) == state
+    assert words in widget(window, "statusBadge").text
+    assert table_rows(window, "hitsTable")
+
+
+def test_clear_code_typed_with_dashes_and_lower_case_is_clear(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    code = KNOWN["clear"][0]
+    scan(qtbot, window, f"{code[:4]}-{code[4:10]} {code[10:]}".lower())
+    assert badge_state(window) == "clear"
+    assert "未发现名单记录" in widget(window, "statusBadge").text
+    assert table_rows(window, "hitsTable") == [] and table_rows(window, "measuresTable") == []
+    assert widget(window, "outcomeSelector", QComboBox).currentData() == "approved"
+
+
+def test_invalid_code_is_refused_with_the_reason_and_nothing_is_queried(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    bad = KNOWN["black"][:-1] + ("0" if KNOWN["black"][-1] != "0" else "1")
+    scan(qtbot, window, bad)
+    page = window.check_page
+    assert page.result is None
+    assert "校验失败" in widget(window, "statusBadge").text
+    assert not widget(window, "recordButton", QPushButton).isEnabled()
+    scan(qtbot, window, "12345")
+    assert "代码应为18位，输入的是 5 位" in widget(window, "statusBadge").text
+
+
+def test_licence_qr_url_is_checked_and_a_token_only_url_is_refused_plainly(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, f"https://www.gsxt.gov.cn/verify?uniscid={KNOWN['black']}&t=1")
+    assert badge_state(window) == "black"
+    window.check_page.is_recorded = True  # this test is about input, not the record
+    scan(qtbot, window, "https://qr.example.gov.cn/c/Zx8Kq2")
+    assert window.check_page.result is None
+    assert "没有统一社会信用代码" in widget(window, "statusBadge").text
+
+
+def test_entry_in_objection_is_shown_with_that_state(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["objection"])
+    states = [row[2] for row in table_rows(window, "hitsTable")]
+    assert "异议处理中" in states
+    assert "异议处理中" in widget(window, "noticeLabel", QLabel).text()
+
+
+def test_record_goes_into_the_case_file_and_outbox(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    case_no = widget(window, "caseNoInput", QLineEdit)
+    case_no.setFocus()
+    qtbot.keyClicks(case_no, "GZ-2026-0001")
+    scan(qtbot, window, KNOWN["black"])
+    applied = [mid for mid, ticked in measure_ticks(window) if ticked]
+    record(qtbot, window)
+    assert "已记入办件档案：记录 1" in form_message(window)
+    [stored] = stored_records()
+    assert stored["subject_code"] == KNOWN["black"] and stored["case_no"] == "GZ-2026-0001"
+    assert stored["status"] == "hit" and stored["item_code"] == "CZ-001"
+    assert stored["outcome"] == "rejected" and stored["measures_applied"] == applied
+    assert stored["operator"] == "test-op"
+    [feedback] = outbox_rows()
+    assert feedback["subject_code"] == KNOWN["black"]
+    qtbot.waitUntil(lambda: widget(window, "outboxIndicator", QLabel).text().endswith("1"))
+    assert not widget(window, "recordButton", QPushButton).isEnabled()
+    assert widget(window, "codeInput", QLineEdit).hasFocus()
+    # The next scan needs no question: the previous result is recorded.
+    scan(qtbot, window, KNOWN["clear"][0])
+    assert window.check_page._prompt is None and badge_state(window) == "clear"
+
+
+def test_mandated_measure_cannot_be_unticked_without_a_note(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    toggle_measure(qtbot, window, 0)
+    assert measure_ticks(window)[0][1] is True
+    assert "必须执行的措施" in form_message(window)
+    note = widget(window, "noteInput", QPlainTextEdit)
+    qtbot.waitUntil(note.hasFocus, timeout=2000)  # the clerk is taken to the note
+    type_text(qtbot, note, "法院已出具履行完毕证明，待平台更新")
+    toggle_measure(qtbot, window, 0)
+    assert measure_ticks(window)[0][1] is False
+    record(qtbot, window)
+    [stored] = stored_records()
+    assert stored["measures_applied"] == [] and "履行完毕" in stored["note"]
+
+
+def test_note_erased_after_untick_is_refused_at_record_and_the_form_is_kept(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    note = widget(window, "noteInput", QPlainTextEdit)
+    type_text(qtbot, note, "理由")
+    toggle_measure(qtbot, window, 0)
+    note.clear()
+    record(qtbot, window)
+    assert "未记档" in form_message(window) and "必须执行的措施未执行" in form_message(window)
+    assert not paths.case_file().exists() or stored_records() == []
+    assert widget(window, "recordButton", QPushButton).isEnabled()
+    assert window.check_page.result is not None
+
+
+def test_new_scan_over_an_unrecorded_result_asks_first(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    scan(qtbot, window, KNOWN["clear"][0])
+    assert badge_state(window) == "black"          # nothing replaced yet
+    answer_prompt(qtbot, window, "keepButton")
+    assert badge_state(window) == "black" and window.check_page.result.code == KNOWN["black"]
+    assert widget(window, "recordButton", QPushButton).hasFocus()
+    scan(qtbot, window, KNOWN["clear"][0])
+    answer_prompt(qtbot, window, "discardButton")
+    qtbot.waitUntil(lambda: badge_state(window) == "clear", timeout=5000)
+    assert window.check_page.result.code == KNOWN["clear"][0]
+
+
+def test_a_stray_enter_on_the_prompt_keeps_the_unrecorded_result(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    scan(qtbot, window, KNOWN["clear"][0])
+    box = window.check_page._prompt
+    assert box is not None
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.check_page._prompt is None)
+    assert window.check_page.result.code == KNOWN["black"]
+
+
+def test_escape_clears_after_asking_and_ctrl_enter_records(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["focus"])
+    code = widget(window, "codeInput", QLineEdit)
+    qtbot.keyClick(code, Qt.Key.Key_Escape)
+    answer_prompt(qtbot, window, "discardButton")
+    assert window.check_page.result is None and code.text() == "" and code.hasFocus()
+    scan(qtbot, window, KNOWN["focus"])
+    record(qtbot, window)
+    assert len(stored_records()) == 1
+    qtbot.keyClick(code, Qt.Key.Key_Escape)       # recorded: nothing to ask
+    assert window.check_page._prompt is None
+    assert window.check_page.result is None
+
+
+def test_natural_person_needs_a_case_number_and_is_shown_masked(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    person = KNOWN["person_black"]
+    scan(qtbot, window, person)
+    subject = widget(window, "subjectLabel", QLabel).text()
+    assert person not in subject and person[:6] + "********" + person[-4:] in subject
+    record(qtbot, window)
+    assert "须填写办件编号" in form_message(window)
+    case_no = widget(window, "caseNoInput", QLineEdit)
+    assert case_no.hasFocus()
+    qtbot.keyClicks(case_no, "GZ-P-7")
+    record(qtbot, window)
+    [stored] = stored_records()
+    assert stored["case_no"] == "GZ-P-7" and stored["subject_kind"] == "person"
+
+
+def test_no_snapshot_and_no_platform_is_unverified_and_recorded_as_such(qtbot, desk_env, tmp_path):
+    home, config = desk_env
+    no_snapshot_config(config, tmp_path)
+    window = open_window(qtbot)
+    try:
+        selector = widget(window, "itemSelector", QComboBox)
+        assert selector.count() == 0  # no catalogue: the item code is typed
+        selector.setFocus()
+        qtbot.keyClicks(selector.lineEdit(), "CZ-001")
+        scan(qtbot, window, KNOWN["black"])
+        assert badge_state(window) == "unverified"
+        assert "未能核实" in widget(window, "statusBadge").text
+        assert "没有离线数据" in banner(window)
+        assert widget(window, "outcomeSelector", QComboBox).currentData() == "referred"
+        assert "未能核实" in widget(window, "recordButton", QPushButton).text()
+        record(qtbot, window)
+        [stored] = stored_records()
+        assert stored["status"] == "unverified" and stored["outcome"] == "referred"
+    finally:
+        close_window(window)
+
+
+def test_record_error_keeps_the_form_so_the_clerk_can_retry(qtbot, monkeypatch, desk_env):
+    home, _ = desk_env
+    blocker = home / "not-a-folder"
+    blocker.write_text("a file where the case file's folder should be")
+    monkeypatch.setattr(paths, "case_file", lambda: blocker / "cases.sqlite")
+    window = open_window(qtbot)
+    try:
+        choose_item(qtbot, window, "CZ-001")
+        scan(qtbot, window, KNOWN["focus"])
+        record(qtbot, window)
+        assert "未记档" in form_message(window) and "not-a-folder" in form_message(window)
+        assert widget(window, "recordButton", QPushButton).isEnabled()
+        assert window.check_page.result.code == KNOWN["focus"]
+        blocker.unlink()                                  # IT fixes the folder
+        record(qtbot, window)
+        assert "已记入办件档案" in form_message(window)
+        assert len(stored_records(blocker)) == 1
+    finally:
+        close_window(window)
+
+
+def test_item_choice_is_remembered_for_the_next_window(qtbot, window):
+    choose_item(qtbot, window, "SW-001")
+    qtbot.waitUntil(lambda: not window.jobs.active)
+    again = open_window(qtbot)
+    try:
+        assert again.check_page.item_code() == "SW-001"
+    finally:
+        close_window(again)
+
+
+def test_tab_order_follows_the_flow(qtbot, window):
+    order = ["itemSelector", "caseNoInput", "codeInput", "checkButton"]
+    widget(window, order[0]).setFocus()
+    for name in order[1:]:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert QApplication.focusWidget().objectName() == name
+
+
+def test_layout_fits_1366x768_at_150_percent_text(qtbot, window):
+    font = window.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    window.setFont(font)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 740, hint
