@@ -88,6 +88,20 @@ def _serialised(method):
 
 
 class CaseFile:
+    """The case file of one desk. What the window and the commands use:
+
+    - ``record_check(result, decision, desk)``: record a check; ``record_decision(record_id,
+      decision, desk)``: a later decision on, or a correction of, a record (a new record);
+    - ``get(record_id)``, ``query(...)`` for the history table, ``count()``, ``head()``;
+    - ``verify()`` for ``cases verify``;
+    - with ``desktop.stats.monthly(case_file, month)`` for the chart and
+      ``desktop.record_sheet.render_sheet(record, path)`` for a reprint.
+
+    Thread-safe: every method may be called from any thread (one lock serialises the one
+    connection), so the window calls them from its workers, never from the GUI thread. Writes
+    raise ``RecordRefused`` (the rules, exit 2) or ``RecordNotDurable`` (exit 7), and in both
+    cases nothing was written and the caller still holds the check and the decision."""
+
     def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None):
         self.path = Path(path)
         self._clock = clock or (lambda: datetime.now(timezone.utc))
@@ -173,8 +187,11 @@ class CaseFile:
     def query(self, *, since: date | datetime | str | None = None,
               until: date | datetime | str | None = None, operator: str | None = None,
               item_code: str | None = None, status: str | None = None, code: str | None = None,
-              limit: int | None = None) -> list[CaseRecord]:
-        """Records in order. ``since``/``until`` are inclusive; a date is a China civil day."""
+              limit: int | None = None, newest_first: bool = False) -> list[CaseRecord]:
+        """Records in the order they were written, or ``newest_first`` (with ``limit``: the latest
+        ones, as a history table shows them). ``since``/``until`` are inclusive and filter on the
+        check time; a date is a China civil day, a datetime an instant. ``code`` is the whole
+        subject code; ``status`` one of clear, hit, unverified."""
         where, params = [], []
         if since is not None:
             where.append("checked_at >= ?")
@@ -190,7 +207,7 @@ class CaseFile:
         sql = "SELECT body, hash FROM records"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY record_id"
+        sql += " ORDER BY record_id" + (" DESC" if newest_first else "")
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))

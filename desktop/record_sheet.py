@@ -69,7 +69,11 @@ def sheet_font() -> QFont:
 
 
 def render_sheet(record: CaseRecord, path: Path) -> Path:
-    """Write the record sheet of one record to ``path`` (replaced atomically) and return it."""
+    """Write the record sheet of one record to ``path`` (replaced atomically) and return it.
+
+    The window calls this from a worker thread for a reprint: Qt's PDF writer and text layout
+    work off the GUI thread once the application object exists. Only the command line and the
+    tests call it with no application, and then a headless one is made here."""
     font = sheet_font()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -167,6 +167,7 @@ def test_query_filters(cf):
     assert cases(status="hit") == ["D"]
     assert cases(code=PERSON_CODE) == ["C"]
     assert cases(item_code=ITEM.item_code, limit=2) == ["A", "B"]
+    assert cases(newest_first=True, limit=3) == ["D", "C", "B"]  # a history table's latest
     assert cases(item_code="other") == []
 
 

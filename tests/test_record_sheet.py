@@ -113,6 +113,21 @@ def test_missing_cjk_font_is_refused(cf, tmp_path, monkeypatch):
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_reprint_from_a_worker_thread_while_the_window_runs(cf, tmp_path):
+    """The window renders on its workers, never on the GUI thread: several at once must work."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    records = [cf.record_check(black_result(), approve(case_no=f"W{n}", outcome="rejected",
+                                                       measures_applied=("M-01",)), DESK)
+               for n in range(3)]
+    with ThreadPoolExecutor(3) as pool:
+        paths = list(pool.map(lambda r: record_sheet.render_sheet(
+            r, tmp_path / f"w{r.record_id}.pdf"), records))
+    for record, path in zip(records, paths):
+        text = pdf_text(path)
+        assert norm(record.case_no) in text and "限制其取得食品经营许可" in text
+
+
 def test_renders_headless_in_a_fresh_process(cf, tmp_path):
     cf.record_check(result(), approve(), DESK)
     code = textwrap.dedent(f"""
