@@ -145,7 +145,7 @@ def test_save_as_pdf_writes_where_the_clerk_chose(qtbot, view, desk, tmp_path, m
     select(view, recs["black"].record_id)
     with qtbot.waitSignal(view.sheet_written, timeout=15000):
         qtbot.keyClick(view.findChild(QTableWidget, "historyTable"), Qt.Key.Key_S,
-                       Qt.KeyboardModifier.ControlModifier)
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     saved = target.with_suffix(".pdf")
     assert "BJ-7" in "".join(p.extract_text() for p in pypdf.PdfReader(saved).pages)
 

@@ -24,6 +24,9 @@ from desktop.messages import UserError
 from desktop.ui import i18n
 from desktop.ui.dialogs.decision_dialog import DecisionDialog
 
+SHORTCUTS = {"refresh": QKeySequence("Ctrl+R"), "reprint": QKeySequence("Ctrl+P"),
+             "save_pdf": QKeySequence("Ctrl+Shift+S"), "correct": QKeySequence("Ctrl+Shift+D"),
+             "today": QKeySequence("Ctrl+T"), "code": QKeySequence("Ctrl+F")}
 # Rows shown at most; a wider range than this is narrowed with a message, not silently cut.
 MAX_ROWS = 5000
 
@@ -36,10 +39,10 @@ class HistoryFilter:
     code: str | None = None
 
     def query(self, case_file) -> list[CaseRecord]:
-        found = case_file.query(since=self.since, until=self.until, status=self.status,
-                                code=self.code)
-        found.reverse()  # newest first: the clerk is looking for what just happened
-        return found
+        # Newest first: the clerk is looking for what just happened. One row more than shown
+        # tells that the range was cut.
+        return case_file.query(since=self.since, until=self.until, status=self.status,
+                               code=self.code, newest_first=True, limit=MAX_ROWS + 1)
 
 
 def china_today() -> date:
@@ -149,12 +152,14 @@ class HistoryView(QWidget):
         layout.addLayout(actions)
 
         # Shortcuts work while the history tab is shown, whatever widget in it has focus.
-        for keys, slot in ((QKeySequence.StandardKey.Refresh, self.refresh),
-                           (QKeySequence.StandardKey.Print, self.reprint_selected),
-                           (QKeySequence.StandardKey.Save, self.save_selected_pdf),
-                           (QKeySequence("Ctrl+D"), self.correct_selected),
-                           (QKeySequence("Ctrl+T"), self.show_today),
-                           (QKeySequence("Ctrl+F"), self.code_filter.setFocus)):
+        # Keys the main window's actions hold (F5, Ctrl+S, Ctrl+D...) stay theirs: an ambiguous
+        # shortcut fires neither.
+        for keys, slot in ((SHORTCUTS["refresh"], self.refresh),
+                           (SHORTCUTS["reprint"], self.reprint_selected),
+                           (SHORTCUTS["save_pdf"], self.save_selected_pdf),
+                           (SHORTCUTS["correct"], self.correct_selected),
+                           (SHORTCUTS["today"], self.show_today),
+                           (SHORTCUTS["code"], self.code_filter.setFocus)):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -174,14 +179,14 @@ class HistoryView(QWidget):
         self.today_button.setText(self.tr("今天"))
         self.today_button.setToolTip(self.tr("只看今天的核查（Ctrl+T）"))
         self.search_button.setText(self.tr("查询"))
-        self.search_button.setToolTip(self.tr("按条件重新读取办件档案（F5）"))
+        self.search_button.setToolTip(self.tr("按条件重新读取办件档案（Ctrl+R）"))
         self.reprint_button.setText(self.tr("重印记录单"))
         self.reprint_button.setToolTip(self.tr("生成记录单 PDF 并用系统阅读器打开，以便打印（Ctrl+P）"))
         self.save_pdf_button.setText(self.tr("另存为 PDF…"))
-        self.save_pdf_button.setToolTip(self.tr("把记录单保存为 PDF 文件（Ctrl+S）"))
+        self.save_pdf_button.setToolTip(self.tr("把记录单保存为 PDF 文件（Ctrl+Shift+S）"))
         self.correct_button.setText(self.tr("更正/后续决定…"))
         self.correct_button.setToolTip(self.tr(
-            "为所选记录追加一条新的决定记录；原记录保持不变（Ctrl+D）"))
+            "为所选记录追加一条新的决定记录；原记录保持不变（Ctrl+Shift+D）"))
         current = self.status_filter.currentData()
         self.status_filter.clear()
         self.status_filter.addItem(self.tr("全部"), None)
@@ -240,8 +245,8 @@ class HistoryView(QWidget):
         if selected is not None:
             self.select_record(selected.record_id)
         if cut:
-            self._say(self.tr("共 %1 条记录，只显示最新的 %2 条；请缩小日期范围。")
-                      .replace("%1", str(len(records))).replace("%2", str(MAX_ROWS)), error=True)
+            self._say(self.tr("超过 %1 条记录，只显示最新的 %1 条；请缩小日期范围。")
+                      .replace("%1", str(MAX_ROWS)), error=True)
         else:
             self._say(self.tr("共 %1 条记录。").replace("%1", str(len(self.records))))
         self.records_loaded.emit(len(self.records))

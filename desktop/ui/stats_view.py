@@ -142,7 +142,7 @@ class StatsView(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
 
-        for keys, slot in ((QKeySequence.StandardKey.Refresh, self.refresh),
+        for keys, slot in ((QKeySequence("Ctrl+R"), self.refresh),
                            (QKeySequence("Alt+Left"), lambda: self._step(-1)),
                            (QKeySequence("Alt+Right"), lambda: self._step(1)),
                            (QKeySequence("Ctrl+E"), self.export_csv)):
