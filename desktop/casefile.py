@@ -248,12 +248,13 @@ class CaseFile:
                          "  record_id INTEGER PRIMARY KEY,\n"
                          "  body TEXT NOT NULL,\n"
                          "  hash TEXT NOT NULL,\n" + generated + ")")
+            # The feedback written with each record. Read-only to the sender (desktop/outbox.py),
+            # which keeps delivery state in its own file: these four columns are its contract,
+            # and the payload's chain_head is the witness `cases verify` checks records against.
             self.db["outbox"].create(
-                {"feedback_id": str, "record_id": int, "payload": str, "created_at": str,
-                 "attempts": int, "next_attempt_at": str, "last_error": str, "sent_at": str,
-                 "http_status": int},
-                pk="feedback_id", not_null={"record_id", "payload", "created_at", "attempts"},
-                defaults={"attempts": 0}, if_not_exists=True)
+                {"feedback_id": str, "record_id": int, "payload": str, "created_at": str},
+                pk="feedback_id", not_null={"record_id", "payload", "created_at"},
+                if_not_exists=True)
             for sql in ("CREATE INDEX IF NOT EXISTS records_checked_at ON records(checked_at)",
                         "CREATE INDEX IF NOT EXISTS records_check_id ON records(check_id)",
                         "CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)",

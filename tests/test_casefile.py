@@ -26,8 +26,8 @@ def cf(tmp_path):
 
 
 def outbox(cf: CaseFile) -> list[dict]:
-    return [dict(zip(("feedback_id", "record_id", "payload", "attempts", "sent_at"), row))
-            for row in cf.db.execute("SELECT feedback_id, record_id, payload, attempts, sent_at "
+    return [dict(zip(("feedback_id", "record_id", "payload", "created_at"), row))
+            for row in cf.db.execute("SELECT feedback_id, record_id, payload, created_at "
                                      "FROM outbox ORDER BY record_id").fetchall()]
 
 
@@ -65,7 +65,7 @@ def test_feedback_is_written_with_the_record_and_carries_the_whole_code(cf):
     payload = json.loads(row["payload"])
     assert set(payload) == FEEDBACK_FIELDS
     assert row["feedback_id"] == payload["feedback_id"] == r.feedback_id
-    assert row["record_id"] == r.record_id and row["attempts"] == 0 and row["sent_at"] is None
+    assert row["record_id"] == r.record_id and row["created_at"] == r.recorded_at
     assert payload["subject_code"] == PERSON_CODE  # the platform needs it whole
     assert payload["chain_head"] == r.hash == cf.head()
     assert payload["snapshot_version"] == 42 and payload["source"] == "offline"
