@@ -16,6 +16,17 @@ DEFAULT_LANGUAGE = "zh_CN"
 # Shown in each language's own name, so a clerk who cannot read the current one still finds hers.
 LANGUAGES = {"zh_CN": "中文（简体）", "en": "English"}
 
+class _Translator(QTranslator):
+    """Falls back to the empty context: lupdate files strings from an aliased ``tr = self.tr``
+    under no context, while at run time they are looked up under the widget's class name."""
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: D102 - Qt override
+        found = super().translate(context, source, disambiguation, n)
+        if not found and context:
+            found = super().translate("", source, disambiguation, n)
+        return found or None  # None is a null QString: "not here", so Qt keeps looking
+
+
 _installed: list[QTranslator] = []
 _current = DEFAULT_LANGUAGE
 
@@ -44,7 +55,7 @@ def install(language: str | None, app: QCoreApplication | None = None) -> str:
         app.installTranslator(qt_own)
         _installed.append(qt_own)
     if language != DEFAULT_LANGUAGE:
-        ours = QTranslator(app)
+        ours = _Translator(app)
         if not ours.load(f"credit_desk_{language}", str(translations_dir())):
             language = DEFAULT_LANGUAGE
         else:

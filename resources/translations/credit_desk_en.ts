@@ -1,0 +1,1570 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name></name>
+    <message>
+        <source>办事事项</source>
+        <translation>Approval item</translation>
+    </message>
+    <message>
+        <source>输入事项名称或编码搜索</source>
+        <translation>Type an item name or code to search</translation>
+    </message>
+    <message>
+        <source>办件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>办件编号（核查自然人时必填）</source>
+        <translation>Case number (required when checking a natural person)</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <source>扫描营业执照条形码/二维码，或输入18位代码后按回车</source>
+        <translation>Scan the licence barcode/QR code, or type the 18-character code and press Enter</translation>
+    </message>
+    <message>
+        <source>核查(&amp;C)</source>
+        <translation>&amp;Check</translation>
+    </message>
+    <message>
+        <source>核查</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>数据来源</source>
+        <translation>Data source</translation>
+    </message>
+    <message>
+        <source>核查对象</source>
+        <translation>Subject checked</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Notices</translation>
+    </message>
+    <message>
+        <source>名单记录</source>
+        <translation>List entries</translation>
+    </message>
+    <message>
+        <source>奖惩措施</source>
+        <translation>Reward/punishment measures</translation>
+    </message>
+    <message>
+        <source>措施详情与法律依据</source>
+        <translation>Measure details and legal basis</translation>
+    </message>
+    <message>
+        <source>选中一条措施，在此查看其内容与法律依据</source>
+        <translation>Select a measure to see its content and legal basis here</translation>
+    </message>
+    <message>
+        <source>办理结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>说明（未执行必须执行的措施、或未能核实而准予办理时必填）</source>
+        <translation>Note (required when a mandated measure is not applied, or when granting an unverified check)</translation>
+    </message>
+    <message>
+        <source>记档(&amp;R)  Ctrl+Enter</source>
+        <translation>&amp;Record  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>记入办件档案</source>
+        <translation>Record into the case file</translation>
+    </message>
+    <message>
+        <source>操作提示</source>
+        <translation>Hints</translation>
+    </message>
+    <message>
+        <source>办事事项(&amp;I)</source>
+        <translation>Approval &amp;item</translation>
+    </message>
+    <message>
+        <source>办件编号(&amp;N)</source>
+        <translation>Case &amp;number</translation>
+    </message>
+    <message>
+        <source>代码(&amp;D)</source>
+        <translation>Co&amp;de</translation>
+    </message>
+    <message>
+        <source>办理结果(&amp;O)</source>
+        <translation>&amp;Outcome</translation>
+    </message>
+    <message>
+        <source>说明(&amp;E)</source>
+        <translation>Not&amp;e</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>关于与状态</source>
+        <translation>About and status</translation>
+    </message>
+    <message>
+        <source>信用核查窗口端 Credit Desk</source>
+        <translation>Credit Desk</translation>
+    </message>
+    <message>
+        <source>重新检测平台</source>
+        <translation>Test platform again</translation>
+    </message>
+    <message>
+        <source>版本与状态</source>
+        <translation>Versions and status</translation>
+    </message>
+    <message>
+        <source>平台连通情况</source>
+        <translation>Platform reachability</translation>
+    </message>
+    <message>
+        <source>正在读取状态…</source>
+        <translation>Reading status…</translation>
+    </message>
+    <message>
+        <source>平台：正在检测…</source>
+        <translation>Platform: testing…</translation>
+    </message>
+    <message>
+        <source>平台：未配置（仅使用离线数据）</source>
+        <translation>Platform: not configured (offline data only)</translation>
+    </message>
+    <message>
+        <source>平台：可以连通，应答 %1 毫秒</source>
+        <translation>Platform: reachable, answered in %1 ms</translation>
+    </message>
+    <message>
+        <source>平台：无法连通。%1</source>
+        <translation>Platform: not reachable. %1</translation>
+    </message>
+    <message>
+        <source>程序版本</source>
+        <translation>Program version</translation>
+    </message>
+    <message>
+        <source>运行环境</source>
+        <translation>Runtime</translation>
+    </message>
+    <message>
+        <source>部署配置</source>
+        <translation>Deployment config</translation>
+    </message>
+    <message>
+        <source>未配置：使用内置演示数据</source>
+        <translation>None: using the built-in demo data</translation>
+    </message>
+    <message>
+        <source>大厅 / 窗口</source>
+        <translation>Hall / window</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>数据文件夹</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <source>信任根</source>
+        <translation>Trust root</translation>
+    </message>
+    <message>
+        <source>%1 第 %2 版，%3 个密钥中 %4 个签名生效，有效期至 %5</source>
+        <translation>%1 version %2, %4 of %3 keys must sign, valid until %5</translation>
+    </message>
+    <message>
+        <source>（演示）</source>
+        <translation> (demo)</translation>
+    </message>
+    <message>
+        <source>信任根文件</source>
+        <translation>Trust root file</translation>
+    </message>
+    <message>
+        <source>%1 小时前</source>
+        <translation>%1 hours ago</translation>
+    </message>
+    <message>
+        <source>离线数据</source>
+        <translation>Offline data</translation>
+    </message>
+    <message>
+        <source>第 %1 版（%2），地区 %3</source>
+        <translation>Version %1 (%2), region %3</translation>
+    </message>
+    <message>
+        <source>完整快照</source>
+        <translation>full snapshot</translation>
+    </message>
+    <message>
+        <source>增量</source>
+        <translation>delta</translation>
+    </message>
+    <message>
+        <source>演示数据 / DEMO DATA</source>
+        <translation>DEMO DATA / 演示数据</translation>
+    </message>
+    <message>
+        <source>数据截至</source>
+        <translation>Data as of</translation>
+    </message>
+    <message>
+        <source>数据已较旧</source>
+        <translation>data is getting old</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+</context>
+<context>
+    <name>CheckPage</name>
+    <message>
+        <source>无法读取办事事项目录：%1</source>
+        <translation>Cannot read the catalogue of approval items: %1</translation>
+    </message>
+    <message>
+        <source>上一次核查结果尚未记档。放弃它并核查新代码吗？</source>
+        <translation>The previous check has not been recorded. Discard it and check the new code?</translation>
+    </message>
+    <message>
+        <source>核查结果尚未记档。确定清除吗？</source>
+        <translation>The check result has not been recorded. Clear it anyway?</translation>
+    </message>
+    <message>
+        <source>尚未记档</source>
+        <translation>Not recorded</translation>
+    </message>
+    <message>
+        <source>尚未记档提示</source>
+        <translation>Not recorded warning</translation>
+    </message>
+    <message>
+        <source>放弃并继续(&amp;Y)</source>
+        <translation>&amp;Discard and continue</translation>
+    </message>
+    <message>
+        <source>返回记档(&amp;N)</source>
+        <translation>&amp;Back to recording</translation>
+    </message>
+    <message>
+        <source>未查询：请核对代码后重新扫描或输入。</source>
+        <translation>Not queried: check the code, then scan or type it again.</translation>
+    </message>
+    <message>
+        <source>正在查询离线数据…</source>
+        <translation>Querying the offline data…</translation>
+    </message>
+    <message>
+        <source>正在查询信用平台… %1 秒后改用离线数据</source>
+        <translation>Querying the credit platform… offline data in %1 s</translation>
+    </message>
+    <message>
+        <source>信用平台未及时答复，正在改用离线数据…</source>
+        <translation>The credit platform did not answer in time; using the offline data…</translation>
+    </message>
+    <message>
+        <source>未选择办事事项：不显示奖惩措施，记档前请先选择事项。</source>
+        <translation>No approval item selected: no measures are shown. Select the item before recording.</translation>
+    </message>
+    <message>
+        <source>（数据中无此主体）</source>
+        <translation>(subject not in the data)</translation>
+    </message>
+    <message>
+        <source>自然人</source>
+        <translation>Natural person</translation>
+    </message>
+    <message>
+        <source>组织机构</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>未能核实：平台和离线数据都无法给出结论。</source>
+        <translation>Unverified: neither the platform nor the offline data could give an answer.</translation>
+    </message>
+    <message>
+        <source>在线：省信用平台，数据截至 %1</source>
+        <translation>Online: provincial credit platform, data as of %1</translation>
+    </message>
+    <message>
+        <source>离线数据 第 %1 版，数据截至 %2</source>
+        <translation>Offline data version %1, data as of %2</translation>
+    </message>
+    <message>
+        <source>（数据已较旧，请尽快更新离线数据）</source>
+        <translation> (data is getting old, update the offline data soon)</translation>
+    </message>
+    <message>
+        <source>演示数据 / DEMO DATA</source>
+        <translation>DEMO DATA / 演示数据</translation>
+    </message>
+    <message>
+        <source>无固定期限</source>
+        <translation>No fixed term</translation>
+    </message>
+    <message>
+        <source>惩戒</source>
+        <translation>Punishment</translation>
+    </message>
+    <message>
+        <source>激励</source>
+        <translation>Incentive</translation>
+    </message>
+    <message>
+        <source>必须执行</source>
+        <translation>Mandatory</translation>
+    </message>
+    <message>
+        <source>可选</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>法律依据：%1</source>
+        <translation>Legal basis: %1</translation>
+    </message>
+    <message>
+        <source>“%1”是必须执行的措施。如确不执行，请先在说明中写明理由，再取消勾选。</source>
+        <translation>&quot;%1&quot; is a mandated measure. If it really is not applied, write the reason in the note first, then untick it.</translation>
+    </message>
+    <message>
+        <source>记为“未能核实”(&amp;R)  Ctrl+Enter</source>
+        <translation>&amp;Record as &quot;unverified&quot;  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>记档(&amp;R)  Ctrl+Enter</source>
+        <translation>&amp;Record  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>核查自然人（身份证号码）须填写办件编号，以说明查询用途。</source>
+        <translation>Checking a natural person (identity number) requires a case number stating the purpose of the query.</translation>
+    </message>
+    <message>
+        <source>核查时未选择办事事项。请按回车重新核查后再记档。</source>
+        <translation>No approval item was selected for this check. Press Enter to check again, then record.</translation>
+    </message>
+    <message>
+        <source>正在写入办件档案…</source>
+        <translation>Writing to the case file…</translation>
+    </message>
+    <message>
+        <source>已记入办件档案：记录 %1%2。可扫描下一个代码。</source>
+        <translation>Recorded in the case file: record %1%2. Scan the next code.</translation>
+    </message>
+    <message>
+        <source>未记档：%1</source>
+        <translation>Not recorded: %1</translation>
+    </message>
+    <message>
+        <source>意外错误（%1）。请重试；如仍出现，请联系信息技术人员。</source>
+        <translation>Unexpected error (%1). Please try again; if it persists, contact IT staff.</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionDialog</name>
+    <message>
+        <source>更正/后续决定（记录 %1）</source>
+        <translation>Correction / later decision (record %1)</translation>
+    </message>
+    <message>
+        <source>针对记录 %1：%2 %3，%4，原办理结果“%5”。原记录保持不变，新决定作为新记录追加。</source>
+        <translation>On record %1: %2 %3, %4, original outcome &quot;%5&quot;. The original record stays as it is; the new decision is added as a new record.</translation>
+    </message>
+    <message>
+        <source>办件编号(&amp;N)</source>
+        <translation>Case &amp;number</translation>
+    </message>
+    <message>
+        <source>办理结果(&amp;O)</source>
+        <translation>&amp;Outcome</translation>
+    </message>
+    <message>
+        <source>执行的措施(&amp;M)</source>
+        <translation>Measures applied (&amp;M)</translation>
+    </message>
+    <message>
+        <source>说明/理由(&amp;R)</source>
+        <translation>Note / &amp;reason</translation>
+    </message>
+    <message>
+        <source>写明更正或决定的理由；不执行必须执行的措施时必填</source>
+        <translation>Reason for the correction or decision; required when a mandated measure is not applied</translation>
+    </message>
+    <message>
+        <source>办件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>办理结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>执行的措施</source>
+        <translation>Measures applied</translation>
+    </message>
+    <message>
+        <source>说明/理由</source>
+        <translation>Note / reason</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <source>从(&amp;F)</source>
+        <translation>&amp;From</translation>
+    </message>
+    <message>
+        <source>到</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>结论(&amp;S)</source>
+        <translation>&amp;Status</translation>
+    </message>
+    <message>
+        <source>代码(&amp;C)</source>
+        <translation>&amp;Code</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码或身份证号码</source>
+        <translation>Unified social credit code or identity number</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>只看今天的核查（Ctrl+T）</source>
+        <translation>Only today&apos;s checks (Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>按条件重新读取办件档案（Ctrl+R）</source>
+        <translation>Read the case file again with these filters (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>重印记录单</source>
+        <translation>Reprint sheet</translation>
+    </message>
+    <message>
+        <source>生成记录单 PDF 并用系统阅读器打开，以便打印（Ctrl+P）</source>
+        <translation>Create the record sheet PDF and open it in the system viewer for printing (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>另存为 PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <source>把记录单保存为 PDF 文件（Ctrl+Shift+S）</source>
+        <translation>Save the record sheet as a PDF file (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+        <source>更正/后续决定…</source>
+        <translation>Correct / decide…</translation>
+    </message>
+    <message>
+        <source>为所选记录追加一条新的决定记录；原记录保持不变（Ctrl+Shift+D）</source>
+        <translation>Add a new decision record for the selected record; the original stays as it is (Ctrl+Shift+D)</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>核查时间</source>
+        <translation>Checked at</translation>
+    </message>
+    <message>
+        <source>办件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>办事事项</source>
+        <translation>Approval item</translation>
+    </message>
+    <message>
+        <source>主体代码</source>
+        <translation>Subject code</translation>
+    </message>
+    <message>
+        <source>主体名称</source>
+        <translation>Subject name</translation>
+    </message>
+    <message>
+        <source>核查结论</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>数据来源</source>
+        <translation>Data source</translation>
+    </message>
+    <message>
+        <source>办理结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>核查记录</source>
+        <translation>Check records</translation>
+    </message>
+    <message>
+        <source>按代码筛选</source>
+        <translation>Filter by code</translation>
+    </message>
+    <message>
+        <source>起始日期晚于结束日期，请调整日期范围。</source>
+        <translation>The start date is after the end date; adjust the date range.</translation>
+    </message>
+    <message>
+        <source>正在读取办件档案…</source>
+        <translation>Reading the case file…</translation>
+    </message>
+    <message>
+        <source>超过 %1 条记录，只显示最新的 %1 条；请缩小日期范围。</source>
+        <translation>More than %1 records; only the newest %1 are shown. Narrow the date range.</translation>
+    </message>
+    <message>
+        <source>共 %1 条记录。</source>
+        <translation>%1 records.</translation>
+    </message>
+    <message>
+        <source>演示数据</source>
+        <translation>demo data</translation>
+    </message>
+    <message>
+        <source>核查</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>决定（针对记录 %1）</source>
+        <translation>Decision (on record %1)</translation>
+    </message>
+    <message>
+        <source>保存记录单</source>
+        <translation>Save record sheet</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>正在生成记录单…</source>
+        <translation>Creating the record sheet…</translation>
+    </message>
+    <message>
+        <source>记录单已保存：%1</source>
+        <translation>Record sheet saved: %1</translation>
+    </message>
+    <message>
+        <source>已记档：记录 %1（针对记录 %2）。</source>
+        <translation>Recorded: record %1 (on record %2).</translation>
+    </message>
+    <message>
+        <source>操作失败：%1</source>
+        <translation>Failed: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>信用核查窗口端 Credit Desk</source>
+        <translation>Credit Desk</translation>
+    </message>
+    <message>
+        <source>信用核查窗口端</source>
+        <translation>Credit Desk</translation>
+    </message>
+    <message>
+        <source>功能页</source>
+        <translation>Pages</translation>
+    </message>
+    <message>
+        <source>核查(&amp;1)</source>
+        <translation>Check (&amp;1)</translation>
+    </message>
+    <message>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>核查(&amp;C)</source>
+        <translation>&amp;Check</translation>
+    </message>
+    <message>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>核查代码</source>
+        <translation>Check code</translation>
+    </message>
+    <message>
+        <source>记档</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>清除（Esc）</source>
+        <translation>Clear (Esc)</translation>
+    </message>
+    <message>
+        <source>到代码输入框（F2）</source>
+        <translation>Go to the code field (F2)</translation>
+    </message>
+    <message>
+        <source>选择办事事项</source>
+        <translation>Select approval item</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>核查页</source>
+        <translation>Check page</translation>
+    </message>
+    <message>
+        <source>历史记录(&amp;2)</source>
+        <translation>History (&amp;2)</translation>
+    </message>
+    <message>
+        <source>月度统计(&amp;3)</source>
+        <translation>Statistics (&amp;3)</translation>
+    </message>
+    <message>
+        <source>更换操作员…</source>
+        <translation>Change operator…</translation>
+    </message>
+    <message>
+        <source>从U盘导入离线数据…</source>
+        <translation>Import offline data from USB…</translation>
+    </message>
+    <message>
+        <source>设置…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>历史记录</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>月度统计</source>
+        <translation>Monthly statistics</translation>
+    </message>
+    <message>
+        <source>关于与状态…</source>
+        <translation>About and status…</translation>
+    </message>
+    <message>
+        <source>操作员：%1</source>
+        <translation>Operator: %1</translation>
+    </message>
+    <message>
+        <source>设置已保存。界面语言在重新启动后完全生效。</source>
+        <translation>Settings saved. The interface language takes full effect after a restart.</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>大厅 %1 · 窗口 %2</source>
+        <translation>Hall %1 · Window %2</translation>
+    </message>
+    <message>
+        <source>大厅与窗口</source>
+        <translation>Hall and window</translation>
+    </message>
+    <message>
+        <source>离线数据版本</source>
+        <translation>Offline data version</translation>
+    </message>
+    <message>
+        <source>待上报反馈</source>
+        <translation>Feedback waiting for upload</translation>
+    </message>
+    <message>
+        <source>离线数据：无法读取</source>
+        <translation>Offline data: cannot be read</translation>
+    </message>
+    <message>
+        <source>离线数据：无可用数据</source>
+        <translation>Offline data: none usable</translation>
+    </message>
+    <message>
+        <source>离线数据 第 %1 版（截至 %2）</source>
+        <translation>Offline data v%1 (as of %2)</translation>
+    </message>
+    <message>
+        <source>演示数据 / DEMO DATA</source>
+        <translation>DEMO DATA / 演示数据</translation>
+    </message>
+    <message>
+        <source>待上报：%1</source>
+        <translation>To upload: %1</translation>
+    </message>
+    <message>
+        <source>待上报：-</source>
+        <translation>To upload: -</translation>
+    </message>
+    <message>
+        <source>当前核查结果尚未记档。仍要退出吗？</source>
+        <translation>The current check has not been recorded. Quit anyway?</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>本机设置（可修改）</source>
+        <translation>This machine (you may change)</translation>
+    </message>
+    <message>
+        <source>字号(&amp;Z)</source>
+        <translation>Font si&amp;ze</translation>
+    </message>
+    <message>
+        <source>提示音(&amp;S)</source>
+        <translation>&amp;Sounds</translation>
+    </message>
+    <message>
+        <source>界面语言(&amp;L)</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>命中失信名单时播放提示音</source>
+        <translation>Play a sound on a black-list hit</translation>
+    </message>
+    <message>
+        <source>字号</source>
+        <translation>Font size</translation>
+    </message>
+    <message>
+        <source>提示音</source>
+        <translation>Sounds</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>部署设置（只读，由信息技术人员配置）</source>
+        <translation>Deployment (read-only, set by IT staff)</translation>
+    </message>
+    <message>
+        <source>配置文件</source>
+        <translation>Config file</translation>
+    </message>
+    <message>
+        <source>平台地址</source>
+        <translation>Platform address</translation>
+    </message>
+    <message>
+        <source>应用标识</source>
+        <translation>App key</translation>
+    </message>
+    <message>
+        <source>核查时限（秒）</source>
+        <translation>Check deadline (s)</translation>
+    </message>
+    <message>
+        <source>大厅</source>
+        <translation>Hall</translation>
+    </message>
+    <message>
+        <source>窗口</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <source>信任根</source>
+        <translation>Trust root</translation>
+    </message>
+    <message>
+        <source>数据较旧提示（小时）</source>
+        <translation>Old data warning (hours)</translation>
+    </message>
+    <message>
+        <source>最长可用（小时）</source>
+        <translation>Maximum data age (hours)</translation>
+    </message>
+    <message>
+        <source>离线数据更新来源</source>
+        <translation>Offline data update source</translation>
+    </message>
+    <message>
+        <source>数据文件夹</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <source>平台密钥保存在系统密钥库中，不在此显示。</source>
+        <translation>The platform secret is kept in the system keyring and is not shown here.</translation>
+    </message>
+    <message>
+        <source>无法保存设置：%1</source>
+        <translation>Cannot save the settings: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>操作员登录</source>
+        <translation>Operator sign-in</translation>
+    </message>
+    <message>
+        <source>请输入您的工号。此后的核查记录都以该工号记档，本机会记住它。</source>
+        <translation>Enter your operator id. Checks from now on are recorded under it; this machine remembers it.</translation>
+    </message>
+    <message>
+        <source>工号(&amp;O)</source>
+        <translation>&amp;Operator id</translation>
+    </message>
+    <message>
+        <source>工号</source>
+        <translation>Operator id</translation>
+    </message>
+    <message>
+        <source>无法保存工号：%1</source>
+        <translation>Cannot save the operator id: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SnapshotImportDialog</name>
+    <message>
+        <source>导入离线数据</source>
+        <translation>Import offline data</translation>
+    </message>
+    <message>
+        <source>选择U盘或共享文件夹中省平台发布的快照（文件夹，或其中的清单 .json 文件）。导入前会校验签名、版本、有效期和数据完整性；校验不通过时本机数据保持不变。</source>
+        <translation>Choose a snapshot published by the provincial platform on a USB stick or file share (the folder, or its .json manifest). Signatures, version, expiry and data integrity are verified first; if verification fails, the data on this machine stays as it is.</translation>
+    </message>
+    <message>
+        <source>快照所在文件夹或清单文件</source>
+        <translation>Snapshot folder or manifest file</translation>
+    </message>
+    <message>
+        <source>快照位置</source>
+        <translation>Snapshot location</translation>
+    </message>
+    <message>
+        <source>选择文件夹…</source>
+        <translation>Choose folder…</translation>
+    </message>
+    <message>
+        <source>选择清单文件…</source>
+        <translation>Choose manifest…</translation>
+    </message>
+    <message>
+        <source>校验并导入</source>
+        <translation>Verify and import</translation>
+    </message>
+    <message>
+        <source>取消导入</source>
+        <translation>Cancel import</translation>
+    </message>
+    <message>
+        <source>校验进度</source>
+        <translation>Verification progress</translation>
+    </message>
+    <message>
+        <source>校验结论</source>
+        <translation>Verification verdict</translation>
+    </message>
+    <message>
+        <source>选择快照所在文件夹</source>
+        <translation>Choose the snapshot folder</translation>
+    </message>
+    <message>
+        <source>选择快照清单</source>
+        <translation>Choose the snapshot manifest</translation>
+    </message>
+    <message>
+        <source>快照清单 (*.json)</source>
+        <translation>Snapshot manifests (*.json)</translation>
+    </message>
+    <message>
+        <source>正在校验…</source>
+        <translation>Verifying…</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>导入失败：%1。本机离线数据保持不变。</source>
+        <translation>Import failed: %1. The offline data on this machine is unchanged.</translation>
+    </message>
+    <message>
+        <source>已取消导入，本机离线数据保持不变。</source>
+        <translation>Import cancelled; the offline data on this machine is unchanged.</translation>
+    </message>
+    <message>
+        <source>已拒绝：%1
+本机离线数据保持不变。</source>
+        <translation>Refused: %1
+The offline data on this machine is unchanged.</translation>
+    </message>
+    <message>
+        <source>校验通过：本机已是第 %1 版，无需导入。</source>
+        <translation>Verified: this machine already has version %1; nothing to import.</translation>
+    </message>
+    <message>
+        <source>校验通过，已导入离线数据第 %1 版，数据截至 %2。</source>
+        <translation>Verified and imported offline data version %1, data as of %2.</translation>
+    </message>
+</context>
+<context>
+    <name>StatsView</name>
+    <message>
+        <source>月份(&amp;M)</source>
+        <translation>&amp;Month</translation>
+    </message>
+    <message>
+        <source>上个月（Alt+←）</source>
+        <translation>Previous month (Alt+Left)</translation>
+    </message>
+    <message>
+        <source>上个月</source>
+        <translation>Previous month</translation>
+    </message>
+    <message>
+        <source>下个月（Alt+→）</source>
+        <translation>Next month (Alt+Right)</translation>
+    </message>
+    <message>
+        <source>下个月</source>
+        <translation>Next month</translation>
+    </message>
+    <message>
+        <source>导出 CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <source>把本月统计导出为 CSV 表格（Ctrl+E）</source>
+        <translation>Export this month&apos;s statistics as a CSV table (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Figure</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>月度统计表</source>
+        <translation>Monthly statistics table</translation>
+    </message>
+    <message>
+        <source>月度统计图</source>
+        <translation>Monthly statistics chart</translation>
+    </message>
+    <message>
+        <source>正在统计 %1…</source>
+        <translation>Counting %1…</translation>
+    </message>
+    <message>
+        <source>统计失败：%1</source>
+        <translation>Statistics failed: %1</translation>
+    </message>
+    <message>
+        <source>核查次数</source>
+        <translation>Checks</translation>
+    </message>
+    <message>
+        <source>未能核实</source>
+        <translation>Unverified</translation>
+    </message>
+    <message>
+        <source>使用离线数据</source>
+        <translation>Answered from offline data</translation>
+    </message>
+    <message>
+        <source>离线占比</source>
+        <translation>Offline share</translation>
+    </message>
+    <message>
+        <source>命中名单的核查</source>
+        <translation>Checks with list hits</translation>
+    </message>
+    <message>
+        <source>后续决定与更正</source>
+        <translation>Later decisions and corrections</translation>
+    </message>
+    <message>
+        <source>办理结果：%1</source>
+        <translation>Outcome: %1</translation>
+    </message>
+    <message>
+        <source>执行措施 %1：%2</source>
+        <translation>Measure applied %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 月度统计：共 %2 次核查</source>
+        <translation>%1 statistics: %2 checks</translation>
+    </message>
+    <message>
+        <source>核查</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>导出月度统计</source>
+        <translation>Export monthly statistics</translation>
+    </message>
+    <message>
+        <source>CSV 表格 (*.csv)</source>
+        <translation>CSV tables (*.csv)</translation>
+    </message>
+    <message>
+        <source>已导出：%1</source>
+        <translation>Exported: %1</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBadge</name>
+    <message>
+        <source>核查结果状态</source>
+        <translation>Check result status</translation>
+    </message>
+    <message>
+        <source>请扫描或输入统一社会信用代码</source>
+        <translation>Scan or type a unified social credit code</translation>
+    </message>
+    <message>
+        <source>正在核查…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>代码无效，未查询：%1</source>
+        <translation>Invalid code, not queried: %1</translation>
+    </message>
+</context>
+<context>
+    <name>core</name>
+    <message>
+        <source>准予办理</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>容缺/附条件办理</source>
+        <translation>Approved with conditions / pending documents</translation>
+    </message>
+    <message>
+        <source>不予办理</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>暂缓办理</source>
+        <translation>Deferred</translation>
+    </message>
+    <message>
+        <source>移交核实</source>
+        <translation>Referred for verification</translation>
+    </message>
+    <message>
+        <source>未发现名单记录</source>
+        <translation>No list entry found</translation>
+    </message>
+    <message>
+        <source>命中名单</source>
+        <translation>List hit</translation>
+    </message>
+    <message>
+        <source>未能核实</source>
+        <translation>Unverified</translation>
+    </message>
+    <message>
+        <source>信用平台</source>
+        <translation>Credit platform</translation>
+    </message>
+    <message>
+        <source>离线数据</source>
+        <translation>Offline data</translation>
+    </message>
+    <message>
+        <source>失信惩戒对象</source>
+        <translation>Black list (untrustworthy)</translation>
+    </message>
+    <message>
+        <source>重点关注对象</source>
+        <translation>Focus list</translation>
+    </message>
+    <message>
+        <source>守信激励对象</source>
+        <translation>Red list (trustworthy)</translation>
+    </message>
+    <message>
+        <source>有效</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>异议处理中</source>
+        <translation>Under objection</translation>
+    </message>
+    <message>
+        <source>已信用修复</source>
+        <translation>Credit repaired</translation>
+    </message>
+    <message>
+        <source>办件档案中没有记录 {id}。</source>
+        <translation>The case file has no record {id}.</translation>
+    </message>
+    <message>
+        <source>记档须先选择办事事项。</source>
+        <translation>Select an approval item before recording.</translation>
+    </message>
+    <message>
+        <source>核查自然人（身份证号码）须填写办件编号，以说明查询用途。</source>
+        <translation>Checking a natural person (identity number) requires a case number stating the purpose of the query.</translation>
+    </message>
+    <message>
+        <source>未知的办理结果“{outcome}”，可选：{choices}。</source>
+        <translation>Unknown outcome &quot;{outcome}&quot;; choose one of: {choices}.</translation>
+    </message>
+    <message>
+        <source>措施 {ids} 不在本次核查给出的措施中。</source>
+        <translation>Measure(s) {ids} were not among the measures shown by this check.</translation>
+    </message>
+    <message>
+        <source>必须执行的措施未执行：{measures}。请在说明中写明理由。</source>
+        <translation>Mandated measures not applied: {measures}. Write the reason in the note.</translation>
+    </message>
+    <message>
+        <source>本次核查未能核实，记为“{outcome}”须在说明中写明依据。</source>
+        <translation>This check is unverified; recording it as &quot;{outcome}&quot; requires the grounds in the note.</translation>
+    </message>
+    <message>
+        <source>核查记录未保存：案卷文件夹 {folder} 只读或没有写入权限。核查结果仍保留，请联系信息技术人员恢复该文件夹的写入权限后重新记录。</source>
+        <translation>The check was not recorded: the case folder {folder} is read-only or not writable. The result is kept; ask IT staff to restore write access, then record again.</translation>
+    </message>
+    <message>
+        <source>核查记录未保存：案卷文件夹 {folder} 所在磁盘已满。核查结果仍保留，请清理该磁盘空间（或联系信息技术人员）后重新记录。</source>
+        <translation>The check was not recorded: the disk of the case folder {folder} is full. The result is kept; free some disk space (or ask IT staff), then record again.</translation>
+    </message>
+    <message>
+        <source>核查记录未保存：案卷文件 {folder} 正被其他程序占用。核查结果仍保留，请稍候重新记录。</source>
+        <translation>The check was not recorded: the case file {folder} is in use by another program. The result is kept; record again in a moment.</translation>
+    </message>
+    <message>
+        <source>核查记录未保存：无法可靠写入案卷文件夹 {folder}（{detail}）。核查结果仍保留，请联系信息技术人员检查该磁盘后重新记录。</source>
+        <translation>The check was not recorded: the case folder {folder} cannot be written reliably ({detail}). The result is kept; ask IT staff to check the disk, then record again.</translation>
+    </message>
+    <message>
+        <source>案卷文件 {file} 已损坏或不是案卷文件（{detail}），无法读写。请勿删除或覆盖该文件，联系信息技术人员从备份恢复，并保留它以备核查。</source>
+        <translation>The case file {file} is damaged or not a case file ({detail}) and cannot be used. Do not delete or overwrite it; ask IT staff to restore it from backup and keep it for inspection.</translation>
+    </message>
+    <message>
+        <source>案卷文件无法读取或结构被改动：{error}</source>
+        <translation>The case file cannot be read or its structure was altered: {error}</translation>
+    </message>
+    <message>
+        <source>记录 {id} 已被删除：第 {id} 条至第 {last} 条缺失。</source>
+        <translation>Record {id} was deleted: records {id} to {last} are missing.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 是插入的：编号不在档案序列中。</source>
+        <translation>Record {id} was inserted: its number is not in the file&apos;s sequence.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 的内容被修改（哈希不符）。</source>
+        <translation>Record {id} was modified (hash mismatch).</translation>
+    </message>
+    <message>
+        <source>记录 {id} 是插入的：它与相邻记录指向同一条前序记录。</source>
+        <translation>Record {id} was inserted: it points to the same predecessor as its neighbour.</translation>
+    </message>
+    <message>
+        <source>第 {id} 条位置上是记录 {found}：记录被调换、删除或重新编号。</source>
+        <translation>Position {id} holds record {found}: records were swapped, deleted or renumbered.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 与前一条记录的链接断开：前一条记录被改写、替换或插入。</source>
+        <translation>Record {id} no longer links to the record before it: that record was rewritten, replaced or inserted.</translation>
+    </message>
+    <message>
+        <source>第 {id} 条位置上是记录 {found}：记录被重新编号。</source>
+        <translation>Position {id} holds record {found}: records were renumbered.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 是后来插入的：它没有写入时同时生成的上报反馈。</source>
+        <translation>Record {id} was inserted later: it has no feedback written together with it.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 是插入的：原来的第 {id} 条被挪到了后面（与上报队列中的哈希对照）。</source>
+        <translation>Record {id} was inserted: the original record {id} was moved further back (compared with the hashes in the upload queue).</translation>
+    </message>
+    <message>
+        <source>记录 {id} 被改写或替换：与写入时交给上报队列的哈希不一致。</source>
+        <translation>Record {id} was rewritten or replaced: it differs from the hash given to the upload queue when it was written.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 已被删除：上报队列中仍有它的反馈。</source>
+        <translation>Record {id} was deleted: its feedback is still in the upload queue.</translation>
+    </message>
+    <message>
+        <source>{platform}；{offline}</source>
+        <translation>{platform}; {offline}</translation>
+    </message>
+    <message>
+        <source>{platform}，已使用离线数据（截至 {as_of}）</source>
+        <translation>{platform}; offline data used (as of {as_of})</translation>
+    </message>
+    <message>
+        <source>未知的办事事项“{item}”。请用 credit-desk items 查找事项编码。</source>
+        <translation>Unknown approval item &quot;{item}&quot;. Use credit-desk items to find item codes.</translation>
+    </message>
+    <message>
+        <source>该主体在名单中，但本事项没有对应的奖惩措施：仅供参考，不作为不予办理的依据。</source>
+        <translation>The subject is on a list, but no measure is mapped to this item: for information only, not a ground to refuse.</translation>
+    </message>
+    <message>
+        <source>有名单信息处于异议处理中：相关措施暂不强制执行。</source>
+        <translation>A list entry is under objection: its measures are not enforced for now.</translation>
+    </message>
+    <message>
+        <source>二维码网址中有多个代码（{codes}），无法确定核查哪一个。请扫描代码条形码或手工输入代码。</source>
+        <translation>The QR code URL holds several codes ({codes}); it is unclear which one to check. Scan the code&apos;s barcode or type the code.</translation>
+    </message>
+    <message>
+        <source>扫描到的二维码网址中没有统一社会信用代码（新版营业执照二维码可能只含市场主体身份码）。请扫描执照上的代码条形码，或手工输入18位代码。</source>
+        <translation>The scanned QR code URL holds no unified social credit code (newer licence QR codes may carry only an identity token). Scan the code&apos;s barcode on the licence, or type the 18-character code.</translation>
+    </message>
+    <message>
+        <source>请输入或扫描统一社会信用代码（18位）。</source>
+        <translation>Type or scan a unified social credit code (18 characters).</translation>
+    </message>
+    <message>
+        <source>这是15位旧身份证号码，请改用18位公民身份号码。</source>
+        <translation>This is an old 15-digit identity number; use the 18-digit citizen identity number.</translation>
+    </message>
+    <message>
+        <source>代码应为18位，输入的是 {n} 位：{code}。请核对后重新输入或扫描。</source>
+        <translation>A code has 18 characters; {n} were entered: {code}. Check it and type or scan again.</translation>
+    </message>
+    <message>
+        <source>第{pos}位“{char}”不是统一社会信用代码使用的字符（代码不使用 I、O、S、V、Z）。请核对。</source>
+        <translation>Character {pos} &quot;{char}&quot; is not used in unified social credit codes (they never use I, O, S, V, Z). Please check.</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码第3–8位应为行政区划数字，输入的是“{region}”。请核对。</source>
+        <translation>Characters 3–8 of a unified social credit code are a region number; &quot;{region}&quot; was entered. Please check.</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码校验失败：第18位校验码应为 {expected}，输入的是 {got}。请核对代码。</source>
+        <translation>Check digit wrong: character 18 should be {expected}, {got} was entered. Please check the code.</translation>
+    </message>
+    <message>
+        <source>校验失败：若是身份证号码，第7–14位“{born}”不是有效的出生日期；若是统一社会信用代码，第18位校验码应为 {expected}，输入的是 {got}。请核对。</source>
+        <translation>Check failed: as an identity number, characters 7–14 &quot;{born}&quot; are not a valid birth date; as a unified social credit code, character 18 should be {expected}, {got} was entered. Please check.</translation>
+    </message>
+    <message>
+        <source>校验失败：若是身份证号码，第18位校验码应为 {id_expected}；若是统一社会信用代码，第18位校验码应为 {expected}。输入的是 {got}，请核对。</source>
+        <translation>Check failed: as an identity number, character 18 should be {id_expected}; as a unified social credit code, it should be {expected}. {got} was entered; please check.</translation>
+    </message>
+    <message>
+        <source>起始日期 {since} 晚于截止日期 {until}：请对调 --from 和 --to。</source>
+        <translation>The start date {since} is after the end date {until}: swap --from and --to.</translation>
+    </message>
+    <message>
+        <source>导出文件夹 {folder} 中已有一次导出（cases.jsonl）：请换一个新的空文件夹，以免覆盖已移交的档案。</source>
+        <translation>The export folder {folder} already holds an export (cases.jsonl): use a new empty folder so that a handed-over archive is not overwritten.</translation>
+    </message>
+    <message>
+        <source>无法创建导出文件夹 {folder}：{error}</source>
+        <translation>Cannot create the export folder {folder}: {error}</translation>
+    </message>
+    <message>
+        <source>导出到 {folder} 失败：{error}。档案本身未受影响，请检查该文件夹后重新导出。</source>
+        <translation>Export to {folder} failed: {error}. The case file itself is unaffected; check the folder and export again.</translation>
+    </message>
+    <message>
+        <source>请只给出一个代码，或用 --batch 给出文件，不要同时给出。</source>
+        <translation>Give either one code or a file with --batch, not both.</translation>
+    </message>
+    <message>
+        <source>批量核查不能直接记档：每个办件需要各自的办件编号。</source>
+        <translation>A batch check cannot be recorded: each case needs its own case number.</translation>
+    </message>
+    <message>
+        <source>请给出要核查的代码，例如 credit-desk check 91440101MA59XXXXXX --item ITEM</source>
+        <translation>Give the code to check, e.g. credit-desk check 91440101MA59XXXXXX --item ITEM</translation>
+    </message>
+    <message>
+        <source>{flags} 只在记档时使用：请加上 --record，或去掉这些参数。</source>
+        <translation>{flags} only apply when recording: add --record, or leave them out.</translation>
+    </message>
+    <message>
+        <source>记档需要 {flags}。</source>
+        <translation>Recording needs {flags}.</translation>
+    </message>
+    <message>
+        <source>无法读取批量文件 {path}：{error}</source>
+        <translation>Cannot read the batch file {path}: {error}</translation>
+    </message>
+    <message>
+        <source>找不到配置文件 {path}。请检查 CREDIT_DESK_CONFIG 或联系信息技术人员。</source>
+        <translation>Config file {path} not found. Check CREDIT_DESK_CONFIG or contact IT staff.</translation>
+    </message>
+    <message>
+        <source>无法读取配置文件 {path}：{error}</source>
+        <translation>Cannot read the config file {path}: {error}</translation>
+    </message>
+    <message>
+        <source>配置文件 {path} 不是有效的 TOML：{error}。请按示例配置修正后重启。</source>
+        <translation>The config file {path} is not valid TOML: {error}. Correct it following the sample config and restart.</translation>
+    </message>
+    <message>
+        <source>未知的配置节 [{key}]</source>
+        <translation>unknown config table [{key}]</translation>
+    </message>
+    <message>
+        <source>“{key}”应为配置节 [{key}]</source>
+        <translation>&quot;{key}&quot; should be a table [{key}]</translation>
+    </message>
+    <message>
+        <source>未知的配置项 {key}</source>
+        <translation>unknown config key {key}</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 的类型不对</source>
+        <translation>config key {key} has the wrong type</translation>
+    </message>
+    <message>
+        <source>配置节 [{key}] 缺少必填项 {missing}</source>
+        <translation>config table [{key}] lacks the required key {missing}</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 不能为空</source>
+        <translation>config key {key} must not be empty</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 应在 0.2 到 60 秒之间</source>
+        <translation>config key {key} must be between 0.2 and 60 seconds</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 必须大于 0</source>
+        <translation>config key {key} must be greater than 0</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 不能大于 max_age_hours</source>
+        <translation>config key {key} must not exceed max_age_hours</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 必须是 https 地址（仅本机回环地址可用 http）</source>
+        <translation>config key {key} must be an https address (plain http only on loopback)</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 指向的文件不存在：{file}</source>
+        <translation>config key {key} names a file that does not exist: {file}</translation>
+    </message>
+    <message>
+        <source>配置文件 {path} 第 {line} 行：{reason}。请修正后重启。</source>
+        <translation>Config file {path} line {line}: {reason}. Correct it and restart.</translation>
+    </message>
+    <message>
+        <source>离线数据校验失败，不能作为核查依据：{detail}</source>
+        <translation>The offline data failed verification and cannot vouch for a check: {detail}</translation>
+    </message>
+    <message>
+        <source>本机没有离线数据。请联网后执行“更新离线数据”，或从U盘导入快照。</source>
+        <translation>This machine has no offline data. Update the offline data when online, or import a snapshot from USB.</translation>
+    </message>
+    <message>
+        <source>离线数据已于 {expires} 过期，不能作为核查依据。请更新离线数据。</source>
+        <translation>The offline data expired on {expires} and cannot vouch for a check. Update the offline data.</translation>
+    </message>
+    <message>
+        <source>离线数据截至 {as_of}，已超过 {hours} 小时的最长可用期限，不能作为核查依据。请更新离线数据。</source>
+        <translation>The offline data is as of {as_of}, older than the maximum of {hours} hours, and cannot vouch for a check. Update the offline data.</translation>
+    </message>
+    <message>
+        <source>平台暂不可用，稍后自动重试</source>
+        <translation>Platform unavailable for now; retrying automatically later</translation>
+    </message>
+    <message>
+        <source>本机未设置平台密钥：请信息技术人员执行 credit-desk secrets set {app_key}</source>
+        <translation>No platform secret on this machine: IT staff must run credit-desk secrets set {app_key}</translation>
+    </message>
+    <message>
+        <source>平台证书校验失败（请信息技术人员检查配置项 platform.ca_bundle）</source>
+        <translation>Platform certificate verification failed (IT staff: check platform.ca_bundle)</translation>
+    </message>
+    <message>
+        <source>平台超时 {seconds} 秒</source>
+        <translation>platform timed out after {seconds} s</translation>
+    </message>
+    <message>
+        <source>平台应答不完整（传输中断）</source>
+        <translation>incomplete platform answer (transfer interrupted)</translation>
+    </message>
+    <message>
+        <source>无法连接平台（连接被拒绝）</source>
+        <translation>cannot connect to the platform (connection refused)</translation>
+    </message>
+    <message>
+        <source>无法连接平台（网络不通）</source>
+        <translation>cannot connect to the platform (network unreachable)</translation>
+    </message>
+    <message>
+        <source>平台请求失败（{kind}）</source>
+        <translation>platform request failed ({kind})</translation>
+    </message>
+    <message>
+        <source>平台应答格式错误（未确认收到反馈）</source>
+        <translation>malformed platform answer (feedback not acknowledged)</translation>
+    </message>
+    <message>
+        <source>快照下载不完整（{done}/{size} 字节），请重试</source>
+        <translation>snapshot download incomplete ({done}/{size} bytes), please retry</translation>
+    </message>
+    <message>
+        <source>平台应答大小异常（{size} 字节）</source>
+        <translation>platform answer of unexpected size ({size} bytes)</translation>
+    </message>
+    <message>
+        <source>平台应答大小异常（超过 {size} 字节）</source>
+        <translation>platform answer of unexpected size (over {size} bytes)</translation>
+    </message>
+    <message>
+        <source>平台繁忙（HTTP 429）</source>
+        <translation>platform busy (HTTP 429)</translation>
+    </message>
+    <message>
+        <source>平台繁忙（HTTP 429），{seconds} 秒后可再试</source>
+        <translation>platform busy (HTTP 429), retry in {seconds} s</translation>
+    </message>
+    <message>
+        <source>平台拒绝了本机的请求签名（HTTP 401）：请检查平台密钥和本机时钟</source>
+        <translation>the platform refused this machine&apos;s request signature (HTTP 401): check the platform secret and the clock</translation>
+    </message>
+    <message>
+        <source>平台故障（HTTP {status}）</source>
+        <translation>platform failure (HTTP {status})</translation>
+    </message>
+    <message>
+        <source>平台认为请求无效（HTTP 400）</source>
+        <translation>the platform considers the request invalid (HTTP 400)</translation>
+    </message>
+    <message>
+        <source>平台应答异常（HTTP {status}）</source>
+        <translation>unexpected platform answer (HTTP {status})</translation>
+    </message>
+    <message>
+        <source>平台应答格式错误（不是有效的 JSON）</source>
+        <translation>malformed platform answer (not valid JSON)</translation>
+    </message>
+    <message>
+        <source>平台应答格式错误（不是 JSON 对象）</source>
+        <translation>malformed platform answer (not a JSON object)</translation>
+    </message>
+    <message>
+        <source>平台应答缺少字段 {field}</source>
+        <translation>platform answer lacks the field {field}</translation>
+    </message>
+    <message>
+        <source>平台应答字段 {field} 的类型或取值不对</source>
+        <translation>platform answer field {field} has a wrong type or value</translation>
+    </message>
+    <message>
+        <source>平台应答的主体代码与所查代码不符</source>
+        <translation>the platform answered for another code than the one queried</translation>
+    </message>
+    <message>
+        <source>无法生成记录单：系统没有中文字体（需要 {fonts} 之一，Linux 请安装 fonts-noto-cjk）。</source>
+        <translation>Cannot create the record sheet: no Chinese font on this system (one of {fonts} is needed; on Linux install fonts-noto-cjk).</translation>
+    </message>
+    <message>
+        <source>本机没有可用的系统密钥库（keyring）。请在有凭据管理器（Windows）或桌面密钥环（Linux：GNOME Keyring/KWallet）的登录会话中运行；自助终端等无桌面环境请安装密钥库后端（如 pip install keyrings.alt），并用环境变量 PYTHON_KEYRING_BACKEND 指定它。</source>
+        <translation>No system keyring is available. Run in a session with Credential Manager (Windows) or a desktop keyring (Linux: GNOME Keyring/KWallet); on kiosks without a desktop install a keyring backend (e.g. pip install keyrings.alt) and name it in PYTHON_KEYRING_BACKEND.</translation>
+    </message>
+    <message>
+        <source>系统密钥库出错（{kind}）。请检查密钥库是否已解锁，或联系信息技术人员。</source>
+        <translation>System keyring error ({kind}). Check that the keyring is unlocked, or contact IT staff.</translation>
+    </message>
+    <message>
+        <source>请给出平台应用编号（app_key），例如 credit-desk secrets set hall-440106-01。</source>
+        <translation>Give the platform app key, e.g. credit-desk secrets set hall-440106-01.</translation>
+    </message>
+    <message>
+        <source>没有读到密钥：请从标准输入提供平台分配的应用密钥，例如 credit-desk secrets set {name} &lt; secret.txt。</source>
+        <translation>No secret was read: give the app secret from the platform on standard input, e.g. credit-desk secrets set {name} &lt; secret.txt.</translation>
+    </message>
+    <message>
+        <source>月份“{month}”格式不对，应为 YYYY-MM，例如 2026-11。</source>
+        <translation>Month &quot;{month}&quot; is malformed; use YYYY-MM, e.g. 2026-11.</translation>
+    </message>
+    <message>
+        <source>请输入工号。</source>
+        <translation>Enter an operator id.</translation>
+    </message>
+    <message>
+        <source>工号“{operator}”无效：只能包含字母、数字、点、下划线和连字符，最长 32 位，以字母或数字开头。</source>
+        <translation>Operator id &quot;{operator}&quot; is invalid: use letters, digits, dots, underscores and hyphens only, at most 32 characters, starting with a letter or digit.</translation>
+    </message>
+    <message>
+        <source>本机未配置省平台（仅离线）。请从U盘导入快照（credit-desk cache import），或请信息技术人员在配置中设置 [snapshot] update_source。</source>
+        <translation>No provincial platform is configured (offline only). Import a snapshot from USB (credit-desk cache import), or ask IT staff to set [snapshot] update_source.</translation>
+    </message>
+    <message>
+        <source>更新来源文件夹不可用：{folder}。请确认U盘已插好或共享文件夹可以访问。</source>
+        <translation>The update source folder is not available: {folder}. Check that the USB stick is plugged in or the file share is reachable.</translation>
+    </message>
+    <message>
+        <source>平台目前没有发布快照，请稍后再试。</source>
+        <translation>The platform has not published a snapshot yet; try again later.</translation>
+    </message>
+    <message>
+        <source>平台提供的快照是第 {offered} 版，比本机已安装的第 {installed} 版旧，拒绝回退到旧数据。</source>
+        <translation>The platform offers snapshot version {offered}, older than the installed version {installed}; rolling back to older data is refused.</translation>
+    </message>
+    <message>
+        <source>已取消更新；已下载的部分会在下次更新时接着下载。本机离线数据保持不变。</source>
+        <translation>Update cancelled; the part already downloaded is resumed next time. The offline data on this machine is unchanged.</translation>
+    </message>
+    <message>
+        <source>下载快照时平台中断：{reason}。本机离线数据保持不变，再次更新会接着下载。</source>
+        <translation>The platform broke off the snapshot download: {reason}. The offline data on this machine is unchanged; updating again resumes the download.</translation>
+    </message>
+    <message>
+        <source>无法从平台更新：{reason}。本机离线数据保持不变。</source>
+        <translation>Cannot update from the platform: {reason}. The offline data on this machine is unchanged.</translation>
+    </message>
+    <message>
+        <source>{detail} 本机离线数据保持不变。</source>
+        <translation>{detail} The offline data on this machine is unchanged.</translation>
+    </message>
+</context>
+</TS>
