@@ -1,0 +1,187 @@
+"""Screenshots of the window's main states for the README, taken from the real window on a real
+X server (Xvfb) with the system CJK font, at the smallest screen the halls use (1366x768).
+
+    .venv/bin/python build_scripts/screenshots.py [--out docs/screenshots]
+
+Needs `xvfb` (apt-get install -y xvfb) and fonts-noto-cjk; re-runs itself under xvfb-run when no
+display is set. Each state is reached the way a clerk reaches it: the item is picked, the code is
+typed into the code field and Enter pressed, the check is recorded with Ctrl+Enter. All state
+lives in a throw-away CREDIT_DESK_HOME on the bundled demo data; nothing of this machine is used.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+SIZE = (1366, 768)
+KNOWN = json.loads((REPO / "resources" / "demo" / "known_codes.json").read_text(encoding="utf-8"))
+
+
+def under_xvfb() -> None:
+    if os.environ.get("DISPLAY") or os.environ.get("CREDIT_DESK_SCREENSHOTS_CHILD"):
+        return
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        sys.exit("xvfb-run not found: apt-get install -y xvfb")
+    env = dict(os.environ, CREDIT_DESK_SCREENSHOTS_CHILD="1")
+    env.pop("QT_QPA_PLATFORM", None)
+    sys.exit(subprocess.call([xvfb, "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24",
+                              sys.executable, *sys.argv], env=env))
+
+
+def wait(app, predicate, timeout: float = 15.0) -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise TimeoutError("the window did not reach the expected state")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def settle(app, seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+class Session:
+    """One window on one CREDIT_DESK_HOME."""
+
+    def __init__(self, out: Path, home: Path, config_text: str = ""):
+        from desktop.context import DeskContext
+        from desktop.ui.app import create_app
+        from desktop.ui.main_window import MainWindow
+
+        home.mkdir(parents=True, exist_ok=True)
+        config = home.parent / f"{home.name}.toml"
+        config.write_text(config_text, encoding="utf-8")
+        os.environ["CREDIT_DESK_HOME"] = str(home)
+        os.environ["CREDIT_DESK_CONFIG"] = str(config)
+        self.out = out
+        self.app = create_app()
+        self.window = MainWindow(DeskContext.from_environment("GZ-0117"))
+        self.window.resize(*SIZE)
+        self.window.move(0, 0)
+        self.window.show()
+        self.window.activateWindow()
+        self.page = self.window.check_page
+        wait(self.app, lambda: self.page.is_ready)
+
+    def pick_item(self, item_code: str) -> None:
+        selector = self.page.itemSelector
+        index = selector.findData(item_code)
+        if index < 0:
+            raise SystemExit(f"item {item_code} not in the catalogue")
+        selector.setCurrentIndex(index)
+        settle(self.app)
+
+    def scan(self, code: str, case_no: str = "") -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        if case_no:
+            self.page.caseNoInput.setText(case_no)
+        field = self.page.codeInput
+        field.setFocus()
+        field.selectAll()
+        QTest.keyClicks(field, code)
+        QTest.keyClick(field, Qt.Key.Key_Return)
+        wait(self.app, lambda: self.page.statusBadge.state not in ("", "checking", "idle"))
+        settle(self.app)
+
+    def record(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        QTest.keyClick(self.page.codeInput, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        wait(self.app, lambda: self.page.is_recorded)
+        settle(self.app)
+
+    def tab(self, widget) -> None:
+        self.window.tabs.setCurrentWidget(widget)
+        settle(self.app, 0.8)
+
+    def shot(self, name: str) -> Path:
+        settle(self.app)
+        path = self.out / f"{name}.png"
+        if not self.window.grab().save(str(path)):
+            raise SystemExit(f"could not write {path}")
+        print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+        return path
+
+    def close(self) -> None:
+        self.window.jobs.shutdown(10_000)
+        self.window.hide()
+        self.window.deleteLater()
+        settle(self.app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Screenshots of the window's main states")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    under_xvfb()
+    args.out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="credit-desk-shots-"))
+    try:
+        from desktop.ui.dialogs import user_settings
+
+        s = Session(args.out, scratch / "demo")
+        s.pick_item(KNOWN["item_with_measures"])
+        s.scan(KNOWN["black"], "GZ-2026-001")
+        s.shot("01-black-list-hit")
+        s.record()
+        s.scan(KNOWN["focus"], "GZ-2026-002")
+        s.shot("02-focus-list-hit")
+        s.record()
+        s.pick_item(KNOWN["item_with_reward"])
+        s.scan(KNOWN["red"], "GZ-2026-003")
+        s.shot("03-red-list-hit")
+        s.record()
+        s.scan(KNOWN["clear"][0], "GZ-2026-004")
+        s.shot("04-clear")
+        s.record()
+        s.scan(KNOWN["person_black"], "GZ-2026-005")
+        s.record()
+        s.tab(s.window.history_view)
+        s.window.history_view.select_record(1)
+        s.shot("06-history")
+        s.tab(s.window.stats_view)
+        s.shot("07-statistics")
+        s.close()
+
+        user_settings.update(language="en")  # the clerk's choice, read when the app starts
+        s = Session(args.out, scratch / "demo")
+        s.pick_item(KNOWN["item_with_measures"])
+        s.scan(KNOWN["black"], "GZ-2026-006")
+        s.shot("08-english-black-list-hit")
+        s.tab(s.window.history_view)
+        s.shot("09-english-history")
+        s.close()
+
+        # A production deployment whose snapshot was never installed, offline only: nothing can
+        # vouch for the check.
+        root = (REPO / "resources" / "trust" / "demo-root.json").as_posix()
+        s = Session(args.out, scratch / "empty",
+                    f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\ntrust_root = "{root}"\n')
+        s.page.itemSelector.setEditText(KNOWN["item_with_measures"])
+        s.scan(KNOWN["clear"][0], "GZ-2026-007")
+        s.shot("05-unverified")
+        s.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
