@@ -64,7 +64,7 @@ def test_black_list_scan_shows_stop_badge_hit_and_pre_ticked_mandated_measure(qt
     assert widget(window, "outcomeSelector", QComboBox).currentData() == "rejected"
     # The code field keeps the focus, its text selected, ready for the next scan.
     code = widget(window, "codeInput", QLineEdit)
-    assert code.hasFocus() and code.selectedText() == KNOWN["black"]
+    assert window.focusWidget() is code and code.selectedText() == KNOWN["black"]
 
 
 @pytest.mark.parametrize("key, item, state, words", [
@@ -138,7 +138,7 @@ def test_record_goes_into_the_case_file_and_outbox(qtbot, window):
     assert feedback["subject_code"] == KNOWN["black"]
     qtbot.waitUntil(lambda: widget(window, "outboxIndicator", QLabel).text().endswith("1"))
     assert not widget(window, "recordButton", QPushButton).isEnabled()
-    assert widget(window, "codeInput", QLineEdit).hasFocus()
+    assert window.focusWidget() is widget(window, "codeInput", QLineEdit)
     # The next scan needs no question: the previous result is recorded.
     scan(qtbot, window, KNOWN["clear"][0])
     assert window.check_page._prompt is None and badge_state(window) == "clear"
@@ -151,7 +151,7 @@ def test_mandated_measure_cannot_be_unticked_without_a_note(qtbot, window):
     assert measure_ticks(window)[0][1] is True
     assert "必须执行的措施" in form_message(window)
     note = widget(window, "noteInput", QPlainTextEdit)
-    qtbot.waitUntil(note.hasFocus, timeout=2000)  # the clerk is taken to the note
+    qtbot.waitUntil(lambda: window.focusWidget() is note, timeout=2000)  # the clerk is taken to the note
     type_text(qtbot, note, "法院已出具履行完毕证明，待平台更新")
     toggle_measure(qtbot, window, 0)
     assert measure_ticks(window)[0][1] is False
@@ -181,7 +181,7 @@ def test_new_scan_over_an_unrecorded_result_asks_first(qtbot, window):
     assert badge_state(window) == "black"          # nothing replaced yet
     answer_prompt(qtbot, window, "keepButton")
     assert badge_state(window) == "black" and window.check_page.result.code == KNOWN["black"]
-    assert widget(window, "recordButton", QPushButton).hasFocus()
+    assert window.focusWidget() is widget(window, "recordButton", QPushButton)
     scan(qtbot, window, KNOWN["clear"][0])
     answer_prompt(qtbot, window, "discardButton")
     qtbot.waitUntil(lambda: badge_state(window) == "clear", timeout=5000)
@@ -205,7 +205,7 @@ def test_escape_clears_after_asking_and_ctrl_enter_records(qtbot, window):
     code = widget(window, "codeInput", QLineEdit)
     qtbot.keyClick(code, Qt.Key.Key_Escape)
     answer_prompt(qtbot, window, "discardButton")
-    assert window.check_page.result is None and code.text() == "" and code.hasFocus()
+    assert window.check_page.result is None and code.text() == "" and window.focusWidget() is code
     scan(qtbot, window, KNOWN["focus"])
     record(qtbot, window)
     assert len(stored_records()) == 1
@@ -223,7 +223,7 @@ def test_natural_person_needs_a_case_number_and_is_shown_masked(qtbot, window):
     record(qtbot, window)
     assert "须填写办件编号" in form_message(window)
     case_no = widget(window, "caseNoInput", QLineEdit)
-    assert case_no.hasFocus()
+    assert window.focusWidget() is case_no
     qtbot.keyClicks(case_no, "GZ-P-7")
     record(qtbot, window)
     [stored] = stored_records()

@@ -71,8 +71,15 @@ def choose_item(qtbot, window, search: str) -> None:
     qtbot.waitUntil(lambda: search in selector.currentText(), timeout=2000)
     # The offscreen platform leaves the closed popup as the active window; a desktop does not.
     qtbot.waitUntil(lambda: not popup.isVisible(), timeout=2000)
+    # It also delivers the activation late, so the selector may take the focus back once more:
+    # settle, then F2 (the code-field shortcut) as a clerk would if that happened.
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.wait(30)
+    code = widget(window, "codeInput", QLineEdit)
+    if window.focusWidget() is not code:
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: window.focusWidget() is code, timeout=2000)  # ready for the scan
 
 
 def type_text(qtbot, target: QWidget, text: str) -> None:

@@ -314,7 +314,16 @@ class CheckPage(QWidget):
         if code:
             # Remembered per window; the write is a small fsync, still kept off the GUI thread.
             self.jobs.submit(user_settings.update, item_code=code, cancellable=False)
-        self.focus_code()
+        self._focus_code_once_active()
+
+    def _focus_code_once_active(self, tries: int = 10) -> None:
+        """Back to the code field once the completer popup has closed and the window is active
+        again: window systems hand activation back asynchronously, and the selector would
+        otherwise take the focus back after we moved it."""
+        if QApplication.activeWindow() is self.window() or tries <= 0:
+            self.focus_code()
+            return
+        QTimer.singleShot(20, lambda: self._focus_code_once_active(tries - 1))
 
     # -- checking -----------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 shortcut, and a status bar with operator, hall/window, snapshot version and pending uploads."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import sqlite3
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
@@ -15,6 +17,7 @@ from desktop.ui.jobs import JobRunner
 
 # How long closing waits for a case-file write still running (it is fsync-bound, normally ms).
 CLOSE_WAIT_MS = 30_000
+UPLOAD_EVERY_MS = 60_000
 
 
 class MainWindow(QMainWindow):
@@ -38,10 +41,18 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.check_page.ready.connect(self.ready)
-        self.check_page.recorded.connect(lambda _record: self.refresh_status())
+        self.check_page.recorded.connect(lambda _record: self.upload_feedback())
         self.check_page.result_shown.connect(self._result_shown)
         self._install_secondary_views()
         self.refresh_status()
+        self._flush_job = None
+        # The outbox keeps its own backoff; this only gives it a chance now and then.
+        self._upload_timer = QTimer(self)
+        self._upload_timer.setInterval(UPLOAD_EVERY_MS)
+        self._upload_timer.timeout.connect(self.upload_feedback)
+        if ctx.config.platform is not None:
+            self._upload_timer.start()
+            QTimer.singleShot(0, self.upload_feedback)
         self.resize(1280, 720)
 
     # -- menus --------------------------------------------------------------------------------
@@ -183,6 +194,19 @@ class MainWindow(QMainWindow):
                          on_error=lambda exc: self.snapshotLabel.setText(
                              self.tr("离线数据：无法读取")))
 
+    def upload_feedback(self) -> None:
+        """Send the outbox to the platform in the background (deployments with a platform only);
+        the record itself never waits for this."""
+        if self.ctx.config.platform is None or self._flush_job is not None:
+            self.refresh_status()
+            return
+
+        def finished(_report=None) -> None:
+            self._flush_job = None
+            self.refresh_status()
+        self._flush_job = self.jobs.submit(_flush_outbox, self.ctx, on_done=finished,
+                                           on_error=finished)
+
     def _show_status(self, facts: dict) -> None:
         if facts.get("snapshot_version") is None:
             self.snapshotLabel.setText(self.tr("离线数据：无可用数据"))
@@ -236,11 +260,13 @@ def _status_facts(ctx: DeskContext) -> dict:
 
 
 def _pending_feedback(ctx: DeskContext) -> int | None:
-    """Feedback rows not yet uploaded; None when the case file cannot be opened (the record
-    button then says why, with the folder named)."""
+    """Feedback not yet delivered to the platform; None when it cannot be read (the record button
+    says why the case file cannot be used, with the folder named)."""
     try:
-        case_file = ctx.case_file
-    except UserError:
+        return ctx.outbox.pending_count()
+    except (OSError, sqlite3.Error, UserError):
         return None
-    with case_file.lock:
-        return case_file.db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+
+
+def _flush_outbox(ctx: DeskContext, cancel):
+    return ctx.outbox.flush(cancel=cancel.is_set)
