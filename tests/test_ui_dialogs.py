@@ -240,3 +240,21 @@ def test_settings_are_stored_and_applied_and_deployment_is_read_only(qtbot, runn
     assert app.font().pointSize() == 15
     assert i18n.current() == "en"
     assert not dialog.isVisible()
+
+
+# -- look ----------------------------------------------------------------------------------------
+
+def test_icons_render_and_the_style_sheet_and_font_size_apply(qapp):
+    from desktop.ui import style
+
+    for name in style.ICONS:
+        image = style.icon(name).pixmap(32, 32).toImage()
+        assert not image.isNull(), name
+        opaque = sum(image.pixelColor(x, y).alpha() > 0 for x in range(32) for y in range(32))
+        assert opaque > 200, f"icon {name} draws almost nothing"
+    style.apply_style(qapp, 40)  # out of range: clamped, never unreadable or absurd
+    assert "QPushButton:focus" in qapp.styleSheet()
+    assert qapp.font().pointSize() == style.FONT_SIZES.stop - 1
+    style.apply_style(qapp, "big")
+    assert qapp.font().pointSize() == style.DEFAULT_FONT_SIZE
+    assert not qapp.windowIcon().isNull()
