@@ -69,3 +69,79 @@ def test_shutdown_waits_for_a_write_that_must_not_be_cancelled(qtbot, runner, tm
     job.cancel()
     assert runner.shutdown(5000)
     assert target.read_text() == "durable"
+
+
+# -- the window against the reference platform (real HTTP on loopback) -------------------------
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QLabel, QLineEdit  # noqa: E402
+
+from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: E402,F401
+from ui_fixtures import (LoopProbe, choose_item, close_window, open_window, record, scan,  # noqa: E402
+                         stored_records, widget)
+
+
+@pytest.fixture
+def online_window(qtbot, online):
+    online.configure(deadline=1.0)
+    online.install_snapshot()
+    window = open_window(qtbot)
+    choose_item(qtbot, window, "CZ-001")
+    yield online, window
+    online.platform.fault(None)
+    close_window(window)
+
+
+def test_online_check_says_so_and_feedback_is_uploaded_after_the_record(qtbot, online_window):
+    online, window = online_window
+    scan(qtbot, window, KNOWN["black"])
+    page = window.check_page
+    assert page.result.source == "platform"
+    assert "在线：省信用平台" in widget(window, "sourceBanner", QLabel).text()
+    record(qtbot, window)
+    [stored] = stored_records()
+    qtbot.waitUntil(lambda: stored["feedback_id"] in online.platform.feedback, timeout=10_000)
+    qtbot.waitUntil(lambda: widget(window, "outboxIndicator", QLabel).text().endswith("0"),
+                    timeout=5000)
+
+
+def test_hanging_platform_never_freezes_the_window_and_falls_back_with_a_countdown(qtbot,
+                                                                                   online_window):
+    online, window = online_window
+    online.platform.fault("hang", scope="subjects")
+    banner = widget(window, "sourceBanner", QLabel)
+    with LoopProbe() as probe:
+        scan(qtbot, window, KNOWN["black"], wait=False)
+        qtbot.waitUntil(lambda: "秒后改用离线数据" in banner.text(), timeout=2000)
+        qtbot.waitUntil(lambda: window.check_page.result is not None, timeout=10_000)
+    page = window.check_page
+    assert page.result.source == "offline" and page.statusBadge.state == "black"
+    assert "已使用离线数据" in banner.text()
+    # The event loop kept turning the whole time the platform hung (target in bench_ui: 50 ms;
+    # here generous, as the test suite may share the machine).
+    assert len(probe.gaps) > 50
+    assert probe.worst_stall_ms < 250, probe.worst_stall_ms
+
+
+def test_second_scan_while_the_first_hangs_replaces_it_cleanly(qtbot, online_window):
+    online, window = online_window
+    online.platform.fault("hang", scope="subjects")
+    shown = []
+    window.check_page.result_shown.connect(lambda r: shown.append(r.code))
+    scan(qtbot, window, KNOWN["focus"], wait=False)
+    qtbot.wait(100)
+    scan(qtbot, window, KNOWN["red"], wait=False)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    qtbot.wait(1500)  # the first check's late answer must not land on the form
+    assert shown == [KNOWN["red"]]
+    assert window.check_page.result.code == KNOWN["red"]
+
+
+def test_closing_while_a_record_is_being_written_loses_nothing(qtbot, online_window):
+    online, window = online_window
+    scan(qtbot, window, KNOWN["clear"][0])
+    code = widget(window, "codeInput", QLineEdit)
+    qtbot.keyClick(code, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    window.close()                      # straight after Ctrl+Enter, no waiting
+    assert not window.isVisible()
+    assert [r["subject_code"] for r in stored_records()] == [KNOWN["clear"][0]]

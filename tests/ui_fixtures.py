@@ -7,6 +7,7 @@ import json
 import shutil
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,38 @@ def answer_prompt(qtbot, window, button_name: str) -> None:
     # does not, and shortcuts only fire in the active window.
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+
+
+class LoopProbe:
+    """Measures how long the GUI event loop goes without turning: a fast timer notes the gap
+    between its ticks; the worst gap is the longest the window was frozen."""
+
+    def __init__(self, interval_ms: int = 5):
+        from PySide6.QtCore import QTimer
+
+        self.interval = interval_ms / 1000
+        self.gaps: list[float] = []
+        self._last = None
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self._last is not None:
+            self.gaps.append(now - self._last)
+        self._last = now
+
+    def __enter__(self) -> "LoopProbe":
+        self._last = time.perf_counter()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.stop()
+
+    @property
+    def worst_stall_ms(self) -> float:
+        """The longest gap beyond the timer's own interval, in milliseconds."""
+        return max(0.0, (max(self.gaps, default=0.0) - self.interval) * 1000)

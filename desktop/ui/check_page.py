@@ -333,7 +333,9 @@ class CheckPage(QWidget):
 
     @property
     def has_unrecorded_result(self) -> bool:
-        return self.result is not None and not self.is_recorded
+        """A result on screen the clerk has not recorded (a record being written does not count:
+        it will be durable before the window lets go)."""
+        return self.result is not None and not self.is_recorded and self._record_job is None
 
     def request_check(self) -> None:
         """Enter in the code field (a scan) or the check button. An unrecorded result is never
