@@ -1,0 +1,284 @@
+"""Window benchmark: scan (Enter) to rendered result, offline and online on loopback; the worst
+event-loop stall while the platform hangs; window start to ready; memory after N checks.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_ui.py --checks 1000
+
+Every figure comes with a baseline measured in the same run, as a ratio:
+* scan → rendered result against the bare core call (``checker.check``) for the same codes, so the
+  ratio is what the window (job hand-off, table filling, painting) adds on top of the check;
+* the stall while the platform hangs against the same probe on an idle window for as long;
+* start to ready (a fresh ``python`` process, imports included, until the check page takes a scan)
+  against a fresh process that only creates a QApplication and one empty QMainWindow;
+* memory: resident set after N checks against the resident set once the window was ready.
+
+Scans are typed as a keyboard-wedge scanner types them (QTest key clicks, then Enter) into
+``codeInput``; "rendered" means the result was delivered and the window repainted
+synchronously. Between scans the previous result is marked recorded, so no question interrupts
+the queue (recording is the case file benchmark's subject)."""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+READY_SCRIPT = """
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtCore import QTimer
+from desktop.context import DeskContext
+from desktop.ui.app import create_app
+from desktop.ui.main_window import MainWindow
+app = create_app()
+w = MainWindow(DeskContext.from_environment("bench"))
+w.show()
+def ready():
+    print(f"{time.time() - t0:.4f}", flush=True)
+    app.quit()
+if w.check_page.is_ready:
+    ready()
+else:
+    w.ready.connect(ready)
+app.exec()
+"""
+BARE_QT_SCRIPT = """
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.show()
+QTimer.singleShot(0, lambda: (print(f"{time.time() - t0:.4f}", flush=True), app.quit()))
+app.exec()
+"""
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def spin_until(predicate, timeout: float = 10.0) -> None:
+    """Run the event loop until ``predicate()``; QEventLoop, not processEvents, which leaks a
+    reference to None per call in PySide6 6.12 and crashes long loops."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    deadline = time.perf_counter() + timeout
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: (predicate() or time.perf_counter() > deadline) and loop.quit())
+    timer.start()
+    if not predicate():
+        loop.exec()
+    timer.stop()
+    if not predicate():
+        raise TimeoutError("the window did not get there in time")
+
+
+def scan_times(window, codes: list[str]) -> list[float]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    page = window.check_page
+    code_input = page.codeInput
+    shown = []
+    page.result_shown.connect(lambda r: shown.append(time.perf_counter()))
+    samples = []
+    for code in codes:
+        page.is_recorded = True  # see the module docstring
+        code_input.selectAll()
+        before = len(shown)
+        QTest.keyClicks(code_input, code)
+        start = time.perf_counter()
+        QTest.keyClick(code_input, Qt.Key.Key_Return)
+        spin_until(lambda: len(shown) > before)
+        window.repaint()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def core_times(ctx, codes: list[str], item: str) -> list[float]:
+    samples = []
+    for code in codes:
+        start = time.perf_counter()
+        ctx.checker.check(code, item)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def codes_for(n: int) -> list[str]:
+    import json
+
+    known = json.loads((REPO / "resources" / "demo" / "known_codes.json").read_text("utf-8"))
+    pool = [known[k] for k in ("black", "focus", "red", "black_and_focus", "objection",
+                               "repaired", "person_clear")] + known["clear"]
+    return [pool[i % len(pool)] for i in range(n)]
+
+
+def open_window(ctx):
+    from desktop.ui.app import create_app
+    from desktop.ui.main_window import MainWindow
+
+    create_app()
+    window = MainWindow(ctx)
+    window.resize(1366, 768)
+    window.show()
+    spin_until(lambda: window.check_page.is_ready)
+    selector = window.check_page.itemSelector
+    selector.setCurrentIndex(selector.findData("CZ-001"))
+    return window
+
+
+def line(name: str, samples: list[float], base: list[float] | None = None) -> str:
+    text = (f"  {name:<44} median {statistics.median(samples):8.2f} ms   "
+            f"p95 {percentile(samples, 95):8.2f} ms")
+    if base:
+        text += f"   ×{statistics.median(samples) / statistics.median(base):6.1f} vs core call"
+    return text
+
+
+def bench_offline(args, home: Path) -> None:
+    from desktop.context import DeskContext
+
+    ctx = DeskContext.from_environment("bench")
+    window = open_window(ctx)
+    ready_rss = rss_mb()
+    codes = codes_for(args.checks)
+    warm = scan_times(window, codes[:20])  # first lookups open the snapshot on each pool thread
+    del warm
+    ui = scan_times(window, codes)
+    base = core_times(ctx, codes, "CZ-001")
+    after_rss = rss_mb()
+    print(f"Offline (demo snapshot), {len(codes)} scans")
+    print(line("scan (Enter) → rendered result", ui, base))
+    print(line("baseline: checker.check() on the GUI thread", base))
+    print(f"  memory: {ready_rss:.0f} MB when ready → {after_rss:.0f} MB after {len(codes)} "
+          f"checks (+{after_rss - ready_rss:.1f} MB, ×{after_rss / ready_rss:.2f})")
+    window.jobs.shutdown(10_000)
+    window.close()
+
+
+def bench_online(args, tmp: Path) -> None:
+    import keyring
+    from memory_keyring import MemoryKeyring
+
+    from desktop.context import DeskContext
+    from reference_platform import ReferencePlatform
+    from reference_platform.fixtures import APP_KEY, SECRET
+    from ui_fixtures import LoopProbe
+
+    keyring.set_keyring(MemoryKeyring())
+    keyring.set_password("credit-desk", APP_KEY, SECRET)
+    platform = ReferencePlatform(tmp / "platform", credentials={APP_KEY: SECRET}).start()
+    config = tmp / "online.toml"
+    config.write_text(
+        f'[platform]\nbase_url = "{platform.url}"\napp_key = "{APP_KEY}"\n'
+        f'deadline_seconds = {args.deadline}\n\n[site]\nhall = "440106-01"\nwindow = "12"\n\n'
+        f'[snapshot]\ntrust_root = "{platform.publisher.root.as_posix()}"\n', encoding="utf-8")
+    os.environ["CREDIT_DESK_CONFIG"] = str(config)
+    os.environ["CREDIT_DESK_HOME"] = str(tmp / "online-home")
+    try:
+        ctx = DeskContext.from_environment("bench")
+        ctx.offline.store.install(platform.publisher.latest.manifest)
+        window = open_window(ctx)
+        codes = codes_for(args.online_checks)
+        scan_times(window, codes[:5])
+        ui = scan_times(window, codes)
+        base = core_times(ctx, codes, "CZ-001")
+        print(f"Online (reference platform on loopback, HTTP), {len(codes)} scans")
+        print(line("scan (Enter) → rendered result", ui, base))
+        print(line("baseline: checker.check() on the GUI thread", base))
+
+        platform.fault("hang", scope="subjects")
+        stalls, idle = [], []
+        page = window.check_page
+        shown = []
+        page.result_shown.connect(shown.append)
+        for code in codes_for(args.hangs):
+            page.is_recorded = True
+            before = len(shown)
+            with LoopProbe() as probe:
+                page.codeInput.setText(code)
+                page.request_check()
+                spin_until(lambda: len(shown) > before, timeout=args.deadline + 10)
+            stalls.append(probe.worst_stall_ms)
+            with LoopProbe() as probe:
+                end = time.perf_counter() + args.deadline
+                spin_until(lambda: time.perf_counter() > end, timeout=args.deadline + 5)
+            idle.append(probe.worst_stall_ms)
+        platform.fault(None)
+        print(f"Hanging platform ({args.hangs} checks, each waiting out the {args.deadline:g} s "
+              f"deadline, then offline)")
+        print(f"  worst event-loop stall during the hang       worst {max(stalls):7.1f} ms   "
+              f"median of worsts {statistics.median(stalls):6.1f} ms")
+        print(f"  baseline: same probe, idle window            worst {max(idle):7.1f} ms   "
+              f"median of worsts {statistics.median(idle):6.1f} ms")
+        window.jobs.shutdown(10_000)
+        window.close()
+    finally:
+        platform.stop()
+
+
+def bench_start(args, tmp: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CREDIT_DESK_HOME=str(tmp / "start-home"))
+    config = tmp / "start.toml"
+    config.write_text("", encoding="utf-8")
+    env["CREDIT_DESK_CONFIG"] = str(config)
+    env["PYTHONPATH"] = str(REPO)
+
+    def runs(script: str) -> list[float]:
+        out = []
+        for _ in range(args.starts):
+            t0 = time.time()
+            proc = subprocess.run([sys.executable, "-c", script, repr(t0)], env=env,
+                                  capture_output=True, text=True, timeout=60, cwd=REPO)
+            out.append(float(proc.stdout.strip().splitlines()[-1]) * 1000)
+        return out
+
+    runs(READY_SCRIPT)  # first start installs the demo snapshot into the fresh home
+    window = runs(READY_SCRIPT)
+    bare = runs(BARE_QT_SCRIPT)
+    print(f"Start to ready (fresh process, {args.starts} runs)")
+    print(f"  credit-desk window ready for a scan          median {statistics.median(window):8.0f} ms"
+          f"   max {max(window):6.0f} ms   ×{statistics.median(window) / statistics.median(bare):.1f}"
+          " vs bare Qt")
+    print(f"  baseline: QApplication + empty QMainWindow   median {statistics.median(bare):8.0f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checks", type=int, default=1000, help="offline scans (and memory)")
+    parser.add_argument("--online-checks", type=int, default=200)
+    parser.add_argument("--hangs", type=int, default=5, help="checks against a hanging platform")
+    parser.add_argument("--deadline", type=float, default=1.0, help="platform deadline, seconds")
+    parser.add_argument("--starts", type=int, default=5, help="fresh-process starts")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        os.environ["CREDIT_DESK_HOME"] = str(tmp / "home")
+        (tmp / "demo.toml").write_text("", encoding="utf-8")
+        os.environ["CREDIT_DESK_CONFIG"] = str(tmp / "demo.toml")
+        bench_offline(args, tmp)
+        bench_online(args, tmp)
+        bench_start(args, tmp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
