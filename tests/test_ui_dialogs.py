@@ -258,3 +258,20 @@ def test_icons_render_and_the_style_sheet_and_font_size_apply(qapp):
     style.apply_style(qapp, "big")
     assert qapp.font().pointSize() == style.DEFAULT_FONT_SIZE
     assert not qapp.windowIcon().isNull()
+
+
+def test_qt_setters_keep_their_references_to_none(qapp):
+    """PySide6 6.12.0 on CPython 3.11 dropped a reference to None on every void call; a window
+    filling its tables died with "none_dealloc" within a morning. pyproject excludes that
+    release; this catches any other build of the bindings that does the same."""
+    import sys
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    label, item = QLabel(), QTableWidgetItem("x")
+    before = sys.getrefcount(None)
+    for n in range(2000):
+        label.setText("x")
+        item.setData(Qt.ItemDataRole.UserRole, n)
+    assert sys.getrefcount(None) - before > -100
