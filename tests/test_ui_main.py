@@ -297,3 +297,23 @@ def test_layout_fits_1366x768_at_150_percent_text(qtbot, window):
     window.setFont(font)
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 740, hint
+
+
+def test_black_list_hit_beeps_only_when_the_clerk_turned_sounds_on(qtbot, desk_env, monkeypatch):
+    from PySide6.QtWidgets import QApplication as App
+
+    from desktop.ui.dialogs import user_settings
+
+    beeps = []
+    monkeypatch.setattr(App, "beep", staticmethod(lambda: beeps.append(1)))
+    user_settings.update(sounds=True)
+    window = open_window(qtbot)
+    try:
+        choose_item(qtbot, window, "CZ-001")
+        scan(qtbot, window, KNOWN["clear"][0])
+        assert beeps == []
+        window.check_page.is_recorded = True
+        scan(qtbot, window, KNOWN["black"])
+        assert beeps == [1]
+    finally:
+        close_window(window)

@@ -74,6 +74,8 @@ class CheckPage(QWidget):
         self._record_job: Job | None = None
         self._deadline_at = 0.0
         self._prompt: QMessageBox | None = None
+        # Read with the catalogue, then kept current by the settings dialog through the window.
+        self.sound_on_black = False
         self._countdown = QTimer(self)
         self._countdown.setInterval(COUNTDOWN_TICK_MS)
         self._countdown.timeout.connect(self._tick_countdown)
@@ -263,16 +265,19 @@ class CheckPage(QWidget):
     # -- the item catalogue -------------------------------------------------------------------
 
     def _load_items(self) -> None:
-        def load(offline) -> list[Item]:
+        def load(offline) -> tuple[list[Item], dict]:
+            settings = user_settings.load()
             try:
-                return offline.items()
+                return offline.items(), settings
             except OfflineUnavailable:
-                return []  # no catalogue here: an item code can still be typed
+                return [], settings  # no catalogue here: an item code can still be typed
         self.jobs.submit(load, self.ctx.offline, on_done=self._items_loaded,
                          on_error=self._items_failed)
 
-    def _items_loaded(self, items: list[Item]) -> None:
-        remembered = user_settings.load().get("item_code")
+    def _items_loaded(self, loaded: tuple[list[Item], dict]) -> None:
+        items, settings = loaded
+        remembered = settings.get("item_code")
+        self.sound_on_black = bool(settings.get("sounds", False))
         self.itemSelector.clear()
         for item in items:
             label = f"{item.name}（{item.item_code}）"
@@ -456,7 +461,7 @@ class CheckPage(QWidget):
         self.recordButton.setEnabled(True)
         self._show_form_message("")
         self.focus_code()
-        if "black" in result.severities and user_settings.load().get("sounds", False):
+        if "black" in result.severities and self.sound_on_black:
             QApplication.beep()
         self.result_shown.emit(result)
 
