@@ -1,0 +1,160 @@
+"""`credit-desk cache update` against the reference platform and from a folder: deltas when
+offered, full snapshots otherwise, refusals and interruptions that leave the installed snapshot
+in use, and a next update that resumes or restarts cleanly."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from desktop import updater
+from desktop.cli import main
+from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
+
+ITEM = KNOWN["item_with_measures"]
+NEW_CODE = KNOWN["clear"][0]
+
+
+def cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def installed_version(capsys) -> int:
+    code, out, _ = cli(capsys, "cache", "status")
+    assert code == 0, out
+    return int(out.split("离线数据：第 ")[1].split(" 版")[0])
+
+
+def publish_new_entry(online):
+    return online.platform.publisher.publish(lambda c: c.execute(
+        "INSERT INTO entries VALUES ('NEW-1', ?, (SELECT list_code FROM lists WHERE severity='black' LIMIT 1),"
+        " '法院', '2026-11-01', NULL, '判决', 'active')", (NEW_CODE,)))
+
+
+def offline_status(capsys, code=NEW_CODE) -> str:
+    main(["check", code, "--item", ITEM, "--offline", "--json"])
+    return json.loads(capsys.readouterr()[0])["status"]
+
+
+def data_requests(online):
+    return [r for r in online.platform.log if r.path.startswith("/api/v1/snapshots/") and r.path[-1].isdigit()]
+
+
+def test_first_update_fetches_the_full_snapshot(capsys, online):
+    code, out, _ = cli(capsys, "cache", "update")
+    assert code == 0 and "已更新到第 1 版（完整快照" in out
+    assert installed_version(capsys) == 1
+    code, out, _ = cli(capsys, "cache", "update")
+    assert code == 0 and "已是最新：第 1 版" in out
+
+
+def test_update_uses_the_delta_and_the_new_data_answers(capsys, online):
+    online.install_snapshot()
+    assert offline_status(capsys) == "clear"
+    publish_new_entry(online)
+    code, out, _ = cli(capsys, "cache", "update")
+    assert code == 0 and "已更新到第 2 版（增量" in out
+    downloaded = int(out.split("下载 ")[1].split(" 字节")[0])
+    assert downloaded < online.platform.publisher.latest.data.stat().st_size / 10
+    assert [r.path for r in data_requests(online)] == ["/api/v1/snapshots/2"]
+    assert installed_version(capsys) == 2 and offline_status(capsys) == "hit"
+
+
+def test_without_a_delta_on_offer_the_full_snapshot_is_used(capsys, online):
+    online.install_snapshot()
+    publish_new_entry(online)
+    online.platform.state.offer_deltas = False
+    code, out, _ = cli(capsys, "cache", "update")
+    assert code == 0 and "已更新到第 2 版（完整快照" in out
+    assert offline_status(capsys) == "hit"
+
+
+@pytest.mark.parametrize("scope", ["snapshots/latest", "snapshots/delta"])
+def test_bad_signature_is_refused_and_the_installed_snapshot_stays(capsys, online, scope):
+    online.install_snapshot()
+    publish_new_entry(online)
+    online.platform.fault("bad_signature", scope=scope)
+    code, _, err = cli(capsys, "cache", "update")
+    assert code == 4 and "签名无效" in err and "本机离线数据保持不变" in err
+    assert installed_version(capsys) == 1 and offline_status(capsys) == "clear"
+
+
+def test_unreachable_platform_exits_5_and_changes_nothing(capsys, online):
+    online.install_snapshot()
+    online.platform.fault("refuse")
+    code, _, err = cli(capsys, "cache", "update")
+    assert code == 5 and "无法连接平台（连接被拒绝）" in err
+    assert installed_version(capsys) == 1
+
+
+def test_interrupted_download_keeps_the_old_snapshot_and_the_next_update_resumes(capsys, online):
+    online.install_snapshot()
+    release = publish_new_entry(online)
+    online.platform.state.offer_deltas = False
+    online.platform.fault("truncated", scope="snapshots/2", times=1)
+    code, _, err = cli(capsys, "cache", "update")
+    assert code == 5 and "下载快照时平台中断" in err
+    assert installed_version(capsys) == 1 and offline_status(capsys) == "clear"
+    parts = list(updater.downloads_dir().rglob("*.part"))
+    have = parts[0].stat().st_size if len(parts) == 1 else 0
+    assert 0 < have < release.data.stat().st_size
+
+    code, out, _ = cli(capsys, "cache", "update")
+    assert code == 0 and "已更新到第 2 版" in out
+    resumed = data_requests(online)[-1]
+    assert resumed.range == f"bytes={have}-" and resumed.status == 206
+    assert int(out.split("下载 ")[1].split(" 字节")[0]) < release.data.stat().st_size
+    assert offline_status(capsys) == "hit" and not list(updater.downloads_dir().rglob("*.part"))
+
+
+def test_a_corrupt_download_is_refused_then_restarted_cleanly(capsys, online):
+    online.install_snapshot()
+    release = publish_new_entry(online)
+    online.platform.state.offer_deltas = False
+    # A previous run left a complete-looking but damaged file for exactly this version.
+    from offline_cache.manifest import peek_manifest
+
+    m = peek_manifest(release.manifest)
+    work = updater.downloads_dir() / f"snapshot-2-{m.data_sha256[:16]}"
+    work.mkdir(parents=True)
+    (work / (m.data_name + ".part")).write_bytes(b"\0" * m.data_size)
+    code, _, err = cli(capsys, "cache", "update")
+    assert code == 4 and "校验值与清单不符" in err
+    assert installed_version(capsys) == 1 and not work.exists()
+    code, out, _ = cli(capsys, "cache", "update")
+    assert code == 0 and installed_version(capsys) == 2
+
+
+def test_update_from_a_folder_source(capsys, online, tmp_path):
+    online.install_snapshot()
+    release = publish_new_entry(online)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    shutil.copy(release.manifest, usb)
+    shutil.copy(release.data, usb)
+    online.configure(update_source=usb.as_posix())
+    code, out, _ = cli(capsys, "cache", "update")
+    assert code == 0 and "已更新到第 2 版" in out and offline_status(capsys) == "hit"
+    assert data_requests(online) == []
+    online.configure(update_source=(tmp_path / "not-mounted").as_posix())
+    code, _, err = cli(capsys, "cache", "update")
+    assert code == 5 and "更新来源文件夹不可用" in err
+
+
+def test_progress_and_cancel_for_the_window(online):
+    online.install_snapshot()
+    publish_new_entry(online)
+    online.platform.state.offer_deltas = False
+    ctx = online.context()
+    with pytest.raises(updater.UpdateCancelled):
+        updater.update(ctx, cancel=lambda: True)
+    assert ctx.offline.store.current().version == 1
+    seen = []
+    result = updater.update(online.context(), progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert result.updated and result.snapshot.version == 2 and result.kind == "snapshot"
+    downloads = [s for s in seen if s[0] == "download"]
+    assert downloads and downloads[-1][1] == downloads[-1][2] and [s[1] for s in downloads] == sorted(s[1] for s in downloads)
+    assert any(s[0] == "verify" for s in seen)
