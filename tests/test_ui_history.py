@@ -10,7 +10,7 @@ import pytest
 from casefile_fixtures import DESK, M_LIMIT, PERSON_CODE, approve, black_result, result
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QLabel, QLineEdit, QListWidget,
-                               QPlainTextEdit, QPushButton, QTableWidget)
+                               QPlainTextEdit, QPushButton, QTableView, QTableWidget)
 
 from desktop.context import DeskContext
 from desktop.model import CodeKind
@@ -42,15 +42,16 @@ def view(qtbot, desk):
     v = HistoryView(ctx, runner)
     qtbot.addWidget(v)
     v.show()
-    table = v.findChild(QTableWidget, "historyTable")
-    qtbot.waitUntil(lambda: table.rowCount() > 0)
+    table = v.findChild(QTableView, "historyTable")
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0)
     yield v
     runner.shutdown()
 
 
 def table_texts(view) -> list[list[str]]:
-    t = view.findChild(QTableWidget, "historyTable")
-    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+    model = view.findChild(QTableView, "historyTable").model()
+    return [[model.index(r, c).data() for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
 
 
 def search(qtbot, view) -> None:
@@ -144,7 +145,7 @@ def test_save_as_pdf_writes_where_the_clerk_chose(qtbot, view, desk, tmp_path, m
                         lambda *a, **k: (str(target), "PDF"))
     select(view, recs["black"].record_id)
     with qtbot.waitSignal(view.sheet_written, timeout=15000):
-        qtbot.keyClick(view.findChild(QTableWidget, "historyTable"), Qt.Key.Key_S,
+        qtbot.keyClick(view.findChild(QTableView, "historyTable"), Qt.Key.Key_S,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     saved = target.with_suffix(".pdf")
     assert "BJ-7" in "".join(p.extract_text() for p in pypdf.PdfReader(saved).pages)

@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QHeaderView, QLineEdit, QPushButton, QTableWidget, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QWidget
 
 from desktop.casefile import RecordRefused
 from desktop.messages import QT_TRANSLATE_NOOP, Message
@@ -80,16 +81,14 @@ def main_texts(window) -> dict[str, str]:
         assert w is not None, name
         return w
 
-    history = window.findChild(QTableWidget, "historyTable")
-    header = history.horizontalHeader()
-    assert isinstance(header, QHeaderView)
+    history = window.findChild(QTableView, "historyTable")
     return {
         "checkButton": text("checkButton").text(),
         "recordButton": text("recordButton").text(),
         "codeInput": text("codeInput", QLineEdit).placeholderText(),
         "caseNoInput": text("caseNoInput", QLineEdit).placeholderText(),
         "statusBadge": window.findChild(QWidget, "statusBadge").accessibleName(),
-        "historyTable": history.horizontalHeaderItem(1).text(),
+        "historyTable": history.model().headerData(1, Qt.Orientation.Horizontal),
         "tabs": " | ".join(window.tabs.tabText(i) for i in range(window.tabs.count())),
         "menus": " | ".join(a.text() for a in window.menuBar().actions()),
         "title": window.windowTitle(),
@@ -129,7 +128,8 @@ def test_switching_language_retranslates_the_history_and_statistics_tabs_at_once
         i18n.install("en")
         qtbot.waitUntil(lambda: reprint.text() == "Reprint sheet", timeout=2000)
         assert export.text() == "Export CSV…"
-        header = window.findChild(QTableWidget, "historyTable").horizontalHeaderItem(6).text()
+        header = window.findChild(QTableView, "historyTable").model().headerData(
+            6, Qt.Orientation.Horizontal)
         assert header == "Result"
     finally:
         close_window(window)

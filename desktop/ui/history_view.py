@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+                               QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
 from desktop import codes, paths
 from desktop.case_record import (CHINA_TZ, OUTCOMES, SEVERITY_LABELS, SOURCE_LABELS,
@@ -60,6 +60,55 @@ def render_sheet_to(record: CaseRecord, path: Path) -> Path:
     from desktop.record_sheet import render_sheet  # imports QtGui's PDF writer: on demand
 
     return render_sheet(record, path)
+
+
+class HistoryModel(QAbstractTableModel):
+    """The records as table rows. Cell texts are made when a row is first painted, so a month of
+    a busy hall loads without the GUI thread building thousands of items up front."""
+
+    def __init__(self, cells, columns: int, parent=None):
+        super().__init__(parent)
+        self.records: list[CaseRecord] = []
+        self.headers: list[str] = [""] * columns
+        self._cells = cells
+        self._texts: dict[int, list[str]] = {}
+
+    def set_records(self, records: list[CaseRecord]) -> None:
+        self.beginResetModel()
+        self.records = records
+        self._texts.clear()
+        self.endResetModel()
+
+    def set_headers(self, headers: list[str]) -> None:
+        self.headers = headers
+        self._texts.clear()  # the cells hold translated labels too
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(headers) - 1)
+        if self.records:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.records) - 1, len(headers) - 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.headers)
+
+    def text(self, row: int, column: int) -> str:
+        if row not in self._texts:
+            self._texts[row] = self._cells(self.records[row])
+        return self._texts[row][column]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.text(index.row(), index.column())
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
 
 
 class HistoryView(QWidget):
@@ -112,15 +161,19 @@ class HistoryView(QWidget):
         filters.addWidget(self.today_button)
         filters.addWidget(self.search_button)
 
-        self.table = QTableWidget(0, len(self.COLUMNS), objectName="historyTable")
+        self.model = HistoryModel(self._cells, len(self.COLUMNS), self)
+        self.table = QTableView(objectName="historyTable")
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.itemSelectionChanged.connect(self._show_selected)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(50)  # widths from the first rows, not from all of them
+        header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.table.activated.connect(lambda _index: self.detail.setFocus())
 
         self.detail = QTextBrowser(objectName="historyDetail")
@@ -193,13 +246,12 @@ class HistoryView(QWidget):
         for status, label in STATUS_LABELS.items():
             self.status_filter.addItem(i18n.translate("core", label), status)
         self.status_filter.setCurrentIndex(max(0, self.status_filter.findData(current)))
-        self.table.setHorizontalHeaderLabels([
+        self.model.set_headers([
             self.tr("记录"), self.tr("核查时间"), self.tr("办件编号"), self.tr("办事事项"),
             self.tr("主体代码"), self.tr("主体名称"), self.tr("核查结论"), self.tr("数据来源"),
             self.tr("办理结果"), self.tr("类型")])
         self.table.setAccessibleName(self.tr("核查记录"))
         self.code_filter.setAccessibleName(self.tr("按代码筛选"))
-        self._fill_table()
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -241,7 +293,8 @@ class HistoryView(QWidget):
         selected = self.selected_record()
         cut = len(records) > MAX_ROWS
         self.records = records[:MAX_ROWS]
-        self._fill_table()
+        self.model.set_records(self.records)
+        self._update_buttons()
         if selected is not None:
             self.select_record(selected.record_id)
         if cut:
@@ -254,18 +307,6 @@ class HistoryView(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._load_job = None
         self._say(self._error_text(exc), error=True)
-
-    def _fill_table(self) -> None:
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(self.records))
-        for row, record in enumerate(self.records):
-            for col, text in enumerate(self._cells(record)):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, record.record_id)
-                if col == 0:
-                    item.setData(Qt.ItemDataRole.DisplayRole, record.record_id)
-                self.table.setItem(row, col, item)
-        self._update_buttons()
 
     def _cells(self, r: CaseRecord) -> list[str]:
         t = i18n.translate
@@ -285,17 +326,14 @@ class HistoryView(QWidget):
 
     def selected_record(self) -> CaseRecord | None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        record_id = self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        return next((r for r in self.records if r.record_id == record_id), None)
+        return self.model.records[rows[0].row()] if rows else None
 
     def select_record(self, record_id: int) -> bool:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == record_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        row = next((n for n, r in enumerate(self.model.records) if r.record_id == record_id), None)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True
 
     def _show_selected(self) -> None:
         record = self.selected_record()
@@ -308,7 +346,7 @@ class HistoryView(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        has = bool(self.table.selectionModel().selectedRows()) if self.table.selectionModel() else False
+        has = self.table.selectionModel().hasSelection()
         for b in (self.reprint_button, self.save_pdf_button, self.correct_button):
             b.setEnabled(has)
 
