@@ -5,6 +5,7 @@ than none, because it would look configured while checking against the wrong pla
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 import tomllib
@@ -153,7 +154,30 @@ def parse(text: str, path: Path) -> Config:
         warn_age_hours=None if warn is None else float(warn),
         max_age_hours=None if max_age is None else float(max_age),
         update_source=update_source if update_source == "platform" else str(base / update_source))
+    # A production desk (one that talks to a platform, or names its own root) must never vouch
+    # for a subject with the public demo key: anyone can sign "clear" with it.
+    if platform is not None and snapshot.trust_root is None:
+        raise where.error("platform", None, QT_TRANSLATE_NOOP(
+            "core", "配置了省平台 [{key}] 的生产配置必须用 [snapshot] trust_root 指定省平台发布的信任根，"
+                    "不能使用内置演示信任根"))
+    if snapshot.trust_root is not None and _is_demo_root(snapshot.trust_root):
+        raise where.error("snapshot", "trust_root", QT_TRANSLATE_NOOP(
+            "core", "配置项 {key} 指向演示信任根（演示密钥公开，任何人都能签署），生产环境不能使用；"
+                    "请改为省平台发布的信任根文件"))
     return Config(platform=platform, site=site, snapshot=snapshot, path=path)
+
+
+def _root_keys(path: Path) -> tuple[set[str], bool]:
+    try:
+        signed = json.loads(path.read_text(encoding="utf-8"))["signed"]
+        return set(signed["keys"]), signed.get("demo") is True
+    except (OSError, ValueError, KeyError, TypeError):
+        return set(), False  # not a root at all: the snapshot store says so when it loads it
+
+
+def _is_demo_root(path: Path) -> bool:
+    keys, demo = _root_keys(path)
+    return demo or bool(keys & _root_keys(paths.demo_trust_root())[0])
 
 
 def _check_url(url: str, where: "_Locator") -> None:

@@ -1,0 +1,84 @@
+"""The deployment config as IT meets it: the commented example is valid, and every bad file is
+refused naming the key and line (and the command exits 2 without touching anything)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop import config
+from desktop.cli import main
+from desktop.config import ConfigError
+from desktop.paths import demo_trust_root
+from reference_platform.publisher import Publisher
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def own_root(tmp_path) -> Path:
+    return Publisher(tmp_path / "pub").root
+
+
+def write(tmp_path, text: str) -> Path:
+    path = tmp_path / "deploy.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refused(path: Path) -> str:
+    with pytest.raises(ConfigError) as exc:
+        config.load(path)
+    return str(exc.value.message)
+
+
+def test_commented_example_config_is_valid_once_its_files_exist(tmp_path, own_root):
+    text = (REPO / "build_scripts" / "config.example.toml").read_text(encoding="utf-8")
+    text = text.replace("/etc/credit-desk/root.json", own_root.as_posix())
+    cfg = config.load(write(tmp_path, text))
+    assert cfg.platform.base_url == "https://credit.example.gov.cn" and cfg.platform.deadline_seconds == 3.0
+    assert cfg.site.window == "12" and cfg.snapshot.trust_root == own_root.resolve() and not cfg.demo
+
+
+@pytest.mark.parametrize("body, line, words", [
+    ('[platform]\nbase_url = "http://credit.example.gov.cn"\napp_key = "k"\n', 2, "必须是 https 地址"),
+    ('[platform]\nbase_url = "https://x.gov.cn"\napp_key = "k"\ndeadline_seconds = 0\n', 4, "0.2 到 60"),
+    ('[platform]\nbase_url = "https://x.gov.cn"\napp_key = "k"\ndeadline = 3\n', 4, "未知的配置项 platform.deadline"),
+    ('[platform]\nbase_url = "https://x.gov.cn"\napp_key = 7\n', 3, "platform.app_key 的类型不对"),
+    ('[platform]\nbase_url = "https://x.gov.cn"\n', 1, "缺少必填项 app_key"),
+    ('[site]\nhall = "1"\n[printer]\nname = "x"\n', 3, "未知的配置节 [printer]"),
+    ('[snapshot]\nwarn_age_hours = 200\nmax_age_hours = 100\n', 2, "不能大于 max_age_hours"),
+])
+def test_bad_values_are_refused_with_key_and_line(tmp_path, body, line, words):
+    message = refused(write(tmp_path, body))
+    assert f"第 {line} 行" in message and words in message and "请修正后重启" in message
+
+
+def test_plain_http_only_on_loopback(tmp_path, own_root):
+    for url in ("http://127.0.0.1:8700", "http://localhost:8700", "http://[::1]:8700"):
+        cfg = config.load(write(tmp_path, f'[platform]\nbase_url = "{url}"\napp_key = "k"\n'
+                                          f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n'))
+        assert cfg.platform.base_url == url
+    assert "https" in refused(write(tmp_path, '[platform]\nbase_url = "http://10.0.0.5"\napp_key = "k"\n'))
+
+
+def test_production_config_refuses_the_demo_trust_root(tmp_path):
+    # A platform with no root of its own would fall back on the public demo key.
+    message = refused(write(tmp_path, '[platform]\nbase_url = "https://x.gov.cn"\napp_key = "k"\n'))
+    assert "第 1 行" in message and "trust_root" in message and "演示信任根" in message
+    # Nor may the demo root be named outright, even copied elsewhere.
+    copy = shutil.copy(demo_trust_root(), tmp_path / "root.json")
+    message = refused(write(tmp_path, f'[platform]\nbase_url = "https://x.gov.cn"\napp_key = "k"\n\n'
+                                      f'[snapshot]\ntrust_root = "{Path(copy).as_posix()}"\n'))
+    assert "第 6 行" in message and "snapshot.trust_root 指向演示信任根" in message
+
+
+def test_bad_config_exits_2_from_the_command_line_and_changes_nothing(capsys, desk_env):
+    home, cfg = desk_env
+    cfg.write_text('[platform]\nbase_url = "ftp://x"\napp_key = "k"\n', encoding="utf-8")
+    before = sorted(p.name for p in home.iterdir())
+    assert main(["check", "91440106MA9P6N4D3U"]) == 2
+    err = capsys.readouterr().err
+    assert "第 2 行" in err and "platform.base_url" in err
+    assert sorted(p.name for p in home.iterdir()) == before
