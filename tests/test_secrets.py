@@ -1,0 +1,98 @@
+"""The platform secret lives only in the OS keyring: `credit-desk secrets set` reads it from
+standard input, a missing keyring backend is explained, and the secret never shows up in output,
+logs, exception texts or any file under CREDIT_DESK_HOME."""
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from desktop.cli import main
+from desktop.platform_answer import PlatformUnavailable
+from desktop.platform_client import PlatformClient
+from reference_platform.fixtures import APP_KEY, KNOWN, SECRET, memory_keyring, online  # noqa: F401
+
+REPO = Path(__file__).resolve().parent.parent
+ITEM = KNOWN["item_with_measures"]
+
+
+def test_secrets_set_reads_stdin_into_the_keyring(capsys, monkeypatch, memory_keyring):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("new-secret-value\n"))
+    assert main(["secrets", "set", APP_KEY]) == 0
+    out, err = capsys.readouterr()
+    assert "已将 hall-440106-01 的平台密钥存入系统密钥库" in out and "new-secret-value" not in out + err
+    assert memory_keyring.get_password("credit-desk", APP_KEY) == "new-secret-value"
+
+
+def test_empty_input_is_refused_and_nothing_stored(capsys, monkeypatch, memory_keyring):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["secrets", "set", APP_KEY]) == 2
+    assert "没有读到密钥" in capsys.readouterr().err
+    assert memory_keyring.get_password("credit-desk", APP_KEY) is None
+
+
+def test_secrets_set_in_a_real_process_with_a_configured_backend(tmp_path):
+    store = tmp_path / "keyring.json"
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="memory_keyring.FileKeyring", TEST_KEYRING_FILE=str(store),
+               PYTHONPATH=os.pathsep.join([str(REPO / "tests"), str(REPO)]))
+    done = subprocess.run([sys.executable, "-m", "desktop.cli", "secrets", "set", APP_KEY], input="piped-secret\n",
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0 and "piped-secret" not in done.stdout + done.stderr
+    assert json.loads(store.read_text())[f"credit-desk/{APP_KEY}"] == "piped-secret"
+
+
+@pytest.fixture
+def no_backend():
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(before)
+
+
+def test_no_keyring_backend_says_how_to_configure_one(capsys, monkeypatch, no_backend):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("x\n"))
+    assert main(["secrets", "set", APP_KEY]) == 2
+    err = capsys.readouterr().err
+    assert "没有可用的系统密钥库" in err and "PYTHON_KEYRING_BACKEND" in err and "keyrings.alt" in err
+
+
+def test_no_keyring_backend_makes_the_check_fall_back_with_that_reason(capsys, online, no_backend):
+    online.install_snapshot()
+    main(["check", KNOWN["black"], "--item", ITEM, "--json"])
+    r = json.loads(capsys.readouterr().out)
+    assert r["source"] == "offline" and r["reason"].startswith("本机没有可用的系统密钥库")
+    assert online.platform.log == []
+
+
+def test_secret_never_in_output_logs_exceptions_or_files(capsys, caplog, online, memory_keyring):
+    caplog.set_level(logging.DEBUG)
+    online.install_snapshot()
+    texts = []
+    for argv in (["check", KNOWN["black"], "--item", ITEM, "--record", "--case-no", "BJ-1", "--outcome", "rejected"],
+                 ["outbox", "flush"], ["outbox", "status"], ["cache", "update"]):
+        main(argv)
+        texts.extend(capsys.readouterr())
+    online.platform.publisher.publish()
+    main(["cache", "update"])
+    texts.extend(capsys.readouterr())
+    # A platform that rejects the signature: the failure text names the problem, not the secret.
+    client = PlatformClient(online.platform.url, APP_KEY, operator="op", secret=lambda: SECRET + "x")
+    with pytest.raises(PlatformUnavailable) as exc:
+        client.query(KNOWN["black"], ITEM, deadline=2)
+    texts += [str(exc.value), repr(exc.value), str(exc.value.reason.params)]
+    assert "HTTP 401" in str(exc.value)
+
+    assert len(online.platform.feedback) == 1 and any("已更新到第 2 版" in t for t in texts)
+    assert all(SECRET not in t for t in texts)
+    assert SECRET not in caplog.text and caplog.records   # the client does log its requests
+    files = [p for p in online.home.rglob("*") if p.is_file()]
+    assert files and all(SECRET.encode() not in p.read_bytes() for p in files)
+    assert all(SECRET.encode() not in p.read_bytes() for p in [online.config])
