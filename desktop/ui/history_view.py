@@ -312,7 +312,8 @@ class HistoryView(QWidget):
         t = i18n.translate
         status = t("core", STATUS_LABELS.get(r.status, r.status))
         if r.severities:
-            status += "：" + "、".join(t("core", SEVERITY_LABELS.get(s, s)) for s in r.severities)
+            status = (self.tr("%1：%2").replace("%1", status).replace(
+                "%2", self.tr("、").join(t("core", SEVERITY_LABELS.get(s, s)) for s in r.severities)))
         source = t("core", SOURCE_LABELS.get(r.source, r.source))
         if r.demo:
             source += " · " + self.tr("演示数据")
