@@ -317,3 +317,29 @@ def test_black_list_hit_beeps_only_when_the_clerk_turned_sounds_on(qtbot, desk_e
         assert beeps == [1]
     finally:
         close_window(window)
+
+
+def test_a_scan_into_the_note_field_starts_a_new_check_after_asking(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    note = widget(window, "noteInput", QPlainTextEdit)
+    type_text(qtbot, note, "申请人称")                  # the clerk was writing the note
+    qtbot.keyClicks(note, KNOWN["clear"][0])          # scanner speed: no delay between keys
+    qtbot.keyClick(note, Qt.Key.Key_Return)
+    assert note.toPlainText() == "申请人称"            # the scan was taken out of the note
+    answer_prompt(qtbot, window, "discardButton")     # the black result was not recorded
+    qtbot.waitUntil(lambda: badge_state(window) == "clear", timeout=5000)
+    assert window.check_page.result.code == KNOWN["clear"][0]
+
+
+def test_hand_typing_in_the_case_number_is_never_taken_for_a_scan(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    case_no = widget(window, "caseNoInput", QLineEdit)
+    case_no.setFocus()
+    qtbot.keyClicks(case_no, KNOWN["clear"][0], delay=70)  # a person, not a scanner
+    qtbot.keyClick(case_no, Qt.Key.Key_Return)
+    assert case_no.text() == KNOWN["clear"][0]
+    assert window.check_page.result is None
+    qtbot.keyClicks(case_no, "-GZ-2026-000123456")       # a case-number barcode: not a code
+    qtbot.keyClick(case_no, Qt.Key.Key_Return)
+    assert case_no.text().endswith("-GZ-2026-000123456") and window.check_page.result is None

@@ -25,6 +25,7 @@ from desktop.offline import OfflineUnavailable, fmt_time
 from desktop.ui import i18n
 from desktop.ui.dialogs import user_settings
 from desktop.ui.jobs import Job, JobRunner
+from desktop.ui.scanner import ScanDetector
 from desktop.ui.widgets.status_badge import StatusBadge
 from offline_cache.records import Item
 
@@ -256,6 +257,12 @@ class CheckPage(QWidget):
         self.measuresTable.itemChanged.connect(self._measure_toggled)
         self.measuresTable.currentCellChanged.connect(lambda row, *_: self._show_measure(row))
         self.itemSelector.activated.connect(self._item_chosen)
+        # A scan while the cursor is in another field still reaches the check (desktop.ui.scanner).
+        self.scanner = ScanDetector(self)
+        self.scanner.watch(self.caseNoInput, self.noteInput, self.outcomeSelector,
+                           self.hitsTable, self.measuresTable, self.recordButton,
+                           self.checkButton)
+        self.scanner.scanned.connect(self._scanned_elsewhere)
         for keys, slot in (("Ctrl+Return", self.record), ("Ctrl+Enter", self.record),
                            ("Escape", self.request_clear), ("F2", self.focus_code)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -351,6 +358,11 @@ class CheckPage(QWidget):
                               self.tr("上一次核查结果尚未记档。放弃它并核查新代码吗？"))
             return
         self.start_check(raw)
+
+    def _scanned_elsewhere(self, text: str) -> None:
+        self.codeInput.setText(text)
+        self.focus_code()
+        self.request_check()
 
     def request_clear(self) -> None:
         if self._prompt is not None:
