@@ -275,3 +275,28 @@ def test_qt_setters_keep_their_references_to_none(qapp):
         label.setText("x")
         item.setData(Qt.ItemDataRole.UserRole, n)
     assert sys.getrefcount(None) - before > -100
+
+
+def test_every_dialog_opens_from_its_shortcut(qtbot):
+    from ui_fixtures import close_window, open_window
+
+    window = open_window(qtbot)
+    try:
+        for keys, modifiers, cls in (
+                (Qt.Key.Key_F1, Qt.KeyboardModifier.NoModifier, AboutDialog),
+                (Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+                 SnapshotImportDialog),
+                (Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+                 SignInDialog),
+                (Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier, SettingsDialog)):
+            window.activateWindow()
+            qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+            qtbot.keyClick(window, keys, modifiers)
+            qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(cls)),
+                            timeout=3000)
+            dialog = next(d for d in window.findChildren(cls) if d.isVisible())
+            window.jobs.wait(10_000)  # the dialog's own reads finish before it goes
+            dialog.reject()
+            qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+    finally:
+        close_window(window)

@@ -249,3 +249,40 @@ def test_statistics_export_to_csv(qtbot, stats_view, tmp_path, monkeypatch):
     text = written.args[0].read_text(encoding="utf-8-sig")
     assert written.args[0].name == "month.csv"
     assert f"{stats_view.month()},,,checks,total,核查次数," in text
+
+
+# -- in the window --------------------------------------------------------------------------------
+
+def test_a_check_recorded_at_the_counter_shows_in_history_and_reprints(qtbot, monkeypatch):
+    """Keyboard only, as a clerk: scan, record, Alt+2, Ctrl+P."""
+    from ui_fixtures import KNOWN, choose_item, close_window, open_window, record, scan, type_text
+
+    opened = []
+    monkeypatch.setattr(history_view.QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    window = open_window(qtbot)
+    try:
+        choose_item(qtbot, window, KNOWN["item_with_measures"])
+        type_text(qtbot, window.findChild(QLineEdit, "caseNoInput"), "WIN-42")
+        scan(qtbot, window, KNOWN["black"])
+        record(qtbot, window)
+        assert window.check_page.is_recorded
+        qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+        view = window.history_view
+        assert window.tabs.currentWidget() is view
+        qtbot.waitUntil(lambda: any("WIN-42" in row for row in table_texts(view)), timeout=5000)
+        row = next(r for r in table_texts(view) if "WIN-42" in r)
+        assert KNOWN["black"] in row and "命中名单：失信惩戒对象" in row
+        view.findChild(QTableView, "historyTable").setFocus()
+        view.select_record(int(row[0]))
+        with qtbot.waitSignal(view.sheet_written, timeout=15000) as written:
+            qtbot.keyClick(view.findChild(QTableView, "historyTable"), Qt.Key.Key_P,
+                           Qt.KeyboardModifier.ControlModifier)
+        assert opened == [str(written.args[0])]
+        assert "WIN-42" in "".join(p.extract_text() for p in pypdf.PdfReader(written.args[0]).pages)
+        qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+        assert window.tabs.currentWidget() is window.stats_view
+        qtbot.waitUntil(lambda: window.stats_view.stats is not None
+                        and window.stats_view.stats.checks == 1, timeout=5000)
+    finally:
+        close_window(window)
