@@ -94,7 +94,8 @@ class Outbox:
         """The delivery state with the case file attached read-only; None before any record."""
         if not self.case_path.exists():
             return None
-        conn = sqlite3.connect(self.state_path, isolation_level=None, timeout=10, uri=False)
+        # URI mode, so that the ATTACH below is read-only for certain rather than a new file.
+        conn = sqlite3.connect(self.state_path.resolve().as_uri(), isolation_level=None, timeout=10, uri=True)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")  # "delivered" must survive a power cut too

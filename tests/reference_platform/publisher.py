@@ -13,7 +13,7 @@ from pathlib import Path
 from desktop.paths import demo_snapshot_dir
 from offline_cache.delta import make_delta
 from offline_cache.keys import generate_key
-from offline_cache.manifest import sign_delta, sign_snapshot
+from offline_cache.manifest import peek_manifest, sign_delta, sign_snapshot
 from offline_cache.root import make_root
 
 REGION = "440000"
@@ -98,8 +98,6 @@ class Publisher:
             data = folder / f"delta-{base}-{latest}.sqlite"
             make_delta(self.fulls[base].data, self.fulls[latest].data, data)
             target = self.fulls[latest]
-            from offline_cache.manifest import peek_manifest
-
             m = peek_manifest(target.manifest)
             manifest = sign_delta(data, base_version=base, version=latest, data_as_of=m.data_as_of,
                                   created=m.created, expires=m.expires, region=REGION, keys=[self.key],
