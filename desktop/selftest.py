@@ -444,7 +444,11 @@ def probe_secret() -> str:
 
     from desktop import secrets
 
-    backend = f"{type(keyring.get_keyring()).__module__}.{type(keyring.get_keyring()).__name__}"
+    try:
+        chosen = keyring.get_keyring()
+        backend = f"{type(chosen).__module__}.{type(chosen).__name__}"
+    except Exception as exc:  # noqa: BLE001 - a forced backend that cannot start raises anything
+        backend = f"（{type(exc).__name__}: {exc}）"
     if cfg.platform is None:
         return f"无需平台密钥（仅离线）；密钥库 {backend}"
     app_key = cfg.platform.app_key

@@ -176,3 +176,18 @@ def test_production_config_with_the_demo_root_fails(desk_env):
     assert done.returncode == 1
     failed = [line for line in done.stdout.splitlines() if line.startswith("[FAIL]")]
     assert failed and all("演示" in line for line in failed), done.stdout
+
+
+def test_no_keyring_backend_is_a_warning_that_says_how(desk_env, tmp_path):
+    """IT often runs the self-test over SSH, outside the clerk's desktop session and its keyring."""
+    from snapshot_fixtures import Publisher
+
+    _home, config = desk_env
+    publisher = Publisher(tmp_path / "publisher")
+    config.write_text(f'[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-1"\n\n'
+                      f'[snapshot]\ntrust_root = "{publisher.root}"\n', encoding="utf-8")
+    done = self_test(PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+                     CREDIT_DESK_SELFTEST_ONLY="secret")
+    line = probe_line(done.stdout, "平台密钥")
+    assert line.startswith("[WARN]") and "PYTHON_KEYRING_BACKEND" in line
+    assert done.returncode == 0
