@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tests.reference_platform",
                                 description="参考省平台（培训教室、测试用）")
     p.add_argument("--dir", type=Path, required=True, help="培训教室文件夹（密钥、信任根、快照、配置）")
-    p.add_argument("--port", type=int, default=8700)
+    p.add_argument("--port", type=int, default=8700, help="0：任选一个空闲端口")
     p.add_argument("--app-key", default="training-01")
     p.add_argument("--fault", choices=FAULTS, default=None, help="启动时即模拟的故障")
     args = p.parse_args(argv)
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  export CREDIT_DESK_CONFIG={config}")
     print(f"  credit-desk secrets set {args.app_key} < {secret_file}")
     print("  credit-desk cache update && credit-desk")
-    print("按 Ctrl+C 停止。")
+    print("按 Ctrl+C 停止。", flush=True)
     try:
         server._thread.join()
     except KeyboardInterrupt:

@@ -1,0 +1,41 @@
+"""The README's training-room recipe, as IT runs it: `python -m tests.reference_platform` in its
+own process, then `secrets set`, `cache update` and a check against it."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from desktop.cli import main
+from reference_platform.fixtures import KNOWN, memory_keyring  # noqa: F401
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_training_room_from_one_command(tmp_path, capsys, monkeypatch, memory_keyring):
+    room = tmp_path / "room"
+    server = subprocess.Popen([sys.executable, "-m", "tests.reference_platform", "--dir", str(room), "--port", "0"],
+                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, PYTHONPATH=str(REPO)))
+    try:
+        banner = [server.stdout.readline() for _ in range(6)]
+        assert banner[0].startswith("参考平台已启动：http://127.0.0.1:"), banner
+        monkeypatch.setenv("CREDIT_DESK_CONFIG", str(room / "config.toml"))
+        monkeypatch.setattr(sys, "stdin", io.StringIO((room / "app-secret.txt").read_text()))
+        assert main(["secrets", "set", "training-01"]) == 0
+        assert main(["cache", "update"]) == 0
+        capsys.readouterr()
+        assert main(["check", KNOWN["black"], "--item", KNOWN["item_with_measures"], "--json"]) == 0
+        r = json.loads(capsys.readouterr().out)
+        assert r["source"] == "platform" and r["status"] == "hit" and r["demo"] is False
+        server.terminate()
+        server.wait(10)
+        assert main(["check", KNOWN["black"], "--item", KNOWN["item_with_measures"], "--json"]) == 0
+        r = json.loads(capsys.readouterr().out)
+        assert r["source"] == "offline" and r["snapshot_version"] == 1 and "无法连接平台" in r["reason"]
+    finally:
+        server.kill()
+        server.wait(10)
