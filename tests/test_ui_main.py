@@ -343,3 +343,21 @@ def test_hand_typing_in_the_case_number_is_never_taken_for_a_scan(qtbot, window)
     qtbot.keyClicks(case_no, "-GZ-2026-000123456")       # a case-number barcode: not a code
     qtbot.keyClick(case_no, Qt.Key.Key_Return)
     assert case_no.text().endswith("-GZ-2026-000123456") and window.check_page.result is None
+
+
+def test_switching_to_english_retranslates_the_check_page_at_once(qtbot, window):
+    from desktop.ui import i18n
+
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    before = widget(window, "checkButton", QPushButton).text()
+    try:
+        assert i18n.install("en") == "en"
+        qtbot.waitUntil(lambda: widget(window, "checkButton", QPushButton).text() != before)
+        assert "核查" not in widget(window, "checkButton", QPushButton).text()
+        assert not any("一" <= ch <= "鿿" for ch in window.check_page.statusBadge.text)
+        # The result on screen is the same result, only in the other language.
+        assert badge_state(window) == "black" and window.check_page.result.code == KNOWN["black"]
+    finally:
+        i18n.install("zh_CN")
+    qtbot.waitUntil(lambda: widget(window, "checkButton", QPushButton).text() == before)

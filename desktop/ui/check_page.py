@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QCompleter,
                                QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -19,7 +19,7 @@ from desktop.case_record import OUTCOMES, SEVERITY_LABELS, STATE_LABELS
 from desktop.casefile import Decision
 from desktop.codes import InvalidCode, parse
 from desktop.context import DeskContext
-from desktop.messages import UserError
+from desktop.messages import QT_TRANSLATE_NOOP, UserError
 from desktop.model import CheckResult, CodeKind, Source, Status
 from desktop.offline import OfflineUnavailable, fmt_time
 from desktop.ui import i18n
@@ -33,6 +33,14 @@ from offline_cache.records import Item
 # is picked, and the core asks for a written reason before a granting outcome.
 UNVERIFIED_DEFAULT_OUTCOME = "referred"
 COUNTDOWN_TICK_MS = 100
+# Marked for lupdate here, translated where the headers are set (context: the class name).
+HIT_COLUMNS = (QT_TRANSLATE_NOOP("CheckPage", "名单"), QT_TRANSLATE_NOOP("CheckPage", "类别"),
+               QT_TRANSLATE_NOOP("CheckPage", "状态"), QT_TRANSLATE_NOOP("CheckPage", "认定部门"),
+               QT_TRANSLATE_NOOP("CheckPage", "列入日期"), QT_TRANSLATE_NOOP("CheckPage", "有效期至"),
+               QT_TRANSLATE_NOOP("CheckPage", "依据"))
+MEASURE_COLUMNS = (QT_TRANSLATE_NOOP("CheckPage", "执行"), QT_TRANSLATE_NOOP("CheckPage", "性质"),
+                   QT_TRANSLATE_NOOP("CheckPage", "类别"), QT_TRANSLATE_NOOP("CheckPage", "措施内容"),
+                   QT_TRANSLATE_NOOP("CheckPage", "要求"))  # the legal basis: hover, detail pane
 
 
 def core_text(text: str) -> str:
@@ -61,9 +69,6 @@ class CheckPage(QWidget):
     recorded = Signal(object)          # CaseRecord, after the durable write
     ready = Signal()                   # the item catalogue is loaded: the page can take scans
 
-    HIT_COLUMNS = ("名单", "类别", "状态", "认定部门", "列入日期", "有效期至", "依据")
-    MEASURE_COLUMNS = ("执行", "性质", "类别", "措施内容", "要求")  # basis: hover, detail pane
-
     def __init__(self, ctx: DeskContext, jobs: JobRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -90,13 +95,11 @@ class CheckPage(QWidget):
         tr = self.tr
         self.itemSelector = QComboBox(self)
         self.itemSelector.setObjectName("itemSelector")
-        self.itemSelector.setAccessibleName(tr("办事事项"))
         self.itemSelector.setEditable(True)
         self.itemSelector.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.itemSelector.setMinimumContentsLength(18)
         self.itemSelector.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.itemSelector.lineEdit().setPlaceholderText(tr("输入事项名称或编码搜索"))
         completer = QCompleter(self.itemSelector.model(), self.itemSelector)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -105,49 +108,37 @@ class CheckPage(QWidget):
 
         self.caseNoInput = QLineEdit(self)
         self.caseNoInput.setObjectName("caseNoInput")
-        self.caseNoInput.setAccessibleName(tr("办件编号"))
-        self.caseNoInput.setPlaceholderText(tr("办件编号（核查自然人时必填）"))
 
         self.codeInput = QLineEdit(self)
         self.codeInput.setObjectName("codeInput")
-        self.codeInput.setAccessibleName(tr("统一社会信用代码"))
-        self.codeInput.setPlaceholderText(tr("扫描营业执照条形码/二维码，或输入18位代码后按回车"))
         self.codeInput.setClearButtonEnabled(True)
         font = self.codeInput.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.codeInput.setFont(font)
 
-        self.checkButton = QPushButton(tr("核查(&C)"), self)
+        self.checkButton = QPushButton(self)
         self.checkButton.setObjectName("checkButton")
-        self.checkButton.setAccessibleName(tr("核查"))
         self.checkButton.setAutoDefault(False)
 
         self.statusBadge = StatusBadge(self)
 
         self.sourceBanner = QLabel(self)
         self.sourceBanner.setObjectName("sourceBanner")
-        self.sourceBanner.setAccessibleName(tr("数据来源"))
         self.sourceBanner.setWordWrap(True)
 
         self.subjectLabel = QLabel(self)
         self.subjectLabel.setObjectName("subjectLabel")
-        self.subjectLabel.setAccessibleName(tr("核查对象"))
         self.subjectLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.noticeLabel = QLabel(self)
         self.noticeLabel.setObjectName("noticeLabel")
-        self.noticeLabel.setAccessibleName(tr("提示"))
         self.noticeLabel.setWordWrap(True)
 
-        self.hitsTable = QTableWidget(0, len(self.HIT_COLUMNS), self)
+        self.hitsTable = QTableWidget(0, len(HIT_COLUMNS), self)
         self.hitsTable.setObjectName("hitsTable")
-        self.hitsTable.setAccessibleName(tr("名单记录"))
-        self.measuresTable = QTableWidget(0, len(self.MEASURE_COLUMNS), self)
+        self.measuresTable = QTableWidget(0, len(MEASURE_COLUMNS), self)
         self.measuresTable.setObjectName("measuresTable")
-        self.measuresTable.setAccessibleName(tr("奖惩措施"))
-        for table, columns in ((self.hitsTable, self.HIT_COLUMNS),
-                               (self.measuresTable, self.MEASURE_COLUMNS)):
-            table.setHorizontalHeaderLabels([tr(c) for c in columns])
+        for table in (self.hitsTable, self.measuresTable):
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -163,42 +154,33 @@ class CheckPage(QWidget):
 
         self.measureDetail = QTextBrowser(self)
         self.measureDetail.setObjectName("measureDetail")
-        self.measureDetail.setAccessibleName(tr("措施详情与法律依据"))
-        self.measureDetail.setPlaceholderText(tr("选中一条措施，在此查看其内容与法律依据"))
         self.measureDetail.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
         self.outcomeSelector = QComboBox(self)
         self.outcomeSelector.setObjectName("outcomeSelector")
-        self.outcomeSelector.setAccessibleName(tr("办理结果"))
-        for key, label in OUTCOMES.items():
-            self.outcomeSelector.addItem(core_text(label), key)
+        for key in OUTCOMES:
+            self.outcomeSelector.addItem(key, key)  # labels: retranslate()
 
         self.noteInput = QPlainTextEdit(self)
         self.noteInput.setObjectName("noteInput")
-        self.noteInput.setAccessibleName(tr("说明"))
-        self.noteInput.setPlaceholderText(tr("说明（未执行必须执行的措施、或未能核实而准予办理时必填）"))
         self.noteInput.setTabChangesFocus(True)
         self.noteInput.setMaximumHeight(self.noteInput.fontMetrics().lineSpacing() * 3 + 16)
 
-        self.recordButton = QPushButton(tr("记档(&R)  Ctrl+Enter"), self)
+        self.recordButton = QPushButton(self)
         self.recordButton.setObjectName("recordButton")
-        self.recordButton.setAccessibleName(tr("记入办件档案"))
         self.recordButton.setAutoDefault(False)
         self.recordButton.setEnabled(False)
 
         self.formMessage = QLabel(self)
         self.formMessage.setObjectName("formMessage")
-        self.formMessage.setAccessibleName(tr("操作提示"))
         self.formMessage.setWordWrap(True)
 
         # Layout: the flow reads top to bottom, and fits 1366x768 at 150% scaling.
-        labels = {}
-        for name, text, buddy in (("item", tr("办事事项(&I)"), self.itemSelector),
-                                  ("case", tr("办件编号(&N)"), self.caseNoInput),
-                                  ("code", tr("代码(&D)"), self.codeInput),
-                                  ("outcome", tr("办理结果(&O)"), self.outcomeSelector),
-                                  ("note", tr("说明(&E)"), self.noteInput)):
-            label = QLabel(text, self)
+        labels = self._labels = {}
+        for name, buddy in (("item", self.itemSelector), ("case", self.caseNoInput),
+                            ("code", self.codeInput), ("outcome", self.outcomeSelector),
+                            ("note", self.noteInput)):
+            label = QLabel(self)
             label.setBuddy(buddy)
             labels[name] = label
         top = QGridLayout()
@@ -248,7 +230,54 @@ class CheckPage(QWidget):
                  self.recordButton)
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
+        self.retranslate()
         self._clear_result_view()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every fixed text, again in the language now installed (English switches live)."""
+        tr = self.tr
+        for name, text in (("item", tr("办事事项(&I)")), ("case", tr("办件编号(&N)")),
+                           ("code", tr("代码(&D)")), ("outcome", tr("办理结果(&O)")),
+                           ("note", tr("说明(&E)"))):
+            self._labels[name].setText(text)
+        self.itemSelector.setAccessibleName(tr("办事事项"))
+        self.itemSelector.lineEdit().setPlaceholderText(tr("输入事项名称或编码搜索"))
+        self.caseNoInput.setAccessibleName(tr("办件编号"))
+        self.caseNoInput.setPlaceholderText(tr("办件编号（核查自然人时必填）"))
+        self.codeInput.setAccessibleName(tr("统一社会信用代码"))
+        self.codeInput.setPlaceholderText(tr("扫描营业执照条形码/二维码，或输入18位代码后按回车"))
+        self.checkButton.setText(tr("核查(&C)"))
+        self.checkButton.setAccessibleName(tr("核查"))
+        self.statusBadge.retranslate()
+        self.sourceBanner.setAccessibleName(tr("数据来源"))
+        self.subjectLabel.setAccessibleName(tr("核查对象"))
+        self.noticeLabel.setAccessibleName(tr("提示"))
+        self.hitsTable.setAccessibleName(tr("名单记录"))
+        self.measuresTable.setAccessibleName(tr("奖惩措施"))
+        for table, columns in ((self.hitsTable, HIT_COLUMNS), (self.measuresTable, MEASURE_COLUMNS)):
+            table.setHorizontalHeaderLabels([tr(c) for c in columns])
+        self.measureDetail.setAccessibleName(tr("措施详情与法律依据"))
+        self.measureDetail.setPlaceholderText(tr("选中一条措施，在此查看其内容与法律依据"))
+        self.outcomeSelector.setAccessibleName(tr("办理结果"))
+        for index, label in enumerate(OUTCOMES.values()):
+            self.outcomeSelector.setItemText(index, core_text(label))
+        self.noteInput.setAccessibleName(tr("说明"))
+        self.noteInput.setPlaceholderText(tr("说明（未执行必须执行的措施、或未能核实而准予办理时必填）"))
+        self.recordButton.setAccessibleName(tr("记入办件档案"))
+        self._set_record_button_text()
+        self.formMessage.setAccessibleName(tr("操作提示"))
+        if self.result is not None:
+            self._render_texts(self.result)
+
+    def _set_record_button_text(self) -> None:
+        unverified = self.result is not None and self.result.status == Status.UNVERIFIED
+        self.recordButton.setText(self.tr("记为“未能核实”(&R)  Ctrl+Enter") if unverified
+                                  else self.tr("记档(&R)  Ctrl+Enter"))
 
     def _connect(self) -> None:
         self.codeInput.returnPressed.connect(self.request_check)
@@ -457,6 +486,18 @@ class CheckPage(QWidget):
     def show_result(self, result: CheckResult) -> None:
         self.result = result
         self.is_recorded = False
+        self._render_texts(result)
+        self._fill_hits(result)
+        self._fill_measures(result)
+        self._preset_outcome(result)
+        self.recordButton.setEnabled(True)
+        self._show_form_message("")
+        self.focus_code()
+        if "black" in result.severities and self.sound_on_black:
+            QApplication.beep()
+        self.result_shown.emit(result)
+
+    def _render_texts(self, result: CheckResult) -> None:
         self.statusBadge.show_result(result)
         self.subjectLabel.setText(self._subject_text(result))
         self.sourceBanner.setText(self._source_text(result))
@@ -467,15 +508,6 @@ class CheckPage(QWidget):
             notices.append(self.tr("未选择办事事项：不显示奖惩措施，记档前请先选择事项。"))
         self.noticeLabel.setText("\n".join(notices))
         self.noticeLabel.setVisible(bool(notices))
-        self._fill_hits(result)
-        self._fill_measures(result)
-        self._preset_outcome(result)
-        self.recordButton.setEnabled(True)
-        self._show_form_message("")
-        self.focus_code()
-        if "black" in result.severities and self.sound_on_black:
-            QApplication.beep()
-        self.result_shown.emit(result)
 
     def _subject_text(self, r: CheckResult) -> str:
         name = r.subject.name if r.subject else self.tr("（数据中无此主体）")
@@ -565,9 +597,7 @@ class CheckPage(QWidget):
         else:
             key = "approved"
         self.outcomeSelector.setCurrentIndex(self.outcomeSelector.findData(key))
-        self.recordButton.setText(self.tr("记为“未能核实”(&R)  Ctrl+Enter")
-                                  if r.status == Status.UNVERIFIED
-                                  else self.tr("记档(&R)  Ctrl+Enter"))
+        self._set_record_button_text()
 
     def applied_measures(self) -> tuple[str, ...]:
         table = self.measuresTable

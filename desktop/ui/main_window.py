@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
@@ -29,14 +29,11 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)
         self._close_confirmed = False
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("信用核查窗口端 Credit Desk"))
-        self.setAccessibleName(self.tr("信用核查窗口端"))
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
-        self.tabs.setAccessibleName(self.tr("功能页"))
         self.setCentralWidget(self.tabs)
         self.check_page = CheckPage(ctx, self.jobs, self)
-        self.tabs.addTab(self.check_page, self.tr("核查(&1)"))
+        self.tabs.addTab(self.check_page, "")
         self.tabs.setTabToolTip(0, "Alt+1")
         self._build_menus()
         self._build_status_bar()
@@ -44,6 +41,7 @@ class MainWindow(QMainWindow):
         self.check_page.recorded.connect(lambda _record: self.upload_feedback())
         self.check_page.result_shown.connect(self._result_shown)
         self._install_secondary_views()
+        self._retranslate_own()
         self.refresh_status()
         self._flush_job = None
         # The outbox keeps its own backoff; this only gives it a chance now and then.
@@ -59,25 +57,56 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self.file_menu = bar.addMenu(self.tr("文件(&F)"))
-        self.check_menu = bar.addMenu(self.tr("核查(&C)"))
-        self.view_menu = bar.addMenu(self.tr("视图(&V)"))
-        self.help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        self.file_menu = bar.addMenu("")
+        self.check_menu = bar.addMenu("")
+        self.view_menu = bar.addMenu("")
+        self.help_menu = bar.addMenu("")
         page = self.check_page
-        self.action_check = self._action(self.check_menu, self.tr("核查代码"), "F5",
-                                         page.request_check, "actionCheck")
-        self.action_record = self._action(self.check_menu, self.tr("记档"), "Ctrl+S",
-                                          page.record, "actionRecord")
-        self.action_clear = self._action(self.check_menu, self.tr("清除（Esc）"), "Ctrl+Shift+X",
-                                         page.request_clear, "actionClear")
-        self.action_focus_code = self._action(self.check_menu, self.tr("到代码输入框（F2）"),
-                                              "Ctrl+D", page.focus_code, "actionFocusCode")
-        self.action_focus_item = self._action(self.check_menu, self.tr("选择办事事项"), "Ctrl+I",
-                                              self._focus_item, "actionFocusItem")
-        self.action_quit = self._action(self.file_menu, self.tr("退出"), "Ctrl+Q", self.close,
-                                        "actionQuit")
-        self.action_check_tab = self._action(self.view_menu, self.tr("核查页"), "Alt+1",
+        # Texts come from _retranslate_own(), so that an English switch applies at once.
+        self.action_check = self._action(self.check_menu, "", "F5", page.request_check,
+                                         "actionCheck")
+        self.action_record = self._action(self.check_menu, "", "Ctrl+S", page.record,
+                                          "actionRecord")
+        self.action_clear = self._action(self.check_menu, "", "Ctrl+Shift+X", page.request_clear,
+                                         "actionClear")
+        self.action_focus_code = self._action(self.check_menu, "", "Ctrl+D", page.focus_code,
+                                              "actionFocusCode")
+        self.action_focus_item = self._action(self.check_menu, "", "Ctrl+I", self._focus_item,
+                                              "actionFocusItem")
+        self.action_quit = self._action(self.file_menu, "", "Ctrl+Q", self.close, "actionQuit")
+        self.action_check_tab = self._action(self.view_menu, "", "Alt+1",
                                              lambda: self.tabs.setCurrentIndex(0), "actionCheckTab")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "action_check_tab"):
+            self._retranslate_own()
+            self.refresh_status()
+        super().changeEvent(event)
+
+    def _retranslate_own(self) -> None:
+        """This window's own texts (the pages and the part-2 views retranslate themselves)."""
+        tr = self.tr
+        self.setWindowTitle(tr("信用核查窗口端 Credit Desk"))
+        self.setAccessibleName(tr("信用核查窗口端"))
+        self.tabs.setAccessibleName(tr("功能页"))
+        self.tabs.setTabText(0, tr("核查(&1)"))
+        for menu, text in ((self.file_menu, tr("文件(&F)")), (self.check_menu, tr("核查(&C)")),
+                           (self.view_menu, tr("视图(&V)")), (self.help_menu, tr("帮助(&H)"))):
+            menu.setTitle(text)
+        for action, text in ((self.action_check, tr("核查代码")), (self.action_record, tr("记档")),
+                             (self.action_clear, tr("清除（Esc）")),
+                             (self.action_focus_code, tr("到代码输入框（F2）")),
+                             (self.action_focus_item, tr("选择办事事项")),
+                             (self.action_quit, tr("退出")), (self.action_check_tab, tr("核查页"))):
+            action.setText(text)
+        site = self.ctx.config.site
+        self.operatorLabel.setText(tr("操作员：%1").replace("%1", self.ctx.operator))
+        self.operatorLabel.setAccessibleName(tr("操作员"))
+        self.deskLabel.setText(tr("大厅 %1 · 窗口 %2").replace("%1", site.hall or "-")
+                               .replace("%2", site.window or "-"))
+        self.deskLabel.setAccessibleName(tr("大厅与窗口"))
+        self.snapshotLabel.setAccessibleName(tr("离线数据版本"))
+        self.outboxIndicator.setAccessibleName(tr("待上报反馈"))
 
     def _action(self, menu, text: str, keys: str, slot, name: str) -> QAction:
         action = QAction(text, self)
@@ -171,20 +200,14 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        site = self.ctx.config.site
-        self.operatorLabel = QLabel(self.tr("操作员：%1").replace("%1", self.ctx.operator), self)
+        self.operatorLabel = QLabel(self)
         self.operatorLabel.setObjectName("operatorLabel")
-        self.operatorLabel.setAccessibleName(self.tr("操作员"))
-        self.deskLabel = QLabel(self.tr("大厅 %1 · 窗口 %2").replace("%1", site.hall or "-")
-                                .replace("%2", site.window or "-"), self)
+        self.deskLabel = QLabel(self)
         self.deskLabel.setObjectName("deskLabel")
-        self.deskLabel.setAccessibleName(self.tr("大厅与窗口"))
         self.snapshotLabel = QLabel(self)
         self.snapshotLabel.setObjectName("snapshotLabel")
-        self.snapshotLabel.setAccessibleName(self.tr("离线数据版本"))
         self.outboxIndicator = QLabel(self)
         self.outboxIndicator.setObjectName("outboxIndicator")
-        self.outboxIndicator.setAccessibleName(self.tr("待上报反馈"))
         for label in (self.operatorLabel, self.deskLabel, self.snapshotLabel):
             bar.addWidget(label)
         bar.addPermanentWidget(self.outboxIndicator)

@@ -36,7 +36,6 @@ class StatusBadge(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("statusBadge")
-        self.setAccessibleName(self.tr("核查结果状态"))
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._icon = QLabel(self)
         self._icon.setObjectName("statusBadgeIcon")
@@ -53,7 +52,13 @@ class StatusBadge(QFrame):
         row.addWidget(self._icon)
         row.addWidget(self._text, 1)
         self.state = ""
+        self.retranslate()
         self.show_idle()
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(self.tr("核查结果状态"))
+        if self.state in ("idle", "checking"):
+            (self.show_idle if self.state == "idle" else self.show_checking)()
 
     @property
     def text(self) -> str:
