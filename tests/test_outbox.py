@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from desktop.cli import main
 from desktop.outbox import Outbox
