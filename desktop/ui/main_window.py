@@ -192,9 +192,7 @@ class MainWindow(QMainWindow):
 
     def _settings_applied(self, settings: dict) -> None:
         self.check_page.sound_on_black = bool(settings.get("sounds", False))
-        if settings.get("language") is not None:
-            # The tabs and dialogs switch at once; the check page's texts on the next start.
-            self.statusBar().showMessage(self.tr("设置已保存。界面语言在重新启动后完全生效。"), 8000)
+        self.statusBar().showMessage(self.tr("设置已保存。"), 8000)
 
     # -- status bar ---------------------------------------------------------------------------
 
