@@ -76,10 +76,6 @@
         <translation>Note (required when a mandated measure is not applied, or when granting an unverified check)</translation>
     </message>
     <message>
-        <source>记档(&amp;R)  Ctrl+Enter</source>
-        <translation>&amp;Record  Ctrl+Enter</translation>
-    </message>
-    <message>
         <source>记入办件档案</source>
         <translation>Record into the case file</translation>
     </message>
@@ -106,6 +102,86 @@
     <message>
         <source>说明(&amp;E)</source>
         <translation>Not&amp;e</translation>
+    </message>
+    <message>
+        <source>信用核查窗口端 Credit Desk</source>
+        <translation>Credit Desk</translation>
+    </message>
+    <message>
+        <source>信用核查窗口端</source>
+        <translation>Credit Desk</translation>
+    </message>
+    <message>
+        <source>功能页</source>
+        <translation>Pages</translation>
+    </message>
+    <message>
+        <source>核查(&amp;1)</source>
+        <translation>Check (&amp;1)</translation>
+    </message>
+    <message>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>核查代码</source>
+        <translation>Check code</translation>
+    </message>
+    <message>
+        <source>记档</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>清除（Esc）</source>
+        <translation>Clear (Esc)</translation>
+    </message>
+    <message>
+        <source>到代码输入框（F2）</source>
+        <translation>Go to the code field (F2)</translation>
+    </message>
+    <message>
+        <source>选择办事事项</source>
+        <translation>Select approval item</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>核查页</source>
+        <translation>Check page</translation>
+    </message>
+    <message>
+        <source>操作员：%1</source>
+        <translation>Operator: %1</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>大厅 %1 · 窗口 %2</source>
+        <translation>Hall %1 · Window %2</translation>
+    </message>
+    <message>
+        <source>大厅与窗口</source>
+        <translation>Hall and window</translation>
+    </message>
+    <message>
+        <source>离线数据版本</source>
+        <translation>Offline data version</translation>
+    </message>
+    <message>
+        <source>待上报反馈</source>
+        <translation>Feedback waiting for upload</translation>
     </message>
 </context>
 <context>
@@ -346,6 +422,50 @@
         <translation>&amp;Record as &quot;unverified&quot;  Ctrl+Enter</translation>
     </message>
     <message>
+        <source>名单</source>
+        <translation>List</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>认定部门</source>
+        <translation>Listed by</translation>
+    </message>
+    <message>
+        <source>列入日期</source>
+        <translation>Listed on</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <source>执行</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <source>性质</source>
+        <translation>Nature</translation>
+    </message>
+    <message>
+        <source>措施内容</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>要求</source>
+        <translation>Requirement</translation>
+    </message>
+    <message>
         <source>记档(&amp;R)  Ctrl+Enter</source>
         <translation>&amp;Record  Ctrl+Enter</translation>
     </message>
@@ -552,6 +672,14 @@
         <translation>%1 records.</translation>
     </message>
     <message>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>演示数据</source>
         <translation>demo data</translation>
     </message>
@@ -591,66 +719,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>信用核查窗口端 Credit Desk</source>
-        <translation>Credit Desk</translation>
-    </message>
-    <message>
-        <source>信用核查窗口端</source>
-        <translation>Credit Desk</translation>
-    </message>
-    <message>
-        <source>功能页</source>
-        <translation>Pages</translation>
-    </message>
-    <message>
-        <source>核查(&amp;1)</source>
-        <translation>Check (&amp;1)</translation>
-    </message>
-    <message>
-        <source>文件(&amp;F)</source>
-        <translation>&amp;File</translation>
-    </message>
-    <message>
-        <source>核查(&amp;C)</source>
-        <translation>&amp;Check</translation>
-    </message>
-    <message>
-        <source>视图(&amp;V)</source>
-        <translation>&amp;View</translation>
-    </message>
-    <message>
-        <source>帮助(&amp;H)</source>
-        <translation>&amp;Help</translation>
-    </message>
-    <message>
-        <source>核查代码</source>
-        <translation>Check code</translation>
-    </message>
-    <message>
-        <source>记档</source>
-        <translation>Record</translation>
-    </message>
-    <message>
-        <source>清除（Esc）</source>
-        <translation>Clear (Esc)</translation>
-    </message>
-    <message>
-        <source>到代码输入框（F2）</source>
-        <translation>Go to the code field (F2)</translation>
-    </message>
-    <message>
-        <source>选择办事事项</source>
-        <translation>Select approval item</translation>
-    </message>
-    <message>
-        <source>退出</source>
-        <translation>Quit</translation>
-    </message>
-    <message>
-        <source>核查页</source>
-        <translation>Check page</translation>
-    </message>
-    <message>
         <source>历史记录(&amp;2)</source>
         <translation>History (&amp;2)</translation>
     </message>
@@ -687,28 +755,8 @@
         <translation>Operator: %1</translation>
     </message>
     <message>
-        <source>设置已保存。界面语言在重新启动后完全生效。</source>
-        <translation>Settings saved. The interface language takes full effect after a restart.</translation>
-    </message>
-    <message>
-        <source>操作员</source>
-        <translation>Operator</translation>
-    </message>
-    <message>
-        <source>大厅 %1 · 窗口 %2</source>
-        <translation>Hall %1 · Window %2</translation>
-    </message>
-    <message>
-        <source>大厅与窗口</source>
-        <translation>Hall and window</translation>
-    </message>
-    <message>
-        <source>离线数据版本</source>
-        <translation>Offline data version</translation>
-    </message>
-    <message>
-        <source>待上报反馈</source>
-        <translation>Feedback waiting for upload</translation>
+        <source>设置已保存。</source>
+        <translation>Settings saved.</translation>
     </message>
     <message>
         <source>离线数据：无法读取</source>
@@ -1381,6 +1429,14 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>配置项 {key} 不能大于 max_age_hours</source>
         <translation>config key {key} must not exceed max_age_hours</translation>
+    </message>
+    <message>
+        <source>配置了省平台 [{key}] 的生产配置必须用 [snapshot] trust_root 指定省平台发布的信任根，不能使用内置演示信任根</source>
+        <translation>a production config with a provincial platform [{key}] must name the platform&apos;s trust root in [snapshot] trust_root; the built-in demo trust root cannot be used</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 指向演示信任根（演示密钥公开，任何人都能签署），生产环境不能使用；请改为省平台发布的信任根文件</source>
+        <translation>config key {key} names the demo trust root (its keys are public, anyone can sign with them), which production must not use; name the trust root file published by the provincial platform</translation>
     </message>
     <message>
         <source>配置项 {key} 必须是 https 地址（仅本机回环地址可用 http）</source>
