@@ -126,6 +126,20 @@ class Session:
         settle(self.app)
 
 
+def production_root(folder: Path) -> Path:
+    from datetime import datetime, timedelta, timezone
+
+    from offline_cache.keys import generate_key
+    from offline_cache.root import make_root
+
+    folder.mkdir(parents=True)
+    key = folder / "publisher.key"
+    generate_key(key)
+    return make_root([key], 1, name="screenshot-province",
+                     expires=datetime.now(timezone.utc) + timedelta(days=365), sign_with=[key],
+                     out=folder / "root.json")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Screenshots of the window's main states")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
@@ -169,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         s.shot("09-english-history")
         s.close()
 
-        # A production deployment whose snapshot was never installed, offline only: nothing can
-        # vouch for the check.
-        root = (REPO / "resources" / "trust" / "demo-root.json").as_posix()
+        # A production deployment (its own trust root) whose snapshot was never installed,
+        # offline only: nothing can vouch for the check.
+        root = production_root(scratch / "publisher").as_posix()
         s = Session(args.out, scratch / "empty",
                     f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\ntrust_root = "{root}"\n')
         s.page.itemSelector.setEditText(KNOWN["item_with_measures"])
