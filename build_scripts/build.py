@@ -49,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = stamp()
     print(f"构建 credit-desk {info['version']}（commit {info['commit']}）", flush=True)
-    env_stamp = STAMP_DIR / "build-info.json"
-    os.environ["CREDIT_DESK_BUILD_INFO"] = str(env_stamp)
+    os.environ["CREDIT_DESK_BUILD_INFO"] = str(STAMP_DIR / "build-info.json")
+    os.environ["CREDIT_DESK_ICON"] = str(make_icon(STAMP_DIR / "app.ico"))
     options = [str(SPEC), "--noconfirm", "--log-level", "WARN",
                "--distpath", str(DIST), "--workpath", str(WORK)]
     if args.clean:
@@ -106,6 +106,27 @@ def stamp(folder: Path = STAMP_DIR) -> dict:
     (folder / "build-info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2),
                                                encoding="utf-8")
     return info
+
+
+def make_icon(out: Path) -> Path:
+    """The Windows executable's icon, rendered from the one app icon (resources/icons/app.svg) so
+    there is no second drawing to keep in step."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    _app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - Qt's image plugins need it
+    renderer = QSvgRenderer(str(REPO / "resources" / "icons" / "app.svg"))
+    image = QImage(256, 256, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(out), "ICO"):
+        raise SystemExit(f"错误：无法生成程序图标 {out}。")
+    return out
 
 
 def find_iscc() -> str | None:

@@ -6,6 +6,7 @@
 - cold start to ready window: the self-test's window probe alone (CREDIT_DESK_SELFTEST_ONLY=
   window), seconds from process start (bootloader included) until the check page can take a
   scan, offscreen; median of --runs;
+- with --cold, the same after dropping the kernel's page cache (root): the first start of the day;
 - full `--self-test` wall time, median of --runs;
 - peak memory (max RSS) of the idle window: `credit-desk` opened offscreen on the demo data,
   left idle --idle seconds, then ended; RSS from the kernel's rusage of the child.
@@ -35,7 +36,15 @@ def clerk_env(home: str, **extra) -> dict:
     return env
 
 
-def window_ready(cmd: list[str]) -> float:
+def drop_caches() -> None:
+    """A truly cold start: the kernel's page cache emptied first (Linux, root only)."""
+    os.sync()
+    Path("/proc/sys/vm/drop_caches").write_text("3\n")
+
+
+def window_ready(cmd: list[str], cold: bool = False) -> float:
+    if cold:
+        drop_caches()
     with tempfile.TemporaryDirectory() as home:
         out = subprocess.run(cmd + ["--self-test"], env=clerk_env(home, CREDIT_DESK_SELFTEST_ONLY="window"),
                              capture_output=True, text=True, encoding="utf-8", check=True).stdout
@@ -73,6 +82,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds the idle window stays open")
+    parser.add_argument("--cold", action="store_true",
+                        help="also time starts with the page cache dropped before each (Linux, root)")
     parser.add_argument("--exe", type=Path, default=REPO / "dist" / "credit-desk" / "credit-desk")
     args = parser.parse_args()
     if not args.exe.is_file():
@@ -88,9 +99,13 @@ def main() -> int:
         figures[name] = {
             "ready": statistics.median(window_ready(cmd) for _ in range(args.runs)),
             "selftest": statistics.median(self_test_time(cmd) for _ in range(args.runs)),
+            **({"cold": statistics.median(window_ready(cmd, cold=True) for _ in range(args.runs))}
+               if args.cold else {}),
             "rss": statistics.median(idle_window_rss_mb(cmd, args.idle) for _ in range(max(1, args.runs // 2))),
         }
-    rows = (("start to ready window (s)", "ready", "{:.2f}"), ("--self-test wall time (s)", "selftest", "{:.2f}"),
+    rows = (("start to ready window (s)", "ready", "{:.2f}"),
+            *((("  same, page cache dropped", "cold", "{:.2f}"),) if args.cold else ()),
+            ("--self-test wall time (s)", "selftest", "{:.2f}"),
             ("idle window max RSS (MB)", "rss", "{:.0f}"))
     print(f"{'median of ' + str(args.runs):<28}{'frozen':>10}{'source':>10}{'frozen/source':>15}")
     for label, key, fmt in rows:

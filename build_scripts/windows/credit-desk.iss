@@ -40,6 +40,8 @@ Compression=lzma2
 SolidCompression=yes
 WizardStyle=modern
 UninstallDisplayIcon={app}\{#AppExe}
+; Rendered from resources\icons\app.svg by build.py, like the executable's icon.
+SetupIconFile=..\..\build\stamp\app.ico
 CloseApplications=yes
 SetupLogging=yes
 
