@@ -295,9 +295,15 @@ def probe_trust_root() -> str:
 
     from offline_cache.root import load_root
 
+    from offline_cache.store import SnapshotStore
+
     cfg = _config()
-    root = load_root(cfg.trust_root)
-    text = (f"{root.name or '-'} 第 {root.version} 版，{root.threshold}/{len(root.keyids)} 个签名生效，"
+    shipped = load_root(cfg.trust_root)
+    folder = Path(_home_text()) / "snapshot"
+    # The root in force is the shipped one advanced through the rotations this desk accepted.
+    root = SnapshotStore(folder, cfg.trust_root).root() if folder.is_dir() else shipped
+    rotated = f"（由第 {shipped.version} 版轮换）" if root.version != shipped.version else ""
+    text = (f"{root.name or '-'} 第 {root.version} 版{rotated}，{root.threshold}/{len(root.keyids)} 个签名生效，"
             f"{'演示' if root.demo else '正式'}（{cfg.trust_root}）")
     if root.is_expired(datetime.now(timezone.utc)):
         raise ProbeFailed(f"信任根已过期：{text}。请向省平台索取新的信任根文件。")

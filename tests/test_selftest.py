@@ -191,3 +191,19 @@ def test_no_keyring_backend_is_a_warning_that_says_how(desk_env, tmp_path):
     line = probe_line(done.stdout, "平台密钥")
     assert line.startswith("[WARN]") and "PYTHON_KEYRING_BACKEND" in line
     assert done.returncode == 0
+
+
+def test_trust_root_in_force_follows_an_accepted_rotation(desk_env, tmp_path):
+    from snapshot_fixtures import Publisher, deploy
+
+    _home, config = desk_env
+    publisher = Publisher(tmp_path / "publisher")
+    deploy(config, publisher.root)
+    new_key = publisher.new_key("next")
+    rotation = publisher.rotate(2, [new_key], 1, sign_with=[publisher.keys[0], new_key])
+    subprocess.run([sys.executable, "-m", "desktop", "cache", "import", str(rotation)],
+                   check=True, capture_output=True, env=os.environ)
+    done = self_test(CREDIT_DESK_SELFTEST_ONLY="trust")
+    line = probe_line(done.stdout, "信任根")
+    assert line.startswith("[OK  ]") and "test-province 第 2 版（由第 1 版轮换）" in line
+    assert str(publisher.root) in line
