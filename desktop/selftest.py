@@ -174,9 +174,13 @@ def probe_imports() -> str:
     if missing:
         raise ProbeFailed("无法导入：" + "；".join(missing) + "。安装包不完整，请重新安装。")
     import cryptography
+    import requests.certs
 
+    # HTTPS to the platform without a configured ca_bundle verifies against this CA file.
+    if not Path(requests.certs.where()).is_file():
+        raise ProbeFailed(f"缺少 HTTPS 根证书文件 {requests.certs.where()}：无法联网核查。请重新安装。")
     return (f"{len(MODULES)} 个模块可导入；SQLite {sqlite3.sqlite_version}, "
-            f"cryptography {cryptography.__version__}")
+            f"cryptography {cryptography.__version__}, HTTPS 根证书齐全")
 
 
 def probe_qt_platform() -> str:
