@@ -74,7 +74,7 @@ def test_shutdown_waits_for_a_write_that_must_not_be_cancelled(qtbot, runner, tm
 # -- the window against the reference platform (real HTTP on loopback) -------------------------
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QLabel, QLineEdit  # noqa: E402
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit  # noqa: E402
 
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: E402,F401
 from ui_fixtures import (LoopProbe, choose_item, close_window, open_window, record, scan,  # noqa: E402
@@ -145,3 +145,21 @@ def test_closing_while_a_record_is_being_written_loses_nothing(qtbot, online_win
     window.close()                      # straight after Ctrl+Enter, no waiting
     assert not window.isVisible()
     assert [r["subject_code"] for r in stored_records()] == [KNOWN["clear"][0]]
+
+
+def test_update_snapshot_from_the_platform_in_the_background(qtbot, online):
+    """A production desk with nothing installed: Ctrl+U fetches, verifies and installs the
+    platform's snapshot while the window stays usable, then the status bar names the version."""
+    online.configure(deadline=1.0)
+    window = open_window(qtbot)
+    try:
+        label = widget(window, "snapshotLabel", QLabel)
+        qtbot.waitUntil(lambda: "无可用数据" in label.text(), timeout=5000)
+        qtbot.keyClick(widget(window, "codeInput", QLineEdit), Qt.Key.Key_U,
+                       Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: "第 1 版" in label.text(), timeout=20_000)
+        assert "离线数据已更新到第 1 版" in window.statusBar().currentMessage()
+        selector = widget(window, "itemSelector", QComboBox)
+        qtbot.waitUntil(lambda: selector.count() > 0, timeout=5000)  # the new catalogue
+    finally:
+        close_window(window)

@@ -87,7 +87,7 @@ class CheckPage(QWidget):
         self._countdown.timeout.connect(self._tick_countdown)
         self._build()
         self._connect()
-        self._load_items()
+        self.reload_items()
 
     # -- construction -------------------------------------------------------------------------
 
@@ -300,7 +300,8 @@ class CheckPage(QWidget):
 
     # -- the item catalogue -------------------------------------------------------------------
 
-    def _load_items(self) -> None:
+    def reload_items(self) -> None:
+        """(Re)read the item catalogue, e.g. after a snapshot update or import."""
         def load(offline) -> tuple[list[Item], dict]:
             settings = user_settings.load()
             try:
@@ -335,6 +336,8 @@ class CheckPage(QWidget):
         self._mark_ready()
 
     def _mark_ready(self) -> None:
+        if self.is_ready:
+            return  # a reload after an update: the clerk may be mid-way through a form
         self.is_ready = True
         self.focus_code()
         self.ready.emit()

@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self._retranslate_own()
         self.refresh_status()
         self._flush_job = None
+        self._update_job = None
         # The outbox keeps its own backoff; this only gives it a chance now and then.
         self._upload_timer = QTimer(self)
         self._upload_timer.setInterval(UPLOAD_EVERY_MS)
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
                                               "actionFocusCode")
         self.action_focus_item = self._action(self.check_menu, "", "Ctrl+I", self._focus_item,
                                               "actionFocusItem")
+        self.action_update = self._action(self.file_menu, "", "Ctrl+U", self.update_snapshot,
+                                          "actionUpdateSnapshot")
         self.action_quit = self._action(self.file_menu, "", "Ctrl+Q", self.close, "actionQuit")
         self.action_check_tab = self._action(self.view_menu, "", "Alt+1",
                                              lambda: self.tabs.setCurrentIndex(0), "actionCheckTab")
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
                              (self.action_clear, tr("清除（Esc）")),
                              (self.action_focus_code, tr("到代码输入框（F2）")),
                              (self.action_focus_item, tr("选择办事事项")),
+                             (self.action_update, tr("更新离线数据（再按一次取消）")),
                              (self.action_quit, tr("退出")), (self.action_check_tab, tr("核查页"))):
             action.setText(text)
         site = self.ctx.config.site
@@ -229,6 +233,46 @@ class MainWindow(QMainWindow):
         self._flush_job = self.jobs.submit(_flush_outbox, self.ctx, on_done=finished,
                                            on_error=finished)
 
+    def update_snapshot(self) -> None:
+        """Fetch the newest snapshot (or a delta) from the configured source in the background,
+        with progress in the status bar; triggering it again while it runs cancels it."""
+        if self._update_job is not None:
+            self._update_job.cancel()
+            self._update_job = None
+            self.statusBar().showMessage(self.tr("已取消更新离线数据；正在使用的数据未改变。"), 8000)
+            return
+        bar = self.statusBar()
+        stages = {"download": self.tr("下载"), "verify": self.tr("校验")}
+
+        def progress(done: int, total: int) -> None:
+            stage = stages.get(self._update_stage, self._update_stage)
+            percent = f"{done * 100 // total}%" if total else f"{done // 1024} KB"
+            bar.showMessage(self.tr("正在更新离线数据：%1 %2（Ctrl+U 取消）")
+                            .replace("%1", stage).replace("%2", percent))
+
+        def done(result) -> None:
+            self._update_job = None
+            if result.updated:
+                text = self.tr("离线数据已更新到第 %1 版。").replace("%1", str(result.snapshot.version))
+            else:
+                text = self.tr("离线数据已是最新（第 %1 版）。").replace("%1", str(result.snapshot.version))
+            bar.showMessage(text, 15000)
+            self.refresh_status()
+            self.check_page.reload_items()
+
+        def failed(exc) -> None:
+            self._update_job = None
+            reason = i18n.render(exc.message) if isinstance(exc, UserError) else type(exc).__name__
+            bar.showMessage(self.tr("离线数据未更新：%1").replace("%1", reason), 30000)
+
+        self._update_stage = "download"
+        bar.showMessage(self.tr("正在更新离线数据…（Ctrl+U 取消）"))
+        self._update_job = self.jobs.submit(_update_snapshot, self.ctx, self._note_stage,
+                                            on_done=done, on_error=failed, on_progress=progress)
+
+    def _note_stage(self, stage: str) -> None:
+        self._update_stage = stage  # a str assignment: safe from the worker thread
+
     def _show_status(self, facts: dict) -> None:
         if facts.get("snapshot_version") is None:
             self.snapshotLabel.setText(self.tr("离线数据：无可用数据"))
@@ -288,6 +332,15 @@ def _pending_feedback(ctx: DeskContext) -> int | None:
         return ctx.outbox.pending_count()
     except (OSError, sqlite3.Error, UserError):
         return None
+
+
+def _update_snapshot(ctx: DeskContext, note_stage, progress, cancel):
+    from desktop import updater
+
+    def report(stage: str, done: int, total: int) -> None:
+        note_stage(stage)
+        progress(done, total)
+    return updater.update(ctx, progress=report, cancel=cancel.is_set)
 
 
 def _flush_outbox(ctx: DeskContext, cancel):
