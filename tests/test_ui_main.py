@@ -361,3 +361,22 @@ def test_switching_to_english_retranslates_the_check_page_at_once(qtbot, window)
     finally:
         i18n.install("zh_CN")
     qtbot.waitUntil(lambda: widget(window, "checkButton", QPushButton).text() == before)
+
+
+def test_ctrl_p_prints_the_sheet_of_the_check_just_recorded(qtbot, window, desk_env):
+    from pypdf import PdfReader
+
+    home, _ = desk_env
+    choose_item(qtbot, window, "CZ-001")
+    case_no = widget(window, "caseNoInput", QLineEdit)
+    case_no.setFocus()
+    qtbot.keyClicks(case_no, "GZ-9")
+    scan(qtbot, window, KNOWN["black"])
+    record(qtbot, window)
+    with qtbot.waitSignal(window.sheet_written, timeout=20_000) as written:
+        qtbot.keyClick(widget(window, "codeInput", QLineEdit), Qt.Key.Key_P,
+                       Qt.KeyboardModifier.ControlModifier)
+    path = written.args[0]
+    assert path.parent == home / "sheets" and path.name.endswith("-GZ-9.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    assert KNOWN["black"] in text

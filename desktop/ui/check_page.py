@@ -74,6 +74,7 @@ class CheckPage(QWidget):
         self.ctx = ctx
         self.jobs = jobs
         self.result: CheckResult | None = None
+        self.last_record = None           # the CaseRecord written last: its sheet can be printed
         self.is_recorded = False
         self.is_ready = False
         self._check_job: Job | None = None
@@ -641,10 +642,11 @@ class CheckPage(QWidget):
         if result is not self.result:
             return
         self.is_recorded = True
+        self.last_record = record
         self.recordButton.setEnabled(False)
         self.caseNoInput.clear()
         self.noteInput.clear()
-        self._show_form_message(self.tr("已记入办件档案：记录 %1%2。可扫描下一个代码。")
+        self._show_form_message(self.tr("已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。")
                                 .replace("%1", str(record.record_id))
                                 .replace("%2", f"，{self.tr('办件')} {record.case_no}"
                                          if record.case_no else ""))

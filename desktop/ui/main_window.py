@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
+from desktop import paths
 from desktop.context import DeskContext
 from desktop.messages import UserError
 from desktop.offline import OfflineUnavailable
@@ -22,6 +23,7 @@ UPLOAD_EVERY_MS = 60_000
 
 class MainWindow(QMainWindow):
     ready = Signal()  # the check page can take a scan
+    sheet_written = Signal(object)  # Path of a record sheet printed from the check page
 
     def __init__(self, ctx: DeskContext, parent=None):
         super().__init__(parent)
@@ -70,6 +72,8 @@ class MainWindow(QMainWindow):
                                           "actionRecord")
         self.action_clear = self._action(self.check_menu, "", "Ctrl+Shift+X", page.request_clear,
                                          "actionClear")
+        self.action_print_sheet = self._action(self.check_menu, "", "Ctrl+P", self.print_sheet,
+                                               "actionPrintSheet")
         self.action_focus_code = self._action(self.check_menu, "", "Ctrl+D", page.focus_code,
                                               "actionFocusCode")
         self.action_focus_item = self._action(self.check_menu, "", "Ctrl+I", self._focus_item,
@@ -101,6 +105,7 @@ class MainWindow(QMainWindow):
                              (self.action_focus_code, tr("到代码输入框（F2）")),
                              (self.action_focus_item, tr("选择办事事项")),
                              (self.action_update, tr("更新离线数据（再按一次取消）")),
+                             (self.action_print_sheet, tr("打印刚记档的记录单")),
                              (self.action_quit, tr("退出")), (self.action_check_tab, tr("核查页"))):
             action.setText(text)
         site = self.ctx.config.site
@@ -232,6 +237,29 @@ class MainWindow(QMainWindow):
             self.refresh_status()
         self._flush_job = self.jobs.submit(_flush_outbox, self.ctx, on_done=finished,
                                            on_error=finished)
+
+    def print_sheet(self) -> None:
+        """The record sheet of the check just recorded, rendered off the GUI thread into the
+        home's sheets folder and handed to the system viewer, which prints it."""
+        from desktop.ui.history_view import render_sheet_to, sheet_file_name
+
+        record = self.check_page.last_record
+        bar = self.statusBar()
+        if record is None:
+            bar.showMessage(self.tr("还没有记档的核查，无记录单可打印。"), 8000)
+            return
+        target = paths.home() / "sheets" / sheet_file_name(record)
+        bar.showMessage(self.tr("正在生成记录单…"))
+
+        def written(path) -> None:
+            bar.showMessage(self.tr("记录单已保存：%1").replace("%1", str(path)), 15000)
+            self.sheet_written.emit(path)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        self.jobs.submit(render_sheet_to, record, target, on_done=written,
+                         on_error=lambda exc: bar.showMessage(self.tr("记录单未能生成：%1").replace(
+                             "%1", i18n.render(exc.message) if isinstance(exc, UserError)
+                             else type(exc).__name__), 30000))
 
     def update_snapshot(self) -> None:
         """Fetch the newest snapshot (or a delta) from the configured source in the background,
