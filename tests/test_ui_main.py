@@ -380,3 +380,25 @@ def test_ctrl_p_prints_the_sheet_of_the_check_just_recorded(qtbot, window, desk_
     assert path.parent == home / "sheets" and path.name.endswith("-GZ-9.pdf")
     text = "".join(page.extract_text() for page in PdfReader(path).pages)
     assert KNOWN["black"] in text
+
+
+def test_a_broken_deployment_config_is_explained_in_a_box_and_nothing_opens(qtbot, desk_env):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.ui.app import run_window
+
+    _, config = desk_env
+    config.write_text('[site]\nhall = "440106-01"\ncolour = "blue"\n', encoding="utf-8")
+    seen = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(box.text())
+        box.accept()
+    QTimer.singleShot(20, answer)
+    assert run_window() == 2
+    assert seen and "colour" in seen[0] and "第 3 行" in seen[0]

@@ -7,9 +7,10 @@ import sys
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
+from desktop.messages import UserError
 from desktop.ui import i18n, style
 from desktop.ui.dialogs import user_settings
 
@@ -41,9 +42,17 @@ def run_window(operator: str | None = None) -> int:
     from desktop.ui.main_window import MainWindow
 
     app = create_app()
-    ctx = DeskContext.from_environment(operator)
+    try:
+        ctx = DeskContext.from_environment(operator)
+    except UserError as exc:
+        # A clerk starts the window from a menu, not a terminal: say it in a box, then exit with
+        # the documented code (a bad deployment config is IT's to fix, so nothing else opens).
+        QMessageBox.critical(None, QCoreApplication.translate("app", "无法启动信用核查窗口端"),
+                             i18n.render(exc.message))
+        return exc.exit_code
     window = MainWindow(ctx)
-    window.show()
     if os.environ.get("CREDIT_DESK_MAXIMISED", "1") == "1":
-        window.showMaximized()
+        window.showMaximized()  # a counter PC runs nothing else; any size down to 1366x768 works
+    else:
+        window.show()  # measure_frozen.py times a plain window
     return app.exec()
