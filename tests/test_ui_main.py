@@ -292,6 +292,9 @@ def test_tab_order_follows_the_flow(qtbot, window):
 
 
 def test_layout_fits_1366x768_at_150_percent_text(qtbot, window):
+    # 1920x1080 at 150% display scaling leaves 1280x720 logical pixels, less a taskbar.
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 680, hint
     font = window.font()
     font.setPointSizeF(font.pointSizeF() * 1.5)
     window.setFont(font)
@@ -402,3 +405,12 @@ def test_a_broken_deployment_config_is_explained_in_a_box_and_nothing_opens(qtbo
     QTimer.singleShot(20, answer)
     assert run_window() == 2
     assert seen and "colour" in seen[0] and "第 3 行" in seen[0]
+
+
+def test_an_unknown_item_code_is_refused_with_what_to_do(qtbot, window):
+    selector = widget(window, "itemSelector", QComboBox)
+    selector.setFocus()
+    qtbot.keyClicks(selector.lineEdit(), "NO-SUCH-ITEM")
+    scan(qtbot, window, KNOWN["black"])
+    assert window.check_page.result is None
+    assert "未知的办事事项“NO-SUCH-ITEM”" in form_message(window)
