@@ -74,6 +74,11 @@ class MainWindow(QMainWindow):
                                          "actionClear")
         self.action_print_sheet = self._action(self.check_menu, "", "Ctrl+P", self.print_sheet,
                                                "actionPrintSheet")
+        # Ctrl+P prints in the history tab as well (its selected record): scoped to each page so
+        # the two never make an ambiguous shortcut.
+        self.action_print_sheet.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.action_print_sheet)
+        page.addAction(self.action_print_sheet)
         self.action_focus_code = self._action(self.check_menu, "", "Ctrl+D", page.focus_code,
                                               "actionFocusCode")
         self.action_focus_item = self._action(self.check_menu, "", "Ctrl+I", self._focus_item,
