@@ -414,3 +414,23 @@ def test_an_unknown_item_code_is_refused_with_what_to_do(qtbot, window):
     scan(qtbot, window, KNOWN["black"])
     assert window.check_page.result is None
     assert "未知的办事事项“NO-SUCH-ITEM”" in form_message(window)
+
+
+def test_no_two_shortcuts_of_the_check_page_collide(window):
+    """An ambiguous shortcut fires neither action: every key of the visible window is unique."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QAbstractButton
+
+    keys = []
+    for action in window.findChildren(QAction):
+        if action.isVisible() and not action.isSeparator():
+            keys += [s.toString() for s in action.shortcuts() if not s.isEmpty()]
+    for menu_action in window.menuBar().actions():
+        mnemonic = QKeySequence.mnemonic(menu_action.text())
+        keys.append(mnemonic.toString())
+    page = window.check_page
+    for w in page.findChildren(QAbstractButton) + page.findChildren(QLabel):
+        if w.isVisibleTo(window) and "&" in w.text():
+            keys.append(QKeySequence.mnemonic(w.text()).toString())
+    duplicates = {k for k in keys if k and keys.count(k) > 1}
+    assert not duplicates, duplicates

@@ -252,7 +252,7 @@ class CheckPage(QWidget):
         self.caseNoInput.setPlaceholderText(tr("办件编号（核查自然人时必填）"))
         self.codeInput.setAccessibleName(tr("统一社会信用代码"))
         self.codeInput.setPlaceholderText(tr("扫描营业执照条形码/二维码，或输入18位代码后按回车"))
-        self.checkButton.setText(tr("核查(&C)"))
+        self.checkButton.setText(tr("核查(&K)"))  # Alt+C is the 核查 menu
         self.checkButton.setAccessibleName(tr("核查"))
         self.statusBadge.retranslate()
         self.sourceBanner.setAccessibleName(tr("数据来源"))
