@@ -32,6 +32,10 @@
         <translation>&amp;Check</translation>
     </message>
     <message>
+        <source>核查(&amp;K)</source>
+        <translation>Chec&amp;k</translation>
+    </message>
+    <message>
         <source>核查</source>
         <translation>Check</translation>
     </message>
@@ -150,6 +154,14 @@
     <message>
         <source>选择办事事项</source>
         <translation>Select approval item</translation>
+    </message>
+    <message>
+        <source>更新离线数据（再按一次取消）</source>
+        <translation>Update offline data (press again to cancel)</translation>
+    </message>
+    <message>
+        <source>打印刚记档的记录单</source>
+        <translation>Print the sheet of the check just recorded</translation>
     </message>
     <message>
         <source>退出</source>
@@ -418,6 +430,10 @@
         <translation>&quot;%1&quot; is a mandated measure. If it really is not applied, write the reason in the note first, then untick it.</translation>
     </message>
     <message>
+        <source>已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。</source>
+        <translation>Recorded in the case file: record %1%2. Scan the next code; Ctrl+P prints the record sheet.</translation>
+    </message>
+    <message>
         <source>记为“未能核实”(&amp;R)  Ctrl+Enter</source>
         <translation>&amp;Record as &quot;unverified&quot;  Ctrl+Enter</translation>
     </message>
@@ -480,10 +496,6 @@
     <message>
         <source>正在写入办件档案…</source>
         <translation>Writing to the case file…</translation>
-    </message>
-    <message>
-        <source>已记入办件档案：记录 %1%2。可扫描下一个代码。</source>
-        <translation>Recorded in the case file: record %1%2. Scan the next code.</translation>
     </message>
     <message>
         <source>未记档：%1</source>
@@ -761,6 +773,54 @@
     <message>
         <source>离线数据：无法读取</source>
         <translation>Offline data: cannot be read</translation>
+    </message>
+    <message>
+        <source>还没有记档的核查，无记录单可打印。</source>
+        <translation>No check has been recorded yet; there is no record sheet to print.</translation>
+    </message>
+    <message>
+        <source>正在生成记录单…</source>
+        <translation>Creating the record sheet…</translation>
+    </message>
+    <message>
+        <source>记录单已保存：%1</source>
+        <translation>Record sheet saved: %1</translation>
+    </message>
+    <message>
+        <source>记录单未能生成：%1</source>
+        <translation>The record sheet could not be created: %1</translation>
+    </message>
+    <message>
+        <source>已取消更新离线数据；正在使用的数据未改变。</source>
+        <translation>Offline data update cancelled; the data in use is unchanged.</translation>
+    </message>
+    <message>
+        <source>下载</source>
+        <translation>Downloading</translation>
+    </message>
+    <message>
+        <source>校验</source>
+        <translation>Verifying</translation>
+    </message>
+    <message>
+        <source>正在更新离线数据：%1 %2（Ctrl+U 取消）</source>
+        <translation>Updating offline data: %1 %2 (Ctrl+U cancels)</translation>
+    </message>
+    <message>
+        <source>离线数据已更新到第 %1 版。</source>
+        <translation>Offline data updated to version %1.</translation>
+    </message>
+    <message>
+        <source>离线数据已是最新（第 %1 版）。</source>
+        <translation>Offline data is up to date (version %1).</translation>
+    </message>
+    <message>
+        <source>离线数据未更新：%1</source>
+        <translation>Offline data not updated: %1</translation>
+    </message>
+    <message>
+        <source>正在更新离线数据…（Ctrl+U 取消）</source>
+        <translation>Updating offline data… (Ctrl+U cancels)</translation>
     </message>
     <message>
         <source>离线数据：无可用数据</source>
@@ -1118,6 +1178,13 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>代码无效，未查询：%1</source>
         <translation>Invalid code, not queried: %1</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>无法启动信用核查窗口端</source>
+        <translation>Credit Desk cannot start</translation>
     </message>
 </context>
 <context>
