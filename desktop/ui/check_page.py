@@ -516,7 +516,8 @@ class CheckPage(QWidget):
     def _subject_text(self, r: CheckResult) -> str:
         name = r.subject.name if r.subject else self.tr("（数据中无此主体）")
         kind = self.tr("自然人") if r.kind == CodeKind.PERSON else self.tr("组织机构")
-        item = f"    {self.tr('事项')}：{r.item.name}（{r.item.item_code}）" if r.item else ""
+        item = ("    " + self.tr("事项：%1（%2）").replace("%1", r.item.name).replace("%2", r.item.item_code)
+                if r.item else "")
         return f"{r.masked_code}  {name}  [{kind}]{item}"
 
     def _source_text(self, r: CheckResult) -> str:
@@ -648,7 +649,7 @@ class CheckPage(QWidget):
         self.noteInput.clear()
         self._show_form_message(self.tr("已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。")
                                 .replace("%1", str(record.record_id))
-                                .replace("%2", f"，{self.tr('办件')} {record.case_no}"
+                                .replace("%2", self.tr("，办件 %1").replace("%1", record.case_no)
                                          if record.case_no else ""))
         self.focus_code()
         self.recorded.emit(record)

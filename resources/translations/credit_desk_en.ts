@@ -382,6 +382,10 @@
         <translation>Organisation</translation>
     </message>
     <message>
+        <source>事项：%1（%2）</source>
+        <translation>Item: %1 (%2)</translation>
+    </message>
+    <message>
         <source>未能核实：平台和离线数据都无法给出结论。</source>
         <translation>Unverified: neither the platform nor the offline data could give an answer.</translation>
     </message>
@@ -496,6 +500,10 @@
     <message>
         <source>正在写入办件档案…</source>
         <translation>Writing to the case file…</translation>
+    </message>
+    <message>
+        <source>，办件 %1</source>
+        <translation>, case %1</translation>
     </message>
     <message>
         <source>未记档：%1</source>
@@ -1178,6 +1186,14 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>代码无效，未查询：%1</source>
         <translation>Invalid code, not queried: %1</translation>
+    </message>
+    <message>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
 </context>
 <context>

@@ -93,8 +93,8 @@ class StatusBadge(QFrame):
             return QCoreApplication.translate("core", text)
         state = state_of(result)
         if result.status == Status.HIT:
-            text = core(STATUS_LABELS["hit"]) + "：" + "、".join(
-                core(SEVERITY_LABELS[s]) for s in result.severities)
+            text = (self.tr("%1：%2").replace("%1", core(STATUS_LABELS["hit"]))
+                    .replace("%2", self.tr("、").join(core(SEVERITY_LABELS[s]) for s in result.severities)))
         else:
             text = core(STATUS_LABELS[str(result.status)])
         self._show(state, text)
