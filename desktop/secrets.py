@@ -11,10 +11,12 @@ from desktop.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 SERVICE = "credit-desk"
 
+# No advice to install a file-based backend: keyrings.alt keeps the secret in a file, which is
+# exactly what the keyring is here to avoid (and a frozen bundle could not pip-install it anyway).
 _NO_BACKEND = QT_TRANSLATE_NOOP(
     "core", "本机没有可用的系统密钥库（keyring）。请在有凭据管理器（Windows）或桌面密钥环（Linux：GNOME Keyring/KWallet）"
-            "的登录会话中运行；自助终端等无桌面环境请安装密钥库后端（如 pip install keyrings.alt），"
-            "并用环境变量 PYTHON_KEYRING_BACKEND 指定它。")
+            "的登录会话中运行；无桌面的自助终端请由信息技术人员安装并解锁 Secret Service（Debian 包 gnome-keyring），"
+            "或用环境变量 PYTHON_KEYRING_BACKEND 指定本单位批准的密钥库后端。不要使用把密钥写入文件的后端。")
 
 
 class SecretStoreUnavailable(UserError):

@@ -61,7 +61,7 @@ def test_no_keyring_backend_says_how_to_configure_one(capsys, monkeypatch, no_ba
     monkeypatch.setattr(sys, "stdin", io.StringIO("x\n"))
     assert main(["secrets", "set", APP_KEY]) == 2
     err = capsys.readouterr().err
-    assert "没有可用的系统密钥库" in err and "PYTHON_KEYRING_BACKEND" in err and "keyrings.alt" in err
+    assert "没有可用的系统密钥库" in err and "PYTHON_KEYRING_BACKEND" in err and "gnome-keyring" in err
 
 
 def test_no_keyring_backend_makes_the_check_fall_back_with_that_reason(capsys, online, no_backend):

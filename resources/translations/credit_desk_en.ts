@@ -1646,8 +1646,8 @@ The offline data on this machine is unchanged.</translation>
         <translation>Cannot create the record sheet: no Chinese font on this system (one of {fonts} is needed; on Linux install fonts-noto-cjk).</translation>
     </message>
     <message>
-        <source>本机没有可用的系统密钥库（keyring）。请在有凭据管理器（Windows）或桌面密钥环（Linux：GNOME Keyring/KWallet）的登录会话中运行；自助终端等无桌面环境请安装密钥库后端（如 pip install keyrings.alt），并用环境变量 PYTHON_KEYRING_BACKEND 指定它。</source>
-        <translation>No system keyring is available. Run in a session with Credential Manager (Windows) or a desktop keyring (Linux: GNOME Keyring/KWallet); on kiosks without a desktop install a keyring backend (e.g. pip install keyrings.alt) and name it in PYTHON_KEYRING_BACKEND.</translation>
+        <source>本机没有可用的系统密钥库（keyring）。请在有凭据管理器（Windows）或桌面密钥环（Linux：GNOME Keyring/KWallet）的登录会话中运行；无桌面的自助终端请由信息技术人员安装并解锁 Secret Service（Debian 包 gnome-keyring），或用环境变量 PYTHON_KEYRING_BACKEND 指定本单位批准的密钥库后端。不要使用把密钥写入文件的后端。</source>
+        <translation>No system keyring is available on this computer. Run Credit Desk in a session that has the Credential Manager (Windows) or a desktop keyring (Linux: GNOME Keyring/KWallet); on a kiosk without a desktop, IT staff should install and unlock a Secret Service (Debian package gnome-keyring), or name a backend approved by your organisation in the environment variable PYTHON_KEYRING_BACKEND. Do not use a backend that writes the secret to a file.</translation>
     </message>
     <message>
         <source>系统密钥库出错（{kind}）。请检查密钥库是否已解锁，或联系信息技术人员。</source>
