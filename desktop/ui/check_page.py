@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QCompleter,
                                QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -27,6 +27,7 @@ from desktop.ui.dialogs import user_settings
 from desktop.ui.jobs import Job, JobRunner
 from desktop.ui.scanner import ScanDetector
 from desktop.ui.widgets.status_badge import StatusBadge
+from desktop.ui.i18n import Retranslatable
 from offline_cache.records import Item
 
 # Outcomes offered for a check that could not be verified: the record says "unverified" whatever
@@ -62,7 +63,7 @@ def _cell(text: str, tooltip: str = "") -> QTableWidgetItem:
     return item
 
 
-class CheckPage(QWidget):
+class CheckPage(Retranslatable, QWidget):
     """Signals tell the window what to show in its status bar."""
 
     result_shown = Signal(object)      # CheckResult
@@ -233,11 +234,6 @@ class CheckPage(QWidget):
             QWidget.setTabOrder(first, second)
         self.retranslate()
         self._clear_result_view()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Every fixed text, again in the language now installed (English switches live)."""

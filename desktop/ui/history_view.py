@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
@@ -23,6 +23,7 @@ from desktop.casefile import Decision
 from desktop.messages import UserError
 from desktop.ui import i18n
 from desktop.ui.dialogs.decision_dialog import DecisionDialog
+from desktop.ui.i18n import Retranslatable
 
 SHORTCUTS = {"refresh": QKeySequence("Ctrl+R"), "reprint": QKeySequence("Ctrl+P"),
              "save_pdf": QKeySequence("Ctrl+Shift+S"), "correct": QKeySequence("Ctrl+Shift+D"),
@@ -111,7 +112,7 @@ class HistoryModel(QAbstractTableModel):
         return None
 
 
-class HistoryView(QWidget):
+class HistoryView(Retranslatable, QWidget):
     """``context`` is the desk context (case file, desk), ``runner`` the window's job runner."""
 
     records_loaded = Signal(int)       # how many rows the table now shows
@@ -217,11 +218,6 @@ class HistoryView(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self._update_buttons()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.since_label.setText(self.tr("从(&F)"))

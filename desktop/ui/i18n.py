@@ -7,7 +7,7 @@ instead. Switching at run time removes the old translators and installs the new 
 sends every widget a LanguageChange event."""
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from desktop import paths
 from desktop.messages import Message
@@ -15,6 +15,17 @@ from desktop.messages import Message
 DEFAULT_LANGUAGE = "zh_CN"
 # Shown in each language's own name, so a clerk who cannot read the current one still finds hers.
 LANGUAGES = {"zh_CN": "中文（简体）", "en": "English"}
+
+
+class Retranslatable:
+    """Mixin (listed before the Qt base) for widgets that set their texts in ``retranslate()``:
+    a language switch at run time redraws them without losing what they show."""
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
 
 class _Translator(QTranslator):
     """Falls back to the empty context: lupdate files strings from an aliased ``tr = self.tr``

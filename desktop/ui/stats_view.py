@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QPushButton, QSizePolicy, QSplitter,
@@ -20,6 +20,7 @@ from desktop import stats
 from desktop.case_record import CHINA_TZ, OUTCOMES, SEVERITY_LABELS
 from desktop.messages import UserError
 from desktop.ui import i18n
+from desktop.ui.i18n import Retranslatable
 
 SEVERITY_COLOURS = {"black": "#b00020", "focus": "#c77c00", "red": "#1e7b34"}
 NEUTRAL = "#0b4f8a"
@@ -87,7 +88,7 @@ def this_month() -> QDate:
     return QDate(today.year, today.month, 1)
 
 
-class StatsView(QWidget):
+class StatsView(Retranslatable, QWidget):
     stats_loaded = Signal(object)  # MonthlyStats
     csv_written = Signal(object)   # Path
 
@@ -149,11 +150,6 @@ class StatsView(QWidget):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.month_label.setText(self.tr("月份(&M)"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
                                QTextBrowser, QVBoxLayout)
 
@@ -12,9 +12,10 @@ from desktop.offline import fmt_time
 from desktop.ui import i18n, style
 from desktop.ui.dialogs import desk_status
 from desktop.ui.dialogs.desk_status import DeskStatus, Reachability
+from desktop.ui.i18n import Retranslatable
 
 
-class AboutDialog(QDialog):
+class AboutDialog(Retranslatable, QDialog):
     status_shown = Signal(object)        # DeskStatus
     reachability_shown = Signal(object)  # Reachability
 
@@ -50,11 +51,6 @@ class AboutDialog(QDialog):
         self.runner.submit(desk_status.gather, ctx, on_done=self._show_status,
                            on_error=lambda exc: self.text.setPlainText(str(exc)))
         self.check_platform()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("关于与状态"))

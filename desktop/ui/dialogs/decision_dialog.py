@@ -4,7 +4,7 @@ an unverified check granted without a reason...) and the dialog shows its refusa
 open so the clerk can fix it. The earlier record is never changed: a new record points at it."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QVBoxLayout)
@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from desktop.case_record import OUTCOMES, STATUS_LABELS, CaseRecord
 from desktop.casefile import Decision
 from desktop.ui import i18n
+from desktop.ui.i18n import Retranslatable
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(Retranslatable, QDialog):
     submitted = Signal(object)  # Decision: the owner records it and calls accept() or show_error()
 
     def __init__(self, record: CaseRecord, parent=None):
@@ -58,11 +59,6 @@ class DecisionDialog(QDialog):
         self.retranslate()
         self.outcome.setCurrentIndex(max(0, self.outcome.findData(record.outcome)))
         self.outcome.setFocus()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         r = self.record

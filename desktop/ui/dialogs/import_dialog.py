@@ -8,11 +8,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
                                QLineEdit, QProgressBar, QPushButton, QVBoxLayout)
 
 from desktop.offline import fmt_time
+from desktop.ui.i18n import Retranslatable
 from offline_cache.errors import SnapshotRefused
 from offline_cache.store import InstalledSnapshot
 
@@ -40,7 +41,7 @@ def install_snapshot(store, path: Path, stop: threading.Event, *, progress=None,
     return ImportOutcome(before.version if before else None, snapshot=snap)
 
 
-class SnapshotImportDialog(QDialog):
+class SnapshotImportDialog(Retranslatable, QDialog):
     finished_import = Signal(object)  # ImportOutcome
 
     def __init__(self, store, runner, parent=None):
@@ -82,11 +83,6 @@ class SnapshotImportDialog(QDialog):
         self.resize(620, 240)
         self.retranslate()
         self._update_buttons()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("导入离线数据"))

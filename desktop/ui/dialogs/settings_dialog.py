@@ -3,16 +3,17 @@ deployment settings IT fixed in the config file, shown read-only so the clerk ca
 the phone but never change them here."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox, QVBoxLayout)
 
 from desktop import paths
 from desktop.ui import i18n, style
 from desktop.ui.dialogs import user_settings
+from desktop.ui.i18n import Retranslatable
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(Retranslatable, QDialog):
     applied = Signal(dict)  # the stored settings, after they took effect
 
     def __init__(self, ctx, runner, parent=None):
@@ -72,11 +73,6 @@ class SettingsDialog(QDialog):
                 f"{p.deadline_seconds:g}" if p else "-", cfg.site.hall, cfg.site.window,
                 str(cfg.trust_root), hours(s.warn_age_hours), hours(s.max_age_hours),
                 s.update_source, str(paths.home())]
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("设置"))

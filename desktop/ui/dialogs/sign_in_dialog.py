@@ -2,15 +2,16 @@
 settings file, so the window opens signed in to the last operator the next morning."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout)
 
 from desktop.ui import i18n
 from desktop.ui.dialogs import user_settings
+from desktop.ui.i18n import Retranslatable
 
 
-class SignInDialog(QDialog):
+class SignInDialog(Retranslatable, QDialog):
     signed_in = Signal(str)  # the operator id, once it is stored
 
     def __init__(self, current: str, runner, parent=None):
@@ -36,11 +37,6 @@ class SignInDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.retranslate()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("操作员登录"))
