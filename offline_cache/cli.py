@@ -4,6 +4,7 @@ Exit codes: 0 done, 2 bad usage or input, 4 refused by verification."""
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -113,12 +114,31 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"源数据有误：{exc.message}", file=sys.stderr)
         return EXIT_INPUT
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        print(f"错误：{_os_error(exc)}", file=sys.stderr)
+        return EXIT_INPUT
+    except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_INPUT
 
 
+# The publisher runs this on a platform server's Chinese console: say the cause in Chinese, with
+# the path, instead of Python's "[Errno 2] No such file or directory: ...".
+_OS_CAUSES = {errno.ENOENT: "文件或文件夹不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+              errno.EROFS: "所在位置只读", errno.ENOSPC: "磁盘已满", errno.EEXIST: "已存在",
+              errno.EISDIR: "这是文件夹，不是文件", errno.ENOTDIR: "路径中有一段不是文件夹"}
+
+
+def _os_error(exc: OSError) -> str:
+    if exc.errno not in _OS_CAUSES:
+        return str(exc)
+    where = f"{exc.filename}：" if exc.filename else ""
+    return f"{where}{_OS_CAUSES[exc.errno]}，请检查路径和权限后重试。"
+
+
 def _run(args) -> int:
+    if getattr(args, "out", None):
+        args.out.parent.mkdir(parents=True, exist_ok=True)  # a new release goes to a new folder
     if args.command == "keygen":
         if args.out.exists():
             raise ValueError(f"{args.out} 已存在，不会覆盖已有密钥")

@@ -271,8 +271,15 @@ class SnapshotStore:
         with self._lock:
             if not path.exists():
                 raise SnapshotRefused("missing-file", f"找不到快照：{path}。请确认U盘已插好、路径正确。")
-            state = self._state()
+            try:
+                state = self._state()
+            except SnapshotRefused:
+                # A damaged pointer file must not lock the hall out (its message says "import
+                # again"): a full snapshot repairs it, and it may still be no older than anything
+                # the store holds, so damaging the file opens no way to roll back.
+                state = None
             installed = state["current"]["version"] if state else None
+            floor = installed if state else self._highest_stored_version()
             mpath = self._choose(path, installed) if path.is_dir() else path
 
             root = self.root()
@@ -281,24 +288,32 @@ class SnapshotStore:
                                                       "不能再验证快照。请联系省平台更新信任根。")
             raw_manifest = read_metadata_bytes(mpath, "快照清单")
             m = load_manifest(mpath, root, raw_manifest)
-            if installed is not None and m.version < installed:
-                raise SnapshotRefused("rollback", f"快照是第 {m.version} 版，比本机已安装的第 {installed} 版旧，"
+            if floor is not None and m.version < floor:
+                raise SnapshotRefused("rollback", f"快照是第 {m.version} 版，比本机已安装的第 {floor} 版旧，"
                                                   "拒绝回退到旧数据。请使用更新的快照。")
+            # Expiry before "already installed": an expired copy of the installed version is
+            # refused as expired (DESIGN.md's order), not reported as a successful import.
+            if m.is_expired(now):
+                raise SnapshotRefused("expired", f"快照（第 {m.version} 版）已于 {format_time(m.expires)} 过期，"
+                                                 "不能安装。请向省平台索取最新快照。")
             if installed is not None and m.version == installed:
                 try:
                     return self._verified(state["current"])
                 except SnapshotRefused:
                     pass  # the installed copy is damaged: installing the same version repairs it
-            if m.is_expired(now):
-                raise SnapshotRefused("expired", f"快照（第 {m.version} 版）已于 {format_time(m.expires)} 过期，"
-                                                 "不能安装。请向省平台索取最新快照。")
             return self._stage_and_swap(m, raw_manifest, state, progress, cancel)
+
+    def _highest_stored_version(self) -> int | None:
+        versions = [m.version for m in (peek_manifest(p) for p in (self.folder / SNAPSHOTS).glob(f"*/{MANIFEST}"))
+                    if m is not None]
+        return max(versions, default=None)
 
     def _stage_and_swap(self, m: Manifest, raw_manifest: bytes, state: dict | None,
                         progress, cancel) -> InstalledSnapshot:
         created_folder = not self.folder.exists()
         staging = self.folder / f".staging-{uuid.uuid4().hex[:12]}"
         committed = False
+        placed = None
         try:
             staging.mkdir(parents=True)
             incoming = staging / (DATASET if m.kind == "snapshot" else _DELTA_FILE)
@@ -322,7 +337,8 @@ class SnapshotStore:
             snaps = self.folder / SNAPSHOTS
             snaps.mkdir(exist_ok=True)
             name = f"v{m.version:06d}-{m.kind}-{uuid.uuid4().hex[:8]}"
-            os.rename(staging, snaps / name)
+            placed = snaps / name
+            os.rename(staging, placed)
             _fsync_dir(snaps)
             new_state = {"format": 1, "current": {"dir": name, "version": m.version},
                          "previous": state["current"] if state else None}
@@ -332,6 +348,8 @@ class SnapshotStore:
         finally:
             if not committed:
                 shutil.rmtree(staging, ignore_errors=True)
+                if placed is not None:  # renamed in, but the pointer never moved to it
+                    shutil.rmtree(placed, ignore_errors=True)
                 if created_folder:
                     shutil.rmtree(self.folder, ignore_errors=True)
         self._collect_garbage(new_state)

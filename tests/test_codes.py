@@ -266,3 +266,18 @@ def test_one_character_slips_across_kinds_are_rare_and_read_as_the_other_kind():
                 assert parsed.kind is not own, changed
                 accepted.append(changed)
     assert len(accepted) < 0.1 * 2 * 18 * 10
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(org_codes(), person_codes()).flatmap(lambda c: st.tuples(st.just(c), mangled(c))),
+       st.sampled_from(["https://www.gsxt.gov.cn/q?uniscid={}", "https://qr.example.gov.cn/licence/{}",
+                        "https://qr.example.gov.cn/l?lang=zh&code={}#top"]),
+       st.booleans())
+def test_every_valid_code_survives_mangling_inside_a_licence_qr_url(pair, template, encode):
+    code, raw = pair
+    # A "/" inside a code would be a path separator to any URL reader, not a typing slip.
+    value = raw.strip().replace("/", "-")
+    if encode:  # a QR generator percent-encodes what a URL should not carry raw
+        value = quote(value, safe="")
+    parsed = parse(template.format(value))
+    assert parsed.code == code and parsed.kind is expected_kind(code)

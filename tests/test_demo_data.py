@@ -192,3 +192,75 @@ def test_population_covers_every_situation(tables, entries_by_subject):
     assert len(multi) >= 100
     clear = sum(1 for s in tables["subjects"] if s["code"] not in entries_by_subject)
     assert clear >= len(tables["subjects"]) // 2
+
+
+# --- realism: the real list types, items and legal basis the issue names ---------------------
+
+REAL_LISTS = {
+    # list code: (words its name must hold, severity)
+    "SXBZXR": ("失信被执行人", "black"),
+    "YZWFSX": ("严重违法失信", "black"),          # 严重违法失信企业名单, since 2021 市场监管总局令第44号
+    "ZDSSWF": ("重大税收违法失信主体", "black"),
+    "QXNMGGZ": ("拖欠农民工工资失信联合惩戒对象", "black"),
+    "JYYCML": ("经营异常名录", "focus"),
+    "NSXYA": ("A级纳税人", "red"),
+    "HGGJRZ": ("海关高级认证企业", "red"),
+}
+
+
+def test_the_real_list_types_with_their_severities(tables):
+    lists = {row["list_code"]: row for row in tables["lists"]}
+    for code, (words, severity) in REAL_LISTS.items():
+        assert words in lists[code]["list_name"] and lists[code]["severity"] == severity, lists[code]
+
+
+# Each list's measures cite the instrument that created them: the joint punishment or incentive
+# memorandum, or the regulation that replaced it (a clerk can look every one of these up).
+REAL_BASIS = {
+    "SXBZXR": "发改财金〔2016〕141号",
+    "ZDSSWF": "发改财金〔2016〕2798号",
+    "NSXYA": "发改财金〔2016〕1467号",
+    "HGGJRZ": "发改财金〔2016〕2190号",
+    "QXNMGGZ": "《保障农民工工资支付条例》",
+    "YZWFSX": "《市场监督管理严重违法失信名单管理办法》",
+}
+
+
+def test_measures_carry_their_real_legal_basis(tables):
+    for list_code, cited in REAL_BASIS.items():
+        own = [m for m in tables["measures"] if m["list_code"] == list_code]
+        assert own and any(cited in m["basis"] for m in own), list_code
+    procurement = {m["list_code"]: m for m in tables["measures"] if m["category"] == "限制参与政府采购"}
+    # 政府采购法 第二十二条 is what lets a purchaser refuse a court- or tax-listed supplier.
+    for list_code in ("SXBZXR", "ZDSSWF"):
+        assert "《中华人民共和国政府采购法》第二十二条" in procurement[list_code]["basis"]
+
+
+def test_real_approval_items(tables):
+    names = {row["name"] for row in tables["items"]}
+    assert {"企业设立登记", "食品经营许可", "政府采购供应商资格审查", "建筑工程施工许可证核发",
+            "不动产登记", "出口退（免）税申报审核"} <= names
+    assert all(row["department"] for row in tables["items"])
+
+
+def test_subject_names_are_fictional_but_plausible(tables):
+    orgs = [s["name"] for s in tables["subjects"] if s["kind"] == "org"]
+    assert sum(n.endswith(("有限公司", "有限责任公司", "股份有限公司")) for n in orgs) > len(orgs) // 2
+    persons = [s["name"] for s in tables["subjects"] if s["kind"] == "person"]
+    assert persons and all(2 <= len(n) <= 4 for n in persons)
+
+
+# --- the committed snapshot is this generator's output, signed by the demo root, marked demo -
+
+def test_committed_snapshot_is_the_generated_dataset_signed_by_the_demo_root(sources, tmp_path):
+    from offline_cache.build import build
+    from offline_cache.manifest import verify
+    from offline_cache.root import load_root
+
+    built = build(sources, tmp_path / "rebuilt.sqlite")
+    m = verify(DEMO_DIR / "demo-manifest.json", ROOT_PATH)
+    assert m.dataset_digest == built.dataset_digest, "resources/demo is stale: python -m offline_cache.demo"
+    assert m.version == 1 and m.data_as_of.date().isoformat() == AS_OF
+    root = load_root(ROOT_PATH)
+    assert m.demo is True and root.demo is True
+    assert "演示" in root.name and "DEMO" in root.name

@@ -268,3 +268,18 @@ def test_failed_build_keeps_the_previous_output(capsys, tmp_path):
     bad = write_sources(tmp_path / "bad", with_row("subjects", 0, "kind", "company"))
     code, _, err = run(capsys, publisher, "build", bad, "--out", out)
     assert code == 2 and "列 kind" in err and out.read_bytes() == before
+
+
+def test_outputs_go_into_new_folders_and_an_impossible_place_is_explained(capsys, tmp_path):
+    code, out, _ = run(capsys, publisher, "keygen", "--out", str(tmp_path / "keys" / "2026" / "a.key"))
+    assert code == 0 and (tmp_path / "keys" / "2026" / "a.key.pub").is_file()
+    sources = write_sources(tmp_path / "src")
+    code, _, _ = run(capsys, publisher, "build", "--out", str(tmp_path / "release" / "v1.sqlite"),
+                     str(sources))
+    assert code == 0 and (tmp_path / "release" / "v1.sqlite").is_file()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    code, out, err = run(capsys, publisher, "build", "--out", str(blocker / "v1.sqlite"), str(sources))
+    assert code == 2
+    assert "Traceback" not in err and "Errno" not in err
+    assert str(blocker) in err and "请检查路径和权限" in err

@@ -311,3 +311,83 @@ def test_a_root_dropped_into_the_store_by_hand_is_not_trusted(capsys, installed)
     assert answering_version(capsys) == 1
     code, _, err = run(capsys, desk, "cache", "import", p.publish(2, keys=[usurper]))
     assert code == 4 and "不是由受信任的发布密钥签署" in err
+
+
+# --- verification order (DESIGN.md): signatures, rollback, expiry, size and hash --------------
+# Each file below fails several checks at once; the refusal must name the earliest in that order,
+# so a forged or stale file is never read further than the check that condemns it.
+
+def _everything_wrong(p, version, *, keys=None):
+    m = p.publish(version, keys=keys, data_as_of=NOW - timedelta(days=40), expires=NOW - timedelta(days=1))
+    flip_bit(data_of(m))
+    return m
+
+
+def test_signature_is_checked_before_anything_else(capsys, installed):
+    p = installed
+    assert run(capsys, desk, "cache", "import", p.publish(2))[0] == 0
+    m = _everything_wrong(p, 1, keys=[p.new_key("intruder")])  # foreign key, older, expired, flipped
+    data_of(m).unlink()                                           # and its data file is missing
+    err = refuse(capsys, m, "不是由受信任的发布密钥签署", still=2)
+    assert not any(w in err for w in ("旧", "过期", "找不到", "校验值")), err
+
+
+def test_rollback_is_checked_before_expiry_and_data(capsys, installed):
+    p = installed
+    assert run(capsys, desk, "cache", "import", p.publish(2))[0] == 0
+    err = refuse(capsys, _everything_wrong(p, 1), "比本机已安装的第 2 版旧", still=2)
+    assert "过期" not in err and "校验值" not in err, err
+
+
+def test_expiry_is_checked_before_the_data_file(capsys, installed):
+    m = _everything_wrong(installed, 2)
+    data_of(m).write_bytes(b"truncated")
+    err = refuse(capsys, m, "过期")
+    assert "大小" not in err and "校验值" not in err, err
+
+
+def test_size_is_checked_before_the_hash(capsys, installed):
+    m = installed.publish(2)
+    data = data_of(m)
+    raw = bytearray(data.read_bytes())
+    raw[100] ^= 0x01
+    data.write_bytes(bytes(raw) + b"\0")
+    err = refuse(capsys, m, "大小与清单不符")
+    assert "校验值" not in err, err
+
+
+# --- a damaged store, a failed commit ---------------------------------------------------------
+
+def test_damaged_pointer_file_is_repaired_by_importing_again_but_not_by_an_older_snapshot(capsys, installed):
+    p = installed
+    assert run(capsys, desk, "cache", "import", p.publish(2))[0] == 0
+    (store_dir() / "state.json").write_text('{"format": 1,', encoding="utf-8")
+    assert answering_version(capsys) is None
+    # Damaging the pointer must not open a way back to older data.
+    code, _, err = run(capsys, desk, "cache", "import", p.publish(1))
+    assert code == 4 and "比本机已安装的第 2 版旧" in err
+    code, out, err = run(capsys, desk, "cache", "import", p.publish(2))
+    assert code == 0 and "已安装离线数据第 2 版" in out, err
+    assert answering_version(capsys) == 2
+
+
+def test_install_that_fails_at_the_commit_point_leaves_the_store_as_it_was(capsys, installed, monkeypatch):
+    from offline_cache import store as store_module
+
+    before = tree(store_dir())
+
+    def disk_full(path, data):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(store_module, "_write_atomic", disk_full)
+    code, out, err = run(capsys, desk, "cache", "import", installed.publish(2))
+    assert code == 4 and "未能安装" in err and "磁盘空间" in err and "保持不变" in err
+    assert tree(store_dir()) == before
+    monkeypatch.undo()
+    assert answering_version(capsys) == 1
+
+
+def test_expired_copy_of_the_installed_version_is_refused_not_reported_as_installed(capsys, installed):
+    m = installed.publish(1, data_as_of=NOW - timedelta(days=40), expires=NOW - timedelta(days=1))
+    err = refuse(capsys, m, "第 1 版", "过期")
+    assert "已是第 1 版" not in err

@@ -58,10 +58,17 @@ def import_(args: argparse.Namespace) -> int:
             print(f"已启用信任根第 {root.version} 版：{len(root.keyids)} 把公钥，{root.threshold} 个签名生效，"
                   f"有效期至 {fmt_time(root.expires)}。")
             return 0
-        before = store.current(verify=False)
+        before = _installed_or_none(store)
         snap = store.install(args.path, progress=_progress_printer())
     except SnapshotRefused as exc:
         print(f"\n已拒绝：{exc.message}", file=sys.stderr)
+        print("已安装的离线数据和信任根保持不变。", file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as exc:
+        # Reading the stick or writing the store failed (stick pulled, disk full, no rights):
+        # nothing was swapped in, so say so instead of a traceback.
+        print(f"\n未能安装：读写文件失败（{exc.strerror or exc}：{exc.filename or args.path}）。"
+              "请检查U盘是否插好、本机磁盘空间和文件夹权限，然后重新导入。", file=sys.stderr)
         print("已安装的离线数据和信任根保持不变。", file=sys.stderr)
         return EXIT_REFUSED
     if before is not None and before.version == snap.version:
@@ -69,6 +76,14 @@ def import_(args: argparse.Namespace) -> int:
     else:
         print(f"\n已安装离线数据第 {snap.version} 版，数据截至 {fmt_time(snap.data_as_of)}。")
     return 0
+
+
+def _installed_or_none(store):
+    """What is installed, for the closing line; a damaged store is what the import repairs."""
+    try:
+        return store.current(verify=False)
+    except SnapshotRefused:
+        return None
 
 
 def _progress_printer():

@@ -113,29 +113,50 @@ def _record(ctx: DeskContext, result: CheckResult, args: argparse.Namespace):
         case_file.close()  # one record per run: let go of the file (and its folder) at once
 
 
-def batch_codes(text: str) -> list[str]:
-    """Codes from a batch file: one per line, or the code column of a CSV."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines or "," not in lines[0]:
-        return [line.strip() for line in lines]
-    rows = list(csv.reader(io.StringIO("\n".join(lines))))
-    header = [cell.strip().lower() for cell in rows[0]]
+def batch_codes(text: str) -> list[tuple[int, str]]:
+    """(line in the file, code) for each code in a batch file: one per line, or the code column
+    of a CSV. The line is the file's own, header and blank lines counted, so that "第 N 行" is
+    where the clerk finds it in an editor or a spreadsheet."""
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if "," not in first:
+        return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()]
+    reader = csv.reader(io.StringIO(text))
+    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    header = [cell.strip().lower() for cell in rows[0][1]]
     column = next((i for i, h in enumerate(header) if h in CODE_HEADERS), None)
     if column is None:
-        return [row[0] for row in rows if row]
-    return [row[column] if column < len(row) else "" for row in rows[1:]]
+        return [(n, row[0]) for n, row in rows]
+    return [(n, row[column] if column < len(row) else "") for n, row in rows[1:]]
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030: a Chinese Excel saves "CSV" in GBK."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
 
 
 def run_batch(args: argparse.Namespace) -> int:
+    # The reason goes into the one existing message (its translation stays complete), in words
+    # that say what to do rather than the OS's English errno text.
+    error = None
     try:
-        text = args.batch.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _decode(args.batch.read_bytes())
+    except FileNotFoundError:
+        error = "文件不存在，请检查文件名和路径"
+    except UnicodeDecodeError:
+        error = "既不是 UTF-8 也不是 GBK 文本，请在表格软件中另存为“CSV UTF-8”后重试"
+    except OSError as exc:
+        error = exc.strerror or str(exc)
+    if error is not None:
         raise UserError(Message(QT_TRANSLATE_NOOP("core", "无法读取批量文件 {path}：{error}"),
-                                {"path": str(args.batch), "error": str(exc)})) from None
+                                {"path": str(args.batch), "error": error}))
     ctx = DeskContext.from_environment(args.operator)
     ctx.checker.resolve_item(args.item)  # an unknown item is one error, not one per line
     invalid = unverified = 0
-    for line_no, raw in enumerate(batch_codes(text), 1):
+    for line_no, raw in batch_codes(text):
         try:
             result = ctx.checker.check(raw, args.item, offline_only=args.offline)
         except InvalidCode as exc:
