@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
+from urllib3.util import Timeout
 
 from desktop import secrets
 from desktop.config import PlatformConfig, is_loopback
@@ -134,7 +135,9 @@ class PlatformClient:
         prepared.headers["X-Operator"] = self.operator
         if body:
             prepared.headers["Content-Type"] = "application/json"
-        settings = self.session.merge_environment_settings(prepared.url, {}, stream, None, None)
+        # verify given explicitly: passing None would let REQUESTS_CA_BUNDLE in the environment
+        # replace the configured platform.ca_bundle.
+        settings = self.session.merge_environment_settings(prepared.url, {}, stream, self.session.verify, None)
         return self.session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
 
     def _transport_failure(self, exc: requests.RequestException, timeout_text: str) -> Exception:
@@ -180,7 +183,9 @@ class PlatformClient:
     def _attempt(self, path: str, end: float, timeout_text: str) -> bytes:
         left = end - time.monotonic()
         try:
-            resp = self._send("GET", path, timeout=(left, left), stream=True)
+            # total: connecting and waiting for the headers share what is left, rather than each
+            # getting all of it; _read_within bounds the body.
+            resp = self._send("GET", path, timeout=Timeout(total=left), stream=True)
         except requests.RequestException as exc:
             raise self._transport_failure(exc, timeout_text) from None
         try:
@@ -322,14 +327,41 @@ def _is_read_timeout(exc: BaseException) -> bool:
     return any(isinstance(a, ReadTimeoutError) for a in getattr(exc, "args", ()))
 
 
+def _socket_of(resp: requests.Response):
+    """The socket the body arrives on, or None. urllib3 and http.client keep it in different places:
+    on the connection while it is kept alive, only in the response's file once the server said
+    "Connection: close" (http.client has then detached it from the connection)."""
+    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
+    if sock is None:
+        reader = getattr(getattr(resp.raw, "_fp", None), "fp", None)      # http.client's makefile()
+        sock = getattr(getattr(reader, "raw", None), "_sock", None)       # socket.SocketIO
+    return sock if hasattr(sock, "settimeout") else None
+
+
 def _read_within(resp: requests.Response, end: float, client: PlatformClient, timeout_text: str) -> bytes:
     """The body, read in chunks so the deadline also bounds a platform that trickles."""
     declared = resp.headers.get("Content-Length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_ANSWER_BYTES):
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答大小异常（{size} 字节）"), size=declared)
     parts, total = [], 0
+    # The read timeout bounds each socket read, not the whole body: a platform that sends the
+    # headers and then stalls would hold the clerk for another full timeout. Shrink it to what is
+    # left of the deadline before every read.
+    sock = _socket_of(resp)
+    chunks = resp.iter_content(1 << 14)
     try:
-        for chunk in resp.iter_content(1 << 14):
+        while True:
+            if sock is not None:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise _reason(QT_TRANSLATE_NOOP("core", "平台超时 {seconds} 秒"), seconds=timeout_text)
+                try:
+                    sock.settimeout(left)
+                except OSError:
+                    sock = None   # closed: the body is complete, nothing more to wait for
+            chunk = next(chunks, None)
+            if chunk is None:
+                break
             parts.append(chunk)
             total += len(chunk)
             if total > MAX_ANSWER_BYTES:

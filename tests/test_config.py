@@ -55,6 +55,17 @@ def test_bad_values_are_refused_with_key_and_line(tmp_path, body, line, words):
     assert f"第 {line} 行" in message and words in message and "请修正后重启" in message
 
 
+def test_deadline_defaults_to_3_seconds_and_reaches_the_check(tmp_path, own_root, desk_env, monkeypatch):
+    from desktop.context import DeskContext
+
+    path = write(tmp_path, f'[platform]\nbase_url = "https://x.gov.cn"\napp_key = "k"\n'
+                           f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n')
+    monkeypatch.setenv("CREDIT_DESK_CONFIG", str(path))
+    assert DeskContext.from_environment().checker.deadline == 3.0
+    path.write_text(path.read_text().replace('app_key = "k"', 'app_key = "k"\ndeadline_seconds = 1.5'))
+    assert DeskContext.from_environment().checker.deadline == 1.5
+
+
 def test_plain_http_only_on_loopback(tmp_path, own_root):
     for url in ("http://127.0.0.1:8700", "http://localhost:8700", "http://[::1]:8700"):
         cfg = config.load(write(tmp_path, f'[platform]\nbase_url = "{url}"\napp_key = "k"\n'
@@ -81,4 +92,5 @@ def test_bad_config_exits_2_from_the_command_line_and_changes_nothing(capsys, de
     assert main(["check", "91440106MA9P6N4D3U"]) == 2
     err = capsys.readouterr().err
     assert "第 2 行" in err and "platform.base_url" in err
-    assert sorted(p.name for p in home.iterdir()) == before
+    # The log may note the refusal; no state (snapshot, case file, outbox) is created.
+    assert sorted(p.name for p in home.iterdir() if p.name != "logs") == before

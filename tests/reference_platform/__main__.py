@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
+import threading
 from pathlib import Path
 
 from .app import FAULTS
@@ -61,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     print("  credit-desk cache update && credit-desk")
     print("按 Ctrl+C 停止。", flush=True)
     try:
-        server._thread.join()
+        # Not the server thread: with --fault refuse nothing listens, yet the room must stay up.
+        threading.Event().wait()
     except KeyboardInterrupt:
         server.stop()
     return 0

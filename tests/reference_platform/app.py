@@ -32,10 +32,12 @@ class Fault:
     mode: str
     scope: str = ""             # "subjects", "feedback", "snapshots" or "" (every API path)
     times: int | None = None    # how many requests it hits; None: until cleared
-    delay: float = 0.0          # "slow": seconds before answering
+    delay: float = 0.0          # "slow", "hang" with mid_body: seconds before answering
     retry_after: int = 1        # "429"
     field: str = "data_as_of"   # "missing_field" / "wrong_type"
     after_accept: bool = False  # "hang" on feedback: store it first, then hang (the lost-answer case)
+    mid_body: bool = False      # "hang": send the headers and half the body, then stall (a proxy
+                                # that stops forwarding): the client's read timeout alone won't do
 
 
 @dataclass
@@ -145,10 +147,10 @@ def create_app(state: PlatformState) -> Flask:
         g.fault = fault = state.take_fault(request.path)
         if fault is None:
             return None
-        if fault.mode == "hang" and not fault.after_accept:
+        if fault.mode == "hang" and not (fault.after_accept or fault.mid_body):
             state.release.wait(60)
             return _error(503, "released", "hang released")
-        if fault.mode == "slow":
+        if fault.mode == "slow" or (fault.mode == "hang" and fault.mid_body):
             time.sleep(fault.delay)
         if fault.mode == "500":
             return _error(500, "internal", "internal error")
@@ -175,6 +177,15 @@ def create_app(state: PlatformState) -> Flask:
             resp.set_data(body[: len(body) // 2])
             resp.headers["Content-Length"] = str(len(body))
             resp.headers["Connection"] = "close"
+        if fault is not None and fault.mode == "hang" and fault.mid_body:
+            body = resp.get_data()
+
+            def stall():
+                yield body[: len(body) // 2]
+                state.release.wait(60)
+                yield body[len(body) // 2:]
+            resp.response = stall()
+            resp.headers["Content-Length"] = str(len(body))
         seconds = time.perf_counter() - g.started
         resp.headers["Server-Timing"] = f"app;dur={seconds * 1000:.3f}"
         g.logged.status, g.logged.seconds = resp.status_code, seconds
