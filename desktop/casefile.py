@@ -325,7 +325,7 @@ def _check_policy(kind, status, measures, decision: Decision, *, has_item: bool)
     if dropped and not has_note:
         raise RecordRefused(Message(
             QT_TRANSLATE_NOOP("core", "必须执行的措施未执行：{measures}。请在说明中写明理由。"),
-            {"measures": "；".join(f"{m.measure_id} {m.content}" for m in dropped)}))
+            {"measures": "；".join(f"{m.measure_id} {m.content.rstrip('。；')}" for m in dropped)}))
     if str(status) == Status.UNVERIFIED and decision.outcome in GRANTING_OUTCOMES and not has_note:
         raise RecordRefused(Message(
             QT_TRANSLATE_NOOP("core", "本次核查未能核实，记为“{outcome}”须在说明中写明依据。"),

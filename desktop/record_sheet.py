@@ -165,7 +165,7 @@ def _hits_table(r: CaseRecord) -> str:
     rows = [(h.list_name + f"（{h.entry_id}）", SEVERITY_LABELS.get(h.severity, h.severity),
              h.authority, h.listed_on, h.expires_on or "—", STATE_LABELS.get(h.state, h.state),
              h.basis) for h in r.hits]
-    return _grid(head, rows, (20, 10, 15, 12, 12, 9, 22))
+    return _grid(head, rows, (18, 9, 14, 13, 13, 11, 22), nowrap={3, 4, 5})
 
 
 def _measures_table(r: CaseRecord) -> str:
@@ -175,7 +175,7 @@ def _measures_table(r: CaseRecord) -> str:
              f"{m.category}：{m.content}" if m.category else m.content, m.basis,
              "是" if m.mandatory else "否", "已执行" if m.measure_id in applied else "未执行")
             for m in r.measures_shown]
-    return _grid(head, rows, (8, 7, 35, 26, 12, 12))
+    return _grid(head, rows, (11, 7, 32, 26, 12, 12), nowrap={0, 4, 5})
 
 
 def _table(rows: list[tuple[str, str]], *, widths: tuple[str, str]) -> str:
@@ -184,16 +184,23 @@ def _table(rows: list[tuple[str, str]], *, widths: tuple[str, str]) -> str:
     return _TABLE_OPEN + body + "</table>"
 
 
-def _grid(head: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...]) -> str:
-    top = "".join(f'<th width="{w}%" style="background:#f0f0f0">{h}</th>'
-                  for h, w in zip(head, widths))
-    body = "".join("<tr>" + "".join(f"<td>{_escape(c)}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return _TABLE_OPEN + f"<tr>{top}</tr>" + body + "</table>"
+def _grid(head: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...], *,
+          nowrap: set[int] = frozenset()) -> str:
+    """A table with a header row; the ``nowrap`` columns (dates, ids, yes/no) never break a
+    value over two lines."""
+    cell = ['<td style="white-space:nowrap">' if i in nowrap else "<td>" for i in range(len(head))]
+    top = "".join(f'<th width="{w}%" style="background:#f0f0f0'
+                  + (';white-space:nowrap">' if i in nowrap else '">') + f"{h}</th>"
+                  for i, (h, w) in enumerate(zip(head, widths)))
+    body = "".join("<tr>" + "".join(f"{cell[i]}{_escape(c)}</td>" for i, c in enumerate(row))
+                   + "</tr>" for row in rows)
+    return _GRID_OPEN + f"<tr>{top}</tr>" + body + "</table>"
 
 
 _TABLE_OPEN = ('<table width="100%" border="1" cellspacing="0" cellpadding="4" '
                'style="border-collapse:collapse;border-color:#888">')
+# A point smaller than the rest, so that dates, ids and "必须执行" fit their columns.
+_GRID_OPEN = _TABLE_OPEN.replace('style="', 'style="font-size:9pt;')
 
 
 def _escape(value: object) -> str:

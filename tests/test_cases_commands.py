@@ -142,6 +142,20 @@ def test_export_never_overwrites_an_earlier_one(six, capsys, tmp_path):
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+def test_export_of_one_person_keeps_the_identity_number_out_of_the_manifest(six, capsys,
+                                                                          tmp_path):
+    typed = PERSON_CODE[:6] + "-" + PERSON_CODE[6:]
+    out = tmp_path / "person"
+    assert run(capsys, "cases", "export", "--out", str(out), "--code", typed)[0] == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["records"] == 1 and manifest["filters"]["code"] == MASKED
+    assert not [p.name for p in out.rglob("*") if PERSON_CODE.encode() in p.read_bytes()]
+    org = tmp_path / "org"
+    assert run(capsys, "cases", "export", "--out", str(org), "--code", "91440300MA5FXXXX1X")[0] == 0
+    assert json.loads((org / "manifest.json").read_text(encoding="utf-8"))["filters"]["code"] \
+        == "91440300MA5FXXXX1X"
+
+
 def test_list_filters_as_people_type_them(six, capsys):
     def case_nos(*argv):
         code, out, _ = run(capsys, "cases", "list", "--json", *argv)

@@ -59,6 +59,7 @@ def test_mandated_measures_are_applied_by_default_and_go_to_the_outbox(capsys):
 def test_dropping_a_mandated_measure_needs_a_note(capsys):
     status, r, err = record(capsys, KNOWN["black"], "--apply", outcome="approved")
     assert status == 2 and mandated(r)[0] in err and "说明" in err
+    assert "。。" not in err  # the measure's own full stop is not doubled
     assert r["record"] is None and stored() == []  # shown, not recorded
     status, r, _ = record(capsys, KNOWN["black"], "--apply", "--note", "法院已裁定中止执行",
                           outcome="approved")

@@ -134,3 +134,22 @@ def test_build_stamp_names_this_source(tmp_path):
     assert head.startswith(info["commit"].removesuffix("+dirty")) and len(info["commit"]) >= 12
     assert datetime.strptime(info["built"], "%Y-%m-%dT%H:%M:%SZ")
     assert info["kind"] == "frozen"
+
+
+def test_windows_installer_script_matches_the_bundle_and_the_self_test():
+    """Inno Setup cannot run here; what can be checked without it: the script installs the
+    bundle build.py makes, takes /CONFIG and /SELFTEST, keeps config and case file on uninstall,
+    and skips only probes the self-test knows (an unknown one would fail every install)."""
+    import re
+
+    from desktop import selftest
+
+    iss = (REPO / "build_scripts" / "windows" / "credit-desk.iss").read_text(encoding="utf-8")
+    spec = (REPO / "build_scripts" / "credit-desk.spec").read_text(encoding="utf-8")
+    assert '#define BundleDir "..\\..\\dist\\credit-desk"' in iss
+    assert 'name="credit-desk")' in spec and build.APP == "credit-desk"
+    assert "{param:CONFIG|}" in iss and "/SELFTEST" in iss and "--self-test" in iss
+    assert 'DestName: "config.toml"' in iss and "{commonappdata}\\CreditDesk" in iss
+    assert iss.count("uninsneveruninstall") == 2  # the config folder and the copied config
+    [skipped] = re.findall(r"SetEnvironmentVariable\('CREDIT_DESK_SELFTEST_SKIP', '([^']*)'\)", iss)
+    assert set(skipped.split(",")) == {"secret"} <= {key for key, _, _ in selftest.PROBES}

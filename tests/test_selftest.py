@@ -117,6 +117,30 @@ def test_installed_snapshot_is_reported(desk_env):
     assert "演示核查" not in done.stdout
 
 
+def test_skipped_probe_is_named_in_the_verdict_and_not_run(desk_env, tmp_path):
+    """The Windows installer's run: as the administrator, whose keyring never holds a clerk's
+    platform secret, so a production config would otherwise fail every install."""
+    from snapshot_fixtures import Publisher
+
+    _home, config = desk_env
+    config.write_text(f'[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-1"\n\n'
+                      f'[snapshot]\ntrust_root = "{Publisher(tmp_path / "publisher").root}"\n',
+                      encoding="utf-8")
+    env = {"PYTHON_KEYRING_BACKEND": "memory_keyring.FileKeyring",  # an empty keyring
+           "TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
+           "PYTHONPATH": os.pathsep.join([str(REPO / "tests"), str(REPO)])}
+    done = self_test(CREDIT_DESK_SELFTEST_ONLY="config,secret", **env)
+    assert done.returncode == 1 and probe_line(done.stdout, "平台密钥").startswith("[FAIL]")
+    done = self_test(CREDIT_DESK_SELFTEST_ONLY="config,secret", CREDIT_DESK_SELFTEST_SKIP="secret",
+                     **env)
+    assert done.returncode == 0, done.stdout
+    assert probe_line(done.stdout, "配置 config").startswith("[OK  ]")
+    assert probe_line(done.stdout, "平台密钥").startswith("[SKIP]")
+    assert "结论 verdict: PASS" in done.stdout
+    done = self_test(CREDIT_DESK_SELFTEST_SKIP="secrets")
+    assert done.returncode == 2 and "CREDIT_DESK_SELFTEST_SKIP" in done.stderr
+
+
 @pytest.mark.parametrize("only", ["bogus", "window,nope"])
 def test_unknown_probe_name_is_refused(only):
     done = self_test(CREDIT_DESK_SELFTEST_ONLY=only)
