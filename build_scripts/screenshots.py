@@ -57,7 +57,7 @@ def settle(app, seconds: float = 0.3) -> None:
 class Session:
     """One window on one CREDIT_DESK_HOME."""
 
-    def __init__(self, out: Path, home: Path, config_text: str = ""):
+    def __init__(self, out: Path, home: Path, config_text: str = "", install: Path | None = None):
         from desktop.context import DeskContext
         from desktop.ui.app import create_app
         from desktop.ui.main_window import MainWindow
@@ -69,7 +69,10 @@ class Session:
         os.environ["CREDIT_DESK_CONFIG"] = str(config)
         self.out = out
         self.app = create_app()
-        self.window = MainWindow(DeskContext.from_environment("GZ-0117"))
+        ctx = DeskContext.from_environment("GZ-0117")
+        if install is not None:  # as a USB import would
+            ctx.offline.store.install(install)
+        self.window = MainWindow(ctx)
         self.window.resize(*SIZE)
         self.window.move(0, 0)
         self.window.show()
@@ -140,6 +143,36 @@ def production_root(folder: Path) -> Path:
                      out=folder / "root.json")
 
 
+def stale_snapshot(folder: Path, key: Path, hours_old: int = 72) -> Path:
+    """The demo dataset signed as a production snapshot whose data is ``hours_old`` hours old:
+    older than the deployment's warning age (48 h), within its limit (168 h)."""
+    from datetime import datetime, timedelta, timezone
+
+    from desktop.paths import demo_snapshot_dir
+    from offline_cache.manifest import sign_snapshot
+
+    folder.mkdir(parents=True)
+    data = folder / "snapshot-1.sqlite"
+    shutil.copyfile(next(demo_snapshot_dir().glob("*.sqlite")), data)
+    now = datetime.now(timezone.utc)
+    return sign_snapshot(data, version=1, data_as_of=now - timedelta(hours=hours_old),
+                         created=now - timedelta(hours=hours_old), expires=now + timedelta(days=30),
+                         region="440000", keys=[key], out=folder / "snapshot-1.json")
+
+
+def unreachable_platform_secret() -> None:
+    """The platform secret in a keyring of this process only, so that the check really asks the
+    (unreachable) platform and the banner says why it fell back."""
+    import keyring
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from memory_keyring import MemoryKeyring
+
+    backend = MemoryKeyring()
+    backend.set_password("credit-desk", "hall-screenshot", "not-a-real-secret")
+    keyring.set_keyring(backend)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Screenshots of the window's main states")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
@@ -191,6 +224,20 @@ def main(argv: list[str] | None = None) -> int:
         s.page.itemSelector.setEditText(KNOWN["item_with_measures"])
         s.scan(KNOWN["clear"][0], "GZ-2026-007")
         s.shot("05-unverified")
+        s.close()
+
+        # The same kind of deployment with a platform that does not answer and a snapshot three
+        # days old: the check falls back to the snapshot, and the banner says both.
+        publisher = scratch / "publisher"
+        manifest = stale_snapshot(scratch / "stick", publisher / "publisher.key")
+        unreachable_platform_secret()
+        s = Session(args.out, scratch / "stale",
+                    '[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-screenshot"\n'
+                    'deadline_seconds = 1.0\n\n[site]\nhall = "440106-01"\nwindow = "12"\n\n'
+                    f'[snapshot]\ntrust_root = "{root}"\n', install=manifest)
+        s.pick_item(KNOWN["item_with_measures"])
+        s.scan(KNOWN["focus"], "GZ-2026-008")
+        s.shot("10-offline-stale")
         s.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -46,3 +46,16 @@ def effective_measures(hits: tuple[Hit, ...], measures: tuple[Measure, ...],
     # Punishments first, mandated first, then by id: the order the clerk works through them.
     shown.sort(key=lambda m: (m.nature != "punish", not m.mandatory, m.measure_id))
     return tuple(shown)
+
+
+def suggested_outcome(status: str, measures: tuple[Measure, ...]) -> str:
+    """The outcome the window pre-selects; the clerk decides, the case file enforces the rules.
+
+    A mandated punishment for this item points to refusal; a check nobody could vouch for is
+    referred rather than granted (granting it needs a written reason); anything else is approved.
+    """
+    if status == "unverified":
+        return "referred"
+    if any(m.mandatory and m.nature == "punish" for m in measures):
+        return "rejected"
+    return "approved"

@@ -1,5 +1,5 @@
 """Which entries count and which measures the clerk must apply (国办发〔2020〕49号)."""
-from desktop.policy import counting_hits, effective_measures
+from desktop.policy import counting_hits, effective_measures, suggested_outcome
 from offline_cache.records import Hit, Measure
 
 TODAY = "2026-11-24T09:00:00+00:00"
@@ -54,3 +54,13 @@ def test_punishments_and_mandated_come_first():
     measures = (measure("R1", list_code="L-RED", nature="reward"), measure("M2", mandatory=False),
                 measure("M3"))
     assert [m.measure_id for m in effective_measures(hits, measures, TODAY)] == ["M3", "M2", "R1"]
+
+
+def test_suggested_outcome_refuses_on_a_mandated_punishment_and_refers_the_unverified():
+    punish = measure("M-1")
+    optional = measure("M-2", mandatory=False)
+    reward = measure("M-3", nature="reward")
+    assert suggested_outcome("hit", (optional, punish)) == "rejected"
+    assert suggested_outcome("hit", (optional, reward)) == "approved"
+    assert suggested_outcome("clear", ()) == "approved"
+    assert suggested_outcome("unverified", (punish,)) == "referred"

@@ -166,7 +166,7 @@ def test_tampered_snapshot_is_refused_with_the_reason_and_nothing_changes(qtbot,
     dialog = import_dialog(qtbot, store, runner)
     run_import(qtbot, dialog, manifest)
     verdict = dialog.findChild(QLabel, "importVerdict").text()
-    assert verdict.startswith("已拒绝") and "SHA-256" in verdict or "哈希" in verdict, verdict
+    assert verdict.startswith("已拒绝") and ("SHA-256" in verdict or "哈希" in verdict), verdict
     assert "本机离线数据保持不变" in verdict
     assert tree(store.folder) == before and store.current().version == 2
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QLineEdit, QPlai
                                QPushButton, QTableWidget)
 
 from desktop import paths
+from reference_platform.fixtures import memory_keyring, online  # noqa: F401 - fixtures
 from ui_fixtures import (KNOWN, answer_prompt, badge_state, choose_item, close_window, no_snapshot_config,
                          open_window, outbox_rows, record, scan, stored_records, table_rows,
                          type_text, widget, window)  # noqa: F401 - window is a fixture
@@ -61,6 +62,8 @@ def test_black_list_scan_shows_stop_badge_hit_and_pre_ticked_mandated_measure(qt
     assert "法律依据" in table.item(0, 3).toolTip()
     assert "法律依据" in widget(window, "measureDetail").toPlainText()
     assert "演示数据 / DEMO DATA" in banner(window) and "离线数据 第 1 版" in banner(window)
+    assert widget(window, "sourceBanner").property("state") == "offline"
+    assert widget(window, "sourceBanner").property("demo") is True
     assert widget(window, "outcomeSelector", QComboBox).currentData() == "rejected"
     # The code field keeps the focus, its text selected, ready for the next scan.
     code = widget(window, "codeInput", QLineEdit)
@@ -242,6 +245,9 @@ def test_no_snapshot_and_no_platform_is_unverified_and_recorded_as_such(qtbot, d
         scan(qtbot, window, KNOWN["black"])
         assert badge_state(window) == "unverified"
         assert "未能核实" in widget(window, "statusBadge").text
+        has_icon, sheet = badge_look(window)
+        assert has_icon and "spread:repeat" in sheet     # striped grey, even in greyscale
+        assert widget(window, "sourceBanner").property("state") == "unverified"
         assert "没有离线数据" in banner(window)
         assert widget(window, "outcomeSelector", QComboBox).currentData() == "referred"
         assert "未能核实" in widget(window, "recordButton", QPushButton).text()
@@ -435,3 +441,104 @@ def test_no_two_shortcuts_of_the_check_page_collide(window):
             keys.append(QKeySequence.mnemonic(w.text()).toString())
     duplicates = {k for k in keys if k and keys.count(k) > 1}
     assert not duplicates, duplicates
+
+
+def badge_look(window) -> tuple[bool, str]:
+    """Whether the badge shows its icon, and the style it paints itself with."""
+    from PySide6.QtWidgets import QLabel as Label
+
+    icon = widget(window, "statusBadgeIcon", Label)
+    shown = icon.isVisible() and icon.pixmap() is not None and not icon.pixmap().isNull()
+    return shown, widget(window, "statusBadge").styleSheet()
+
+
+def test_badge_reads_by_colour_icon_and_words_for_every_status(qtbot, window):
+    from desktop.ui.widgets.status_badge import LOOKS
+
+    choose_item(qtbot, window, "CZ-001")
+    seen = {}
+    for key, state in (("black", "black"), ("focus", "focus"), ("clear", "clear")):
+        code = KNOWN[key][0] if key == "clear" else KNOWN[key]
+        scan(qtbot, window, code)
+        assert badge_state(window) == state
+        has_icon, sheet = badge_look(window)
+        assert has_icon, state
+        assert LOOKS[state][1] in sheet, state           # its own colour
+        seen[state] = widget(window, "statusBadge").text
+        window.check_page.is_recorded = True             # next applicant, no question
+    choose_item(qtbot, window, "SW-001")
+    scan(qtbot, window, KNOWN["red"])
+    has_icon, sheet = badge_look(window)
+    assert badge_state(window) == "red" and has_icon and LOOKS["red"][1] in sheet
+    seen["red"] = widget(window, "statusBadge").text
+    assert len(set(seen.values())) == 4                  # words differ, not only colours
+    assert len({LOOKS[s][0] for s in seen}) == 4         # and so do the icons
+
+
+def test_status_bar_names_operator_desk_snapshot_and_pending_uploads(qtbot, window):
+    bar = {name: widget(window, name, QLabel) for name in
+           ("operatorLabel", "deskLabel", "snapshotLabel", "outboxIndicator")}
+    qtbot.waitUntil(lambda: "第 1 版" in bar["snapshotLabel"].text(), timeout=5000)
+    assert "test-op" in bar["operatorLabel"].text()
+    assert "大厅" in bar["deskLabel"].text() and "窗口" in bar["deskLabel"].text()
+    assert "演示数据 / DEMO DATA" in bar["snapshotLabel"].text()
+    assert bar["outboxIndicator"].text() == "待上报：0"
+    for label in bar.values():
+        assert label.accessibleName()
+
+
+def test_an_old_snapshot_is_flagged_stale_in_the_banner(qtbot, desk_env, tmp_path):
+    """A production desk, offline only, whose snapshot is older than the warning age (48 h)."""
+    from datetime import datetime, timedelta, timezone
+
+    from reference_platform.publisher import Publisher
+
+    from desktop.context import DeskContext
+
+    _, config = desk_env
+    publisher = Publisher(tmp_path / "publisher",
+                          data_as_of=datetime.now(timezone.utc) - timedelta(hours=72))
+    config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
+                      f'trust_root = "{publisher.root.as_posix()}"\n', encoding="utf-8")
+    DeskContext.from_environment().offline.store.install(publisher.latest.manifest)
+    window = open_window(qtbot)
+    try:
+        desk = widget(window, "deskLabel", QLabel)
+        assert "440106-01" in desk.text() and "12" in desk.text()
+        snapshot = widget(window, "snapshotLabel", QLabel)
+        qtbot.waitUntil(lambda: "数据已较旧" in snapshot.text(), timeout=5000)
+        choose_item(qtbot, window, "CZ-001")
+        scan(qtbot, window, KNOWN["black"])
+        assert badge_state(window) == "black"           # still verified: it can vouch
+        assert "数据已较旧" in banner(window) and "离线数据 第 1 版" in banner(window)
+        assert widget(window, "sourceBanner").property("state") == "stale"
+        assert "演示数据" not in banner(window)
+    finally:
+        close_window(window)
+
+
+def test_platform_down_falls_back_to_the_snapshot_and_the_banner_says_so(qtbot, online):
+    online.configure(deadline=1.0, base_url="http://127.0.0.1:9")  # nothing listens there
+    online.install_snapshot()
+    window = open_window(qtbot)
+    try:
+        choose_item(qtbot, window, "CZ-001")
+        scan(qtbot, window, KNOWN["black"])
+        assert window.check_page.result.source == "offline"
+        assert badge_state(window) == "black"
+        assert "离线数据 第 1 版" in banner(window) and "已使用离线数据" in banner(window)
+        assert widget(window, "sourceBanner").property("state") == "offline"
+    finally:
+        close_window(window)
+
+
+def test_closing_with_an_unrecorded_result_asks_first(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    window.close()
+    answer_prompt(qtbot, window, "keepButton")
+    assert window.isVisible() and window.check_page.result.code == KNOWN["black"]
+    record(qtbot, window)
+    window.close()                                       # recorded: nothing to ask
+    assert window.check_page._prompt is None and not window.isVisible()
+    assert len(stored_records()) == 1

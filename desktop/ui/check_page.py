@@ -22,6 +22,7 @@ from desktop.context import DeskContext
 from desktop.messages import QT_TRANSLATE_NOOP, UserError
 from desktop.model import CheckResult, CodeKind, Source, Status
 from desktop.offline import OfflineUnavailable, fmt_time
+from desktop import policy
 from desktop.ui import i18n
 from desktop.ui.dialogs import user_settings
 from desktop.ui.jobs import Job, JobRunner
@@ -30,9 +31,6 @@ from desktop.ui.widgets.status_badge import StatusBadge
 from desktop.ui.i18n import Retranslatable
 from offline_cache.records import Item
 
-# Outcomes offered for a check that could not be verified: the record says "unverified" whatever
-# is picked, and the core asks for a written reason before a granting outcome.
-UNVERIFIED_DEFAULT_OUTCOME = "referred"
 COUNTDOWN_TICK_MS = 100
 # Marked for lupdate here, translated where the headers are set (context: the class name).
 HIT_COLUMNS = (QT_TRANSLATE_NOOP("CheckPage", "名单"), QT_TRANSLATE_NOOP("CheckPage", "类别"),
@@ -84,6 +82,7 @@ class CheckPage(Retranslatable, QWidget):
         self._prompt: QMessageBox | None = None
         # Read with the catalogue, then kept current by the settings dialog through the window.
         self.sound_on_black = False
+        self.settings: dict | None = None  # the clerk's stored settings, read with the catalogue
         self._countdown = QTimer(self)
         self._countdown.setInterval(COUNTDOWN_TICK_MS)
         self._countdown.timeout.connect(self._tick_countdown)
@@ -299,17 +298,20 @@ class CheckPage(Retranslatable, QWidget):
 
     def reload_items(self) -> None:
         """(Re)read the item catalogue, e.g. after a snapshot update or import."""
-        def load(offline) -> tuple[list[Item], dict]:
+        def load(ctx: DeskContext) -> tuple[list[Item], dict]:
+            # The checker (snapshot store, platform client and its HTTP imports) is built here,
+            # off the GUI thread, so that the first scan does not wait for it.
+            _ = ctx.checker
             settings = user_settings.load()
             try:
-                return offline.items(), settings
+                return ctx.offline.items(), settings
             except OfflineUnavailable:
                 return [], settings  # no catalogue here: an item code can still be typed
-        self.jobs.submit(load, self.ctx.offline, on_done=self._items_loaded,
-                         on_error=self._items_failed)
+        self.jobs.submit(load, self.ctx, on_done=self._items_loaded, on_error=self._items_failed)
 
     def _items_loaded(self, loaded: tuple[list[Item], dict]) -> None:
         items, settings = loaded
+        self.settings = settings
         remembered = settings.get("item_code")
         self.sound_on_black = bool(settings.get("sounds", False))
         self.itemSelector.clear()
@@ -354,7 +356,8 @@ class CheckPage(Retranslatable, QWidget):
         code = self.itemSelector.itemData(index)
         if code:
             # Remembered per window; the write is a small fsync, still kept off the GUI thread.
-            self.jobs.submit(user_settings.update, item_code=code, cancellable=False)
+            self.jobs.submit(user_settings.update, item_code=code, cancellable=False,
+                             on_done=lambda stored: setattr(self, "settings", stored))
         self._focus_code_once_active()
 
     def _focus_code_once_active(self, tries: int = 10) -> None:
@@ -441,6 +444,7 @@ class CheckPage(Retranslatable, QWidget):
         self._cancel_check()  # a second scan replaces the first: its result is dropped
         self._clear_result_view()
         self.statusBadge.show_checking()
+        self._set_banner_state("checking")
         self._checking_started()
         self._check_job = self.jobs.submit(self.ctx.checker.check, raw, self.item_code(),
                                            on_done=self._check_done, on_error=self._check_failed)
@@ -478,6 +482,7 @@ class CheckPage(Retranslatable, QWidget):
         self._countdown.stop()
         self.statusBadge.show_idle()
         self.sourceBanner.setText("")
+        self._set_banner_state("")
         self._show_form_message(_reason(exc), error=True)
         self.focus_code()
 
@@ -501,19 +506,29 @@ class CheckPage(Retranslatable, QWidget):
         self.statusBadge.show_result(result)
         self.subjectLabel.setText(self._subject_text(result))
         self.sourceBanner.setText(self._source_text(result))
-        self.sourceBanner.setProperty("state", "stale" if result.stale or not result.verified
-                                      else str(result.source))
+        self._set_banner_state(banner_state(result), result.demo)
         notices = [i18n.render(n) for n in result.notices]
         if result.item is None:
             notices.append(self.tr("未选择办事事项：不显示奖惩措施，记档前请先选择事项。"))
         self.noticeLabel.setText("\n".join(notices))
         self.noticeLabel.setVisible(bool(notices))
 
+    def _set_banner_state(self, state: str, demo: bool = False) -> None:
+        """The banner's look follows where the answer came from (style sheet: #sourceBanner)."""
+        banner = self.sourceBanner
+        banner.setProperty("state", state)
+        banner.setProperty("demo", demo)
+        banner.style().unpolish(banner)
+        banner.style().polish(banner)
+
     def _subject_text(self, r: CheckResult) -> str:
         name = r.subject.name if r.subject else self.tr("（数据中无此主体）")
         kind = self.tr("自然人") if r.kind == CodeKind.PERSON else self.tr("组织机构")
-        item = ("    " + self.tr("事项：%1（%2）").replace("%1", r.item.name).replace("%2", r.item.item_code)
-                if r.item else "")
+        item = ""
+        if r.item is not None and r.item.name != r.item.item_code:
+            item = "    " + self.tr("事项：%1（%2）").replace("%1", r.item.name).replace("%2", r.item.item_code)
+        elif r.item is not None:  # typed without a catalogue: the code is all there is
+            item = "    " + self.tr("事项：%1").replace("%1", r.item.item_code)
         return f"{r.masked_code}  {name}  [{kind}]{item}"
 
     def _source_text(self, r: CheckResult) -> str:
@@ -591,12 +606,7 @@ class CheckPage(Retranslatable, QWidget):
             QTimer.singleShot(0, self.noteInput.setFocus)
 
     def _preset_outcome(self, r: CheckResult) -> None:
-        if r.status == Status.UNVERIFIED:
-            key = UNVERIFIED_DEFAULT_OUTCOME
-        elif any(m.mandatory and m.nature == "punish" for m in r.measures):
-            key = "rejected"
-        else:
-            key = "approved"
+        key = policy.suggested_outcome(r.status, r.measures)
         self.outcomeSelector.setCurrentIndex(self.outcomeSelector.findData(key))
         self._set_record_button_text()
 
@@ -673,6 +683,7 @@ class CheckPage(Retranslatable, QWidget):
         self.statusBadge.show_idle()
         self.subjectLabel.setText("")
         self.sourceBanner.setText("")
+        self._set_banner_state("")
         self.noticeLabel.setText("")
         self.noticeLabel.hide()
         self.hitsTable.setRowCount(0)
@@ -684,6 +695,15 @@ class CheckPage(Retranslatable, QWidget):
         self.formMessage.setText(text)
         self.formMessage.setProperty("error", error)
         self.formMessage.setStyleSheet("color: #b3001b; font-weight: bold;" if error else "")
+
+
+def banner_state(result: CheckResult) -> str:
+    """``platform``, ``offline``, ``stale`` (an old snapshot) or ``unverified``."""
+    if result.status == Status.UNVERIFIED:
+        return "unverified"
+    if result.source == Source.OFFLINE and result.stale:
+        return "stale"
+    return str(result.source)
 
 
 def _write_record(ctx: DeskContext, result: CheckResult, decision: Decision):

@@ -63,6 +63,11 @@ def render_sheet_to(record: CaseRecord, path: Path) -> Path:
     return render_sheet(record, path)
 
 
+def render_to_sheets_folder(record: CaseRecord) -> Path:
+    """Render into the home's sheets folder (found on the worker too: finding it may create it)."""
+    return render_sheet_to(record, paths.home() / "sheets" / sheet_file_name(record))
+
+
 class HistoryModel(QAbstractTableModel):
     """The records as table rows. Cell texts are made when a row is first painted, so a month of
     a busy hall loads without the GUI thread building thousands of items up front."""
@@ -355,8 +360,7 @@ class HistoryView(Retranslatable, QWidget):
         record = self.selected_record()
         if record is None:
             return
-        target = paths.home() / "sheets" / sheet_file_name(record)
-        self._render(record, target, open_after=True)
+        self._render(record, None, open_after=True)
 
     def save_selected_pdf(self) -> None:
         record = self.selected_record()
@@ -371,7 +375,8 @@ class HistoryView(Retranslatable, QWidget):
             name += ".pdf"
         self._render(record, Path(name), open_after=False)
 
-    def _render(self, record: CaseRecord, target: Path, *, open_after: bool) -> None:
+    def _render(self, record: CaseRecord, target: Path | None, *, open_after: bool) -> None:
+        """``target`` None: the home's sheets folder."""
         self._say(self.tr("正在生成记录单…"))
 
         def written(path: Path) -> None:
@@ -380,7 +385,8 @@ class HistoryView(Retranslatable, QWidget):
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
             self.sheet_written.emit(path)
 
-        self.runner.submit(render_sheet_to, record, target, on_done=written,
+        work = (render_to_sheets_folder, record) if target is None else (render_sheet_to, record, target)
+        self.runner.submit(*work, on_done=written,
                            on_error=lambda exc: self._say(self._error_text(exc), error=True))
 
     # -- correcting decisions -----------------------------------------------------------------

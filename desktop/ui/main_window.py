@@ -3,12 +3,12 @@ shortcut, and a status bar with operator, hall/window, snapshot version and pend
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timezone
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
-from desktop import paths
 from desktop.context import DeskContext
 from desktop.messages import UserError
 from desktop.offline import OfflineUnavailable
@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
             open_dialog(dialog)
 
         def settings() -> None:
-            dialog = SettingsDialog(self.ctx, self.jobs, self)
+            dialog = SettingsDialog(self.ctx, self.jobs, self, saved=self.check_page.settings)
             dialog.applied.connect(self._settings_applied)
             open_dialog(dialog)
 
@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self.operatorLabel.setText(self.tr("操作员：%1").replace("%1", operator))
 
     def _settings_applied(self, settings: dict) -> None:
+        self.check_page.settings = settings
         self.check_page.sound_on_black = bool(settings.get("sounds", False))
         self.statusBar().showMessage(self.tr("设置已保存。"), 8000)
 
@@ -246,14 +247,13 @@ class MainWindow(QMainWindow):
     def print_sheet(self) -> None:
         """The record sheet of the check just recorded, rendered off the GUI thread into the
         home's sheets folder and handed to the system viewer, which prints it."""
-        from desktop.ui.history_view import render_sheet_to, sheet_file_name
+        from desktop.ui.history_view import render_to_sheets_folder
 
         record = self.check_page.last_record
         bar = self.statusBar()
         if record is None:
             bar.showMessage(self.tr("还没有记档的核查，无记录单可打印。"), 8000)
             return
-        target = paths.home() / "sheets" / sheet_file_name(record)
         bar.showMessage(self.tr("正在生成记录单…"))
 
         def written(path) -> None:
@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
             self.sheet_written.emit(path)
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-        self.jobs.submit(render_sheet_to, record, target, on_done=written,
+        self.jobs.submit(render_to_sheets_folder, record, on_done=written,
                          on_error=lambda exc: bar.showMessage(self.tr("记录单未能生成：%1").replace(
                              "%1", i18n.render(exc.message) if isinstance(exc, UserError)
                              else type(exc).__name__), 30000))
@@ -314,6 +314,8 @@ class MainWindow(QMainWindow):
             text = (self.tr("离线数据 第 %1 版（截至 %2）")
                     .replace("%1", str(facts["snapshot_version"]))
                     .replace("%2", as_of_text(facts["snapshot_as_of"])))
+            if facts.get("stale"):
+                text += " " + self.tr("数据已较旧")
             if facts.get("demo"):
                 text += " " + self.tr("演示数据 / DEMO DATA")
             self.snapshotLabel.setText(text)
@@ -347,14 +349,15 @@ class MainWindow(QMainWindow):
 
 def _status_facts(ctx: DeskContext) -> dict:
     facts: dict = {"pending": _pending_feedback(ctx)}
+    now = datetime.now(timezone.utc)
     try:
-        snap = ctx.offline.snapshot()
+        snap = ctx.offline.snapshot(now)
     except OfflineUnavailable as exc:
         facts.update(snapshot_version=None, snapshot_problem=exc.reason)
     else:
         facts.update(snapshot_version=snap.version,
                      snapshot_as_of=snap.data_as_of.isoformat(timespec="seconds"),
-                     demo=snap.demo)
+                     demo=snap.demo, stale=ctx.offline.is_stale(snap, now))
     return facts
 
 

@@ -386,6 +386,10 @@
         <translation>Item: %1 (%2)</translation>
     </message>
     <message>
+        <source>事项：%1</source>
+        <translation>Item: %1</translation>
+    </message>
+    <message>
         <source>未能核实：平台和离线数据都无法给出结论。</source>
         <translation>Unverified: neither the platform nor the offline data could give an answer.</translation>
     </message>
@@ -837,6 +841,10 @@
     <message>
         <source>离线数据 第 %1 版（截至 %2）</source>
         <translation>Offline data v%1 (as of %2)</translation>
+    </message>
+    <message>
+        <source>数据已较旧</source>
+        <translation>data is getting old</translation>
     </message>
     <message>
         <source>演示数据 / DEMO DATA</source>

@@ -16,11 +16,13 @@ from desktop.ui.i18n import Retranslatable
 class SettingsDialog(Retranslatable, QDialog):
     applied = Signal(dict)  # the stored settings, after they took effect
 
-    def __init__(self, ctx, runner, parent=None):
+    def __init__(self, ctx, runner, parent=None, saved: dict | None = None):
+        """``saved``: the stored settings as the window read them (off the GUI thread); read
+        here only when the dialog is used on its own."""
         super().__init__(parent, objectName="settingsDialog")
         self.ctx = ctx
         self.runner = runner
-        saved = user_settings.load()
+        saved = user_settings.load() if saved is None else saved
         self.clerk_box = QGroupBox()
         self.font_size = QSpinBox(objectName="fontSizeInput")
         self.font_size.setRange(style.FONT_SIZES.start, style.FONT_SIZES.stop - 1)
