@@ -6,6 +6,8 @@ A result comes from exactly one source; the platform's answer is never mixed wit
 """
 from __future__ import annotations
 
+import logging
+import time
 from datetime import datetime, timezone
 
 from desktop.codes import parse
@@ -15,6 +17,8 @@ from desktop.offline import OfflineData, OfflineUnavailable, fmt_time
 from desktop.platform_answer import Platform, PlatformUnavailable
 from desktop.policy import counting_hits, effective_measures
 from offline_cache.records import Hit, Item, Measure
+
+log = logging.getLogger(__name__)
 
 
 class UnknownItem(UserError):
@@ -31,6 +35,18 @@ class Checker:
     def check(self, raw: str, item_code: str | None = None, *, offline_only: bool = False,
               now: datetime | None = None) -> CheckResult:
         """Raises InvalidCode (nothing is queried) or UnknownItem; otherwise always a result."""
+        started = time.monotonic()
+        result = self._check(raw, item_code, offline_only, now)
+        # One line per check for IT's tickets; identity numbers masked here and by the log filter.
+        log.info("check %s item %s: %s %s %s v%s%s, %.0f ms%s", result.masked_code,
+                 item_code or "-", result.status, "/".join(result.severities) or "-",
+                 result.source, result.snapshot_version or "-", " stale" if result.stale else "",
+                 1000 * (time.monotonic() - started),
+                 f" ({result.reason})" if result.reason else "")
+        return result
+
+    def _check(self, raw: str, item_code: str | None, offline_only: bool,
+               now: datetime | None) -> CheckResult:
         parsed = parse(raw)
         item = self.resolve_item(item_code)
         now = now or datetime.now(timezone.utc)

@@ -5,14 +5,18 @@ Exit codes are a contract (DESIGN.md): 0 ok, 2 invalid input, 3 unverified / no 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 
-from desktop import __version__
+from desktop import __version__, applog
 from desktop.messages import UserError
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop.commands import cache, check, items
+    from desktop.commands import cache, cases, check, items, outbox, secrets
 
     parser = argparse.ArgumentParser(prog="credit-desk", description="信用核查窗口端 Credit Desk")
     parser.add_argument("--version", action="version", version=f"credit-desk {__version__}")
@@ -20,13 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="无界面自检：依赖、Qt 平台插件、资源、信任根、演示核查")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (check, items, cache):
-        module.register(sub)
-    for name in ("cases", "outbox", "secrets"):
-        try:
-            module = __import__(f"desktop.commands.{name}", fromlist=["register"])
-        except ModuleNotFoundError:
-            continue  # landed by its own issue
+    for module in (check, items, cache, cases, outbox, secrets):
         module.register(sub)
     return parser
 
@@ -38,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    what = "self-test" if args.self_test else (args.command or "window")
+    if not args.self_test:  # the self-test writes nothing into the clerk's data, logs included
+        applog.setup()
+    log.info("credit-desk %s %s", __version__, what)
     try:
         if args.self_test:
             from desktop.selftest import run
@@ -49,11 +51,19 @@ def main(argv: list[str] | None = None) -> int:
             return run_window(operator=args.operator)
         return args.func(args)
     except UserError as exc:
+        log.warning("%s: exit %d: %s", what, exc.exit_code, exc.message)
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `credit-desk cases list | head`: the reader left; no traceback, and none at exit either
+        # (the recipe in Python's signal documentation).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    finally:
+        applog.close()
 
 
 if __name__ == "__main__":

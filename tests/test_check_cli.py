@@ -42,6 +42,17 @@ def test_black_list_hit_with_mandated_measures_right_after_install(capsys):
     assert all(m["list_code"] in {h["list_code"] for h in r["hits"]} for m in r["measures"])
 
 
+def test_works_with_no_config_at_all(capsys, monkeypatch, tmp_path):
+    """A fresh install: no CREDIT_DESK_CONFIG and no system-wide file, so the embedded demo."""
+    from desktop import paths
+
+    monkeypatch.delenv("CREDIT_DESK_CONFIG")
+    monkeypatch.setattr(paths, "config_file", lambda: tmp_path / "etc" / "config.toml")
+    code, r, err = check_json(capsys, KNOWN["black"], "--item", ITEM, "--offline")
+    assert code == 0, err
+    assert (r["status"], r["severities"], r["demo"], r["snapshot_version"]) == ("hit", ["black"], True, 1)
+
+
 def test_readable_summary_says_demo_and_source(capsys):
     code, out, _ = run(capsys, "check", KNOWN["black"], "--item", ITEM)
     assert code == 0
@@ -136,7 +147,52 @@ def test_batch_runs_every_line_and_reports_invalid_ones(capsys, tmp_path):
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 2
     assert [line.get("status", "invalid") for line in lines] == ["hit", "invalid", "clear"]
-    assert lines[1]["line"] == 2 and lines[1]["error"]
+    # "line" is the file's own line (the header is line 1), where the clerk finds it.
+    assert [line["line"] for line in lines] == [2, 3, 4]
+    assert lines[1]["input"] == "NOT-A-CODE" and "应为18位" in lines[1]["error"]
+    assert lines[0]["code"] == KNOWN["black"] and lines[2]["code"] == KNOWN["clear"][0]
+
+
+def test_batch_of_plain_lines_prints_one_readable_line_per_code(capsys, tmp_path):
+    batch = tmp_path / "codes.txt"
+    # What a scanner leaves in a text file: mixed case, stray spaces, blank lines, CRLF.
+    batch.write_bytes(("%s\r\n\r\n  %s \r\n%s\r\n" % (
+        KNOWN["black"], KNOWN["focus"].lower(), KNOWN["clear"][0])).encode("utf-8"))
+    code, out, err = run(capsys, "check", "--batch", str(batch), "--item", ITEM)
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"第 1 行 {KNOWN['black']}：命中名单（失信惩戒对象（黑名单））",
+        f"第 3 行 {KNOWN['focus']}：命中名单（重点关注对象）",
+        f"第 4 行 {KNOWN['clear'][0]}：未发现名单信息",
+    ]
+
+
+def test_batch_masks_identity_numbers(capsys, tmp_path):
+    batch = tmp_path / "codes.txt"
+    batch.write_text(KNOWN["person_black"] + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--batch", str(batch), "--item", ITEM, "--json")
+    assert code == 0 and KNOWN["person_black"] not in out and json.loads(out)["status"] == "hit"
+
+
+def test_batch_reads_a_gbk_csv_from_a_chinese_spreadsheet(capsys, tmp_path):
+    batch = tmp_path / "codes.csv"
+    batch.write_bytes(f"名称,统一社会信用代码\n甲公司,{KNOWN['black']}\n".encode("gbk"))
+    code, out, _ = run(capsys, "check", "--batch", str(batch), "--item", ITEM)
+    assert code == 0 and out.startswith(f"第 2 行 {KNOWN['black']}：命中名单")
+
+
+def test_batch_file_problems_are_named(capsys, tmp_path):
+    code, out, err = run(capsys, "check", "--batch", str(tmp_path / "nope.txt"))
+    assert code == 2 and out == "" and "nope.txt" in err and "文件不存在" in err
+    code, _, err = run(capsys, "check", "--batch", str(tmp_path / "nope.txt"), KNOWN["black"])
+    assert code == 2 and "不要同时给出" in err
+
+
+def test_batch_with_an_unknown_item_is_one_error(capsys, tmp_path):
+    batch = tmp_path / "codes.txt"
+    batch.write_text(f"{KNOWN['black']}\n{KNOWN['focus']}\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", "--batch", str(batch), "--item", "NO-SUCH-ITEM")
+    assert code == 2 and out == "" and err.count("未知的办事事项") == 1
 
 
 def test_console_script_is_installed_and_works(tmp_path):
@@ -240,3 +296,18 @@ def test_bad_config_names_key_and_line(capsys, desk_env):
     config.write_text('[site]\nhall = "1"\nwindw = "2"\n', encoding="utf-8")
     code, out, err = run(capsys, "check", KNOWN["black"])
     assert code == 2 and "第 3 行" in err and "site.windw" in err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`credit-desk check --batch big.txt --json | head -1`: the pipe closes under the writer."""
+    batch = tmp_path / "codes.txt"
+    batch.write_text((KNOWN["black"] + "\n") * 3000, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "desktop", "check", "--batch", str(batch),
+                             "--item", ITEM, "--json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=os.environ.copy())
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.wait(timeout=120)
+    assert json.loads(first)["status"] == "hit"
+    assert "Traceback" not in err and "BrokenPipe" not in err

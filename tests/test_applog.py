@@ -1,0 +1,64 @@
+"""The log file IT reads: it exists after a run, says what happened, and never holds a whole
+identity number or the platform secret."""
+from __future__ import annotations
+
+import json
+import logging
+from desktop import applog
+from desktop.cli import main
+from desktop.paths import resources
+
+KNOWN = json.loads((resources() / "demo" / "known_codes.json").read_text(encoding="utf-8"))
+PERSON = KNOWN["person_black"]
+
+
+def log_text(home) -> str:
+    return (home / "logs" / applog.LOG_NAME).read_text(encoding="utf-8")
+
+
+def test_a_check_is_logged_with_the_identity_number_masked(desk_env, capsys):
+    home, _ = desk_env
+    assert main(["check", PERSON, "--item", KNOWN["item_with_measures"], "--offline"]) == 0
+    text = log_text(home)
+    assert "credit-desk" in text and " check" in text
+    assert PERSON not in text
+    assert PERSON[:6] + "********" + PERSON[-4:] in text
+
+
+def test_an_invalid_identity_number_is_masked_too(desk_env, capsys):
+    home, _ = desk_env
+    mistyped = PERSON[:-1] + ("0" if PERSON[-1] != "0" else "1")
+    applog.setup()
+    logging.getLogger("desktop.test").warning("input %s refused", mistyped)
+    applog.close()
+    text = log_text(home)
+    assert mistyped not in text and mistyped[:6] + "********" in text
+
+
+def test_masking_leaves_organisation_codes_and_longer_tokens_alone():
+    org = KNOWN["black"]
+    assert applog.mask_identity_numbers(f"code {org}") == f"code {org}"
+    assert applog.mask_identity_numbers("request 12345678901234567890ab") \
+        == "request 12345678901234567890ab"
+    assert applog.mask_identity_numbers(f"{PERSON},x") == f"{PERSON[:6]}********{PERSON[-4:]},x"
+
+
+def test_tracebacks_are_masked(desk_env, capsys):
+    home, _ = desk_env
+    applog.setup()
+    try:
+        raise ValueError(f"bad subject {PERSON}")
+    except ValueError:
+        logging.getLogger("desktop.test").exception("failed")
+    applog.close()
+    text = log_text(home)
+    assert "ValueError" in text and PERSON not in text
+
+
+def test_an_unwritable_log_folder_does_not_stop_a_check(desk_env, capsys):
+    home, _ = desk_env
+    (home / "logs").write_text("not a folder")  # fails for root too, unlike file modes
+    code = main(["check", KNOWN["black"], "--offline"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "命中名单" in out
+    assert "无法写入日志文件" in err
