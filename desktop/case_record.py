@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from desktop.messages import QT_TRANSLATE_NOOP
-from desktop.model import mask_code
+from desktop.model import CHINA_TZ, mask_code
 from offline_cache.records import Hit, Measure
 
 GENESIS_HASH = "0" * 64
@@ -41,9 +41,6 @@ STATE_LABELS = {"active": QT_TRANSLATE_NOOP("core", "有效"),
                 "objection": QT_TRANSLATE_NOOP("core", "异议处理中"),
                 "repaired": QT_TRANSLATE_NOOP("core", "已信用修复")}
 
-# All of China keeps one civil time without daylight saving; halls count days and months in it
-# whatever the workstation's clock zone is set to.
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
 
 def utc_text(moment: str | datetime) -> str:

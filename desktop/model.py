@@ -3,13 +3,18 @@ tests all read these and nothing else."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta, timezone
 from enum import StrEnum
 
 from desktop.messages import Message
 from offline_cache.records import Hit, Item, Measure, Subject
 
-__all__ = ["CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
+__all__ = ["CHINA_TZ", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
            "Subject", "mask_code"]
+
+# All of China keeps one civil time without daylight saving; halls read times and count days and
+# months in it whatever the workstation's clock zone is set to.
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
 
 class CodeKind(StrEnum):

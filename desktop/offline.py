@@ -11,6 +11,7 @@ from pathlib import Path
 from desktop import paths
 from desktop.config import Config
 from desktop.messages import QT_TRANSLATE_NOOP, Message
+from desktop.model import CHINA_TZ
 from offline_cache.errors import SnapshotRefused
 from offline_cache.reader import SnapshotReader
 from offline_cache.records import Item, Lookup
@@ -33,7 +34,7 @@ class OfflineAnswer:
 
 
 def fmt_time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 class OfflineData:

@@ -13,7 +13,7 @@ NATURE_TEXT = {"punish": "惩戒", "reward": "激励"}
 
 
 def as_of(r: CheckResult) -> str:
-    """data_as_of in the clerk's local time; the JSON keeps the ISO value."""
+    """data_as_of in China time; the JSON keeps the ISO value."""
     try:
         return fmt_time(datetime.fromisoformat(r.data_as_of))
     except (TypeError, ValueError):
@@ -39,7 +39,9 @@ def render(r: CheckResult) -> str:
     name = f"  {r.subject.name}" if r.subject else ""
     lines.append(f"代码：{r.masked_code}{name}")
     if r.item:
-        lines.append(f"事项：{r.item.name}（{r.item.item_code}）")
+        # With no catalogue to name it, the item is known by its code alone.
+        named = r.item.name != r.item.item_code
+        lines.append(f"事项：{r.item.name}（{r.item.item_code}）" if named else f"事项：{r.item.item_code}")
     status = STATUS_TEXT[r.status]
     if r.severities:
         status += "：" + "、".join(SEVERITY_TEXT[s] for s in r.severities)
