@@ -311,3 +311,17 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     proc.wait(timeout=120)
     assert json.loads(first)["status"] == "hit"
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_times_read_in_china_time_whatever_the_machine_zone(capsys, monkeypatch):
+    """The demo data is as of 2026-11-20T00:00Z: a hall reads 08:00, also on a UTC-set PC."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        code, out, _ = run(capsys, "check", KNOWN["black"], "--item", ITEM)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert code == 0 and "数据截至 2026-11-20 08:00" in out
