@@ -313,15 +313,19 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     assert "Traceback" not in err and "BrokenPipe" not in err
 
 
-def test_times_read_in_china_time_whatever_the_machine_zone(capsys, monkeypatch):
+def test_times_read_in_china_time_whatever_the_machine_zone(capsys):
     """The demo data is as of 2026-11-20T00:00Z: a hall reads 08:00, also on a UTC-set PC."""
     import time
 
-    monkeypatch.setenv("TZ", "UTC")
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
     time.tzset()
     try:
         code, out, _ = run(capsys, "check", KNOWN["black"], "--item", ITEM)
     finally:
-        monkeypatch.undo()
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
         time.tzset()
     assert code == 0 and "数据截至 2026-11-20 08:00" in out
