@@ -164,6 +164,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is shown")
     parser.add_argument("--dir", type=Path, help="where to put the files (default: a temp dir)")
     args = parser.parse_args()
+    if args.dir:
+        Path(args.dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
         print(f"append latency over {args.appends} appends (ms):")
