@@ -84,6 +84,9 @@ def _problem(record_id, body_id, link, stored, body, expected, prev, prev_link):
     def bad(at: int, template: str, **params) -> tuple[int, Message]:
         return at, Message(template, params)
 
+    if record_id == expected + 1:
+        return bad(expected, QT_TRANSLATE_NOOP("core", "记录 {id} 已被删除：档案中缺少这一条。"),
+                   id=expected)
     if record_id > expected:
         return bad(expected, QT_TRANSLATE_NOOP(
             "core", "记录 {id} 已被删除：第 {id} 条至第 {last} 条缺失。"),

@@ -230,6 +230,13 @@ def test_deleted_record_is_named(chain):
     tamper(chain, ("DELETE FROM records WHERE record_id = 4",))
     report = verify(chain)
     assert report.first_bad == 4 and "删除" in report.problem
+    assert "第 4 条至第 4 条" not in report.problem
+
+
+def test_deleted_run_of_records_names_the_range(chain):
+    tamper(chain, ("DELETE FROM records WHERE record_id IN (3, 4)",))
+    report = verify(chain)
+    assert report.first_bad == 3 and "第 3 条至第 4 条缺失" in report.problem
 
 
 def test_deleted_tail_is_named_from_the_outbox(chain):

@@ -1330,6 +1330,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>The case file cannot be read or its structure was altered: {error}</translation>
     </message>
     <message>
+        <source>记录 {id} 已被删除：档案中缺少这一条。</source>
+        <translation>Record {id} was deleted: it is missing from the case file.</translation>
+    </message>
+    <message>
         <source>记录 {id} 已被删除：第 {id} 条至第 {last} 条缺失。</source>
         <translation>Record {id} was deleted: records {id} to {last} are missing.</translation>
     </message>
