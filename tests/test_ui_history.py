@@ -3,7 +3,7 @@ filters, detail, masked identity numbers, reprint and save of the PDF record she
 correcting decision that appends a new record and leaves the old one as it was."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pypdf
 import pytest
@@ -13,13 +13,18 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QLabel, QLineEdit, QListWid
                                QPlainTextEdit, QPushButton, QTableView, QTableWidget)
 
 from desktop.context import DeskContext
-from desktop.model import CodeKind
+from desktop.model import CHINA_TZ, CodeKind
 from desktop.ui import history_view
 from desktop.ui.history_view import HistoryView
 from desktop.ui.jobs import JobRunner
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-OLD = "2026-11-03T02:15:00+00:00"
+# Forty days back: inside the history's 60-day filter below, never in the current month, and in
+# the previous month or the one before depending on today. Fixed dates turn into failures later.
+_OLD = (datetime.now(timezone.utc) - timedelta(days=40)).replace(hour=2, minute=15, second=0,
+                                                                 microsecond=0)
+OLD = _OLD.isoformat()
+OLD_MONTH = _OLD.astimezone(CHINA_TZ).strftime("%Y-%m")
 
 
 @pytest.fixture
@@ -214,8 +219,8 @@ def stats_rows(view) -> dict[str, str]:
 def test_statistics_of_the_month_as_table_and_chart(stats_view, desk):
     rows = stats_rows(stats_view)
     month = stats_view.month()
-    # The fixture's checks: today's two, and one on 2026-11-03 when today is in November 2026.
-    expected = 3 if month == "2026-11" else 2
+    # The fixture's checks: today's two, and the old one if it fell in this month.
+    expected = 3 if month == OLD_MONTH else 2
     assert rows["核查次数"] == str(expected)
     assert rows["命中名单的核查"] == "1" and rows["失信惩戒对象"] == "1"
     assert rows["执行措施 M-01：限制其取得食品经营许可"] == "1"
@@ -234,8 +239,9 @@ def test_previous_month_is_counted_apart(qtbot, stats_view):
     with qtbot.waitSignal(stats_view.stats_loaded, timeout=5000) as loaded:
         qtbot.mouseClick(stats_view.findChild(QPushButton, "statsPreviousMonth"),
                          Qt.MouseButton.LeftButton)
-    assert loaded.args[0].month != shown
-    assert stats_rows(stats_view)["核查次数"] == "0"
+    previous = loaded.args[0].month
+    assert previous != shown
+    assert stats_rows(stats_view)["核查次数"] == ("1" if previous == OLD_MONTH else "0")
 
 
 def test_statistics_export_to_csv(qtbot, stats_view, tmp_path, monkeypatch):
