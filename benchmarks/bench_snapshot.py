@@ -320,7 +320,7 @@ def main() -> None:
          f"{r['delta']['make_seconds']:.1f} s / {r['delta']['install_seconds']:.1f} s",
          f"{r['delta']['changes']:,} rows changed, delta {r['delta']['size'] / 1e6:,.1f} MB", r["delta"]["peak_mib"]),
         ("new process: verify delta-built snapshot", f"{r['reopen_delta']['seconds']:.2f} s",
-         "dataset digest over every row (no signed byte hash)", r["reopen_delta"]["peak_mib"]),
+         "bytes against the seal written when the signed dataset digest matched", r["reopen_delta"]["peak_mib"]),
         ("lookup p50 / p99", f"{lk['ours'][0]:.1f} / {lk['ours'][1]:.1f} us",
          f"bare SELECT {lk['one'][0]:.1f} / {lk['one'][1]:.1f} us: {lk['ours'][0] / lk['one'][0]:.2f}x / "
          f"{lk['ours'][1] / lk['one'][1]:.2f}x (target <= 2x)", lk["peak_mib"]),

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from desktop.cli import main as desk
 from offline_cache.digest import file_dataset_digest
 from offline_cache.reader import SnapshotReader
+from offline_cache import store
 from offline_cache.store import SnapshotStore
 from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, tree
 
@@ -110,6 +111,52 @@ def test_delta_whose_result_differs_from_the_signed_digest_is_refused(capsys, pu
     code, _, err = run(capsys, "cache", "import", m)
     assert code == 4 and "增量应用后的数据与签署的数据摘要不符" in err
     assert tree(store_dir()) == before and check(capsys, KNOWN["black"])["snapshot_version"] == 1
+
+
+def delta_built(capsys, pub) -> Path:
+    """v1 full, then v2 by delta: the installed data file has no signed byte hash."""
+    v1, v2, _ = pub.datasets()
+    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
+    assert run(capsys, "cache", "import", pub.publish_delta(1, 2, v1, v2))[0] == 0
+    assert installed_kind() == (2, "delta")
+    return SnapshotStore(store_dir(), pub.root).current().data_path
+
+
+def test_edited_row_in_a_delta_built_snapshot_is_caught(capsys, pub):
+    data = delta_built(capsys, pub)
+    assert check(capsys, KNOWN["black"])["status"] == "hit"
+    # What a clerk with write access to the data folder might try: take a subject off the list.
+    with sqlite3.connect(data) as conn:
+        conn.execute("DELETE FROM entries WHERE subject_code = ?", (KNOWN["black"],))
+    conn.close()
+    store._verdicts.clear()  # as in a new process
+    rc, out, err = run(capsys, "check", KNOWN["black"], "--item", ITEM, "--offline", "--json")
+    r = json.loads(out)
+    assert rc == 3 and r["status"] == "unverified" and "数据被改动" in r["reason"]
+
+
+def test_later_starts_check_the_seal_instead_of_every_row(capsys, pub, monkeypatch):
+    data = delta_built(capsys, pub)
+    seal = data.parent / store.SEAL
+    assert seal.is_file()
+    real_digest = store.file_dataset_digest
+    calls = []
+    monkeypatch.setattr(store, "file_dataset_digest", lambda path: calls.append(path) or real_digest(path))
+
+    assert check(capsys, KNOWN["black"])["snapshot_version"] == 2  # reading changes no byte
+    store._verdicts.clear()
+    assert SnapshotStore(store_dir(), pub.root).current().version == 2
+    assert calls == []  # the bytes matched the seal: no pass over every row
+
+    # A seal that no longer matches is only a cache miss: the signed digest decides, and the
+    # seal is written again.
+    seal.write_text(json.dumps({**json.loads(seal.read_text()), "sha256": "0" * 64}))
+    store._verdicts.clear()
+    assert SnapshotStore(store_dir(), pub.root).current().version == 2
+    assert calls == [data]
+    store._verdicts.clear()
+    SnapshotStore(store_dir(), pub.root).current()
+    assert calls == [data]
 
 
 # --- a folder holding both kinds (a USB stick, a hall file share) ----------------------------
