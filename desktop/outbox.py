@@ -15,6 +15,7 @@ request. A message the platform refuses on its own merits (400) waits on its own
 up the others. Nothing is ever dropped: a refused message stays pending, visible in the status."""
 from __future__ import annotations
 
+import logging
 import random
 import sqlite3
 import time
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from desktop.messages import QT_TRANSLATE_NOOP, Message
 from desktop.platform_client import FeedbackDeferred
+
+log = logging.getLogger(__name__)
 
 BACKOFF_BASE = 5.0       # seconds after the first failure
 BACKOFF_CAP = 600.0      # never wait more than ten minutes between tries
@@ -183,6 +186,9 @@ class Outbox:
                 if progress is not None:
                     progress(done + 1, len(due))
             report.pending = conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
+        if report.sent or report.already or report.reason is not None:
+            log.info("feedback: %d sent, %d already had, %d pending%s", report.sent, report.already,
+                     report.pending, f"; {report.reason}" if report.reason is not None else "")
         return report
 
     @staticmethod

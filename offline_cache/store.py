@@ -14,6 +14,7 @@ as it was."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -33,6 +34,8 @@ from offline_cache.manifest import Manifest, check_data_file, load_manifest, pee
 from offline_cache.reader import SnapshotReader
 from offline_cache.root import Root, load_root, load_successor
 from offline_cache.schema import DATA_FORMAT
+
+log = logging.getLogger(__name__)
 
 STATE = "state.json"
 SNAPSHOTS = "snapshots"
@@ -296,6 +299,16 @@ class SnapshotStore:
     def install(self, path: Path, *, now: datetime | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 cancel: Callable[[], bool] | None = None) -> InstalledSnapshot:
+        try:
+            snap = self._install(path, now, progress, cancel)
+        except SnapshotRefused as exc:
+            log.warning("snapshot %s refused (%s): %s", path, exc.reason, exc.message)
+            raise
+        log.info("snapshot v%d (%s) in use, data as of %s, from %s", snap.version, snap.kind,
+                 format_time(snap.data_as_of), path)
+        return snap
+
+    def _install(self, path: Path, now: datetime | None, progress, cancel) -> InstalledSnapshot:
         now = now or datetime.now(timezone.utc)
         path = Path(path)
         with self._lock:

@@ -62,3 +62,12 @@ def test_an_unwritable_log_folder_does_not_stop_a_check(desk_env, capsys):
     out, err = capsys.readouterr()
     assert code == 0 and "命中名单" in out
     assert "无法写入日志文件" in err
+
+
+def test_snapshot_installs_and_refusals_are_logged(desk_env, capsys, tmp_path):
+    home, _ = desk_env
+    assert main(["check", KNOWN["black"], "--offline"]) == 0  # installs the bundled demo data
+    assert main(["cache", "import", str(tmp_path / "no-such-stick")]) == 4
+    text = log_text(home)
+    assert "snapshot v1 (snapshot) in use" in text
+    assert "refused (missing-file)" in text and "no-such-stick" in text
