@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QComp
                                QMessageBox, QPlainTextEdit, QPushButton, QSplitter,
                                QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
+from desktop import policy
 from desktop.case_record import OUTCOMES, SEVERITY_LABELS, STATE_LABELS
 from desktop.casefile import Decision
 from desktop.codes import InvalidCode, parse
@@ -22,13 +23,12 @@ from desktop.context import DeskContext
 from desktop.messages import QT_TRANSLATE_NOOP, UserError
 from desktop.model import CheckResult, CodeKind, Source, Status
 from desktop.offline import OfflineUnavailable, fmt_time
-from desktop import policy
 from desktop.ui import i18n
+from desktop.ui.i18n import Retranslatable
 from desktop.ui.dialogs import user_settings
 from desktop.ui.jobs import Job, JobRunner
 from desktop.ui.scanner import ScanDetector
 from desktop.ui.widgets.status_badge import StatusBadge
-from desktop.ui.i18n import Retranslatable
 from offline_cache.records import Item
 
 COUNTDOWN_TICK_MS = 100
