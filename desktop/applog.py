@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from desktop import paths
-from desktop.model import CodeKind, mask_code
+from desktop.model import IDENTITY_SHAPE, CodeKind, mask_code
 
 LOG_NAME = "credit-desk.log"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -22,10 +22,9 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_BYTES = 2_000_000
 BACKUPS = 5
 
-# 18 characters, 17 digits and a digit or X, not inside a longer token. Valid or not: a number
-# mistyped by one digit is still a person's number. The rare all-digit organisation code is
+# An identity number's shape, not inside a longer token. The rare all-digit organisation code is
 # masked too, which costs a log reader little.
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+_ID_LIKE = re.compile(rf"(?<![0-9A-Za-z]){IDENTITY_SHAPE.pattern}(?![0-9A-Za-z])")
 
 
 def mask_identity_numbers(text: str) -> str:

@@ -2,6 +2,7 @@
 tests all read these and nothing else."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta, timezone
 from enum import StrEnum
@@ -9,12 +10,16 @@ from enum import StrEnum
 from desktop.messages import Message
 from offline_cache.records import Hit, Item, Measure, Subject
 
-__all__ = ["CHINA_TZ", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
+__all__ = ["CHINA_TZ", "IDENTITY_SHAPE", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
            "Subject", "mask_code"]
 
 # All of China keeps one civil time without daylight saving; halls read times and count days and
 # months in it whatever the workstation's clock zone is set to.
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+# The shape of a resident identity number, 17 digits and a digit or X, whether its check digit
+# holds or not: a number mistyped by one digit is still a person's number, and is masked too.
+IDENTITY_SHAPE = re.compile(r"\d{17}[0-9Xx]")
 
 
 class CodeKind(StrEnum):

@@ -8,7 +8,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -17,7 +16,7 @@ from desktop import paths
 from desktop.case_record import OUTCOMES, STATUS_LABELS, local_text, utc_text
 from desktop.codes import InvalidCode, normalise, parse
 from desktop.messages import QT_TRANSLATE_NOOP, Message, UserError
-from desktop.model import CodeKind, mask_code
+from desktop.model import IDENTITY_SHAPE, CodeKind, mask_code
 
 EXIT_OK, EXIT_TAMPERED = 0, 6
 STATUSES = tuple(STATUS_LABELS)
@@ -167,7 +166,7 @@ def _masked_filter(raw: str) -> str:
     try:
         kind = parse(code).kind
     except InvalidCode:
-        kind = CodeKind.PERSON if re.fullmatch(r"\d{17}[\dX]", code) else CodeKind.ORG
+        kind = CodeKind.PERSON if IDENTITY_SHAPE.fullmatch(code) else CodeKind.ORG
     return mask_code(code, kind)
 
 
