@@ -28,12 +28,29 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from casefile_fixtures import (BLACK_HIT, DESK, FOCUS_HIT, M_LIMIT, M_REVIEW,  # noqa: E402
-                               PERSON_CODE, RED_HIT, approve, black_result, result)
+from casefile_fixtures import (  # noqa: E402
+    BLACK_HIT,
+    DESK,
+    FOCUS_HIT,
+    M_LIMIT,
+    M_REVIEW,
+    PERSON_CODE,
+    RED_HIT,
+    approve,
+    black_result,
+    result,
+)
 
 from desktop import stats  # noqa: E402
-from desktop.casefile import CaseFile, Decision, Desk, _draft_check, _insert, _seal  # noqa: E402
-from desktop.model import CodeKind, Source, Status  # noqa: E402
+from desktop.casefile.store import (  # noqa: E402
+    CaseFile,
+    Decision,
+    Desk,
+    _draft_check,
+    _insert,
+    _seal,
+)
+from desktop.check.model import CodeKind, Source, Status  # noqa: E402
 
 BATCH = 50_000
 
@@ -137,7 +154,7 @@ def plain_scan(cf: CaseFile) -> list:
 
 
 def bench_sheet(folder: Path, sheets: int) -> tuple[float, float]:
-    from desktop.record_sheet import render_sheet
+    from desktop.casefile.sheet import render_sheet
 
     with CaseFile(folder / "sheets.sqlite") as cf:
         record = cf.record_check(

@@ -38,8 +38,8 @@ def main() -> int:
     from casefile_fixtures import DESK, approve, black_result, result
     from PySide6.QtWidgets import QApplication
 
-    from desktop import stats
-    from desktop.context import DeskContext
+    from desktop.casefile import stats
+    from desktop.desk.context import DeskContext
     from desktop.ui.history_view import HistoryView
     from desktop.ui.jobs import JobRunner
     from desktop.ui.stats_view import StatsView

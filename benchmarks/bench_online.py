@@ -27,17 +27,18 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from desktop.check import Checker  # noqa: E402
-from desktop.config import Config, SnapshotConfig  # noqa: E402
-from desktop.offline import OfflineData  # noqa: E402
-from desktop.platform_client import PlatformClient  # noqa: E402
-from desktop.request_signing import signed_headers  # noqa: E402
-from desktop.updater import update_from_platform  # noqa: E402
+from reference_platform import Publisher, ReferencePlatform  # noqa: E402
+from reference_platform.fixtures import KNOWN  # noqa: E402
+
+from desktop.check.checker import Checker  # noqa: E402
+from desktop.offline.data import OfflineData  # noqa: E402
+from desktop.offline.updater import update_from_platform  # noqa: E402
+from desktop.platform.client import PlatformClient  # noqa: E402
+from desktop.platform.signing import signed_headers  # noqa: E402
+from desktop.site.config import Config, SnapshotConfig  # noqa: E402
 from offline_cache.build import build  # noqa: E402
 from offline_cache.demo import write_sources  # noqa: E402
 from offline_cache.store import SnapshotStore  # noqa: E402
-from reference_platform import Publisher, ReferencePlatform  # noqa: E402
-from reference_platform.fixtures import KNOWN  # noqa: E402
 
 APP_KEY, SECRET = "bench", "bench-secret"
 

@@ -34,7 +34,7 @@ READY_SCRIPT = """
 import sys, time
 t0 = float(sys.argv[1])
 from PySide6.QtCore import QTimer
-from desktop.context import DeskContext
+from desktop.desk.context import DeskContext
 from desktop.ui.app import create_app
 from desktop.ui.main_window import MainWindow
 app = create_app()
@@ -154,7 +154,7 @@ def line(name: str, samples: list[float], base: list[float] | None = None) -> st
 
 
 def bench_offline(args, home: Path) -> None:
-    from desktop.context import DeskContext
+    from desktop.desk.context import DeskContext
 
     ctx = DeskContext.from_environment("bench")
     window = open_window(ctx)
@@ -177,11 +177,11 @@ def bench_offline(args, home: Path) -> None:
 def bench_online(args, tmp: Path) -> None:
     import keyring
     from memory_keyring import MemoryKeyring
-
-    from desktop.context import DeskContext
     from reference_platform import ReferencePlatform
     from reference_platform.fixtures import APP_KEY, SECRET
     from ui_fixtures import LoopProbe
+
+    from desktop.desk.context import DeskContext
 
     keyring.set_keyring(MemoryKeyring())
     keyring.set_password("credit-desk", APP_KEY, SECRET)

@@ -2,7 +2,7 @@
 script from `pip install`, so the frozen app and the source tree take one code path."""
 import sys
 
-from desktop.cli import main
+from desktop.app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

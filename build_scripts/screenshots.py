@@ -58,7 +58,7 @@ class Session:
     """One window on one CREDIT_DESK_HOME."""
 
     def __init__(self, out: Path, home: Path, config_text: str = "", install: Path | None = None):
-        from desktop.context import DeskContext
+        from desktop.desk.context import DeskContext
         from desktop.ui.app import create_app
         from desktop.ui.main_window import MainWindow
 
@@ -148,7 +148,7 @@ def stale_snapshot(folder: Path, key: Path, hours_old: int = 72) -> Path:
     older than the deployment's warning age (48 h), within its limit (168 h)."""
     from datetime import datetime, timedelta, timezone
 
-    from desktop.paths import demo_snapshot_dir
+    from desktop.site.paths import demo_snapshot_dir
     from offline_cache.manifest import sign_snapshot
 
     folder.mkdir(parents=True)

@@ -11,8 +11,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from desktop.casefile import Decision, Desk
-from desktop.model import CheckResult, CodeKind, Item, Source, Status, Subject
+from desktop.casefile.store import Decision, Desk
+from desktop.check.model import CheckResult, CodeKind, Item, Source, Status, Subject
 from offline_cache.records import Hit, Measure
 
 ORG_CODE = "91440300MA5FXXXX1X"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from desktop.paths import demo_snapshot_dir, resources
+from desktop.site.paths import demo_snapshot_dir, resources
 from offline_cache.delta import make_delta
 from offline_cache.keys import generate_key, load_private
 from offline_cache.manifest import sign_delta, sign_snapshot

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from desktop import applog
-from desktop.cli import main
-from desktop.paths import resources
+
+from desktop.app.cli import main
+from desktop.site import log as applog
+from desktop.site.paths import resources
 
 KNOWN = json.loads((resources() / "demo" / "known_codes.json").read_text(encoding="utf-8"))
 PERSON = KNOWN["person_black"]

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-from desktop.cli import main as desk
 from snapshot_fixtures import ITEM, KNOWN, NOW, Publisher, deploy
+
+from desktop.app.cli import main as desk
 
 
 def run(capsys, *argv):

@@ -7,12 +7,28 @@ import sqlite3
 from datetime import date
 
 import pytest
-from casefile_fixtures import (DESK, FOCUS_HIT, ITEM, M_LIMIT, M_REVIEW, ORG_CODE,
-                               PERSON_CODE, approve, black_result, result)
+from casefile_fixtures import (
+    DESK,
+    FOCUS_HIT,
+    ITEM,
+    M_LIMIT,
+    M_REVIEW,
+    ORG_CODE,
+    PERSON_CODE,
+    approve,
+    black_result,
+    result,
+)
 
-from desktop.case_record import GENESIS_HASH, CaseRecord
-from desktop.casefile import CaseFile, Decision, Desk, RecordNotFound, RecordRefused
-from desktop.model import CodeKind, Source, Status
+from desktop.casefile.record import GENESIS_HASH, CaseRecord
+from desktop.casefile.store import (
+    CaseFile,
+    Decision,
+    Desk,
+    RecordNotFound,
+    RecordRefused,
+)
+from desktop.check.model import CodeKind, Source, Status
 
 FEEDBACK_FIELDS = {"feedback_id", "case_no", "item_code", "subject_code", "checked_at", "operator",
                    "hall", "window", "source", "snapshot_version", "status", "entry_ids",

@@ -9,10 +9,10 @@ import pypdf
 import pytest
 from casefile_fixtures import DESK, PERSON_CODE, approve, black_result, result
 
-from desktop import paths
-from desktop.casefile import CaseFile
-from desktop.commands import cases
-from desktop.model import CodeKind
+from desktop.app.commands import cases
+from desktop.casefile.store import CaseFile
+from desktop.check.model import CodeKind
+from desktop.site import paths
 
 
 def run(*argv: str) -> int:

@@ -15,10 +15,17 @@ import time
 from pathlib import Path
 
 import pytest
-from casefile_fixtures import (DESK, IS_ROOT, approve, black_result, read_only, result,
-                               small_disk)
+from casefile_fixtures import (
+    DESK,
+    IS_ROOT,
+    approve,
+    black_result,
+    read_only,
+    result,
+    small_disk,
+)
 
-from desktop.casefile import CaseFile, RecordNotDurable
+from desktop.casefile.store import CaseFile, RecordNotDurable
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,7 +41,7 @@ APPENDER = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     from pathlib import Path
     from casefile_fixtures import DESK, approve, black_result
-    from desktop.casefile import CaseFile
+    from desktop.casefile.store import CaseFile
 
     cf = CaseFile(Path({path!r}))
     n = 0

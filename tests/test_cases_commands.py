@@ -12,11 +12,11 @@ import pypdf
 import pytest
 from casefile_fixtures import DESK, ITEM, PERSON_CODE, approve, black_result, result
 
-from desktop import paths
-from desktop.case_record import CaseRecord
-from desktop.casefile import CaseFile, Desk
-from desktop.cli import main
-from desktop.model import CodeKind, Source, Status
+from desktop.app.cli import main
+from desktop.casefile.record import CaseRecord
+from desktop.casefile.store import CaseFile, Desk
+from desktop.check.model import CodeKind, Source, Status
+from desktop.site import paths
 
 MASKED = "440301********1234"
 

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 import pytest
 from casefile_fixtures import IS_ROOT, read_only, small_disk
 
-from desktop import paths
-from desktop.casefile import CaseFile
-from desktop.cli import main
+from desktop.app.cli import main
+from desktop.casefile.store import CaseFile
+from desktop.site import paths
 
 KNOWN = json.loads((paths.resources() / "demo" / "known_codes.json").read_text(encoding="utf-8"))
 ITEM = KNOWN["item_with_measures"]

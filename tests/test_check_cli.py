@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli import main
-from desktop.paths import demo_snapshot_dir, resources
+from desktop.app.cli import main
+from desktop.site.paths import demo_snapshot_dir, resources
 
 KNOWN = json.loads((resources() / "demo" / "known_codes.json").read_text(encoding="utf-8"))
 ITEM = KNOWN["item_with_measures"]
@@ -44,7 +44,7 @@ def test_black_list_hit_with_mandated_measures_right_after_install(capsys):
 
 def test_works_with_no_config_at_all(capsys, monkeypatch, tmp_path):
     """A fresh install: no CREDIT_DESK_CONFIG and no system-wide file, so the embedded demo."""
-    from desktop import paths
+    from desktop.site import paths
 
     monkeypatch.delenv("CREDIT_DESK_CONFIG")
     monkeypatch.setattr(paths, "config_file", lambda: tmp_path / "etc" / "config.toml")
@@ -215,8 +215,8 @@ def production(tmp_path, desk_env):
     """A deployment with its own publisher key and root, and a copy of the demo dataset re-signed
     with it at chosen dates."""
     from offline_cache.keys import generate_key
-    from offline_cache.root import make_root
     from offline_cache.manifest import sign_snapshot
+    from offline_cache.root import make_root
 
     _, config = desk_env
     key = tmp_path / "publisher.key"

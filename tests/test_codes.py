@@ -1,4 +1,4 @@
-"""What a scanner or a clerk types, as `desktop.codes.parse` takes it: normalised, reduced from a
+"""What a scanner or a clerk types, as `desktop.check.codes.parse` takes it: normalised, reduced from a
 licence QR URL, classified by check digit, or refused with a reason that names the problem."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
-from desktop.codes import USCC_ALPHABET, InvalidCode, parse
-from desktop.model import CodeKind
+from desktop.check.codes import USCC_ALPHABET, InvalidCode, parse
+from desktop.check.model import CodeKind
 
 ORG = "91440106MA9P6N4D3U"        # 有限责任公司, letters in the body
 SOLE = "924401054472639900"       # 个体工商户, all digits

@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from desktop import config
-from desktop.cli import main
-from desktop.config import ConfigError
-from desktop.paths import demo_trust_root
 from reference_platform.publisher import Publisher
+
+from desktop.app.cli import main
+from desktop.site import config
+from desktop.site.config import ConfigError
+from desktop.site.paths import demo_trust_root
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,7 +56,7 @@ def test_bad_values_are_refused_with_key_and_line(tmp_path, body, line, words):
 
 
 def test_deadline_defaults_to_3_seconds_and_reaches_the_check(tmp_path, own_root, desk_env, monkeypatch):
-    from desktop.context import DeskContext
+    from desktop.desk.context import DeskContext
 
     path = write(tmp_path, f'[platform]\nbase_url = "https://x.gov.cn"\napp_key = "k"\n'
                            f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n')

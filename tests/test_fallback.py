@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import time
 
-from desktop.cli import main
-from desktop.offline import fmt_time
-from offline_cache.manifest import peek_manifest
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
+
+from desktop.app.cli import main
+from desktop.check.model import fmt_time
+from offline_cache.manifest import peek_manifest
 
 ITEM = KNOWN["item_with_measures"]
 MARGIN = 0.3

@@ -13,10 +13,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
-from desktop.cli import main as desk
-from offline_cache.cli import main as publisher
 from snapshot_fixtures import NOW, deploy
+
+from desktop.app.cli import main as desk
+from offline_cache.cli import main as publisher
 
 ORG_A = "91440106MA9P6N4D3U"
 ORG_B = "924401054472639900"

@@ -10,12 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-
-from desktop.cli import main
-from desktop.outbox import Outbox
-from desktop.platform_client import PlatformClient
-from desktop import paths
 from reference_platform.fixtures import APP_KEY, KNOWN, SECRET, memory_keyring, online  # noqa: F401
+
+from desktop.app.cli import main
+from desktop.platform.client import PlatformClient
+from desktop.platform.outbox import Outbox
+from desktop.site import paths
 
 ITEM = KNOWN["item_with_measures"]
 REPO = Path(__file__).resolve().parent.parent
@@ -136,7 +136,7 @@ def test_sender_killed_mid_upload_loses_and_duplicates_nothing(capsys, online, t
     online.platform.fault("hang", scope="feedback", after_accept=True, times=1)
     env = dict(os.environ, PYTHON_KEYRING_BACKEND="memory_keyring.FileKeyring",
                TEST_KEYRING_FILE=str(keyring_file), PYTHONPATH=os.pathsep.join([str(REPO / "tests"), str(REPO)]))
-    sender = subprocess.Popen([sys.executable, "-m", "desktop.cli", "outbox", "flush"], env=env,
+    sender = subprocess.Popen([sys.executable, "-m", "desktop", "outbox", "flush"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 20

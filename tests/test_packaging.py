@@ -12,9 +12,8 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 import PySide6
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -93,7 +92,7 @@ def test_desktop_entry_opens_the_window(deb, tmp_path):
 
 
 def test_shipped_config_is_a_conffile_that_means_demo_mode(deb, tmp_path):
-    from desktop import config
+    from desktop.site import config
 
     control = tmp_path / "DEBIAN"
     subprocess.run(["dpkg-deb", "-e", str(deb), str(control)], check=True)
@@ -142,7 +141,7 @@ def test_windows_installer_script_matches_the_bundle_and_the_self_test():
     and skips only probes the self-test knows (an unknown one would fail every install)."""
     import re
 
-    from desktop import selftest
+    from desktop.app import selftest
 
     iss = (REPO / "build_scripts" / "windows" / "credit-desk.iss").read_text(encoding="utf-8")
     spec = (REPO / "build_scripts" / "credit-desk.spec").read_text(encoding="utf-8")

@@ -9,10 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-
-from desktop.platform_answer import PlatformUnavailable
-from desktop.platform_client import FeedbackDeferred, PlatformClient, parse_answer
 from reference_platform.fixtures import APP_KEY, KNOWN, SECRET, memory_keyring, online  # noqa: F401
+
+from desktop.check.sources import PlatformUnavailable
+from desktop.platform.client import FeedbackDeferred, PlatformClient, parse_answer
 
 CODE = KNOWN["black"]
 

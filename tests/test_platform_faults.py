@@ -6,12 +6,19 @@ import json
 import ssl
 
 import pytest
-
-from desktop.cli import main
-from desktop.offline import fmt_time
-from offline_cache.manifest import peek_manifest
 from reference_platform import ReferencePlatform
-from reference_platform.fixtures import APP_KEY, KNOWN, SECRET, make_tls, memory_keyring, online  # noqa: F401
+from reference_platform.fixtures import (  # noqa: F401
+    APP_KEY,
+    KNOWN,
+    SECRET,
+    make_tls,
+    memory_keyring,
+    online,
+)
+
+from desktop.app.cli import main
+from desktop.check.model import fmt_time
+from offline_cache.manifest import peek_manifest
 
 ITEM = KNOWN["item_with_measures"]
 FELL_BACK = "，已使用离线数据（截至 {as_of}）"

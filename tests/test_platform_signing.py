@@ -8,9 +8,9 @@ import time
 import uuid
 
 import requests
-
-from desktop.request_signing import signature, signed_headers
 from reference_platform.fixtures import APP_KEY, KNOWN, SECRET, memory_keyring, online  # noqa: F401
+
+from desktop.platform.signing import signature, signed_headers
 
 # Computed independently with coreutils and openssl:
 #   printf 'GET\n<path>\n1700000000\nabc123\n%s' "$(printf '' | sha256sum | cut -d' ' -f1)" \

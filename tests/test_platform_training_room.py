@@ -9,8 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop.cli import main
 from reference_platform.fixtures import KNOWN, memory_keyring  # noqa: F401
+
+from desktop.app.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,5 @@
 """Which entries count and which measures the clerk must apply (国办发〔2020〕49号)."""
-from desktop.policy import counting_hits, effective_measures, suggested_outcome
+from desktop.check.policy import counting_hits, effective_measures, suggested_outcome
 from offline_cache.records import Hit, Measure
 
 TODAY = "2026-11-24T09:00:00+00:00"

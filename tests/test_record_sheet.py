@@ -10,12 +10,21 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from casefile_fixtures import (BLACK_HIT, DESK, M_GREEN, M_LIMIT, PERSON_CODE, RED_HIT, approve,
-                               black_result, result)
+from casefile_fixtures import (
+    BLACK_HIT,
+    DESK,
+    M_GREEN,
+    M_LIMIT,
+    PERSON_CODE,
+    RED_HIT,
+    approve,
+    black_result,
+    result,
+)
 
-from desktop import record_sheet
-from desktop.casefile import CaseFile
-from desktop.model import CodeKind, Source, Status
+from desktop.casefile import sheet as record_sheet
+from desktop.casefile.store import CaseFile
+from desktop.check.model import CodeKind, Source, Status
 
 REPO = Path(__file__).resolve().parent.parent
 # Qt's PDF text map names the lowest code point of a glyph, so where Noto CJK shares a glyph
@@ -132,8 +141,8 @@ def test_renders_headless_in_a_fresh_process(cf, tmp_path):
     cf.record_check(result(), approve(), DESK)
     code = textwrap.dedent(f"""
         from pathlib import Path
-        from desktop.casefile import CaseFile
-        from desktop.record_sheet import render_sheet
+        from desktop.casefile.store import CaseFile
+        from desktop.casefile.sheet import render_sheet
         with CaseFile(Path({str(cf.path)!r})) as cf:
             render_sheet(cf.get(1), Path({str(tmp_path / 'fresh.pdf')!r}))
     """)

@@ -14,11 +14,11 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import fail
-
-from desktop.cli import main
-from desktop.platform_answer import PlatformUnavailable
-from desktop.platform_client import PlatformClient
 from reference_platform.fixtures import APP_KEY, KNOWN, SECRET, memory_keyring, online  # noqa: F401
+
+from desktop.app.cli import main
+from desktop.check.sources import PlatformUnavailable
+from desktop.platform.client import PlatformClient
 
 REPO = Path(__file__).resolve().parent.parent
 ITEM = KNOWN["item_with_measures"]
@@ -43,7 +43,7 @@ def test_secrets_set_in_a_real_process_with_a_configured_backend(tmp_path):
     store = tmp_path / "keyring.json"
     env = dict(os.environ, PYTHON_KEYRING_BACKEND="memory_keyring.FileKeyring", TEST_KEYRING_FILE=str(store),
                PYTHONPATH=os.pathsep.join([str(REPO / "tests"), str(REPO)]))
-    done = subprocess.run([sys.executable, "-m", "desktop.cli", "secrets", "set", APP_KEY], input="piped-secret\n",
+    done = subprocess.run([sys.executable, "-m", "desktop", "secrets", "set", APP_KEY], input="piped-secret\n",
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0 and "piped-secret" not in done.stdout + done.stderr
     assert json.loads(store.read_text())[f"credit-desk/{APP_KEY}"] == "piped-secret"

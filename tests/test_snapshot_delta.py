@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, tree
 
-from desktop.cli import main as desk
+from desktop.app.cli import main as desk
+from offline_cache import store
 from offline_cache.digest import file_dataset_digest
 from offline_cache.reader import SnapshotReader
-from offline_cache import store
 from offline_cache.store import SnapshotStore
-from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, tree
 
 
 def run(capsys, *argv):
@@ -224,8 +224,9 @@ def test_folder_without_any_manifest(capsys, pub, tmp_path):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), min_size=3, max_size=3))
 def test_digest_is_the_same_whether_sqlite_or_python_encodes_the_rows(tmp_path_factory, monkeypatch, names):
-    from offline_cache import digest
     from snapshot_fixtures import DEMO_DATA, edit_dataset
+
+    from offline_cache import digest
 
     data = edit_dataset(DEMO_DATA, tmp_path_factory.mktemp("digest") / "d.sqlite",
                         ("UPDATE subjects SET name = ? WHERE code = ?", (names[0], KNOWN["black"])),

@@ -10,12 +10,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from snapshot_fixtures import ITEM, KNOWN, NOW, Publisher, deploy, tree
 
-from desktop.cli import main as desk
+from desktop.app.cli import main as desk
 from offline_cache.cli import main as publisher_cli
 from offline_cache.errors import SnapshotRefused
 from offline_cache.store import SnapshotStore
-from snapshot_fixtures import ITEM, KNOWN, NOW, Publisher, deploy, tree
 
 
 def run(capsys, entry, *argv):

@@ -5,13 +5,24 @@ import csv
 from dataclasses import replace
 
 import pytest
-from casefile_fixtures import (BLACK_HIT, DESK, FOCUS_HIT, M_GREEN, M_LIMIT, M_REVIEW,
-                               PERSON_CODE, RED_HIT, approve, black_result, result)
+from casefile_fixtures import (
+    BLACK_HIT,
+    DESK,
+    FOCUS_HIT,
+    M_GREEN,
+    M_LIMIT,
+    M_REVIEW,
+    PERSON_CODE,
+    RED_HIT,
+    approve,
+    black_result,
+    result,
+)
 
-from desktop import stats
-from desktop.casefile import CaseFile, Decision, Desk
-from desktop.messages import UserError
-from desktop.model import CodeKind, Item, Source, Status
+from desktop.casefile import stats
+from desktop.casefile.store import CaseFile, Decision, Desk
+from desktop.check.model import CodeKind, Item, Source, Status
+from desktop.site.messages import UserError
 
 OTHER_ITEM = Item(item_code="X-2", name="建设工程施工许可", department="区住房和建设局")
 DESK_B = Desk(operator="op-0200", hall=DESK.hall, window="7")

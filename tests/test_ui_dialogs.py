@@ -9,13 +9,22 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QSpinBox, QTextBrowser)
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+)
 from reference_platform.fixtures import memory_keyring, online  # noqa: F401
 from snapshot_fixtures import Publisher, tree
 
-from desktop import paths
-from desktop.context import DeskContext
+from desktop.desk.context import DeskContext
+from desktop.site import paths
 from desktop.ui import i18n
 from desktop.ui.dialogs.about_dialog import AboutDialog
 from desktop.ui.dialogs.import_dialog import SnapshotImportDialog, install_snapshot

@@ -9,11 +9,20 @@ import pypdf
 import pytest
 from casefile_fixtures import DESK, M_LIMIT, PERSON_CODE, approve, black_result, result
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QLabel, QLineEdit, QListWidget,
-                               QPlainTextEdit, QPushButton, QTableView, QTableWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+)
 
-from desktop.context import DeskContext
-from desktop.model import CHINA_TZ, CodeKind
+from desktop.check.model import CHINA_TZ, CodeKind
+from desktop.desk.context import DeskContext
 from desktop.ui import history_view
 from desktop.ui.history_view import HistoryView
 from desktop.ui.jobs import JobRunner
@@ -261,7 +270,15 @@ def test_statistics_export_to_csv(qtbot, stats_view, tmp_path, monkeypatch):
 
 def test_a_check_recorded_at_the_counter_shows_in_history_and_reprints(qtbot, monkeypatch):
     """Keyboard only, as a clerk: scan, record, Alt+2, Ctrl+P."""
-    from ui_fixtures import KNOWN, choose_item, close_window, open_window, record, scan, type_text
+    from ui_fixtures import (
+        KNOWN,
+        choose_item,
+        close_window,
+        open_window,
+        record,
+        scan,
+        type_text,
+    )
 
     opened = []
     monkeypatch.setattr(history_view.QDesktopServices, "openUrl",

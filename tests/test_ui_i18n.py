@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QWidget
 
-from desktop.casefile import RecordRefused
-from desktop.messages import QT_TRANSLATE_NOOP, Message
+from desktop.casefile.store import RecordRefused
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from desktop.ui import i18n
 from desktop.ui.dialogs import user_settings
 

@@ -4,14 +4,35 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QTableWidget)
-
-from desktop import paths
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+)
 from reference_platform.fixtures import memory_keyring, online  # noqa: F401 - fixtures
-from ui_fixtures import (KNOWN, answer_prompt, badge_state, choose_item, close_window, no_snapshot_config,
-                         open_window, outbox_rows, record, scan, stored_records, table_rows,
-                         type_text, widget, window)  # noqa: F401 - window is a fixture
+from ui_fixtures import (
+    KNOWN,
+    answer_prompt,
+    badge_state,
+    choose_item,
+    close_window,
+    no_snapshot_config,
+    open_window,
+    outbox_rows,
+    record,
+    scan,
+    stored_records,
+    table_rows,
+    type_text,
+    widget,
+    window,  # noqa: F401 - a fixture
+)
+
+from desktop.site import paths
 
 OBJECT_NAMES = ("codeInput", "itemSelector", "caseNoInput", "checkButton", "statusBadge",
                 "sourceBanner", "hitsTable", "measuresTable", "outcomeSelector", "noteInput",
@@ -493,7 +514,7 @@ def test_an_old_snapshot_is_flagged_stale_in_the_banner(qtbot, desk_env, tmp_pat
 
     from reference_platform.publisher import Publisher
 
-    from desktop.context import DeskContext
+    from desktop.desk.context import DeskContext
 
     _, config = desk_env
     publisher = Publisher(tmp_path / "publisher",

@@ -75,10 +75,17 @@ def test_shutdown_waits_for_a_write_that_must_not_be_cancelled(qtbot, runner, tm
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit  # noqa: E402
-
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: E402,F401
-from ui_fixtures import (LoopProbe, choose_item, close_window, open_window, record, scan,  # noqa: E402
-                         stored_records, widget)
+from ui_fixtures import (  # noqa: E402
+    LoopProbe,
+    choose_item,
+    close_window,
+    open_window,
+    record,
+    scan,
+    stored_records,
+    widget,
+)
 
 
 @pytest.fixture

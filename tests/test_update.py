@@ -7,10 +7,10 @@ import json
 import shutil
 
 import pytest
-
-from desktop import updater
-from desktop.cli import main
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
+
+from desktop.app.cli import main
+from desktop.offline import updater
 
 ITEM = KNOWN["item_with_measures"]
 NEW_CODE = KNOWN["clear"][0]

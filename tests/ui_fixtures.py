@@ -12,13 +12,21 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QPushButton, QTableWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
 
-from desktop import paths
-from desktop.check import Checker
-from desktop.context import DeskContext
-from desktop.messages import Message
-from desktop.platform_answer import PlatformUnavailable
+from desktop.check.checker import Checker
+from desktop.check.sources import PlatformUnavailable
+from desktop.desk.context import DeskContext
+from desktop.site import paths
+from desktop.site.messages import Message
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWN = json.loads((REPO / "resources" / "demo" / "known_codes.json").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
-from desktop.messages import UserError
+from desktop.site.messages import UserError
 from desktop.ui import i18n, style
 from desktop.ui.dialogs import user_settings
 
@@ -38,7 +38,7 @@ def install_language(app: QApplication, language: str | None) -> str:
 
 
 def run_window(operator: str | None = None) -> int:
-    from desktop.context import DeskContext
+    from desktop.desk.context import DeskContext
     from desktop.ui.main_window import MainWindow
 
     app = create_app()

@@ -10,22 +10,38 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QCompleter,
-                               QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QPlainTextEdit, QPushButton, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop import policy
-from desktop.case_record import OUTCOMES, SEVERITY_LABELS, STATE_LABELS
-from desktop.casefile import Decision
-from desktop.codes import InvalidCode, parse
-from desktop.context import DeskContext
-from desktop.messages import QT_TRANSLATE_NOOP, UserError
-from desktop.model import CheckResult, CodeKind, Source, Status
-from desktop.offline import OfflineUnavailable, fmt_time
+from desktop.casefile.record import OUTCOMES, SEVERITY_LABELS, STATE_LABELS
+from desktop.casefile.store import Decision
+from desktop.check import policy
+from desktop.check.codes import InvalidCode, parse
+from desktop.check.model import CheckResult, CodeKind, Source, Status, fmt_time
+from desktop.check.sources import OfflineUnavailable
+from desktop.desk.context import DeskContext
+from desktop.site.messages import QT_TRANSLATE_NOOP, UserError
 from desktop.ui import i18n
-from desktop.ui.i18n import Retranslatable
 from desktop.ui.dialogs import user_settings
+from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs import Job, JobRunner
 from desktop.ui.scanner import ScanDetector
 from desktop.ui.widgets.status_badge import StatusBadge

@@ -12,15 +12,36 @@ from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QTableView, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop import codes, paths
-from desktop.case_record import (CHINA_TZ, OUTCOMES, SEVERITY_LABELS, SOURCE_LABELS,
-                                 STATUS_LABELS, CaseRecord, local_text)
-from desktop.casefile import Decision
-from desktop.messages import UserError
+from desktop.casefile.record import (
+    CHINA_TZ,
+    OUTCOMES,
+    SEVERITY_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    CaseRecord,
+    local_text,
+)
+from desktop.casefile.store import Decision
+from desktop.check import codes
+from desktop.site import paths
+from desktop.site.messages import UserError
 from desktop.ui import i18n
 from desktop.ui.dialogs.decision_dialog import DecisionDialog
 from desktop.ui.i18n import Retranslatable
@@ -58,7 +79,9 @@ def sheet_file_name(record: CaseRecord) -> str:
 
 
 def render_sheet_to(record: CaseRecord, path: Path) -> Path:
-    from desktop.record_sheet import render_sheet  # imports QtGui's PDF writer: on demand
+    from desktop.casefile.sheet import (
+        render_sheet,  # imports QtGui's PDF writer: on demand
+    )
 
     return render_sheet(record, path)
 
@@ -342,7 +365,9 @@ class HistoryView(Retranslatable, QWidget):
         if record is None:
             self.detail.clear()
         else:
-            from desktop.record_sheet import sheet_html  # the sheet as it prints, masked
+            from desktop.casefile.sheet import (
+                sheet_html,  # the sheet as it prints, masked
+            )
 
             self.detail.setHtml(sheet_html(record))
         self._update_buttons()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
-from desktop import paths
-from desktop.messages import Message
+from desktop.site import paths
+from desktop.site.messages import Message
 
 DEFAULT_LANGUAGE = "zh_CN"
 # Shown in each language's own name, so a clerk who cannot read the current one still finds hers.

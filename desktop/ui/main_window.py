@@ -9,9 +9,9 @@ from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
-from desktop.context import DeskContext
-from desktop.messages import UserError
-from desktop.offline import OfflineUnavailable
+from desktop.check.sources import OfflineUnavailable
+from desktop.desk.context import DeskContext
+from desktop.site.messages import UserError
 from desktop.ui import i18n
 from desktop.ui.check_page import CheckPage, as_of_text
 from desktop.ui.jobs import JobRunner
@@ -371,7 +371,7 @@ def _pending_feedback(ctx: DeskContext) -> int | None:
 
 
 def _update_snapshot(ctx: DeskContext, note_stage, progress, cancel):
-    from desktop import updater
+    from desktop.offline import updater
 
     def report(stage: str, done: int, total: int) -> None:
         note_stage(stage)

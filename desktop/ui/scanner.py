@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
-from desktop.codes import InvalidCode, looks_like_url, parse
+from desktop.check.codes import InvalidCode, looks_like_url, parse
 
 MAX_GAP = 0.05      # seconds between a scanner's keystrokes; people type 5-10x slower
 MIN_LENGTH = 15     # shortest burst taken for a scan (codes are 18, URLs longer)

@@ -1,4 +1,4 @@
-"""The statistics tab: the monthly statistics of the case file (``desktop.stats.monthly``) for a
+"""The statistics tab: the monthly statistics of the case file (``desktop.casefile.stats.monthly``) for a
 month the clerk picks, as a table and a simple bar chart, with CSV export for the hall's report.
 
 The chart is drawn with QPainter: a handful of bars does not justify the QtCharts add-on package
@@ -12,13 +12,25 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QKeySequence, QPainter, QPen, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QSizePolicy, QSplitter,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop import stats
-from desktop.case_record import CHINA_TZ, OUTCOMES, SEVERITY_LABELS
-from desktop.messages import UserError
+from desktop.casefile import stats
+from desktop.casefile.record import CHINA_TZ, OUTCOMES, SEVERITY_LABELS
+from desktop.site.messages import UserError
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 

@@ -1,11 +1,11 @@
 """The look: the high-contrast style sheet, the clerk's font size and the drawn icons, all from
-``resources/`` so that a frozen build finds them through ``desktop.paths.resources()``."""
+``resources/`` so that a frozen build finds them through ``desktop.site.paths.resources()``."""
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop import paths
+from desktop.site import paths
 
 DEFAULT_FONT_SIZE = 11
 FONT_SIZES = range(9, 21)

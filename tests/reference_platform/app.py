@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 from flask import Flask, Response, g, jsonify, request, send_file
 
-from desktop.codes import InvalidCode, parse
-from desktop.request_signing import MAX_SKEW_SECONDS, signature, signatures_match
+from desktop.check.codes import InvalidCode, parse
+from desktop.platform.signing import MAX_SKEW_SECONDS, signature, signatures_match
 from offline_cache.manifest import peek_manifest
 from offline_cache.reader import SnapshotReader
 

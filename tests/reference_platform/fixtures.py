@@ -33,7 +33,7 @@ class Online:
             f'update_source = "{update_source}"\n', encoding="utf-8")
 
     def context(self):
-        from desktop.context import DeskContext
+        from desktop.desk.context import DeskContext
 
         return DeskContext.from_environment()
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from desktop.paths import demo_snapshot_dir
+from desktop.site.paths import demo_snapshot_dir
 from offline_cache.delta import make_delta
 from offline_cache.keys import generate_key
 from offline_cache.manifest import peek_manifest, sign_delta, sign_snapshot

@@ -5,10 +5,17 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
-                               QTextBrowser, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+)
 
-from desktop.offline import fmt_time
+from desktop.check.model import fmt_time
 from desktop.ui import i18n, style
 from desktop.ui.dialogs import desk_status
 from desktop.ui.dialogs.desk_status import DeskStatus, Reachability

@@ -5,12 +5,21 @@ open so the clerk can fix it. The earlier record is never changed: a new record 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
 
-from desktop.case_record import OUTCOMES, STATUS_LABELS, CaseRecord
-from desktop.casefile import Decision
+from desktop.casefile.record import OUTCOMES, STATUS_LABELS, CaseRecord
+from desktop.casefile.store import Decision
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 

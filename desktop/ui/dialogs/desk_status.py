@@ -8,10 +8,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from desktop import __version__, paths
-from desktop.messages import QT_TRANSLATE_NOOP, Message
-from desktop.offline import OfflineUnavailable
-from desktop.platform_answer import PlatformUnavailable
+from desktop import __version__
+from desktop.check.sources import OfflineUnavailable, PlatformUnavailable
+from desktop.site import paths
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from offline_cache.errors import SnapshotRefused
 
 

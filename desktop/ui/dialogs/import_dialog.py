@@ -9,10 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
-                               QLineEdit, QProgressBar, QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
 
-from desktop.offline import fmt_time
+from desktop.check.model import fmt_time
 from desktop.ui.i18n import Retranslatable
 from offline_cache.errors import SnapshotRefused
 from offline_cache.store import InstalledSnapshot

@@ -4,10 +4,21 @@ the phone but never change them here."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+)
 
-from desktop import paths
+from desktop.site import paths
 from desktop.ui import i18n, style
 from desktop.ui.dialogs import user_settings
 from desktop.ui.i18n import Retranslatable

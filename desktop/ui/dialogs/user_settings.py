@@ -1,4 +1,4 @@
-"""What the clerk may change on this machine, in ``desktop.paths.settings_file()``: operator id,
+"""What the clerk may change on this machine, in ``desktop.site.paths.settings_file()``: operator id,
 font size, sounds, language (and whatever else the window remembers there, e.g. the approval
 item, which is kept untouched). Deployment settings live in the IT-owned config, never here.
 Qt-free; written atomically, so a crash mid-write leaves the previous settings."""
@@ -10,9 +10,9 @@ import re
 import threading
 import uuid
 
-from desktop import paths
-from desktop.context import saved_settings
-from desktop.messages import QT_TRANSLATE_NOOP, Message
+from desktop.desk.context import saved_settings
+from desktop.site import paths
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
 OPERATOR_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
 _write_lock = threading.Lock()

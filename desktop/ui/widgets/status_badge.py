@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
-from desktop.case_record import SEVERITY_LABELS, STATUS_LABELS
-from desktop.model import CheckResult, Status
+from desktop.casefile.record import SEVERITY_LABELS, STATUS_LABELS
+from desktop.check.model import CheckResult, Status
 from desktop.ui import style
 
 # state: (icon, background, text colour). Contrast of text on background >= 4.5:1 everywhere.

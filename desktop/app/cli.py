@@ -1,0 +1,71 @@
+"""`credit-desk`: the window with no arguments, subcommands for scripts, installers and tests.
+
+Exit codes are a contract (DESIGN.md): 0 ok, 2 invalid input, 3 unverified / no valid snapshot,
+4 snapshot refused, 5 platform unreachable, 6 case file tampered, 7 record not durable."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from desktop import __version__
+from desktop.site import log as applog
+from desktop.site.messages import UserError
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from desktop.app.commands import cache, cases, check, items, outbox, secrets
+
+    parser = argparse.ArgumentParser(prog="credit-desk", description="信用核查窗口端 Credit Desk")
+    parser.add_argument("--version", action="version", version=f"credit-desk {__version__}")
+    parser.add_argument("--operator", help="操作员工号（默认：上次登录的工号）")
+    parser.add_argument("--self-test", action="store_true",
+                        help="无界面自检：依赖、Qt 平台插件、资源、信任根、演示核查")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (check, items, cache, cases, outbox, secrets):
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # Windows consoles and redirected pipes may not default to UTF-8; the output is Chinese.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    what = "self-test" if args.self_test else (args.command or "window")
+    if not args.self_test:  # the self-test writes nothing into the clerk's data, logs included
+        applog.setup()
+    log.info("credit-desk %s %s", __version__, what)
+    try:
+        if args.self_test:
+            from desktop.app.selftest import run
+
+            return run()
+        if args.command is None:
+            from desktop.ui.app import run_window
+
+            return run_window(operator=args.operator)
+        return args.func(args)
+    except UserError as exc:
+        log.warning("%s: exit %d: %s", what, exc.exit_code, exc.message)
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `credit-desk cases list | head`: the reader left; no traceback, and none at exit either
+        # (the recipe in Python's signal documentation).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    finally:
+        applog.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""`credit-desk check`: one code, a batch file, or a headless recorded check."""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from desktop.casefile.errors import RecordNotDurable, RecordRefused
+from desktop.casefile.record import OUTCOMES
+from desktop.check import summary
+from desktop.check.codes import InvalidCode
+from desktop.check.model import CheckResult, Status
+from desktop.desk.context import DeskContext
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+
+EXIT_OK, EXIT_INVALID, EXIT_UNVERIFIED = 0, 2, 3
+# Column headers a batch CSV may use for the code.
+CODE_HEADERS = {"code", "uscc", "subject_code", "统一社会信用代码", "信用代码", "代码", "身份证号码"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="核查一个代码（或批量核查）")
+    p.add_argument("code", nargs="?", help="统一社会信用代码、身份证号码或营业执照二维码网址")
+    p.add_argument("--item", help="办事事项编码（见 credit-desk items）")
+    p.add_argument("--offline", action="store_true", help="只用离线数据，不询问平台")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--batch", type=Path, metavar="FILE", help="每行一个代码，或 CSV 中的代码列")
+    p.add_argument("--record", action="store_true", help="核查后记入办件档案并上报")
+    p.add_argument("--case-no", help="办件编号")
+    p.add_argument("--outcome", help="办理结果："
+                   + "、".join(f"{key}（{label}）" for key, label in OUTCOMES.items()))
+    p.add_argument("--note", default="", help="说明（未执行必须执行的措施时必填）")
+    p.add_argument("--apply", nargs="*", default=None, metavar="MEASURE_ID",
+                   help="已执行的措施编号（默认：执行全部必须执行的措施）")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch and args.code:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "请只给出一个代码，或用 --batch 给出文件，不要同时给出。")))
+    if args.batch:
+        if args.record:
+            raise UserError(Message(QT_TRANSLATE_NOOP("core", "批量核查不能直接记档：每个办件需要各自的办件编号。")))
+        return run_batch(args)
+    if not args.code:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "请给出要核查的代码，例如 credit-desk check 91440101MA59XXXXXX --item ITEM")))
+    if not args.record:
+        _refuse_record_flags_without_record(args)
+    ctx = DeskContext.from_environment(args.operator)
+    if args.record:
+        _require_record_args(args)
+    result = ctx.checker.check(args.code, args.item, offline_only=args.offline)
+    record, refused = None, None
+    if args.record:
+        try:
+            record = _record(ctx, result, args)
+        except (RecordRefused, RecordNotDurable) as exc:
+            # The check is still shown in full, so the approval system (or the clerk behind it)
+            # keeps what was not recorded and can record it again once the cause is fixed.
+            refused = exc
+    if args.json:
+        data = result.to_json(mask=True)
+        if args.record:
+            data["record"] = (None if record is None else
+                              {"record_id": record.record_id, "hash": record.hash})
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(summary.render(result))
+        if record is not None:
+            print(f"已记入办件档案：记录 {record.record_id}，办件 {record.case_no}")
+    if refused is not None:
+        try:
+            raise refused
+        finally:
+            refused = None  # no cycle through this frame: the context's open files go with it
+    return EXIT_UNVERIFIED if result.status == Status.UNVERIFIED else EXIT_OK
+
+
+def _refuse_record_flags_without_record(args: argparse.Namespace) -> None:
+    given = [flag for flag, value in (("--case-no", args.case_no), ("--outcome", args.outcome),
+                                      ("--note", args.note), ("--apply", args.apply))
+             if value not in (None, "")]
+    if given:
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "{flags} 只在记档时使用：请加上 --record，或去掉这些参数。"),
+            {"flags": "、".join(given)}))
+
+
+def _require_record_args(args: argparse.Namespace) -> None:
+    missing = [flag for flag, value in (("--item", args.item), ("--case-no", args.case_no),
+                                         ("--outcome", args.outcome)) if not value]
+    if missing:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "记档需要 {flags}。"),
+                                {"flags": "、".join(missing)}))
+
+
+def _record(ctx: DeskContext, result: CheckResult, args: argparse.Namespace):
+    """Mandated measures count as applied unless ``--apply`` says which were; the case file then
+    refuses a dropped mandated measure without a ``--note``, and anything else the rules forbid."""
+    from desktop.casefile.store import Decision
+
+    applied = tuple(args.apply) if args.apply is not None else tuple(
+        m.measure_id for m in result.measures if m.mandatory)
+    decision = Decision(case_no=args.case_no, outcome=args.outcome, note=args.note,
+                        measures_applied=applied)
+    case_file = ctx.case_file
+    try:
+        return case_file.record_check(result, decision, ctx.desk)
+    finally:
+        case_file.close()  # one record per run: let go of the file (and its folder) at once
+
+
+def batch_codes(text: str) -> list[tuple[int, str]]:
+    """(line in the file, code) for each code in a batch file: one per line, or the code column
+    of a CSV. The line is the file's own, header and blank lines counted, so that "第 N 行" is
+    where the clerk finds it in an editor or a spreadsheet."""
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if "," not in first:
+        return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()]
+    reader = csv.reader(io.StringIO(text))
+    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    header = [cell.strip().lower() for cell in rows[0][1]]
+    column = next((i for i, h in enumerate(header) if h in CODE_HEADERS), None)
+    if column is None:
+        return [(n, row[0]) for n, row in rows]
+    return [(n, row[column] if column < len(row) else "") for n, row in rows[1:]]
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030: a Chinese Excel saves "CSV" in GBK."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    # The reason goes into the one existing message (its translation stays complete), in words
+    # that say what to do rather than the OS's English errno text.
+    error = None
+    try:
+        text = _decode(args.batch.read_bytes())
+    except FileNotFoundError:
+        error = "文件不存在，请检查文件名和路径"
+    except UnicodeDecodeError:
+        error = "既不是 UTF-8 也不是 GBK 文本，请在表格软件中另存为“CSV UTF-8”后重试"
+    except OSError as exc:
+        error = exc.strerror or str(exc)
+    if error is not None:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "无法读取批量文件 {path}：{error}"),
+                                {"path": str(args.batch), "error": error}))
+    ctx = DeskContext.from_environment(args.operator)
+    ctx.checker.resolve_item(args.item)  # an unknown item is one error, not one per line
+    invalid = unverified = 0
+    for line_no, raw in batch_codes(text):
+        try:
+            result = ctx.checker.check(raw, args.item, offline_only=args.offline)
+        except InvalidCode as exc:
+            invalid += 1
+            if args.json:
+                print(json.dumps({"line": line_no, "input": raw, "error": str(exc.message)},
+                                 ensure_ascii=False))
+            else:
+                print(f"第 {line_no} 行 {raw}：{exc.message}")
+            continue
+        unverified += result.status == Status.UNVERIFIED
+        if args.json:
+            print(json.dumps(dict(result.to_json(mask=True), line=line_no), ensure_ascii=False))
+        else:
+            sev = "、".join(summary.SEVERITY_TEXT[s] for s in result.severities)
+            print(f"第 {line_no} 行 {result.masked_code}：{summary.STATUS_TEXT[result.status]}"
+                  + (f"（{sev}）" if sev else ""))
+        sys.stdout.flush()
+    if invalid:
+        return EXIT_INVALID
+    return EXIT_UNVERIFIED if unverified else EXIT_OK

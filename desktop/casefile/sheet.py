@@ -1,0 +1,221 @@
+"""The record sheet (信用核查记录单): one PDF per case record, for the paper archive.
+
+Written with Qt's own PDF engine (QPdfWriter printing a QTextDocument), so there is no extra
+dependency and the sheet looks the same from the window, the command line and the tests. Runs
+headless: a QGuiApplication is created when none exists (offscreen where there is no display).
+
+Chinese text is set in the system CJK font, Noto Sans CJK SC (fonts-noto-cjk on Linux), falling
+back to the Chinese fonts Windows ships; Latin letters and digits come from a Latin font listed
+first, because Qt's PDF text map loses the digits it shapes with Noto CJK's Latin glyphs (they
+print right but extract as control characters). Qt embeds the used glyphs as a subset, so the
+sheet prints anywhere. Known limit of Qt's PDF text map: where the CJK font shares one glyph
+between an ideograph and a radical code point (用/⽤, 食/⻝), extracted text carries the radical;
+the printed sheet is unaffected. This is the only case file module that imports Qt, and only
+QtGui."""
+from __future__ import annotations
+
+import html
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QPageLayout,
+    QPageSize,
+    QPdfWriter,
+    QTextDocument,
+)
+
+from desktop.casefile.record import (
+    OUTCOMES,
+    SEVERITY_LABELS,
+    SOURCE_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
+    CaseRecord,
+    local_text,
+)
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+
+TITLE = "信用核查记录单"
+DEMO_MARK = "演示数据 / DEMO DATA"
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "SimSun",
+                "WenQuanYi Micro Hei")
+LATIN_FAMILIES = ("DejaVu Sans", "Noto Sans", "Liberation Sans", "Segoe UI", "Arial")
+
+_app = None  # keeps a QGuiApplication this module created alive for the process
+
+
+class SheetFontMissing(UserError):
+    exit_code = 1
+
+
+def ensure_gui() -> QGuiApplication:
+    """The running QGuiApplication, or a headless one."""
+    global _app
+    app = QGuiApplication.instance()
+    if app is None:
+        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                     or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = _app = QGuiApplication([sys.argv[0] if sys.argv else "credit-desk"])
+    return app
+
+
+def sheet_font() -> QFont:
+    """A Latin family for letters and digits, then the CJK family for everything else."""
+    ensure_gui()
+    available = set(QFontDatabase.families())
+    cjk = next((f for f in CJK_FAMILIES if f in available), None)
+    if cjk is None:
+        # A sheet of empty boxes in the archive is worse than no sheet: refuse, say what to install.
+        raise SheetFontMissing(Message(QT_TRANSLATE_NOOP(
+            "core", "无法生成记录单：系统没有中文字体（需要 {fonts} 之一，Linux 请安装 fonts-noto-cjk）。"),
+            {"fonts": "、".join(CJK_FAMILIES)}))
+    font = QFont()
+    font.setFamilies([f for f in LATIN_FAMILIES if f in available][:1] + [cjk])
+    font.setPointSize(10)
+    return font
+
+
+def render_sheet(record: CaseRecord, path: Path) -> Path:
+    """Write the record sheet of one record to ``path`` (replaced atomically) and return it.
+
+    The window calls this from a worker thread for a reprint: Qt's PDF writer and text layout
+    work off the GUI thread once the application object exists. Only the command line and the
+    tests call it with no application, and then a headless one is made here."""
+    font = sheet_font()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    writer = QPdfWriter(str(partial))
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait,
+                                     QMarginsF(18, 16, 18, 16), QPageLayout.Unit.Millimeter))
+    writer.setResolution(300)
+    writer.setTitle(f"{TITLE} {record.case_no} #{record.record_id}")
+    writer.setCreator("Credit Desk 信用核查窗口端")
+    doc = QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    doc.setHtml(sheet_html(record))
+    doc.print_(writer)
+    del writer  # the PDF is complete on disk only once the writer is gone
+    os.replace(partial, path)
+    return path
+
+
+def render_sheets(records: list[CaseRecord], folder: Path) -> list[Path]:
+    return [render_sheet(r, Path(folder) / sheet_name(r)) for r in records]
+
+
+def sheet_name(record: CaseRecord) -> str:
+    return f"record-{record.record_id:08d}.pdf"
+
+
+def sheet_html(r: CaseRecord) -> str:
+    e = _escape
+    rows = [
+        ("服务大厅 / 窗口", f"{e(r.hall)} / {e(r.window)}"),
+        ("操作员", e(r.operator)),
+        ("办件编号", e(r.case_no) or "—"),
+        ("办事事项", f"{e(r.item_name)}（{e(r.item_code)}）"),
+        ("主体代码", e(r.masked_code)),
+        ("主体名称", e(r.subject_name) or "—（数据中无此主体）"),
+        ("核查时间", e(local_text(r.checked_at))),
+        ("核查结论", _status_text(r)),
+        ("数据来源", _source_text(r)),
+    ]
+    if r.reason:
+        rows.append(("来源说明", e(r.reason)))
+    if r.kind == "decision":
+        rows.append(("记录类型", f"后续决定 / 更正（针对记录 {r.refers_to}）"))
+    parts = [f'<h2 align="center">{TITLE}</h2>']
+    if r.demo:
+        parts.append(f'<p align="center" style="color:#c00000;font-size:16pt;font-weight:bold">'
+                     f'{DEMO_MARK}</p><p align="center" style="color:#c00000">'
+                     '本记录单由演示数据生成，不能作为审批依据。</p>')
+    parts.append(_table(rows, widths=("22%", "78%")))
+    parts.append("<h3>名单记录</h3>")
+    parts.append(_hits_table(r) if r.hits else "<p>无名单记录。</p>")
+    parts.append("<h3>联合奖惩措施</h3>")
+    parts.append(_measures_table(r) if r.measures_shown else "<p>本事项无适用的奖惩措施。</p>")
+    parts.append("<h3>办理结果</h3>")
+    parts.append(_table([("办理结果", e(OUTCOMES.get(r.outcome, r.outcome))),
+                         ("说明", e(r.note) or "—")], widths=("22%", "78%")))
+    parts.append("<h3>档案信息</h3>")
+    parts.append(_table([("记录编号", str(r.record_id)),
+                         ("记录时间", e(local_text(r.recorded_at))),
+                         ("本记录哈希", r.hash),
+                         ("前一记录哈希", r.prev_hash),
+                         ("反馈编号", e(r.feedback_id))], widths=("22%", "78%")))
+    parts.append('<p style="margin-top:24px">经办人签字：____________　　　日期：____________</p>')
+    return "<html><body>" + "\n".join(parts) + "</body></html>"
+
+
+def _status_text(r: CaseRecord) -> str:
+    text = STATUS_LABELS.get(r.status, r.status)
+    if r.severities:
+        text += "：" + "、".join(SEVERITY_LABELS.get(s, s) for s in r.severities)
+    return _escape(text)
+
+
+def _source_text(r: CaseRecord) -> str:
+    text = SOURCE_LABELS.get(r.source, r.source)
+    if r.snapshot_version is not None:
+        text += f"（快照版本 {r.snapshot_version}）"
+    text += "，数据截至 " + (local_text(r.data_as_of) if r.data_as_of else "—")
+    if r.stale:
+        text += "（离线数据已过提醒期限）"
+    return _escape(text)
+
+
+def _hits_table(r: CaseRecord) -> str:
+    head = ("名单", "类别", "认定部门", "列入日期", "有效期至", "状态", "依据")
+    rows = [(h.list_name + f"（{h.entry_id}）", SEVERITY_LABELS.get(h.severity, h.severity),
+             h.authority, h.listed_on, h.expires_on or "—", STATE_LABELS.get(h.state, h.state),
+             h.basis) for h in r.hits]
+    return _grid(head, rows, (18, 9, 14, 13, 13, 11, 22), nowrap={3, 4, 5})
+
+
+def _measures_table(r: CaseRecord) -> str:
+    head = ("编号", "性质", "措施内容", "依据", "必须执行", "是否执行")
+    applied = set(r.measures_applied)
+    rows = [(m.measure_id, "惩戒" if m.nature == "punish" else "激励",
+             f"{m.category}：{m.content}" if m.category else m.content, m.basis,
+             "是" if m.mandatory else "否", "已执行" if m.measure_id in applied else "未执行")
+            for m in r.measures_shown]
+    return _grid(head, rows, (11, 7, 32, 26, 12, 12), nowrap={0, 4, 5})
+
+
+def _table(rows: list[tuple[str, str]], *, widths: tuple[str, str]) -> str:
+    body = "".join(f'<tr><td width="{widths[0]}" style="background:#f0f0f0">{label}</td>'
+                   f'<td width="{widths[1]}">{value}</td></tr>' for label, value in rows)
+    return _TABLE_OPEN + body + "</table>"
+
+
+def _grid(head: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...], *,
+          nowrap: set[int] = frozenset()) -> str:
+    """A table with a header row; the ``nowrap`` columns (dates, ids, yes/no) never break a
+    value over two lines."""
+    cell = ['<td style="white-space:nowrap">' if i in nowrap else "<td>" for i in range(len(head))]
+    top = "".join(f'<th width="{w}%" style="background:#f0f0f0'
+                  + (';white-space:nowrap">' if i in nowrap else '">') + f"{h}</th>"
+                  for i, (h, w) in enumerate(zip(head, widths)))
+    body = "".join("<tr>" + "".join(f"{cell[i]}{_escape(c)}</td>" for i, c in enumerate(row))
+                   + "</tr>" for row in rows)
+    return _GRID_OPEN + f"<tr>{top}</tr>" + body + "</table>"
+
+
+_TABLE_OPEN = ('<table width="100%" border="1" cellspacing="0" cellpadding="4" '
+               'style="border-collapse:collapse;border-color:#888">')
+# A point smaller than the rest, so that dates, ids and "必须执行" fit their columns.
+_GRID_OPEN = _TABLE_OPEN.replace('style="', 'style="font-size:9pt;')
+
+
+def _escape(value: object) -> str:
+    return html.escape(str(value)) if value is not None else ""

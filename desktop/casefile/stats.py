@@ -1,0 +1,154 @@
+"""Monthly statistics of the case file (`credit-desk cases stats`): how many checks, how many hits
+and of which severity, which measures were applied, which outcomes, how many checks could not be
+verified, and how much the hall relied on offline data.
+
+A check counts in the China civil month it ran in. Its outcome and applied measures are those of
+the last record on it, so a later decision or correction replaces the first answer instead of
+counting twice. The aggregation runs in SQLite over the generated columns, so a month of a busy
+hall is summed without loading its records into Python. Qt-free."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from desktop.casefile.record import CHINA_TZ, OUTCOMES, SEVERITY_LABELS, utc_text
+from desktop.casefile.store import CaseFile
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+
+
+@dataclass(frozen=True)
+class MonthlyStats:
+    month: str
+    item_code: str | None
+    operator: str | None
+    checks: int
+    unverified: int
+    offline: int
+    hits: int
+    hits_by_severity: dict[str, int] = field(default_factory=dict)
+    measures_applied: dict[str, tuple[str, int]] = field(default_factory=dict)  # id: (content, n)
+    outcomes: dict[str, int] = field(default_factory=dict)
+    decisions: int = 0  # later decisions and corrections on these checks
+
+    @property
+    def offline_share(self) -> float:
+        return self.offline / self.checks if self.checks else 0.0
+
+    def rows(self) -> list[tuple[str, str, str, int | float]]:
+        """(section, key, label, value): the table and the CSV are both made from these."""
+        rows = [("checks", "total", "核查次数", self.checks),
+                ("checks", "unverified", "未能核实", self.unverified),
+                ("checks", "offline", "使用离线数据", self.offline),
+                ("checks", "offline_share", "离线占比", round(self.offline_share, 4)),
+                ("hits", "total", "命中名单的核查", self.hits)]
+        rows += [("hits", s, SEVERITY_LABELS[s], self.hits_by_severity.get(s, 0))
+                 for s in SEVERITY_LABELS]
+        rows += [("measures", m, content, n) for m, (content, n) in self.measures_applied.items()]
+        rows += [("outcomes", o, label, self.outcomes.get(o, 0)) for o, label in OUTCOMES.items()]
+        rows.append(("decisions", "total", "后续决定与更正", self.decisions))
+        return rows
+
+
+def month_bounds(month: str) -> tuple[str, str]:
+    try:
+        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=CHINA_TZ)
+    except ValueError:
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "月份“{month}”格式不对，应为 YYYY-MM，例如 2026-11。"),
+                                {"month": month})) from None
+    end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    return utc_text(start), utc_text(end)
+
+
+def monthly(case_file: CaseFile, month: str, *, item_code: str | None = None,
+            operator: str | None = None) -> MonthlyStats:
+    start, end = month_bounds(month)
+    with case_file.lock:
+        return _month(case_file, month, start, end, item_code, operator)
+
+
+def _month(case_file, month, start, end, item_code, operator) -> MonthlyStats:
+    conn = case_file.db.conn
+    filters, params = "", [start, end, start, end]
+    for column, value in (("item_code", item_code), ("operator", operator)):
+        if value is not None:
+            filters += f" AND c.{column} = ?"
+            params.append(value)
+    conn.execute("DROP TABLE IF EXISTS temp.month_checks")
+    # One row per check of the month: the check's own facts, the last record's decision.
+    conn.execute(
+        "CREATE TEMP TABLE month_checks AS "
+        "SELECT c.record_id AS check_id, c.status, c.source, "
+        "       json_extract(c.body, '$.severities') AS severities, "
+        "       d.record_id AS last_id, d.outcome, "
+        "       json_extract(d.body, '$.measures_applied') AS applied "
+        "FROM records c "
+        "JOIN (SELECT check_id, max(record_id) AS rid FROM records "
+        "      WHERE checked_at >= ? AND checked_at < ? GROUP BY check_id) l "
+        "  ON l.check_id = c.record_id "
+        "JOIN records d ON d.record_id = l.rid "
+        "WHERE c.kind = 'check' AND c.checked_at >= ? AND c.checked_at < ?" + filters, params)
+    try:
+        return _aggregate(conn, case_file, month, item_code, operator)
+    finally:
+        conn.execute("DROP TABLE temp.month_checks")
+
+
+def _aggregate(conn, case_file, month, item_code, operator) -> MonthlyStats:
+    checks, unverified, offline, hits = conn.execute(
+        "SELECT count(*), coalesce(sum(status = 'unverified'), 0), "
+        "coalesce(sum(source = 'offline'), 0), coalesce(sum(status = 'hit'), 0) "
+        "FROM month_checks").fetchone()
+    by_severity = dict(conn.execute(
+        "SELECT s.value, count(*) FROM month_checks, json_each(month_checks.severities) s "
+        "WHERE status = 'hit' GROUP BY s.value"))
+    applied = conn.execute(
+        "SELECT a.value, count(*), min(last_id) FROM month_checks, "
+        "json_each(month_checks.applied) a GROUP BY a.value ORDER BY a.value").fetchall()
+    measures = {m: (_measure_content(case_file, m, rid), n) for m, n, rid in applied}
+    outcomes = dict(conn.execute("SELECT outcome, count(*) FROM month_checks GROUP BY outcome"))
+    decisions = conn.execute(
+        "SELECT count(*) FROM month_checks m JOIN records r ON r.check_id = m.check_id "
+        "WHERE r.kind = 'decision'").fetchone()[0]
+    return MonthlyStats(month=month, item_code=item_code, operator=operator, checks=checks,
+                        unverified=unverified, offline=offline, hits=hits,
+                        hits_by_severity=by_severity, measures_applied=measures,
+                        outcomes=outcomes, decisions=decisions)
+
+
+def _measure_content(case_file: CaseFile, measure_id: str, record_id: int) -> str:
+    record = case_file.get(record_id)
+    return next((m.content for m in record.measures_shown if m.measure_id == measure_id), "")
+
+
+def format_table(stats: MonthlyStats) -> str:
+    scope = f"事项：{stats.item_code or '全部'}；操作员：{stats.operator or '全部'}"
+    lines = [f"信用核查月度统计 {stats.month}（{scope}）"]
+    titles = {"hits": "名单命中（按类别）", "measures": "已执行的措施", "outcomes": "办理结果"}
+    section = "checks"
+    for sec, key, label, value in stats.rows():
+        if sec != section and sec in titles:
+            lines.append(titles[sec])
+        section = sec
+        indent = "  " if sec in titles and key != "total" else ""
+        shown = f"{value:.1%}" if key == "offline_share" else str(value)
+        name = f"{key} {label}" if sec == "measures" else label
+        lines.append(f"{indent}{_pad(name, 36 - len(indent))}{shown:>8}")
+    return "\n".join(lines)
+
+
+def write_csv(stats: MonthlyStats, path: Path) -> Path:
+    # UTF-8 with a BOM: the spreadsheet programs in the halls read Chinese CSV correctly only so.
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["month", "item_code", "operator", "section", "key", "label", "value"])
+        for row in stats.rows():
+            writer.writerow([stats.month, stats.item_code or "", stats.operator or "", *row])
+    return path
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify by display width: a Chinese character takes two columns in a terminal."""
+    used = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return text + " " * max(1, width - used)

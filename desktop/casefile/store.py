@@ -1,0 +1,343 @@
+"""The case file (办件档案): an append-only, hash-chained, durable record of every check and every
+later decision on it, with the platform feedback for each record written in the same transaction.
+
+Storage is one SQLite file. Each record is stored as its canonical JSON (``body``) next to the
+SHA-256 of that body (``hash``); the body holds the previous record's hash, so editing, deleting,
+reordering or inserting a record breaks the chain at that record. The query columns are generated
+from the body by SQLite itself, so they can never say something the hashed body does not.
+
+Durability: WAL journal with ``synchronous=FULL``. In WAL mode FULL syncs the log at every commit,
+so a commit that has returned survives power loss; NORMAL would only survive a crash of the
+application (the last commits may roll back after power loss), which is not good enough for
+"recorded" on the clerk's screen. WAL rather than a rollback journal because a commit is then one
+sequential append plus one fsync, and readers (history table, outbox sender) never block the
+writer. Where WAL cannot be used (some network or exotic file systems), a rollback journal with
+``synchronous=EXTRA`` gives the same guarantee at the cost of speed. Qt-free."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import sqlite3
+import threading
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from desktop.casefile import errors
+from desktop.casefile.errors import RecordNotDurable, RecordNotFound, RecordRefused
+from desktop.casefile.record import (
+    CHINA_TZ,
+    GENESIS_HASH,
+    GRANTING_OUTCOMES,
+    OUTCOMES,
+    CaseRecord,
+    canonical_json,
+    feedback_payload,
+    utc_text,
+)
+from desktop.casefile.verify import VerifyReport, verify
+from desktop.check.model import CheckResult, CodeKind, Status
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
+
+__all__ = ["CaseFile", "CaseRecord", "Decision", "Desk", "OUTCOMES", "RecordNotDurable",
+           "RecordNotFound", "RecordRefused", "VerifyReport"]
+
+SCHEMA_VERSION = 1
+_GENERATED = {  # column: (SQL type, JSON path in body)
+    "body_id": ("INTEGER", "$.record_id"),
+    "kind": ("TEXT", "$.kind"),
+    "refers_to": ("INTEGER", "$.refers_to"),
+    "check_id": ("INTEGER", "$.check_id"),
+    "prev_hash": ("TEXT", "$.prev_hash"),
+    "checked_at": ("TEXT", "$.checked_at"),
+    "operator": ("TEXT", "$.operator"),
+    "item_code": ("TEXT", "$.item_code"),
+    "subject_code": ("TEXT", "$.subject_code"),
+    "status": ("TEXT", "$.status"),
+    "source": ("TEXT", "$.source"),
+    "outcome": ("TEXT", "$.outcome"),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the clerk decided."""
+    case_no: str
+    outcome: str
+    note: str = ""
+    measures_applied: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Who recorded it, and where."""
+    operator: str
+    hall: str
+    window: str
+
+
+def _serialised(method):
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self.lock:
+            return method(self, *args, **kwargs)
+    return locked
+
+
+class CaseFile:
+    """The case file of one desk. What the window and the commands use:
+
+    - ``record_check(result, decision, desk)``: record a check; ``record_decision(record_id,
+      decision, desk)``: a later decision on, or a correction of, a record (a new record);
+    - ``get(record_id)``, ``query(...)`` for the history table, ``count()``, ``head()``;
+    - ``verify()`` for ``cases verify``;
+    - with ``desktop.casefile.stats.monthly(case_file, month)`` for the chart and
+      ``desktop.casefile.sheet.render_sheet(record, path)`` for a reprint.
+
+    Thread-safe: every method may be called from any thread (one lock serialises the one
+    connection), so the window calls them from its workers, never from the GUI thread. Writes
+    raise ``RecordRefused`` (the rules, exit 2) or ``RecordNotDurable`` (exit 7), and in both
+    cases nothing was written and the caller still holds the check and the decision."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None):
+        self.path = Path(path)
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # The window opens the case file on the GUI thread and writes from a worker; one lock
+            # serialises every use of the connection instead.
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=10,
+                                   check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise errors.not_durable(self.path, exc) from exc
+        self._conn = conn
+        self.lock = threading.RLock()  # hold it to use ``db`` directly
+        self.db = sqlite_utils.Database(conn)
+        try:
+            self._configure()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise errors.not_durable(self.path, exc) from exc
+
+    @_serialised
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> CaseFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def record_check(self, result: CheckResult, decision: Decision, desk: Desk) -> CaseRecord:
+        """Append a check with the clerk's decision. Returns only once the record and its feedback
+        are durably on disk; raises RecordRefused (nothing written) or RecordNotDurable."""
+        _check_policy(result.kind, result.status, result.measures, decision,
+                      has_item=result.item is not None)
+        return self._append(_draft_check(result, decision, desk))
+
+    def record_decision(self, refers_to: int, decision: Decision, desk: Desk) -> CaseRecord:
+        """A later decision on, or a correction of, an earlier record: a new record that points at
+        it. The check itself (status, hits, measures shown) is carried over, never rewritten."""
+        earlier = self.get(refers_to)
+        _check_policy(earlier.subject_kind, earlier.status, earlier.measures_shown, decision,
+                      has_item=bool(earlier.item_code))
+        draft = replace(earlier, kind="decision", refers_to=earlier.record_id,
+                        case_no=decision.case_no.strip(), operator=desk.operator, hall=desk.hall,
+                        window=desk.window, measures_applied=tuple(decision.measures_applied),
+                        outcome=decision.outcome, note=decision.note.strip(), hash="")
+        return self._append(draft)
+
+    @_serialised
+    def _append(self, draft: CaseRecord) -> CaseRecord:
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # take the write lock before reading the head
+            try:
+                last = conn.execute("SELECT record_id, hash FROM records "
+                                    "ORDER BY record_id DESC LIMIT 1").fetchone()
+                record = _seal(draft, last, utc_text(self._clock()))
+                _insert(conn, record)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise errors.not_durable(self.path, exc) from exc
+        return record
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @_serialised
+    def get(self, record_id: int) -> CaseRecord:
+        row = self._conn.execute("SELECT body, hash FROM records WHERE record_id = ?",
+                                 (record_id,)).fetchone()
+        if row is None:
+            raise RecordNotFound(Message(QT_TRANSLATE_NOOP("core", "办件档案中没有记录 {id}。"),
+                                         {"id": record_id}))
+        return CaseRecord.from_stored(*row)
+
+    @_serialised
+    def query(self, *, since: date | datetime | str | None = None,
+              until: date | datetime | str | None = None, operator: str | None = None,
+              item_code: str | None = None, status: str | None = None, code: str | None = None,
+              limit: int | None = None, newest_first: bool = False) -> list[CaseRecord]:
+        """Records in the order they were written, or ``newest_first`` (with ``limit``: the latest
+        ones, as a history table shows them). ``since``/``until`` are inclusive and filter on the
+        check time; a date is a China civil day, a datetime an instant. ``code`` is the whole
+        subject code; ``status`` one of clear, hit, unverified."""
+        where, params = [], []
+        if since is not None:
+            where.append("checked_at >= ?")
+            params.append(utc_text(_instant(since, end=False)))
+        if until is not None:
+            where.append("checked_at < ?")
+            params.append(utc_text(_instant(until, end=True)))
+        for column, value in (("operator", operator), ("item_code", item_code),
+                              ("status", status), ("subject_code", code and code.upper())):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = "SELECT body, hash FROM records"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY record_id" + (" DESC" if newest_first else "")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [CaseRecord.from_stored(body, hash_) for body, hash_ in
+                self._conn.execute(sql, params)]
+
+    @_serialised
+    def head(self) -> str:
+        row = self._conn.execute("SELECT hash FROM records ORDER BY record_id DESC LIMIT 1"
+                                 ).fetchone()
+        return row[0] if row else GENESIS_HASH
+
+    @_serialised
+    def count(self) -> int:
+        return self._conn.execute("SELECT count(*) FROM records").fetchone()[0]
+
+    @_serialised
+    def verify(self) -> VerifyReport:
+
+        return verify(self._conn, self.path)
+
+    # -- setup --------------------------------------------------------------------------------
+
+    def _configure(self) -> None:
+        conn = self._conn
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous=" + ("FULL" if mode == "wal" else "EXTRA"))
+        conn.execute("PRAGMA busy_timeout=10000")
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        generated = ",\n".join(
+            f"  {name} {sqltype} GENERATED ALWAYS AS (json_extract(body, '{path}')) STORED"
+            for name, (sqltype, path) in _GENERATED.items())
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("CREATE TABLE IF NOT EXISTS records (\n"
+                         "  record_id INTEGER PRIMARY KEY,\n"
+                         "  body TEXT NOT NULL,\n"
+                         "  hash TEXT NOT NULL,\n" + generated + ")")
+            # The feedback written with each record. Read-only to the sender (desktop/outbox.py),
+            # which keeps delivery state in its own file: these four columns are its contract,
+            # and the payload's chain_head is the witness `cases verify` checks records against.
+            self.db["outbox"].create(
+                {"feedback_id": str, "record_id": int, "payload": str, "created_at": str},
+                pk="feedback_id", not_null={"record_id", "payload", "created_at"},
+                if_not_exists=True)
+            for sql in ("CREATE INDEX IF NOT EXISTS records_checked_at ON records(checked_at)",
+                        "CREATE INDEX IF NOT EXISTS records_check_id ON records(check_id)",
+                        "CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)",
+                        f"PRAGMA user_version={SCHEMA_VERSION}"):
+                conn.execute(sql)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _draft_check(result: CheckResult, decision: Decision, desk: Desk) -> CaseRecord:
+    """The record of a check before it has a place in the chain."""
+    subject = result.subject
+    return CaseRecord(
+        record_id=0, kind="check", refers_to=None, check_id=0,
+        case_no=decision.case_no.strip(), item_code=result.item.item_code,
+        item_name=result.item.name, subject_code=result.code, subject_kind=str(result.kind),
+        subject_name=subject.name if subject else None, checked_at=utc_text(result.checked_at),
+        recorded_at="", operator=desk.operator, hall=desk.hall, window=desk.window,
+        status=str(result.status), source=str(result.source),
+        data_as_of=result.data_as_of, snapshot_version=result.snapshot_version,
+        stale=result.stale, demo=result.demo, reason=str(result.reason or ""),
+        request_id=result.request_id, severities=tuple(result.severities),
+        hits=tuple(result.hits), measures_shown=tuple(result.measures),
+        measures_applied=tuple(decision.measures_applied), outcome=decision.outcome,
+        note=decision.note.strip(), feedback_id="", prev_hash="")
+
+
+def _seal(draft: CaseRecord, last: tuple[int, str] | None, recorded_at: str) -> CaseRecord:
+    """Give the draft its place in the chain: id, predecessor's hash, feedback id, own hash."""
+    record_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    sealed = replace(draft, record_id=record_id, prev_hash=prev_hash, recorded_at=recorded_at,
+                     check_id=draft.check_id if draft.kind == "decision" else record_id,
+                     feedback_id=str(uuid.uuid4()), hash="")
+    return replace(sealed, hash=hashlib.sha256(sealed.canonical()).hexdigest())
+
+
+def _insert(conn: sqlite3.Connection, record: CaseRecord) -> None:
+    conn.execute("INSERT INTO records(record_id, body, hash) VALUES (?, ?, ?)",
+                 (record.record_id, record.canonical().decode(), record.hash))
+    conn.execute("INSERT INTO outbox(feedback_id, record_id, payload, created_at) "
+                 "VALUES (?, ?, ?, ?)",
+                 (record.feedback_id, record.record_id,
+                  canonical_json(feedback_payload(record)).decode(), record.recorded_at))
+
+
+def _check_policy(kind, status, measures, decision: Decision, *, has_item: bool) -> None:
+    """Refuse a record the rules do not allow, before anything is written."""
+    if not has_item:
+        raise RecordRefused(Message(QT_TRANSLATE_NOOP("core", "记档须先选择办事事项。")))
+    if str(kind) == CodeKind.PERSON and not decision.case_no.strip():
+        raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+            "core", "核查自然人（身份证号码）须填写办件编号，以说明查询用途。")))
+    if decision.outcome not in OUTCOMES:
+        raise RecordRefused(Message(
+            QT_TRANSLATE_NOOP("core", "未知的办理结果“{outcome}”，可选：{choices}。"),
+            {"outcome": decision.outcome, "choices": "、".join(OUTCOMES)}))
+    shown = {m.measure_id: m for m in measures}
+    unknown = [m for m in decision.measures_applied if m not in shown]
+    if unknown:
+        raise RecordRefused(Message(
+            QT_TRANSLATE_NOOP("core", "措施 {ids} 不在本次核查给出的措施中。"),
+            {"ids": "、".join(unknown)}))
+    has_note = bool(decision.note.strip())
+    dropped = [m for m in measures if m.mandatory and m.measure_id not in decision.measures_applied]
+    if dropped and not has_note:
+        raise RecordRefused(Message(
+            QT_TRANSLATE_NOOP("core", "必须执行的措施未执行：{measures}。请在说明中写明理由。"),
+            {"measures": "；".join(f"{m.measure_id} {m.content.rstrip('。；')}" for m in dropped)}))
+    if str(status) == Status.UNVERIFIED and decision.outcome in GRANTING_OUTCOMES and not has_note:
+        raise RecordRefused(Message(
+            QT_TRANSLATE_NOOP("core", "本次核查未能核实，记为“{outcome}”须在说明中写明依据。"),
+            {"outcome": OUTCOMES[decision.outcome]}))
+
+
+def _instant(value: date | datetime | str, *, end: bool) -> datetime:
+    """A query bound as an instant. A date means the whole China civil day; both bounds are
+    inclusive, and stored times are whole seconds, so an inclusive end is the next second."""
+    if isinstance(value, str):
+        value = (datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value))
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0) + timedelta(seconds=1) if end else value
+    day = datetime.combine(value, time(), CHINA_TZ)
+    return day + timedelta(days=1) if end else day

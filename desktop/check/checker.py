@@ -1,0 +1,120 @@
+"""The check path: one function shared by the window, the command line and the tests.
+
+    input → parse → platform (within the deadline) → else offline snapshot → else unverified
+
+A result comes from exactly one source; the platform's answer is never mixed with snapshot data.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timezone
+
+from desktop.check.codes import parse
+from desktop.check.model import CheckResult, ParsedCode, Source, Status, fmt_time
+from desktop.check.policy import counting_hits, effective_measures
+from desktop.check.sources import (
+    Offline,
+    OfflineUnavailable,
+    Platform,
+    PlatformUnavailable,
+)
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+from offline_cache.records import Hit, Item, Measure
+
+log = logging.getLogger(__name__)
+
+
+class UnknownItem(UserError):
+    exit_code = 2
+
+
+class Checker:
+    def __init__(self, offline: Offline, platform: Platform | None = None,
+                 deadline: float = 3.0):
+        self.offline = offline
+        self.platform = platform
+        self.deadline = deadline
+
+    def check(self, raw: str, item_code: str | None = None, *, offline_only: bool = False,
+              now: datetime | None = None) -> CheckResult:
+        """Raises InvalidCode (nothing is queried) or UnknownItem; otherwise always a result."""
+        started = time.monotonic()
+        result = self._check(raw, item_code, offline_only, now)
+        # One line per check for IT's tickets; identity numbers masked here and by the log filter.
+        log.info("check %s item %s: %s %s %s v%s%s, %.0f ms%s", result.masked_code,
+                 item_code or "-", result.status, "/".join(result.severities) or "-",
+                 result.source, result.snapshot_version or "-", " stale" if result.stale else "",
+                 1000 * (time.monotonic() - started),
+                 f" ({result.reason})" if result.reason else "")
+        return result
+
+    def _check(self, raw: str, item_code: str | None, offline_only: bool,
+               now: datetime | None) -> CheckResult:
+        parsed = parse(raw)
+        item = self.resolve_item(item_code)
+        now = now or datetime.now(timezone.utc)
+        checked_at = now.isoformat(timespec="seconds")
+        fallback_reason = None
+        if self.platform is not None and not offline_only:
+            try:
+                answer = self.platform.query(parsed.code, item and item.item_code,
+                                             deadline=self.deadline)
+            except PlatformUnavailable as exc:
+                fallback_reason = exc.reason
+            else:
+                return _result(parsed, item, checked_at, Source.PLATFORM, answer.hits,
+                               answer.measures, subject=answer.subject,
+                               data_as_of=answer.data_as_of, request_id=answer.request_id)
+        try:
+            found = self.offline.answer(parsed.code, item and item.item_code, now)
+        except OfflineUnavailable as exc:
+            reason = exc.reason if fallback_reason is None else Message(
+                QT_TRANSLATE_NOOP("core", "{platform}；{offline}"),
+                {"platform": fallback_reason, "offline": exc.reason})
+            return CheckResult(code=parsed.code, kind=parsed.kind, status=Status.UNVERIFIED,
+                               source=Source.OFFLINE, checked_at=checked_at, item=item,
+                               demo=self.offline.demo, reason=reason)
+        snap = found.snapshot
+        if fallback_reason is not None:
+            reason = Message(QT_TRANSLATE_NOOP("core", "{platform}，已使用离线数据（截至 {as_of}）"),
+                             {"platform": fallback_reason, "as_of": fmt_time(snap.data_as_of)})
+        else:
+            reason = None
+        return _result(parsed, item, checked_at, Source.OFFLINE, found.lookup.hits,
+                       found.lookup.measures, subject=found.lookup.subject,
+                       data_as_of=snap.data_as_of.isoformat(timespec="seconds"),
+                       snapshot_version=snap.version, stale=found.stale, demo=snap.demo,
+                       reason=reason)
+
+    def resolve_item(self, item_code: str | None) -> Item | None:
+        if not item_code:
+            return None
+        code = item_code.strip()
+        item = self.offline.item(code)
+        if item is not None:
+            return item
+        try:
+            self.offline.snapshot()
+        except OfflineUnavailable:
+            # Without a catalogue the item cannot be checked here; the platform judges it.
+            return Item(item_code=code, name=code, department="")
+        raise UnknownItem(Message(QT_TRANSLATE_NOOP(
+            "core", "未知的办事事项“{item}”。请用 credit-desk items 查找事项编码。"), {"item": code}))
+
+
+def _result(parsed: ParsedCode, item: Item | None, checked_at: str, source: Source,
+            hits: tuple[Hit, ...], measures: tuple[Measure, ...], **extra) -> CheckResult:
+    counting = counting_hits(hits, checked_at)
+    shown = effective_measures(hits, measures, checked_at) if item else ()
+    notices = []
+    if counting and item and not shown:
+        notices.append(Message(QT_TRANSLATE_NOOP(
+            "core", "该主体在名单中，但本事项没有对应的奖惩措施：仅供参考，不作为不予办理的依据。")))
+    if any(h.state == "objection" for h in counting):
+        notices.append(Message(QT_TRANSLATE_NOOP(
+            "core", "有名单信息处于异议处理中：相关措施暂不强制执行。")))
+    return CheckResult(code=parsed.code, kind=parsed.kind,
+                       status=Status.HIT if counting else Status.CLEAR, source=source,
+                       checked_at=checked_at, item=item, hits=tuple(hits), measures=shown,
+                       notices=tuple(notices), **extra)

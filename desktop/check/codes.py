@@ -1,0 +1,157 @@
+"""What a scanner or a clerk typed, turned into a code the check can trust, or refused with a reason.
+
+Three steps: normalise (full-width, case, spaces, dashes, the Enter/Tab a keyboard-wedge scanner
+appends), reduce a business-licence QR URL to the code it carries, classify by check digit:
+
+* unified social credit code, GB 32100-2015: 登记管理部门 (1 char) + 机构类别 (1) + 行政区划 (6
+  digits) + 主体标识码 (9) + check (1), alphabet 0-9 and A-Y without I O S V Z;
+* resident identity number, GB 11643-1999: 17 digits + check (0-9 or X), birth date inside.
+
+The check digits come from python-stdnum. Its ``uscc.validate`` insists that the first eight
+characters are digits, which refuses lawful codes registered by other authorities (``Y1…``,
+``N2…``), so the format is checked here against the standard and only the digit is delegated.
+Region tables are deliberately not consulted for identity numbers: a counter must not refuse a
+person because a county was renamed after the library's table was made.
+
+Each check digit catches every single-character change within its own kind (weights that are
+never zero modulo the primes 31 and 11). An 18-digit string can be both kinds, though, so a
+one-character slip in an all-digit code (个体工商户 codes often are) can, rarely, land on a valid
+code of the *other* kind. It is then accepted as that kind: the characters are a lawful code, the
+check digit cannot tell what was meant, and the result shows the kind and the subject's name, so
+the clerk sees it is not the applicant. When both readings are valid, the identity reading wins,
+so that a number that may be a person's is always masked and needs a case number. Likewise an
+all-digit code that fails both checks is explained under both readings.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from stdnum.cn import ric, uscc
+
+from desktop.check.model import CodeKind, ParsedCode
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
+_ID_RE = re.compile(r"[0-9]{17}[0-9X]")
+# Everything a scanner, a copy from a document or a tired hand puts between the characters.
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−_·.／/]+")
+# A whole run of exactly 18: a code is never cut out of a longer opaque token.
+_URL_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])")
+
+
+class InvalidCode(UserError):
+    """The input is not a code that can be checked. Nothing was queried."""
+    exit_code = 2
+
+
+def _invalid(template: str, **params) -> InvalidCode:
+    return InvalidCode(Message(template, params))
+
+
+def normalise(raw: str) -> str:
+    """Half-width, upper case, no separators. NFKC folds full-width letters and digits (Ｘ → X)."""
+    text = unicodedata.normalize("NFKC", raw)
+    return _SEPARATORS.sub("", text).upper()
+
+
+def looks_like_url(text: str) -> bool:
+    low = text.strip().lower()
+    return "://" in low or low.startswith("www.")
+
+
+def code_from_url(url: str) -> str:
+    """The code a licence QR URL carries (query value or path segment), or InvalidCode.
+
+    Newer licences carry an opaque identity token (市场主体身份码) rather than the code: then the
+    URL holds no valid code, and guessing would check the wrong subject."""
+    text = unicodedata.normalize("NFKC", url.strip())
+    parts = urlsplit(text if "://" in text else "http://" + text)
+    places = [v for _, v in parse_qsl(parts.query, keep_blank_values=True)]
+    places += unquote(parts.path).split("/") + [unquote(parts.fragment)]
+    found: list[str] = []
+    for place in places:
+        # Percent-decoding can bring back full-width characters NFKC could not see before.
+        place = unicodedata.normalize("NFKC", place)
+        # A value may itself be written with separators (9144-0106-…) or in lower case.
+        for token in _URL_TOKEN.findall(place) + _URL_TOKEN.findall(_SEPARATORS.sub("", place)):
+            token = token.upper()
+            if _kind_of(token) is not None and token not in found:
+                found.append(token)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise _invalid(QT_TRANSLATE_NOOP(
+            "core", "二维码网址中有多个代码（{codes}），无法确定核查哪一个。请扫描代码条形码或手工输入代码。"),
+            codes="、".join(found))
+    raise _invalid(QT_TRANSLATE_NOOP(
+        "core", "扫描到的二维码网址中没有统一社会信用代码（新版营业执照二维码可能只含市场主体身份码）。"
+                "请扫描执照上的代码条形码，或手工输入18位代码。"))
+
+
+def _id_birth_ok(code: str) -> bool:
+    try:
+        born = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= date.today()
+
+
+def _kind_of(code: str) -> CodeKind | None:
+    """The kind whose format and check digit ``code`` satisfies, else None."""
+    if _ID_RE.fullmatch(code) and _id_birth_ok(code) and ric.calc_check_digit(code) == code[17]:
+        return CodeKind.PERSON
+    if _USCC_RE.fullmatch(code) and uscc.calc_check_digit(code) == code[17]:
+        return CodeKind.ORG
+    return None
+
+
+def parse(raw: str) -> ParsedCode:
+    """A checked code, or InvalidCode saying what is wrong in words a clerk can act on."""
+    if raw is None or not raw.strip():
+        raise _invalid(QT_TRANSLATE_NOOP("core", "请输入或扫描统一社会信用代码（18位）。"))
+    if looks_like_url(raw):
+        code = code_from_url(raw)
+    else:
+        code = normalise(raw)
+    kind = _kind_of(code)
+    if kind is not None:
+        return ParsedCode(code, kind)
+    raise _explain(code)
+
+
+def _explain(code: str) -> InvalidCode:
+    if len(code) == 15 and code.isdigit():
+        return _invalid(QT_TRANSLATE_NOOP(
+            "core", "这是15位旧身份证号码，请改用18位公民身份号码。"))
+    if len(code) != 18:
+        return _invalid(QT_TRANSLATE_NOOP(
+            "core", "代码应为18位，输入的是 {n} 位：{code}。请核对后重新输入或扫描。"),
+            n=len(code), code=code)
+    for pos, char in enumerate(code, 1):
+        if char not in USCC_ALPHABET:
+            return _invalid(QT_TRANSLATE_NOOP(
+                "core", "第{pos}位“{char}”不是统一社会信用代码使用的字符（代码不使用 I、O、S、V、Z）。请核对。"),
+                pos=pos, char=char)
+    if not code[2:8].isdigit():
+        return _invalid(QT_TRANSLATE_NOOP(
+            "core", "统一社会信用代码第3–8位应为行政区划数字，输入的是“{region}”。请核对。"),
+            region=code[2:8])
+    org_expected = uscc.calc_check_digit(code)
+    if not (code[:17].isdigit() and code[17] in "0123456789X"):
+        return _invalid(QT_TRANSLATE_NOOP(
+            "core", "统一社会信用代码校验失败：第18位校验码应为 {expected}，输入的是 {got}。请核对代码。"),
+            expected=org_expected, got=code[17])
+    # All digits: an identity number or an organisation code, and neither check passed.
+    if not _id_birth_ok(code):
+        return _invalid(QT_TRANSLATE_NOOP(
+            "core", "校验失败：若是身份证号码，第7–14位“{born}”不是有效的出生日期；"
+                    "若是统一社会信用代码，第18位校验码应为 {expected}，输入的是 {got}。请核对。"),
+            born=code[6:14], expected=org_expected, got=code[17])
+    return _invalid(QT_TRANSLATE_NOOP(
+        "core", "校验失败：若是身份证号码，第18位校验码应为 {id_expected}；若是统一社会信用代码，"
+                "第18位校验码应为 {expected}。输入的是 {got}，请核对。"),
+        id_expected=ric.calc_check_digit(code), expected=org_expected, got=code[17])

@@ -1,0 +1,66 @@
+"""What the check path needs from its two sources, whoever implements them: the provincial
+platform (`desktop.platform`) and the installed offline snapshot (`desktop.offline`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from desktop.site.messages import Message
+from offline_cache.records import Hit, Item, Lookup, Measure, Subject
+from offline_cache.store import InstalledSnapshot
+
+
+@dataclass(frozen=True)
+class PlatformAnswer:
+    subject: Subject | None
+    hits: tuple[Hit, ...]
+    measures: tuple[Measure, ...]
+    data_as_of: str
+    request_id: str
+
+
+class PlatformUnavailable(Exception):
+    """The platform could not vouch for this check (down, slow, refused, or answered nonsense).
+    ``reason`` says why, in words the clerk sees on the fallback banner."""
+
+    def __init__(self, reason: Message):
+        self.reason = reason
+        super().__init__(str(reason))
+
+
+class Platform(Protocol):
+    def query(self, code: str, item_code: str | None, *, deadline: float) -> PlatformAnswer:
+        """Answer within ``deadline`` seconds (all retries included) or raise PlatformUnavailable."""
+        ...
+
+
+class DownloadCancelled(Exception):
+    """The clerk cancelled a download (a snapshot update) before it finished."""
+
+
+class OfflineUnavailable(Exception):
+    """No valid snapshot can vouch for a check; ``reason`` says why (shown with `unverified`)."""
+
+    def __init__(self, reason: Message):
+        self.reason = reason
+        super().__init__(str(reason))
+
+
+@dataclass(frozen=True)
+class OfflineAnswer:
+    lookup: Lookup
+    snapshot: InstalledSnapshot
+    stale: bool
+
+
+class Offline(Protocol):
+    demo: bool
+
+    def answer(self, code: str, item_code: str | None, now: datetime) -> OfflineAnswer:
+        """The verified lookup in the installed snapshot, or OfflineUnavailable."""
+        ...
+
+    def item(self, item_code: str) -> Item | None: ...
+
+    def snapshot(self, now: datetime | None = None) -> InstalledSnapshot: ...

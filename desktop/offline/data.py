@@ -1,0 +1,98 @@
+"""The installed offline snapshot as the check path sees it: seeded with the demo data when no
+deployment config exists, verified before it is trusted, and judged against the deployment's age
+limits."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from desktop.check.model import fmt_time
+from desktop.check.sources import OfflineAnswer, OfflineUnavailable
+from desktop.site import paths
+from desktop.site.config import Config
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
+from offline_cache.errors import SnapshotRefused
+from offline_cache.reader import SnapshotReader
+from offline_cache.records import Item
+from offline_cache.store import InstalledSnapshot, SnapshotStore
+
+
+class OfflineData:
+    def __init__(self, config: Config, folder: Path | None = None):
+        self.config = config
+        self.store = SnapshotStore(folder or paths.snapshot_dir(), config.trust_root)
+        # sqlite connections belong to the thread that opened them; the GUI checks on workers.
+        self._local = threading.local()
+        self._seed_lock = threading.Lock()
+
+    @property
+    def demo(self) -> bool:
+        return self.config.demo
+
+    def seed_demo(self) -> None:
+        """First start without a config: install the bundled demo snapshot through the same
+        verification as any other snapshot, so demo and production share one path."""
+        if not self.config.demo:
+            return
+        with self._seed_lock:
+            if self.store.current(verify=False) is None:
+                self.store.install(paths.demo_snapshot_dir())
+
+    def snapshot(self, now: datetime | None = None) -> InstalledSnapshot:
+        """The installed snapshot, verified and within its limits, or OfflineUnavailable."""
+        now = now or datetime.now(timezone.utc)
+        try:
+            self.seed_demo()
+            snap = self.store.current(verify=True)
+        except SnapshotRefused as exc:
+            raise OfflineUnavailable(Message(QT_TRANSLATE_NOOP(
+                "core", "离线数据校验失败，不能作为核查依据：{detail}"), {"detail": exc.message})) from None
+        if snap is None:
+            raise OfflineUnavailable(Message(QT_TRANSLATE_NOOP(
+                "core", "本机没有离线数据。请联网后执行“更新离线数据”，或从U盘导入快照。")))
+        if snap.is_expired(now):
+            raise OfflineUnavailable(Message(QT_TRANSLATE_NOOP(
+                "core", "离线数据已于 {expires} 过期，不能作为核查依据。请更新离线数据。"),
+                {"expires": fmt_time(snap.expires)}))
+        max_age = self.config.snapshot.max_age_hours
+        if max_age is not None and now - snap.data_as_of > timedelta(hours=max_age):
+            raise OfflineUnavailable(Message(QT_TRANSLATE_NOOP(
+                "core", "离线数据截至 {as_of}，已超过 {hours} 小时的最长可用期限，不能作为核查依据。请更新离线数据。"),
+                {"as_of": fmt_time(snap.data_as_of), "hours": f"{max_age:g}"}))
+        return snap
+
+    def is_stale(self, snap: InstalledSnapshot, now: datetime) -> bool:
+        warn = self.config.snapshot.warn_age_hours
+        return warn is not None and now - snap.data_as_of > timedelta(hours=warn)
+
+    def reader(self, snap: InstalledSnapshot) -> SnapshotReader:
+        cached = getattr(self._local, "reader", None)
+        if cached is not None and cached[0] == (snap.version, snap.data_path):
+            return cached[1]
+        if cached is not None:
+            cached[1].close()
+        reader = snap.open()
+        self._local.reader = ((snap.version, snap.data_path), reader)
+        return reader
+
+    def answer(self, code: str, item_code: str | None, now: datetime) -> OfflineAnswer:
+        snap = self.snapshot(now)
+        return OfflineAnswer(self.reader(snap).lookup(code, item_code), snap, self.is_stale(snap, now))
+
+    def item(self, item_code: str) -> Item | None:
+        """The approval item from the installed catalogue, or None when no snapshot can tell."""
+        try:
+            snap = self.snapshot()
+        except OfflineUnavailable:
+            return None
+        return self.reader(snap).item(item_code)
+
+    def items(self, search: str | None = None) -> list[Item]:
+        return self.reader(self.snapshot()).items(search)
+
+    def close(self) -> None:
+        cached = getattr(self._local, "reader", None)
+        if cached is not None:
+            cached[1].close()
+            self._local.reader = None

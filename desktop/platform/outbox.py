@@ -1,0 +1,209 @@
+"""The feedback outbox sender (奖惩实施情况反馈): uploads each recorded check's feedback message.
+
+The messages themselves are written by the case file, in the same transaction as the record, so a
+record is never without its feedback. This module only reads them (its own read-only connection;
+the case file is in WAL mode, so reading never blocks the clerk's next record) and keeps delivery
+state in a file of its own: the hashed case file is never updated after the fact.
+
+Exactly once as far as the platform is concerned: a message is marked delivered only after the
+platform acknowledged it, so a crash between sending and marking sends it again, and the platform
+recognises its ``feedback_id`` (200, "already had it") instead of recording it twice.
+
+Backoff: while the platform is unreachable or busy, the sender waits (honouring Retry-After) before
+trying again, for the platform as a whole, so an outage does not turn every queued message into a
+request. A message the platform refuses on its own merits (400) waits on its own and does not hold
+up the others. Nothing is ever dropped: a refused message stays pending, visible in the status."""
+from __future__ import annotations
+
+import logging
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from desktop.platform.client import FeedbackDeferred
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = 5.0       # seconds after the first failure
+BACKOFF_CAP = 600.0      # never wait more than ten minutes between tries
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS delivery (
+  feedback_id  TEXT PRIMARY KEY,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  next_try     REAL,
+  last_error   TEXT,
+  http_status  INTEGER,
+  delivered_at TEXT
+);
+CREATE TABLE IF NOT EXISTS platform_state (
+  id        INTEGER PRIMARY KEY CHECK (id = 1),
+  failures  INTEGER NOT NULL,
+  retry_at  REAL NOT NULL,
+  last_error TEXT
+);
+"""
+_PENDING = ("FROM cases.outbox o LEFT JOIN delivery d ON d.feedback_id = o.feedback_id "
+            "WHERE d.delivered_at IS NULL")
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    pending: int
+    delivered: int
+    oldest_pending: str | None     # created_at of the oldest undelivered message
+    retry_at: float | None         # the platform is being left alone until then
+    last_error: str | None
+    refused: int                   # pending messages the platform refused on their own merits
+
+
+@dataclass
+class FlushReport:
+    sent: int = 0          # new on the platform (201)
+    already: int = 0       # the platform had them already (200): a resend after a lost answer
+    pending: int = 0       # still to deliver after this round
+    reason: Message | None = None   # why the round stopped early
+    retry_at: float | None = None
+    cancelled: bool = False
+
+    @property
+    def delivered(self) -> int:
+        return self.sent + self.already
+
+
+class NoPlatform(Exception):
+    """An offline-only deployment: feedback waits in the outbox until a platform is configured."""
+
+
+def backoff(failures: int) -> float:
+    # Jitter keeps a hall's windows from retrying in lockstep after a shared outage.
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, failures - 1)) * random.uniform(0.8, 1.0)
+
+
+class Outbox:
+    def __init__(self, case_path: Path, state_path: Path, client=None, *,
+                 clock: Callable[[], float] = time.time):
+        self.case_path = Path(case_path)
+        self.state_path = Path(state_path)
+        self.client = client
+        self.clock = clock
+
+    def _connect(self) -> sqlite3.Connection | None:
+        """The delivery state with the case file attached read-only; None before any record."""
+        if not self.case_path.exists():
+            return None
+        # URI mode, so that the ATTACH below is read-only for certain rather than a new file.
+        conn = sqlite3.connect(self.state_path.resolve().as_uri(), isolation_level=None, timeout=10, uri=True)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")  # "delivered" must survive a power cut too
+            conn.executescript(_SCHEMA)
+            conn.execute("ATTACH DATABASE ? AS cases", (self.case_path.resolve().as_uri() + "?mode=ro",))
+            if conn.execute("SELECT COUNT(*) FROM cases.sqlite_master WHERE name = 'outbox'").fetchone()[0] == 0:
+                conn.close()
+                return None
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def pending_count(self) -> int:
+        conn = self._connect()
+        if conn is None:
+            return 0
+        with closing(conn):
+            return conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
+
+    def status(self) -> OutboxStatus:
+        conn = self._connect()
+        if conn is None:
+            return OutboxStatus(0, 0, None, None, None, 0)
+        with closing(conn):
+            pending, oldest = conn.execute(f"SELECT COUNT(*), MIN(o.created_at) {_PENDING}").fetchone()
+            refused = conn.execute(f"SELECT COUNT(*) {_PENDING} AND d.http_status BETWEEN 400 AND 499 "
+                                   "AND d.http_status NOT IN (401, 429)").fetchone()[0]
+            delivered = conn.execute("SELECT COUNT(*) FROM delivery WHERE delivered_at IS NOT NULL").fetchone()[0]
+            row = conn.execute("SELECT retry_at, last_error FROM platform_state WHERE id = 1").fetchone()
+        retry_at, last_error = row if row else (None, None)
+        return OutboxStatus(pending, delivered, oldest, retry_at, last_error, refused)
+
+    def flush(self, *, cancel: Callable[[], bool] | None = None, force: bool = False,
+              progress: Callable[[int, int], None] | None = None) -> FlushReport:
+        """Upload what is due, oldest first. ``force`` (a person asking now, `outbox flush`) tries
+        at once instead of waiting out the backoff; the background sender never forces."""
+        if self.client is None:
+            raise NoPlatform()
+        report = FlushReport()
+        conn = self._connect()
+        if conn is None:
+            return report
+        with closing(conn):
+            now = self.clock()
+            row = conn.execute("SELECT failures, retry_at FROM platform_state WHERE id = 1").fetchone()
+            failures = row[0] if row else 0
+            if row and not force and now < row[1]:
+                report.retry_at = row[1]
+                report.reason = Message(QT_TRANSLATE_NOOP("core", "平台暂不可用，稍后自动重试"))
+                report.pending = conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
+                return report
+            due = conn.execute(f"SELECT o.feedback_id, o.payload {_PENDING} "
+                               "AND (d.next_try IS NULL OR d.next_try <= ? OR ?) "
+                               "ORDER BY o.created_at, o.rowid", (now, force)).fetchall()
+            for done, (feedback_id, payload) in enumerate(due):
+                if cancel is not None and cancel():
+                    report.cancelled = True
+                    break
+                try:
+                    ack = self.client.post_feedback(payload.encode("utf-8"))
+                except FeedbackDeferred as exc:
+                    now = self.clock()
+                    message_level = exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 429)
+                    if message_level:
+                        self._attempted(conn, feedback_id, exc, now + BACKOFF_CAP)
+                        continue
+                    failures += 1
+                    wait = max(backoff(failures), exc.retry_after or 0.0)
+                    self._attempted(conn, feedback_id, exc, now + wait)
+                    conn.execute("INSERT INTO platform_state(id, failures, retry_at, last_error) VALUES (1, ?, ?, ?) "
+                                 "ON CONFLICT(id) DO UPDATE SET failures = excluded.failures, "
+                                 "retry_at = excluded.retry_at, last_error = excluded.last_error",
+                                 (failures, now + wait, str(exc.reason)))
+                    report.reason, report.retry_at = exc.reason, now + wait
+                    break
+                self._delivered(conn, feedback_id, ack.status)
+                if failures:
+                    failures = 0
+                    conn.execute("DELETE FROM platform_state")
+                if ack.status == 201:
+                    report.sent += 1
+                else:
+                    report.already += 1
+                if progress is not None:
+                    progress(done + 1, len(due))
+            report.pending = conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
+        if report.sent or report.already or report.reason is not None:
+            log.info("feedback: %d sent, %d already had, %d pending%s", report.sent, report.already,
+                     report.pending, f"; {report.reason}" if report.reason is not None else "")
+        return report
+
+    @staticmethod
+    def _attempted(conn: sqlite3.Connection, feedback_id: str, exc: FeedbackDeferred, next_try: float) -> None:
+        conn.execute("INSERT INTO delivery(feedback_id, attempts, next_try, last_error, http_status) "
+                     "VALUES (?, 1, ?, ?, ?) ON CONFLICT(feedback_id) DO UPDATE SET "
+                     "attempts = attempts + 1, next_try = excluded.next_try, "
+                     "last_error = excluded.last_error, http_status = excluded.http_status",
+                     (feedback_id, next_try, str(exc.reason), exc.status))
+
+    @staticmethod
+    def _delivered(conn: sqlite3.Connection, feedback_id: str, status: int) -> None:
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        conn.execute("INSERT INTO delivery(feedback_id, attempts, delivered_at, http_status) "
+                     "VALUES (?, 1, ?, ?) ON CONFLICT(feedback_id) DO UPDATE SET "
+                     "attempts = attempts + 1, delivered_at = excluded.delivered_at, "
+                     "http_status = excluded.http_status, last_error = NULL, next_try = NULL",
+                     (feedback_id, at, status))

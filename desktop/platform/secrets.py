@@ -1,0 +1,64 @@
+"""The platform app secret, kept only in the OS keyring (service "credit-desk", user = app_key).
+
+Never in a file, a log line or an exception text: the clerk's PC is shared and its files are
+backed up; the keyring is the one place the OS protects per user."""
+from __future__ import annotations
+
+import keyring
+from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+
+SERVICE = "credit-desk"
+
+# No advice to install a file-based backend: keyrings.alt keeps the secret in a file, which is
+# exactly what the keyring is here to avoid (and a frozen bundle could not pip-install it anyway).
+_NO_BACKEND = QT_TRANSLATE_NOOP(
+    "core", "本机没有可用的系统密钥库（keyring）。请在有凭据管理器（Windows）或桌面密钥环（Linux：GNOME Keyring/KWallet）"
+            "的登录会话中运行；无桌面的自助终端请由信息技术人员安装并解锁 Secret Service（Debian 包 gnome-keyring），"
+            "或用环境变量 PYTHON_KEYRING_BACKEND 指定本单位批准的密钥库后端。不要使用把密钥写入文件的后端。")
+
+
+class SecretStoreUnavailable(UserError):
+    """No keyring backend, or the backend failed. The message says how to configure one."""
+    exit_code = 2
+
+
+def _unavailable(exc: Exception) -> SecretStoreUnavailable:
+    if isinstance(exc, NoKeyringError):
+        return SecretStoreUnavailable(Message(_NO_BACKEND))
+    # The backend's own text may name the backend and its problem, never the secret.
+    return SecretStoreUnavailable(Message(QT_TRANSLATE_NOOP(
+        "core", "系统密钥库出错（{kind}）。请检查密钥库是否已解锁，或联系信息技术人员。"),
+        {"kind": type(exc).__name__}))
+
+
+def get_secret(app_key: str) -> str | None:
+    """The stored secret for ``app_key``, None when none was set."""
+    try:
+        return keyring.get_password(SERVICE, app_key)
+    except (KeyringError, RuntimeError) as exc:
+        raise _unavailable(exc) from None
+
+
+def set_secret(app_key: str, secret: str) -> None:
+    if not app_key.strip():
+        raise UserError(Message(QT_TRANSLATE_NOOP("core", "请给出平台应用编号（app_key），例如 credit-desk secrets set hall-440106-01。")))
+    if not secret:
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "没有读到密钥：请从标准输入提供平台分配的应用密钥，例如 credit-desk secrets set {name} < secret.txt。"),
+            {"name": app_key}))
+    try:
+        keyring.set_password(SERVICE, app_key, secret)
+    except (KeyringError, RuntimeError) as exc:
+        raise _unavailable(exc) from None
+
+
+def delete_secret(app_key: str) -> bool:
+    try:
+        keyring.delete_password(SERVICE, app_key)
+    except PasswordDeleteError:
+        return False
+    except (KeyringError, RuntimeError) as exc:
+        raise _unavailable(exc) from None
+    return True

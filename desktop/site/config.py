@@ -1,0 +1,235 @@
+"""The deployment config (TOML, written by IT, read-only to the clerk). DESIGN.md fixes the keys.
+
+A bad file is refused whole with the key and line named: a half-read config at a counter is worse
+than none, because it would look configured while checking against the wrong platform or root."""
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from desktop.site import paths
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+
+
+class ConfigError(UserError):
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class PlatformConfig:
+    base_url: str
+    app_key: str
+    ca_bundle: Path | None = None
+    deadline_seconds: float = 3.0
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    hall: str = "DEMO"
+    window: str = "1"
+
+
+@dataclass(frozen=True)
+class SnapshotConfig:
+    trust_root: Path | None = None   # None: the bundled demo root, and demo mode
+    warn_age_hours: float | None = 48
+    max_age_hours: float | None = 168
+    update_source: str = "platform"  # or a folder
+
+
+@dataclass(frozen=True)
+class Config:
+    platform: PlatformConfig | None = None  # None: offline only
+    site: SiteConfig = field(default_factory=SiteConfig)
+    snapshot: SnapshotConfig = field(default_factory=SnapshotConfig)
+    path: Path | None = None                # None: no config file, the embedded demo default
+
+    @property
+    def demo(self) -> bool:
+        return self.snapshot.trust_root is None
+
+    @property
+    def trust_root(self) -> Path:
+        return self.snapshot.trust_root or paths.demo_trust_root()
+
+
+# The demo runs on a fixed, old dataset: age limits would make it useless after a week, and every
+# demo result is marked as demo anyway.
+DEMO = Config(snapshot=SnapshotConfig(warn_age_hours=None, max_age_hours=None))
+
+_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "platform": {"base_url": str, "app_key": str, "ca_bundle": str, "deadline_seconds": (int, float)},
+    "site": {"hall": str, "window": str},
+    "snapshot": {"trust_root": str, "warn_age_hours": (int, float), "max_age_hours": (int, float),
+                 "update_source": str},
+}
+_REQUIRED = {"platform": ("base_url", "app_key")}
+
+
+def load(path: Path | None = None) -> Config:
+    """The config in force: the named file (argument or ``CREDIT_DESK_CONFIG``), else the
+    system-wide one, else the demo default. A config that was named but is missing is an error:
+    silently running on demo data at a configured counter would be worse."""
+    named = path is not None or bool(os.environ.get("CREDIT_DESK_CONFIG"))
+    path = path or paths.config_file()
+    if not path.exists():
+        if named:
+            raise ConfigError(Message(QT_TRANSLATE_NOOP(
+                "core", "找不到配置文件 {path}。请检查 CREDIT_DESK_CONFIG 或联系信息技术人员。"),
+                {"path": str(path)}))
+        return DEMO
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(Message(QT_TRANSLATE_NOOP(
+            "core", "无法读取配置文件 {path}：{error}"), {"path": str(path), "error": str(exc)})) from None
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(Message(QT_TRANSLATE_NOOP(
+            "core", "配置文件 {path} 不是有效的 TOML：{error}。请按示例配置修正后重启。"),
+            {"path": str(path), "error": str(exc)})) from None
+    where = _Locator(text, path)
+    for table, value in data.items():
+        if table not in _SCHEMA:
+            raise where.error(table, None, QT_TRANSLATE_NOOP("core", "未知的配置节 [{key}]"))
+        if not isinstance(value, dict):
+            raise where.error(table, None, QT_TRANSLATE_NOOP("core", "“{key}”应为配置节 [{key}]"))
+        for key, item in value.items():
+            expected = _SCHEMA[table].get(key)
+            if expected is None:
+                raise where.error(table, key, QT_TRANSLATE_NOOP("core", "未知的配置项 {key}"))
+            if not isinstance(item, expected) or isinstance(item, bool):
+                raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 的类型不对"))
+        for key in _REQUIRED.get(table, ()):
+            if key not in value:
+                raise where.error(table, None, QT_TRANSLATE_NOOP(
+                    "core", "配置节 [{key}] 缺少必填项 {missing}"), missing=key)
+
+    base = path.parent
+    platform = None
+    if "platform" in data:
+        p = data["platform"]
+        _check_url(p["base_url"], where)
+        if not p["app_key"].strip():
+            raise where.error("platform", "app_key", QT_TRANSLATE_NOOP("core", "配置项 {key} 不能为空"))
+        deadline = float(p.get("deadline_seconds", 3.0))
+        if not 0.2 <= deadline <= 60:
+            raise where.error("platform", "deadline_seconds", QT_TRANSLATE_NOOP(
+                "core", "配置项 {key} 应在 0.2 到 60 秒之间"))
+        platform = PlatformConfig(
+            base_url=p["base_url"].rstrip("/"), app_key=p["app_key"],
+            ca_bundle=_existing(base, p["ca_bundle"], "platform", "ca_bundle", where) if "ca_bundle" in p else None,
+            deadline_seconds=deadline)
+
+    s = data.get("site", {})
+    site = SiteConfig(hall=s.get("hall", SiteConfig.hall), window=s.get("window", SiteConfig.window))
+
+    n = data.get("snapshot", {})
+    # Demo mode (no trust root) runs on a fixed old dataset: no age limits unless IT sets them.
+    demo = "trust_root" not in n
+    warn = n.get("warn_age_hours", None if demo else 48)
+    max_age = n.get("max_age_hours", None if demo else 168)
+    for key, value in (("warn_age_hours", warn), ("max_age_hours", max_age)):
+        if value is not None and value <= 0:
+            raise where.error("snapshot", key, QT_TRANSLATE_NOOP("core", "配置项 {key} 必须大于 0"))
+    if warn is not None and max_age is not None and warn > max_age:
+        raise where.error("snapshot", "warn_age_hours", QT_TRANSLATE_NOOP(
+            "core", "配置项 {key} 不能大于 max_age_hours"))
+    update_source = n.get("update_source", "platform")
+    if not update_source.strip():
+        raise where.error("snapshot", "update_source", QT_TRANSLATE_NOOP("core", "配置项 {key} 不能为空"))
+    snapshot = SnapshotConfig(
+        trust_root=_existing(base, n["trust_root"], "snapshot", "trust_root", where) if "trust_root" in n else None,
+        warn_age_hours=None if warn is None else float(warn),
+        max_age_hours=None if max_age is None else float(max_age),
+        update_source=update_source if update_source == "platform" else str(base / update_source))
+    # A production desk (one that talks to a platform, or names its own root) must never vouch
+    # for a subject with the public demo key: anyone can sign "clear" with it.
+    if platform is not None and snapshot.trust_root is None:
+        raise where.error("platform", None, QT_TRANSLATE_NOOP(
+            "core", "配置了省平台 [{key}] 的生产配置必须用 [snapshot] trust_root 指定省平台发布的信任根，"
+                    "不能使用内置演示信任根"))
+    if snapshot.trust_root is not None and _is_demo_root(snapshot.trust_root):
+        raise where.error("snapshot", "trust_root", QT_TRANSLATE_NOOP(
+            "core", "配置项 {key} 指向演示信任根（演示密钥公开，任何人都能签署），生产环境不能使用；"
+                    "请改为省平台发布的信任根文件"))
+    return Config(platform=platform, site=site, snapshot=snapshot, path=path)
+
+
+def _root_keys(path: Path) -> tuple[set[str], bool]:
+    try:
+        signed = json.loads(path.read_text(encoding="utf-8"))["signed"]
+        return set(signed["keys"]), signed.get("demo") is True
+    except (OSError, ValueError, KeyError, TypeError):
+        return set(), False  # not a root at all: the snapshot store says so when it loads it
+
+
+def _is_demo_root(path: Path) -> bool:
+    keys, demo = _root_keys(path)
+    return demo or bool(keys & _root_keys(paths.demo_trust_root())[0])
+
+
+def _check_url(url: str, where: "_Locator") -> None:
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return  # tests and training rooms run the reference platform on this machine
+    raise where.error("platform", "base_url", QT_TRANSLATE_NOOP(
+        "core", "配置项 {key} 必须是 https 地址（仅本机回环地址可用 http）"))
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _existing(base: Path, value: str, table: str, key: str, where: "_Locator") -> Path:
+    path = (base / value).resolve()
+    if not path.is_file():
+        raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 指向的文件不存在：{file}"),
+                          file=str(path))
+    return path
+
+
+class _Locator:
+    """Finds the line of a key, because tomllib reports values, not positions."""
+
+    def __init__(self, text: str, path: Path):
+        self.lines = text.splitlines()
+        self.path = path
+
+    def line_of(self, table: str, key: str | None) -> int:
+        current = None
+        for number, line in enumerate(self.lines, 1):
+            stripped = line.strip()
+            header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", stripped)
+            if header:
+                current = header.group(1).strip('"')
+                if key is None and current == table:
+                    return number
+                continue
+            if key is not None and current == table and re.match(rf'"?{re.escape(key)}"?\s*=', stripped):
+                return number
+        return 0
+
+    def error(self, table: str, key: str | None, template: str, **params) -> ConfigError:
+        name = f"{table}.{key}" if key else table
+        reason = Message(template, {"key": name, **params})
+        return ConfigError(Message(QT_TRANSLATE_NOOP("core", "配置文件 {path} 第 {line} 行：{reason}。请修正后重启。"),
+                                   {"path": str(self.path), "line": self.line_of(table, key), "reason": reason}))
