@@ -118,7 +118,7 @@ def wait_idle(qtbot, window, timeout: int = 10_000) -> None:
     def settled() -> bool:
         if page._prompt is not None:  # waiting for the clerk's answer
             return True
-        return page.statusBadge.state != "checking" and page._record_job is None
+        return page.statusBadge.state != "checking" and page.recordPanel.record_job is None
     qtbot.waitUntil(settled, timeout=timeout)
 
 
@@ -127,7 +127,7 @@ def record(qtbot, window) -> None:
     page = window.check_page
     qtbot.keyClick(widget(window, "codeInput", QLineEdit), Qt.Key.Key_Return,
                    Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: page._record_job is None, timeout=10_000)
+    qtbot.waitUntil(lambda: page.recordPanel.record_job is None, timeout=10_000)
 
 
 def badge_state(window) -> str:

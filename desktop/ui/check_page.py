@@ -1,80 +1,40 @@
-"""The check page: item, case number, code → status, source, hits, measures → outcome, note, record.
+"""The check page: item, case number, code → the result panel → the record panel.
 
-The page only shows and collects. Parsing, the check, the policy (which measures are mandated,
-what may be recorded) and the durable write are the core's; every call that touches network, disk
-or crypto goes through the window's JobRunner, so the GUI thread never waits on it."""
+The page assembles and keeps the flow: which item, when to check, never dropping an unrecorded
+result without asking. Rendering is the result panel's (desktop.ui.result_panel), the decision and
+its write the record panel's (desktop.ui.record_panel), the check job and its countdown the check
+flow's (desktop.ui.check_flow), and scans typed into the wrong field the scanner's
+(desktop.ui.scanner). Every call that touches network, disk or crypto goes through the window's
+JobRunner, so the GUI thread never waits on it."""
 from __future__ import annotations
 
-import time
-from datetime import datetime
-
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QCompleter,
     QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.casefile.record import OUTCOMES, SEVERITY_LABELS, STATE_LABELS
-from desktop.casefile.store import Decision
-from desktop.check import policy
-from desktop.check.codes import InvalidCode, parse
-from desktop.check.model import CheckResult, CodeKind, Source, Status, fmt_time
+from desktop.check.model import CheckResult
 from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
-from desktop.site.messages import QT_TRANSLATE_NOOP, UserError
 from desktop.ui import i18n
+from desktop.ui.check_flow import CheckFlow
 from desktop.ui.dialogs import user_settings
 from desktop.ui.i18n import Retranslatable
-from desktop.ui.jobs import Job, JobRunner
+from desktop.ui.jobs import JobRunner
+from desktop.ui.record_panel import RecordPanel, reason
+from desktop.ui.result_panel import ResultPanel
 from desktop.ui.scanner import ScanDetector
-from desktop.ui.widgets.status_badge import StatusBadge
 from offline_cache.records import Item
-
-COUNTDOWN_TICK_MS = 100
-# Marked for lupdate here, translated where the headers are set (context: the class name).
-HIT_COLUMNS = (QT_TRANSLATE_NOOP("CheckPage", "名单"), QT_TRANSLATE_NOOP("CheckPage", "类别"),
-               QT_TRANSLATE_NOOP("CheckPage", "状态"), QT_TRANSLATE_NOOP("CheckPage", "认定部门"),
-               QT_TRANSLATE_NOOP("CheckPage", "列入日期"), QT_TRANSLATE_NOOP("CheckPage", "有效期至"),
-               QT_TRANSLATE_NOOP("CheckPage", "依据"))
-MEASURE_COLUMNS = (QT_TRANSLATE_NOOP("CheckPage", "执行"), QT_TRANSLATE_NOOP("CheckPage", "性质"),
-                   QT_TRANSLATE_NOOP("CheckPage", "类别"), QT_TRANSLATE_NOOP("CheckPage", "措施内容"),
-                   QT_TRANSLATE_NOOP("CheckPage", "要求"))  # the legal basis: hover, detail pane
-
-
-def core_text(text: str) -> str:
-    return QCoreApplication.translate("core", text)
-
-
-def as_of_text(iso: str | None) -> str:
-    try:
-        return fmt_time(datetime.fromisoformat(iso))
-    except (TypeError, ValueError):
-        return iso or "-"
-
-
-def _cell(text: str, tooltip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if tooltip:
-        item.setToolTip(tooltip)
-    return item
 
 
 class CheckPage(Retranslatable, QWidget):
@@ -88,28 +48,44 @@ class CheckPage(Retranslatable, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.jobs = jobs
-        self.result: CheckResult | None = None
-        self.last_record = None           # the CaseRecord written last: its sheet can be printed
-        self.is_recorded = False
         self.is_ready = False
-        self._check_job: Job | None = None
-        self._record_job: Job | None = None
-        self._deadline_at = 0.0
         self._prompt: QMessageBox | None = None
         # Read with the catalogue, then kept current by the settings dialog through the window.
         self.sound_on_black = False
         self.settings: dict | None = None  # the clerk's stored settings, read with the catalogue
-        self._countdown = QTimer(self)
-        self._countdown.setInterval(COUNTDOWN_TICK_MS)
-        self._countdown.timeout.connect(self._tick_countdown)
+        self.checks = CheckFlow(ctx, jobs, self)
         self._build()
         self._connect()
         self.reload_items()
 
+    # -- what the window and the tests read ------------------------------------------------------
+
+    @property
+    def result(self) -> CheckResult | None:
+        return self.recordPanel.result
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.recordPanel.is_recorded
+
+    @is_recorded.setter
+    def is_recorded(self, value: bool) -> None:
+        self.recordPanel.is_recorded = value
+
+    @property
+    def last_record(self):
+        return self.recordPanel.last_record
+
+    @property
+    def statusBadge(self):  # noqa: N802 - the widget's object name
+        return self.resultPanel.statusBadge
+
+    def record(self) -> None:
+        self.recordPanel.record()
+
     # -- construction -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        tr = self.tr
         self.itemSelector = QComboBox(self)
         self.itemSelector.setObjectName("itemSelector")
         self.itemSelector.setEditable(True)
@@ -137,66 +113,14 @@ class CheckPage(Retranslatable, QWidget):
         self.checkButton.setObjectName("checkButton")
         self.checkButton.setAutoDefault(False)
 
-        self.statusBadge = StatusBadge(self)
-
-        self.sourceBanner = QLabel(self)
-        self.sourceBanner.setObjectName("sourceBanner")
-        self.sourceBanner.setWordWrap(True)
-
-        self.subjectLabel = QLabel(self)
-        self.subjectLabel.setObjectName("subjectLabel")
-        self.subjectLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.noticeLabel = QLabel(self)
-        self.noticeLabel.setObjectName("noticeLabel")
-        self.noticeLabel.setWordWrap(True)
-
-        self.hitsTable = QTableWidget(0, len(HIT_COLUMNS), self)
-        self.hitsTable.setObjectName("hitsTable")
-        self.measuresTable = QTableWidget(0, len(MEASURE_COLUMNS), self)
-        self.measuresTable.setObjectName("measuresTable")
-        for table in (self.hitsTable, self.measuresTable):
-            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.verticalHeader().setVisible(False)
-            table.setWordWrap(True)
-            table.setTabKeyNavigation(False)  # Tab leaves the table: tab order follows the flow
-            header = table.horizontalHeader()
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setStretchLastSection(True)
-        self.measuresTable.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch)
-        self.measuresTable.horizontalHeader().setStretchLastSection(False)
-
-        self.measureDetail = QTextBrowser(self)
-        self.measureDetail.setObjectName("measureDetail")
-        self.measureDetail.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-
-        self.outcomeSelector = QComboBox(self)
-        self.outcomeSelector.setObjectName("outcomeSelector")
-        for key in OUTCOMES:
-            self.outcomeSelector.addItem(key, key)  # labels: retranslate()
-
-        self.noteInput = QPlainTextEdit(self)
-        self.noteInput.setObjectName("noteInput")
-        self.noteInput.setTabChangesFocus(True)
-        self.noteInput.setMaximumHeight(self.noteInput.fontMetrics().lineSpacing() * 3 + 16)
-
-        self.recordButton = QPushButton(self)
-        self.recordButton.setObjectName("recordButton")
-        self.recordButton.setAutoDefault(False)
-        self.recordButton.setEnabled(False)
-
-        self.formMessage = QLabel(self)
-        self.formMessage.setObjectName("formMessage")
-        self.formMessage.setWordWrap(True)
+        self.resultPanel = ResultPanel(self)
+        self.recordPanel = RecordPanel(self.ctx, self.jobs, self.resultPanel, self.caseNoInput,
+                                       self.item_code, self)
 
         # Layout: the flow reads top to bottom, and fits 1366x768 at 150% scaling.
         labels = self._labels = {}
         for name, buddy in (("item", self.itemSelector), ("case", self.caseNoInput),
-                            ("code", self.codeInput), ("outcome", self.outcomeSelector),
-                            ("note", self.noteInput)):
+                            ("code", self.codeInput)):
             label = QLabel(self)
             label.setBuddy(buddy)
             labels[name] = label
@@ -211,40 +135,16 @@ class CheckPage(Retranslatable, QWidget):
         top.setColumnStretch(1, 3)
         top.setColumnStretch(3, 2)
 
-        measures_box = QSplitter(Qt.Orientation.Horizontal, self)
-        measures_box.addWidget(self.measuresTable)
-        measures_box.addWidget(self.measureDetail)
-        measures_box.setStretchFactor(0, 3)
-        measures_box.setStretchFactor(1, 1)
-        tables = QSplitter(Qt.Orientation.Vertical, self)
-        tables.addWidget(self.hitsTable)
-        tables.addWidget(measures_box)
-        tables.setChildrenCollapsible(False)
-
-        bottom = QGridLayout()
-        bottom.addWidget(labels["outcome"], 0, 0)
-        bottom.addWidget(self.outcomeSelector, 0, 1)
-        bottom.addWidget(labels["note"], 0, 2)
-        bottom.addWidget(self.noteInput, 0, 3)
-        bottom.addWidget(self.recordButton, 0, 4)
-        bottom.setColumnStretch(3, 1)
-
         page = QVBoxLayout(self)
         page.addLayout(top)
-        page.addWidget(self.statusBadge)
-        info = QHBoxLayout()
-        info.addWidget(self.subjectLabel, 1)
-        page.addLayout(info)
-        page.addWidget(self.sourceBanner)
-        page.addWidget(self.noticeLabel)
-        page.addWidget(tables, 1)
-        page.addLayout(bottom)
-        page.addWidget(self.formMessage)
+        page.addWidget(self.resultPanel, 1)
+        page.addWidget(self.recordPanel)
 
         # Tab order follows the flow: item, case, code, check, then the decision.
+        shown, decision = self.resultPanel, self.recordPanel
         chain = (self.itemSelector, self.caseNoInput, self.codeInput, self.checkButton,
-                 self.hitsTable, self.measuresTable, self.outcomeSelector, self.noteInput,
-                 self.recordButton)
+                 shown.hitsTable, shown.measuresTable, decision.outcomeSelector,
+                 decision.noteInput, decision.recordButton)
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
         self.retranslate()
@@ -254,8 +154,7 @@ class CheckPage(Retranslatable, QWidget):
         """Every fixed text, again in the language now installed (English switches live)."""
         tr = self.tr
         for name, text in (("item", tr("办事事项(&I)")), ("case", tr("办件编号(&N)")),
-                           ("code", tr("代码(&D)")), ("outcome", tr("办理结果(&O)")),
-                           ("note", tr("说明(&E)"))):
+                           ("code", tr("代码(&D)"))):
             self._labels[name].setText(text)
         self.itemSelector.setAccessibleName(tr("办事事项"))
         self.itemSelector.lineEdit().setPlaceholderText(tr("输入事项名称或编码搜索"))
@@ -265,43 +164,21 @@ class CheckPage(Retranslatable, QWidget):
         self.codeInput.setPlaceholderText(tr("扫描营业执照条形码/二维码，或输入18位代码后按回车"))
         self.checkButton.setText(tr("核查(&K)"))  # Alt+C is the 核查 menu
         self.checkButton.setAccessibleName(tr("核查"))
-        self.statusBadge.retranslate()
-        self.sourceBanner.setAccessibleName(tr("数据来源"))
-        self.subjectLabel.setAccessibleName(tr("核查对象"))
-        self.noticeLabel.setAccessibleName(tr("提示"))
-        self.hitsTable.setAccessibleName(tr("名单记录"))
-        self.measuresTable.setAccessibleName(tr("奖惩措施"))
-        for table, columns in ((self.hitsTable, HIT_COLUMNS), (self.measuresTable, MEASURE_COLUMNS)):
-            table.setHorizontalHeaderLabels([tr(c) for c in columns])
-        self.measureDetail.setAccessibleName(tr("措施详情与法律依据"))
-        self.measureDetail.setPlaceholderText(tr("选中一条措施，在此查看其内容与法律依据"))
-        self.outcomeSelector.setAccessibleName(tr("办理结果"))
-        for index, label in enumerate(OUTCOMES.values()):
-            self.outcomeSelector.setItemText(index, core_text(label))
-        self.noteInput.setAccessibleName(tr("说明"))
-        self.noteInput.setPlaceholderText(tr("说明（未执行必须执行的措施、或未能核实而准予办理时必填）"))
-        self.recordButton.setAccessibleName(tr("记入办件档案"))
-        self._set_record_button_text()
-        self.formMessage.setAccessibleName(tr("操作提示"))
-        if self.result is not None:
-            self._render_texts(self.result)
-
-    def _set_record_button_text(self) -> None:
-        unverified = self.result is not None and self.result.status == Status.UNVERIFIED
-        self.recordButton.setText(self.tr("记为“未能核实”(&R)  Ctrl+Enter") if unverified
-                                  else self.tr("记档(&R)  Ctrl+Enter"))
 
     def _connect(self) -> None:
         self.codeInput.returnPressed.connect(self.request_check)
         self.checkButton.clicked.connect(self.request_check)
-        self.recordButton.clicked.connect(self.record)
-        self.measuresTable.itemChanged.connect(self._measure_toggled)
-        self.measuresTable.currentCellChanged.connect(lambda row, *_: self._show_measure(row))
         self.itemSelector.activated.connect(self._item_chosen)
+        self.checks.invalid.connect(self._code_invalid)
+        self.checks.progress.connect(self.resultPanel.show_progress)
+        self.checks.done.connect(self.show_result)
+        self.checks.failed.connect(self._check_failed)
+        self.recordPanel.recorded.connect(self._recorded)
         # A scan while the cursor is in another field still reaches the check (desktop.ui.scanner).
+        decision, shown = self.recordPanel, self.resultPanel
         self.scanner = ScanDetector(self)
-        self.scanner.watch(self.caseNoInput, self.noteInput, self.outcomeSelector,
-                           self.hitsTable, self.measuresTable, self.recordButton,
+        self.scanner.watch(self.caseNoInput, decision.noteInput, decision.outcomeSelector,
+                           shown.hitsTable, shown.measuresTable, decision.recordButton,
                            self.checkButton)
         self.scanner.scanned.connect(self._scanned_elsewhere)
         for keys, slot in (("Ctrl+Return", self.record), ("Ctrl+Enter", self.record),
@@ -346,7 +223,7 @@ class CheckPage(Retranslatable, QWidget):
         self._mark_ready()
 
     def _items_failed(self, exc: BaseException) -> None:
-        self._show_form_message(self.tr("无法读取办事事项目录：%1").replace("%1", _reason(exc)),
+        self.recordPanel.show_message(self.tr("无法读取办事事项目录：%1").replace("%1", reason(exc)),
                                 error=True)
         self._mark_ready()
 
@@ -395,7 +272,8 @@ class CheckPage(Retranslatable, QWidget):
     def has_unrecorded_result(self) -> bool:
         """A result on screen the clerk has not recorded (a record being written does not count:
         it will be durable before the window lets go)."""
-        return self.result is not None and not self.is_recorded and self._record_job is None
+        return (self.result is not None and not self.is_recorded
+                and self.recordPanel.record_job is None)
 
     def request_check(self) -> None:
         """Enter in the code field (a scan) or the check button. An unrecorded result is never
@@ -441,295 +319,52 @@ class CheckPage(Retranslatable, QWidget):
             if box.clickedButton() is discard:
                 proceed()
             else:
-                self.recordButton.setFocus()
+                self.recordPanel.recordButton.setFocus()
             box.deleteLater()
         box.buttonClicked.connect(answered)
         self._prompt = box
         box.open()
 
     def start_check(self, raw: str) -> None:
-        try:
-            parse(raw)  # pure and instant: an invalid code is refused before anything is queried
-        except InvalidCode as exc:
-            self._cancel_check()
-            self._clear_result_view()
-            self.statusBadge.show_invalid(i18n.render(exc.message))
-            self.sourceBanner.setText(self.tr("未查询：请核对代码后重新扫描或输入。"))
-            self.focus_code()
-            return
-        self._cancel_check()  # a second scan replaces the first: its result is dropped
+        if not self.checks.start(raw, self.item_code()):
+            return  # refused before anything was queried: _code_invalid has said why
         self._clear_result_view()
-        self.statusBadge.show_checking()
-        self._set_banner_state("checking")
-        self._checking_started()
-        self._check_job = self.jobs.submit(self.ctx.checker.check, raw, self.item_code(),
-                                           on_done=self._check_done, on_error=self._check_failed)
+        self.resultPanel.show_checking()
+        self.checks.begin_countdown()
         self.focus_code()
 
-    def _cancel_check(self) -> None:
-        if self._check_job is not None:
-            self._check_job.cancel()
-            self._check_job = None
-        self._countdown.stop()
-
-    def _checking_started(self) -> None:
-        if self.ctx.checker.platform is None:
-            self.sourceBanner.setText(self.tr("正在查询离线数据…"))
-            return
-        self._deadline_at = time.monotonic() + self.ctx.checker.deadline
-        self._tick_countdown()
-        self._countdown.start()
-
-    def _tick_countdown(self) -> None:
-        left = max(0.0, self._deadline_at - time.monotonic())
-        self.sourceBanner.setText(self.tr("正在查询信用平台… %1 秒后改用离线数据")
-                                  .replace("%1", f"{left:.1f}"))
-        if left <= 0:
-            self._countdown.stop()
-            self.sourceBanner.setText(self.tr("信用平台未及时答复，正在改用离线数据…"))
-
-    def _check_done(self, result: CheckResult) -> None:
-        self._check_job = None
-        self._countdown.stop()
-        self.show_result(result)
+    def _code_invalid(self, message) -> None:
+        self._clear_result_view()
+        self.resultPanel.show_invalid(i18n.render(message))
+        self.focus_code()
 
     def _check_failed(self, exc: BaseException) -> None:
-        self._check_job = None
-        self._countdown.stop()
-        self.statusBadge.show_idle()
-        self.sourceBanner.setText("")
-        self._set_banner_state("")
-        self._show_form_message(_reason(exc), error=True)
+        self.resultPanel.show_idle()
+        self.recordPanel.show_message(reason(exc), error=True)
         self.focus_code()
 
-    # -- showing a result ---------------------------------------------------------------------
-
     def show_result(self, result: CheckResult) -> None:
-        self.result = result
-        self.is_recorded = False
-        self._render_texts(result)
-        self._fill_hits(result)
-        self._fill_measures(result)
-        self._preset_outcome(result)
-        self.recordButton.setEnabled(True)
-        self._show_form_message("")
+        self.resultPanel.show_result(result)
+        self.recordPanel.take(result)
         self.focus_code()
         if "black" in result.severities and self.sound_on_black:
             QApplication.beep()
         self.result_shown.emit(result)
 
-    def _render_texts(self, result: CheckResult) -> None:
-        self.statusBadge.show_result(result)
-        self.subjectLabel.setText(self._subject_text(result))
-        self.sourceBanner.setText(self._source_text(result))
-        self._set_banner_state(banner_state(result), result.demo)
-        notices = [i18n.render(n) for n in result.notices]
-        if result.item is None:
-            notices.append(self.tr("未选择办事事项：不显示奖惩措施，记档前请先选择事项。"))
-        self.noticeLabel.setText("\n".join(notices))
-        self.noticeLabel.setVisible(bool(notices))
-
-    def _set_banner_state(self, state: str, demo: bool = False) -> None:
-        """The banner's look follows where the answer came from (style sheet: #sourceBanner)."""
-        banner = self.sourceBanner
-        banner.setProperty("state", state)
-        banner.setProperty("demo", demo)
-        banner.style().unpolish(banner)
-        banner.style().polish(banner)
-
-    def _subject_text(self, r: CheckResult) -> str:
-        name = r.subject.name if r.subject else self.tr("（数据中无此主体）")
-        kind = self.tr("自然人") if r.kind == CodeKind.PERSON else self.tr("组织机构")
-        item = ""
-        if r.item is not None and r.item.name != r.item.item_code:
-            item = "    " + self.tr("事项：%1（%2）").replace("%1", r.item.name).replace("%2", r.item.item_code)
-        elif r.item is not None:  # typed without a catalogue: the code is all there is
-            item = "    " + self.tr("事项：%1").replace("%1", r.item.item_code)
-        return f"{r.masked_code}  {name}  [{kind}]{item}"
-
-    def _source_text(self, r: CheckResult) -> str:
-        if r.status == Status.UNVERIFIED:
-            text = self.tr("未能核实：平台和离线数据都无法给出结论。")
-        elif r.source == Source.PLATFORM:
-            text = self.tr("在线：省信用平台，数据截至 %1").replace("%1", as_of_text(r.data_as_of))
-        else:
-            text = (self.tr("离线数据 第 %1 版，数据截至 %2").replace("%1", str(r.snapshot_version))
-                    .replace("%2", as_of_text(r.data_as_of)))
-            if r.stale:
-                text += self.tr("（数据已较旧，请尽快更新离线数据）")
-        if r.reason:
-            text += "\n" + i18n.render(r.reason)
-        if r.demo:
-            text = self.tr("演示数据 / DEMO DATA") + "  " + text
-        return text
-
-    def _fill_hits(self, r: CheckResult) -> None:
-        self.hitsTable.setRowCount(len(r.hits))
-        for row, h in enumerate(r.hits):
-            state = core_text(STATE_LABELS.get(h.state, h.state))
-            cells = (h.list_name, core_text(SEVERITY_LABELS.get(h.severity, h.severity)), state,
-                     h.authority, h.listed_on, h.expires_on or self.tr("无固定期限"), h.basis)
-            for col, text in enumerate(cells):
-                self.hitsTable.setItem(row, col, _cell(text, h.basis))
-        self.hitsTable.resizeRowsToContents()
-
-    def _fill_measures(self, r: CheckResult) -> None:
-        table = self.measuresTable
-        table.blockSignals(True)
-        table.setRowCount(len(r.measures))
-        for row, m in enumerate(r.measures):
-            tick = QTableWidgetItem()
-            tick.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                          | Qt.ItemFlag.ItemIsUserCheckable)
-            tick.setCheckState(Qt.CheckState.Checked if m.mandatory else Qt.CheckState.Unchecked)
-            tick.setData(Qt.ItemDataRole.UserRole, m.measure_id)
-            tick.setToolTip(m.basis)
-            table.setItem(row, 0, tick)
-            nature = self.tr("惩戒") if m.nature == "punish" else self.tr("激励")
-            need = self.tr("必须执行") if m.mandatory else self.tr("可选")
-            for col, text in enumerate((nature, m.category, m.content, need), 1):
-                table.setItem(row, col, _cell(text, self.tr("法律依据：%1").replace("%1", m.basis)))
-        table.blockSignals(False)
-        table.resizeRowsToContents()
-        self.measureDetail.clear()
-        if r.measures:
-            table.setCurrentCell(0, 3)
-
-    def _show_measure(self, row: int) -> None:
-        if self.result is None or not 0 <= row < len(self.result.measures):
-            self.measureDetail.clear()
-            return
-        m = self.result.measures[row]
-        need = self.tr("必须执行") if m.mandatory else self.tr("可选")
-        self.measureDetail.setPlainText(
-            f"{m.measure_id}  {m.category}（{need}）\n\n{m.content}\n\n"
-            + self.tr("法律依据：%1").replace("%1", m.basis))
-
-    def _measure_toggled(self, cell: QTableWidgetItem) -> None:
-        """A mandated measure cannot be dropped without a written reason (保护权益, 奖惩到位)."""
-        if cell.column() != 0 or self.result is None:
-            return
-        m = self.result.measures[cell.row()]
-        if (m.mandatory and cell.checkState() != Qt.CheckState.Checked
-                and not self.noteInput.toPlainText().strip()):
-            self.measuresTable.blockSignals(True)
-            cell.setCheckState(Qt.CheckState.Checked)
-            self.measuresTable.blockSignals(False)
-            self._show_form_message(
-                self.tr("“%1”是必须执行的措施。如确不执行，请先在说明中写明理由，再取消勾选。")
-                .replace("%1", m.content), error=True)
-            # After the table has finished handling the key press that toggled the tick.
-            QTimer.singleShot(0, self.noteInput.setFocus)
-
-    def _preset_outcome(self, r: CheckResult) -> None:
-        key = policy.suggested_outcome(r.status, r.measures)
-        self.outcomeSelector.setCurrentIndex(self.outcomeSelector.findData(key))
-        self._set_record_button_text()
-
-    def applied_measures(self) -> tuple[str, ...]:
-        table = self.measuresTable
-        return tuple(table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-                     for row in range(table.rowCount())
-                     if table.item(row, 0).checkState() == Qt.CheckState.Checked)
-
-    # -- recording ----------------------------------------------------------------------------
-
-    def record(self) -> None:
-        if self.result is None or self.is_recorded or self._record_job is not None:
-            return
-        result = self.result
-        decision = Decision(case_no=self.caseNoInput.text().strip(),
-                            outcome=self.outcomeSelector.currentData(),
-                            note=self.noteInput.toPlainText().strip(),
-                            measures_applied=self.applied_measures())
-        if result.kind == CodeKind.PERSON and not decision.case_no:
-            self._show_form_message(self.tr("核查自然人（身份证号码）须填写办件编号，以说明查询用途。"),
-                                    error=True)
-            self.caseNoInput.setFocus()
-            return
-        if result.item is None and self.item_code():
-            # Checked before an item was chosen: the measures for the item were never shown.
-            self._show_form_message(self.tr("核查时未选择办事事项。请按回车重新核查后再记档。"),
-                                    error=True)
-            return
-        self.recordButton.setEnabled(False)
-        self._show_form_message(self.tr("正在写入办件档案…"))
-        # Not cancellable: once the clerk has pressed record, closing the window waits for it.
-        self._record_job = self.jobs.submit(
-            _write_record, self.ctx, result, decision, cancellable=False,
-            on_done=lambda record: self._recorded(result, record),
-            on_error=self._record_failed)
-
-    def _recorded(self, result: CheckResult, record) -> None:
-        self._record_job = None
-        if result is not self.result:
-            return
-        self.is_recorded = True
-        self.last_record = record
-        self.recordButton.setEnabled(False)
-        self.caseNoInput.clear()
-        self.noteInput.clear()
-        self._show_form_message(self.tr("已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。")
-                                .replace("%1", str(record.record_id))
-                                .replace("%2", self.tr("，办件 %1").replace("%1", record.case_no)
-                                         if record.case_no else ""))
+    def _recorded(self, record) -> None:
         self.focus_code()
         self.recorded.emit(record)
-
-    def _record_failed(self, exc: BaseException) -> None:
-        """The form stays as it is, so the clerk can fix the cause and press record again."""
-        self._record_job = None
-        self.recordButton.setEnabled(True)
-        self._show_form_message(self.tr("未记档：%1").replace("%1", _reason(exc)), error=True)
-        self.recordButton.setFocus()
 
     # -- clearing -----------------------------------------------------------------------------
 
     def clear(self) -> None:
-        self._cancel_check()
+        self.checks.cancel()
         self.codeInput.clear()
-        self.noteInput.clear()
+        self.recordPanel.clear_inputs()
         self._clear_result_view()
-        self._show_form_message("")
+        self.recordPanel.show_message("")
         self.focus_code()
 
     def _clear_result_view(self) -> None:
-        self.result = None
-        self.is_recorded = False
-        self.statusBadge.show_idle()
-        self.subjectLabel.setText("")
-        self.sourceBanner.setText("")
-        self._set_banner_state("")
-        self.noticeLabel.setText("")
-        self.noticeLabel.hide()
-        self.hitsTable.setRowCount(0)
-        self.measuresTable.setRowCount(0)
-        self.measureDetail.clear()
-        self.recordButton.setEnabled(False)
-
-    def _show_form_message(self, text: str, *, error: bool = False) -> None:
-        self.formMessage.setText(text)
-        self.formMessage.setProperty("error", error)
-        self.formMessage.setStyleSheet("color: #b3001b; font-weight: bold;" if error else "")
-
-
-def banner_state(result: CheckResult) -> str:
-    """``platform``, ``offline``, ``stale`` (an old snapshot) or ``unverified``."""
-    if result.status == Status.UNVERIFIED:
-        return "unverified"
-    if result.source == Source.OFFLINE and result.stale:
-        return "stale"
-    return str(result.source)
-
-
-def _write_record(ctx: DeskContext, result: CheckResult, decision: Decision):
-    # Opening the case file is disk work too, so it happens here on the worker, not in record().
-    return ctx.case_file.record_check(result, decision, ctx.desk)
-
-
-def _reason(exc: BaseException) -> str:
-    """A failure in words for the clerk: the core's message when it has one, never a traceback."""
-    if isinstance(exc, UserError):
-        return i18n.render(exc.message)
-    return QCoreApplication.translate("CheckPage", "意外错误（%1）。请重试；如仍出现，请联系信息技术人员。"
-                                      ).replace("%1", type(exc).__name__)
+        self.resultPanel.clear()
+        self.recordPanel.drop()

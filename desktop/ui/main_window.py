@@ -13,7 +13,8 @@ from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
 from desktop.site.messages import UserError
 from desktop.ui import i18n
-from desktop.ui.check_page import CheckPage, as_of_text
+from desktop.ui.check_page import CheckPage
+from desktop.ui.result_panel import as_of_text
 from desktop.ui.jobs import JobRunner
 
 # How long closing waits for a case-file write still running (it is fsync-bound, normally ms).

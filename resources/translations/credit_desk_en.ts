@@ -320,6 +320,21 @@
     </message>
 </context>
 <context>
+    <name>CheckFlow</name>
+    <message>
+        <source>正在查询离线数据…</source>
+        <translation>Querying the offline data…</translation>
+    </message>
+    <message>
+        <source>正在查询信用平台… %1 秒后改用离线数据</source>
+        <translation>Querying the credit platform… offline data in %1 s</translation>
+    </message>
+    <message>
+        <source>信用平台未及时答复，正在改用离线数据…</source>
+        <translation>The credit platform did not answer in time; using the offline data…</translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <source>无法读取办事事项目录：%1</source>
@@ -348,170 +363,6 @@
     <message>
         <source>返回记档(&amp;N)</source>
         <translation>&amp;Back to recording</translation>
-    </message>
-    <message>
-        <source>未查询：请核对代码后重新扫描或输入。</source>
-        <translation>Not queried: check the code, then scan or type it again.</translation>
-    </message>
-    <message>
-        <source>正在查询离线数据…</source>
-        <translation>Querying the offline data…</translation>
-    </message>
-    <message>
-        <source>正在查询信用平台… %1 秒后改用离线数据</source>
-        <translation>Querying the credit platform… offline data in %1 s</translation>
-    </message>
-    <message>
-        <source>信用平台未及时答复，正在改用离线数据…</source>
-        <translation>The credit platform did not answer in time; using the offline data…</translation>
-    </message>
-    <message>
-        <source>未选择办事事项：不显示奖惩措施，记档前请先选择事项。</source>
-        <translation>No approval item selected: no measures are shown. Select the item before recording.</translation>
-    </message>
-    <message>
-        <source>（数据中无此主体）</source>
-        <translation>(subject not in the data)</translation>
-    </message>
-    <message>
-        <source>自然人</source>
-        <translation>Natural person</translation>
-    </message>
-    <message>
-        <source>组织机构</source>
-        <translation>Organisation</translation>
-    </message>
-    <message>
-        <source>事项：%1（%2）</source>
-        <translation>Item: %1 (%2)</translation>
-    </message>
-    <message>
-        <source>事项：%1</source>
-        <translation>Item: %1</translation>
-    </message>
-    <message>
-        <source>未能核实：平台和离线数据都无法给出结论。</source>
-        <translation>Unverified: neither the platform nor the offline data could give an answer.</translation>
-    </message>
-    <message>
-        <source>在线：省信用平台，数据截至 %1</source>
-        <translation>Online: provincial credit platform, data as of %1</translation>
-    </message>
-    <message>
-        <source>离线数据 第 %1 版，数据截至 %2</source>
-        <translation>Offline data version %1, data as of %2</translation>
-    </message>
-    <message>
-        <source>（数据已较旧，请尽快更新离线数据）</source>
-        <translation> (data is getting old, update the offline data soon)</translation>
-    </message>
-    <message>
-        <source>演示数据 / DEMO DATA</source>
-        <translation>DEMO DATA / 演示数据</translation>
-    </message>
-    <message>
-        <source>无固定期限</source>
-        <translation>No fixed term</translation>
-    </message>
-    <message>
-        <source>惩戒</source>
-        <translation>Punishment</translation>
-    </message>
-    <message>
-        <source>激励</source>
-        <translation>Incentive</translation>
-    </message>
-    <message>
-        <source>必须执行</source>
-        <translation>Mandatory</translation>
-    </message>
-    <message>
-        <source>可选</source>
-        <translation>Optional</translation>
-    </message>
-    <message>
-        <source>法律依据：%1</source>
-        <translation>Legal basis: %1</translation>
-    </message>
-    <message>
-        <source>“%1”是必须执行的措施。如确不执行，请先在说明中写明理由，再取消勾选。</source>
-        <translation>&quot;%1&quot; is a mandated measure. If it really is not applied, write the reason in the note first, then untick it.</translation>
-    </message>
-    <message>
-        <source>已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。</source>
-        <translation>Recorded in the case file: record %1%2. Scan the next code; Ctrl+P prints the record sheet.</translation>
-    </message>
-    <message>
-        <source>记为“未能核实”(&amp;R)  Ctrl+Enter</source>
-        <translation>&amp;Record as &quot;unverified&quot;  Ctrl+Enter</translation>
-    </message>
-    <message>
-        <source>名单</source>
-        <translation>List</translation>
-    </message>
-    <message>
-        <source>类别</source>
-        <translation>Category</translation>
-    </message>
-    <message>
-        <source>状态</source>
-        <translation>State</translation>
-    </message>
-    <message>
-        <source>认定部门</source>
-        <translation>Listed by</translation>
-    </message>
-    <message>
-        <source>列入日期</source>
-        <translation>Listed on</translation>
-    </message>
-    <message>
-        <source>有效期至</source>
-        <translation>Valid until</translation>
-    </message>
-    <message>
-        <source>依据</source>
-        <translation>Basis</translation>
-    </message>
-    <message>
-        <source>执行</source>
-        <translation>Apply</translation>
-    </message>
-    <message>
-        <source>性质</source>
-        <translation>Nature</translation>
-    </message>
-    <message>
-        <source>措施内容</source>
-        <translation>Measure</translation>
-    </message>
-    <message>
-        <source>要求</source>
-        <translation>Requirement</translation>
-    </message>
-    <message>
-        <source>记档(&amp;R)  Ctrl+Enter</source>
-        <translation>&amp;Record  Ctrl+Enter</translation>
-    </message>
-    <message>
-        <source>核查自然人（身份证号码）须填写办件编号，以说明查询用途。</source>
-        <translation>Checking a natural person (identity number) requires a case number stating the purpose of the query.</translation>
-    </message>
-    <message>
-        <source>核查时未选择办事事项。请按回车重新核查后再记档。</source>
-        <translation>No approval item was selected for this check. Press Enter to check again, then record.</translation>
-    </message>
-    <message>
-        <source>正在写入办件档案…</source>
-        <translation>Writing to the case file…</translation>
-    </message>
-    <message>
-        <source>，办件 %1</source>
-        <translation>, case %1</translation>
-    </message>
-    <message>
-        <source>未记档：%1</source>
-        <translation>Not recorded: %1</translation>
     </message>
     <message>
         <source>意外错误（%1）。请重试；如仍出现，请联系信息技术人员。</source>
@@ -861,6 +712,164 @@
     <message>
         <source>当前核查结果尚未记档。仍要退出吗？</source>
         <translation>The current check has not been recorded. Quit anyway?</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPanel</name>
+    <message>
+        <source>“%1”是必须执行的措施。如确不执行，请先在说明中写明理由，再取消勾选。</source>
+        <translation>&quot;%1&quot; is a mandated measure. If it really is not applied, write the reason in the note first, then untick it.</translation>
+    </message>
+    <message>
+        <source>已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。</source>
+        <translation>Recorded in the case file: record %1%2. Scan the next code; Ctrl+P prints the record sheet.</translation>
+    </message>
+    <message>
+        <source>记为“未能核实”(&amp;R)  Ctrl+Enter</source>
+        <translation>&amp;Record as &quot;unverified&quot;  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>记档(&amp;R)  Ctrl+Enter</source>
+        <translation>&amp;Record  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>核查自然人（身份证号码）须填写办件编号，以说明查询用途。</source>
+        <translation>Checking a natural person (identity number) requires a case number stating the purpose of the query.</translation>
+    </message>
+    <message>
+        <source>核查时未选择办事事项。请按回车重新核查后再记档。</source>
+        <translation>No approval item was selected for this check. Press Enter to check again, then record.</translation>
+    </message>
+    <message>
+        <source>正在写入办件档案…</source>
+        <translation>Writing to the case file…</translation>
+    </message>
+    <message>
+        <source>，办件 %1</source>
+        <translation>, case %1</translation>
+    </message>
+    <message>
+        <source>未记档：%1</source>
+        <translation>Not recorded: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPanel</name>
+    <message>
+        <source>未查询：请核对代码后重新扫描或输入。</source>
+        <translation>Not queried: check the code, then scan or type it again.</translation>
+    </message>
+    <message>
+        <source>未选择办事事项：不显示奖惩措施，记档前请先选择事项。</source>
+        <translation>No approval item selected: no measures are shown. Select the item before recording.</translation>
+    </message>
+    <message>
+        <source>（数据中无此主体）</source>
+        <translation>(subject not in the data)</translation>
+    </message>
+    <message>
+        <source>自然人</source>
+        <translation>Natural person</translation>
+    </message>
+    <message>
+        <source>组织机构</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>事项：%1（%2）</source>
+        <translation>Item: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>事项：%1</source>
+        <translation>Item: %1</translation>
+    </message>
+    <message>
+        <source>未能核实：平台和离线数据都无法给出结论。</source>
+        <translation>Unverified: neither the platform nor the offline data could give an answer.</translation>
+    </message>
+    <message>
+        <source>在线：省信用平台，数据截至 %1</source>
+        <translation>Online: provincial credit platform, data as of %1</translation>
+    </message>
+    <message>
+        <source>离线数据 第 %1 版，数据截至 %2</source>
+        <translation>Offline data version %1, data as of %2</translation>
+    </message>
+    <message>
+        <source>（数据已较旧，请尽快更新离线数据）</source>
+        <translation> (data is getting old, update the offline data soon)</translation>
+    </message>
+    <message>
+        <source>演示数据 / DEMO DATA</source>
+        <translation>DEMO DATA / 演示数据</translation>
+    </message>
+    <message>
+        <source>无固定期限</source>
+        <translation>No fixed term</translation>
+    </message>
+    <message>
+        <source>惩戒</source>
+        <translation>Punishment</translation>
+    </message>
+    <message>
+        <source>激励</source>
+        <translation>Incentive</translation>
+    </message>
+    <message>
+        <source>必须执行</source>
+        <translation>Mandatory</translation>
+    </message>
+    <message>
+        <source>可选</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>法律依据：%1</source>
+        <translation>Legal basis: %1</translation>
+    </message>
+    <message>
+        <source>名单</source>
+        <translation>List</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>认定部门</source>
+        <translation>Listed by</translation>
+    </message>
+    <message>
+        <source>列入日期</source>
+        <translation>Listed on</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <source>执行</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <source>性质</source>
+        <translation>Nature</translation>
+    </message>
+    <message>
+        <source>措施内容</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>要求</source>
+        <translation>Requirement</translation>
     </message>
 </context>
 <context>

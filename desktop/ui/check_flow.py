@@ -1,0 +1,79 @@
+"""One check at a time, off the GUI thread, with the countdown the clerk sees while the platform
+is asked: "正在查询信用平台… 2.3 秒后改用离线数据".
+
+A second scan replaces the first (its result is dropped, never shown late). The code is parsed
+before anything is queried: parsing is pure and instant, and an invalid code must not reach the
+platform or the snapshot."""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.check.codes import InvalidCode, parse
+from desktop.check.model import CheckResult
+from desktop.desk.context import DeskContext
+from desktop.ui.jobs import Job, JobRunner
+
+COUNTDOWN_TICK_MS = 100
+
+
+class CheckFlow(QObject):
+    invalid = Signal(object)     # the core's Message: why the code was refused
+    progress = Signal(str)       # what the banner says while waiting
+    done = Signal(object)        # CheckResult
+    failed = Signal(object)      # the exception; the page puts it in words
+
+    def __init__(self, ctx: DeskContext, jobs: JobRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.jobs = jobs
+        self._job: Job | None = None
+        self._deadline_at = 0.0
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(COUNTDOWN_TICK_MS)
+        self._countdown.timeout.connect(self._tick)
+
+    def start(self, raw: str, item_code: str | None) -> bool:
+        """Queue the check; False (and ``invalid`` emitted) when the code cannot be one."""
+        self.cancel()
+        try:
+            parse(raw)
+        except InvalidCode as exc:
+            self.invalid.emit(exc.message)
+            return False
+        self._job = self.jobs.submit(self.ctx.checker.check, raw, item_code,
+                                     on_done=self._done, on_error=self._failed)
+        return True
+
+    def begin_countdown(self) -> None:
+        """After the page has shown "checking": the banner then counts down to the fallback."""
+        if self.ctx.checker.platform is None:
+            self.progress.emit(self.tr("正在查询离线数据…"))
+            return
+        self._deadline_at = time.monotonic() + self.ctx.checker.deadline
+        self._tick()
+        self._countdown.start()
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+        self._countdown.stop()
+
+    def _tick(self) -> None:
+        left = max(0.0, self._deadline_at - time.monotonic())
+        self.progress.emit(self.tr("正在查询信用平台… %1 秒后改用离线数据").replace("%1", f"{left:.1f}"))
+        if left <= 0:
+            self._countdown.stop()
+            self.progress.emit(self.tr("信用平台未及时答复，正在改用离线数据…"))
+
+    def _done(self, result: CheckResult) -> None:
+        self._job = None
+        self._countdown.stop()
+        self.done.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._job = None
+        self._countdown.stop()
+        self.failed.emit(exc)

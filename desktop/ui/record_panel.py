@@ -1,0 +1,212 @@
+"""The record panel: the clerk's decision on the result shown (outcome, note, the measures ticked
+in the result panel) and its durable write to the case file.
+
+The rules of what may be recorded are the core's (``Decision`` and ``CaseFile.record_check``);
+the panel only refuses early what the clerk can fix on the spot, and the write runs on the
+window's JobRunner, never on the GUI thread."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.casefile.record import OUTCOMES
+from desktop.casefile.store import Decision
+from desktop.check import policy
+from desktop.check.model import CheckResult, CodeKind, Status
+from desktop.desk.context import DeskContext
+from desktop.site.messages import UserError
+from desktop.ui import i18n
+from desktop.ui.i18n import Retranslatable
+from desktop.ui.jobs import Job, JobRunner
+from desktop.ui.result_panel import ResultPanel, core_text
+
+
+class RecordPanel(Retranslatable, QWidget):
+    recorded = Signal(object)          # CaseRecord, after the durable write
+
+    def __init__(self, ctx: DeskContext, jobs: JobRunner, shown: ResultPanel,
+                 case_no: QLineEdit, item_code: Callable[[], str | None],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.jobs = jobs
+        self.shown = shown            # the result on screen and its ticked measures
+        self.case_no = case_no        # on the page, above: typed before the scan
+        self.item_code = item_code    # the item selected now
+        self.result: CheckResult | None = None
+        self.is_recorded = False
+        self.last_record = None       # the CaseRecord written last: its sheet can be printed
+        self.record_job: Job | None = None
+
+        self.outcomeSelector = QComboBox(self)
+        self.outcomeSelector.setObjectName("outcomeSelector")
+        for key in OUTCOMES:
+            self.outcomeSelector.addItem(key, key)  # labels: retranslate()
+
+        self.noteInput = QPlainTextEdit(self)
+        self.noteInput.setObjectName("noteInput")
+        self.noteInput.setTabChangesFocus(True)
+        self.noteInput.setMaximumHeight(self.noteInput.fontMetrics().lineSpacing() * 3 + 16)
+
+        self.recordButton = QPushButton(self)
+        self.recordButton.setObjectName("recordButton")
+        self.recordButton.setAutoDefault(False)
+        self.recordButton.setEnabled(False)
+
+        self.formMessage = QLabel(self)
+        self.formMessage.setObjectName("formMessage")
+        self.formMessage.setWordWrap(True)
+
+        self._labels = {}
+        for name, buddy in (("outcome", self.outcomeSelector), ("note", self.noteInput)):
+            label = QLabel(self)
+            label.setBuddy(buddy)
+            self._labels[name] = label
+        row = QGridLayout()
+        row.addWidget(self._labels["outcome"], 0, 0)
+        row.addWidget(self.outcomeSelector, 0, 1)
+        row.addWidget(self._labels["note"], 0, 2)
+        row.addWidget(self.noteInput, 0, 3)
+        row.addWidget(self.recordButton, 0, 4)
+        row.setColumnStretch(3, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(row)
+        column.addWidget(self.formMessage)
+
+        self.recordButton.clicked.connect(self.record)
+        shown.measuresTable.itemChanged.connect(self._measure_toggled)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        self._labels["outcome"].setText(tr("办理结果(&O)"))
+        self._labels["note"].setText(tr("说明(&E)"))
+        self.outcomeSelector.setAccessibleName(tr("办理结果"))
+        for index, label in enumerate(OUTCOMES.values()):
+            self.outcomeSelector.setItemText(index, core_text(label))
+        self.noteInput.setAccessibleName(tr("说明"))
+        self.noteInput.setPlaceholderText(tr("说明（未执行必须执行的措施、或未能核实而准予办理时必填）"))
+        self.recordButton.setAccessibleName(tr("记入办件档案"))
+        self._set_record_button_text()
+        self.formMessage.setAccessibleName(tr("操作提示"))
+
+    def _set_record_button_text(self) -> None:
+        unverified = self.result is not None and self.result.status == Status.UNVERIFIED
+        self.recordButton.setText(self.tr("记为“未能核实”(&R)  Ctrl+Enter") if unverified
+                                  else self.tr("记档(&R)  Ctrl+Enter"))
+
+    # -- the result to decide on ----------------------------------------------------------------
+
+    def take(self, result: CheckResult) -> None:
+        """A new result on screen: preset the outcome the policy suggests, ready to record."""
+        self.result = result
+        self.is_recorded = False
+        key = policy.suggested_outcome(result.status, result.measures)
+        self.outcomeSelector.setCurrentIndex(self.outcomeSelector.findData(key))
+        self._set_record_button_text()
+        self.recordButton.setEnabled(True)
+        self.show_message("")
+
+    def drop(self) -> None:
+        """No result on screen any more: nothing to record."""
+        self.result = None
+        self.is_recorded = False
+        self.recordButton.setEnabled(False)
+
+    def clear_inputs(self) -> None:
+        self.noteInput.clear()
+
+    def _measure_toggled(self, cell: QTableWidgetItem) -> None:
+        """A mandated measure cannot be dropped without a written reason (保护权益, 奖惩到位)."""
+        if cell.column() != 0 or self.result is None:
+            return
+        m = self.result.measures[cell.row()]
+        if (m.mandatory and cell.checkState() != Qt.CheckState.Checked
+                and not self.noteInput.toPlainText().strip()):
+            self.shown.retick(cell)
+            self.show_message(
+                self.tr("“%1”是必须执行的措施。如确不执行，请先在说明中写明理由，再取消勾选。")
+                .replace("%1", m.content), error=True)
+            # After the table has finished handling the key press that toggled the tick.
+            QTimer.singleShot(0, self.noteInput.setFocus)
+
+    # -- recording ----------------------------------------------------------------------------
+
+    def record(self) -> None:
+        if self.result is None or self.is_recorded or self.record_job is not None:
+            return
+        result = self.result
+        decision = Decision(case_no=self.case_no.text().strip(),
+                            outcome=self.outcomeSelector.currentData(),
+                            note=self.noteInput.toPlainText().strip(),
+                            measures_applied=self.shown.applied_measures())
+        if result.kind == CodeKind.PERSON and not decision.case_no:
+            self.show_message(self.tr("核查自然人（身份证号码）须填写办件编号，以说明查询用途。"),
+                              error=True)
+            self.case_no.setFocus()
+            return
+        if result.item is None and self.item_code():
+            # Checked before an item was chosen: the measures for the item were never shown.
+            self.show_message(self.tr("核查时未选择办事事项。请按回车重新核查后再记档。"),
+                              error=True)
+            return
+        self.recordButton.setEnabled(False)
+        self.show_message(self.tr("正在写入办件档案…"))
+        # Not cancellable: once the clerk has pressed record, closing the window waits for it.
+        self.record_job = self.jobs.submit(
+            _write_record, self.ctx, result, decision, cancellable=False,
+            on_done=lambda record: self._recorded(result, record),
+            on_error=self._record_failed)
+
+    def _recorded(self, result: CheckResult, record) -> None:
+        self.record_job = None
+        if result is not self.result:
+            return
+        self.is_recorded = True
+        self.last_record = record
+        self.recordButton.setEnabled(False)
+        self.case_no.clear()
+        self.noteInput.clear()
+        self.show_message(self.tr("已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。")
+                          .replace("%1", str(record.record_id))
+                          .replace("%2", self.tr("，办件 %1").replace("%1", record.case_no)
+                                   if record.case_no else ""))
+        self.recorded.emit(record)
+
+    def _record_failed(self, exc: BaseException) -> None:
+        """The form stays as it is, so the clerk can fix the cause and press record again."""
+        self.record_job = None
+        self.recordButton.setEnabled(True)
+        self.show_message(self.tr("未记档：%1").replace("%1", reason(exc)), error=True)
+        self.recordButton.setFocus()
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        self.formMessage.setText(text)
+        self.formMessage.setProperty("error", error)
+        self.formMessage.setStyleSheet("color: #b3001b; font-weight: bold;" if error else "")
+
+
+def _write_record(ctx: DeskContext, result: CheckResult, decision: Decision):
+    # Opening the case file is disk work too, so it happens here on the worker, not in record().
+    return ctx.case_file.record_check(result, decision, ctx.desk)
+
+
+def reason(exc: BaseException) -> str:
+    """A failure in words for the clerk: the core's message when it has one, never a traceback."""
+    if isinstance(exc, UserError):
+        return i18n.render(exc.message)
+    return QCoreApplication.translate("CheckPage", "意外错误（%1）。请重试；如仍出现，请联系信息技术人员。"
+                                      ).replace("%1", type(exc).__name__)
