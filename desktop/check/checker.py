@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from desktop.check.codes import parse
 from desktop.check.model import CheckResult, ParsedCode, Source, Status, fmt_time
@@ -31,10 +31,11 @@ class UnknownItem(UserError):
 
 class Checker:
     def __init__(self, offline: Offline, platform: Platform | None = None,
-                 deadline: float = 3.0):
+                 deadline: float = 3.0, warn_age_hours: float | None = None):
         self.offline = offline
         self.platform = platform
         self.deadline = deadline
+        self.warn_age_hours = warn_age_hours
 
     def check(self, raw: str, item_code: str | None = None, *, offline_only: bool = False,
               now: datetime | None = None) -> CheckResult:
@@ -62,10 +63,15 @@ class Checker:
                                              deadline=self.deadline)
             except PlatformUnavailable as exc:
                 fallback_reason = exc.reason
+            except Exception as exc:  # noqa: BLE001 - whatever the platform layer raises, fall back
+                log.error("platform query failed unexpectedly", exc_info=True)
+                fallback_reason = Message(QT_TRANSLATE_NOOP("core", "平台请求失败（{kind}）"),
+                                          {"kind": type(exc).__name__})
             else:
                 return _result(parsed, item, checked_at, Source.PLATFORM, answer.hits,
                                answer.measures, subject=answer.subject,
-                               data_as_of=answer.data_as_of, request_id=answer.request_id)
+                               data_as_of=answer.data_as_of, request_id=answer.request_id,
+                               stale=self._older_than_warning(answer.data_as_of, now))
         try:
             found = self.offline.answer(parsed.code, item and item.item_code, now)
         except OfflineUnavailable as exc:
@@ -86,6 +92,13 @@ class Checker:
                        data_as_of=snap.data_as_of.isoformat(timespec="seconds"),
                        snapshot_version=snap.version, stale=found.stale, demo=snap.demo,
                        reason=reason)
+
+    def _older_than_warning(self, data_as_of: str, now: datetime) -> bool:
+        """A platform answer from old data is as stale as an old snapshot (a platform replica
+        that stopped syncing still answers)."""
+        if self.warn_age_hours is None:
+            return False
+        return now - datetime.fromisoformat(data_as_of) > timedelta(hours=self.warn_age_hours)
 
     def resolve_item(self, item_code: str | None) -> Item | None:
         if not item_code:

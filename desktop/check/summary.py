@@ -1,9 +1,12 @@
-"""A check result as plain zh_CN text for the terminal (the window draws its own)."""
+"""A check result as plain zh_CN text for the terminal (the window draws its own). Every value
+that came from the platform or the snapshot goes through ``one_line``: it is data, and must not
+start, colour or reverse a line of its own."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from desktop.check.model import CheckResult, Source, Status, fmt_time
+from desktop.site.text import one_line as p
 
 STATUS_TEXT = {Status.CLEAR: "未发现名单信息", Status.HIT: "命中名单", Status.UNVERIFIED: "无法核验"}
 SEVERITY_TEXT = {"black": "失信惩戒对象（黑名单）", "focus": "重点关注对象", "red": "守信激励对象（红名单）"}
@@ -26,8 +29,8 @@ def source_line(r: CheckResult) -> str:
         text = f"来源：省信用平台（数据截至 {as_of(r)}）"
     else:
         text = f"来源：离线数据 第 {r.snapshot_version} 版（数据截至 {as_of(r)}）"
-        if r.stale:
-            text += "，数据已较旧"
+    if r.stale and r.status != Status.UNVERIFIED:
+        text += "，数据已较旧"
     if r.demo:
         text += "  【演示数据 / DEMO DATA】"
     return text
@@ -35,30 +38,31 @@ def source_line(r: CheckResult) -> str:
 
 def render(r: CheckResult) -> str:
     lines = []
-    name = f"  {r.subject.name}" if r.subject else ""
+    name = f"  {p(r.subject.name)}" if r.subject else ""
     lines.append(f"代码：{r.masked_code}{name}")
     if r.item:
         # With no catalogue to name it, the item is known by its code alone.
         named = r.item.name != r.item.item_code
-        lines.append(f"事项：{r.item.name}（{r.item.item_code}）" if named else f"事项：{r.item.item_code}")
+        lines.append(f"事项：{p(r.item.name)}（{p(r.item.item_code)}）" if named
+                     else f"事项：{p(r.item.item_code)}")
     status = STATUS_TEXT[r.status]
     if r.severities:
         status += "：" + "、".join(SEVERITY_TEXT[s] for s in r.severities)
     lines.append(f"结果：{status}")
     lines.append(source_line(r))
     if r.reason:
-        lines.append(f"说明：{r.reason}")
+        lines.append(f"说明：{p(str(r.reason))}")
     for h in r.hits:
         until = f"至 {h.expires_on}" if h.expires_on else "无固定期限"
-        lines.append(f"  · {h.list_name}［{STATE_TEXT.get(h.state, h.state)}］ {h.authority}，"
-                     f"{h.listed_on} 列入，{until}；依据：{h.basis}")
+        lines.append(f"  · {p(h.list_name)}［{STATE_TEXT.get(h.state, h.state)}］ {p(h.authority)}，"
+                     f"{h.listed_on} 列入，{until}；依据：{p(h.basis)}")
     if r.item and r.status == Status.HIT:
         if r.measures:
             lines.append("本事项的奖惩措施：")
         for m in r.measures:
             flag = "必须执行" if m.mandatory else "参考"
-            lines.append(f"  [{flag}] {NATURE_TEXT[m.nature]}·{m.category}：{m.content}"
-                         f"（{m.measure_id}；依据：{m.basis}）")
+            lines.append(f"  [{flag}] {NATURE_TEXT[m.nature]}·{p(m.category)}：{p(m.content)}"
+                         f"（{p(m.measure_id)}；依据：{p(m.basis)}）")
     for n in r.notices:
-        lines.append(f"提示：{n}")
+        lines.append(f"提示：{p(str(n))}")
     return "\n".join(lines)

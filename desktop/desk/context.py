@@ -50,7 +50,8 @@ class DeskContext:
     @cached_property
     def checker(self) -> Checker:
         deadline = self.config.platform.deadline_seconds if self.config.platform else 3.0
-        return Checker(self.offline, self.platform, deadline=deadline)
+        return Checker(self.offline, self.platform, deadline=deadline,
+                       warn_age_hours=self.config.snapshot.warn_age_hours)
 
     @cached_property
     def case_file(self):

@@ -1,6 +1,7 @@
 """The provincial platform over Platform API v1 (DESIGN.md): signed requests on one connection-
-reusing session, an overall deadline per check, retries only where they are safe, and strict
-validation of every answer. Anything the client cannot vouch for becomes ``PlatformUnavailable``
+reusing session, a wall-clock deadline for every exchange (``deadline.within``: connection to last
+byte, however the answer trickles in), retries only where they are safe, and strict validation of
+every answer. Anything the client cannot vouch for becomes ``PlatformUnavailable``
 with a reason the clerk can read on the fallback banner; the check path then uses the snapshot.
 
 Qt-free: the window calls it from worker threads, the command line and the tests directly."""
@@ -12,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -32,8 +33,9 @@ from desktop.check.model import (
     mask_code,
 )
 from desktop.check.sources import DownloadCancelled, PlatformAnswer, PlatformUnavailable
+from desktop.platform import deadline as exchange_deadline
 from desktop.platform import secrets
-from desktop.platform.signing import signed_headers
+from desktop.platform.signing import MAX_SKEW_SECONDS, signed_headers
 from desktop.site.config import PlatformConfig, is_loopback
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
@@ -42,12 +44,23 @@ log = logging.getLogger(__name__)
 API = "/api/v1"
 # A subject answer is a few kilobytes; anything far larger is not an answer.
 MAX_ANSWER_BYTES = 4 << 20
+# DESIGN.md v1.1: every string has a limit, names 200 characters, texts (a measure's content, a
+# legal basis) 4,000. Lists are bounded too: no subject carries a thousand entries, and a window
+# asked to lay out a million rows freezes.
+MAX_NAME = 200
+MAX_TEXT = 4000
+TEXT_FIELDS = frozenset({"basis", "content"})
+MAX_ENTRIES = 1000
+# How far ahead of this desk's clock a data date may be: the skew the signature rules allow.
+CLOCK_SKEW = timedelta(seconds=MAX_SKEW_SECONDS)
 # One quick retry of a refused connection or a 5xx: a platform restarting or a load balancer
 # dropping one backend. More would only eat the clerk's deadline.
 RETRIES = 1
 RETRY_PAUSE = 0.05
 # Below this much time left, a new attempt cannot finish: fall back now.
 MIN_ATTEMPT = 0.05
+# A snapshot download's deadline grows with its size: the slowest hall line we still wait for.
+MIN_DOWNLOAD_RATE = 16 << 10    # bytes per second
 
 
 def _reason(template: str, **params) -> PlatformUnavailable:
@@ -101,6 +114,8 @@ class PlatformClient:
         self.session = requests.Session()
         # Retries are ours (deadline-aware); urllib3's own would ignore the deadline.
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=8, max_retries=0)
+        # Connections whose sockets the exchange deadline can shut down (deadline.py).
+        adapter.poolmanager.pool_classes_by_scheme = exchange_deadline.POOL_CLASSES
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self.session.verify = str(ca_bundle) if ca_bundle else True
@@ -132,8 +147,8 @@ class PlatformClient:
             self._secret = value
         return self._secret
 
-    def _send(self, method: str, path_with_query: str, *, body: bytes = b"", timeout,
-              stream: bool = False, headers: dict | None = None) -> requests.Response:
+    def _send(self, method: str, path_with_query: str, exchange: exchange_deadline.Exchange, *,
+              body: bytes = b"", headers: dict | None = None) -> requests.Response:
         request = requests.Request(method, self.base_url + path_with_query, data=body or None,
                                    headers=headers or {})
         prepared = self.session.prepare_request(request)
@@ -145,15 +160,51 @@ class PlatformClient:
             prepared.headers["Content-Type"] = "application/json"
         # verify given explicitly: passing None would let REQUESTS_CA_BUNDLE in the environment
         # replace the configured platform.ca_bundle.
-        settings = self.session.merge_environment_settings(prepared.url, {}, stream, self.session.verify, None)
-        return self.session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
+        settings = self.session.merge_environment_settings(prepared.url, {}, True, self.session.verify, None)
+        # The socket timeouts only cut short a silent connection; the exchange's watchdog ends a
+        # trickling one.
+        left = max(exchange.left(), 0.001)
+        return self.session.send(prepared, timeout=Timeout(connect=left, read=left),
+                                 allow_redirects=False, **settings)
+
+    def _exchange(self, method: str, path_with_query: str, seconds: float, timeout_text: str,
+                  handle: Callable[[requests.Response, exchange_deadline.Exchange], object], *,
+                  body: bytes = b"", headers: dict | None = None):
+        """Send one request and ``handle`` its response, all within ``seconds`` of wall-clock
+        time. Whatever goes wrong reaches the caller as PlatformUnavailable or _Retryable (or
+        DownloadCancelled); once the deadline has passed, as the timeout."""
+        with exchange_deadline.within(seconds) as exchange:
+            try:
+                resp = self._send(method, path_with_query, exchange, body=body, headers=headers)
+                with resp:
+                    value = handle(resp, exchange)
+                if exchange.expired:
+                    # A cut connection can look like a short but complete answer (no length
+                    # given, or the headers cut off): nothing read past the deadline is used.
+                    raise _timeout(timeout_text)
+                return value
+            except DownloadCancelled:
+                raise
+            except (PlatformUnavailable, _Retryable, requests.RequestException, Exception) as exc:
+                if exchange.expired:
+                    raise _timeout(timeout_text) from None
+                if isinstance(exc, (PlatformUnavailable, _Retryable)):
+                    raise
+                if isinstance(exc, requests.RequestException):
+                    raise self._transport_failure(exc, timeout_text) from None
+                # http.client, urllib3 or the decoder failing in a way requests does not wrap:
+                # still only this exchange failing.
+                log.warning("%s %s: %s", method, path_with_query.split("?")[0], type(exc).__name__,
+                            exc_info=True)
+                raise _reason(QT_TRANSLATE_NOOP("core", "平台请求失败（{kind}）"),
+                              kind=type(exc).__name__) from None
 
     def _transport_failure(self, exc: requests.RequestException, timeout_text: str) -> Exception:
         if isinstance(exc, requests.exceptions.SSLError):
             return _reason(QT_TRANSLATE_NOOP(
                 "core", "平台证书校验失败（请信息技术人员检查配置项 platform.ca_bundle）"))
         if isinstance(exc, (requests.exceptions.Timeout,)) or _is_read_timeout(exc):
-            return _reason(QT_TRANSLATE_NOOP("core", "平台超时 {seconds} 秒"), seconds=timeout_text)
+            return _timeout(timeout_text)
         if isinstance(exc, requests.exceptions.ChunkedEncodingError):
             return _reason(QT_TRANSLATE_NOOP("core", "平台应答不完整（传输中断）"))
         if isinstance(exc, requests.exceptions.ConnectionError):
@@ -174,10 +225,11 @@ class PlatformClient:
         while True:
             left = end - time.monotonic()
             if left < MIN_ATTEMPT:
-                raise _reason(QT_TRANSLATE_NOOP("core", "平台超时 {seconds} 秒"), seconds=timeout_text)
+                raise _timeout(timeout_text)
             started = time.monotonic()
             try:
-                body = self._attempt(path, end, timeout_text)
+                # Each attempt gets what is left of the one deadline, retries included.
+                body = self._exchange("GET", path, left, timeout_text, _answer_body)
             except _Retryable as exc:
                 attempt += 1
                 if attempt > RETRIES or end - time.monotonic() < exc.wait + MIN_ATTEMPT:
@@ -188,67 +240,49 @@ class PlatformClient:
                      1000 * (time.monotonic() - started))
             return parse_answer(body, code)
 
-    def _attempt(self, path: str, end: float, timeout_text: str) -> bytes:
-        left = end - time.monotonic()
-        try:
-            # total: connecting and waiting for the headers share what is left, rather than each
-            # getting all of it; _read_within bounds the body.
-            resp = self._send("GET", path, timeout=Timeout(total=left), stream=True)
-        except requests.RequestException as exc:
-            raise self._transport_failure(exc, timeout_text) from None
-        try:
-            status = resp.status_code
-            if status == 200:
-                return _read_within(resp, end, self, timeout_text)
-            raise _status_failure(status, resp.headers.get("Retry-After"), end)
-        finally:
-            resp.close()
-
     # -- feedback ----------------------------------------------------------------------------
 
     def post_feedback(self, payload: bytes, *, timeout: float = 10.0) -> FeedbackAck:
         """Upload one feedback message; safe to repeat (the platform keys it by feedback_id)."""
-        try:
-            resp = self._send("POST", f"{API}/feedback", body=payload, timeout=(timeout, timeout))
-        except PlatformUnavailable as exc:
-            raise FeedbackDeferred(exc.reason) from None
-        except requests.RequestException as exc:
-            failure = self._transport_failure(exc, f"{timeout:g}")
-            failure = failure.failure if isinstance(failure, _Retryable) else failure
-            raise FeedbackDeferred(failure.reason) from None
-        with resp:
+        def handle(resp: requests.Response, exchange) -> FeedbackAck | FeedbackDeferred:
             if resp.status_code in (200, 201):
                 try:
-                    accepted = json.loads(resp.content).get("accepted") is True
-                except (ValueError, AttributeError):
-                    accepted = False
-                except requests.RequestException:
+                    accepted = _decode_json(_read_body(resp, exchange)).get("accepted") is True
+                except (PlatformUnavailable, AttributeError):
                     accepted = False
                 if accepted:
                     return FeedbackAck(resp.status_code)
-                raise FeedbackDeferred(Message(QT_TRANSLATE_NOOP(
+                return FeedbackDeferred(Message(QT_TRANSLATE_NOOP(
                     "core", "平台应答格式错误（未确认收到反馈）")), status=resp.status_code)
             failure = _status_failure(resp.status_code, resp.headers.get("Retry-After"), None)
             wait = failure.wait if isinstance(failure, _Retryable) and resp.status_code == 429 else None
             failure = failure.failure if isinstance(failure, _Retryable) else failure
-            raise FeedbackDeferred(failure.reason, status=resp.status_code, retry_after=wait)
+            return FeedbackDeferred(failure.reason, status=resp.status_code, retry_after=wait)
+
+        try:
+            outcome = self._exchange("POST", f"{API}/feedback", timeout, f"{timeout:g}", handle, body=payload)
+        except (PlatformUnavailable, _Retryable) as exc:
+            failure = exc.failure if isinstance(exc, _Retryable) else exc
+            raise FeedbackDeferred(failure.reason) from None
+        if isinstance(outcome, FeedbackDeferred):
+            raise outcome
+        return outcome
 
     # -- snapshots ---------------------------------------------------------------------------
 
     def fetch_metadata(self, path: str, *, timeout: float = 30.0) -> bytes | None:
         """A signed manifest (bytes as served, verified by the caller); None on 404."""
-        try:
-            resp = self._send("GET", API + path, timeout=(timeout, timeout), stream=True)
-        except requests.RequestException as exc:
-            failure = self._transport_failure(exc, f"{timeout:g}")
-            raise (failure.failure if isinstance(failure, _Retryable) else failure) from None
-        with resp:
+        def handle(resp: requests.Response, exchange) -> bytes | None:
             if resp.status_code == 404:
                 return None
             if resp.status_code != 200:
-                failure = _status_failure(resp.status_code, resp.headers.get("Retry-After"), None)
-                raise failure.failure if isinstance(failure, _Retryable) else failure
-            return _read_within(resp, time.monotonic() + timeout, self, f"{timeout:g}")
+                raise _status_failure(resp.status_code, resp.headers.get("Retry-After"), None)
+            return _read_body(resp, exchange)
+
+        try:
+            return self._exchange("GET", API + path, timeout, f"{timeout:g}", handle)
+        except _Retryable as exc:
+            raise exc.failure from None
 
     def download(self, path: str, part: Path, *, size: int,
                  progress: Callable[[int, int], None] | None = None,
@@ -264,37 +298,40 @@ class PlatformClient:
         if have == size:
             return 0
         headers = {"Range": f"bytes={have}-"} if have else {}
-        transferred = 0
-        try:
-            resp = self._send("GET", API + path, timeout=(timeout, timeout), stream=True, headers=headers)
-        except requests.RequestException as exc:
-            failure = self._transport_failure(exc, f"{timeout:g}")
-            raise (failure.failure if isinstance(failure, _Retryable) else failure) from None
-        with resp:
+        # The whole transfer has one deadline too: a server trickling a snapshot is as stuck as
+        # one that stopped. It allows the slowest line we still wait for.
+        seconds = timeout + (size - have) / MIN_DOWNLOAD_RATE
+
+        def handle(resp: requests.Response, exchange) -> tuple[int, int]:
+            done = have
             if resp.status_code == 200:
-                have = 0  # the server ignored the range: start over
+                done = 0  # the server ignored the range: start over
             elif resp.status_code != 206:
-                failure = _status_failure(resp.status_code, resp.headers.get("Retry-After"), None)
-                raise failure.failure if isinstance(failure, _Retryable) else failure
-            with open(part, "r+b" if have else "wb") as out:
-                out.seek(have)
+                raise _status_failure(resp.status_code, resp.headers.get("Retry-After"), None)
+            moved = 0
+            with open(part, "r+b" if done else "wb") as out:
+                out.seek(done)
                 out.truncate()
                 try:
                     for chunk in resp.iter_content(1 << 16):
                         if cancel is not None and cancel():
                             raise DownloadCancelled()
                         out.write(chunk)
-                        have += len(chunk)
-                        transferred += len(chunk)
-                        if have > size:
+                        done += len(chunk)
+                        moved += len(chunk)
+                        if done > size:
                             break
                         if progress is not None:
-                            progress(have, size)
-                except requests.RequestException as exc:
-                    failure = self._transport_failure(exc, f"{timeout:g}")
-                    raise (failure.failure if isinstance(failure, _Retryable) else failure) from None
+                            progress(done, size)
                 finally:
                     out.flush()
+            return done, moved
+
+        try:
+            have, transferred = self._exchange("GET", API + path, seconds, f"{seconds:.0f}", handle,
+                                               headers=headers)
+        except _Retryable as exc:
+            raise exc.failure from None
         if have != size:
             # Too long is as wrong as too short; start over next time rather than resume garbage.
             if have > size:
@@ -332,54 +369,33 @@ def _is_read_timeout(exc: BaseException) -> bool:
     return any(isinstance(a, ReadTimeoutError) for a in getattr(exc, "args", ()))
 
 
-def _socket_of(resp: requests.Response):
-    """The socket the body arrives on, or None. urllib3 and http.client keep it in different places:
-    on the connection while it is kept alive, only in the response's file once the server said
-    "Connection: close" (http.client has then detached it from the connection)."""
-    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
-    if sock is None:
-        reader = getattr(getattr(resp.raw, "_fp", None), "fp", None)      # http.client's makefile()
-        sock = getattr(getattr(reader, "raw", None), "_sock", None)       # socket.SocketIO
-    return sock if hasattr(sock, "settimeout") else None
+def _timeout(timeout_text: str) -> PlatformUnavailable:
+    return _reason(QT_TRANSLATE_NOOP("core", "平台超时 {seconds} 秒"), seconds=timeout_text)
 
 
-def _read_within(resp: requests.Response, end: float, client: PlatformClient, timeout_text: str) -> bytes:
-    """The body, read in chunks so the deadline also bounds a platform that trickles."""
+def _read_body(resp: requests.Response, exchange: exchange_deadline.Exchange) -> bytes:
+    """The body, within the size limit; the exchange's watchdog bounds the time."""
     declared = resp.headers.get("Content-Length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_ANSWER_BYTES):
-        raise _reason(QT_TRANSLATE_NOOP("core", "平台应答大小异常（{size} 字节）"), size=declared)
+        raise _reason(QT_TRANSLATE_NOOP("core", "平台应答大小异常（{size} 字节）"), size=declared[:20])
     parts, total = [], 0
-    # The read timeout bounds each socket read, not the whole body: a platform that sends the
-    # headers and then stalls would hold the clerk for another full timeout. Shrink it to what is
-    # left of the deadline before every read.
-    sock = _socket_of(resp)
-    chunks = resp.iter_content(1 << 14)
-    try:
-        while True:
-            if sock is not None:
-                left = end - time.monotonic()
-                if left <= 0:
-                    raise _reason(QT_TRANSLATE_NOOP("core", "平台超时 {seconds} 秒"), seconds=timeout_text)
-                try:
-                    sock.settimeout(left)
-                except OSError:
-                    sock = None   # closed: the body is complete, nothing more to wait for
-            chunk = next(chunks, None)
-            if chunk is None:
-                break
-            parts.append(chunk)
-            total += len(chunk)
-            if total > MAX_ANSWER_BYTES:
-                raise _reason(QT_TRANSLATE_NOOP("core", "平台应答大小异常（超过 {size} 字节）"), size=MAX_ANSWER_BYTES)
-            if time.monotonic() > end:
-                raise _reason(QT_TRANSLATE_NOOP("core", "平台超时 {seconds} 秒"), seconds=timeout_text)
-    except requests.RequestException as exc:
-        failure = client._transport_failure(exc, timeout_text)
-        raise (failure.failure if isinstance(failure, _Retryable) else failure) from None
-    body = b"".join(parts)
-    if declared is not None and int(declared) != len(body):
+    for chunk in resp.iter_content(1 << 14):
+        parts.append(chunk)
+        total += len(chunk)
+        # Counted after decoding: a small gzip body must not unpack into gigabytes.
+        if total > MAX_ANSWER_BYTES:
+            raise _reason(QT_TRANSLATE_NOOP("core", "平台应答大小异常（超过 {size} 字节）"), size=MAX_ANSWER_BYTES)
+    # Content-Length counts the bytes on the wire, compressed when the answer is gzip (which we
+    # ask for); the decoded body is longer.
+    if declared is not None and int(declared) != resp.raw.tell():
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答不完整（传输中断）"))
-    return body
+    return b"".join(parts)
+
+
+def _answer_body(resp: requests.Response, exchange: exchange_deadline.Exchange) -> bytes:
+    if resp.status_code == 200:
+        return _read_body(resp, exchange)
+    raise _status_failure(resp.status_code, resp.headers.get("Retry-After"), None)
 
 
 def _status_failure(status: int, retry_after: str | None, end: float | None) -> Exception:
@@ -450,14 +466,62 @@ def _list_of_dicts(v) -> bool:
     return isinstance(v, list) and all(isinstance(x, dict) for x in v)
 
 
-def parse_answer(body: bytes, code: str) -> PlatformAnswer:
-    """A subject answer, or PlatformUnavailable naming the first thing wrong with it."""
+class _Duplicate(Exception):
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    # The standard decoder keeps the last of two equal keys: {"hits": [black], "hits": []} would
+    # read as clear. Two values for one field are two answers; neither can be trusted.
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise _Duplicate(key)
+        data[key] = value
+    return data
+
+
+def _decode_json(body: bytes):
     try:
-        data = json.loads(body.decode("utf-8"))
+        return json.loads(body.decode("utf-8"), object_pairs_hook=_unique_keys)
+    except _Duplicate as exc:
+        raise _reason(QT_TRANSLATE_NOOP("core", "平台应答格式错误（字段 {field} 重复）"),
+                      field=exc.key[:40]) from None
+    except RecursionError:
+        raise _reason(QT_TRANSLATE_NOOP("core", "平台应答格式错误（嵌套过深）")) from None
     except (UnicodeDecodeError, ValueError):
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答格式错误（不是有效的 JSON）")) from None
+
+
+def _check_sizes(data: dict) -> None:
+    """Every string within its limit and every list within MAX_ENTRIES, anywhere in the answer."""
+    stack: list[tuple[str, object, int]] = [("", data, MAX_NAME)]
+    while stack:
+        where, value, limit = stack.pop()
+        if isinstance(value, str):
+            if len(value) > limit:
+                raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 超长（{length} 字符，上限 {limit}）"),
+                              field=where, length=len(value), limit=limit)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if len(key) > MAX_NAME:
+                    raise _reason(QT_TRANSLATE_NOOP("core", "平台应答格式错误（字段名超长）"))
+                stack.append((f"{where}.{key}" if where else key, item,
+                              MAX_TEXT if key in TEXT_FIELDS else MAX_NAME))
+        elif isinstance(value, list):
+            if len(value) > MAX_ENTRIES:
+                raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 条目过多（{count} 条）"),
+                              field=where, count=len(value))
+            stack.extend((f"{where}[{i}]", item, limit) for i, item in enumerate(value))
+
+
+def parse_answer(body: bytes, code: str, *, now: datetime | None = None) -> PlatformAnswer:
+    """A subject answer, or PlatformUnavailable naming the first thing wrong with it."""
+    data = _decode_json(body)
     if not isinstance(data, dict):
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答格式错误（不是 JSON 对象）"))
+    _check_sizes(data)
     try:
         subject = _field(data, "subject", "", lambda v: v is None or isinstance(v, dict))
         if subject is not None:
@@ -489,4 +553,11 @@ def parse_answer(body: bytes, code: str) -> PlatformAnswer:
     if subject is not None and subject.code != code:
         # An answer about someone else must never be shown for this applicant.
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答的主体代码与所查代码不符"))
+    if subject is None and (data.get("known") is True or hits or data.get("related")):
+        # Entries about nobody in particular are not an answer to this question.
+        raise _reason(QT_TRANSLATE_NOOP("core", "平台应答未说明所查主体（subject 为空）"))
+    now = now or datetime.now(timezone.utc)
+    if datetime.fromisoformat(data_as_of) > now + CLOCK_SKEW:
+        raise _reason(QT_TRANSLATE_NOOP("core", "平台应答的数据日期 {as_of} 晚于本机时间"),
+                      as_of=data_as_of[:40])
     return PlatformAnswer(subject, hits, measures, data_as_of, request_id)

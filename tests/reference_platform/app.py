@@ -17,11 +17,12 @@ from desktop.platform.signing import MAX_SKEW_SECONDS, signature, signatures_mat
 from offline_cache.manifest import peek_manifest
 from offline_cache.reader import SnapshotReader
 
+from .hostile import HOSTILE, spoil
 from .publisher import Publisher
 
 # Every fault a test can switch on. "refuse" is the server's (it stops listening); the rest are here.
 FAULTS = ("refuse", "hang", "slow", "500", "429", "malformed", "missing_field", "wrong_type",
-          "truncated", "bad_signature")
+          "truncated", "bad_signature", *HOSTILE)
 FEEDBACK_FIELDS = ("feedback_id", "case_no", "item_code", "subject_code", "checked_at", "operator", "hall",
                    "window", "source", "snapshot_version", "status", "entry_ids", "measures_applied",
                    "outcome", "note")
@@ -38,6 +39,9 @@ class Fault:
     after_accept: bool = False  # "hang" on feedback: store it first, then hang (the lost-answer case)
     mid_body: bool = False      # "hang": send the headers and half the body, then stall (a proxy
                                 # that stops forwarding): the client's read timeout alone won't do
+    stage: str = "body"         # "trickle": where the trickle starts (hostile.TRICKLE_STAGES)
+    interval: float = 0.05      # "trickle": seconds between bytes
+    other_code: str = ""        # "wrong_code": whom the answer is about
 
 
 @dataclass
@@ -186,6 +190,8 @@ def create_app(state: PlatformState) -> Flask:
                 yield body[len(body) // 2:]
             resp.response = stall()
             resp.headers["Content-Length"] = str(len(body))
+        if fault is not None and fault.mode in HOSTILE:
+            resp = spoil(resp, fault, request.environ, fault.other_code, state.release)
         seconds = time.perf_counter() - g.started
         resp.headers["Server-Timing"] = f"app;dur={seconds * 1000:.3f}"
         g.logged.status, g.logged.seconds = resp.status_code, seconds

@@ -1,0 +1,39 @@
+"""Text that came from outside — the platform, a batch file, a scanner, a command-line argument —
+made fit to show: on one terminal line without forging another, cut to a length a message can
+carry, and measured the way the clerk sees it.
+
+A terminal obeys what it prints: a newline in a company name starts a line that reads like the
+result, an escape sequence recolours it, a bidirectional override (U+202E) reverses what follows.
+So control characters become spaces, escape sequences and format characters (bidi controls,
+zero-width spaces and joiners) disappear."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ANSI/ECMA-48 escape sequences: CSI (ESC [ ... final) and the two-character ones.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]")
+# How much of a refused input a message quotes: enough to recognise it, never a 50 MB line.
+QUOTE_LIMIT = 40
+
+
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf"
+
+
+def one_line(text: str) -> str:
+    """``text`` for one line of a terminal: controls as spaces, format characters dropped."""
+    text = _ESCAPES.sub("", text)
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch
+                   for ch in text if not _invisible(ch))
+
+
+def visible_length(text: str) -> int:
+    """The characters the clerk sees: zero-width and bidi controls do not count."""
+    return sum(1 for ch in text if not _invisible(ch) and unicodedata.category(ch) != "Cc")
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A refused input as a message quotes it: one line, at most ``limit`` characters."""
+    text = one_line(text)
+    return text if len(text) <= limit else text[:limit] + "…"
