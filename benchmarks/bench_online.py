@@ -7,7 +7,9 @@
    (median), against the same for a bare ``requests`` GET with pre-computed signed headers on a
    reused session (the floor for any HTTP client in Python).
 2. Time to fall back when the platform refuses connections (target < 300 ms), against an
-   offline-only check of the same code; and when it hangs (target: within 10 % of the deadline).
+   offline-only check of the same code; when it hangs, and when it trickles its answer one byte
+   every 50 ms from the status line, the headers or the (chunked) body (target for both: within
+   10 % of the deadline).
 3. Snapshot update of ``--changes`` changed entries (default: a tenth of ``--subjects``) on a
    ``--subjects`` snapshot: delta versus full download of the same version, bytes and seconds.
 """
@@ -95,6 +97,10 @@ def bench_fallback(platform: ReferencePlatform, folder: Path, deadline: float, r
     refused = statistics.median(timed() for _ in range(repeat * 5))
     platform.fault("hang")
     hang = [timed() for _ in range(repeat)]
+    trickle = {}
+    for stage in ("status", "headers", "body", "chunked"):
+        platform.fault("trickle", stage=stage, interval=0.05)
+        trickle[stage] = [timed() for _ in range(repeat)]
     platform.fault(None)
     print(f"[fallback] deadline {deadline:g} s")
     print(f"  offline-only check (baseline)   median {ms(base)}")
@@ -103,6 +109,10 @@ def bench_fallback(platform: ReferencePlatform, folder: Path, deadline: float, r
     h = statistics.median(hang)
     print(f"  platform hanging                median {h:.3f} s = {h / deadline * 100:.1f} % of the deadline "
           f"(target <= 110 %), max {max(hang):.3f} s")
+    for stage, times in trickle.items():
+        t = statistics.median(times)
+        print(f"  platform trickling ({stage + ')':<8}   median {t:.3f} s = {t / deadline * 100:.1f} % of the "
+              f"deadline (target <= 110 %), max {max(times):.3f} s")
 
 
 def make_sources(folder: Path, subjects: int) -> None:

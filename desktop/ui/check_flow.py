@@ -16,6 +16,8 @@ from desktop.desk.context import DeskContext
 from desktop.ui.jobs import Job, JobRunner
 
 COUNTDOWN_TICK_MS = 100
+# After the deadline the check still looks in the snapshot: seconds, not milliseconds, on a slow disk.
+OVERDUE_MARGIN = 5.0
 
 
 class CheckFlow(QObject):
@@ -42,8 +44,11 @@ class CheckFlow(QObject):
         except InvalidCode as exc:
             self.invalid.emit(exc.message)
             return False
+        # The check ends at its deadline (the platform client's watchdog); should anything
+        # outlast it, its worker stops counting, so the next check never waits in the queue.
         self._job = self.jobs.submit(self.ctx.checker.check, raw, item_code,
-                                     on_done=self._done, on_error=self._failed)
+                                     on_done=self._done, on_error=self._failed,
+                                     overdue_after=self.ctx.checker.deadline + OVERDUE_MARGIN)
         return True
 
     def begin_countdown(self) -> None:

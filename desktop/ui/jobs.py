@@ -4,7 +4,7 @@ The whole API::
 
     runner = JobRunner(parent)
     job = runner.submit(fn, *args, on_done=..., on_error=..., on_progress=...,
-                        cancellable=True, **kwargs)
+                        cancellable=True, overdue_after=None, **kwargs)
     job.cancel()                 # asks the callable to stop; its result is then dropped
     runner.shutdown(timeout_ms)  # on close: cancel what may be cancelled, wait for the rest
 
@@ -16,6 +16,11 @@ submitted as they are. ``on_done(result)``, ``on_error(exception)`` and
 cancelled. A job submitted with ``cancellable=False`` (a case-file write) ignores ``cancel()``:
 once started it runs to the end, and ``shutdown`` waits for it, so nothing recorded is lost
 when the window closes.
+
+A job given ``overdue_after`` (seconds; a check: its deadline and a margin) stops counting
+against the pool once it runs past that: the pool grows by one thread until the job returns. A
+worker stuck in something no deadline reaches (a DNS lookup, a dead file share) can then never
+starve the checks behind it.
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ import logging
 import threading
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,7 @@ class Job(QObject):
         self.cancellable = cancellable
         self.cancel_event = threading.Event()
         self.running = True
+        self.overdue = False
         self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
         self._on_finished = on_finished
         self.done.connect(self._deliver_done)
@@ -135,7 +141,7 @@ class JobRunner(QObject):
                on_done: Callable[[Any], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None,
                on_progress: Callable[[int, int], None] | None = None,
-               cancellable: bool = True, **kwargs: Any) -> Job:
+               cancellable: bool = True, overdue_after: float | None = None, **kwargs: Any) -> Job:
         job = Job(cancellable, on_done, on_error, on_progress, self._forget, self)
         if _accepts(fn, "progress"):
             def report(done: int, total: int) -> None:
@@ -146,10 +152,20 @@ class JobRunner(QObject):
             kwargs["cancel"] = job.cancel_event
         self._jobs.add(job)
         self._pool.start(_Runnable(job, fn, args, kwargs))
+        if overdue_after is not None:
+            QTimer.singleShot(max(0, int(overdue_after * 1000)), job, lambda: self._overdue(job))
         return job
+
+    def _overdue(self, job: Job) -> None:
+        if job.running and not job.overdue:
+            job.overdue = True
+            self._pool.setMaxThreadCount(self._pool.maxThreadCount() + 1)
+            log.warning("a background job runs past its deadline; its worker no longer counts")
 
     def _forget(self, job: Job) -> None:
         self._jobs.discard(job)
+        if job.overdue:
+            self._pool.setMaxThreadCount(self._pool.maxThreadCount() - 1)
         job.deleteLater()
 
     @property
