@@ -1643,8 +1643,28 @@ The offline data on this machine is unchanged.</translation>
         <translation>unexpected platform answer (HTTP {status})</translation>
     </message>
     <message>
+        <source>平台应答格式错误（字段 {field} 重复）</source>
+        <translation>malformed platform answer (field {field} appears twice)</translation>
+    </message>
+    <message>
+        <source>平台应答格式错误（嵌套过深）</source>
+        <translation>malformed platform answer (nested too deep)</translation>
+    </message>
+    <message>
         <source>平台应答格式错误（不是有效的 JSON）</source>
         <translation>malformed platform answer (not valid JSON)</translation>
+    </message>
+    <message>
+        <source>平台应答字段 {field} 超长（{length} 字符，上限 {limit}）</source>
+        <translation>platform answer field {field} too long ({length} characters, limit {limit})</translation>
+    </message>
+    <message>
+        <source>平台应答格式错误（字段名超长）</source>
+        <translation>malformed platform answer (field name too long)</translation>
+    </message>
+    <message>
+        <source>平台应答字段 {field} 条目过多（{count} 条）</source>
+        <translation>platform answer field {field} has too many entries ({count})</translation>
     </message>
     <message>
         <source>平台应答格式错误（不是 JSON 对象）</source>
@@ -1661,6 +1681,14 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>平台应答的主体代码与所查代码不符</source>
         <translation>the platform answered for another code than the one queried</translation>
+    </message>
+    <message>
+        <source>平台应答未说明所查主体（subject 为空）</source>
+        <translation>platform answer does not name the subject checked (subject is null)</translation>
+    </message>
+    <message>
+        <source>平台应答的数据日期 {as_of} 晚于本机时间</source>
+        <translation>platform answer&apos;s data date {as_of} is later than this computer&apos;s clock</translation>
     </message>
     <message>
         <source>无法生成记录单：系统没有中文字体（需要 {fonts} 之一，Linux 请安装 fonts-noto-cjk）。</source>
