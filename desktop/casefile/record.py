@@ -94,6 +94,10 @@ class CaseRecord:
     feedback_id: str                   # the outbox row written with this record
     prev_hash: str
     hash: str = ""
+    # A post-approval follow-up (事中事后监管) settling a watch alert: {"alert", "change",
+    # "entry_id", "action"}. Absent from the stored body of every other record, so records written
+    # before it existed keep their bytes and hashes.
+    follow_up: dict | None = None
 
     @property
     def entry_ids(self) -> tuple[str, ...]:
@@ -111,6 +115,8 @@ class CaseRecord:
         """Every stored field except ``hash``: what the hash covers."""
         data = asdict(self)
         del data["hash"]
+        if data["follow_up"] is None:
+            del data["follow_up"]
         return data
 
     def canonical(self) -> bytes:
@@ -161,4 +167,4 @@ def feedback_payload(record: CaseRecord) -> dict:
         "outcome": record.outcome,
         "note": record.note,
         "chain_head": record.hash,
-    }
+    } | ({"decision_kind": "follow_up", "follow_up": record.follow_up} if record.follow_up else {})

@@ -151,8 +151,26 @@ class CaseFile:
         draft = replace(earlier, kind="decision", refers_to=earlier.record_id,
                         case_no=decision.case_no.strip(), operator=desk.operator, hall=desk.hall,
                         window=desk.window, measures_applied=tuple(decision.measures_applied),
-                        outcome=decision.outcome, note=decision.note.strip(), hash="")
+                        outcome=decision.outcome, note=decision.note.strip(), hash="",
+                        follow_up=None)
         return self._append(draft)
+
+    def record_follow_up(self, check_id: int, follow_up: dict, note: str, desk: Desk) -> CaseRecord:
+        """What was done after a post-approval watch alert (desktop.casefile.watch): a decision on
+        the check that carries its latest outcome and measures over unchanged, with ``follow_up``
+        naming the alert, and the clerk's note saying what was done."""
+        if not note.strip():
+            raise RecordRefused(Message(QT_TRANSLATE_NOOP("core", "跟踪处理须在说明中写明做了什么。")))
+        with self.lock:
+            row = self._conn.execute("SELECT body, hash FROM records WHERE check_id = ? "
+                                     "ORDER BY record_id DESC LIMIT 1", (check_id,)).fetchone()
+        if row is None:
+            raise RecordNotFound(Message(QT_TRANSLATE_NOOP("core", "办件档案中没有记录 {id}。"),
+                                         {"id": check_id}))
+        latest = CaseRecord.from_stored(*row)
+        return self._append(replace(latest, kind="decision", refers_to=check_id,
+                                    operator=desk.operator, hall=desk.hall, window=desk.window,
+                                    note=note.strip(), follow_up=dict(follow_up), hash=""))
 
     @_serialised
     def _append(self, draft: CaseRecord) -> CaseRecord:

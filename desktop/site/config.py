@@ -44,10 +44,16 @@ class SnapshotConfig:
 
 
 @dataclass(frozen=True)
+class WatchConfig:
+    days: int = 365  # post-approval watch: how far back recorded checks are compared with new data
+
+
+@dataclass(frozen=True)
 class Config:
     platform: PlatformConfig | None = None  # None: offline only
     site: SiteConfig = field(default_factory=SiteConfig)
     snapshot: SnapshotConfig = field(default_factory=SnapshotConfig)
+    watch: WatchConfig = field(default_factory=WatchConfig)
     path: Path | None = None                # None: no config file, the embedded demo default
 
     @property
@@ -68,6 +74,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "site": {"hall": str, "window": str},
     "snapshot": {"trust_root": str, "warn_age_hours": (int, float), "max_age_hours": (int, float),
                  "update_source": str},
+    "watch": {"days": int},
 }
 _REQUIRED = {"platform": ("base_url", "app_key")}
 
@@ -164,7 +171,10 @@ def parse(text: str, path: Path) -> Config:
         raise where.error("snapshot", "trust_root", QT_TRANSLATE_NOOP(
             "core", "配置项 {key} 指向演示信任根（演示密钥公开，任何人都能签署），生产环境不能使用；"
                     "请改为省平台发布的信任根文件"))
-    return Config(platform=platform, site=site, snapshot=snapshot, path=path)
+    days = data.get("watch", {}).get("days", WatchConfig.days)
+    if not 1 <= days <= 3650:
+        raise where.error("watch", "days", QT_TRANSLATE_NOOP("core", "配置项 {key} 应在 1 到 3650 天之间"))
+    return Config(platform=platform, site=site, snapshot=snapshot, watch=WatchConfig(days), path=path)
 
 
 def _root_keys(path: Path) -> tuple[set[str], bool]:

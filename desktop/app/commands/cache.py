@@ -73,7 +73,18 @@ def import_(args: argparse.Namespace) -> int:
         print(f"\n已是第 {snap.version} 版，无需安装。")
     else:
         print(f"\n已安装离线数据第 {snap.version} 版，数据截至 {fmt_time(snap.data_as_of)}。")
+        _watch(ctx, before.version if before else None, snap)
     return 0
+
+
+def _watch(ctx, before: int | None, snap) -> None:
+    """The post-approval watch on the new data (desktop.desk.watch): say what it raised."""
+    from desktop.desk import watch
+
+    run = watch.after_install(ctx, before, snap)
+    if run is not None and run.raised:
+        print(f"跟踪提醒：新增 {len(run.raised)} 条（已办结的核查因新数据需复核），"
+              "请运行 credit-desk cases watch 查看。")
 
 
 def _installed_or_none(store):
@@ -97,6 +108,8 @@ def _progress_printer():
 
 def update(args: argparse.Namespace) -> int:
     ctx = DeskContext.from_environment(args.operator)
+    installed = _installed_or_none(ctx.offline.store)
+    installed = installed.version if installed else None
     try:
         result = updater.update(ctx, progress=_terminal_progress())
     except (updater.UpdateRefused, updater.UpdateUnreachable) as exc:
@@ -110,6 +123,7 @@ def update(args: argparse.Namespace) -> int:
     extra = "（增量无法应用，已改用完整快照）" if result.fell_back_to_full else ""
     print(f"\n已更新到第 {snap.version} 版（{how}，下载 {result.downloaded} 字节）{extra}，"
           f"数据截至 {fmt_time(snap.data_as_of)}。")
+    _watch(ctx, installed, snap)
     return EXIT_OK
 
 

@@ -49,6 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = verbs.add_parser("verify", help="校验档案哈希链")
     p.set_defaults(func=run_verify)
 
+    from desktop.app.commands import watch
+
+    watch.register(verbs)
+
 
 def _filters(p: argparse.ArgumentParser) -> None:
     # `--operator` also exists on the top-level command (who is signed in); here it filters, so it

@@ -1,0 +1,551 @@
+"""Post-approval watch (事中事后监管): which recorded checks the newest data puts in a new light.
+
+A check is a snapshot in time. When newer data arrives (a snapshot installed, updated or imported
+from a USB stick, or the platform's change feed), every check recorded in the watch window is
+compared with what the data now says about its subject, entry by entry, against what the check
+itself saw. Only the changes that matter for the outcome recorded become alerts:
+
+- ``listed``: a granted application whose subject is now on a black or focus list it was not on;
+- ``lapsed`` / ``repaired`` / ``removed``: a refused or restricted application whose black or
+  focus entry no longer counts (the ground for the refusal is gone: 保护权益);
+- ``reward_withdrawn``: a red-list incentive the clerk applied whose entry no longer counts.
+
+Anything else (a clear subject put on a red list, a refused subject listed once more, a record
+made from data newer than what arrived) is not an alert.
+
+An alert is keyed by (check, change, entry), so computing again after a second install raises
+nothing new. It is settled by a ``follow_up`` decision record on the check (CaseFile.
+record_follow_up), which is what the case file and the platform keep; the alert store here
+(``watch.sqlite`` beside the case file) only remembers when each alert was raised and mirrors the
+settlement for counting. Everything in it can be recomputed from the case file and the data.
+
+Qt-free; the data side comes in through ``CurrentData`` (desktop.offline.watch_data for an
+installed snapshot) or as a change feed (desktop.platform.changes)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Protocol
+
+from desktop.casefile.errors import RecordRefused
+from desktop.casefile.record import CHINA_TZ, GRANTING_OUTCOMES, utc_text
+from desktop.casefile.store import CaseFile, Desk
+from desktop.check.policy import COUNTING_STATES
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
+
+CHANGES = {
+    "listed": QT_TRANSLATE_NOOP("core", "准予办理后新列入名单"),
+    "lapsed": QT_TRANSLATE_NOOP("core", "不予办理所依据的条目已到期"),
+    "repaired": QT_TRANSLATE_NOOP("core", "不予办理所依据的条目已信用修复"),
+    "removed": QT_TRANSLATE_NOOP("core", "不予办理所依据的条目已移出名单"),
+    "reward_withdrawn": QT_TRANSLATE_NOOP("core", "所享受的守信激励已撤销"),
+}
+# What a follow-up says was done. Keys go into the case file and the feedback.
+ACTIONS = {
+    "reviewed": QT_TRANSLATE_NOOP("core", "已复核，维持原决定"),
+    "supervised": QT_TRANSLATE_NOOP("core", "已纳入事中事后重点监管"),
+    "referred": QT_TRANSLATE_NOOP("core", "已移交主管部门依法处理"),
+    "revoked": QT_TRANSLATE_NOOP("core", "已依法撤销或变更审批决定"),
+    "informed": QT_TRANSLATE_NOOP("core", "已告知申请人可重新申请"),
+}
+STATE_WORDS = {"active": "有效", "objection": "异议处理中", "repaired": "已信用修复",
+               "lapsed": "已到期", "removed": "已移出", "absent": "未列入"}
+_SERIOUS = ("black", "focus")
+_REFUSING = ("rejected", "deferred")
+WATCH_FILE = "watch.sqlite"
+
+
+@dataclass(frozen=True)
+class EntryNow:
+    """What the newer data says about one list entry of a subject."""
+    code: str
+    entry_id: str
+    list_code: str
+    list_name: str
+    severity: str
+    state: str                 # active | objection | repaired | lapsed | removed
+    expires_on: str | None = None
+
+
+class CurrentData(Protocol):
+    """The newer data, as the watch needs it (an installed snapshot: desktop.offline.watch_data)."""
+    label: str                 # where it came from, for the alert ("离线数据第 3 版")
+    data_as_of: datetime
+
+    def entries(self, codes: Iterable[str]) -> Iterable[tuple]:
+        """Every entry the data holds for these codes, as rows in EntryNow's field order, with
+        the state as the data records it (the watch works out lapsing itself)."""
+
+    def measures(self, item_code: str, list_code: str) -> tuple[tuple[str, str], ...]:
+        """(measure_id, content) of the measures the data maps from this list to this item."""
+
+
+@dataclass(frozen=True)
+class FeedChange:
+    """One line of the platform's change feed (GET /api/v1/changes)."""
+    code: str
+    change: str                # listed | lapsed | repaired | removed | reward_withdrawn
+    entry_id: str
+    severity: str
+    list_code: str = ""
+
+
+@dataclass(frozen=True)
+class Settlement:
+    record_id: int
+    action: str
+    operator: str
+    note: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    key: str                   # "<check>:<change>:<entry>": one change of one check, ever
+    check_id: int
+    basis_record: int          # the latest record on the check when the alert was raised
+    case_no: str
+    item_code: str
+    item_name: str
+    subject_code: str
+    subject_kind: str
+    subject_name: str
+    checked_at: str
+    outcome: str
+    change: str
+    entry_id: str
+    list_code: str
+    list_name: str
+    severity: str
+    old_state: str
+    new_state: str
+    measures: tuple[tuple[str, str], ...]
+    follow_up: str             # what the measures call for, zh_CN
+    source: str                # the data that raised it
+    raised_at: str
+    cleared_at: str | None = None     # the data no longer shows the change (it was undone)
+    settled: Settlement | None = None
+    record_ok: bool = True            # False: the record fails `cases verify`
+
+    @property
+    def open(self) -> bool:
+        return self.settled is None and self.cleared_at is None
+
+    def age_days(self, now: datetime) -> int:
+        return (now - datetime.fromisoformat(self.raised_at)).days
+
+    def to_json(self) -> dict:
+        from desktop.check.model import mask_code
+
+        return {"alert": self.key, "record_id": self.check_id, "basis_record": self.basis_record,
+                "case_no": self.case_no, "item_code": self.item_code, "item_name": self.item_name,
+                "subject_code": mask_code(self.subject_code, self.subject_kind),
+                "subject_name": self.subject_name, "checked_at": self.checked_at,
+                "outcome": self.outcome, "change": self.change, "entry_id": self.entry_id,
+                "list_code": self.list_code, "list_name": self.list_name,
+                "severity": self.severity, "old_state": self.old_state,
+                "new_state": self.new_state,
+                "measures": [{"measure_id": m, "content": c} for m, c in self.measures],
+                "follow_up": self.follow_up, "source": self.source, "raised_at": self.raised_at,
+                "cleared_at": self.cleared_at, "record_ok": self.record_ok,
+                "settled": None if self.settled is None else {
+                    "record_id": self.settled.record_id, "action": self.settled.action,
+                    "operator": self.settled.operator, "note": self.settled.note,
+                    "at": self.settled.at}}
+
+
+@dataclass(frozen=True)
+class WatchRun:
+    examined: int              # recorded checks compared
+    raised: tuple[Alert, ...]  # new alerts from this run
+    cleared: int = 0
+    source: str = ""
+
+
+class FeedRefused(Exception):
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(str(message))
+
+
+# -- what a check saw --------------------------------------------------------------------------
+
+@dataclass
+class _Seen:
+    check_id: int
+    basis_record: int
+    code: str
+    granted: bool
+    refused: bool
+    reward_lists: frozenset[str]
+    hits: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # entry_id: (list_code, list_name, severity, state effective on the check's day)
+    info: tuple = ()
+
+
+def _effective(state: str, expires_on: str | None, day: date) -> str:
+    if state == "active" and expires_on and date.fromisoformat(expires_on) < day:
+        return "lapsed"
+    return state
+
+
+def _watch_set(case_file: CaseFile, since: str, before: datetime | None) -> list[_Seen]:
+    """The checks recorded since ``since`` whose outcome a change could put in a new light, each
+    with its latest decision. A check made from data at least as new as ``before`` is skipped: it
+    already saw whatever that data says."""
+    sql = ("SELECT c.record_id, l.record_id, c.subject_code, c.checked_at, "
+           "json_extract(c.body, '$.data_as_of'), l.outcome, "
+           "CASE WHEN c.status = 'hit' THEN json_extract(c.body, '$.hits') END, "
+           "CASE WHEN c.status = 'hit' THEN json_extract(c.body, '$.measures_shown') END, "
+           "json_extract(l.body, '$.measures_applied'), json_extract(c.body, '$.case_no'), c.item_code, "
+           "json_extract(c.body, '$.item_name'), json_extract(c.body, '$.subject_kind'), "
+           "json_extract(c.body, '$.subject_name') "
+           "FROM records c "
+           "JOIN (SELECT check_id, max(record_id) AS rid FROM records WHERE checked_at >= ? "
+           "      GROUP BY check_id) m ON m.check_id = c.record_id "
+           "JOIN records l ON l.record_id = m.rid "
+           "WHERE c.kind = 'check' AND c.checked_at >= ? "
+           "  AND (l.outcome IN ('approved', 'approved_with_conditions') OR c.status = 'hit') "
+           "ORDER BY c.record_id")
+    with case_file.lock:
+        rows = case_file.db.conn.execute(sql, (since, since)).fetchall()
+    seen = []
+    for (check_id, last_id, code, checked_at, as_of, outcome, hits, shown, applied, case_no,
+         item_code, item_name, kind, name) in rows:
+        if before is not None and as_of and datetime.fromisoformat(as_of) >= before:
+            continue
+        day = datetime.fromisoformat(checked_at).astimezone(CHINA_TZ).date()
+        s = _Seen(check_id, last_id, code, outcome in GRANTING_OUTCOMES, False, frozenset(),
+                  info=(case_no, item_code, item_name or "", kind, name or "", checked_at, outcome))
+        applied_ids = set(json.loads(applied)) if applied and applied != "[]" else set()
+        punished = False
+        if shown:
+            rewards = set()
+            for m in json.loads(shown):
+                if m["measure_id"] in applied_ids:
+                    if m["nature"] == "reward":
+                        rewards.add(m["list_code"])
+                    else:
+                        punished = True
+            s.reward_lists = frozenset(rewards)
+        s.refused = outcome in _REFUSING or punished
+        if hits:
+            for h in json.loads(hits):
+                s.hits[h["entry_id"]] = (h["list_code"], h["list_name"], h["severity"],
+                                         _effective(h["state"], h.get("expires_on"), day))
+        if s.granted or s.refused or s.reward_lists:
+            seen.append(s)
+    return seen
+
+
+# -- the rules ---------------------------------------------------------------------------------
+
+def _judge(s: _Seen, entry_id: str, list_code: str, list_name: str, severity: str,
+           new_state: str) -> tuple[str, str] | None:
+    """(change, old state) when this entry's new state matters for the check's outcome."""
+    then = s.hits.get(entry_id)
+    old_state = then[3] if then else "absent"
+    counted, counts = old_state in COUNTING_STATES, new_state in COUNTING_STATES
+    if severity in _SERIOUS:
+        if s.granted and counts and not counted:
+            return "listed", old_state
+        if s.refused and counted and not counts and new_state in ("lapsed", "repaired", "removed"):
+            return new_state, old_state
+    elif severity == "red" and counted and not counts and list_code in s.reward_lists:
+        return "reward_withdrawn", old_state
+    return None
+
+
+def _follow_up(change: str, list_name: str, measures: tuple[tuple[str, str], ...]) -> str:
+    named = "；".join(f"{m} {c.rstrip('。；')}" for m, c in measures)
+    if change == "listed":
+        return (f"该主体在准予办理后被列入“{list_name}”。"
+                + (f"本事项对应的措施：{named}。" if named else "本事项未对应该名单的措施。")
+                + "请复核已办结的审批，依法纳入事中事后监管，必要时移交主管部门或撤销、变更审批决定。")
+    if change == "reward_withdrawn":
+        return (f"所享受的“{list_name}”激励已不再有效"
+                + (f"（{named}）" if named else "")
+                + "。请复核按容缺、承诺或绿色通道办理的事项，补齐材料，按一般程序监管。")
+    return (f"不予办理或限制办理所依据的“{list_name}”条目已{STATE_WORDS[change]}，不再构成限制理由。"
+            "申请人再次申请时应按新的核查结果办理，不得再以该条目为由拒绝；可告知申请人。")
+
+
+# -- the alert store ---------------------------------------------------------------------------
+
+_COLUMNS = ("key", "check_id", "basis_record", "case_no", "item_code", "item_name",
+            "subject_code", "subject_kind", "subject_name", "checked_at", "outcome", "change",
+            "entry_id", "list_code", "list_name", "severity", "old_state", "new_state",
+            "measures", "follow_up", "source", "raised_at", "cleared_at")
+
+
+class Watch:
+    """The alerts of one desk, beside its case file. Thread-safe like the case file."""
+
+    def __init__(self, case_file: CaseFile, *, clock: Callable[[], datetime] | None = None):
+        self.case_file = case_file
+        self.path = Path(case_file.path).with_name(WATCH_FILE)
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self.lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=10,
+                                     check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS alerts (" + ", ".join(
+                f"{c} {'INTEGER' if c in ('check_id', 'basis_record') else 'TEXT'}"
+                + (" PRIMARY KEY" if c == "key" else "") for c in _COLUMNS)
+            + ", settled_record INTEGER, settled_action TEXT, settled_by TEXT, settled_note TEXT,"
+              " settled_at TEXT)")
+        self._conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+
+    def close(self) -> None:
+        with self.lock:
+            self._conn.close()
+
+    def __enter__(self) -> Watch:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- computing -----------------------------------------------------------------------------
+
+    def _since(self, days: int) -> str:
+        return utc_text(self._clock() - timedelta(days=days))
+
+    def compute(self, data: CurrentData, *, days: int = 365,
+                progress: Callable[[int, int], None] | None = None) -> WatchRun:
+        """Compare every check in the window with ``data``: new alerts, and open ones the data
+        no longer supports (cleared)."""
+        seen = _watch_set(self.case_file, self._since(days), data.data_as_of)
+        by_code: dict[str, list[_Seen]] = {}
+        for s in seen:
+            by_code.setdefault(s.code, []).append(s)
+        now_by_code: dict[str, list[EntryNow]] = {}
+        for row in data.entries(by_code):
+            e = EntryNow(*row)
+            now_by_code.setdefault(e.code, []).append(e)
+        today = self._clock().astimezone(CHINA_TZ).date()
+        found: list[tuple[_Seen, tuple]] = []
+        total = len(by_code)
+        for n, (code, checks) in enumerate(by_code.items(), 1):
+            entries = {e.entry_id: e for e in now_by_code.get(code, ())}
+            for s in checks:
+                for e in entries.values():
+                    verdict = _judge(s, e.entry_id, e.list_code, e.list_name, e.severity,
+                                     _effective(e.state, e.expires_on, today))
+                    if verdict:
+                        found.append((s, (e.entry_id, e.list_code, e.list_name, e.severity,
+                                          _effective(e.state, e.expires_on, today)) + verdict))
+                for entry_id, (list_code, list_name, severity, _) in s.hits.items():
+                    if entry_id not in entries:
+                        verdict = _judge(s, entry_id, list_code, list_name, severity, "removed")
+                        if verdict:
+                            found.append((s, (entry_id, list_code, list_name, severity,
+                                              "removed") + verdict))
+            if progress is not None and (n % 4096 == 0 or n == total):
+                progress(n, total)
+        raised = self._store(found, data.label, data.measures)
+        cleared = self._clear({s.check_id for s in seen}, {_key(s, f[5], f[0]) for s, f in found})
+        return WatchRun(len(seen), raised, cleared, data.label)
+
+    def apply_feed(self, version: int, changes: Iterable[FeedChange], *, installed: int | None,
+                   days: int = 365, measures=None) -> WatchRun:
+        """The platform's change feed since the version last seen. A feed older than the data this
+        desk already holds is refused; codes the desk never checked are ignored."""
+        known = [v for v in (installed, self.feed_version()) if v is not None]
+        seen_version = max(known, default=None)
+        if seen_version is not None and version < seen_version:
+            raise FeedRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "平台的变化通知是第 {offered} 版，比本机已有的第 {installed} 版数据旧，已拒绝；"
+                        "跟踪提醒保持不变。"), {"offered": version, "installed": seen_version}))
+        changes = list(changes)
+        wanted = {c.code for c in changes}
+        seen = [s for s in _watch_set(self.case_file, self._since(days), None) if s.code in wanted]
+        by_code: dict[str, list[_Seen]] = {}
+        for s in seen:
+            by_code.setdefault(s.code, []).append(s)
+        new_state = {"listed": "active", "reward_withdrawn": "removed"}
+        found = []
+        for c in changes:
+            for s in by_code.get(c.code, ()):
+                then = s.hits.get(c.entry_id)
+                list_code, list_name = (then[0], then[1]) if then else (c.list_code, c.list_code)
+                state = new_state.get(c.change, c.change)
+                verdict = _judge(s, c.entry_id, list_code, list_name or c.entry_id, c.severity,
+                                 state)
+                if verdict:
+                    found.append((s, (c.entry_id, list_code, list_name or c.entry_id, c.severity,
+                                      state) + verdict))
+        label = f"平台变化通知第 {version} 版"
+        raised = self._store(found, label, measures or (lambda item, lc: ()))
+        with self.lock:
+            self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('feed_version', ?)",
+                               (str(version),))
+        return WatchRun(len(seen), raised, 0, label)
+
+    def feed_version(self) -> int | None:
+        with self.lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE name = 'feed_version'"
+                                     ).fetchone()
+        return int(row[0]) if row else None
+
+    def _store(self, found, source: str, measures_for) -> tuple[Alert, ...]:
+        now = utc_text(self._clock())
+        rows = []
+        for s, (entry_id, list_code, list_name, severity, new_state, change, old_state) in found:
+            case_no, item_code, item_name, kind, name, checked_at, outcome = s.info
+            measures = tuple(measures_for(item_code, list_code)) if list_code else ()
+            rows.append((_key(s, change, entry_id), s.check_id, s.basis_record, case_no,
+                         item_code, item_name, s.code, kind, name, checked_at, outcome, change,
+                         entry_id, list_code, list_name, severity, old_state, new_state,
+                         json.dumps(measures, ensure_ascii=False),
+                         _follow_up(change, list_name, measures), source, now, None))
+        with self.lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                new_keys = []
+                for row in rows:
+                    cur = self._conn.execute(
+                        f"INSERT OR IGNORE INTO alerts ({', '.join(_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(_COLUMNS))})", row)
+                    if cur.rowcount:
+                        new_keys.append(row[0])
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return tuple(a for a in self._select("key IN (SELECT value FROM json_each(?))",
+                                             (json.dumps(new_keys),)))
+
+    def _clear(self, examined: set[int], current: set[str]) -> int:
+        """Open alerts of examined checks that the data no longer supports: the change was
+        undone before anyone settled it, so it is no longer the clerk's business."""
+        now = utc_text(self._clock())
+        with self.lock:
+            rows = self._conn.execute("SELECT key, check_id FROM alerts WHERE cleared_at IS NULL "
+                                      "AND settled_record IS NULL").fetchall()
+            gone = [k for k, c in rows if c in examined and k not in current]
+            self._conn.executemany("UPDATE alerts SET cleared_at = ? WHERE key = ?",
+                                   [(now, k) for k in gone])
+        return len(gone)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _select(self, where: str, params=()) -> list[Alert]:
+        with self.lock:
+            rows = self._conn.execute(
+                f"SELECT {', '.join(_COLUMNS)}, settled_record, settled_action, settled_by, "
+                f"settled_note, settled_at FROM alerts WHERE {where} ORDER BY raised_at, check_id, "
+                "key", params).fetchall()
+        alerts = []
+        for row in rows:
+            data = dict(zip(_COLUMNS, row[:len(_COLUMNS)]))
+            data["measures"] = tuple(tuple(m) for m in json.loads(data["measures"]))
+            rec, action, by, note, at = row[len(_COLUMNS):]
+            settled = Settlement(rec, action, by, note, at) if rec is not None else None
+            alerts.append(Alert(**data, settled=settled))
+        return alerts
+
+    def alerts(self, *, include_closed: bool = False, verify: bool = True) -> list[Alert]:
+        """Open alerts (all with ``include_closed``), after taking in any follow-up in the case
+        file that the store has not seen, each marked when its record fails `cases verify`."""
+        self._reconcile()
+        where = "1" if include_closed else "settled_record IS NULL AND cleared_at IS NULL"
+        alerts = self._select(where)
+        if verify and alerts:
+            report = self.case_file.verify()
+            if not report.ok and report.first_bad is not None:
+                bad = report.first_bad
+                alerts = [a if a.basis_record < bad else replace(a, record_ok=False)
+                          for a in alerts]
+        return alerts
+
+    def open_count(self) -> int:
+        self._reconcile()
+        with self.lock:
+            return self._conn.execute("SELECT count(*) FROM alerts WHERE settled_record IS NULL "
+                                      "AND cleared_at IS NULL").fetchone()[0]
+
+    def _reconcile(self) -> None:
+        """The case file is the truth about settlement: a follow-up written there whose mirror
+        here was lost (a crash in between) still settles its alert."""
+        with self.lock:
+            open_checks = [r[0] for r in self._conn.execute(
+                "SELECT DISTINCT check_id FROM alerts WHERE settled_record IS NULL")]
+        if not open_checks:
+            return
+        with self.case_file.lock:
+            rows = self.case_file.db.conn.execute(
+                "SELECT record_id, operator, json_extract(body, '$.recorded_at'), "
+                "json_extract(body, '$.note'), "
+                "json_extract(body, '$.follow_up') FROM records "
+                "WHERE kind = 'decision' AND check_id IN (SELECT value FROM json_each(?)) "
+                "AND json_extract(body, '$.follow_up') IS NOT NULL",
+                (json.dumps(open_checks),)).fetchall()
+        for record_id, operator, at, note, follow in rows:
+            f = json.loads(follow)
+            self._mark(f.get("alert", ""), record_id, f.get("action", ""), operator, note, at)
+
+    def _mark(self, key, record_id, action, operator, note, at) -> None:
+        with self.lock:
+            self._conn.execute(
+                "UPDATE alerts SET settled_record = ?, settled_action = ?, settled_by = ?, "
+                "settled_note = ?, settled_at = ? WHERE key = ? AND settled_record IS NULL",
+                (record_id, action, operator, note, at, key))
+
+    # -- settling ------------------------------------------------------------------------------
+
+    def settle(self, key: str, action: str, note: str, desk: Desk):
+        """Write the follow-up decision record for an open alert; returns the record. Refused
+        (nothing written) for an unknown or closed alert, an unknown action, no note, or a
+        record that fails `cases verify`."""
+        if action not in ACTIONS:
+            raise RecordRefused(Message(
+                QT_TRANSLATE_NOOP("core", "未知的跟踪处理方式“{action}”，可选：{choices}。"),
+                {"action": action, "choices": "、".join(ACTIONS)}))
+        self._reconcile()
+        found = self._select("key = ?", (key,))
+        if not found:
+            raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "没有跟踪提醒 {key}。请用 credit-desk cases watch 查看现有提醒。"), {"key": key}))
+        alert = found[0]
+        if alert.settled is not None:
+            raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "跟踪提醒 {key} 已由 {operator} 处理（记录 {record}），不再重复登记。"),
+                {"key": key, "operator": alert.settled.operator,
+                 "record": alert.settled.record_id}))
+        report = self.case_file.verify()
+        if not report.ok and (report.first_bad is None or alert.basis_record >= report.first_bad):
+            raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "记录 {id} 未通过档案校验（{problem}），不能在其上登记跟踪处理。"
+                        "请先由管理员运行 credit-desk cases verify 查明原因。"),
+                {"id": alert.check_id, "problem": report.problem}))
+        record = self.case_file.record_follow_up(
+            alert.check_id, {"alert": key, "change": alert.change, "entry_id": alert.entry_id,
+                             "action": action}, note, desk)
+        self._mark(key, record.record_id, action, record.operator, record.note,
+                   record.recorded_at)
+        return record
+
+    # -- statistics ----------------------------------------------------------------------------
+
+    def month_counts(self, start: str, end: str) -> tuple[int, int, int]:
+        """(raised, settled, open at the end) for instants [start, end)."""
+        self._reconcile()
+        with self.lock:
+            return self._conn.execute(
+                "SELECT coalesce(sum(raised_at >= ? AND raised_at < ?), 0), "
+                "coalesce(sum(settled_at >= ? AND settled_at < ?), 0), "
+                "coalesce(sum(raised_at < ? AND (settled_at IS NULL OR settled_at >= ?) "
+                "AND (cleared_at IS NULL OR cleared_at >= ?)), 0) FROM alerts",
+                (start, end, start, end, end, end, end)).fetchone()
+
+
+def _key(s: _Seen, change: str, entry_id: str) -> str:
+    return f"{s.check_id}:{change}:{entry_id}"
+
