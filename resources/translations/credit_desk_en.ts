@@ -1287,6 +1287,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Credit repaired</translation>
     </message>
     <message>
+        <source>跟踪处理须在说明中写明做了什么。</source>
+        <translation>A follow-up needs a note saying what was done.</translation>
+    </message>
+    <message>
         <source>办件档案中没有记录 {id}。</source>
         <translation>The case file has no record {id}.</translation>
     </message>
@@ -1543,6 +1547,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>config key {key} names the demo trust root (its keys are public, anyone can sign with them), which production must not use; name the trust root file published by the provincial platform</translation>
     </message>
     <message>
+        <source>配置项 {key} 应在 1 到 3650 天之间</source>
+        <translation>Setting {key} must be between 1 and 3650 days</translation>
+    </message>
+    <message>
         <source>配置项 {key} 必须是 https 地址（仅本机回环地址可用 http）</source>
         <translation>config key {key} must be an https address (plain http only on loopback)</translation>
     </message>
@@ -1753,6 +1761,74 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>{detail} 本机离线数据保持不变。</source>
         <translation>{detail} The offline data on this machine is unchanged.</translation>
+    </message>
+    <message>
+        <source>登记跟踪处理须用 --action 说明做了什么，可选：{choices}。</source>
+        <translation>Settling an alert needs --action saying what was done, one of: {choices}.</translation>
+    </message>
+    <message>
+        <source>准予办理后新列入名单</source>
+        <translation>Listed after a grant</translation>
+    </message>
+    <message>
+        <source>不予办理所依据的条目已到期</source>
+        <translation>The entry a refusal rested on has lapsed</translation>
+    </message>
+    <message>
+        <source>不予办理所依据的条目已信用修复</source>
+        <translation>The entry a refusal rested on has been repaired</translation>
+    </message>
+    <message>
+        <source>不予办理所依据的条目已移出名单</source>
+        <translation>The entry a refusal rested on has been removed</translation>
+    </message>
+    <message>
+        <source>所享受的守信激励已撤销</source>
+        <translation>A red-list incentive granted has been withdrawn</translation>
+    </message>
+    <message>
+        <source>已复核，维持原决定</source>
+        <translation>Reviewed, decision kept</translation>
+    </message>
+    <message>
+        <source>已纳入事中事后重点监管</source>
+        <translation>Put under post-approval supervision</translation>
+    </message>
+    <message>
+        <source>已移交主管部门依法处理</source>
+        <translation>Referred to the competent authority</translation>
+    </message>
+    <message>
+        <source>已依法撤销或变更审批决定</source>
+        <translation>Approval revoked or amended as the law provides</translation>
+    </message>
+    <message>
+        <source>已告知申请人可重新申请</source>
+        <translation>Applicant told they may apply again</translation>
+    </message>
+    <message>
+        <source>平台的变化通知是第 {offered} 版，比本机已有的第 {installed} 版数据旧，已拒绝；跟踪提醒保持不变。</source>
+        <translation>The platform&apos;s change feed is for version {offered}, older than version {installed} already on this desk: refused; the alerts are unchanged.</translation>
+    </message>
+    <message>
+        <source>未知的跟踪处理方式“{action}”，可选：{choices}。</source>
+        <translation>Unknown follow-up action &quot;{action}&quot;; one of: {choices}.</translation>
+    </message>
+    <message>
+        <source>没有跟踪提醒 {key}。请用 credit-desk cases watch 查看现有提醒。</source>
+        <translation>There is no alert {key}. List the alerts with credit-desk cases watch.</translation>
+    </message>
+    <message>
+        <source>跟踪提醒 {key} 已由 {operator} 处理（记录 {record}），不再重复登记。</source>
+        <translation>Alert {key} was already settled by {operator} (record {record}); it is not settled twice.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 未通过档案校验（{problem}），不能在其上登记跟踪处理。请先由管理员运行 credit-desk cases verify 查明原因。</source>
+        <translation>Record {id} fails the case file check ({problem}); no follow-up can be recorded on it. Ask an administrator to run credit-desk cases verify first.</translation>
+    </message>
+    <message>
+        <source>平台的变化通知格式不对（{what}），已忽略。</source>
+        <translation>The platform&apos;s change feed is malformed ({what}); ignored.</translation>
     </message>
 </context>
 </TS>
