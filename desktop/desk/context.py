@@ -13,6 +13,7 @@ from desktop.offline.data import OfflineData
 from desktop.site import config as config_mod
 from desktop.site import paths
 from desktop.site.config import Config
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 
 def saved_settings() -> dict:
@@ -71,3 +72,42 @@ class DeskContext:
         from desktop.casefile.store import Desk
 
         return Desk(operator=self.operator, hall=self.config.site.hall, window=self.config.site.window)
+
+    @cached_property
+    def tickets(self):
+        """Checks the hall's approval system asked for, waiting for the clerk to record them."""
+        from desktop.desk.tickets import TicketBoard
+
+        return TicketBoard()
+
+    def local_api(self, on_ticket):
+        """The local API of ``[integration]``, started; None when the config has none. Raises
+        UserError when it cannot run (no token in the keyring, port taken): the window says so."""
+        if self.config.integration is None:
+            return None
+        from desktop.desk.local_api import LocalApi
+        from desktop.platform import secrets
+
+        token = secrets.get_secret(INTEGRATION_TOKEN)
+        if not token:
+            raise LocalApiUnavailable(Message(QT_TRANSLATE_NOOP(
+                "core", "已启用审批系统接口，但本机密钥库中没有接口令牌。请信息技术人员执行 "
+                        "credit-desk secrets set integration 设置后重启。")))
+        try:
+            api = LocalApi(self.config.integration.api_port, token,
+                           self.config.integration.allowed_origins, self.tickets,
+                           validate=lambda request: self.checker.resolve_item(request.item),
+                           on_ticket=on_ticket)
+        except OSError as exc:
+            raise LocalApiUnavailable(Message(QT_TRANSLATE_NOOP(
+                "core", "审批系统接口无法在本机端口 {port} 上启动：{error}。请检查是否已有另一个窗口在运行。"),
+                {"port": str(self.config.integration.api_port), "error": exc.strerror or str(exc)})) from None
+        api.start()
+        return api
+
+
+INTEGRATION_TOKEN = "integration"  # keyring user of the local API's bearer token
+
+
+class LocalApiUnavailable(UserError):
+    exit_code = 2

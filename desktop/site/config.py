@@ -49,8 +49,16 @@ class WatchConfig:
 
 
 @dataclass(frozen=True)
+class IntegrationConfig:
+    """The local API for the hall's approval system (README "Local API")."""
+    api_port: int
+    allowed_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     platform: PlatformConfig | None = None  # None: offline only
+    integration: IntegrationConfig | None = None  # None: no local API
     site: SiteConfig = field(default_factory=SiteConfig)
     snapshot: SnapshotConfig = field(default_factory=SnapshotConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
@@ -75,8 +83,9 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "snapshot": {"trust_root": str, "warn_age_hours": (int, float), "max_age_hours": (int, float),
                  "update_source": str},
     "watch": {"days": int},
+    "integration": {"api_port": int, "allowed_origins": list},
 }
-_REQUIRED = {"platform": ("base_url", "app_key")}
+_REQUIRED = {"platform": ("base_url", "app_key"), "integration": ("api_port",)}
 
 
 def load(path: Path | None = None) -> Config:
@@ -174,7 +183,27 @@ def parse(text: str, path: Path) -> Config:
     days = data.get("watch", {}).get("days", WatchConfig.days)
     if not 1 <= days <= 3650:
         raise where.error("watch", "days", QT_TRANSLATE_NOOP("core", "配置项 {key} 应在 1 到 3650 天之间"))
-    return Config(platform=platform, site=site, snapshot=snapshot, watch=WatchConfig(days), path=path)
+    return Config(platform=platform, site=site, snapshot=snapshot, watch=WatchConfig(days), path=path,
+                  integration=_integration(data.get("integration"), where))
+
+
+def _integration(table: dict | None, where: "_Locator") -> IntegrationConfig | None:
+    if table is None:
+        return None
+    port = table["api_port"]
+    if not 1024 <= port <= 65535:
+        raise where.error("integration", "api_port", QT_TRANSLATE_NOOP(
+            "core", "配置项 {key} 应为 1024 到 65535 之间的端口号"))
+    origins = table.get("allowed_origins", [])
+    for origin in origins:
+        parts = urlsplit(origin) if isinstance(origin, str) else None
+        if (parts is None or parts.scheme not in ("https", "http") or not parts.hostname
+                or parts.path not in ("", "/") or parts.query or parts.username or parts.password
+                or (parts.scheme == "http" and not is_loopback(parts.hostname))):
+            raise where.error("integration", "allowed_origins", QT_TRANSLATE_NOOP(
+                "core", "配置项 {key} 应为审批系统网页的来源列表，如 \"https://zwfw.example.gov.cn\""
+                        "（https，不带路径）"))
+    return IntegrationConfig(api_port=port, allowed_origins=tuple(o.rstrip("/") for o in origins))
 
 
 def _root_keys(path: Path) -> tuple[set[str], bool]:
