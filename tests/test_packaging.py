@@ -152,3 +152,24 @@ def test_windows_installer_script_matches_the_bundle_and_the_self_test():
     assert iss.count("uninsneveruninstall") == 2  # the config folder and the copied config
     [skipped] = re.findall(r"SetEnvironmentVariable\('CREDIT_DESK_SELFTEST_SKIP', '([^']*)'\)", iss)
     assert set(skipped.split(",")) == {"secret"} <= {key for key, _, _ in selftest.PROBES}
+
+
+def test_the_deb_registers_the_creditdesk_link_scheme(deb, tmp_path):
+    """The approval system's creditdesk:// links reach `credit-desk open-url` (postinst runs
+    update-desktop-database, which files the handler under its MimeType)."""
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp_path)], check=True)
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read(tmp_path / "usr/share/applications/credit-desk-link.desktop", encoding="utf-8")
+    link = entry["Desktop Entry"]
+    assert link["MimeType"] == "x-scheme-handler/creditdesk;"
+    assert link["Exec"] == "/usr/bin/credit-desk open-url %u" and link["NoDisplay"] == "true"
+    control = tmp_path / "control"
+    subprocess.run(["dpkg-deb", "-e", str(deb), str(control)], check=True)
+    assert "update-desktop-database" in (control / "postinst").read_text(encoding="utf-8")
+
+
+def test_the_windows_installer_registers_the_creditdesk_link_scheme():
+    script = (REPO / "build_scripts" / "windows" / "credit-desk.iss").read_text(encoding="utf-8")
+    assert 'Subkey: "creditdesk"; ValueType: string; ValueName: "URL Protocol"' in script
+    assert '"creditdesk\\shell\\open\\command"' in script and 'open-url ""%1""' in script

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 from reference_platform.fixtures import KNOWN, memory_keyring  # noqa: F401
@@ -22,8 +23,15 @@ def test_training_room_from_one_command(tmp_path, capsys, monkeypatch, memory_ke
                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=dict(os.environ, PYTHONPATH=str(REPO)))
     try:
-        banner = [server.stdout.readline() for _ in range(6)]
+        banner = [server.stdout.readline() for _ in range(8)]
         assert banner[0].startswith("参考平台已启动：http://127.0.0.1:"), banner
+        # The room also plays the approval system: a page with the link and the local-API round
+        # trip, and a desk config whose local API takes that page's origin.
+        url = banner[0].split("：", 1)[1].split("（")[0]
+        page = urllib.request.urlopen(url + "/training/approval", timeout=5).read().decode("utf-8")
+        assert "creditdesk://check?" in page and "/v1/checks" in page
+        assert f'allowed_origins = ["{url}"]' in (room / "config.toml").read_text(encoding="utf-8")
+        assert "secrets set integration" in "".join(banner) and (room / "integration-token.txt").is_file()
         monkeypatch.setenv("CREDIT_DESK_CONFIG", str(room / "config.toml"))
         monkeypatch.setattr(sys, "stdin", io.StringIO((room / "app-secret.txt").read_text()))
         assert main(["secrets", "set", "training-01"]) == 0

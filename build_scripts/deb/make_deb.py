@@ -56,6 +56,8 @@ def make_deb(bundle: Path, version: str, out_dir: Path, stage: Path | None = Non
     shutil.copytree(bundle, stage / PREFIX, symlinks=True)
     _link(stage / "usr/bin/credit-desk", f"/{PREFIX}/credit-desk")
     _copy(HERE / "credit-desk.desktop", stage / "usr/share/applications/credit-desk.desktop")
+    # The approval system's creditdesk:// links; update-desktop-database in postinst registers it.
+    _copy(HERE / "credit-desk-link.desktop", stage / "usr/share/applications/credit-desk-link.desktop")
     _copy(REPO / "resources/icons/app.svg", stage / "usr/share/icons/hicolor/scalable/apps/credit-desk.svg")
     (stage / CONFIG).parent.mkdir(parents=True, exist_ok=True)
     (stage / CONFIG).write_text(config_template(), encoding="utf-8")

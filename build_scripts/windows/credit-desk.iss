@@ -64,6 +64,14 @@ Source: "{code:ConfigSource}"; DestDir: "{commonappdata}\CreditDesk"; DestName: 
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"
 
+[Registry]
+; creditdesk:// links from the hall's approval system open the window with the case filled
+; (README "The approval system drives the desk"); removed again on uninstall.
+Root: HKCR; Subkey: "creditdesk"; ValueType: string; ValueName: ""; ValueData: "URL:Credit Desk check"; Flags: uninsdeletekey
+Root: HKCR; Subkey: "creditdesk"; ValueType: string; ValueName: "URL Protocol"; ValueData: ""
+Root: HKCR; Subkey: "creditdesk\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKCR; Subkey: "creditdesk\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" open-url ""%1"""
+
 [Code]
 procedure ExitProcess(uExitCode: Cardinal); external 'ExitProcess@kernel32.dll stdcall';
 function SetEnvironmentVariable(lpName, lpValue: String): BOOL;

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop.app.commands import cache, cases, check, items, outbox, secrets
+    from desktop.app.commands import cache, cases, check, items, open_url, outbox, secrets
 
     parser = argparse.ArgumentParser(prog="credit-desk", description="信用核查窗口端 Credit Desk")
     parser.add_argument("--version", action="version", version=f"credit-desk {__version__}")
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="无界面自检：依赖、Qt 平台插件、资源、信任根、演示核查")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (check, items, cache, cases, outbox, secrets):
+    for module in (check, items, cache, cases, open_url, outbox, secrets):
         module.register(sub)
     return parser
 

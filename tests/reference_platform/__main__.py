@@ -30,6 +30,10 @@ window = "1"
 [snapshot]
 trust_root = "{root}"
 update_source = "platform"
+
+[integration]
+api_port = {api_port}
+allowed_origins = ["http://127.0.0.1:{port}"]
 """
 
 
@@ -40,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8700, help="0：任选一个空闲端口")
     p.add_argument("--app-key", default="training-01")
     p.add_argument("--fault", choices=FAULTS, default=None, help="启动时即模拟的故障")
+    p.add_argument("--api-port", type=int, default=47631, help="培训窗口的本机审批接口端口")
     args = p.parse_args(argv)
     room = args.dir.resolve()
     room.mkdir(parents=True, exist_ok=True)
@@ -48,18 +53,25 @@ def main(argv: list[str] | None = None) -> int:
         secret_file.write_text(secrets.token_urlsafe(24), encoding="utf-8")
         secret_file.chmod(0o600)
     secret = secret_file.read_text(encoding="utf-8").strip()
+    token_file = room / "integration-token.txt"  # what the approval-system page sends to the desk
+    if not token_file.exists():
+        token_file.write_text(secrets.token_urlsafe(24), encoding="utf-8")
+        token_file.chmod(0o600)
     server = ReferencePlatform(room, credentials={args.app_key: secret}, port=args.port,
                                quiet=False).start()
     config = room / "config.toml"
     config.write_text(CONFIG.format(port=server.port, app_key=args.app_key,
-                                    root=server.publisher.root.as_posix()), encoding="utf-8")
+                                    root=server.publisher.root.as_posix(), api_port=args.api_port),
+                      encoding="utf-8")
     if args.fault:
         server.fault(args.fault)
     print(f"参考平台已启动：{server.url}（快照第 {server.publisher.latest.version} 版）")
     print("在同一台电脑上连接 Credit Desk：")
     print(f"  export CREDIT_DESK_CONFIG={config}")
     print(f"  credit-desk secrets set {args.app_key} < {secret_file}")
+    print(f"  credit-desk secrets set integration < {token_file}")
     print("  credit-desk cache update && credit-desk")
+    print(f"审批系统培训页：{server.url}/training/approval（接口令牌见 {token_file}）")
     print("按 Ctrl+C 停止。", flush=True)
     try:
         # Not the server thread: with --fault refuse nothing listens, yet the room must stay up.
