@@ -37,11 +37,16 @@ def install_language(app: QApplication, language: str | None) -> str:
     return i18n.install(language, app)
 
 
-def run_window(operator: str | None = None) -> int:
+def run_window(operator: str | None = None, link: str | None = None) -> int:
+    """The clerk's window; ``link`` is a creditdesk:// link from the approval system. When a
+    window already runs for this data folder, it takes the link (or just comes to the front)."""
     from desktop.desk.context import DeskContext
+    from desktop.ui.instance import hand_over
     from desktop.ui.main_window import MainWindow
 
     app = create_app()
+    if hand_over(link or ""):
+        return 0
     try:
         ctx = DeskContext.from_environment(operator)
     except UserError as exc:
@@ -51,6 +56,9 @@ def run_window(operator: str | None = None) -> int:
                              i18n.render(exc.message))
         return exc.exit_code
     window = MainWindow(ctx)
+    window.attach_approval_system()
+    if link:
+        window.ready.connect(lambda: window.approval.open_link(link))
     if os.environ.get("CREDIT_DESK_MAXIMISED", "1") == "1":
         window.showMaximized()  # a counter PC runs nothing else; any size down to 1366x768 works
     else:

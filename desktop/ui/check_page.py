@@ -285,6 +285,35 @@ class CheckPage(Retranslatable, QWidget):
             return
         self.start_check(raw)
 
+    def take_request(self, request) -> None:
+        """A check the hall's approval system asked for (a creditdesk:// link or a local-API
+        ticket): item and case number filled, and the check started when the code came with it.
+        An unrecorded result on screen is never dropped silently."""
+        def fill() -> None:
+            index = self.itemSelector.findData(request.item)
+            if index < 0 and self.itemSelector.count():
+                self.recordPanel.show_message(self.tr(
+                    "审批系统要求的办事事项“%1”不在本机事项目录中：未核查。请核对事项编码，或更新离线数据。")
+                    .replace("%1", request.item), error=True)
+                return
+            if index >= 0:
+                self.itemSelector.setCurrentIndex(index)
+            else:
+                self.itemSelector.setEditText(request.item)  # no catalogue here: the platform judges
+            self.caseNoInput.setText(request.case_no)
+            if request.purpose and not self.recordPanel.noteInput.toPlainText().strip():
+                self.recordPanel.noteInput.setPlainText(self.tr("查询目的：%1").replace("%1", request.purpose))
+            self.codeInput.setText(request.code or "")
+            if request.code:
+                self.start_check(request.code)
+            else:
+                self.focus_code()  # the clerk scans the applicant's code
+        if self.has_unrecorded_result:
+            self.ask_discard(fill, self.tr("上一次核查结果尚未记档。放弃它并打开审批系统的办件 %1 吗？")
+                             .replace("%1", request.case_no))
+            return
+        fill()
+
     def _scanned_elsewhere(self, text: str) -> None:
         self.codeInput.setText(text)
         self.focus_code()

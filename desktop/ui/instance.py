@@ -31,9 +31,10 @@ def hand_over(url: str) -> bool:
     if not socket.waitForConnected(CONNECT_MS):
         return False
     socket.write(url.encode("utf-8") + b"\n")
-    socket.flush()
-    delivered = socket.waitForBytesWritten(ANSWER_MS) and socket.waitForReadyRead(ANSWER_MS)
-    answer = bytes(socket.readAll().data()) if delivered else b""
+    while socket.bytesToWrite() > 0:
+        if not socket.waitForBytesWritten(ANSWER_MS):
+            return False
+    answer = bytes(socket.readAll().data()) if socket.waitForReadyRead(ANSWER_MS) else b""
     socket.disconnectFromServer()
     return answer.startswith(b"ok")
 

@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self._flush_job = None
         self._update_job = None
+        self.approval = None  # the approval system's links and local API: attach_approval_system
         # The outbox keeps its own backoff; this only gives it a chance now and then.
         self._upload_timer = QTimer(self)
         self._upload_timer.setInterval(UPLOAD_EVERY_MS)
@@ -331,6 +332,13 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------
 
+    def attach_approval_system(self) -> None:
+        """Take creditdesk:// links from a second start and, with ``[integration]``, tickets from
+        the local API. The running window does this; a self-test window never does."""
+        from desktop.ui.approval_link import ApprovalLink
+
+        self.approval = ApprovalLink(self)
+
     def closeEvent(self, event) -> None:
         page = self.check_page
         if page.has_unrecorded_result and not self._close_confirmed:
@@ -340,6 +348,8 @@ class MainWindow(QMainWindow):
             page.ask_discard(self._confirm_close, self.tr("当前核查结果尚未记档。仍要退出吗？"))
             return
         # Checks are dropped; a record the clerk already pressed runs to its durable end.
+        if self.approval is not None:
+            self.approval.close()
         self.jobs.shutdown(CLOSE_WAIT_MS)
         super().closeEvent(event)
 

@@ -320,6 +320,29 @@
     </message>
 </context>
 <context>
+    <name>ApprovalLink</name>
+    <message>
+        <source>审批系统接口已启用（本机端口 %1）。</source>
+        <translation>Approval-system API enabled (local port %1).</translation>
+    </message>
+    <message>
+        <source>审批系统接口未启用</source>
+        <translation>Approval-system API not enabled</translation>
+    </message>
+    <message>
+        <source>已拒绝审批系统链接</source>
+        <translation>Approval-system link refused</translation>
+    </message>
+    <message>
+        <source>审批系统提交了办件 %1 的核查。</source>
+        <translation>The approval system sent a check for case %1.</translation>
+    </message>
+    <message>
+        <source>已将核查记录回传审批系统（办件 %1）。</source>
+        <translation>Check record returned to the approval system (case %1).</translation>
+    </message>
+</context>
+<context>
     <name>CheckFlow</name>
     <message>
         <source>正在查询离线数据…</source>
@@ -343,6 +366,18 @@
     <message>
         <source>上一次核查结果尚未记档。放弃它并核查新代码吗？</source>
         <translation>The previous check has not been recorded. Discard it and check the new code?</translation>
+    </message>
+    <message>
+        <source>审批系统要求的办事事项“%1”不在本机事项目录中：未核查。请核对事项编码，或更新离线数据。</source>
+        <translation>The approval item &quot;%1&quot; asked for by the approval system is not in this desk&apos;s catalogue: nothing was checked. Check the item code, or update the offline data.</translation>
+    </message>
+    <message>
+        <source>查询目的：%1</source>
+        <translation>Purpose: %1</translation>
+    </message>
+    <message>
+        <source>上一次核查结果尚未记档。放弃它并打开审批系统的办件 %1 吗？</source>
+        <translation>The last result has not been recorded. Discard it and open case %1 from the approval system?</translation>
     </message>
     <message>
         <source>核查结果尚未记档。确定清除吗？</source>
@@ -1551,6 +1586,14 @@ The offline data on this machine is unchanged.</translation>
         <translation>Setting {key} must be between 1 and 3650 days</translation>
     </message>
     <message>
+        <source>配置项 {key} 应为 1024 到 65535 之间的端口号</source>
+        <translation>{key} must be a port number from 1024 to 65535</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 应为审批系统网页的来源列表，如 &quot;https://zwfw.example.gov.cn&quot;（https，不带路径）</source>
+        <translation>{key} must list the approval system&apos;s web origins, such as &quot;https://zwfw.example.gov.cn&quot; (https, no path)</translation>
+    </message>
+    <message>
         <source>配置项 {key} 必须是 https 地址（仅本机回环地址可用 http）</source>
         <translation>config key {key} must be an https address (plain http only on loopback)</translation>
     </message>
@@ -1829,6 +1872,86 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>平台的变化通知格式不对（{what}），已忽略。</source>
         <translation>The platform&apos;s change feed is malformed ({what}); ignored.</translation>
+    </message>
+    <message>
+        <source>请求中的 {name} 应为文字。</source>
+        <translation>{name} in the request must be text.</translation>
+    </message>
+    <message>
+        <source>请求缺少 {name}。</source>
+        <translation>The request has no {name}.</translation>
+    </message>
+    <message>
+        <source>请求中的 {name} 超过 {limit} 个字符。</source>
+        <translation>{name} in the request is longer than {limit} characters.</translation>
+    </message>
+    <message>
+        <source>请求中的 {name} 含有控制字符。</source>
+        <translation>{name} in the request contains control characters.</translation>
+    </message>
+    <message>
+        <source>请求中的代码无效：{reason}</source>
+        <translation>The code in the request is invalid: {reason}</translation>
+    </message>
+    <message>
+        <source>链接过长（超过 {limit} 个字符），已拒绝。</source>
+        <translation>Link refused: longer than {limit} characters.</translation>
+    </message>
+    <message>
+        <source>不是信用核查链接：应为 creditdesk://check?item=事项编码&amp;case=办件编号[&amp;code=统一社会信用代码]，收到“{url}”。</source>
+        <translation>Not a credit check link: expected creditdesk://check?item=ITEM&amp;case=CASE_NO[&amp;code=USCC], got &quot;{url}&quot;.</translation>
+    </message>
+    <message>
+        <source>链接不应带 # 片段。</source>
+        <translation>A link must not have a # fragment.</translation>
+    </message>
+    <message>
+        <source>链接的参数无法读取，已拒绝。</source>
+        <translation>Link refused: its parameters cannot be read.</translation>
+    </message>
+    <message>
+        <source>链接含有未知参数“{key}”：只接受 item、case 和 code。</source>
+        <translation>The link has an unknown parameter &quot;{key}&quot;: only item, case and code are taken.</translation>
+    </message>
+    <message>
+        <source>链接中参数“{key}”出现了两次。</source>
+        <translation>The parameter &quot;{key}&quot; appears twice in the link.</translation>
+    </message>
+    <message>
+        <source>链接中不能带自然人身份证号（网址会被浏览器和代理记录）。请在窗口中扫码或输入，并填写查询目的。</source>
+        <translation>A link may not carry a person&apos;s identity number (browsers and proxies log URLs). Scan or type it in the window and give the purpose.</translation>
+    </message>
+    <message>
+        <source>请求体超过 {limit} 字节，已拒绝。</source>
+        <translation>Request refused: the body is larger than {limit} bytes.</translation>
+    </message>
+    <message>
+        <source>请求体不是有效的 JSON 对象。</source>
+        <translation>The request body is not a valid JSON object.</translation>
+    </message>
+    <message>
+        <source>请求含有未知字段“{key}”：只接受 case_no、item、code 和 purpose。</source>
+        <translation>The request has an unknown field &quot;{key}&quot;: only case_no, item, code and purpose are taken.</translation>
+    </message>
+    <message>
+        <source>查询自然人必须写明查询目的（授权书编号或法定职责）：purpose。</source>
+        <translation>Checking a natural person needs a purpose (authorisation number or legal duty): purpose.</translation>
+    </message>
+    <message>
+        <source>已启用审批系统接口，但本机密钥库中没有接口令牌。请信息技术人员执行 credit-desk secrets set integration 设置后重启。</source>
+        <translation>The approval-system API is enabled but the keyring holds no API token. IT: run credit-desk secrets set integration, then restart.</translation>
+    </message>
+    <message>
+        <source>审批系统接口无法在本机端口 {port} 上启动：{error}。请检查是否已有另一个窗口在运行。</source>
+        <translation>The approval-system API cannot start on local port {port}: {error}. Check whether another window is already running.</translation>
+    </message>
+    <message>
+        <source>办件 {case} 已有一张待窗口人员记录的核查单，请勿重复提交。</source>
+        <translation>Case {case} already has a check waiting for the clerk; do not submit it again.</translation>
+    </message>
+    <message>
+        <source>窗口已有 {n} 张待记录的核查单，请等窗口人员处理后再提交。</source>
+        <translation>The window already has {n} checks waiting to be recorded; submit again once the clerk has dealt with them.</translation>
     </message>
 </context>
 </TS>
