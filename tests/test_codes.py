@@ -3,14 +3,16 @@ licence QR URL, classified by check digit, or refused with a reason that names t
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import stdnum
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
-from desktop.check.codes import USCC_ALPHABET, InvalidCode, parse
+from desktop.check.codes import REGISTRATION, USCC_ALPHABET, InvalidCode, division_eras, org_code_check, parse
 from desktop.check.model import CodeKind
 
 ORG = "91440106MA9P6N4D3U"        # 有限责任公司, letters in the body
@@ -56,7 +58,7 @@ def test_identity_number_with_x_check_digit(raw):
 @pytest.mark.parametrize("code", ["Y1440100MJ0000000C", "N2440115MJL6TA0B9U", "52440100MJLCMT8H8R",
                                   "12440000455858980Q"])
 def test_codes_of_other_registration_authorities_are_accepted(code):
-    body = code[:17]
+    body = code[:16] + org_code_check(code[8:16])
     code = body + uscc.calc_check_digit(body)
     assert parse(code).kind is CodeKind.ORG
 
@@ -168,18 +170,41 @@ def test_letter_in_an_identity_number_that_is_no_x():
 
 # --- properties ------------------------------------------------------------------------------
 
+def _divisions() -> tuple[list[str], list[str]]:
+    """Every six-digit code in python-stdnum's division table: (all, in force since 2015)."""
+    all_codes, current = [], []
+    province = None
+    for line in (Path(stdnum.__file__).parent / "cn" / "loc.dat").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not line.startswith(" "):
+            province = line.split()[0]
+            continue
+        code = province + line.split()[0]
+        eras = division_eras(code)
+        if eras:
+            all_codes.append(code)
+            if any(end is None or end >= 2015 for _, end, _ in eras):
+                current.append(code)
+    return all_codes, current
+
+
+ALL_DIVISIONS, CURRENT_DIVISIONS = _divisions()
+HEADS = [d + c for d, (_, cats) in REGISTRATION.items() for c in cats]
+
+
 @st.composite
 def org_codes(draw) -> str:
-    head = draw(st.text(USCC_ALPHABET, min_size=2, max_size=2))
-    region = draw(st.text("0123456789", min_size=6, max_size=6))
-    body = draw(st.text(USCC_ALPHABET, min_size=9, max_size=9))
-    code = head + region + body
+    head = draw(st.sampled_from(HEADS))
+    region = draw(st.sampled_from(CURRENT_DIVISIONS + ["100000"]))
+    body = draw(st.text(USCC_ALPHABET, min_size=8, max_size=8))
+    code = head + region + body + org_code_check(body)
     return code + uscc.calc_check_digit(code)
 
 
 @st.composite
 def person_codes(draw) -> str:
-    region = draw(st.text("0123456789", min_size=6, max_size=6))
+    region = draw(st.sampled_from(ALL_DIVISIONS))
     born = draw(st.dates(date(1900, 1, 1), date.today()))
     seq = draw(st.integers(0, 999))
     return with_id_check(f"{region}{born:%Y%m%d}{seq:03d}")
@@ -192,7 +217,7 @@ def expected_kind(code: str) -> CodeKind:
             born = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
         except ValueError:
             return CodeKind.ORG
-        if date(1900, 1, 1) <= born <= date.today():
+        if date(1900, 1, 1) <= born <= date.today() and division_eras(code[:6]):
             return CodeKind.PERSON
     return CodeKind.ORG
 
@@ -281,3 +306,51 @@ def test_every_valid_code_survives_mangling_inside_a_licence_qr_url(pair, templa
         value = quote(value, safe="")
     parsed = parse(template.format(value))
     assert parsed.code == code and parsed.kind is expected_kind(code)
+
+
+# --- structure, not only the check digit (issue 10) --------------------------------------------
+
+def org(head: str, region: str, body: str) -> str:
+    """A credit code with both check characters right, whatever its structure."""
+    code = head + region + body + org_code_check(body)
+    return code + uscc.calc_check_digit(code)
+
+
+@pytest.mark.parametrize("code, words", [
+    (org("C1", "440106", "MA9P6N4D"), "第1位“C”不是登记管理部门代码"),
+    (org("94", "440106", "MA9P6N4D"), "第2位“4”不是市场监督管理（工商）部门登记的机构类别代码"),
+    (org("54", "440106", "MJ9P6N4D"), "第2位“4”不是民政部门登记的机构类别代码"),
+    (org("91", "449999", "MA9P6N4D"), "第3–8位“449999”不是有效的行政区划代码"),
+    # 东山区 was merged into 越秀区 in 2005: no credit code (issued since 2015) can carry it.
+    (org("91", "440102", "MA9P6N4D"), "第3–8位“440102”（东山区）已于 2005 年撤销"),
+])
+def test_a_credit_code_with_a_good_check_digit_is_refused_for_its_structure(code, words):
+    assert words in refused(code)
+
+
+def test_the_embedded_organisation_code_check_character_is_checked():
+    good = "91440106MA9P6N4D3U"
+    body = good[8:16]
+    wrong = next(c for c in "0123456789X" if c != good[16])
+    code = good[:16] + wrong
+    code += uscc.calc_check_digit(code)
+    message = refused(code)
+    assert "第9–17位是组织机构代码" in message and f"应为 {good[16]}" in message and f"输入的是 {wrong}" in message
+    assert org_code_check(body) == good[16]
+
+
+def test_real_codes_of_a_national_registration_and_of_other_authorities_pass():
+    assert parse("91100000100003962T").kind is CodeKind.ORG      # 100000: a national registration
+    assert parse(org("N2", "440115", "MJL6TA0B")).kind is CodeKind.ORG
+    assert parse(org("Y1", "440100", "MJ000000")).kind is CodeKind.ORG
+
+
+def test_identity_numbers_keep_retired_division_codes_but_not_invented_ones():
+    # 440102 (东山区, until 2005): a person first issued there keeps the number for life.
+    assert parse(with_id_check("44010219680512003")).kind is CodeKind.PERSON
+    message = refused(with_id_check("44999919800101001"))
+    assert "身份证号码第1–6位“449999”" in message
+
+
+def test_identity_number_birth_date_part_is_named():
+    assert "第7–14位“19800230”不是有效的出生日期" in refused(with_id_check("44010619800230001"))
