@@ -19,6 +19,7 @@ from pathlib import Path
 
 from offline_cache.digest import dataset_digest
 from offline_cache.errors import BuildError
+from offline_cache.records import WEAK_BASIS_LEVELS
 from offline_cache.schema import BY_NAME, DATA_FORMAT, TABLES, Table, create_indexes, create_tables
 
 BATCH = 20000
@@ -73,7 +74,10 @@ class _Validator:
         self.enums = [(idx[c], c, frozenset(v), "/".join(v)) for c, v in table.enums]
         self.dates = [(idx[c], c) for c in table.dates]
         self.optional_dates = [(idx[c], c) for c in table.optional_dates]
+        self.optional = [idx[c] for c in table.optional]
         self.booleans = [(idx[c], c) for c in table.booleans]
+        self.rule = _RULES.get(table.name)
+        self.idx = idx
 
     def fail(self, line: int, column: str, problem: str):
         raise BuildError(self.file, line, column, problem)
@@ -102,6 +106,13 @@ class _Validator:
                 values[i] = _TRUE[v.strip().lower()]
             else:
                 self.fail(line, col, f"取值 {v!r} 无效，应为 true/false 或 1/0")
+        for i in self.optional:
+            if values[i] == "":
+                values[i] = None
+        if self.rule is not None:
+            broken = self.rule({c: values[i] for c, i in self.idx.items()})
+            if broken is not None:
+                self.fail(line, *broken)
         return values
 
     def _date(self, line: int, col: str, value) -> None:
@@ -111,6 +122,33 @@ class _Validator:
             date.fromisoformat(value)
         except ValueError:
             self.fail(line, col, f"日期 {value!r} 不存在")
+
+
+def _measure_rule(m: dict) -> tuple[str, str] | None:
+    """国办发〔2020〕49号 (依法依规、清单管理): a mandatory punishment needs a basis above a
+    department rule or a memorandum; and the effect must fit the measure's nature."""
+    mid = m["measure_id"]
+    if m["nature"] == "punish" and m["mandatory"] and m["basis_level"] in WEAK_BASIS_LEVELS:
+        return ("basis_level", f"措施 {mid} 是必须执行的惩戒措施，但依据层级为 {m['basis_level']}"
+                               "（部门规章或合作备忘录），不足以设定必须执行的惩戒：请补充法律、"
+                               "法规或中央文件依据，或改为非必须执行")
+    if m["nature"] == "punish" and m["effect"] == "reward":
+        return ("effect", f"措施 {mid} 是惩戒措施，effect 不能为 reward")
+    if m["nature"] == "reward" and m["effect"] not in ("reward", "inform"):
+        return ("effect", f"措施 {mid} 是激励措施，effect 应为 reward 或 inform，不能为 {m['effect']}")
+    return None
+
+
+def _entry_rule(e: dict) -> tuple[str, str] | None:
+    """A court's 失信被执行人 entry is deleted or corrected by the court (removed), never repaired
+    through the credit platform nor held in a platform objection."""
+    if "人民法院" in (e["authority"] or "") and e["state"] in ("repaired", "objection"):
+        return ("state", f"名单信息 {e['entry_id']} 由人民法院公布，不能为 {e['state']}："
+                         "由执行法院删除或纠正，请用 removed（已删除）或 active")
+    return None
+
+
+_RULES = {"measures": _measure_rule, "entries": _entry_rule}
 
 
 def _check_header(table: Table, file: str, names: list, line: int) -> list[int]:
@@ -156,7 +194,7 @@ def _read_csv(path: Path, table: Table, tell: list) -> Iterator[tuple[int, list]
 
 def _read_jsonl(path: Path, table: Table, tell: list) -> Iterator[tuple[int, list]]:
     file = str(path)
-    text_cols = set(table.columns) - set(table.booleans) - set(table.optional_dates)
+    text_cols = set(table.columns) - set(table.booleans) - set(table.optional_dates) - set(table.optional)
     with open(path, encoding="utf-8") as fh:
         tell.append(fh.buffer)
         line = 0
@@ -178,6 +216,8 @@ def _read_jsonl(path: Path, table: Table, tell: list) -> Iterator[tuple[int, lis
                         raise BuildError(file, line, col, f"应为文本，实际为 {json.dumps(v, ensure_ascii=False)}")
                     if col in table.optional_dates and v is not None and not isinstance(v, str):
                         raise BuildError(file, line, col, "应为日期文本或 null")
+                    if col in table.optional and v is not None and not isinstance(v, str):
+                        raise BuildError(file, line, col, "应为文本或 null")
                 yield line, values
         except UnicodeDecodeError:
             raise BuildError(file, line + 1, None, "不是 UTF-8 编码") from None

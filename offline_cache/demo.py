@@ -73,8 +73,8 @@ LISTS = [
      "《企业信息公示暂行条例》；《企业经营异常名录管理暂行办法》（国家工商行政管理总局令第68号）"),
     (HB, "环保警示企业（企业环境信用评价）", "focus", "生态环境部",
      "《企业环境信用评价办法（试行）》（环发〔2013〕150号）"),
-    (NA, "纳税信用A级纳税人", "red", "国家税务总局",
-     "《纳税信用管理办法（试行）》（国家税务总局公告2014年第40号）"),
+    (NA, "纳税缴费信用A级纳税人", "red", "国家税务总局",
+     "《纳税缴费信用管理办法》（国家税务总局公告2025年第12号）"),
     (HG, "海关高级认证企业", "red", "海关总署",
      "《中华人民共和国海关注册登记和备案企业信用管理办法》（海关总署令第251号）"),
 ]
@@ -84,11 +84,12 @@ SEVERITY = {code: sev for code, _, sev, _, _ in LISTS}
 
 ITEMS = [
     ("SCJG-001", "企业设立登记", "广州市市场监督管理局"),
-    ("SCJG-002", "企业变更登记（法定代表人、董事、监事、高级管理人员）", "广州市市场监督管理局"),
+    ("SCJG-002", "企业变更登记（法定代表人）", "广州市市场监督管理局"),
     ("SCJG-003", "食品经营许可", "广州市市场监督管理局"),
     ("SCJG-004", "食品生产许可", "广州市市场监督管理局"),
     ("SCJG-005", "工业产品生产许可证核发", "广东省市场监督管理局"),
     ("SCJG-006", "“守合同重信用”企业公示", "广东省市场监督管理局"),
+    ("SCJG-007", "企业备案（董事、监事、高级管理人员）", "广州市市场监督管理局"),
     ("YJ-001", "药品经营许可（批发）", "广东省药品监督管理局"),
     ("YJ-002", "药品经营许可（零售）", "广州市市场监督管理局"),
     ("YJ-003", "第三类医疗器械经营许可", "广州市市场监督管理局"),
@@ -99,13 +100,14 @@ ITEMS = [
     ("JT-001", "道路货物运输经营许可", "广州市交通运输局"),
     ("JT-002", "道路旅客运输经营许可", "广州市交通运输局"),
     ("JT-003", "网络预约出租汽车经营许可", "广州市交通运输局"),
-    ("CZ-001", "政府采购供应商资格审查", "广州市财政局"),
+    ("CZ-001", "政府采购供应商资格审查", "采购人或其委托的采购代理机构（监督管理：广州市财政局）"),
     ("CZ-002", "财政补助资金申报审核", "广州市财政局"),
-    ("GGZY-001", "工程建设项目招标投标（投标人资格审查）", "广州公共资源交易中心"),
+    ("GGZY-001", "工程建设项目招标投标（投标人资格审查）",
+     "招标人（资格预审由资格审查委员会、资格后审由评标委员会审查；监督：项目所属行业主管部门）"),
     ("GGZY-002", "国有建设用地使用权招标拍卖挂牌出让（竞买人资格审查）", "广州市规划和自然资源局"),
     ("ZRZY-001", "不动产登记", "广州市规划和自然资源局"),
     ("SW-001", "出口退（免）税申报审核", "国家税务总局广州市税务局"),
-    ("SW-002", "发票领用", "国家税务总局广州市税务局"),
+    ("SW-002", "发票领用（含数电发票额度调整）", "国家税务总局广州市税务局"),
     ("RS-001", "人力资源服务许可", "广州市人力资源和社会保障局"),
     ("RS-002", "劳务派遣经营许可", "广州市人力资源和社会保障局"),
     ("HB-001", "危险废物经营许可证核发", "广东省生态环境厅"),
@@ -124,102 +126,131 @@ M2798 = "《关于对重大税收违法案件当事人实施联合惩戒措施�
 M1467 = "《关于对纳税信用A级纳税人实施联合激励措施的合作备忘录》（发改财金〔2016〕1467号）"
 M2190 = "《关于对海关高级认证企业实施联合激励的合作备忘录》（发改财金〔2016〕2190号）"
 GF33 = "《国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》（国发〔2016〕33号）"
+GB42 = "《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）"
+FA285 = ("《最高人民法院 国家发展和改革委员会等关于在招标投标活动中对失信被执行人实施联合惩戒的通知》"
+         "（法〔2016〕285号）")
 GPL22 = "《中华人民共和国政府采购法》第二十二条"
 CK125 = "《财政部关于在政府采购活动中查询及使用信用记录有关问题的通知》（财库〔2016〕125号）"
+GSL178 = "《中华人民共和国公司法》第一百七十八条第一款第（五）项、第二款"
+GSL10 = "《中华人民共和国公司法》第十条"
+SCZT12 = "《中华人民共和国市场主体登记管理条例》第十二条"
 WAGES48 = "《保障农民工工资支付条例》第四十八条"
-YZ44 = "《市场监督管理严重违法失信名单管理办法》第十一条"
+RS45 = "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》（人力资源社会保障部令第45号）"
+# The order is cited without an article: which article holds the measures is not confirmed.
+YZ44 = "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）"
 GSTL18 = "《企业信息公示暂行条例》第十八条"
-EXPORT46 = "《出口退（免）税企业分类管理办法》（国家税务总局公告2016年第46号）"
+SS54 = "《重大税收违法失信主体信息公布管理办法》（国家税务总局令第54号）"
+# In force since 2025-07-01, replacing the 2014 trial rules for every rating made since.
+NSJF = "《纳税缴费信用管理办法》（国家税务总局公告2025年第12号）"
 NSXY = "《纳税信用管理办法（试行）》（国家税务总局公告2014年第40号）"
+NSJF_FROM = date(2025, 7, 1)
+EXPORT46 = "《出口退（免）税企业分类管理办法》（国家税务总局公告2016年第46号）"
+HJ150 = "《企业环境信用评价办法（试行）》（环发〔2013〕150号）"
 
-# (measure_id, list_code, nature, category, content, basis, mandatory, items it maps to)
+# (measure_id, list_code, nature, category, content, basis, mandatory, target, effect, basis_level,
+#  catalogue_ref, items it maps to). basis_level: the highest-ranking instrument cited that itself
+# carries the measure. catalogue_ref is None throughout: no edition and item number of
+# 《全国失信惩戒措施基础清单》 in force on the data date could be confirmed, and none is invented.
 MEASURES = [
+    # 失信被执行人
     ("M-SX-01", SX, "punish", "限制参与政府采购",
-     "失信被执行人为单位的，拒绝其参与政府采购活动。",
-     f"{GPL22}；{CK125}；{M141}", True, ["CZ-001"]),
-    ("M-SX-02", SX, "punish", "限制担任法定代表人、董事、监事、高级管理人员",
-     "拟任法定代表人、董事、监事、高级管理人员的自然人因所负数额较大债务到期未清偿被列为失信被执行人的，"
-     "不予登记其任职。",
-     "《中华人民共和国公司法》第一百七十八条第一款第（五）项；《中华人民共和国市场主体登记管理条例》第十二条",
-     True, ["SCJG-001", "SCJG-002"]),
+     "供应商（法人、非法人组织或自然人）被列为失信被执行人的，采购人或采购代理机构应拒绝其参与政府采购活动。",
+     f"{GPL22}；{CK125}；{M64}；{M141}", True, "any", "refuse", "law", None, ["CZ-001"]),
+    ("M-SX-02", SX, "punish", "限制担任法定代表人",
+     "拟任法定代表人的自然人因所负数额较大债务到期未清偿被人民法院列为失信被执行人的，不得担任法定代表人，不予登记。",
+     f"{GSL178}；{GSL10}；{SCZT12}", True, "person", "refuse", "law", None, ["SCJG-001", "SCJG-002"]),
+    ("M-SX-07", SX, "punish", "限制担任董事、监事、高级管理人员",
+     "拟任董事、监事、高级管理人员的自然人因所负数额较大债务到期未清偿被人民法院列为失信被执行人的，"
+     "其选举、委派或者聘任无效，不予办理该人员的备案。",
+     GSL178, True, "person", "refuse", "law", None, ["SCJG-007"]),
     ("M-SX-03", SX, "punish", "限制参与招标投标",
-     "依法限制失信被执行人参与工程建设项目投标活动，资格审查时予以否决。",
-     "《最高人民法院 国家发展和改革委员会等关于在招标投标活动中对失信被执行人实施联合惩戒的通知》"
-     f"（法〔2016〕285号）；{M141}", True, ["GGZY-001"]),
+     "依法必须进行招标的工程建设项目，资格审查或评标时查询投标人是否为失信被执行人，"
+     "按招标文件载明的处理方法对其投标予以否决。",
+     f"{M64}；{GF33}；{FA285}；{M141}", True, "any", "refuse", "central_policy", None, ["GGZY-001"]),
     ("M-SX-04", SX, "punish", "限制取得政府资金支持",
      "限制失信被执行人申请政府补贴资金和社会保障资金支持。",
-     f"{M64}；{M141}", True, ["CZ-002"]),
+     f"{M64}；{M141}", True, "any", "refuse", "central_policy", None, ["CZ-002"]),
     ("M-SX-05", SX, "punish", "限制参加评先评优",
-     "失信被执行人为单位的，不得参评文明单位等荣誉。",
-     f"{M64}；{M141}", True, ["WMB-001"]),
-    ("M-SX-06", SX, "punish", "从严审核行政许可",
-     "在行政许可审查中将失信被执行人列为重点审查对象，从严审核申请材料和资质条件。",
-     f"{GF33}；{M141}", False, ["ZJ-002", "ZJ-003"]),
+     "失信被执行人为单位的，不得参加文明单位评选。",
+     f"{M64}；{M141}", True, "org", "refuse", "central_policy", None, ["WMB-001"]),
+    ("M-SX-06", SX, "punish", "从严审核资质",
+     "将失信被执行人列为重点审查对象，从严审核建筑业、房地产开发企业资质申请。",
+     f"{M64}；{GF33}；{M141}", False, "org", "restrict", "central_policy", None, ["ZJ-002", "ZJ-003"]),
+    # 市场监管严重违法失信名单
     ("M-YZ-01", YZ, "punish", "从严审核行政许可",
-     "在审查行政许可、资质、资格时作为重要考量因素。",
-     f"{YZ44}第（一）项", False, ["SCJG-003", "SCJG-004", "SCJG-005", "YJ-001", "YJ-002", "YJ-003"]),
+     "在审查行政许可、资质、资格时作为重要考量因素，从严审核，依法予以限制。",
+     YZ44, False, "any", "restrict", "dept_rule", None,
+     ["SCJG-003", "SCJG-004", "SCJG-005", "YJ-001", "YJ-002", "YJ-003"]),
     ("M-YZ-02", YZ, "punish", "不适用告知承诺制",
-     "列入严重违法失信名单期间，不适用告知承诺等基于诚信的便利措施，按一般程序审查。",
-     f"{YZ44}第（三）项；《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》"
-     "（国办发〔2020〕42号）", True, ["SCJG-003", "SCJG-004", "SCJG-005", "YJ-001", "YJ-002", "YJ-003"]),
+     "列入严重违法失信名单期间不适用告知承诺等基于诚信的便利措施，按一般程序审查。",
+     f"{GB42}；{YZ44}", True, "any", "general_procedure", "central_policy", None,
+     ["SCJG-003", "SCJG-004", "SCJG-005", "YJ-002"]),
     ("M-YZ-03", YZ, "punish", "政府采购和招标投标中作为重要考量因素",
      "在委托承担政府采购项目、工程招投标时作为重要考量因素，依法予以限制。",
-     f"{YZ44}第（一）项；{GSTL18}", False, ["CZ-001", "GGZY-001"]),
+     f"{GSTL18}；{YZ44}", False, "any", "restrict", "admin_regulation", None, ["CZ-001", "GGZY-001"]),
     ("M-YZ-04", YZ, "punish", "不予授予荣誉称号",
-     "不予授予市场监督管理部门荣誉称号等表彰奖励。",
-     f"{YZ44}第（四）项", True, ["SCJG-006"]),
+     "列入严重违法失信名单期间，不予授予市场监督管理部门荣誉称号等表彰奖励。",
+     f"{GSTL18}；{YZ44}", True, "any", "refuse", "admin_regulation", None, ["SCJG-006"]),
+    # 重大税收违法失信主体
     ("M-SS-01", SS, "punish", "限制参与政府采购",
-     "重大税收违法失信主体在公布期内，拒绝其参与政府采购活动。",
-     f"{GPL22}；{CK125}；{M2798}", True, ["CZ-001"]),
+     "重大税收违法失信主体在公布期内，采购人或采购代理机构应拒绝其参与政府采购活动。",
+     f"{GPL22}；{CK125}；{M2798}", True, "any", "refuse", "law", None, ["CZ-001"]),
     ("M-SS-02", SS, "punish", "出口退（免）税从严审核",
-     "出口企业管理类别评定为第四类，出口退（免）税申报从严审核。",
-     f"{EXPORT46}；{M2798}", True, ["SW-001"]),
+     "失信主体纳税缴费信用直接判为D级的，出口企业管理类别按第四类管理，出口退（免）税申报从严审核。",
+     f"{SS54}；{NSJF}；{EXPORT46}；{M2798}", False, "any", "restrict", "dept_rule", None, ["SW-001"]),
     ("M-SS-03", SS, "punish", "限制取得政府供应土地",
-     "在国有建设用地使用权出让竞买资格审查中依法予以限制。",
-     M2798, False, ["GGZY-002"]),
-    ("M-SS-04", SS, "punish", "发票领用从严管理",
-     "纳税信用直接判为D级：增值税专用发票领用按辅导期一般纳税人政策办理，普通发票交（验）旧供新、严格限量供应。",
-     f"《重大税收违法失信主体信息公布管理办法》（国家税务总局令第54号）；{NSXY}", True, ["SW-002"]),
+     "在国有建设用地使用权出让竞买资格审查中作为审慎考量因素，依法依规予以限制。",
+     f"{GF33}；{M2798}", False, "any", "restrict", "central_policy", None, ["GGZY-002"]),
+    ("M-SS-04", SS, "punish", "发票从严管理",
+     "失信主体纳税缴费信用直接判为D级，按D级纳税人管理措施从严管理发票领用和数电发票开具额度。",
+     f"{SS54}；{NSJF}", False, "any", "restrict", "dept_rule", None, ["SW-002"]),
+    # 拖欠农民工工资失信联合惩戒对象
     ("M-QX-01", QX, "punish", "限制参与政府采购",
-     "在名单期限内依法依规限制其参与政府采购活动。",
-     f"{WAGES48}；《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》", True, ["CZ-001"]),
+     "在名单期限内依法依规限制其参与政府采购活动：按采购文件载明的信用要求审查，并记录审查情况。",
+     f"{WAGES48}；{RS45}", True, "any", "restrict", "admin_regulation", None, ["CZ-001"]),
     ("M-QX-02", QX, "punish", "限制参与招标投标",
-     "在名单期限内依法依规限制其参与工程建设项目招标投标。",
-     f"{WAGES48}；《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》", True, ["GGZY-001"]),
+     "在名单期限内依法依规限制其参与工程建设项目招标投标：按招标文件载明的信用要求审查，并记录审查情况。",
+     f"{WAGES48}；{RS45}", True, "any", "restrict", "admin_regulation", None, ["GGZY-001"]),
     ("M-QX-03", QX, "punish", "限制取得政府资金支持",
      "在名单期限内依法依规限制其获得政府资金支持。",
-     WAGES48, True, ["CZ-002"]),
+     f"{WAGES48}；{RS45}", True, "any", "restrict", "admin_regulation", None, ["CZ-002"]),
     ("M-QX-04", QX, "punish", "限制参加评先评优",
-     "在名单期限内不得参加评先评优。",
-     WAGES48, True, ["WMB-001"]),
-    ("M-QX-05", QX, "punish", "从严审核市场准入",
+     "在名单期限内依法依规限制其参加评先评优。",
+     f"{WAGES48}；{RS45}", True, "any", "restrict", "admin_regulation", None, ["WMB-001"]),
+    ("M-QX-05", QX, "punish", "市场准入审查中作为重要考量因素",
      "在建筑业企业资质、劳务派遣经营许可审查中作为重要考量因素，依法依规予以限制。",
-     WAGES48, False, ["ZJ-002", "RS-002"]),
+     f"{WAGES48}；{RS45}", False, "any", "restrict", "admin_regulation", None, ["ZJ-002", "RS-002"]),
+    # 经营异常名录
     ("M-JY-01", JY, "punish", "列入经营异常名录的审慎考量",
      "在政府采购、工程招投标、国有土地出让、授予荣誉称号等工作中将经营异常情况作为重要考量因素，依法予以限制。",
-     GSTL18, False, ["CZ-001", "GGZY-001", "GGZY-002", "WMB-001"]),
+     GSTL18, False, "org", "restrict", "admin_regulation", None, ["CZ-001", "GGZY-001", "GGZY-002", "WMB-001"]),
+    # 环保警示企业
     ("M-HB-01", HB, "punish", "从严审查环境保护许可",
      "对环保警示企业从严审查危险废物经营许可证及其他环境保护行政许可申请，列为重点监管对象。",
-     "《企业环境信用评价办法（试行）》（环发〔2013〕150号）", False, ["HB-001", "HB-002"]),
+     HJ150, False, "org", "restrict", "dept_rule", None, ["HB-001", "HB-002"]),
+    # 纳税缴费信用A级纳税人
     ("M-NA-01", NA, "reward", "绿色通道、容缺受理",
-     "在行政许可中根据实际情况开通“绿色通道”，对次要材料欠缺的实行“容缺受理”。",
-     f"{GF33}；{M1467}", False, ["SCJG-003", "YJ-002", "JT-001", "ZJ-001"]),
+     "在行政许可中根据实际情况开通“绿色通道”，对次要材料欠缺的可实行“容缺受理”。",
+     f"{GF33}；{M1467}", False, "org", "reward", "central_policy", None, ["SCJG-003", "YJ-002", "JT-001", "ZJ-001"]),
     ("M-NA-02", NA, "reward", "发票领用便利",
-     "一般纳税人可单次领取3个月的增值税发票用量，普通发票按需领用。",
-     NSXY, True, ["SW-002"]),
+     "纳税缴费信用A级纳税人按规定享受发票领用和数电发票额度调整方面的便利。",
+     NSJF, False, "org", "reward", "dept_rule", None, ["SW-002"]),
     ("M-NA-03", NA, "reward", "优先办理出口退税",
-     "出口退（免）税申报优先审核、优先办理。",
-     f"{EXPORT46}；{M1467}", False, ["SW-001"]),
+     "出口企业管理类别为一类的，出口退（免）税申报优先审核、按规定时限加快办理。",
+     f"{EXPORT46}；{M1467}", False, "org", "reward", "dept_rule", None, ["SW-001"]),
     ("M-NA-04", NA, "reward", "评先评优同等条件优先",
      "在评先评优中同等条件下优先考虑。",
-     M1467, False, ["WMB-001"]),
+     M1467, False, "org", "reward", "memorandum", None, ["WMB-001"]),
+    # 海关高级认证企业
     ("M-HG-01", HG, "reward", "优先办理出口退税",
      "出口退（免）税审核中简化程序、优先办理。",
-     f"{M2190}；{EXPORT46}", False, ["SW-001"]),
+     f"{EXPORT46}；{M2190}", False, "org", "reward", "dept_rule", None, ["SW-001"]),
     ("M-HG-02", HG, "reward", "简化程序、容缺受理",
-     "办理相关行政许可时，同等条件下简化审批程序，对次要材料欠缺的实行“容缺受理”。",
-     f"{M2190}；{GF33}", False, ["SCJG-005", "YJ-001"]),
+     "办理相关行政许可时，同等条件下简化程序，对次要材料欠缺的可实行“容缺受理”。",
+     f"{GF33}；{M2190}", False, "org", "reward", "central_policy", None, ["SCJG-005"]),
 ]
+MEASURE_COLUMNS = ["measure_id", "list_code", "nature", "category", "content", "basis", "mandatory",
+                   "target", "effect", "basis_level", "catalogue_ref"]
 
 # --- places ------------------------------------------------------------------------------------
 
@@ -272,6 +303,13 @@ SOCIAL = ["社会工作服务中心", "养老服务中心", "职业培训学校"
 SURNAMES = ("陈李黄张梁刘林王吴何罗郑谢杨周许叶钟邓冯曾蔡彭潘徐胡朱卢赖苏江温廖欧区麦邝卓关"
             "谭方莫余袁孔唐严骆汤韦龚")
 GIVEN = "志伟俊杰建华国明晓丽秀英嘉欣子豪家乐文辉海峰颖琳淑芬振宇婉婷锦荣桂兰泽楠少雄秋萍永康佩仪焕娣敏慧浩然"
+
+# How long past its term an authority may still carry an entry before taking it down (publication
+# lag; a demo choice, not a cited rule), how long a removed entry stays visible, and the lists whose
+# entries are annual ratings replaced by the next year's.
+REMOVAL_LAG = {SX: 5, YZ: 14, SS: 14, QX: 14}
+KEEP_REMOVED_DAYS = 365
+SUPERSEDED = {NA, HB}
 
 # Codes: USCC characters exclude I, O, Z, S, V.
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -454,13 +492,20 @@ class Generator:
         d = next((d for d in DISTRICTS if d[0] == subject.region), None) or self._district()
         return d[3], d[1]
 
-    def _state(self, state: str | None, severity: str) -> str:
+    def _state(self, state: str | None, severity: str, list_code: str) -> tuple[str, str]:
+        """(state, what the basis adds to say so). One draw, as before the court rule, so that
+        every later code stays where README and tests name it."""
         if state:
-            return state
+            return state, ""
         if severity == "red":
-            return "active"
+            return "active", ""
         x = self.rng.random()
-        return "objection" if x < 0.06 else "repaired" if x < 0.14 else "active"
+        if list_code == SX:
+            # Courts delete or correct a 失信被执行人 entry; there is no platform objection or repair.
+            if x < 0.06:
+                return "removed", "；经纠正申请，执行法院已删除失信信息"
+            return ("removed", "；已履行，执行法院已删除失信信息") if x < 0.14 else ("active", "")
+        return ("objection" if x < 0.06 else "repaired" if x < 0.14 else "active"), ""
 
     def entry(self, subject, list_code: str, *, listed: date | None = None,
               expires: date | None | str = "auto", state: str | None = None,
@@ -502,7 +547,8 @@ class Generator:
             reason = r.choice(["虚开增值税专用发票", "偷税（逃避缴纳税款）", "逃避追缴欠税",
                                "骗取出口退税", "虚开普通发票"])
             short = "穗" if city == "广州" else "深"
-            authority = f"国家税务总局{city}市税务局"
+            # The inspection bureau decides and publishes the case (令第54号).
+            authority = f"国家税务总局{city}市税务局第一稽查局"
             basis = (f"《重大税收违法失信主体信息公布管理办法》：{reason}；"
                      f"税务处理决定书{short}税稽处〔{listed.year}〕{self._number('SS' + city + str(listed.year))}号")
             auto = add_years(listed, 3)
@@ -534,9 +580,11 @@ class Generator:
         elif list_code == NA:
             listed = listed or date(2026, 4, 1) + timedelta(days=r.randrange(0, 25))
             authority = "国家税务总局深圳市税务局" if city == "深圳" else "国家税务总局广东省税务局"
-            basis = f"《纳税信用管理办法（试行）》：{listed.year - 1}年度纳税信用评价结果为A级"
-            # Valid for one evaluation cycle: until the next year's results are out.
-            auto = date(listed.year + 1, 3, 31)
+            basis = (f"《纳税缴费信用管理办法》：{listed.year - 1}年度纳税缴费信用评价结果为A级"
+                     if listed >= NSJF_FROM else
+                     f"《纳税信用管理办法（试行）》：{listed.year - 1}年度纳税信用评价结果为A级")
+            # Holds until the next year's rating replaces it (settle drops the replaced one).
+            auto = None
         elif list_code == HG:
             listed = listed or self._day(date(2021, 11, 1))
             authority = r.choice(["广州海关", "黄埔海关"]) if city == "广州" else "深圳海关"
@@ -546,6 +594,7 @@ class Generator:
             raise ValueError(list_code)
         if expires == "auto":
             expires = auto
+        state, remark = self._state(state, sev, list_code)
         row = {
             "entry_id": self._entry_id(list_code, listed),
             "subject_code": subject.code,
@@ -553,8 +602,8 @@ class Generator:
             "authority": authority,
             "listed_on": listed.isoformat(),
             "expires_on": expires.isoformat() if expires else "",
-            "basis": basis,
-            "state": self._state(state, sev),
+            "basis": basis + remark,
+            "state": state,
         }
         self.data.entries.append(row)
         return row
@@ -596,7 +645,8 @@ class Generator:
         k["repaired"] = o.code
 
         o = self.new_org("91", "广州市芮峰劳务服务有限公司", "劳务服务", district_code="440113")
-        self.entry(o, QX, listed=date(2022, 3, 9), expires=date(2025, 3, 9), state="active")
+        # Past its term a week before the data date, still published: reads 已到期 on any check.
+        self.entry(o, QX, listed=date(2023, 11, 13), expires=date(2026, 11, 13), state="active")
         k["expired_only"] = o.code
 
         o = self.new_org("91", "深圳市朗泉环保科技有限公司", "环保科技", district_code="440307")
@@ -604,7 +654,7 @@ class Generator:
         k["focus_environment"] = o.code
 
         p = self.new_person("邝志聪")
-        self.entry(p, SX, listed=date(2025, 11, 5), ground=5, state="active")
+        self.entry(p, SX, listed=date(2025, 11, 5), ground=1, state="active")
         k["person_black"] = p.code
 
         k["person_clear"] = self.new_person("温婉婷").code
@@ -656,6 +706,50 @@ class Generator:
         for s in pick([o for o in companies if o.industry in TRADE], 40, exclude=blacklisted):
             self.entry(s, HG)
 
+    def settle(self) -> None:
+        """Keep only what a publisher still carries on the data date; runs after every draw.
+
+        An entry past its term stays published for a short lag (read as lapsed, 已到期), then is
+        taken down: kept as removed for a year so history and watch can say so, then dropped.
+        Annual ratings are replaced by the next year's result and never kept."""
+        newest: dict[tuple[str, str], str] = {}
+        for e in self.data.entries:
+            if e["list_code"] in SUPERSEDED:
+                key = (e["subject_code"], e["list_code"])
+                newest[key] = max(newest.get(key, ""), e["listed_on"])
+        kept = []
+        for e in self.data.entries:
+            lc = e["list_code"]
+            if lc in SUPERSEDED and e["listed_on"] < newest[(e["subject_code"], lc)]:
+                continue
+            exp = date.fromisoformat(e["expires_on"]) if e["expires_on"] else None
+            if exp is None or exp >= AS_OF_DAY:
+                kept.append(e)
+                continue
+            past = (AS_OF_DAY - exp).days
+            if lc in SUPERSEDED:
+                continue
+            if e["state"] == "active" and past <= REMOVAL_LAG.get(lc, 0):
+                kept.append(e)
+            elif past <= KEEP_REMOVED_DAYS:
+                if e["state"] != "removed":
+                    e["state"] = "removed"
+                    e["basis"] += "；纳入期限届满，执行法院已删除失信信息" if lc == SX else "；公布期限届满，已移出"
+                kept.append(e)
+        self.data.entries = kept
+
+    def removed_court_example(self) -> str:
+        """A unit whose only entry is a 失信被执行人 entry the court has deleted."""
+        by_subject: dict[str, list[dict]] = {}
+        for e in self.data.entries:
+            by_subject.setdefault(e["subject_code"], []).append(e)
+        for e in sorted(self.data.entries, key=lambda e: e["entry_id"]):
+            mine = by_subject[e["subject_code"]]
+            if (e["list_code"] == SX and e["state"] == "removed" and len(mine) == 1
+                    and e["subject_code"][:2] == "91"):
+                return e["subject_code"]
+        raise AssertionError("no removed 失信被执行人 entry in the demo data")
+
     def unknown_valid(self) -> str:
         """A well-formed code that the data does not hold: the 'not found' case."""
         return self._unique_code(lambda: make_uscc("91", "440106", self._org_body("91")))
@@ -666,11 +760,16 @@ def generate() -> Dataset:
     gen.showcase()
     gen.population()
     gen.data.known["unknown_valid"] = gen.unknown_valid()
+    gen.settle()
+    gen.data.known["removed_court"] = gen.removed_court_example()
     gen.data.known["item_with_measures"] = "CZ-001"
     gen.data.known["item_with_reward"] = "SW-001"
     gen.data.known["item_company_registration"] = "SCJG-001"
     gen.data.known["item_food_licence"] = "SCJG-003"
     gen.data.known["item_without_mapping"] = "ZRZY-001"
+    gen.data.known["item_legal_rep_change"] = "SCJG-002"
+    gen.data.known["item_officer_filing"] = "SCJG-007"
+    gen.data.known["item_general_procedure"] = "SCJG-003"
     return gen.data
 
 
@@ -696,11 +795,10 @@ def write_sources(folder: Path) -> dict:
                     "basis", "state"]
     _write_csv(folder / "entries.csv", entry_fields, ([e[f] for f in entry_fields] for e in data.entries))
     _write_csv(folder / "items.csv", ["item_code", "name", "department"], ITEMS)
-    _write_csv(folder / "measures.csv",
-               ["measure_id", "list_code", "nature", "category", "content", "basis", "mandatory"],
-               (m[:7] for m in MEASURES))
+    _write_csv(folder / "measures.csv", MEASURE_COLUMNS,
+               ([*m[:10], m[10] or ""] for m in MEASURES))
     _write_csv(folder / "item_measures.csv", ["item_code", "measure_id"],
-               sorted((item, m[0]) for m in MEASURES for item in m[7]))
+               sorted((item, m[0]) for m in MEASURES for item in m[11]))
     return data.known
 
 

@@ -16,7 +16,8 @@ _SUBJECT_ENTRIES = ("SELECT s.name, s.kind, e.entry_id, e.list_code, e.authority
                     "e.expires_on, e.basis, e.state FROM subjects s "
                     "LEFT JOIN entries e ON e.subject_code = s.code WHERE s.code = ? "
                     "ORDER BY e.listed_on DESC, e.entry_id")
-_ITEM_MEASURES = ("SELECT m.measure_id, m.list_code, m.nature, m.category, m.content, m.basis, m.mandatory "
+_ITEM_MEASURES = ("SELECT m.measure_id, m.list_code, m.nature, m.category, m.content, m.basis, m.mandatory, "
+                  "m.target, m.effect, m.basis_level, m.catalogue_ref "
                   "FROM item_measures im JOIN measures m ON m.measure_id = im.measure_id "
                   "WHERE im.item_code = ? ORDER BY m.measure_id")
 _ITEM = "SELECT item_code, name, department FROM items WHERE item_code = ?"
@@ -58,8 +59,9 @@ class SnapshotReader:
     def _measures_for(self, item_code: str) -> tuple[Measure, ...]:
         cached = self._item_measures.get(item_code)
         if cached is None:
-            cached = tuple(Measure(mid, lc, nat, cat, content, basis, bool(mand))
-                           for mid, lc, nat, cat, content, basis, mand
+            cached = tuple(Measure(mid, lc, nat, cat, content, basis, bool(mand), target, effect,
+                                   level, ref)
+                           for mid, lc, nat, cat, content, basis, mand, target, effect, level, ref
                            in self._conn.execute(_ITEM_MEASURES, (item_code,)))
             if len(self._item_measures) < 4096:
                 self._item_measures[item_code] = cached

@@ -7,8 +7,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 SEVERITIES = ("black", "focus", "red")
-STATES = ("active", "objection", "repaired")
+STATES = ("active", "objection", "repaired", "removed")
 NATURES = ("punish", "reward")
+# Whom a measure binds and what it does to the approval (DESIGN.md, "Measures: lawful, listed,
+# proportionate"); the policy reads both and never infers them from the measure's wording.
+TARGETS = ("org", "person", "legal_rep", "principal", "any")
+EFFECTS = ("refuse", "restrict", "general_procedure", "reward", "inform")
+# The rank of the instrument a measure rests on, highest first.
+BASIS_LEVELS = ("law", "admin_regulation", "local_regulation", "central_policy", "dept_rule",
+                "memorandum")
+# A mandatory punishment must rest on more than these (国办发〔2020〕49号: 依法依规、清单管理).
+WEAK_BASIS_LEVELS = ("dept_rule", "memorandum")
 SUBJECT_KINDS = ("org", "person")
 
 
@@ -33,7 +42,10 @@ class Hit:
     listed_on: str  # ISO date
     expires_on: str | None  # ISO date, None: no set end
     basis: str
-    state: str  # "active" | "objection" | "repaired"
+    state: str  # what the data says: "active" | "objection" | "repaired" | "removed"
+    # What the clerk sees on the check's date (desktop.check.policy): the state above, or "lapsed"
+    # for an active entry past expires_on. Empty on a source row, before the policy has judged it.
+    effective_state: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -49,6 +61,12 @@ class Measure:
     content: str
     basis: str
     mandatory: bool
+    target: str       # one of TARGETS
+    effect: str       # one of EFFECTS
+    basis_level: str  # one of BASIS_LEVELS
+    catalogue_ref: str | None = None  # 《全国失信惩戒措施基础清单》 edition and item, where it is one
+    # The policy's verdict for the subject it is shown for (target matches); a source row is True.
+    applies: bool = True
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from offline_cache.records import BASIS_LEVELS, EFFECTS, NATURES, STATES, TARGETS
+
 # Bumped when the tables change; a reader refuses a data file of another format.
-DATA_FORMAT = 1
-DELTA_FORMAT = 1001
+# 2: measures carry target, effect, basis_level, catalogue_ref; entries may be "removed".
+DATA_FORMAT = 2
+DELTA_FORMAT = 1002
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class Table:
     enums: tuple[tuple[str, tuple[str, ...]], ...] = ()
     dates: tuple[str, ...] = ()
     optional_dates: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()  # text that may be absent (stored NULL)
     booleans: tuple[str, ...] = ()
 
     @property
@@ -38,16 +42,20 @@ TABLES: tuple[Table, ...] = (
           required=("code", "name", "kind"), enums=(("kind", ("org", "person")),)),
     Table("items", ("item_code", "name", "department"), ("item_code",),
           required=("item_code", "name")),
-    Table("measures", ("measure_id", "list_code", "nature", "category", "content", "basis", "mandatory"),
+    Table("measures", ("measure_id", "list_code", "nature", "category", "content", "basis", "mandatory",
+                       "target", "effect", "basis_level", "catalogue_ref"),
           ("measure_id",), references=(("list_code", "lists", "list_code"),),
-          required=("measure_id", "list_code", "nature", "content", "basis"),
-          enums=(("nature", ("punish", "reward")),), booleans=("mandatory",)),
+          required=("measure_id", "list_code", "nature", "content", "basis", "target", "effect",
+                    "basis_level"),
+          enums=(("nature", NATURES), ("target", TARGETS), ("effect", EFFECTS),
+                 ("basis_level", BASIS_LEVELS)),
+          optional=("catalogue_ref",), booleans=("mandatory",)),
     Table("entries", ("entry_id", "subject_code", "list_code", "authority", "listed_on", "expires_on",
                       "basis", "state"), ("entry_id",),
           references=(("subject_code", "subjects", "code"), ("list_code", "lists", "list_code")),
           indexes=(("subject_code",),),
           required=("entry_id", "subject_code", "list_code", "listed_on", "state"),
-          enums=(("state", ("active", "objection", "repaired")),),
+          enums=(("state", STATES),),
           dates=("listed_on",), optional_dates=("expires_on",)),
     Table("item_measures", ("item_code", "measure_id"), ("item_code", "measure_id"),
           references=(("item_code", "items", "item_code"), ("measure_id", "measures", "measure_id")),
@@ -60,7 +68,7 @@ def create_tables(conn, schema: str = "main") -> None:
     """Plain rowid tables; keys and indexes come after loading (see create_indexes)."""
     for t in TABLES:
         cols = ", ".join(f"{c} INTEGER NOT NULL" if c in t.booleans else
-                         f"{c} TEXT" if c in t.optional_dates else f"{c} TEXT NOT NULL"
+                         f"{c} TEXT" if c in t.optional_dates or c in t.optional else f"{c} TEXT NOT NULL"
                          for c in t.columns)
         conn.execute(f"CREATE TABLE {schema}.{t.name} ({cols})")
 

@@ -30,11 +30,14 @@ RED_HIT = Hit(entry_id="E-3003", list_code="L-NS", list_name="A级纳税人名�
               authority="国家税务总局广州市税务局", listed_on="2026-04-01", expires_on=None,
               basis="《纳税信用管理办法》", state="active")
 M_LIMIT = Measure(measure_id="M-01", list_code="L-SX", nature="punish", category="限制",
-                  content="限制其取得食品经营许可", basis="发改财金〔2016〕141号", mandatory=True)
+                  content="限制其取得食品经营许可", basis="发改财金〔2016〕141号", mandatory=True,
+                  target="any", effect="refuse", basis_level="central_policy")
 M_REVIEW = Measure(measure_id="M-02", list_code="L-ZD", nature="punish", category="审查",
-                   content="列为重点审查对象，加强现场核查", basis="国办发〔2020〕49号", mandatory=False)
+                   content="列为重点审查对象，加强现场核查", basis="国办发〔2020〕49号", mandatory=False,
+                   target="any", effect="restrict", basis_level="central_policy")
 M_GREEN = Measure(measure_id="M-03", list_code="L-NS", nature="reward", category="便利",
-                  content="绿色通道，容缺受理", basis="发改财金〔2016〕1467号", mandatory=False)
+                  content="绿色通道，容缺受理", basis="发改财金〔2016〕1467号", mandatory=False,
+                  target="org", effect="reward", basis_level="memorandum")
 
 
 def result(*, code=ORG_CODE, kind=CodeKind.ORG, status=Status.CLEAR, source=Source.PLATFORM,

@@ -32,7 +32,7 @@ from desktop.check.model import CodeKind, Source, Status
 
 FEEDBACK_FIELDS = {"feedback_id", "case_no", "item_code", "subject_code", "checked_at", "operator",
                    "hall", "window", "source", "snapshot_version", "status", "entry_ids",
-                   "measures_applied", "outcome", "note", "chain_head"}
+                   "measures_applied", "outcome", "note", "chain_head", "entries_not_counted"}
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from offline_cache import demo
+from offline_cache.records import BASIS_LEVELS, EFFECTS, TARGETS, WEAK_BASIS_LEVELS
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DIR = REPO / "resources" / "demo"
@@ -83,13 +84,14 @@ def test_tables_use_the_contract_values(tables):
     for e in tables["entries"]:
         assert e["list_code"] in lists
         assert e["subject_code"] in subject_codes
-        assert e["state"] in ("active", "objection", "repaired")
+        assert e["state"] in ("active", "objection", "repaired", "removed")
         assert len(e["listed_on"]) == 10 and e["listed_on"] <= AS_OF
         assert e["expires_on"] == "" or e["expires_on"] > e["listed_on"]
         assert e["basis"] and e["authority"]
     assert len({e["entry_id"] for e in tables["entries"]}) == len(tables["entries"])
     for m in tables["measures"]:
         assert m["mandatory"] in ("true", "false")
+        assert m["target"] in TARGETS and m["effect"] in EFFECTS and m["basis_level"] in BASIS_LEVELS, m
 
 
 def test_every_list_and_measure_states_its_legal_basis(tables):
@@ -181,9 +183,9 @@ def test_clear_and_unknown_codes(known, entries_by_subject, tables):
 def test_population_covers_every_situation(tables, entries_by_subject):
     entries = tables["entries"]
     for list_code in {row["list_code"] for row in tables["lists"]}:
-        assert sum(e["list_code"] == list_code and e["state"] == "active" for e in entries) >= 20, list_code
+        assert sum(e["list_code"] == list_code and e["state"] == "active" for e in entries) >= 15, list_code
     states = {e["state"] for e in entries}
-    assert states == {"active", "objection", "repaired"}
+    assert states == {"active", "objection", "repaired", "removed"}
     assert any(e["expires_on"] and e["expires_on"] < AS_OF for e in entries)
     persons = {s["code"] for s in tables["subjects"] if s["kind"] == "person"}
     persons_listed = {e["subject_code"] for e in entries} & persons
@@ -264,3 +266,57 @@ def test_committed_snapshot_is_the_generated_dataset_signed_by_the_demo_root(sou
     root = load_root(ROOT_PATH)
     assert m.demo is True and root.demo is True
     assert "演示" in root.name and "DEMO" in root.name
+
+
+# --- issue 10: measures bind the right subject, rest on a lawful basis; lapsed data is taken down --
+
+def test_no_mandatory_punishment_rests_only_on_a_rule_or_a_memorandum(tables):
+    for m in tables["measures"]:
+        if m["nature"] == "punish" and m["mandatory"] == "true":
+            assert m["basis_level"] not in WEAK_BASIS_LEVELS, m
+        if m["nature"] == "reward":
+            assert m["effect"] == "reward" and m["mandatory"] == "false", m
+
+
+def test_person_only_measures_bind_persons_and_unit_only_ones_units(tables):
+    by_id = {m["measure_id"]: m for m in tables["measures"]}
+    # 公司法第一百七十八条 bars a natural person from the office, not the company that applies.
+    assert by_id["M-SX-02"]["target"] == "person" and by_id["M-SX-07"]["target"] == "person"
+    # A supplier may be a natural person too: the procurement refusal is not for units only.
+    assert by_id["M-SX-01"]["target"] == "any" and "为单位的" not in by_id["M-SX-01"]["content"]
+    assert by_id["M-SX-05"]["target"] == "org"
+
+
+def test_legal_representative_change_and_officer_filing_are_separate_items(tables, known):
+    items = {row["item_code"]: row for row in tables["items"]}
+    assert items[known["item_legal_rep_change"]]["name"] == "企业变更登记（法定代表人）"
+    assert items[known["item_officer_filing"]]["name"] == "企业备案（董事、监事、高级管理人员）"
+    assert {m["measure_id"] for m in measures_for(tables, "SCJG-002")} == {"M-SX-02"}
+    assert {m["measure_id"] for m in measures_for(tables, "SCJG-007")} == {"M-SX-07"}
+    # The bodies that actually examine, not the finance bureau or the trading venue.
+    assert items["CZ-001"]["department"].startswith("采购人")
+    assert items["GGZY-001"]["department"].startswith("招标人")
+
+
+def test_court_entries_are_never_repaired_nor_in_platform_objection(tables):
+    court = [e for e in tables["entries"] if e["list_code"] == "SXBZXR"]
+    assert {e["state"] for e in court} == {"active", "removed"}
+    assert all("法院已删除" in e["basis"] for e in court if e["state"] == "removed")
+
+
+def test_lapsed_entries_are_kept_only_while_the_publisher_still_carries_them(tables, known):
+    lapsed = [e for e in tables["entries"]
+              if e["state"] == "active" and e["expires_on"] and e["expires_on"] < AS_OF]
+    assert [e["subject_code"] for e in lapsed] == [known["expired_only"]]
+    removed = [e for e in tables["entries"] if e["state"] == "removed" and e["expires_on"]]
+    assert removed and all(e["expires_on"] >= "2025-11-20" for e in removed)
+
+
+def test_tax_ratings_follow_the_rules_in_force_on_the_data_date(tables):
+    lists = {row["list_code"]: row for row in tables["lists"]}
+    assert "2025年第12号" in lists["NSXYA"]["basis"]
+    ratings = [e for e in tables["entries"] if e["list_code"] == "NSXYA"]
+    assert ratings and all(e["basis"].startswith("《纳税缴费信用管理办法》") for e in ratings)
+    # One rating per taxpayer: the newer year's result replaces the older.
+    assert len({e["subject_code"] for e in ratings}) == len(ratings)
+    assert all("40号" not in m["basis"] for m in tables["measures"] if m["list_code"] in ("NSXYA", "ZDSSWF"))

@@ -37,9 +37,12 @@ TABLES = {
     "items": (["item_code", "name", "department"], [
         ["CZ-001", "政府采购供应商资格审查", "财政局"],
     ]),
-    "measures": (["measure_id", "list_code", "nature", "category", "content", "basis", "mandatory"], [
-        ["M-SX-01", "SXBZXR", "punish", "限制参与政府采购", "依法限制参与政府采购活动", BASIS, "true"],
-        ["M-NA-01", "NSXYA", "reward", "绿色通道", "优先办理", "《关于对纳税信用A级纳税人实施联合激励措施的合作备忘录》", "false"],
+    "measures": (["measure_id", "list_code", "nature", "category", "content", "basis", "mandatory",
+                  "target", "effect", "basis_level", "catalogue_ref"], [
+        ["M-SX-01", "SXBZXR", "punish", "限制参与政府采购", "依法限制参与政府采购活动", BASIS, "true",
+         "any", "refuse", "law", ""],
+        ["M-NA-01", "NSXYA", "reward", "绿色通道", "优先办理", "《关于对纳税信用A级纳税人实施联合激励措施的合作备忘录》", "false",
+         "org", "reward", "memorandum", ""],
     ]),
     "entries": (["entry_id", "subject_code", "list_code", "authority", "listed_on", "expires_on", "basis", "state"], [
         ["SX-1", ORG_A, "SXBZXR", "广州市中级人民法院", "2025-03-18", "", BASIS + "第一条", "active"],
@@ -48,7 +51,7 @@ TABLES = {
     "item_measures": (["item_code", "measure_id"], [["CZ-001", "M-SX-01"], ["CZ-001", "M-NA-01"]]),
 }
 BOOLEANS = {"mandatory"}
-NULLABLE = {"expires_on"}
+NULLABLE = {"expires_on", "catalogue_ref"}
 
 
 def write_sources(folder: Path, tables=TABLES, jsonl: tuple[str, ...] = ()) -> Path:
@@ -188,6 +191,19 @@ CSV_CASES = [
     (with_row("entries", 0, "subject_code", "91440101MA00000000"), "entries.csv", 2, "subject_code",
      "在 subjects.csv 中不存在"),
     (with_row("item_measures", 1, "measure_id", "M-XX-99"), "item_measures.csv", 3, "measure_id", "不存在"),
+    # issue 10: nothing about whom a measure binds or what it does defaults silently
+    (with_row("measures", 0, "target", "company"), "measures.csv", 2, "target",
+     "应为 org/person/legal_rep/principal/any"),
+    (with_row("measures", 1, "effect", ""), "measures.csv", 3, "effect", "不能为空"),
+    (with_row("measures", 0, "effect", "ban"), "measures.csv", 2, "effect", "应为 refuse/restrict"),
+    (with_row("measures", 0, "basis_level", "notice"), "measures.csv", 2, "basis_level", "应为 law/"),
+    # a mandatory punishment resting only on a memorandum: 国办发〔2020〕49号
+    (with_row("measures", 0, "basis_level", "memorandum"), "measures.csv", 2, "basis_level",
+     "措施 M-SX-01 是必须执行的惩戒措施，但依据层级为 memorandum"),
+    (with_row("measures", 0, "basis_level", "dept_rule"), "measures.csv", 2, "basis_level", "M-SX-01"),
+    (with_row("measures", 1, "effect", "refuse"), "measures.csv", 3, "effect", "激励措施"),
+    # the court deletes or corrects its entries; the platform never repairs them
+    (with_row("entries", 0, "state", "repaired"), "entries.csv", 2, "state", "由人民法院公布，不能为 repaired"),
 ]
 
 
@@ -237,7 +253,11 @@ def jsonl_with(tmp_path, table: str, line_text: str) -> Path:
     ("subjects", '{"code": "91440101MA0000000X", "name": "某公司", "kind": "org", "x": 1}', 4, "x", "未知的列"),
     ("subjects", '["91440101MA0000000X", "某公司", "org"]', 4, None, "JSON 对象"),
     ("measures", '{"measure_id": "M-9", "list_code": "SXBZXR", "nature": "punish", "category": "c", '
-                 '"content": "c", "basis": "b", "mandatory": "perhaps"}', 3, "mandatory", "true/false"),
+                 '"content": "c", "basis": "b", "mandatory": "perhaps", "target": "any", "effect": "refuse", '
+                 '"basis_level": "law", "catalogue_ref": null}', 3, "mandatory", "true/false"),
+    ("measures", '{"measure_id": "M-9", "list_code": "SXBZXR", "nature": "punish", "category": "c", '
+                 '"content": "c", "basis": "b", "mandatory": true, "target": "any", "effect": "refuse", '
+                 '"basis_level": "law", "catalogue_ref": 7}', 3, "catalogue_ref", "应为文本或 null"),
     ("entries", '{"entry_id": "E-9", "subject_code": "%s", "list_code": "SXBZXR", "authority": "a", '
                 '"listed_on": "2026-02-30", "expires_on": null, "basis": "b", "state": "active"}' % ORG_A,
      3, "listed_on", "不存在"),

@@ -80,7 +80,8 @@ def _answer(**changes) -> bytes:
     hit = {"entry_id": "E1", "list_code": "L", "list_name": "失信", "severity": "black", "authority": "法院",
            "listed_on": "2026-01-01", "expires_on": None, "basis": "判决", "state": "active"}
     measure = {"measure_id": "M1", "list_code": "L", "nature": "punish", "category": "限制", "content": "不予",
-               "basis": "条例", "mandatory": True}
+               "basis": "条例", "mandatory": True, "target": "any", "effect": "refuse",
+               "basis_level": "admin_regulation", "catalogue_ref": None}
     data = {"subject": {"code": CODE, "name": "某公司", "kind": "org"}, "hits": [hit], "measures": [measure],
             "data_as_of": "2026-11-25T08:00:00+08:00", "request_id": "r"}
     for path, value in changes.items():
@@ -98,6 +99,10 @@ def _answer(**changes) -> bytes:
 def test_a_valid_answer_parses():
     answer = parse_answer(_answer(), CODE)
     assert answer.hits[0].severity == "black" and answer.measures[0].mandatory is True
+    m = answer.measures[0]
+    assert (m.target, m.effect, m.basis_level, m.catalogue_ref) == ("any", "refuse", "admin_regulation", None)
+    assert parse_answer(_answer(**{"measures.0.catalogue_ref": "2024年版第12项"}), CODE).measures[0].catalogue_ref \
+        == "2024年版第12项"
 
 
 @pytest.mark.parametrize("changes, reason", [
@@ -109,6 +114,14 @@ def test_a_valid_answer_parses():
     ({"data_as_of": "2026-11-25T08:00:00"}, "平台应答字段 data_as_of 的类型或取值不对"),  # no zone
     ({"request_id": ""}, "平台应答字段 request_id 的类型或取值不对"),
     ({"subject.code": KNOWN["focus"]}, "平台应答的主体代码与所查代码不符"),
+    # v1.1 measure fields: a value outside the contract is a malformed answer, never guessed
+    ({"measures.0.target": "company"}, "平台应答字段 measures[0].target 的类型或取值不对"),
+    ({"measures.0.target": KeyError}, "平台应答缺少字段 measures[0].target"),
+    ({"measures.0.effect": "ban"}, "平台应答字段 measures[0].effect 的类型或取值不对"),
+    ({"measures.0.effect": None}, "平台应答字段 measures[0].effect 的类型或取值不对"),
+    ({"measures.0.basis_level": "notice"}, "平台应答字段 measures[0].basis_level 的类型或取值不对"),
+    ({"measures.0.catalogue_ref": 12}, "平台应答字段 measures[0].catalogue_ref 的类型或取值不对"),
+    ({"measures.0.catalogue_ref": ""}, "平台应答字段 measures[0].catalogue_ref 的类型或取值不对"),
 ])
 def test_every_nested_field_is_checked(changes, reason):
     with pytest.raises(PlatformUnavailable) as exc:

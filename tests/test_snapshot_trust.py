@@ -379,11 +379,14 @@ def test_install_that_fails_at_the_commit_point_leaves_the_store_as_it_was(capsy
     def disk_full(path, data):
         raise OSError(28, "No space left on device", str(path))
 
+    write_atomic = store_module._write_atomic
     monkeypatch.setattr(store_module, "_write_atomic", disk_full)
     code, out, err = run(capsys, desk, "cache", "import", installed.publish(2))
     assert code == 4 and "未能安装" in err and "磁盘空间" in err and "保持不变" in err
     assert tree(store_dir()) == before
-    monkeypatch.undo()
+    # Only the disk comes back: monkeypatch.undo() would also drop the test's CREDIT_DESK_HOME
+    # and read the machine's own snapshot instead.
+    monkeypatch.setattr(store_module, "_write_atomic", write_atomic)
     assert answering_version(capsys) == 1
 
 

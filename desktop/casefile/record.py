@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 
 from desktop.check.model import CHINA_TZ, Hit, Measure, mask_code
+from desktop.check.policy import COUNTING_STATES, state_of
 from desktop.site.messages import QT_TRANSLATE_NOOP
 
 GENESIS_HASH = "0" * 64
@@ -36,9 +37,30 @@ SOURCE_LABELS = {"platform": QT_TRANSLATE_NOOP("core", "信用平台"),
 SEVERITY_LABELS = {"black": QT_TRANSLATE_NOOP("core", "失信惩戒对象"),
                    "focus": QT_TRANSLATE_NOOP("core", "重点关注对象"),
                    "red": QT_TRANSLATE_NOOP("core", "守信激励对象")}
+# Labels of the effective states (desktop.check.policy): what an entry was on the check's date.
 STATE_LABELS = {"active": QT_TRANSLATE_NOOP("core", "有效"),
+                "lapsed": QT_TRANSLATE_NOOP("core", "已到期"),
                 "objection": QT_TRANSLATE_NOOP("core", "异议处理中"),
-                "repaired": QT_TRANSLATE_NOOP("core", "已信用修复")}
+                "repaired": QT_TRANSLATE_NOOP("core", "已信用修复"),
+                "removed": QT_TRANSLATE_NOOP("core", "已移出/已删除")}
+TARGET_LABELS = {"org": QT_TRANSLATE_NOOP("core", "单位"),
+                 "person": QT_TRANSLATE_NOOP("core", "自然人"),
+                 "legal_rep": QT_TRANSLATE_NOOP("core", "法定代表人"),
+                 "principal": QT_TRANSLATE_NOOP("core", "主要负责人、直接责任人"),
+                 "any": QT_TRANSLATE_NOOP("core", "所有被核查主体")}
+EFFECT_LABELS = {"refuse": QT_TRANSLATE_NOOP("core", "不予办理"),
+                 "restrict": QT_TRANSLATE_NOOP("core", "限制/从严审核"),
+                 "general_procedure": QT_TRANSLATE_NOOP("core", "按一般程序办理"),
+                 "reward": QT_TRANSLATE_NOOP("core", "激励（自愿适用）"),
+                 "inform": QT_TRANSLATE_NOOP("core", "提示")}
+BASIS_LEVEL_LABELS = {"law": QT_TRANSLATE_NOOP("core", "法律"),
+                      "admin_regulation": QT_TRANSLATE_NOOP("core", "行政法规"),
+                      "local_regulation": QT_TRANSLATE_NOOP("core", "地方性法规"),
+                      "central_policy": QT_TRANSLATE_NOOP("core", "党中央、国务院政策文件"),
+                      "dept_rule": QT_TRANSLATE_NOOP("core", "部门规章/规范性文件"),
+                      "memorandum": QT_TRANSLATE_NOOP("core", "合作备忘录")}
+# Measures recorded before v1.1 carried no target, effect or basis level: read back as unknown.
+_LEGACY_MEASURE = {"target": "", "effect": "", "basis_level": ""}
 
 
 
@@ -98,10 +120,36 @@ class CaseRecord:
     # "entry_id", "action"}. Absent from the stored body of every other record, so records written
     # before it existed keep their bytes and hashes.
     follow_up: dict | None = None
+    # Since issue 10; absent from older records, read back with these defaults.
+    subject_known: bool | None = None  # None: unverified, or recorded before it was kept
+    notices: tuple[str, ...] = ()      # what the clerk was told with the result, as shown
+    item_department: str = ""          # the item's implementing department
+    hall_name: str = ""                # the hall's name, beside its code
+
+    def entry_state(self, hit: Hit) -> str:
+        """The entry's effective state on the check's date (judged then, or now for old records)."""
+        return state_of(hit, self.checked_at)
+
+    @property
+    def counting_hits(self) -> tuple[Hit, ...]:
+        return tuple(h for h in self.hits if self.entry_state(h) in COUNTING_STATES)
 
     @property
     def entry_ids(self) -> tuple[str, ...]:
-        return tuple(h.entry_id for h in self.hits)
+        """The entries that counted (a lapsed, repaired or removed one was shown, not used)."""
+        return tuple(h.entry_id for h in self.counting_hits)
+
+    @property
+    def entries_not_counted(self) -> tuple[dict, ...]:
+        return tuple({"entry_id": h.entry_id, "effective_state": self.entry_state(h)}
+                     for h in self.hits if self.entry_state(h) not in COUNTING_STATES)
+
+    @property
+    def known(self) -> bool | None:
+        """Whether the data knew the subject (older records: it did when it had a name)."""
+        if self.status == "unverified":
+            return None
+        return self.subject_known if self.subject_known is not None else self.subject_name is not None
 
     @property
     def masked_code(self) -> str:
@@ -136,8 +184,10 @@ class CaseRecord:
     def from_stored(cls, body: str, hash_: str) -> CaseRecord:
         data = json.loads(body)
         data["hits"] = tuple(Hit(**h) for h in data["hits"])
-        data["measures_shown"] = tuple(Measure(**m) for m in data["measures_shown"])
-        for name in ("severities", "measures_applied"):
+        data["measures_shown"] = tuple(Measure(**{**_LEGACY_MEASURE, **m}) for m in data["measures_shown"])
+        for name in ("severities", "measures_applied", "notices"):
+            if name not in data:
+                continue
             data[name] = tuple(data[name])
         data["hash"] = hash_
         return cls(**data)
@@ -163,6 +213,8 @@ def feedback_payload(record: CaseRecord) -> dict:
         "snapshot_version": record.snapshot_version,
         "status": record.status,
         "entry_ids": list(record.entry_ids),
+        # Shown to the clerk but not counted, and why: lapsed, repaired or removed on that day.
+        "entries_not_counted": list(record.entries_not_counted),
         "measures_applied": list(record.measures_applied),
         "outcome": record.outcome,
         "note": record.note,

@@ -31,14 +31,18 @@ from PySide6.QtGui import (
 )
 
 from desktop.casefile.record import (
+    BASIS_LEVEL_LABELS,
+    EFFECT_LABELS,
     OUTCOMES,
     SEVERITY_LABELS,
     SOURCE_LABELS,
     STATE_LABELS,
     STATUS_LABELS,
+    TARGET_LABELS,
     CaseRecord,
     local_text,
 )
+from desktop.check.model import Hit
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 TITLE = "信用核查记录单"
@@ -119,42 +123,69 @@ def sheet_name(record: CaseRecord) -> str:
 
 def sheet_html(r: CaseRecord) -> str:
     e = _escape
+    hall = f"{e(r.hall_name)}（{e(r.hall)}）" if r.hall_name else e(r.hall)
+    item = f"{e(r.item_name)}（{e(r.item_code)}）"
     rows = [
-        ("服务大厅 / 窗口", f"{e(r.hall)} / {e(r.window)}"),
+        ("服务大厅 / 窗口", f"{hall} / {e(r.window)}"),
         ("操作员", e(r.operator)),
         ("办件编号", e(r.case_no) or "—"),
-        ("办事事项", f"{e(r.item_name)}（{e(r.item_code)}）"),
+        ("办事事项", item + (f"；实施部门：{e(r.item_department)}" if r.item_department else "")),
         ("主体代码", e(r.masked_code)),
-        ("主体名称", e(r.subject_name) or "—（数据中无此主体）"),
+        ("主体名称", e(r.subject_name) or "—"),
         ("核查时间", e(local_text(r.checked_at))),
         ("核查结论", _status_text(r)),
         ("数据来源", _source_text(r)),
     ]
+    if r.known is False:
+        # Never a bare "clear": the data does not know the code at all.
+        unknown = next((n for n in r.notices if n.startswith(("数据中无此主体", "外省主体"))),
+                       "数据中无此主体：请核对代码是否输入正确。")
+        rows.insert(6, ("主体核实", f'<b>{e(unknown)}</b>'))
     if r.reason:
         rows.append(("来源说明", e(r.reason)))
     if r.kind == "decision":
         rows.append(("记录类型", f"后续决定 / 更正（针对记录 {r.refers_to}）"))
     parts = [f'<h2 align="center">{TITLE}</h2>']
     if r.demo:
-        parts.append(f'<p align="center" style="color:#c00000;font-size:16pt;font-weight:bold">'
+        parts.append(f'<p align="center" style="color:#c00000;font-size:14pt;font-weight:bold">'
                      f'{DEMO_MARK}</p><p align="center" style="color:#c00000">'
                      '本记录单由演示数据生成，不能作为审批依据。</p>')
-    parts.append(_table(rows, widths=("22%", "78%")))
+    parts.append(_table(rows, widths=("18%", "82%")))
     parts.append("<h3>名单记录</h3>")
     parts.append(_hits_table(r) if r.hits else "<p>无名单记录。</p>")
     parts.append("<h3>联合奖惩措施</h3>")
     parts.append(_measures_table(r) if r.measures_shown else "<p>本事项无适用的奖惩措施。</p>")
+    others = [n for n in r.notices if not n.startswith(("数据中无此主体", "外省主体"))]
+    if others:
+        parts.append("<p>" + "<br/>".join(f"提示：{e(n)}" for n in others) + "</p>")
     parts.append("<h3>办理结果</h3>")
     parts.append(_table([("办理结果", e(OUTCOMES.get(r.outcome, r.outcome))),
-                         ("说明", e(r.note) or "—")], widths=("22%", "78%")))
+                         ("说明", e(r.note) or "—")], widths=("18%", "82%")))
+    notices = [applicant_notice(h) for h in r.counting_hits]
+    if notices:
+        parts.append("<h3>申请人告知</h3>")
+        parts.append('<p style="font-size:9pt">' + "<br/>".join(e(n) for n in notices) + "</p>")
     parts.append("<h3>档案信息</h3>")
-    parts.append(_table([("记录编号", str(r.record_id)),
-                         ("记录时间", e(local_text(r.recorded_at))),
+    parts.append(_table([("记录编号 / 时间", f"{r.record_id} / {e(local_text(r.recorded_at))}"),
                          ("本记录哈希", r.hash),
                          ("前一记录哈希", r.prev_hash),
-                         ("反馈编号", e(r.feedback_id))], widths=("22%", "78%")))
-    parts.append('<p style="margin-top:24px">经办人签字：____________　　　日期：____________</p>')
+                         ("反馈编号", e(r.feedback_id))], widths=("18%", "82%"), small=True))
+    parts.append('<p style="margin-top:16px">经办人签字：____________　　　日期：____________</p>')
     return "<html><body>" + "\n".join(parts) + "</body></html>"
+
+
+def applicant_notice(h: Hit) -> str:
+    """What the applicant is told about one entry that counted: who listed it, on what basis, and
+    where to object or apply for repair. A court's 失信被执行人 entry is corrected or deleted by
+    the court itself; the credit platform cannot repair it."""
+    head = f"{h.list_name}（{h.entry_id}）：由{h.authority}列入，依据：{h.basis}。"
+    if h.severity == "red":
+        return head + "守信激励信息，申请人可自愿选择是否适用有关便利措施。"
+    if "人民法院" in h.authority:
+        return (head + f"认为不应纳入、信息有误或者应予删除的，可向{h.authority}（执行法院）书面申请纠正；"
+                "履行完毕等情形由执行法院删除失信信息，不能向信用平台申请信用修复。")
+    return (head + f"信息有误的，可向{h.authority}提出异议；符合条件的，可向{h.authority}申请信用修复；"
+            "对列入决定不服的，可依法申请行政复议或者提起行政诉讼。")
 
 
 def _status_text(r: CaseRecord) -> str:
@@ -176,26 +207,41 @@ def _source_text(r: CaseRecord) -> str:
 
 def _hits_table(r: CaseRecord) -> str:
     head = ("名单", "类别", "认定部门", "列入日期", "有效期至", "状态", "依据")
-    rows = [(h.list_name + f"（{h.entry_id}）", SEVERITY_LABELS.get(h.severity, h.severity),
-             h.authority, h.listed_on, h.expires_on or "—", STATE_LABELS.get(h.state, h.state),
-             h.basis) for h in r.hits]
+    rows = []
+    for h in r.hits:
+        state = r.entry_state(h)
+        rows.append((h.list_name + f"（{h.entry_id}）", SEVERITY_LABELS.get(h.severity, h.severity),
+                     h.authority, h.listed_on, h.expires_on or "—", STATE_LABELS.get(state, state),
+                     h.basis))
     return _grid(head, rows, (18, 9, 14, 13, 13, 11, 22), nowrap={3, 4, 5})
 
 
 def _measures_table(r: CaseRecord) -> str:
-    head = ("编号", "性质", "措施内容", "依据", "必须执行", "是否执行")
+    head = ("编号", "措施内容", "适用对象 / 效果", "依据（层级；基础清单）", "必须执行", "是否执行")
     applied = set(r.measures_applied)
-    rows = [(m.measure_id, "惩戒" if m.nature == "punish" else "激励",
-             f"{m.category}：{m.content}" if m.category else m.content, m.basis,
-             "是" if m.mandatory else "否", "已执行" if m.measure_id in applied else "未执行")
-            for m in r.measures_shown]
-    return _grid(head, rows, (11, 7, 32, 26, 12, 12), nowrap={0, 4, 5})
+    rows = []
+    for m in r.measures_shown:
+        nature = "惩戒" if m.nature == "punish" else "激励"
+        content = f"{nature}·{m.category}：{m.content}" if m.category else f"{nature}：{m.content}"
+        binds = TARGET_LABELS.get(m.target, m.target or "—")
+        if not m.applies:
+            binds += "（不适用于本主体）"
+        effect = EFFECT_LABELS.get(m.effect, m.effect or "—")
+        basis = m.basis
+        level = [BASIS_LEVEL_LABELS.get(m.basis_level, m.basis_level)] if m.basis_level else []
+        if m.catalogue_ref:
+            level.append(f"基础清单 {m.catalogue_ref}")
+        if level:
+            basis += "（" + "；".join(level) + "）"
+        rows.append((m.measure_id, content, f"{binds} / {effect}", basis,
+                     "是" if m.mandatory else "否", "已执行" if m.measure_id in applied else "未执行"))
+    return _grid(head, rows, (10, 32, 14, 26, 9, 9), nowrap={0, 4, 5})
 
 
-def _table(rows: list[tuple[str, str]], *, widths: tuple[str, str]) -> str:
+def _table(rows: list[tuple[str, str]], *, widths: tuple[str, str], small: bool = False) -> str:
     body = "".join(f'<tr><td width="{widths[0]}" style="background:#f0f0f0">{label}</td>'
                    f'<td width="{widths[1]}">{value}</td></tr>' for label, value in rows)
-    return _TABLE_OPEN + body + "</table>"
+    return (_GRID_OPEN if small else _TABLE_OPEN) + body + "</table>"
 
 
 def _grid(head: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...], *,

@@ -78,6 +78,7 @@ class Desk:
     operator: str
     hall: str
     window: str
+    hall_name: str = ""
 
 
 def _serialised(method):
@@ -139,7 +140,7 @@ class CaseFile:
         """Append a check with the clerk's decision. Returns only once the record and its feedback
         are durably on disk; raises RecordRefused (nothing written) or RecordNotDurable."""
         _check_policy(result.kind, result.status, result.measures, decision,
-                      has_item=result.item is not None)
+                      has_item=result.item is not None, subject_known=result.subject_known)
         return self._append(_draft_check(result, decision, desk))
 
     def record_decision(self, refers_to: int, decision: Decision, desk: Desk) -> CaseRecord:
@@ -147,10 +148,11 @@ class CaseFile:
         it. The check itself (status, hits, measures shown) is carried over, never rewritten."""
         earlier = self.get(refers_to)
         _check_policy(earlier.subject_kind, earlier.status, earlier.measures_shown, decision,
-                      has_item=bool(earlier.item_code))
+                      has_item=bool(earlier.item_code), subject_known=earlier.known)
         draft = replace(earlier, kind="decision", refers_to=earlier.record_id,
                         case_no=decision.case_no.strip(), operator=desk.operator, hall=desk.hall,
-                        window=desk.window, measures_applied=tuple(decision.measures_applied),
+                        window=desk.window, hall_name=desk.hall_name,
+                        measures_applied=tuple(decision.measures_applied),
                         outcome=decision.outcome, note=decision.note.strip(), hash="",
                         follow_up=None)
         return self._append(draft)
@@ -300,7 +302,9 @@ def _draft_check(result: CheckResult, decision: Decision, desk: Desk) -> CaseRec
         request_id=result.request_id, severities=tuple(result.severities),
         hits=tuple(result.hits), measures_shown=tuple(result.measures),
         measures_applied=tuple(decision.measures_applied), outcome=decision.outcome,
-        note=decision.note.strip(), feedback_id="", prev_hash="")
+        note=decision.note.strip(), feedback_id="", prev_hash="",
+        subject_known=result.subject_known, notices=tuple(str(n) for n in result.notices),
+        item_department=result.item.department, hall_name=desk.hall_name)
 
 
 def _seal(draft: CaseRecord, last: tuple[int, str] | None, recorded_at: str) -> CaseRecord:
@@ -321,13 +325,17 @@ def _insert(conn: sqlite3.Connection, record: CaseRecord) -> None:
                   canonical_json(feedback_payload(record)).decode(), record.recorded_at))
 
 
-def _check_policy(kind, status, measures, decision: Decision, *, has_item: bool) -> None:
+def _check_policy(kind, status, measures, decision: Decision, *, has_item: bool,
+                  subject_known: bool | None) -> None:
     """Refuse a record the rules do not allow, before anything is written."""
     if not has_item:
         raise RecordRefused(Message(QT_TRANSLATE_NOOP("core", "记档须先选择办事事项。")))
     if str(kind) == CodeKind.PERSON and not decision.case_no.strip():
         raise RecordRefused(Message(QT_TRANSLATE_NOOP(
             "core", "核查自然人（身份证号码）须填写办件编号，以说明查询用途。")))
+    if not decision.outcome:
+        raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+            "core", "请选择办理结果（本次核查不预设办理结果，由经办人核实后决定）。")))
     if decision.outcome not in OUTCOMES:
         raise RecordRefused(Message(
             QT_TRANSLATE_NOOP("core", "未知的办理结果“{outcome}”，可选：{choices}。"),
@@ -347,6 +355,11 @@ def _check_policy(kind, status, measures, decision: Decision, *, has_item: bool)
     if str(status) == Status.UNVERIFIED and decision.outcome in GRANTING_OUTCOMES and not has_note:
         raise RecordRefused(Message(
             QT_TRANSLATE_NOOP("core", "本次核查未能核实，记为“{outcome}”须在说明中写明依据。"),
+            {"outcome": OUTCOMES[decision.outcome]}))
+    if subject_known is False and decision.outcome in GRANTING_OUTCOMES and not has_note:
+        # A valid code the data does not hold may be a slip that made another valid code.
+        raise RecordRefused(Message(
+            QT_TRANSLATE_NOOP("core", "数据中无此主体，记为“{outcome}”须在说明中写明已核对代码（如核对了营业执照原件）。"),
             {"outcome": OUTCOMES[decision.outcome]}))
 
 

@@ -11,8 +11,14 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from desktop.check.codes import parse
-from desktop.check.model import CheckResult, ParsedCode, Source, Status, fmt_time
-from desktop.check.policy import counting_hits, effective_measures
+from desktop.check.model import CheckResult, CodeKind, ParsedCode, Source, Status, fmt_time
+from desktop.check.policy import (
+    PUNISHING_SEVERITIES,
+    counting_hits,
+    effective_measures,
+    judge_hits,
+    restricting,
+)
 from desktop.check.sources import (
     Offline,
     OfflineUnavailable,
@@ -68,8 +74,14 @@ class Checker:
                 fallback_reason = Message(QT_TRANSLATE_NOOP("core", "平台请求失败（{kind}）"),
                                           {"kind": type(exc).__name__})
             else:
+                region = None
+                if answer.subject is None:
+                    try:
+                        region = self.offline.snapshot(now).region
+                    except OfflineUnavailable:
+                        pass
                 return _result(parsed, item, checked_at, Source.PLATFORM, answer.hits,
-                               answer.measures, subject=answer.subject,
+                               answer.measures, region, subject=answer.subject,
                                data_as_of=answer.data_as_of, request_id=answer.request_id,
                                stale=self._older_than_warning(answer.data_as_of, now))
         try:
@@ -88,7 +100,7 @@ class Checker:
         else:
             reason = None
         return _result(parsed, item, checked_at, Source.OFFLINE, found.lookup.hits,
-                       found.lookup.measures, subject=found.lookup.subject,
+                       found.lookup.measures, snap.region, subject=found.lookup.subject,
                        data_as_of=snap.data_as_of.isoformat(timespec="seconds"),
                        snapshot_version=snap.version, stale=found.stale, demo=snap.demo,
                        reason=reason)
@@ -116,18 +128,56 @@ class Checker:
             "core", "未知的办事事项“{item}”。请用 credit-desk items 查找事项编码。"), {"item": code}))
 
 
+def subject_region(parsed: ParsedCode) -> str:
+    """The administrative-division code a code carries: positions 3–8 of a credit code (the
+    registering authority's), positions 1–6 of an identity number (the place of first issue)."""
+    return parsed.code[2:8] if parsed.kind == CodeKind.ORG else parsed.code[:6]
+
+
+def unknown_subject_notice(parsed: ParsedCode, region: str | None) -> Message:
+    """What the clerk is told about a valid code the data does not hold at all: two slips in a
+    listed code can make another valid code, and another province's subject may simply be missing
+    from this province's data."""
+    own = subject_region(parsed)
+    # 100000: registered by a national authority, which every province's data carries.
+    if region and own[:2] != region[:2] and own != "100000":
+        return Message(QT_TRANSLATE_NOOP(
+            "core", "外省主体，本地数据可能不全：代码第{where}位的行政区划为 {code}，不在本省数据范围内。"
+                    "数据中无此主体，请核对代码是否输入正确，必要时向登记地核实。"),
+            {"where": "3–8" if parsed.kind == CodeKind.ORG else "1–6", "code": own})
+    return Message(QT_TRANSLATE_NOOP(
+        "core", "数据中无此主体：请核对代码是否输入正确（输错两位可能恰好得到另一个有效代码）。"))
+
+
 def _result(parsed: ParsedCode, item: Item | None, checked_at: str, source: Source,
-            hits: tuple[Hit, ...], measures: tuple[Measure, ...], **extra) -> CheckResult:
+            hits: tuple[Hit, ...], measures: tuple[Measure, ...], region: str | None,
+            **extra) -> CheckResult:
+    hits = judge_hits(hits, checked_at)
     counting = counting_hits(hits, checked_at)
-    shown = effective_measures(hits, measures, checked_at) if item else ()
+    shown = effective_measures(hits, measures, checked_at, parsed.kind) if item else ()
     notices = []
-    if counting and item and not shown:
+    if extra.get("subject") is None:
+        notices.append(unknown_subject_notice(parsed, region))
+    punishing = [h for h in counting if h.severity in PUNISHING_SEVERITIES]
+    if punishing and item and not any(m.applies and m.nature == "punish" for m in shown):
         notices.append(Message(QT_TRANSLATE_NOOP(
-            "core", "该主体在名单中，但本事项没有对应的奖惩措施：仅供参考，不作为不予办理的依据。")))
-    if any(h.state == "objection" for h in counting):
+            "core", "该主体在名单中，但本事项没有适用于该主体的惩戒措施：仅供参考，不作为不予办理的依据。")))
+    limits = restricting(shown)
+    if limits:
+        notices.append(Message(QT_TRANSLATE_NOOP(
+            "core", "本事项的惩戒措施为限制性措施，不是不予办理的依据：按“{measures}”继续办理。"),
+            {"measures": "、".join(m.category or m.measure_id for m in limits)}))
+    if any(not m.applies for m in shown):
+        notices.append(Message(QT_TRANSLATE_NOOP(
+            "core", "部分措施的适用对象不是本主体（如仅适用于自然人、法定代表人或主要负责人），已标明“不适用”，不作为本次办理的依据。")))
+    if any(h.effective_state == "objection" for h in counting):
         notices.append(Message(QT_TRANSLATE_NOOP(
             "core", "有名单信息处于异议处理中：相关措施暂不强制执行。")))
+    lapsed = [h for h in hits if h.effective_state == "lapsed"]
+    if lapsed:
+        notices.append(Message(QT_TRANSLATE_NOOP(
+            "core", "有 {n} 条名单信息已过有效期（已到期），不再作为核查依据。"), {"n": len(lapsed)}))
     return CheckResult(code=parsed.code, kind=parsed.kind,
                        status=Status.HIT if counting else Status.CLEAR, source=source,
-                       checked_at=checked_at, item=item, hits=tuple(hits), measures=shown,
+                       checked_at=checked_at, item=item, hits=hits, measures=shown,
                        notices=tuple(notices), **extra)

@@ -9,10 +9,13 @@ from enum import StrEnum
 from desktop.site.masking import IDENTITY_SHAPE, mask_code
 from desktop.site.messages import Message
 from offline_cache.records import (
+    BASIS_LEVELS,
+    EFFECTS,
     NATURES,
     SEVERITIES,
     STATES,
     SUBJECT_KINDS,
+    TARGETS,
     Hit,
     Item,
     Lookup,
@@ -20,7 +23,7 @@ from offline_cache.records import (
     Subject,
 )
 
-__all__ = ["CHINA_TZ", "IDENTITY_SHAPE", "NATURES", "SEVERITIES", "STATES", "SUBJECT_KINDS", "Lookup", "fmt_time", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
+__all__ = ["BASIS_LEVELS", "EFFECTS", "TARGETS", "CHINA_TZ", "IDENTITY_SHAPE", "NATURES", "SEVERITIES", "STATES", "SUBJECT_KINDS", "Lookup", "fmt_time", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
            "Subject", "mask_code"]
 
 # All of China keeps one civil time without daylight saving; halls read times and count days and
@@ -68,8 +71,10 @@ class CheckResult:
     checked_at: str                      # ISO 8601 UTC, when the check ran
     item: Item | None = None             # None: checked without an item, so no measures apply
     subject: Subject | None = None
+    # Every entry shown, each with its effective state on checked_at (desktop.check.policy).
     hits: tuple[Hit, ...] = ()
-    measures: tuple[Measure, ...] = ()   # for the item; `mandatory` already reflects policy
+    # For the item; ``applies`` and ``mandatory`` already reflect the policy.
+    measures: tuple[Measure, ...] = ()
     data_as_of: str | None = None        # ISO 8601
     snapshot_version: int | None = None  # offline results only
     stale: bool = False                  # offline snapshot older than the warning age
@@ -88,6 +93,26 @@ class CheckResult:
                             key=order.__getitem__))
 
     @property
+    def subject_known(self) -> bool | None:
+        """Whether the data knows the subject at all; None when nothing could vouch for it."""
+        if self.status == Status.UNVERIFIED:
+            return None
+        return self.subject is not None
+
+    @property
+    def suggested_outcome(self) -> str | None:
+        """The outcome to pre-select, or None for no preset (desktop.check.policy)."""
+        from desktop.check.policy import suggested_outcome
+
+        return suggested_outcome(self.status, self.measures, subject_known=self.subject_known)
+
+    @property
+    def counting_entry_ids(self) -> tuple[str, ...]:
+        from desktop.check.policy import counting_hits
+
+        return tuple(h.entry_id for h in counting_hits(self.hits, self.checked_at))
+
+    @property
     def masked_code(self) -> str:
         return mask_code(self.code, self.kind)
 
@@ -101,6 +126,8 @@ class CheckResult:
         data["status"] = str(self.status)
         data["source"] = str(self.source)
         data["severities"] = list(self.severities)
+        data["subject_known"] = self.subject_known
+        data["suggested_outcome"] = self.suggested_outcome
         data["hits"] = [h.to_json() for h in self.hits]
         data["measures"] = [m.to_json() for m in self.measures]
         data["reason"] = str(self.reason) if self.reason else ""

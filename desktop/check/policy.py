@@ -1,6 +1,10 @@
-"""Which list entries count and which measures are mandated (国办发〔2020〕49号: 依法合规、保护权益、
-审慎适度、清单管理). Applied identically to platform and snapshot answers, so the two sources can
-never disagree about what the clerk must do."""
+"""Which list entries count, which measures bind the subject shown, and the suggested outcome
+(国办发〔2020〕49号: 依法合规、保护权益、审慎适度、清单管理). Applied identically to platform and
+snapshot answers, so the two sources can never disagree about what the clerk must do.
+
+Everything here is judged once, on the check's date, by ``judge``; every surface (window, command
+line, case file, record sheet, feedback, statistics) reads the judged hits and measures and never
+decides again."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -8,54 +12,107 @@ from datetime import date
 
 from offline_cache.records import Hit, Measure
 
+# Effective states (DESIGN.md): the data's state, or "lapsed" for an active entry past its term.
+EFFECTIVE_STATES = ("active", "lapsed", "objection", "repaired", "removed")
 COUNTING_STATES = ("active", "objection")
+PUNISHING_SEVERITIES = ("black", "focus")
+
+# Whom a measure binds, for the kind of subject checked. ``legal_rep`` and ``principal`` bind the
+# people related to a unit, checked as themselves (by identity number): never the unit itself.
+_BINDS = {"org": ("org", "any"), "person": ("person", "any")}
 
 
 def _day(checked_at: str) -> date:
     return date.fromisoformat(checked_at[:10])
 
 
-def is_expired(hit: Hit, checked_at: str) -> bool:
-    return bool(hit.expires_on) and date.fromisoformat(hit.expires_on) < _day(checked_at)
+def effective_state(hit: Hit, checked_at: str) -> str:
+    """What the entry is on the check's date. An entry past its term counts for nothing whatever
+    the data still says about it (a lapsed objection is lapsed too)."""
+    if hit.state in ("active", "objection") and hit.expires_on \
+            and date.fromisoformat(hit.expires_on) < _day(checked_at):
+        return "lapsed"
+    return hit.state
+
+
+def state_of(hit: Hit, checked_at: str) -> str:
+    """The judged state, or for a hit recorded before the policy judged states (older case file
+    records), the same judgement made now on the check's own date."""
+    return hit.effective_state or effective_state(hit, checked_at)
+
+
+def judge_hits(hits: tuple[Hit, ...], checked_at: str) -> tuple[Hit, ...]:
+    return tuple(replace(h, effective_state=effective_state(h, checked_at)) for h in hits)
 
 
 def counting_hits(hits: tuple[Hit, ...], checked_at: str) -> tuple[Hit, ...]:
     """Entries that make the result a hit. An entry in objection still counts (the clerk must see
-    it, marked 异议处理中); a repaired or lapsed entry does not."""
-    return tuple(h for h in hits if h.state in COUNTING_STATES and not is_expired(h, checked_at))
+    it, marked 异议处理中); a lapsed, repaired or removed entry does not."""
+    return tuple(h for h in hits if state_of(h, checked_at) in COUNTING_STATES)
 
 
-def effective_measures(hits: tuple[Hit, ...], measures: tuple[Measure, ...],
-                       checked_at: str) -> tuple[Measure, ...]:
-    """The measures to show for the item, with ``mandatory`` as the clerk must apply it.
+def binds(measure: Measure, subject_kind: str) -> bool:
+    """Whether the measure's target is the subject it is shown for."""
+    return measure.target in _BINDS.get(str(subject_kind), ())
+
+
+def effective_measures(hits: tuple[Hit, ...], measures: tuple[Measure, ...], checked_at: str,
+                       subject_kind: str) -> tuple[Measure, ...]:
+    """The measures to show for the item, with ``applies`` and ``mandatory`` as the clerk must
+    apply them.
 
     A measure is shown only when one of the subject's counting entries is on its list (no coupling
-    of an unrelated list to the item). It is mandatory only when the source marks it so, it names
-    its legal basis, and the entry is active: an entry in objection is shown but mandates nothing
-    until the objection is decided (保护权益)."""
+    of an unrelated list to the item). It applies only when its target is this subject (a
+    person-only measure never binds a unit, and the reverse): one that does not is shown, marked,
+    and mandates nothing. It is mandatory only when it applies, the source marks it so, it names
+    its legal basis, it is a punishment (a reward is offered, never forced) and the entry is
+    active: an entry in objection is shown but mandates nothing until it is decided (保护权益)."""
     by_list: dict[str, set[str]] = {}
     for hit in counting_hits(hits, checked_at):
-        by_list.setdefault(hit.list_code, set()).add(hit.state)
+        by_list.setdefault(hit.list_code, set()).add(state_of(hit, checked_at))
     shown = []
     for m in measures:
         states = by_list.get(m.list_code)
         if not states:
             continue
-        mandatory = m.mandatory and bool(m.basis.strip()) and "active" in states
-        shown.append(replace(m, mandatory=mandatory))
-    # Punishments first, mandated first, then by id: the order the clerk works through them.
-    shown.sort(key=lambda m: (m.nature != "punish", not m.mandatory, m.measure_id))
+        applies = binds(m, subject_kind)
+        mandatory = (applies and m.mandatory and m.nature == "punish" and bool(m.basis.strip())
+                     and "active" in states)
+        shown.append(replace(m, applies=applies, mandatory=mandatory))
+    # What binds first, punishments first, mandated first, then by id: the order the clerk works.
+    shown.sort(key=lambda m: (not m.applies, m.nature != "punish", not m.mandatory, m.measure_id))
     return tuple(shown)
 
 
-def suggested_outcome(status: str, measures: tuple[Measure, ...]) -> str:
-    """The outcome the window pre-selects; the clerk decides, the case file enforces the rules.
+def refusing(measures: tuple[Measure, ...]) -> tuple[Measure, ...]:
+    """The measures that make 不予办理 the suggestion: applying, mandated, effect ``refuse``."""
+    return tuple(m for m in measures if m.applies and m.mandatory and m.effect == "refuse")
 
-    A mandated punishment for this item points to refusal; a check nobody could vouch for is
-    referred rather than granted (granting it needs a written reason); anything else is approved.
+
+def restricting(measures: tuple[Measure, ...]) -> tuple[Measure, ...]:
+    """Applying punishments that limit the application without refusing it."""
+    return tuple(m for m in measures if m.applies and m.nature == "punish"
+                 and m.effect in ("restrict", "general_procedure"))
+
+
+def suggested_outcome(status: str, measures: tuple[Measure, ...], *,
+                      subject_known: bool | None = True) -> str | None:
+    """The outcome the window pre-selects, from the measures' effects alone; None: no preset.
+
+    A check nobody could vouch for is referred (granting it needs a written reason). A code the
+    data does not know is preset to nothing: it may be a typing slip that made another valid code.
+    An applying, mandated ``refuse`` suggests 不予办理. An applying ``restrict`` or
+    ``general_procedure`` keeps the application going under its limit, and the clerk decides after
+    that review: no preset (nor for a ``refuse`` the source does not mandate). Otherwise 准予办理. The clerk decides; the case file enforces the rules.
     """
-    if status == "unverified":
+    if str(status) == "unverified":
         return "referred"
-    if any(m.mandatory and m.nature == "punish" for m in measures):
+    if not subject_known:
+        return None
+    if refusing(measures):
         return "rejected"
+    if restricting(measures) or any(m.applies and m.nature == "punish" and m.effect == "refuse"
+                                    for m in measures):
+        # Under a limit, or a refusal the clerk may but need not apply: the clerk weighs it.
+        return None
     return "approved"

@@ -71,7 +71,9 @@ class DeskContext:
     def desk(self):
         from desktop.casefile.store import Desk
 
-        return Desk(operator=self.operator, hall=self.config.site.hall, window=self.config.site.window)
+        site = self.config.site
+        return Desk(operator=self.operator, hall=site.hall, window=site.window,
+                    hall_name=site.hall_name or ("演示服务大厅" if self.config.demo else ""))
 
     @cached_property
     def tickets(self):

@@ -23,10 +23,13 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util import Timeout
 
 from desktop.check.model import (
+    BASIS_LEVELS,
+    EFFECTS,
     NATURES,
     SEVERITIES,
     STATES,
     SUBJECT_KINDS,
+    TARGETS,
     Hit,
     Measure,
     Subject,
@@ -542,7 +545,14 @@ def parse_answer(body: bytes, code: str, *, now: datetime | None = None) -> Plat
                     _field(m, "nature", f"measures[{i}]", _one_of(NATURES)),
                     _field(m, "category", f"measures[{i}]", _text), _field(m, "content", f"measures[{i}]", _text),
                     _field(m, "basis", f"measures[{i}]", _text),
-                    _field(m, "mandatory", f"measures[{i}]", lambda v: isinstance(v, bool)))
+                    _field(m, "mandatory", f"measures[{i}]", lambda v: isinstance(v, bool)),
+                    # v1.1: whom it binds and what it does; a value outside the contract is a
+                    # malformed answer, never a guess from the measure's wording.
+                    _field(m, "target", f"measures[{i}]", _one_of(TARGETS)),
+                    _field(m, "effect", f"measures[{i}]", _one_of(EFFECTS)),
+                    _field(m, "basis_level", f"measures[{i}]", _one_of(BASIS_LEVELS)),
+                    _field(m, "catalogue_ref", f"measures[{i}]",
+                           lambda v: v is None or (isinstance(v, str) and 0 < len(v) <= 200)))
             for i, m in enumerate(_field(data, "measures", "", _list_of_dicts)))
         data_as_of = _field(data, "data_as_of", "", _iso_moment)
         request_id = _field(data, "request_id", "", lambda v: isinstance(v, str) and bool(v))

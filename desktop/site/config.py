@@ -33,6 +33,7 @@ class PlatformConfig:
 class SiteConfig:
     hall: str = "DEMO"
     window: str = "1"
+    hall_name: str = ""   # printed on the record sheet beside the hall code
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ DEMO = Config(snapshot=SnapshotConfig(warn_age_hours=None, max_age_hours=None))
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "platform": {"base_url": str, "app_key": str, "ca_bundle": str, "deadline_seconds": (int, float)},
-    "site": {"hall": str, "window": str},
+    "site": {"hall": str, "window": str, "hall_name": str},
     "snapshot": {"trust_root": str, "warn_age_hours": (int, float), "max_age_hours": (int, float),
                  "update_source": str},
     "watch": {"days": int},
@@ -149,7 +150,8 @@ def parse(text: str, path: Path) -> Config:
             deadline_seconds=deadline)
 
     s = data.get("site", {})
-    site = SiteConfig(hall=s.get("hall", SiteConfig.hall), window=s.get("window", SiteConfig.window))
+    site = SiteConfig(hall=s.get("hall", SiteConfig.hall), window=s.get("window", SiteConfig.window),
+                      hall_name=s.get("hall_name", SiteConfig.hall_name).strip())
 
     n = data.get("snapshot", {})
     # Demo mode (no trust root) runs on a fixed old dataset: no age limits unless IT sets them.

@@ -1314,12 +1314,80 @@ The offline data on this machine is unchanged.</translation>
         <translation>Active</translation>
     </message>
     <message>
+        <source>已到期</source>
+        <translation>Lapsed</translation>
+    </message>
+    <message>
         <source>异议处理中</source>
         <translation>Under objection</translation>
     </message>
     <message>
         <source>已信用修复</source>
         <translation>Credit repaired</translation>
+    </message>
+    <message>
+        <source>已移出/已删除</source>
+        <translation>Removed / deleted</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>自然人</source>
+        <translation>Natural person</translation>
+    </message>
+    <message>
+        <source>法定代表人</source>
+        <translation>Legal representative</translation>
+    </message>
+    <message>
+        <source>主要负责人、直接责任人</source>
+        <translation>Principal or directly responsible person</translation>
+    </message>
+    <message>
+        <source>所有被核查主体</source>
+        <translation>Whoever is checked</translation>
+    </message>
+    <message>
+        <source>限制/从严审核</source>
+        <translation>Restriction / stricter review</translation>
+    </message>
+    <message>
+        <source>按一般程序办理</source>
+        <translation>General procedure</translation>
+    </message>
+    <message>
+        <source>激励（自愿适用）</source>
+        <translation>Incentive (applicant&apos;s choice)</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Information</translation>
+    </message>
+    <message>
+        <source>法律</source>
+        <translation>Law</translation>
+    </message>
+    <message>
+        <source>行政法规</source>
+        <translation>Administrative regulation</translation>
+    </message>
+    <message>
+        <source>地方性法规</source>
+        <translation>Local regulation</translation>
+    </message>
+    <message>
+        <source>党中央、国务院政策文件</source>
+        <translation>Central Party / State Council policy document</translation>
+    </message>
+    <message>
+        <source>部门规章/规范性文件</source>
+        <translation>Departmental rule / normative document</translation>
+    </message>
+    <message>
+        <source>合作备忘录</source>
+        <translation>Cooperation memorandum</translation>
     </message>
     <message>
         <source>跟踪处理须在说明中写明做了什么。</source>
@@ -1338,6 +1406,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Checking a natural person (identity number) requires a case number stating the purpose of the query.</translation>
     </message>
     <message>
+        <source>请选择办理结果（本次核查不预设办理结果，由经办人核实后决定）。</source>
+        <translation>Choose an outcome (none is preset for this check: decide after verifying).</translation>
+    </message>
+    <message>
         <source>未知的办理结果“{outcome}”，可选：{choices}。</source>
         <translation>Unknown outcome &quot;{outcome}&quot;; choose one of: {choices}.</translation>
     </message>
@@ -1352,6 +1424,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>本次核查未能核实，记为“{outcome}”须在说明中写明依据。</source>
         <translation>This check is unverified; recording it as &quot;{outcome}&quot; requires the grounds in the note.</translation>
+    </message>
+    <message>
+        <source>数据中无此主体，记为“{outcome}”须在说明中写明已核对代码（如核对了营业执照原件）。</source>
+        <translation>The data does not know this subject: recording “{outcome}” needs a note saying the code was verified (e.g. against the original licence).</translation>
     </message>
     <message>
         <source>核查记录未保存：案卷文件夹 {folder} 只读或没有写入权限。核查结果仍保留，请联系信息技术人员恢复该文件夹的写入权限后重新记录。</source>
@@ -1438,8 +1514,28 @@ The offline data on this machine is unchanged.</translation>
         <translation>Unknown approval item &quot;{item}&quot;. Use credit-desk items to find item codes.</translation>
     </message>
     <message>
-        <source>该主体在名单中，但本事项没有对应的奖惩措施：仅供参考，不作为不予办理的依据。</source>
-        <translation>The subject is on a list, but no measure is mapped to this item: for information only, not a ground to refuse.</translation>
+        <source>外省主体，本地数据可能不全：代码第{where}位的行政区划为 {code}，不在本省数据范围内。数据中无此主体，请核对代码是否输入正确，必要时向登记地核实。</source>
+        <translation>Subject from another province, local data may be incomplete: positions {where} of the code hold division {code}, outside this province&apos;s data. The data does not know this subject: check the code was entered correctly, and verify with the place of registration if needed.</translation>
+    </message>
+    <message>
+        <source>数据中无此主体：请核对代码是否输入正确（输错两位可能恰好得到另一个有效代码）。</source>
+        <translation>The data does not know this subject: check the code was entered correctly (two slips can make another valid code).</translation>
+    </message>
+    <message>
+        <source>该主体在名单中，但本事项没有适用于该主体的惩戒措施：仅供参考，不作为不予办理的依据。</source>
+        <translation>The subject is listed, but no punishment for this item binds it: for information only, not a ground to refuse.</translation>
+    </message>
+    <message>
+        <source>本事项的惩戒措施为限制性措施，不是不予办理的依据：按“{measures}”继续办理。</source>
+        <translation>The punishments for this item are restrictions, not a ground to refuse: continue under “{measures}”.</translation>
+    </message>
+    <message>
+        <source>部分措施的适用对象不是本主体（如仅适用于自然人、法定代表人或主要负责人），已标明“不适用”，不作为本次办理的依据。</source>
+        <translation>Some measures bind someone else (e.g. only natural persons, legal representatives or principals): marked “not applicable”, not a ground for this application.</translation>
+    </message>
+    <message>
+        <source>有 {n} 条名单信息已过有效期（已到期），不再作为核查依据。</source>
+        <translation>{n} list entries are past their term (lapsed) and no longer count.</translation>
     </message>
     <message>
         <source>有名单信息处于异议处理中：相关措施暂不强制执行。</source>
@@ -1452,6 +1548,30 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>扫描到的二维码网址中没有统一社会信用代码（新版营业执照二维码可能只含市场主体身份码）。请扫描执照上的代码条形码，或手工输入18位代码。</source>
         <translation>The scanned QR code URL holds no unified social credit code (newer licence QR codes may carry only an identity token). Scan the code&apos;s barcode on the licence, or type the 18-character code.</translation>
+    </message>
+    <message>
+        <source>身份证号码第1–6位“{region}”不是任何时期的行政区划代码（已撤销的代码也查不到）。请核对前6位。</source>
+        <translation>Positions 1–6 of the identity number, “{region}”, are no division code of any period (retired codes included). Check the first 6 digits.</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码第1位“{char}”不是登记管理部门代码（应为 1–9、A、N、Y 之一）。请核对第1位。</source>
+        <translation>Position 1 of the credit code, “{char}”, is no registration department code (1–9, A, N or Y). Check position 1.</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码第2位“{char}”不是{department}部门登记的机构类别代码（应为 {allowed}）。请核对前两位。</source>
+        <translation>Position 2 of the credit code, “{char}”, is no institution category the {department} department registers ({allowed}). Check the first two characters.</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码第3–8位“{region}”不是有效的行政区划代码。请核对第3–8位。</source>
+        <translation>Positions 3–8 of the credit code, “{region}”, are no valid division code. Check positions 3–8.</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码第3–8位“{region}”（{name}）已于 {year} 年撤销，而统一社会信用代码 2015 年起才赋码，不会使用该区划代码。请核对第3–8位。</source>
+        <translation>Positions 3–8 of the credit code, “{region}” ({name}), were retired in {year}; credit codes are issued since 2015 and never carry it. Check positions 3–8.</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码第9–17位是组织机构代码，它的校验码（第17位）应为 {expected}，输入的是 {got}。请核对第9–17位。</source>
+        <translation>Positions 9–17 of the credit code are the organisation code; its check character (position 17) should be {expected}, not {got}. Check positions 9–17.</translation>
     </message>
     <message>
         <source>请输入或扫描统一社会信用代码（18位）。</source>

@@ -103,6 +103,11 @@ class PlatformState:
             return True
 
 
+def _without(row: dict, key: str) -> dict:
+    row.pop(key, None)
+    return row
+
+
 def _error(status: int, code: str, message: str, **headers) -> Response:
     resp = jsonify({"error": {"code": code, "message": message}})
     resp.status_code = status
@@ -210,9 +215,11 @@ def create_app(state: PlatformState) -> Flask:
         latest = state.publisher.latest
         found = reader(latest.version).lookup(parsed.code, request.args.get("item") or None)
         m = peek_manifest(latest.manifest)
+        # The rows as the contract spells them: what the desk's policy adds is the desk's own.
         return jsonify({"subject": found.subject.to_json() if found.subject else None,
-                        "hits": [h.to_json() for h in found.hits],
-                        "measures": [x.to_json() for x in found.measures],
+                        "known": found.subject is not None,
+                        "hits": [_without(h.to_json(), "effective_state") for h in found.hits],
+                        "measures": [_without(x.to_json(), "applies") for x in found.measures],
                         "data_as_of": m.data_as_of.isoformat(), "request_id": uuid.uuid4().hex})
 
     @app.post("/api/v1/feedback")
