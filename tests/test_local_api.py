@@ -224,3 +224,22 @@ def test_threads_of_the_api_are_not_the_callers(api):
     server._on_ticket = lambda t: threads.append(threading.current_thread().name)
     post(server)
     assert threads and threads[0] != threading.main_thread().name
+
+
+def test_a_connection_flood_is_shed_and_the_api_serves_again_after_it(api):
+    ctx, server, seen = api
+    flood = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(40)]
+    try:
+        shed = 0
+        for s in flood:
+            s.settimeout(0.5)
+            try:
+                shed += s.recv(1) == b""
+            except TimeoutError:
+                pass  # holds a thread until the socket timeout
+        assert shed >= 8  # beyond the connection cap, closed at once rather than given a thread
+    finally:
+        for s in flood:
+            s.close()
+    time.sleep(0.2)
+    assert post(server)[0] == 202

@@ -116,3 +116,25 @@ def test_without_a_token_the_window_says_how_to_set_one(qtbot, desk_env, memory_
     assert "secrets set integration" in box.text() and window.approval.api is None
     box.close()
     close_window(window)
+
+
+def test_a_second_ticket_waits_until_the_clerk_has_recorded_the_first(qtbot, desk_env, memory_keyring):
+    _, config = desk_env
+    port = free_port()
+    config.write_text(f"[integration]\napi_port = {port}\n", encoding="utf-8")
+    keyring.set_password("credit-desk", "integration", TOKEN)
+    window = open_window(qtbot)
+    window.attach_approval_system()
+    qtbot.waitUntil(lambda: window.approval.api is not None, timeout=10_000)
+    page = window.check_page
+    assert api_call(port, "POST", "/v1/checks", {"case_no": "Q-1", "item": ITEM, "code": KNOWN["black"]})[0] == 202
+    qtbot.waitUntil(lambda: page.result is not None, timeout=10_000)
+    second = {"case_no": "Q-2", "item": ITEM, "code": KNOWN["clear"][0]}
+    assert api_call(port, "POST", "/v1/checks", second)[0] == 202
+    qtbot.waitUntil(lambda: len(window.approval.waiting) == 1, timeout=10_000)
+    assert page.result.code == KNOWN["black"]  # the first applicant's result is not pushed away
+    assert widget(window, "caseNoInput", QLineEdit).text() == "Q-1"
+    record(qtbot, window)
+    qtbot.waitUntil(lambda: page.result is not None and page.result.code == KNOWN["clear"][0], timeout=10_000)
+    assert widget(window, "caseNoInput", QLineEdit).text() == "Q-2"
+    close_window(window)

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # Connections served at once; more are answered 503 at once rather than queued on threads.
 MAX_CONCURRENT = 8
+# Connections holding a thread at once (idle ones included); more are closed at once.
+MAX_CONNECTIONS = 32
 # Seconds a client may take between bytes; bodies are a few hundred bytes.
 SOCKET_TIMEOUT = 5.0
 
@@ -42,8 +44,7 @@ class LocalApi:
         self._validate = validate
         self._on_ticket = on_ticket
         self._slots = threading.BoundedSemaphore(MAX_CONCURRENT)
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
+        self._server = _BoundedServer((host, port), _handler_for(self))
         self.port = self._server.server_address[1]
         self._hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}", f"[::1]:{self.port}"}
         self._thread: threading.Thread | None = None
@@ -84,6 +85,27 @@ class LocalApi:
         log.info("local API ticket for case %s item %s", request.case_no, request.item)
         self._on_ticket(ticket)
         return ticket
+
+
+class _BoundedServer(ThreadingHTTPServer):
+    """At most MAX_CONNECTIONS connections get a thread; a flood beyond that is closed at once."""
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        self._connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        if not self._connections.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
 
 
 def _handler_for(api: LocalApi):

@@ -6,7 +6,7 @@ check of the same case, item and code answers the ticket with the record and its
 Nothing here records: the API's tickets wait for the clerk's own Ctrl+S."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.casefile.sheet import render_sheet, sheet_name
@@ -25,6 +25,7 @@ class ApprovalLink(QObject):
         self.window = window
         self.ctx = window.ctx
         self.api = None
+        self.waiting: list = []  # tickets not yet on the page, oldest first
         self.instance = InstanceServer(self)
         self.instance.link.connect(self.open_link)
         self.ticket_arrived.connect(self._ticket, Qt.ConnectionType.QueuedConnection)
@@ -64,7 +65,22 @@ class ApprovalLink(QObject):
         self.take(request)
 
     def _ticket(self, ticket) -> None:
+        """A ticket waits its turn while the clerk still has a result to record: the clerk
+        finishes one applicant before the approval system's next one takes the page."""
+        self.waiting.append(ticket)
         self._to_front()
+        self._next_ticket()
+
+    def _next_ticket(self) -> None:
+        page = self.window.check_page
+        self.waiting = [t for t in self.waiting if t.state == "pending"]
+        if not self.waiting:
+            return
+        if page.has_unrecorded_result or page.recordPanel.record_job is not None:
+            self.window.statusBar().showMessage(self.tr(
+                "审批系统还有 %1 个办件等待核查：记档当前结果后自动打开。").replace("%1", str(len(self.waiting))), 15000)
+            return
+        ticket = self.waiting.pop(0)
         self.window.statusBar().showMessage(
             self.tr("审批系统提交了办件 %1 的核查。").replace("%1", ticket.request.case_no), 15000)
         self.take(ticket.request)
@@ -83,6 +99,7 @@ class ApprovalLink(QObject):
     def _recorded(self, record) -> None:
         if self.api is None or not self.ctx.tickets.pending():
             return
+        QTimer.singleShot(0, self._next_ticket)
         folder = paths.home() / "sheets"
 
         def answer(record):

@@ -334,6 +334,10 @@
         <translation>Approval-system link refused</translation>
     </message>
     <message>
+        <source>审批系统还有 %1 个办件等待核查：记档当前结果后自动打开。</source>
+        <translation>%1 more cases from the approval system are waiting: the next opens once the current result is recorded.</translation>
+    </message>
+    <message>
         <source>审批系统提交了办件 %1 的核查。</source>
         <translation>The approval system sent a check for case %1.</translation>
     </message>
