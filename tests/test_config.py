@@ -94,3 +94,36 @@ def test_bad_config_exits_2_from_the_command_line_and_changes_nothing(capsys, de
     assert "第 2 行" in err and "platform.base_url" in err
     # The log may note the refusal; no state (snapshot, case file, outbox) is created.
     assert sorted(p.name for p in home.iterdir() if p.name != "logs") == before
+
+
+# -- issue 11: the URL as the HTTP client reads it, files that are not config files, numbers ----
+
+@pytest.mark.parametrize("url, words", [
+    ("http://192.0.2.1\\\\@127.0.0.1:8799", "不能含反斜杠"),
+    ("http://user:pw@127.0.0.1:8799", "不能含用户名或密码"),
+    ("https://token@credit.example.gov.cn", "不能含用户名或密码"),
+    ("https://credit.example.gov.cn /x", "不能含空白或控制字符"),
+    ("https://credit.example.gov.cn\\t", "不能含空白或控制字符"),
+    ("https://credit.example.gov.cn/?x=1", "不能带查询参数"),
+    ("https://credit.example.gov.cn:99999", "不是有效的网址"),
+    ("http://127.0.0.1.example.com:8799", "必须是 https 地址"),
+])
+def test_base_url_is_judged_as_the_http_client_parses_it(tmp_path, url, words):
+    message = refused(write(tmp_path, f'[platform]\nbase_url = "{url}"\napp_key = "k"\n'))
+    assert "第 2 行" in message and words in message
+    assert "pw" not in message and "token" not in message   # the credential is never repeated
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_numbers_must_be_finite(tmp_path, value):
+    message = refused(write(tmp_path, f"[snapshot]\nmax_age_hours = {value}\n"))
+    assert "第 2 行" in message and "snapshot.max_age_hours 必须是有限的数" in message
+
+
+def test_a_device_or_a_huge_file_is_not_read_as_config(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CREDIT_DESK_CONFIG", "/dev/zero")
+    assert main(["items"]) == 2
+    assert "无法读取配置文件 /dev/zero：不是普通文件" in capsys.readouterr().err
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (1 << 20) + "\n", encoding="utf-8")
+    assert "文件超过 1 MB" in refused(big)

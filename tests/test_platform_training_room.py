@@ -33,7 +33,7 @@ def test_training_room_from_one_command(tmp_path, capsys, monkeypatch, memory_ke
         assert f'allowed_origins = ["{url}"]' in (room / "config.toml").read_text(encoding="utf-8")
         assert "secrets set integration" in "".join(banner) and (room / "integration-token.txt").is_file()
         monkeypatch.setenv("CREDIT_DESK_CONFIG", str(room / "config.toml"))
-        monkeypatch.setattr(sys, "stdin", io.StringIO((room / "app-secret.txt").read_text()))
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((room / "app-secret.txt").read_text().encode())))
         assert main(["secrets", "set", "training-01"]) == 0
         assert main(["cache", "update"]) == 0
         capsys.readouterr()

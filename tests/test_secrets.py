@@ -25,7 +25,7 @@ ITEM = KNOWN["item_with_measures"]
 
 
 def test_secrets_set_reads_stdin_into_the_keyring(capsys, monkeypatch, memory_keyring):
-    monkeypatch.setattr(sys, "stdin", io.StringIO("new-secret-value\n"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("new-secret-value\n".encode())))
     assert main(["secrets", "set", APP_KEY]) == 0
     out, err = capsys.readouterr()
     assert "已将 hall-440106-01 的平台密钥存入系统密钥库" in out and "new-secret-value" not in out + err
@@ -33,7 +33,7 @@ def test_secrets_set_reads_stdin_into_the_keyring(capsys, monkeypatch, memory_ke
 
 
 def test_empty_input_is_refused_and_nothing_stored(capsys, monkeypatch, memory_keyring):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("".encode())))
     assert main(["secrets", "set", APP_KEY]) == 2
     assert "没有读到密钥" in capsys.readouterr().err
     assert memory_keyring.get_password("credit-desk", APP_KEY) is None
@@ -58,7 +58,7 @@ def no_backend():
 
 
 def test_no_keyring_backend_says_how_to_configure_one(capsys, monkeypatch, no_backend):
-    monkeypatch.setattr(sys, "stdin", io.StringIO("x\n"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("x\n".encode())))
     assert main(["secrets", "set", APP_KEY]) == 2
     err = capsys.readouterr().err
     assert "没有可用的系统密钥库" in err and "PYTHON_KEYRING_BACKEND" in err and "gnome-keyring" in err
@@ -96,3 +96,10 @@ def test_secret_never_in_output_logs_exceptions_or_files(capsys, caplog, online,
     files = [p for p in online.home.rglob("*") if p.is_file()]
     assert files and all(SECRET.encode() not in p.read_bytes() for p in files)
     assert all(SECRET.encode() not in p.read_bytes() for p in [online.config])
+
+
+def test_secrets_set_refuses_bytes_that_are_not_text(capsys, monkeypatch, memory_keyring):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfe-secret\n")))
+    assert main(["secrets", "set", "hall-1"]) == 2
+    assert capsys.readouterr().err.strip() == "错误：标准输入第 1 行不是有效的 UTF-8 文本。请以 UTF-8 保存密钥文件后重试。"
+    assert memory_keyring.get_password("credit-desk", "hall-1") is None

@@ -231,3 +231,28 @@ def test_trust_root_in_force_follows_an_accepted_rotation(desk_env, tmp_path):
     line = probe_line(done.stdout, "信任根")
     assert line.startswith("[OK  ]") and "test-province 第 2 版（由第 1 版轮换）" in line
     assert str(publisher.root) in line
+
+
+def test_a_file_keyring_is_a_warning_and_no_credential_is_printed(desk_env, tmp_path):
+    from snapshot_fixtures import Publisher
+
+    home, config = desk_env
+    publisher = Publisher(tmp_path / "publisher")
+    config.write_text(f'[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-440106-01"\n\n'
+                      f'[snapshot]\ntrust_root = "{publisher.root}"\n', encoding="utf-8")
+    store = tmp_path / "keyring.json"
+    store.write_text('{"credit-desk/hall-440106-01": "s3cret-value"}', encoding="utf-8")
+    env = {"PYTHON_KEYRING_BACKEND": "memory_keyring.PlaintextFileKeyring", "TEST_KEYRING_FILE": str(store),
+           "PYTHONPATH": os.pathsep.join([str(REPO / "tests"), str(REPO)])}
+    done = self_test(CREDIT_DESK_SELFTEST_ONLY="config,secret", **env)
+    line = probe_line(done.stdout, "平台密钥")
+    assert line.startswith("[WARN]") and str(store) in line and "不受操作系统保护" in line
+    assert "s3cret-value" not in done.stdout + done.stderr
+
+    # Credentials in the platform address: refused, and never repeated in the verdict.
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "http://127.0.0.1:9", "http://clerk:hunter2@127.0.0.1:9"), encoding="utf-8")
+    done = self_test(CREDIT_DESK_SELFTEST_ONLY="config,secret", **env)
+    assert done.returncode == 1
+    assert probe_line(done.stdout, "配置 config").startswith("[FAIL]") and "不能含用户名或密码" in done.stdout
+    assert "hunter2" not in done.stdout + done.stderr

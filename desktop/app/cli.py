@@ -14,6 +14,8 @@ from desktop.site import log as applog
 from desktop.site.messages import UserError
 
 log = logging.getLogger(__name__)
+# Not one of the contract's codes: a failure nobody foresaw (the log has the details).
+EXIT_UNEXPECTED = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +39,13 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    unreadable = _unreadable_argument(args)
+    if unreadable is not None:
+        # Bytes that are not text in the locale's encoding arrive as lone surrogates; nothing
+        # can store or print them, so refuse them here rather than deep in a record.
+        print(f"错误：参数 {unreadable} 含有无法识别的字符（不是有效的文本）。请检查输入后重试。",
+              file=sys.stderr)
+        return 2
     what = "self-test" if args.self_test else (args.command or "window")
     if not args.self_test:  # the self-test writes nothing into the clerk's data, logs included
         applog.setup()
@@ -63,8 +72,22 @@ def main(argv: list[str] | None = None) -> int:
         # (the recipe in Python's signal documentation).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as exc:  # noqa: BLE001 - logged in full before the log closes, one line shown
+        print(applog.mask_identity_numbers(applog.unexpected(exc)), file=sys.stderr)
+        return EXIT_UNEXPECTED
     finally:
         applog.close()
+
+
+def _unreadable_argument(args: argparse.Namespace) -> str | None:
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    return name if name in ("code", "name", "path") else "--" + name.replace("_", "-")
+    return None
 
 
 if __name__ == "__main__":

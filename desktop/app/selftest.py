@@ -483,7 +483,22 @@ def probe_secret() -> str:
     if not present:
         raise ProbeFailed(f"密钥库 {backend} 中没有 {app_key} 的平台密钥，无法联网核查："
                           f"请以窗口人员身份执行 credit-desk secrets set {app_key} 并输入密钥。")
+    stored_in = _file_backed(chosen)
+    if stored_in is not None:
+        # It works, so not a failure; but the secret then lies in a file any backup copies.
+        raise ProbeWarning(f"{app_key} 的平台密钥存放在文件 {stored_in} 中（密钥库 {backend}），"
+                           "不受操作系统保护：请改用系统密钥库（Windows 凭据管理器、GNOME Keyring 或 KWallet）")
     return f"{app_key} 的平台密钥已存于密钥库 {backend}"
+
+
+def _file_backed(backend) -> str | None:
+    """The file a keyring backend keeps secrets in (keyrings.alt's file backends name it in
+    ``file_path``), looking through a chainer's backends; None for an OS keyring."""
+    for candidate in getattr(backend, "backends", None) or [backend]:
+        path = getattr(candidate, "file_path", None)
+        if path or type(candidate).__module__.startswith("keyrings.alt.file"):
+            return str(path or type(candidate).__name__)
+    return None
 
 
 # (key, name in the verdict, probe). CREDIT_DESK_SELFTEST_ONLY=key,key runs just those, e.g.

@@ -41,6 +41,7 @@ from stdnum.cn import ric, uscc
 
 from desktop.check.model import CodeKind, ParsedCode
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+from desktop.site.text import quoted
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
@@ -107,8 +108,10 @@ def _invalid(template: str, **params) -> InvalidCode:
 
 
 def normalise(raw: str) -> str:
-    """Half-width, upper case, no separators. NFKC folds full-width letters and digits (Ｘ → X)."""
-    text = unicodedata.normalize("NFKC", raw)
+    """Half-width, upper case, no separators. NFKC folds full-width letters and digits (Ｘ → X);
+    invisible format characters (zero-width spaces, bidi marks: copied from web pages and PDFs)
+    go, so that lengths and positions are the ones the clerk sees."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", raw) if unicodedata.category(ch) != "Cf")
     return _SEPARATORS.sub("", text).upper()
 
 
@@ -237,7 +240,7 @@ def _explain(code: str) -> InvalidCode:
     if len(code) != 18:
         return _invalid(QT_TRANSLATE_NOOP(
             "core", "代码应为18位，输入的是 {n} 位：{code}。请核对后重新输入或扫描。"),
-            n=len(code), code=code)
+            n=len(code), code=quoted(code))
     for pos, char in enumerate(code, 1):
         if char not in USCC_ALPHABET:
             return _invalid(QT_TRANSLATE_NOOP(

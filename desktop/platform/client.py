@@ -503,13 +503,16 @@ def _check_sizes(data: dict) -> None:
     while stack:
         where, value, limit = stack.pop()
         if isinstance(value, str):
+            if not value.isascii() and _has_lone_surrogate(value):
+                # JSON's "\ud800" escape: a string no file, database or screen can hold.
+                raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 含有无效字符"), field=where)
             if len(value) > limit:
                 raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 超长（{length} 字符，上限 {limit}）"),
                               field=where, length=len(value), limit=limit)
         elif isinstance(value, dict):
             for key, item in value.items():
-                if len(key) > MAX_NAME:
-                    raise _reason(QT_TRANSLATE_NOOP("core", "平台应答格式错误（字段名超长）"))
+                if len(key) > MAX_NAME or _has_lone_surrogate(key):
+                    raise _reason(QT_TRANSLATE_NOOP("core", "平台应答格式错误（字段名超长或含无效字符）"))
                 stack.append((f"{where}.{key}" if where else key, item,
                               MAX_TEXT if key in TEXT_FIELDS else MAX_NAME))
         elif isinstance(value, list):
@@ -517,6 +520,14 @@ def _check_sizes(data: dict) -> None:
                 raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 条目过多（{count} 条）"),
                               field=where, count=len(value))
             stack.extend((f"{where}[{i}]", item, limit) for i, item in enumerate(value))
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def parse_answer(body: bytes, code: str, *, now: datetime | None = None) -> PlatformAnswer:

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from urllib3.util import parse_url
 
 from desktop.site import paths
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
@@ -87,6 +91,9 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "integration": {"api_port": int, "allowed_origins": list},
 }
 _REQUIRED = {"platform": ("base_url", "app_key"), "integration": ("api_port",)}
+# A deployment config is a few hundred bytes, a trust root or CA bundle some kilobytes. A larger
+# "file" (or a device such as /dev/zero) is a mistake and must not be read into memory.
+MAX_FILE_BYTES = 1 << 20
 
 
 def load(path: Path | None = None) -> Config:
@@ -102,11 +109,29 @@ def load(path: Path | None = None) -> Config:
                 {"path": str(path)}))
         return DEMO
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_file(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(Message(QT_TRANSLATE_NOOP(
             "core", "无法读取配置文件 {path}：{error}"), {"path": str(path), "error": str(exc)})) from None
+    except ValueError as exc:
+        raise ConfigError(Message(QT_TRANSLATE_NOOP(
+            "core", "无法读取配置文件 {path}：{error}"), {"path": str(path), "error": exc.args[0]})) from None
     return parse(text, path)
+
+
+def read_small_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ValueError (with words for the
+    message) for anything else. Read through one open handle, so a file swapped after the
+    check is still bounded."""
+    # Non-blocking open: a FIFO would otherwise wait here for a writer that never comes.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ValueError("不是普通文件")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"文件超过 {limit // (1 << 20)} MB，不像是配置文件")
+    return data
 
 
 def parse(text: str, path: Path) -> Config:
@@ -128,6 +153,10 @@ def parse(text: str, path: Path) -> Config:
                 raise where.error(table, key, QT_TRANSLATE_NOOP("core", "未知的配置项 {key}"))
             if not isinstance(item, expected) or isinstance(item, bool):
                 raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 的类型不对"))
+            if isinstance(item, float) and not math.isfinite(item):
+                # TOML allows nan and inf; every comparison with nan is false, so it would pass
+                # the range checks below and break every check later.
+                raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 必须是有限的数"))
         for key in _REQUIRED.get(table, ()):
             if key not in value:
                 raise where.error(table, None, QT_TRANSLATE_NOOP(
@@ -222,13 +251,36 @@ def _is_demo_root(path: Path) -> bool:
 
 
 def _check_url(url: str, where: "_Locator") -> None:
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
+    """The rules hold for the host the HTTP client will connect to, not for the one a different
+    parser sees: "http://192.0.2.1\\@127.0.0.1" is loopback to urlsplit and 192.0.2.1 to
+    urllib3. So anything the parsers may read differently is refused outright, and the host is
+    taken from urllib3's own parser (what requests uses)."""
+    def refuse(template: str) -> ConfigError:
+        return where.error("platform", "base_url", template)
+
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise refuse(QT_TRANSLATE_NOOP("core", "配置项 {key} 不能含空白或控制字符"))
+    if "\\" in url:
+        raise refuse(QT_TRANSLATE_NOOP("core", "配置项 {key} 不能含反斜杠"))
+    try:
+        parts, parsed = urlsplit(url), parse_url(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        raise refuse(QT_TRANSLATE_NOOP("core", "配置项 {key} 不是有效的网址")) from None
+    if "@" in parts.netloc or parsed.auth:
+        # Credentials in a URL are sent in clear to any proxy and printed wherever the URL is.
+        raise refuse(QT_TRANSLATE_NOOP(
+            "core", "配置项 {key} 不能含用户名或密码（平台密钥只存于系统密钥库）"))
+    if parts.query or parts.fragment:
+        raise refuse(QT_TRANSLATE_NOOP("core", "配置项 {key} 不能带查询参数（?）或片段（#）"))
+    host = (parsed.host or "").strip("[]").lower()
+    if not host or host != (parts.hostname or ""):
+        raise refuse(QT_TRANSLATE_NOOP("core", "配置项 {key} 不是有效的网址"))
+    if parts.scheme == "https":
         return
-    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+    if parts.scheme == "http" and is_loopback(host):
         return  # tests and training rooms run the reference platform on this machine
-    raise where.error("platform", "base_url", QT_TRANSLATE_NOOP(
-        "core", "配置项 {key} 必须是 https 地址（仅本机回环地址可用 http）"))
+    raise refuse(QT_TRANSLATE_NOOP("core", "配置项 {key} 必须是 https 地址（仅本机回环地址可用 http）"))
 
 
 def is_loopback(host: str) -> bool:
@@ -244,6 +296,9 @@ def _existing(base: Path, value: str, table: str, key: str, where: "_Locator") -
     path = (base / value).resolve()
     if not path.is_file():
         raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 指向的文件不存在：{file}"),
+                          file=str(path))
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 指向的文件超过 1 MB：{file}"),
                           file=str(path))
     return path
 

@@ -11,6 +11,7 @@ import logging
 import logging.handlers
 import re
 import sys
+import threading
 from pathlib import Path
 
 from desktop.site import paths
@@ -47,8 +48,10 @@ def setup(level: int = logging.INFO) -> Path | None:
     path = Path(LOG_NAME)
     try:
         path = paths.log_dir() / LOG_NAME
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES,
-                                                       backupCount=BACKUPS, encoding="utf-8")
+        # backslashreplace: a lone surrogate in some input must not turn a log line into a
+        # "--- Logging error ---" traceback on stderr.
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                                                       encoding="utf-8", errors="backslashreplace")
     except OSError as exc:
         print(f"提示：无法写入日志文件 {path}（{exc.strerror or exc}），本次运行不记录日志。",
               file=sys.stderr)
@@ -62,7 +65,25 @@ def setup(level: int = logging.INFO) -> Path | None:
         logger.setLevel(level)
     if sys.excepthook is sys.__excepthook__:  # leave a debugger's or pytest-qt's hook in place
         sys.excepthook = _log_uncaught
+    if threading.excepthook is threading.__excepthook__:
+        threading.excepthook = lambda a: _log_uncaught(a.exc_type, a.exc_value, a.exc_traceback)
     return path
+
+
+def current_file() -> Path | None:
+    for handler in logging.getLogger("desktop").handlers:
+        if getattr(handler, "_credit_desk", False):
+            return Path(handler.baseFilename)
+    return None
+
+
+def unexpected(exc: BaseException) -> str:
+    """Log ``exc`` with its traceback (masked, like every line) and return the one line the user
+    is told instead: what kind of failure, and where IT finds the rest."""
+    logging.getLogger("desktop").critical("未处理的异常", exc_info=(type(exc), exc, exc.__traceback__))
+    where = current_file()
+    detail = f"详细信息已写入日志 {where}" if where else "未能写入日志"
+    return f"意外错误（{type(exc).__name__}）：{detail}。请联系信息技术人员。"
 
 
 def close() -> None:
@@ -77,7 +98,11 @@ def close() -> None:
 
 def _log_uncaught(kind, value, tb) -> None:
     # The window's slots end here too (Qt calls sys.excepthook): the clerk sees Qt carry on, IT
-    # finds the traceback in the file.
-    if not issubclass(kind, KeyboardInterrupt):
-        logging.getLogger("desktop").critical("未处理的异常", exc_info=(kind, value, tb))
-    sys.__excepthook__(kind, value, tb)
+    # finds the traceback in the file. stderr gets one line: a traceback there is unmasked text
+    # a support chat or a console window keeps.
+    if issubclass(kind, KeyboardInterrupt) or value is None:
+        sys.__excepthook__(kind, value, tb)
+        return
+    if value.__traceback__ is None:
+        value = value.with_traceback(tb)
+    print(mask_identity_numbers(unexpected(value)), file=sys.stderr)

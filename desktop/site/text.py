@@ -1,6 +1,6 @@
 """Text that came from outside — the platform, a batch file, a scanner, a command-line argument —
-made fit to show: on one terminal line without forging another, cut to a length a message can
-carry, and measured the way the clerk sees it.
+made fit to show: on one terminal line without forging another, and cut to a length a message
+can carry.
 
 A terminal obeys what it prints: a newline in a company name starts a line that reads like the
 result, an escape sequence recolours it, a bidirectional override (U+202E) reverses what follows.
@@ -17,20 +17,11 @@ _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@
 QUOTE_LIMIT = 40
 
 
-def _invisible(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cf"
-
-
 def one_line(text: str) -> str:
     """``text`` for one line of a terminal: controls as spaces, format characters dropped."""
     text = _ESCAPES.sub("", text)
     return "".join(" " if unicodedata.category(ch) == "Cc" else ch
-                   for ch in text if not _invisible(ch))
-
-
-def visible_length(text: str) -> int:
-    """The characters the clerk sees: zero-width and bidi controls do not count."""
-    return sum(1 for ch in text if not _invisible(ch) and unicodedata.category(ch) != "Cc")
+                   for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:

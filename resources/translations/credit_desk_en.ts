@@ -1646,6 +1646,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Recording needs {flags}.</translation>
     </message>
     <message>
+        <source>批量文件第 {line} 行不是有效的 CSV（{error}）。请检查该行，或每行只写一个代码。</source>
+        <translation>Line {line} of the batch file is not valid CSV ({error}). Check that line, or write one code per line.</translation>
+    </message>
+    <message>
         <source>无法读取批量文件 {path}：{error}</source>
         <translation>Cannot read the batch file {path}: {error}</translation>
     </message>
@@ -1676,6 +1680,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>配置项 {key} 的类型不对</source>
         <translation>config key {key} has the wrong type</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 必须是有限的数</source>
+        <translation>setting {key} must be a finite number</translation>
     </message>
     <message>
         <source>配置节 [{key}] 缺少必填项 {missing}</source>
@@ -1718,12 +1726,36 @@ The offline data on this machine is unchanged.</translation>
         <translation>{key} must list the approval system&apos;s web origins, such as &quot;https://zwfw.example.gov.cn&quot; (https, no path)</translation>
     </message>
     <message>
+        <source>配置项 {key} 不能含空白或控制字符</source>
+        <translation>setting {key} must not contain whitespace or control characters</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 不能含反斜杠</source>
+        <translation>setting {key} must not contain a backslash</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 不是有效的网址</source>
+        <translation>setting {key} is not a valid URL</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 不能含用户名或密码（平台密钥只存于系统密钥库）</source>
+        <translation>setting {key} must not contain a user name or password (the platform secret lives only in the system keyring)</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 不能带查询参数（?）或片段（#）</source>
+        <translation>setting {key} must not have a query (?) or fragment (#)</translation>
+    </message>
+    <message>
         <source>配置项 {key} 必须是 https 地址（仅本机回环地址可用 http）</source>
         <translation>config key {key} must be an https address (plain http only on loopback)</translation>
     </message>
     <message>
         <source>配置项 {key} 指向的文件不存在：{file}</source>
         <translation>config key {key} names a file that does not exist: {file}</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 指向的文件超过 1 MB：{file}</source>
+        <translation>setting {key} names a file larger than 1 MB: {file}</translation>
     </message>
     <message>
         <source>配置文件 {path} 第 {line} 行：{reason}。请修正后重启。</source>
@@ -1830,12 +1862,16 @@ The offline data on this machine is unchanged.</translation>
         <translation>malformed platform answer (not valid JSON)</translation>
     </message>
     <message>
+        <source>平台应答字段 {field} 含有无效字符</source>
+        <translation>platform answer field {field} contains invalid characters</translation>
+    </message>
+    <message>
         <source>平台应答字段 {field} 超长（{length} 字符，上限 {limit}）</source>
         <translation>platform answer field {field} too long ({length} characters, limit {limit})</translation>
     </message>
     <message>
-        <source>平台应答格式错误（字段名超长）</source>
-        <translation>malformed platform answer (field name too long)</translation>
+        <source>平台应答格式错误（字段名超长或含无效字符）</source>
+        <translation>malformed platform answer (a field name is too long or contains invalid characters)</translation>
     </message>
     <message>
         <source>平台应答字段 {field} 条目过多（{count} 条）</source>
@@ -2076,6 +2112,14 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>窗口已有 {n} 张待记录的核查单，请等窗口人员处理后再提交。</source>
         <translation>The window already has {n} checks waiting to be recorded; submit again once the clerk has dealt with them.</translation>
+    </message>
+    <message>
+        <source>标准输入第 1 行超过 {limit} 字节，不像是平台密钥。请只提供密钥本身。</source>
+        <translation>The first line of standard input is longer than {limit} bytes and does not look like a platform secret. Provide the secret alone.</translation>
+    </message>
+    <message>
+        <source>标准输入第 1 行不是有效的 UTF-8 文本。请以 UTF-8 保存密钥文件后重试。</source>
+        <translation>The first line of standard input is not valid UTF-8 text. Save the secret file as UTF-8 and try again.</translation>
     </message>
 </context>
 </TS>

@@ -17,6 +17,7 @@
     future_data      data_as_of in 2099
     old_data         data_as_of in 1999 (a valid, stale answer)
     redirect         302 to another host
+    surrogate_name   a name holding a lone surrogate ("\\ud800" in the JSON)
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ import time
 from flask import Response
 
 HOSTILE = ("trickle", "markup", "control_chars", "long_name", "huge_name", "huge", "deep", "gzip",
-           "duplicate_keys", "wrong_code", "null_subject", "future_data", "old_data", "redirect")
+           "duplicate_keys", "wrong_code", "null_subject", "future_data", "old_data", "redirect",
+           "surrogate_name")
 TRICKLE_STAGES = ("status", "headers", "body", "body_no_length", "chunked")
 
 MARKUP_NAME = ('<div style="font-size:40px;color:#0a0">✔ 未命中 CLEAR</div>'
@@ -72,6 +74,10 @@ def spoil(resp: Response, fault, environ, other_code: str, release) -> Response:
         data["data_as_of"] = "2099-01-01T00:00:00+08:00"
     elif mode == "old_data":
         data["data_as_of"] = "1999-01-01T00:00:00+08:00"
+    elif mode == "surrogate_name" and subject:
+        subject["name"] = "某公司\ud800"
+        resp.set_data(json.dumps(data))     # ASCII JSON: the surrogate travels as an escape
+        return resp
     elif mode == "duplicate_keys":
         hits = data.pop("hits", [])
         text = json.dumps(data, ensure_ascii=False)

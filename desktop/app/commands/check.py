@@ -5,7 +5,10 @@ import argparse
 import csv
 import io
 import json
+import logging
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop.casefile.errors import RecordNotDurable, RecordRefused
@@ -15,6 +18,12 @@ from desktop.check.codes import InvalidCode
 from desktop.check.model import CheckResult, Status
 from desktop.desk.context import DeskContext
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+from desktop.site.text import quoted
+
+log = logging.getLogger(__name__)
+# The per-check lines a batch would flood the log with (a million lines rotate away the day's
+# counter checks in a minute): the batch logs its own summary and its hits and refusals instead.
+PER_CHECK_LOGGERS = ("desktop.check.checker", "desktop.platform.client")
 
 EXIT_OK, EXIT_INVALID, EXIT_UNVERIFIED = 0, 2, 3
 # Column headers a batch CSV may use for the code.
@@ -113,6 +122,10 @@ def _record(ctx: DeskContext, result: CheckResult, args: argparse.Namespace):
         case_file.close()  # one record per run: let go of the file (and its folder) at once
 
 
+class BatchFileError(UserError):
+    exit_code = 2
+
+
 def batch_codes(text: str) -> list[tuple[int, str]]:
     """(line in the file, code) for each code in a batch file: one per line, or the code column
     of a CSV. The line is the file's own, header and blank lines counted, so that "第 N 行" is
@@ -122,7 +135,17 @@ def batch_codes(text: str) -> list[tuple[int, str]]:
     if "," not in first:
         return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()]
     reader = csv.reader(io.StringIO(text))
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    rows = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        # A field over the csv module's limit (128 KiB), a stray quote at the end: the file is
+        # not a table this command can read; say where, and run nothing.
+        raise BatchFileError(Message(QT_TRANSLATE_NOOP(
+            "core", "批量文件第 {line} 行不是有效的 CSV（{error}）。请检查该行，或每行只写一个代码。"),
+            {"line": reader.line_num, "error": str(exc)})) from None
     header = [cell.strip().lower() for cell in rows[0][1]]
     column = next((i for i, h in enumerate(header) if h in CODE_HEADERS), None)
     if column is None:
@@ -134,8 +157,27 @@ def _decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030: a Chinese Excel saves "CSV" in GBK."""
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        first = exc
+    try:
         return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        # Name the line where the text stops being either: the later of the two failures.
+        exc.start = max(exc.start, first.start)
+        raise
+
+
+@contextmanager
+def _per_check_logs_quiet():
+    loggers = [logging.getLogger(name) for name in PER_CHECK_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -143,38 +185,61 @@ def run_batch(args: argparse.Namespace) -> int:
     # that say what to do rather than the OS's English errno text.
     error = None
     try:
-        text = _decode(args.batch.read_bytes())
+        data = args.batch.read_bytes()
+        text = _decode(data)
     except FileNotFoundError:
         error = "文件不存在，请检查文件名和路径"
-    except UnicodeDecodeError:
-        error = "既不是 UTF-8 也不是 GBK 文本，请在表格软件中另存为“CSV UTF-8”后重试"
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        error = f"第 {line} 行既不是 UTF-8 也不是 GBK 文本，请在表格软件中另存为“CSV UTF-8”后重试"
     except OSError as exc:
         error = exc.strerror or str(exc)
     if error is not None:
         raise UserError(Message(QT_TRANSLATE_NOOP("core", "无法读取批量文件 {path}：{error}"),
                                 {"path": str(args.batch), "error": error}))
+    codes = batch_codes(text)
     ctx = DeskContext.from_environment(args.operator)
     ctx.checker.resolve_item(args.item)  # an unknown item is one error, not one per line
-    invalid = unverified = 0
-    for line_no, raw in batch_codes(text):
-        try:
-            result = ctx.checker.check(raw, args.item, offline_only=args.offline)
-        except InvalidCode as exc:
-            invalid += 1
-            if args.json:
-                print(json.dumps({"line": line_no, "input": raw, "error": str(exc.message)},
-                                 ensure_ascii=False))
-            else:
-                print(f"第 {line_no} 行 {raw}：{exc.message}")
-            continue
-        unverified += result.status == Status.UNVERIFIED
-        if args.json:
-            print(json.dumps(dict(result.to_json(mask=True), line=line_no), ensure_ascii=False))
-        else:
-            sev = "、".join(summary.SEVERITY_TEXT[s] for s in result.severities)
-            print(f"第 {line_no} 行 {result.masked_code}：{summary.STATUS_TEXT[result.status]}"
-                  + (f"（{sev}）" if sev else ""))
-        sys.stdout.flush()
-    if invalid:
+    started = time.monotonic()
+    counts = {"clear": 0, "hit": 0, "unverified": 0, "invalid": 0, "fallback": 0}
+    with _per_check_logs_quiet():
+        for line_no, raw in codes:
+            result = _batch_line(ctx, args, line_no, raw, counts)
+            if result is not None:
+                counts[str(result.status)] += 1
+                counts["fallback"] += result.reason is not None
+            sys.stdout.flush()
+    log.info("batch %s item %s: %d lines in %.1f s: %d clear, %d hit, %d unverified, %d invalid, "
+             "%d fell back to the snapshot", args.batch.name, args.item or "-", len(codes),
+             time.monotonic() - started, counts["clear"], counts["hit"], counts["unverified"],
+             counts["invalid"], counts["fallback"])
+    if counts["invalid"]:
         return EXIT_INVALID
-    return EXIT_UNVERIFIED if unverified else EXIT_OK
+    return EXIT_UNVERIFIED if counts["unverified"] else EXIT_OK
+
+
+def _batch_line(ctx: DeskContext, args: argparse.Namespace, line_no: int, raw: str,
+                counts: dict) -> CheckResult | None:
+    """Check one line and print its result; None when the line was refused."""
+    try:
+        result = ctx.checker.check(raw, args.item, offline_only=args.offline)
+    except InvalidCode as exc:
+        counts["invalid"] += 1
+        log.info("batch line %d refused: %s", line_no, exc.message)
+        if args.json:
+            print(json.dumps({"line": line_no, "input": quoted(raw), "error": str(exc.message)},
+                             ensure_ascii=False))
+        else:
+            print(f"第 {line_no} 行 {quoted(raw)}：{exc.message}")
+        return None
+    if result.status != Status.CLEAR:
+        log.info("batch line %d: %s %s %s %s%s", line_no, result.masked_code, result.status,
+                 "/".join(result.severities) or "-", result.source,
+                 f" ({result.reason})" if result.reason else "")
+    if args.json:
+        print(json.dumps(dict(result.to_json(mask=True), line=line_no), ensure_ascii=False))
+    else:
+        sev = "、".join(summary.SEVERITY_TEXT[s] for s in result.severities)
+        print(f"第 {line_no} 行 {result.masked_code}：{summary.STATUS_TEXT[result.status]}"
+              + (f"（{sev}）" if sev else ""))
+    return result
