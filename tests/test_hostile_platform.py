@@ -173,7 +173,8 @@ def test_a_gzip_answer_shorter_than_declared_is_refused():
     packed = gzip.compress(b'{"subject": null}')
 
     class Short(BaseHTTPRequestHandler):
-        def do_GET(self):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
             self.send_response(200)
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(packed) + 10))

@@ -30,7 +30,9 @@ def test_one_connection_serves_many_checks():
     class KeepAlive(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self):
+        def do_POST(self):
+            # The body must be read off the connection before it can carry the next request.
+            self.rfile.read(int(self.headers["Content-Length"]))
             peers.append(self.client_address)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

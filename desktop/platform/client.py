@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -221,9 +221,9 @@ class PlatformClient:
     def query(self, code: str, item_code: str | None, *, deadline: float) -> PlatformAnswer:
         end = time.monotonic() + deadline
         timeout_text = f"{deadline:g}"
-        path = f"{API}/subjects/{quote(code, safe='')}"
-        if item_code:
-            path += f"?item={quote(item_code, safe='')}"
+        # v1.1: the code travels in the body, never in the URL (gateways and proxies log URLs).
+        path = f"{API}/subjects/query"
+        payload = json.dumps({"code": code, "item": item_code or None}, ensure_ascii=False).encode()
         attempt = 0
         while True:
             left = end - time.monotonic()
@@ -232,14 +232,14 @@ class PlatformClient:
             started = time.monotonic()
             try:
                 # Each attempt gets what is left of the one deadline, retries included.
-                body = self._exchange("GET", path, left, timeout_text, _answer_body)
+                body = self._exchange("POST", path, left, timeout_text, _answer_body, body=payload)
             except _Retryable as exc:
                 attempt += 1
                 if attempt > RETRIES or end - time.monotonic() < exc.wait + MIN_ATTEMPT:
                     raise exc.failure from None
                 time.sleep(exc.wait)
                 continue
-            log.info("GET subject %s item %s: %.0f ms", mask_code(code, _kind(code)), item_code,
+            log.info("subject query %s item %s: %.0f ms", mask_code(code, _kind(code)), item_code,
                      1000 * (time.monotonic() - started))
             return parse_answer(body, code)
 

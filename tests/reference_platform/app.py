@@ -14,6 +14,7 @@ from flask import Flask, Response, g, jsonify, request, send_file
 
 from desktop.check.codes import InvalidCode, parse
 from desktop.platform.signing import MAX_SKEW_SECONDS, signature, signatures_match
+from desktop.site.log import mask_identity_numbers
 from offline_cache.manifest import peek_manifest
 from offline_cache.reader import SnapshotReader
 
@@ -54,6 +55,8 @@ class Logged:
     range: str | None
     status: int | None = None
     seconds: float | None = None
+    # The body as a gateway's log would keep it: identity numbers masked (a password not at all).
+    body: str = ""
 
 
 @dataclass
@@ -135,6 +138,10 @@ def create_app(state: PlatformState) -> Flask:
         g.fault = None
         g.logged = Logged(request.method, request.path, request.headers.get("X-Operator"),
                           request.headers.get("Range"))
+        if request.path == "/api/v1/operators/session":
+            g.logged.body = "(credentials withheld)"
+        elif request.content_length:
+            g.logged.body = mask_identity_numbers(request.get_data(cache=True)[:4096].decode("utf-8", "replace"))
         with state.lock:
             state.log.append(g.logged)
         if request.path == "/training/approval":
@@ -206,21 +213,38 @@ def create_app(state: PlatformState) -> Flask:
         g.logged.status, g.logged.seconds = resp.status_code, seconds
         return resp
 
-    @app.get("/api/v1/subjects/<code>")
-    def subject(code: str):
+    def answer(code: str, item: str | None, *, v11: bool) -> Response:
         try:
             parsed = parse(code)
         except InvalidCode as exc:
             return _error(400, "bad_code", str(exc.message))
         latest = state.publisher.latest
-        found = reader(latest.version).lookup(parsed.code, request.args.get("item") or None)
+        found = reader(latest.version).lookup(parsed.code, item or None)
         m = peek_manifest(latest.manifest)
         # The rows as the contract spells them: what the desk's policy adds is the desk's own.
-        return jsonify({"subject": found.subject.to_json() if found.subject else None,
-                        "known": found.subject is not None,
-                        "hits": [_without(h.to_json(), "effective_state") for h in found.hits],
-                        "measures": [_without(x.to_json(), "applies") for x in found.measures],
-                        "data_as_of": m.data_as_of.isoformat(), "request_id": uuid.uuid4().hex})
+        body = {"subject": found.subject.to_json() if found.subject else None,
+                "hits": [_without(h.to_json(), "effective_state") for h in found.hits],
+                "measures": [_without(x.to_json(), "applies") for x in found.measures],
+                "data_as_of": m.data_as_of.isoformat(), "request_id": uuid.uuid4().hex}
+        if v11:
+            body.update(known=found.subject is not None, related=[], commitments=[])
+        return jsonify(body)
+
+    @app.get("/api/v1/subjects/<code>")
+    def subject(code: str):
+        # v1, kept for old clients: the code in the path is what v1.1 does away with.
+        return answer(code, request.args.get("item"), v11=False)
+
+    @app.post("/api/v1/subjects/query")
+    def subject_query():
+        try:
+            body = json.loads(request.get_data())
+        except ValueError:
+            return _error(400, "bad_json", "body is not JSON")
+        if (not isinstance(body, dict) or set(body) - {"code", "item"} or not isinstance(body.get("code"), str)
+                or not isinstance(body.get("item"), (str, type(None)))):
+            return _error(400, "bad_request", "body must be {\"code\": string, \"item\": string or null}")
+        return answer(body["code"], body.get("item"), v11=True)
 
     @app.post("/api/v1/feedback")
     def feedback():
