@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
+from datetime import datetime
 
 import pytest
-from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy
+from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, edit_dataset
 
 from desktop.app.cli import main as desk
 from desktop.casefile.store import CaseFile
+from desktop.check.model import CHINA_TZ
 from desktop.site import paths
 
 GRANTED = KNOWN["clear"][0]      # v2 puts it on the black list (失信被执行人)
@@ -103,3 +104,82 @@ def test_a_usb_delta_raises_the_alerts_that_matter_and_settling_one_is_recorded_
     _, everything, _ = alerts(capsys, "--all")
     assert sorted(a["change"] for a in everything) == ["listed", "repaired"]
     assert [a["settled"]["action"] for a in everything if a["settled"]] == ["supervised"]
+
+    # The month's statistics count them: raised, settled, open at the month's end.
+    month = datetime.now(CHINA_TZ).strftime("%Y-%m")
+    code, out, _ = run(capsys, "cases", "stats", "--month", month)
+    counts = {line.split()[0]: int(line.split()[-1]) for line in out.splitlines()
+              if line.strip().startswith("跟踪提醒")}
+    assert counts == {"跟踪提醒：本月提出": 2, "跟踪提醒：本月处理": 1, "跟踪提醒：月末待处理": 1}
+
+
+def test_lapsed_refusal_and_withdrawn_incentive_are_alerts_a_second_install_adds_nothing(
+        tmp_path, desk_env, capsys):
+    _, config = desk_env
+    p = Publisher(tmp_path / "publisher")
+    deploy(config, p.root)
+    v1 = p.datasets()[0]
+    black, red = KNOWN["black"], KNOWN["red"]
+    status, out, err = run(capsys, "cases", "watch")
+    assert status == 3 and "没有离线数据" in err  # nothing to compare with yet: exit 3
+    assert run(capsys, "cache", "import", p.publish(1, v1))[0] == 0
+    refused = record(capsys, black, "rejected", "SQ-10")
+    status, out, err = run(capsys, "check", red, "--item", "SW-001", "--record", "--case-no",
+                           "SQ-11", "--outcome", "approved", "--apply", "M-NA-03", "--offline")
+    assert status == 0, err
+    rewarded = refused + 1
+    refused_no_reward = record(capsys, red, "approved", "SQ-12")  # incentive not used: no alert
+    v2 = tmp_path / "v2.sqlite"
+    edit_dataset(v1, v2,
+                 ("UPDATE entries SET expires_on = '2026-01-31' WHERE subject_code = ?", (black,)),
+                 ("DELETE FROM entries WHERE subject_code = ?", (red,)))
+    code, out, _ = run(capsys, "cache", "import", p.publish(2, v2))
+    assert "新增 2 条" in out
+    _, found, _ = alerts(capsys)
+    assert {(a["record_id"], a["change"]) for a in found} == {(refused, "lapsed"),
+                                                              (rewarded, "reward_withdrawn")}
+    assert refused_no_reward not in {a["record_id"] for a in found}
+    withdrawn = next(a for a in found if a["change"] == "reward_withdrawn")
+    assert [m["measure_id"] for m in withdrawn["measures"]] == ["M-NA-03"]
+    lapsed = next(a for a in found if a["change"] == "lapsed")
+    assert "不得再以该条目为由拒绝" in lapsed["follow_up"]
+
+    # The same data once more (a full snapshot of the same content, version 3): no duplicates.
+    assert run(capsys, "cache", "import", p.publish(3, v2))[0] == 0
+    assert len(alerts(capsys)[1]) == 2
+
+
+def test_an_alert_on_a_tampered_record_is_shown_as_such_and_cannot_be_settled(capsys, desk_v1):
+    p, v1, v2, ids = desk_v1
+    assert run(capsys, "cache", "import", p.publish_delta(1, 2, v1, v2))[0] == 0
+    _, found, _ = alerts(capsys)
+    listed = next(a for a in found if a["change"] == "listed")
+    conn = sqlite3.connect(paths.case_file())
+    with conn:  # someone edits the granted record's outcome behind the desk's back
+        conn.execute("UPDATE records SET body = replace(body, '\"SQ-1\"', '\"SQ-X\"') "
+                     "WHERE record_id = ?", (ids["granted"],))
+    conn.close()
+    _, found, _ = alerts(capsys)
+    shown = next(a for a in found if a["alert"] == listed["alert"])
+    assert shown["record_ok"] is False
+    code, out, _ = run(capsys, "cases", "watch")
+    assert "未通过档案校验" in out
+    before = sqlite3.connect(paths.case_file()).execute("SELECT count(*) FROM records").fetchone()
+    code, _, err = run(capsys, "cases", "watch", "--settle", listed["alert"], "--action",
+                       "reviewed", "--note", "looks fine")
+    assert code == 2 and "未通过档案校验" in err and "cases verify" in err
+    after = sqlite3.connect(paths.case_file()).execute("SELECT count(*) FROM records").fetchone()
+    assert before == after
+
+
+def test_settling_needs_a_known_alert_an_action_and_a_note(capsys, desk_v1):
+    p, v1, v2, ids = desk_v1
+    assert run(capsys, "cache", "import", p.publish_delta(1, 2, v1, v2))[0] == 0
+    key = alerts(capsys)[1][0]["alert"]
+    assert run(capsys, "cases", "watch", "--settle", "99:listed:X", "--action", "reviewed",
+               "--note", "n")[0] == 2
+    code, _, err = run(capsys, "cases", "watch", "--settle", key, "--note", "n")
+    assert code == 2 and "--action" in err
+    code, _, err = run(capsys, "cases", "watch", "--settle", key, "--action", "reviewed")
+    assert code == 2 and "说明" in err
+    assert len(alerts(capsys)[1]) == 2

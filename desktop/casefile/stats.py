@@ -9,13 +9,18 @@ hall is summed without loading its records into Python. Qt-free."""
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from desktop.casefile.record import CHINA_TZ, OUTCOMES, SEVERITY_LABELS, utc_text
 from desktop.casefile.store import CaseFile
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+
+
+WATCH_LABELS = {"raised": QT_TRANSLATE_NOOP("core", "跟踪提醒：本月提出"),
+                "settled": QT_TRANSLATE_NOOP("core", "跟踪提醒：本月处理"),
+                "open": QT_TRANSLATE_NOOP("core", "跟踪提醒：月末待处理")}
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,11 @@ class MonthlyStats:
     measures_applied: dict[str, tuple[str, int]] = field(default_factory=dict)  # id: (content, n)
     outcomes: dict[str, int] = field(default_factory=dict)
     decisions: int = 0  # later decisions and corrections on these checks
+    # Post-approval watch (desktop.casefile.watch), desk-wide: alerts raised and settled in the
+    # month, and those still open at its end.
+    alerts_raised: int = 0
+    alerts_settled: int = 0
+    alerts_open: int = 0
 
     @property
     def offline_share(self) -> float:
@@ -48,6 +58,9 @@ class MonthlyStats:
         rows += [("measures", m, content, n) for m, (content, n) in self.measures_applied.items()]
         rows += [("outcomes", o, label, self.outcomes.get(o, 0)) for o, label in OUTCOMES.items()]
         rows.append(("decisions", "total", "后续决定与更正", self.decisions))
+        rows += [("watch", "raised", WATCH_LABELS["raised"], self.alerts_raised),
+                 ("watch", "settled", WATCH_LABELS["settled"], self.alerts_settled),
+                 ("watch", "open", WATCH_LABELS["open"], self.alerts_open)]
         return rows
 
 
@@ -65,7 +78,18 @@ def monthly(case_file: CaseFile, month: str, *, item_code: str | None = None,
             operator: str | None = None) -> MonthlyStats:
     start, end = month_bounds(month)
     with case_file.lock:
-        return _month(case_file, month, start, end, item_code, operator)
+        result = _month(case_file, month, start, end, item_code, operator)
+    raised, settled, still_open = _watch_counts(case_file, start, end)
+    return replace(result, alerts_raised=raised, alerts_settled=settled, alerts_open=still_open)
+
+
+def _watch_counts(case_file: CaseFile, start: str, end: str) -> tuple[int, int, int]:
+    from desktop.casefile.watch import WATCH_FILE, Watch
+
+    if not (case_file.path.parent / WATCH_FILE).exists():
+        return 0, 0, 0  # the watch never ran on this desk (or this is a copy without it)
+    with Watch(case_file) as watch:
+        return watch.month_counts(start, end)
 
 
 def _month(case_file, month, start, end, item_code, operator) -> MonthlyStats:
@@ -125,7 +149,8 @@ def _measure_content(case_file: CaseFile, measure_id: str, record_id: int) -> st
 def format_table(stats: MonthlyStats) -> str:
     scope = f"事项：{stats.item_code or '全部'}；操作员：{stats.operator or '全部'}"
     lines = [f"信用核查月度统计 {stats.month}（{scope}）"]
-    titles = {"hits": "名单命中（按类别）", "measures": "已执行的措施", "outcomes": "办理结果"}
+    titles = {"hits": "名单命中（按类别）", "measures": "已执行的措施", "outcomes": "办理结果",
+              "watch": "事中事后监管"}
     section = "checks"
     for sec, key, label, value in stats.rows():
         if sec != section and sec in titles:

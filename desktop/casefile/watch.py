@@ -196,8 +196,9 @@ def _effective(state: str, expires_on: str | None, day: date) -> str:
 
 def _watch_set(case_file: CaseFile, since: str, before: datetime | None) -> list[_Seen]:
     """The checks recorded since ``since`` whose outcome a change could put in a new light, each
-    with its latest decision. A check made from data at least as new as ``before`` is skipped: it
-    already saw whatever that data says."""
+    with its latest decision. A check made from data newer than ``before`` is skipped: it already
+    saw more than that data says (an online check against an older snapshot would otherwise
+    raise alerts for changes the platform had already shown the clerk)."""
     sql = ("SELECT c.record_id, l.record_id, c.subject_code, c.checked_at, "
            "json_extract(c.body, '$.data_as_of'), l.outcome, "
            "CASE WHEN c.status = 'hit' THEN json_extract(c.body, '$.hits') END, "
@@ -217,7 +218,7 @@ def _watch_set(case_file: CaseFile, since: str, before: datetime | None) -> list
     seen = []
     for (check_id, last_id, code, checked_at, as_of, outcome, hits, shown, applied, case_no,
          item_code, item_name, kind, name) in rows:
-        if before is not None and as_of and datetime.fromisoformat(as_of) >= before:
+        if before is not None and as_of and datetime.fromisoformat(as_of) > before:
             continue
         day = datetime.fromisoformat(checked_at).astimezone(CHINA_TZ).date()
         s = _Seen(check_id, last_id, code, outcome in GRANTING_OUTCOMES, False, frozenset(),

@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(1, "Alt+2")
         self.tabs.addTab(self.stats_view, self.tr("月度统计(&3)"))
         self.tabs.setTabToolTip(2, "Alt+3")
+        self._install_watch_view()
         self.check_page.recorded.connect(lambda _record: self.history_view.refresh())
         self.check_page.recorded.connect(lambda _record: self.stats_view.refresh())
         self.history_view.decision_recorded.connect(lambda _record: self.refresh_status())
@@ -171,6 +172,7 @@ class MainWindow(QMainWindow):
         def import_snapshot() -> None:
             dialog = SnapshotImportDialog(self.ctx.offline.store, self.jobs, self)
             dialog.finished_import.connect(lambda _outcome: self.refresh_status())
+            dialog.finished_import.connect(lambda _outcome: self.watch_view.refresh())
             open_dialog(dialog)
 
         def settings() -> None:
@@ -198,6 +200,30 @@ class MainWindow(QMainWindow):
         self.action_about = self._action(self.help_menu, self.tr("关于与状态…"), "F1",
                                          lambda: open_dialog(AboutDialog(self.ctx, self.jobs, self)),
                                          "actionAbout")
+
+    def _install_watch_view(self) -> None:
+        """The post-approval watch tab (跟踪) and its count in the status bar; it compares the
+        recorded checks with the installed data once at start and after every new install."""
+        from desktop.ui.watch_view import WatchView
+
+        self.watch_view = WatchView(self.ctx, self.jobs, self)
+        index = self.tabs.addTab(self.watch_view, self.tr("跟踪(&4)"))
+        self.tabs.setTabToolTip(index, "Alt+4")
+        self.action_watch_tab = self._action(
+            self.view_menu, self.tr("跟踪提醒"), "Alt+4",
+            lambda: self.tabs.setCurrentWidget(self.watch_view), "actionWatchTab")
+        self.watchIndicator = QLabel(self, objectName="watchIndicator")
+        self.watchIndicator.setAccessibleName(self.tr("待处理的跟踪提醒"))
+        self.statusBar().addPermanentWidget(self.watchIndicator)
+        self.watch_view.count_changed.connect(self._show_watch_count)
+        self.watch_view.follow_up_recorded.connect(lambda _record: self.upload_feedback())
+        self.watch_view.follow_up_recorded.connect(lambda _record: self.history_view.refresh())
+        self.watch_view.follow_up_recorded.connect(lambda _record: self.stats_view.refresh())
+        self.watch_view.refresh()
+
+    def _show_watch_count(self, count: int) -> None:
+        self.watchIndicator.setText(self.tr("跟踪提醒：%1").replace("%1", str(count)))
+        self.watchIndicator.setProperty("alerts", count)
 
     def _signed_in(self, operator: str) -> None:
         self.ctx.operator = operator
@@ -294,6 +320,8 @@ class MainWindow(QMainWindow):
             bar.showMessage(text, 15000)
             self.refresh_status()
             self.check_page.reload_items()
+            if result.updated:
+                self.watch_view.refresh()
 
         def failed(exc) -> None:
             self._update_job = None

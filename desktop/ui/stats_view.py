@@ -224,7 +224,7 @@ class StatsView(Retranslatable, QWidget):
             return self.tr("办理结果：%1").replace("%1", i18n.translate("core", OUTCOMES.get(key, label)))
         if section == "measures":
             return self.tr("执行措施 %1：%2").replace("%1", key).replace("%2", label)
-        return label
+        return i18n.translate("core", label)
 
     def rows(self) -> list[tuple[str, str]]:
         if self.stats is None:

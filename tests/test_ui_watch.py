@@ -1,0 +1,103 @@
+"""The watch tab (跟踪) in the real window, on a production-style offline desk: a grant recorded
+in the window, a USB import of newer data listing the subject, the count in the status bar, the
+alert in the tab, settled from the keyboard, gone, and in the case file and the outbox."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView
+from snapshot_fixtures import KNOWN, Publisher, deploy
+from ui_fixtures import (
+    choose_item,
+    close_window,
+    open_window,
+    outbox_rows,
+    record,
+    scan,
+    stored_records,
+    widget,
+)
+
+from desktop.app.cli import main as desk
+from desktop.ui.dialogs.import_dialog import SnapshotImportDialog
+
+GRANTED, UNTOUCHED = KNOWN["clear"][0], KNOWN["clear"][2]
+
+
+@pytest.fixture
+def production(tmp_path, desk_env):
+    _, config = desk_env
+    p = Publisher(tmp_path / "publisher")
+    deploy(config, p.root)
+    v1, v2, _ = p.datasets()
+    assert desk(["cache", "import", str(p.publish(1, v1))]) == 0
+    return p, v1, v2
+
+
+def usb_import(qtbot, window, path) -> None:
+    window.action_import.trigger()
+    dialog = window.findChild(SnapshotImportDialog)
+    dialog.findChild(QLineEdit, "importPath").setText(str(path))
+    with qtbot.waitSignal(dialog.finished_import, timeout=15_000):
+        qtbot.mouseClick(dialog.findChild(QPushButton, "importStartButton"),
+                         Qt.MouseButton.LeftButton)
+    dialog.close()
+    window.activateWindow()  # as the clerk's click back into the window does
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+
+
+def test_alert_after_a_usb_import_is_seen_and_settled_from_the_keyboard(qtbot, production):
+    p, v1, v2 = production
+    window = open_window(qtbot)
+    try:
+        indicator = widget(window, "watchIndicator", QLabel)
+        qtbot.waitUntil(lambda: indicator.text() == "跟踪提醒：0", timeout=10_000)
+        choose_item(qtbot, window, "CZ-001")
+        for code in (GRANTED, UNTOUCHED):
+            scan(qtbot, window, code)
+            record(qtbot, window)
+        assert [r["outcome"] for r in stored_records()] == ["approved", "approved"]
+
+        usb_import(qtbot, window, p.publish_delta(1, 2, v1, v2))
+        qtbot.waitUntil(lambda: indicator.text() == "跟踪提醒：1", timeout=10_000)
+
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+        view = window.watch_view
+        assert window.tabs.currentWidget() is view
+        table = widget(window, "watchTable", QTableView)
+        model = table.model()
+        assert model.rowCount() == 1
+        cells = [model.index(0, c).data() for c in range(model.columnCount())]
+        assert cells[1] == "1" and GRANTED in cells and "准予办理后新列入名单" in cells
+        assert "未列入 → 有效" in cells and cells[-1] == "完好"
+        detail = widget(window, "watchDetail").toPlainText()
+        qtbot.waitUntil(lambda: "信用核查记录单" in widget(window, "watchDetail").toPlainText()
+                        or "M-SX-01" in widget(window, "watchDetail").toPlainText(), timeout=5000)
+        assert "M-SX-01" in detail and "复核" in detail
+
+        # Keyboard only: Enter on the alert goes to the note, Enter there settles.
+        table.setFocus()
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        note = widget(window, "watchNote", QLineEdit)
+        assert note.hasFocus()
+        qtbot.keyClick(note, Qt.Key.Key_Return)  # no note yet: refused, nothing written
+        assert "写明做了什么" in widget(window, "watchMessage", QLabel).text()
+        assert len(stored_records()) == 2
+        qtbot.keyClicks(note, "checked with the court, supervision opened")
+        with qtbot.waitSignal(view.follow_up_recorded, timeout=10_000):
+            qtbot.keyClick(note, Qt.Key.Key_Return)
+        assert model.rowCount() == 0 and indicator.text() == "跟踪提醒：0"
+        follow = stored_records()[-1]
+        assert follow["kind"] == "decision" and follow["refers_to"] == 1
+        assert follow["follow_up"]["change"] == "listed"
+        assert follow["note"] == "checked with the court, supervision opened"
+        assert outbox_rows()[-1]["decision_kind"] == "follow_up"
+
+        # The same data again, as a full snapshot: nothing comes back.
+        usb_import(qtbot, window, p.publish(2, v2))
+        qtbot.wait(200)
+        view.refresh()
+        qtbot.waitUntil(lambda: view._refresh_job is None, timeout=10_000)
+        assert model.rowCount() == 0 and indicator.text() == "跟踪提醒：0"
+    finally:
+        close_window(window)
