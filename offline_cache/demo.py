@@ -25,6 +25,7 @@ import csv
 import json
 import random
 import shutil
+import sqlite3
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -843,6 +844,64 @@ def publish(out: Path, trust: Path, key: Path, sources: Path | None = None) -> d
     return known
 
 
+# --- the second version: what changed after the demo flow's checks ----------------------------
+
+V2_DATA_AS_OF = "2026-11-27T00:00:00+00:00"
+
+
+def second_version(conn, known: dict | None = None) -> None:
+    """Turn a copy of the demo data into its second version, in which subjects the README's demo
+    flow checks have changed, so that a training room sees post-approval alerts after an update:
+    a clear company is put on the black list (an alert on a grant), the black-listed company's
+    entry is repaired and the focus-listed one's removed (alerts on refusals), the A-level
+    taxpayer loses its rating (an alert where its incentive was used), and another clear company
+    gains a red-list entry (no alert: nothing recorded rests on it). ``conn`` is an open SQLite
+    connection to the copy, inside the caller's transaction."""
+    k = known or json.loads((Path(__file__).resolve().parent.parent / "resources" / "demo"
+                             / KNOWN_CODES_FILE).read_text(encoding="utf-8"))
+    conn.execute("INSERT INTO entries VALUES ('SXBZXR-2026-90001', ?, ?, '广州市天河区人民法院', "
+                 "'2026-11-25', NULL, ?, 'active')",
+                 (k["clear"][0], SX, "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第（一）项"))
+    conn.execute("UPDATE entries SET state = 'repaired' WHERE subject_code = ? AND list_code = ?",
+                 (k["black"], SX))
+    conn.execute("DELETE FROM entries WHERE subject_code = ? AND list_code = ?", (k["focus"], JY))
+    conn.execute("DELETE FROM entries WHERE subject_code = ? AND list_code = ?", (k["red"], NA))
+    conn.execute("INSERT INTO entries VALUES ('NSXYA-2026-90002', ?, ?, '国家税务总局广州市税务局', "
+                 "'2026-11-25', '2027-03-31', ?, 'active')",
+                 (k["clear"][1], NA, "《纳税信用管理办法（试行）》（国家税务总局公告2014年第40号）"))
+
+
+def publish_second_version(out: Path, key: Path, base: Path | None = None) -> tuple[Path, Path]:
+    """Version 2 of the demo snapshot into ``out``: the full snapshot and the delta from the
+    bundled version 1, signed with the demo key (what a demo desk imports from a USB stick)."""
+    from datetime import datetime
+
+    from offline_cache.delta import make_delta
+    from offline_cache.manifest import sign_delta, sign_snapshot
+
+    base = base or Path(__file__).resolve().parent.parent / "resources" / "demo" / DATA_FILE
+    out.mkdir(parents=True, exist_ok=True)
+    data = out / "demo-dataset-v2.sqlite"
+    shutil.copyfile(base, data)
+    conn = sqlite3.connect(data, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        second_version(conn)
+        conn.execute("COMMIT")
+        conn.execute("VACUUM")
+    finally:
+        conn.close()
+    as_of, expires = datetime.fromisoformat(V2_DATA_AS_OF), datetime.fromisoformat(EXPIRES)
+    full = sign_snapshot(data, version=VERSION + 1, data_as_of=as_of, expires=expires,
+                         region=REGION, keys=[key], out=out / "demo-manifest-v2.json", demo=True,
+                         created=as_of)
+    delta_data = make_delta(base, data, out / "demo-delta-1-2.sqlite").path
+    delta = sign_delta(delta_data, base_version=VERSION, version=VERSION + 1, data_as_of=as_of,
+                       expires=expires, region=REGION, keys=[key],
+                       out=out / "demo-delta-1-2.json", demo=True, created=as_of)
+    return full, delta
+
+
 def main(argv: list[str] | None = None) -> int:
     here = Path(__file__).resolve().parent.parent
     p = argparse.ArgumentParser(prog="python -m offline_cache.demo",
@@ -851,7 +910,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--trust", type=Path, default=None, help="信任根文件夹（默认 <out>/../trust）")
     p.add_argument("--key", type=Path, default=DEFAULT_KEY, help="演示签名密钥（不存在则生成）")
     p.add_argument("--sources", type=Path, default=None, help="另存源数据表的文件夹")
+    p.add_argument("--second-version", type=Path, default=None, metavar="DIR",
+                   help="只生成第 2 版（完整快照与自第 1 版的增量）到 DIR，供演示事中事后监管提醒")
     args = p.parse_args(argv)
+    if args.second_version:
+        full, delta = publish_second_version(args.second_version, args.key)
+        print(f"演示快照第 2 版已写入 {args.second_version}：{full.name}（完整）、{delta.name}（增量）")
+        return 0
     known = publish(args.out, args.trust or args.out.parent / "trust", args.key, args.sources)
     print(f"演示快照已写入 {args.out}（{len(known)} 个示例代码见 {KNOWN_CODES_FILE}）")
     return 0

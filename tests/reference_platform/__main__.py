@@ -74,11 +74,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"审批系统培训页：{server.url}/training/approval（接口令牌见 {token_file}）")
     print("按 Ctrl+C 停止。", flush=True)
     try:
+        if sys.stdin is not None and sys.stdin.isatty():
+            print("学员核查并记档后，按回车发布第 2 版（演示：部分已核查主体发生变化，"
+                  "credit-desk cache update 后出现跟踪提醒）。", flush=True)
+            _publish_demo_changes_on_enter(server)
         # Not the server thread: with --fault refuse nothing listens, yet the room must stay up.
         threading.Event().wait()
     except KeyboardInterrupt:
         server.stop()
     return 0
+
+
+def _publish_demo_changes_on_enter(server) -> None:
+    from offline_cache.demo import second_version
+
+    sys.stdin.readline()
+    release = server.publisher.publish(second_version)
+    print(f"已发布第 {release.version} 版；学员执行 credit-desk cache update 即可看到跟踪提醒"
+          "（credit-desk cases watch 或窗口的“跟踪”页）。", flush=True)
 
 
 if __name__ == "__main__":

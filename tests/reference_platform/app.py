@@ -72,6 +72,8 @@ class PlatformState:
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _nonces: dict[str, float] = field(default_factory=dict)
+    # The change feed claims this version instead of the newest: a lagging replica, for tests.
+    feed_version: int | None = None
 
     def set_fault(self, mode: str | None, **options) -> None:
         if mode is not None and mode not in FAULTS:
@@ -275,6 +277,22 @@ def create_app(state: PlatformState) -> Flask:
             envelope["signed"]["data_as_of"] = "2099-01-01T00:00:00Z"  # content changed after signing
             data = json.dumps(envelope).encode()
         return Response(data, 200, mimetype="application/json")
+
+    @app.get("/api/v1/changes")
+    def changes():
+        since = request.args.get("since", "")
+        if not since.isdigit():
+            return _error(400, "bad_request", "since must be a version number")
+        latest = state.publisher.latest
+        base = state.publisher.fulls.get(int(since))
+        if base is None and int(since) < latest.version:
+            return _error(404, "no_feed", "no changes kept from that version")
+        from datetime import date
+
+        from .changes import changes_between
+
+        changed = [] if base is None else changes_between(base.data, latest.data, date.today())
+        return jsonify({"version": state.feed_version or latest.version, "changed": changed})
 
     @app.get("/api/v1/snapshots/latest")
     def latest():
