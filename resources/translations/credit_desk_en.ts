@@ -665,6 +665,22 @@
         <translation>About and status…</translation>
     </message>
     <message>
+        <source>跟踪(&amp;4)</source>
+        <translation>Watch (&amp;4)</translation>
+    </message>
+    <message>
+        <source>跟踪提醒</source>
+        <translation>Watch alerts</translation>
+    </message>
+    <message>
+        <source>待处理的跟踪提醒</source>
+        <translation>Open watch alerts</translation>
+    </message>
+    <message>
+        <source>跟踪提醒：%1</source>
+        <translation>Watch alerts: %1</translation>
+    </message>
+    <message>
         <source>操作员：%1</source>
         <translation>Operator: %1</translation>
     </message>
@@ -1250,6 +1266,161 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>、</source>
         <translation>, </translation>
+    </message>
+</context>
+<context>
+    <name>WatchView</name>
+    <message>
+        <source>变化(&amp;K)</source>
+        <translation>Chan&amp;ge</translation>
+    </message>
+    <message>
+        <source>提出时间(&amp;G)</source>
+        <translation>Raise&amp;d</translation>
+    </message>
+    <message>
+        <source>重新比对</source>
+        <translation>Compare again</translation>
+    </message>
+    <message>
+        <source>用已安装的数据和平台变化通知重新比对已办结的核查（Ctrl+R）</source>
+        <translation>Compare the recorded checks again with the installed data and the platform&apos;s change feed (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>处理(&amp;A)</source>
+        <translation>&amp;Action</translation>
+    </message>
+    <message>
+        <source>说明(&amp;N)</source>
+        <translation>&amp;Note</translation>
+    </message>
+    <message>
+        <source>做了什么（必填）；回车或 Ctrl+Enter 登记</source>
+        <translation>What was done (required); Enter or Ctrl+Enter records it</translation>
+    </message>
+    <message>
+        <source>登记跟踪处理</source>
+        <translation>Record follow-up</translation>
+    </message>
+    <message>
+        <source>在原记录上登记一条跟踪处理记录，并上报省平台（Ctrl+Enter）</source>
+        <translation>Record a follow-up on the original record and report it to the provincial platform (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>7 天内</source>
+        <translation>Within 7 days</translation>
+    </message>
+    <message>
+        <source>30 天内</source>
+        <translation>Within 30 days</translation>
+    </message>
+    <message>
+        <source>超过 30 天</source>
+        <translation>Over 30 days</translation>
+    </message>
+    <message>
+        <source>提出时间</source>
+        <translation>Raised</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>办件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>办事事项</source>
+        <translation>Approval item</translation>
+    </message>
+    <message>
+        <source>主体代码</source>
+        <translation>Subject code</translation>
+    </message>
+    <message>
+        <source>主体名称</source>
+        <translation>Subject name</translation>
+    </message>
+    <message>
+        <source>变化</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>名单条目</source>
+        <translation>List entry</translation>
+    </message>
+    <message>
+        <source>原状态 → 现状态</source>
+        <translation>Then → now</translation>
+    </message>
+    <message>
+        <source>档案校验</source>
+        <translation>Case file check</translation>
+    </message>
+    <message>
+        <source>跟踪提醒</source>
+        <translation>Watch alerts</translation>
+    </message>
+    <message>
+        <source>跟踪处理说明</source>
+        <translation>Follow-up note</translation>
+    </message>
+    <message>
+        <source>跟踪处理方式</source>
+        <translation>Follow-up action</translation>
+    </message>
+    <message>
+        <source>正在比对已办结的核查…</source>
+        <translation>Comparing the recorded checks…</translation>
+    </message>
+    <message>
+        <source>正在比对已办结的核查… %1/%2</source>
+        <translation>Comparing the recorded checks… %1/%2</translation>
+    </message>
+    <message>
+        <source>待处理的跟踪提醒 %1 条。</source>
+        <translation>%1 open watch alerts.</translation>
+    </message>
+    <message>
+        <source>本次新增 %1 条。</source>
+        <translation>%1 new this time.</translation>
+    </message>
+    <message>
+        <source>未能比对：%1</source>
+        <translation>Could not compare: %1</translation>
+    </message>
+    <message>
+        <source>完好</source>
+        <translation>Intact</translation>
+    </message>
+    <message>
+        <source>未通过，不能登记处理</source>
+        <translation>Failed: no follow-up can be recorded</translation>
+    </message>
+    <message>
+        <source>该记录未通过档案校验（cases verify），不能在其上登记处理。</source>
+        <translation>This record fails the case file check (cases verify); no follow-up can be recorded on it.</translation>
+    </message>
+    <message>
+        <source>该提醒的记录未通过档案校验，不能登记处理；请管理员先运行 cases verify。</source>
+        <translation>This alert&apos;s record fails the case file check; no follow-up can be recorded. Ask an administrator to run cases verify first.</translation>
+    </message>
+    <message>
+        <source>请在说明中写明做了什么，再登记。</source>
+        <translation>Write in the note what was done, then record.</translation>
+    </message>
+    <message>
+        <source>已登记跟踪处理：记录 %1，将上报省平台。</source>
+        <translation>Follow-up recorded: record %1; it will be reported to the provincial platform.</translation>
+    </message>
+    <message>
+        <source>未登记：%1</source>
+        <translation>Not recorded: %1</translation>
     </message>
 </context>
 <context>
@@ -1920,6 +2091,18 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>没有读到密钥：请从标准输入提供平台分配的应用密钥，例如 credit-desk secrets set {name} &lt; secret.txt。</source>
         <translation>No secret was read: give the app secret from the platform on standard input, e.g. credit-desk secrets set {name} &lt; secret.txt.</translation>
+    </message>
+    <message>
+        <source>跟踪提醒：本月提出</source>
+        <translation>Watch alerts raised this month</translation>
+    </message>
+    <message>
+        <source>跟踪提醒：本月处理</source>
+        <translation>Watch alerts settled this month</translation>
+    </message>
+    <message>
+        <source>跟踪提醒：月末待处理</source>
+        <translation>Watch alerts open at month end</translation>
     </message>
     <message>
         <source>月份“{month}”格式不对，应为 YYYY-MM，例如 2026-11。</source>
