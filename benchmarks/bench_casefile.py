@@ -41,7 +41,7 @@ from casefile_fixtures import (  # noqa: E402
     result,
 )
 
-from desktop import stats  # noqa: E402
+from desktop.casefile import stats  # noqa: E402
 from desktop.casefile.store import (  # noqa: E402
     CaseFile,
     Decision,

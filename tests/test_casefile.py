@@ -20,7 +20,8 @@ from casefile_fixtures import (
     result,
 )
 
-from desktop.casefile.record import GENESIS_HASH, CaseRecord
+from desktop.casefile import witness
+from desktop.casefile.record import GENESIS_HASH, CaseRecord, canonical_json, feedback_payload
 from desktop.casefile.store import (
     CaseFile,
     Decision,
@@ -32,7 +33,8 @@ from desktop.check.model import CodeKind, Source, Status
 
 FEEDBACK_FIELDS = {"feedback_id", "case_no", "item_code", "subject_code", "checked_at", "operator",
                    "hall", "window", "source", "snapshot_version", "status", "entry_ids",
-                   "measures_applied", "outcome", "note", "chain_head", "entries_not_counted"}
+                   "measures_applied", "outcome", "note", "entries_not_counted", "record_no",
+                   "record_hash", "prev_hash"}
 
 
 @pytest.fixture
@@ -83,7 +85,8 @@ def test_feedback_is_written_with_the_record_and_carries_the_whole_code(cf):
     assert row["feedback_id"] == payload["feedback_id"] == r.feedback_id
     assert row["record_id"] == r.record_id and row["created_at"] == r.recorded_at
     assert payload["subject_code"] == PERSON_CODE  # the platform needs it whole
-    assert payload["chain_head"] == r.hash == cf.head()
+    assert payload["record_hash"] == r.hash == cf.head()
+    assert (payload["record_no"], payload["prev_hash"]) == (1, GENESIS_HASH)
     assert payload["snapshot_version"] == 42 and payload["source"] == "offline"
     assert payload["entry_ids"] == [] and payload["note"] == "核对无误"
     assert r.to_json(mask=True)["subject_code"] == "440301********1234"
@@ -271,7 +274,7 @@ def test_swapped_records_are_named(chain):
 
 def forge_after(path, position: int, **changes) -> CaseRecord:
     """A record built like the real ones, chained to the record before ``position``."""
-    with CaseFile(path) as cf:
+    with CaseFile(path, readonly=True) as cf:
         before = cf.get(position - 1)
     return CaseRecord(**{**before.content(), "record_id": position, "prev_hash": before.hash,
                          "hash": "", **changes})
@@ -328,16 +331,39 @@ def test_appended_forgery_without_feedback_is_named(chain):
     assert report.first_bad == 7 and "插入" in report.problem and report.checked == 6
 
 
-def test_appended_forgery_with_forged_feedback_is_beyond_the_local_check(chain):
-    """Forging a tail record and its feedback consistently leaves no local trace: the platform's
-    copy of every chain head is what exposes it. Every record before it still verifies."""
-    forged = forge_after(chain, 7)
-    digest = forged.compute_hash()
-    tamper(chain, ("INSERT INTO records(record_id, body, hash) VALUES (7, ?, ?)",
-                   (forged.canonical().decode(), digest)),
-           ("INSERT INTO outbox(feedback_id, record_id, payload, created_at) "
-            "VALUES ('forged', 7, ?, '2026-11-07T02:00:00Z')",
-            (json.dumps({"chain_head": digest}, separators=(",", ":")),)))
+def forge_tail(path, count: int) -> list[CaseRecord]:
+    """Records appended with their feedback forged consistently, as someone with sqlite3 and the
+    source would."""
+    forged = []
+    for position in range(7, 7 + count):
+        record = forge_after(path, position, feedback_id=f"7e0d5c2a-forged-{position}")
+        record = CaseRecord(**{**record.content(), "hash": record.compute_hash()})
+        tamper(path, ("INSERT INTO records(record_id, body, hash) VALUES (?, ?, ?)",
+                      (position, record.canonical().decode(), record.hash)),
+               ("INSERT INTO outbox(feedback_id, record_id, payload, created_at) "
+                "VALUES (?, ?, ?, '2026-11-07T02:00:00Z')",
+                (record.feedback_id, position, canonical_json(feedback_payload(record)).decode())))
+        forged.append(record)
+    return forged
+
+
+def test_forged_records_appended_with_forged_feedback_are_named_by_the_witness(chain):
+    forge_tail(chain, 2)
+    report = verify(chain)
+    assert report.first_bad == 7 and "第 7 条至第 8 条记录不在见证中" in report.problem
+    assert report.checked == 6
+
+
+def test_one_forged_tail_record_with_its_feedback_is_beyond_the_local_check(chain):
+    """One record appended after the last real one with its feedback forged to match looks like a
+    writer stopped between its commit and its witness, so it stands locally; it then goes to the
+    platform with its number and hash like any other (README). Two or more are named above, and so
+    is any forgery that also rewrites the witness further."""
+    [forged] = forge_tail(chain, 1)
+    assert verify(chain).ok and verify(chain).checked == 7
+    forge_tail_witness = witness.Writer(witness.witness_path(chain))
+    forge_tail_witness.reset(witness.Head(7, forged.hash, forged.prev_hash))
+    forge_tail_witness.close()
     assert verify(chain).checked == 7
 
 

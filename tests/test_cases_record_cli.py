@@ -51,7 +51,7 @@ def test_mandated_measures_are_applied_by_default_and_go_to_the_outbox(capsys):
     with CaseFile(paths.case_file()) as cf:
         [(payload,)] = cf.db.execute("SELECT payload FROM outbox").fetchall()
     feedback = json.loads(payload)
-    assert feedback["measures_applied"] == mandated(r) and feedback["chain_head"] == rec.hash
+    assert feedback["measures_applied"] == mandated(r) and feedback["record_hash"] == rec.hash
     code, out, _ = run(capsys, "cases", "verify")
     assert code == 0 and "已校验 1 条记录" in out
 

@@ -29,6 +29,15 @@ class RecordNotDurable(UserError):
         self.cause = cause  # "readonly" | "full" | "busy" | "damaged" | "io"
 
 
+class CaseFileTampered(RecordNotDurable):
+    """The case file does not match its head witness, or `cases verify` found it altered: nothing
+    more is appended to it until IT has restored it or accepted it as it is (exit 6)."""
+    exit_code = 6
+
+    def __init__(self, message: Message, *, folder: Path):
+        super().__init__(message, folder=folder, cause="tampered")
+
+
 _READONLY = QT_TRANSLATE_NOOP(
     "core", "核查记录未保存：案卷文件夹 {folder} 只读或没有写入权限。核查结果仍保留，"
             "请联系信息技术人员恢复该文件夹的写入权限后重新记录。")

@@ -197,9 +197,10 @@ FIELD_NAMES = tuple(f.name for f in fields(CaseRecord))
 
 
 def feedback_payload(record: CaseRecord) -> dict:
-    """The body of POST /api/v1/feedback (DESIGN.md), plus ``chain_head``: the hash of this record,
-    which is the head of the chain once it is written. The platform thus holds a witness of every
-    head, which is what exposes a local rewrite or a truncated tail."""
+    """The body of POST /api/v1/feedback (DESIGN.md v1.1). ``record_no``, ``record_hash`` and
+    ``prev_hash`` place the record in the desk's chain, so the platform holds a copy of the chain
+    as far as it was uploaded and answers 409 to a record that contradicts it. `cases verify`
+    derives this again from the hashed body (verify.py keeps an SQL twin of it)."""
     return {
         "feedback_id": record.feedback_id,
         "case_no": record.case_no,
@@ -218,5 +219,7 @@ def feedback_payload(record: CaseRecord) -> dict:
         "measures_applied": list(record.measures_applied),
         "outcome": record.outcome,
         "note": record.note,
-        "chain_head": record.hash,
+        "record_no": record.record_id,
+        "record_hash": record.hash,
+        "prev_hash": record.prev_hash,
     } | ({"decision_kind": "follow_up", "follow_up": record.follow_up} if record.follow_up else {})

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -27,8 +29,13 @@ from typing import Callable
 
 import sqlite_utils
 
-from desktop.casefile import errors
-from desktop.casefile.errors import RecordNotDurable, RecordNotFound, RecordRefused
+from desktop.casefile import errors, witness
+from desktop.casefile.errors import (
+    CaseFileTampered,
+    RecordNotDurable,
+    RecordNotFound,
+    RecordRefused,
+)
 from desktop.casefile.record import (
     CHINA_TZ,
     GENESIS_HASH,
@@ -39,29 +46,32 @@ from desktop.casefile.record import (
     feedback_payload,
     utc_text,
 )
-from desktop.casefile.verify import VerifyReport, verify
+from desktop.casefile.verify import QUERY_COLUMNS, VerifyReport, check_witness, verify
 from desktop.check.model import CheckResult, CodeKind, Status
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
-__all__ = ["CaseFile", "CaseRecord", "Decision", "Desk", "OUTCOMES", "RecordNotDurable",
-           "RecordNotFound", "RecordRefused", "VerifyReport"]
+__all__ = ["CaseFile", "CaseFileTampered", "CaseRecord", "Decision", "Desk", "OUTCOMES",
+           "RecordNotDurable", "RecordNotFound", "RecordRefused", "VerifyReport"]
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-_GENERATED = {  # column: (SQL type, JSON path in body)
-    "body_id": ("INTEGER", "$.record_id"),
-    "kind": ("TEXT", "$.kind"),
-    "refers_to": ("INTEGER", "$.refers_to"),
-    "check_id": ("INTEGER", "$.check_id"),
-    "prev_hash": ("TEXT", "$.prev_hash"),
-    "checked_at": ("TEXT", "$.checked_at"),
-    "operator": ("TEXT", "$.operator"),
-    "item_code": ("TEXT", "$.item_code"),
-    "subject_code": ("TEXT", "$.subject_code"),
-    "status": ("TEXT", "$.status"),
-    "source": ("TEXT", "$.source"),
-    "outcome": ("TEXT", "$.outcome"),
-}
+WITNESSED_SCHEMA = 2  # from here on a case file without its witness file has lost it
 
+_FILE_MISSING = QT_TRANSLATE_NOOP(
+    "core", "案卷文件 {file} 不见了：见证文件 {witness} 记载它已有 {count} 条记录。"
+            "不会新建空白案卷，请联系信息技术人员从备份（credit-desk cases backup）恢复。")
+_WITNESS_MISSING = QT_TRANSLATE_NOOP(
+    "core", "案卷的见证文件 {file} 不见了，无法确认案卷是否完整。请联系信息技术人员从备份恢复。")
+_WITNESS_UNREADABLE = QT_TRANSLATE_NOOP(
+    "core", "案卷的见证文件 {file} 已损坏，无法确认案卷是否完整。请联系信息技术人员从备份恢复。")
+_VERIFY_ALARM = QT_TRANSLATE_NOOP(
+    "core", "档案校验发现案卷 {file} 被改动：{problem}")
+_NOT_ACCEPTABLE = QT_TRANSLATE_NOOP(
+    "core", "不能按现状确认：案卷本身未通过校验（{problem}）。请从备份恢复。")
+_APPEND_REFUSED = QT_TRANSLATE_NOOP(
+    "core", "本机暂停记档：{problem} 在信息技术人员恢复备份或确认现状（credit-desk cases verify "
+            "--accept）之前，不再向该案卷写入记录；已有记录仍可查看。")
 
 @dataclass(frozen=True)
 class Decision:
@@ -104,29 +114,145 @@ class CaseFile:
     raise ``RecordRefused`` (the rules, exit 2) or ``RecordNotDurable`` (exit 7), and in both
     cases nothing was written and the caller still holds the check and the decision."""
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None):
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None,
+                 readonly: bool = False):
         self.path = Path(path)
+        self.readonly = readonly
         self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self.lock = threading.RLock()  # hold it to use ``db`` directly
+        self.witness_path = witness.witness_path(self.path)
+        self._writer: witness.Writer | None = None
+        # Why appends are refused (the file does not match its witness, or verify found it
+        # altered); reading goes on, so the history and `cases verify` still work.
+        self.alarm: Message | None = None
+        try:
+            self._witnessed = witness.read(self.witness_path)
+        except witness.WitnessUnreadable:
+            self._witnessed = None
+            self.alarm = Message(_WITNESS_UNREADABLE, {"file": str(self.witness_path)})
+        except OSError as exc:  # e.g. the folder is a file
+            raise errors.not_durable(self.path, exc) from exc
+        if not self.path.exists() and self._witnessed is not None and self._witnessed.count:
+            raise CaseFileTampered(Message(_FILE_MISSING, {
+                "file": str(self.path), "count": self._witnessed.count,
+                "witness": str(self.witness_path)}), folder=self.path.parent)
+        conn = self._connect_readonly() if readonly else self._connect()
+        self._conn = conn
+        self.db = sqlite_utils.Database(conn)
+        if not readonly:
+            try:
+                self._configure()
+                self._start_witness()
+            except sqlite3.Error as exc:
+                conn.close()
+                raise errors.not_durable(self.path, exc) from exc
+            except OSError as exc:
+                conn.close()
+                raise errors.not_durable(self.witness_path, exc) from exc
+
+    def _connect(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # The window opens the case file on the GUI thread and writes from a worker; one lock
             # serialises every use of the connection instead.
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=10,
+            return sqlite3.connect(self.path, isolation_level=None, timeout=10,
                                    check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
             raise errors.not_durable(self.path, exc) from exc
-        self._conn = conn
-        self.lock = threading.RLock()  # hold it to use ``db`` directly
-        self.db = sqlite_utils.Database(conn)
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """Reading a copy that must not change: a read-only mount, a forensic or backup copy.
+        ``mode=ro`` reads the write-ahead log too; where SQLite cannot even create its
+        shared-memory file beside it (a read-only folder), the file is opened ``immutable``,
+        which is exact when no log is left beside it (a clean close or `cases backup`)."""
+        if not self.path.exists():
+            # Nothing recorded yet: an empty case file, without creating one.
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            _create_schema(conn)
+            self.uri = None
+            return conn
+        base = self.path.resolve().as_uri()
+        last: sqlite3.Error | None = None
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                conn = sqlite3.connect(base + query, uri=True, isolation_level=None, timeout=10,
+                                       check_same_thread=False)
+            except sqlite3.Error as exc:
+                last = exc
+                continue
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                conn.execute("PRAGMA busy_timeout=10000")
+            except sqlite3.Error as exc:
+                conn.close()
+                last = exc
+                if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (11, 26):  # corrupt, not a db
+                    break
+                continue
+            self.uri = base + query
+            return conn
+        raise errors.not_durable(self.path, last)
+
+    def _start_witness(self) -> None:
+        """Every start of a writer compares the file with its witness; a file that never had one
+        (new, or written before there were witnesses) gets one."""
+        self.uri = self.path.resolve().as_uri() + "?mode=ro"
+        problem = self.witness_problem()
+        self._writer = witness.Writer(self.witness_path)
+        if problem is not None:
+            self.alarm = self.alarm or problem[1]
+        elif self._witnessed is None or self._witnessed.count != self._file_head().count:
+            if self._witnessed is not None:
+                log.warning("case file %s: record %d was beyond its witness (a writer stopped "
+                            "between commit and witness); witnessed now", self.path,
+                            self._file_head().count)
+            self._writer.reset(self._file_head())
+            self._conn.execute(f"PRAGMA user_version={WITNESSED_SCHEMA}")
+            self._witnessed = witness.read(self.witness_path)
+        recorded = _read_alarm(self.path)
+        if recorded:
+            self.alarm = self.alarm or Message(_VERIFY_ALARM, {"problem": recorded,
+                                                               "file": str(self.path)})
+
+    def _file_head(self, conn: sqlite3.Connection | None = None) -> witness.Head:
+        rows = (conn or self._conn).execute("SELECT record_id, hash FROM records "
+                                  "ORDER BY record_id DESC LIMIT 2").fetchall()
+        if not rows:
+            return witness.EMPTY
+        prev = rows[1][1] if len(rows) > 1 else GENESIS_HASH
+        return witness.Head(rows[0][0], rows[0][1], prev)
+
+    def _reload_witness(self) -> None:
         try:
-            self._configure()
-        except sqlite3.Error as exc:
-            conn.close()
-            raise errors.not_durable(self.path, exc) from exc
+            current = witness.read(self.witness_path)
+        except witness.WitnessUnreadable:
+            self.alarm = self.alarm or Message(_WITNESS_UNREADABLE,
+                                               {"file": str(self.witness_path)})
+            return
+        if current is None and self._witnessed is not None:
+            self.alarm = self.alarm or Message(_WITNESS_MISSING, {"file": str(self.witness_path)})
+            return
+        self._witnessed = current
+
+    @_serialised
+    def witness_problem(self) -> tuple[int, Message] | None:
+        """The file against its witness: None when they agree (or the file has no witness yet
+        and never had one)."""
+        self._reload_witness()  # another process may have appended since
+        if self._witnessed is None:
+            if self.alarm is not None:
+                return 0, self.alarm
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= WITNESSED_SCHEMA and self.count():
+                return 1, Message(_WITNESS_MISSING, {"file": str(self.witness_path)})
+            return None
+        return check_witness(self._conn, self._witnessed)
 
     @_serialised
     def close(self) -> None:
         self._conn.close()
+        if self._writer is not None:
+            self._writer.close()
 
     def __enter__(self) -> CaseFile:
         return self
@@ -176,13 +302,16 @@ class CaseFile:
 
     @_serialised
     def _append(self, draft: CaseRecord) -> CaseRecord:
+        if self.readonly:
+            raise errors.not_durable(self.path, sqlite3.OperationalError("opened read-only"))
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")  # take the write lock before reading the head
             try:
                 last = conn.execute("SELECT record_id, hash FROM records "
-                                    "ORDER BY record_id DESC LIMIT 1").fetchone()
-                record = _seal(draft, last, utc_text(self._clock()))
+                                    "ORDER BY record_id DESC LIMIT 2").fetchall()
+                self._refuse_if_altered(last)
+                record = _seal(draft, last[0] if last else None, utc_text(self._clock()))
                 _insert(conn, record)
                 conn.execute("COMMIT")
             except BaseException:
@@ -191,7 +320,32 @@ class CaseFile:
                 raise
         except sqlite3.Error as exc:
             raise errors.not_durable(self.path, exc) from exc
+        # Witnessed once committed and before the clerk is told: a crash in between leaves the
+        # file one record ahead of its witness, which the next start takes as it is.
+        head = witness.Head(record.record_id, record.hash, record.prev_hash, record.recorded_at)
+        try:
+            self._writer.write(head)
+            self._witnessed = head
+        except OSError:
+            log.exception("case file witness not updated after record %d", record.record_id)
         return record
+
+    def _refuse_if_altered(self, last: list[tuple[int, str]]) -> None:
+        """Under the write lock: the file still ends where its witness says (another process may
+        have appended since, and then the witness moved with it), and nobody raised an alarm."""
+        self._reload_witness()
+        expected = self._witnessed or witness.EMPTY
+        found = (last[0][0], last[0][1]) if last else (0, GENESIS_HASH)
+        if self.alarm is None and found != (expected.count, expected.head):
+            problem = check_witness(self._conn, expected)
+            if problem is not None:
+                self.alarm = problem[1]
+        recorded = _read_alarm(self.path)
+        if self.alarm is None and recorded:
+            self.alarm = Message(_VERIFY_ALARM, {"problem": recorded, "file": str(self.path)})
+        if self.alarm is not None:
+            raise CaseFileTampered(Message(_APPEND_REFUSED, {"problem": str(self.alarm)}),
+                                   folder=self.path.parent)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -247,8 +401,72 @@ class CaseFile:
 
     @_serialised
     def verify(self) -> VerifyReport:
+        return verify(self._conn, self.uri, witness=self._witnessed,
+                      witness_problem=self.witness_problem())
 
-        return verify(self._conn, self.path)
+    def record_alarm(self, report: VerifyReport) -> None:
+        """Leave what `cases verify` found beside the file, so that no process appends to it
+        until IT decides; a clean verify lifts it. Nothing to do on a read-only copy."""
+        target = witness.alarm_path(self.path)
+        try:
+            if report.ok:
+                target.unlink(missing_ok=True)
+            else:
+                target.write_text(report.problem + "\n", encoding="utf-8")
+        except OSError:
+            pass
+
+    @_serialised
+    def accept(self) -> witness.Head:
+        """IT's decision to go on with the file as it is now (after a crash during recording, or a
+        loss that cannot be restored): only for a file whose own chain and derived data verify.
+        The old witness is kept beside it, renamed, as the evidence."""
+        report = verify(self._conn, self.uri, witness=None, witness_problem=None)
+        if not report.ok:
+            raise CaseFileTampered(Message(_NOT_ACCEPTABLE, {"problem": report.problem}),
+                                   folder=self.path.parent)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        if self.witness_path.exists():
+            self.witness_path.replace(self.witness_path.with_name(
+                f"{self.witness_path.name}.replaced-{stamp}"))
+        if self._writer is not None:
+            self._writer.close()
+        self._writer = witness.Writer(self.witness_path)
+        head = self._file_head()
+        self._writer.reset(head)
+        self._conn.execute(f"PRAGMA user_version={WITNESSED_SCHEMA}")
+        self._witnessed, self.alarm = head, None
+        witness.alarm_path(self.path).unlink(missing_ok=True)
+        return head
+
+    @_serialised
+    def backup(self, dest: Path) -> witness.Head:
+        """A consistent copy through SQLite's online backup (it reads the write-ahead log, so
+        records not yet checkpointed are in the copy), with a witness of exactly that copy."""
+        dest = Path(dest)
+        target = dest / self.path.name if dest.is_dir() else dest
+        if target.exists() or witness.witness_path(target).exists():
+            raise FileExistsError(str(target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        partial.unlink(missing_ok=True)
+        copy = sqlite3.connect(partial)
+        try:
+            self._conn.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            copy.commit()
+            head = self._file_head(copy)
+        finally:
+            copy.close()
+        with open(partial, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, target)
+        writer = witness.Writer(witness.witness_path(target))
+        try:
+            writer.reset(head)
+        finally:
+            writer.close()
+        return head
 
     # -- setup --------------------------------------------------------------------------------
 
@@ -259,32 +477,44 @@ class CaseFile:
         conn.execute("PRAGMA busy_timeout=10000")
         if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return
-        generated = ",\n".join(
-            f"  {name} {sqltype} GENERATED ALWAYS AS (json_extract(body, '{path}')) STORED"
-            for name, (sqltype, path) in _GENERATED.items())
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("CREATE TABLE IF NOT EXISTS records (\n"
-                         "  record_id INTEGER PRIMARY KEY,\n"
-                         "  body TEXT NOT NULL,\n"
-                         "  hash TEXT NOT NULL,\n" + generated + ")")
-            # The feedback written with each record. Read-only to the sender (desktop/outbox.py),
-            # which keeps delivery state in its own file: these four columns are its contract,
-            # and the payload's chain_head is the witness `cases verify` checks records against.
-            self.db["outbox"].create(
-                {"feedback_id": str, "record_id": int, "payload": str, "created_at": str},
-                pk="feedback_id", not_null={"record_id", "payload", "created_at"},
-                if_not_exists=True)
-            for sql in ("CREATE INDEX IF NOT EXISTS records_checked_at ON records(checked_at)",
-                        "CREATE INDEX IF NOT EXISTS records_check_id ON records(check_id)",
-                        "CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)",
-                        f"PRAGMA user_version={SCHEMA_VERSION}"):
-                conn.execute(sql)
+            _create_schema(conn)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    generated = ",\n".join(
+        f"  {name} {sqltype} GENERATED ALWAYS AS (json_extract(body, '{path}')) STORED"
+        for name, (sqltype, path) in QUERY_COLUMNS.items())
+    conn.execute("CREATE TABLE IF NOT EXISTS records (\n"
+                 "  record_id INTEGER PRIMARY KEY,\n"
+                 "  body TEXT NOT NULL,\n"
+                 "  hash TEXT NOT NULL,\n" + generated + ")")
+    # The feedback written with each record. Read-only to the sender (platform/outbox.py), which
+    # keeps delivery state in its own file; `cases verify` derives every payload again from the
+    # hashed body and compares.
+    sqlite_utils.Database(conn)["outbox"].create(
+        {"feedback_id": str, "record_id": int, "payload": str, "created_at": str},
+        pk="feedback_id", not_null={"record_id", "payload", "created_at"}, if_not_exists=True)
+    for sql in ("CREATE INDEX IF NOT EXISTS records_checked_at ON records(checked_at)",
+                "CREATE INDEX IF NOT EXISTS records_check_id ON records(check_id)",
+                "CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)",
+                f"PRAGMA user_version={SCHEMA_VERSION}"):
+        conn.execute(sql)
+
+
+def _read_alarm(path: Path) -> str:
+    try:
+        return witness.alarm_path(path).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeError) as exc:
+        return str(exc)
 
 
 def _draft_check(result: CheckResult, decision: Decision, desk: Desk) -> CaseRecord:

@@ -1,34 +1,75 @@
 """`cases verify`: walk the hash chain and name the first record that was edited, deleted,
-reordered or inserted.
+reordered or inserted, or whose derived data (query columns, outbox feedback) says something its
+hashed body does not, and compare the file with its head witness.
 
-Two witnesses are checked. The chain itself: record n sits at position n, its body hashes to its
-stored hash, and it holds the hash of record n-1. And the outbox: every record is written in the
-same transaction as its feedback row, which carries the hash the record had when it was written
-(``chain_head``). That catches a rewrite that recomputed every hash after the edited record, a
-record appended later without feedback, and the deletion of records at the end of the chain.
-Someone who rewrites both tables consistently is caught only by the platform, which received every
-``chain_head``.
+What is checked:
 
-Speed: a million records verify in a few seconds because the walk reads the stored bytes as they
-are (no decode and re-encode), compares each record on one fast path and only works out what went
-wrong at the first record that fails, while the outbox comparison runs inside SQLite at the same
-time."""
+- the chain: record n sits at position n, its body hashes to its stored hash, and it holds the
+  hash of record n-1;
+- the query columns (status, outcome, operator, check time...) the history filters and the
+  statistics read: each equals what its body says, whatever the table was rebuilt into;
+- the outbox: every record has exactly the feedback derived from its body and its hash, nothing
+  else goes to the platform. Because a payload carries the hash the record had when it was
+  written, this also catches a rewrite that recomputed every hash after the edited record, a record
+  appended later without feedback, and the deletion of records at the end of the chain;
+- the head witness (witness.py): the file still holds every record the witness counts, ending in
+  the hash it names; a shorter, missing or replaced file is named.
+
+Someone who rewrites the records, their feedback and the witness consistently is caught only by
+the platform, which holds each record's number and hash (409 on a conflicting record).
+
+Speed: the walk reads the stored bytes as they are (no decode and re-encode), compares each record
+on one fast path and only works out what went wrong at the first record that fails, while the
+derived data is compared inside SQLite (which lets go of the GIL) on a second connection at the
+same time. The SQL derivation of the feedback is only a filter: a record it flags is derived again
+by ``feedback_payload`` itself, so the Python function stays the definition."""
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
-from desktop.casefile.record import GENESIS_HASH
+from desktop.casefile.record import GENESIS_HASH, CaseRecord, canonical_json, feedback_payload
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
-# The feedback payload is canonical JSON, so its first '"chain_head":"' is the key itself (a quote
-# inside a string value is escaped) and the 64 characters after it are the hash. Cutting it out
-# is twice as fast as json_extract over a million payloads; a payload edited into another shape
-# simply yields a witness that does not match.
-_WITNESS = "substr(o.payload, instr(o.payload, '\"chain_head\":\"') + 14, 64)"
+QUERY_COLUMNS = {  # column: (SQL type, JSON path in body)
+    "body_id": ("INTEGER", "$.record_id"),
+    "kind": ("TEXT", "$.kind"),
+    "refers_to": ("INTEGER", "$.refers_to"),
+    "check_id": ("INTEGER", "$.check_id"),
+    "prev_hash": ("TEXT", "$.prev_hash"),
+    "checked_at": ("TEXT", "$.checked_at"),
+    "operator": ("TEXT", "$.operator"),
+    "item_code": ("TEXT", "$.item_code"),
+    "subject_code": ("TEXT", "$.subject_code"),
+    "status": ("TEXT", "$.status"),
+    "source": ("TEXT", "$.source"),
+    "outcome": ("TEXT", "$.outcome"),
+}
+
+_COLUMNS_DIFFER = " OR ".join(f"{column} IS NOT json_extract(body, '{path}')"
+                              for column, (_, path) in QUERY_COLUMNS.items())
+
+
+def _body(field: str) -> str:
+    return f"json_extract(r.body, '$.{field}')"
+
+
+# feedback_payload(record) as SQLite builds it, keys in sorted order: json_object writes compact
+# JSON, UTF-8 as is, with the escapes Python's json uses. tests/test_casefile_integrity.py holds
+# the two to the same bytes.
+_DERIVED_PAYLOAD = "json_object(" + ", ".join(f"'{key}', {expr}" for key, expr in sorted({
+    **{name: _body(name) for name in (
+        "case_no", "checked_at", "feedback_id", "hall", "item_code", "note", "operator",
+        "outcome", "prev_hash", "snapshot_version", "source", "status", "subject_code", "window")},
+    "entry_ids": "(SELECT json_group_array(json_extract(h.value, '$.entry_id')) "
+                 "FROM json_each(r.body, '$.hits') h)",
+    "measures_applied": f"json({_body('measures_applied')})",
+    "record_hash": "r.hash",
+    "record_no": _body("record_id"),
+}.items())) + ")"
 
 
 @dataclass(frozen=True)
@@ -39,26 +80,47 @@ class VerifyReport:
     problem: str = ""  # zh_CN, names the record and what happened to it
 
 
-def verify(conn: sqlite3.Connection, path: Path) -> VerifyReport:
-    """Walk the chain on ``conn`` while a second, read-only connection to ``path`` compares the
-    outbox witnesses in SQLite, which lets go of the GIL: the two halves overlap on two cores."""
-    with ThreadPoolExecutor(1, thread_name_prefix="casefile-witness") as pool:
-        witnessed = pool.submit(_first_unwitnessed, path)
+def verify(conn: sqlite3.Connection, uri: str | None, *, witness=None,
+           witness_problem: tuple[int, Message] | None = None) -> VerifyReport:
+    """Walk the chain on ``conn`` while a second, read-only connection to ``uri`` compares the
+    derived data in SQLite: the two halves overlap on two cores. ``witness_problem`` is the
+    file against its head witness (CaseFile.witness_problem)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="casefile-derived") as pool:
+        derived = pool.submit(_derived_suspects, uri) if uri else None
         try:
             checked, chain_bad = _walk_chain(conn)
             orphan = _orphaned_feedback(conn)
-            unwitnessed = witnessed.result()
-            if unwitnessed is not None:
-                unwitnessed = _witness_problem(conn, *unwitnessed)
-        except sqlite3.Error as exc:
+            columns, payloads = derived.result() if derived else _derived_suspects_on(conn)
+            column_bad = _column_problem(conn, columns) if columns is not None else None
+            payload_bad = _payload_problem(conn, payloads)
+        except (sqlite3.Error, ValueError) as exc:
             return VerifyReport(False, 0, None, str(Message(QT_TRANSLATE_NOOP(
                 "core", "案卷文件无法读取或结构被改动：{error}"), {"error": exc})))
-    bad = min((b for b in (chain_bad, unwitnessed, orphan) if b), default=None,
-              key=lambda b: b[0])
+    bad = min((b for b in (chain_bad, payload_bad, column_bad, orphan, witness_problem) if b),
+              default=None, key=lambda b: b[0])
     if bad is None:
         return VerifyReport(True, checked)
     first_bad, message = bad
-    return VerifyReport(False, min(checked, first_bad - 1), first_bad, str(message))
+    return VerifyReport(False, max(0, min(checked, first_bad - 1)), first_bad, str(message))
+
+
+def _derived_suspects(uri: str) -> tuple[int | None, list[int]]:
+    conn = sqlite3.connect(uri, uri=True, timeout=10)
+    try:
+        return _derived_suspects_on(conn)
+    finally:
+        conn.close()
+
+
+def _derived_suspects_on(conn: sqlite3.Connection) -> tuple[int | None, list[int]]:
+    """The first record whose query columns differ from its body, and every record whose feedback
+    SQLite's derivation does not reproduce byte for byte (missing, edited, or extra rows)."""
+    row = conn.execute(f"SELECT min(record_id) FROM records WHERE {_COLUMNS_DIFFER}").fetchone()
+    suspects = [r for (r,) in conn.execute(
+        "SELECT r.record_id FROM records r LEFT JOIN outbox o ON o.record_id = r.record_id "
+        f"WHERE o.payload IS NOT {_DERIVED_PAYLOAD} OR o.feedback_id IS NOT "
+        f"{_body('feedback_id')} ORDER BY r.record_id")]
+    return row[0], suspects
 
 
 def _walk_chain(conn: sqlite3.Connection) -> tuple[int, tuple[int, Message] | None]:
@@ -73,18 +135,6 @@ def _walk_chain(conn: sqlite3.Connection) -> tuple[int, tuple[int, Message] | No
                                           prev_link)
         expected, prev, prev_link = expected + 1, stored, link
     return expected - 1, None
-
-
-def _first_unwitnessed(path: Path) -> tuple[int, str | None] | None:
-    """The first record whose feedback row is missing or holds another hash, with that hash."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-    try:
-        return conn.execute(
-            f"SELECT r.record_id, {_WITNESS} FROM records r "
-            "LEFT JOIN outbox o ON o.record_id = r.record_id "
-            f"WHERE r.hash IS NOT {_WITNESS} ORDER BY r.record_id LIMIT 1").fetchone()
-    finally:
-        conn.close()
 
 
 def _problem(record_id, body_id, link, stored, body, expected, prev, prev_link):
@@ -121,18 +171,91 @@ def _problem(record_id, body_id, link, stored, body, expected, prev, prev_link):
         "core", "第 {id} 条位置上是记录 {found}：记录被重新编号。"), id=record_id, found=body_id)
 
 
-def _witness_problem(conn, record_id: int, witness: str | None) -> tuple[int, Message]:
-    if witness is None:
-        template = QT_TRANSLATE_NOOP("core", "记录 {id} 是后来插入的：它没有写入时同时生成的上报反馈。")
-    elif conn.execute("SELECT 1 FROM records WHERE record_id = ? AND hash = ?",
-                      (record_id + 1, witness)).fetchone():
-        # The record written as number n now sits at n+1: something was slipped in before it.
-        template = QT_TRANSLATE_NOOP(
-            "core", "记录 {id} 是插入的：原来的第 {id} 条被挪到了后面（与上报队列中的哈希对照）。")
-    else:
-        template = QT_TRANSLATE_NOOP(
-            "core", "记录 {id} 被改写或替换：与写入时交给上报队列的哈希不一致。")
-    return record_id, Message(template, {"id": record_id})
+def _column_problem(conn, record_id: int) -> tuple[int, Message]:
+    names = list(QUERY_COLUMNS)
+    row = conn.execute("SELECT " + ", ".join(
+        f"{c}, json_extract(body, '{QUERY_COLUMNS[c][1]}')" for c in names)
+        + " FROM records WHERE record_id = ?", (record_id,)).fetchone()
+    column, found, expected = next(((c, row[2 * i], row[2 * i + 1]) for i, c in enumerate(names)
+                                    if row[2 * i] != row[2 * i + 1]), (names[0], None, None))
+    return record_id, Message(QT_TRANSLATE_NOOP(
+        "core", "记录 {id} 的查询列 {column} 被改动：列中为“{found}”，记录本身为“{expected}”"
+                "（筛选和统计读的是这一列）。"),
+        {"id": record_id, "column": column, "found": found, "expected": expected})
+
+
+def _payload_problem(conn, suspects: list[int]) -> tuple[int, Message] | None:
+    """The first suspect whose feedback really differs from the one derived from its body."""
+    for record_id in suspects:
+        rows = conn.execute(
+            "SELECT r.body, r.hash, o.feedback_id, o.payload FROM records r LEFT JOIN outbox o "
+            "ON o.record_id = r.record_id WHERE r.record_id = ?", (record_id,)).fetchall()
+        try:
+            record = CaseRecord.from_stored(rows[0][0], rows[0][1])
+            expected = canonical_json(feedback_payload(record)).decode()
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return record_id, Message(QT_TRANSLATE_NOOP(
+                "core", "记录 {id} 的内容无法读取（不是完整的档案记录）。"), {"id": record_id})
+        for _, _, feedback_id, payload in rows:
+            if payload is None:
+                return record_id, Message(QT_TRANSLATE_NOOP(
+                    "core", "记录 {id} 是后来插入的：它没有写入时同时生成的上报反馈。"),
+                    {"id": record_id})
+            if payload != expected or feedback_id != record.feedback_id:
+                return record_id, _feedback_differs(conn, record, payload)
+    return None
+
+
+def _feedback_differs(conn, record: CaseRecord, payload: str) -> Message:
+    try:
+        sent = json.loads(payload)
+        if not isinstance(sent, dict):
+            raise ValueError
+    except ValueError:
+        sent = {}
+    witness = sent.get("record_hash")
+    params = {"id": record.record_id}
+    if witness is not None and witness != record.hash:
+        if conn.execute("SELECT 1 FROM records WHERE record_id = ? AND hash = ?",
+                        (record.record_id + 1, witness)).fetchone():
+            # The record written as number n now sits at n+1: something was slipped in before it.
+            return Message(QT_TRANSLATE_NOOP(
+                "core", "记录 {id} 是插入的：原来的第 {id} 条被挪到了后面（与上报队列中的哈希对照）。"),
+                params)
+        return Message(QT_TRANSLATE_NOOP(
+            "core", "记录 {id} 被改写或替换：与写入时交给上报队列的哈希不一致。"), params)
+    expected = feedback_payload(record)
+    fields = sorted(k for k in set(expected) | set(sent) if sent.get(k) != expected.get(k)) \
+        or ["feedback_id"]
+    return Message(QT_TRANSLATE_NOOP(
+        "core", "记录 {id} 待上报的反馈被改动：{fields} 与记录本身不符（不会照此上报）。"),
+        {**params, "fields": "、".join(fields)})
+
+
+def check_witness(conn: sqlite3.Connection, head) -> tuple[int, Message] | None:
+    """The file against its head witness: None when it holds exactly the witnessed records."""
+    rows = dict(conn.execute("SELECT record_id, hash FROM records WHERE record_id = ?",
+                             (head.count,)).fetchall())
+    last, last_prev = conn.execute(
+        "SELECT record_id, prev_hash FROM records ORDER BY record_id DESC LIMIT 1").fetchone() \
+        or (0, None)
+    params = {"count": head.count, "last": last, "head": head.head[:16], "at": head.at or "?"}
+    if last == head.count and rows.get(head.count, GENESIS_HASH) == head.head:
+        return None
+    if last == head.count + 1 and last_prev == head.head:
+        return None  # the writer was stopped between its commit and the witness
+    if last < head.count:
+        return last + 1, Message(QT_TRANSLATE_NOOP(
+            "core", "案卷比见证短：见证记载 {count} 条记录（最后一条写于 {at}，链头 {head}…），"
+                    "案卷只有 {last} 条，第 {first} 条至第 {count} 条不见了（例如预写日志 -wal 文件"
+                    "被删除，或换成了旧副本）。"),
+            {**params, "first": last + 1})
+    if rows.get(head.count) != head.head and head.count:
+        return head.count, Message(QT_TRANSLATE_NOOP(
+            "core", "案卷被替换：第 {count} 条记录不是见证记载的那一条（链头 {head}…）。"), params)
+    return head.count + 1, Message(QT_TRANSLATE_NOOP(
+        "core", "第 {first} 条至第 {last} 条记录不在见证中：它们不是由本程序写入的。"),
+        {**params, "first": head.count + 1})
 
 
 def _orphaned_feedback(conn: sqlite3.Connection) -> tuple[int, Message] | None:

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from desktop.check.model import IDENTITY_SHAPE, CodeKind, mask_code
 from desktop.site import paths
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
-EXIT_OK, EXIT_TAMPERED = 0, 6
+EXIT_OK, EXIT_TAMPERED, EXIT_NOT_WRITTEN = 0, 6, 7
 STATUSES = tuple(STATUS_LABELS)
 
 
@@ -46,12 +47,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--csv", type=Path, metavar="FILE", help="同时写出 CSV 文件")
     p.set_defaults(func=run_stats)
 
-    p = verbs.add_parser("verify", help="校验档案哈希链")
+    p = verbs.add_parser("verify", help="校验档案哈希链、派生数据和见证")
+    p.add_argument("--accept", action="store_true",
+                   help="（信息技术人员）按现状确认案卷：仅当案卷本身校验无误、只是与见证不符时")
     p.set_defaults(func=run_verify)
 
     from desktop.app.commands import watch
 
     watch.register(verbs)
+
+    p = verbs.add_parser("backup", help="备份案卷（含预写日志中的记录）及其见证")
+    p.add_argument("dest", type=Path, metavar="DEST", help="备份到的文件或文件夹")
+    p.set_defaults(func=run_backup)
+
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
@@ -72,15 +80,30 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
 
 
-def _open():
+@contextmanager
+def _open(*, readonly: bool = True):
+    """The desk's case file, read-only unless it is to be written: listing, exporting, statistics
+    and verification work on a read-only folder or mount. A file too damaged to read is exit 6
+    with what is wrong, never a traceback."""
+    import sqlite3
+
     from desktop.casefile.store import CaseFile, RecordNotDurable
 
     try:
-        return CaseFile(paths.case_file())
+        case_file = CaseFile(paths.case_file(), readonly=readonly)
     except RecordNotDurable as exc:
-        if exc.cause == "damaged":  # nothing in it can be vouched for: as good as tampered
+        if exc.cause in ("damaged", "tampered"):  # nothing in it can be vouched for
             raise UserError(exc.message, exit_code=EXIT_TAMPERED) from exc
         raise
+    try:
+        yield case_file
+    except (sqlite3.DatabaseError, ValueError, TypeError, KeyError) as exc:
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "案卷文件 {file} 已损坏，无法读出（{error}）。请运行 credit-desk cases verify "
+                    "查明问题记录，并联系信息技术人员从备份恢复。"),
+            {"file": str(case_file.path), "error": exc}), exit_code=EXIT_TAMPERED) from exc
+    finally:
+        case_file.close()
 
 
 def _query(case_file, args: argparse.Namespace) -> list:
@@ -197,9 +220,15 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    if args.accept:
+        with _open(readonly=False) as case_file:
+            head = case_file.accept()
+        print(f"已按现状确认案卷：{head.count} 条记录，链头 {head.head}；原见证文件已改名保留。")
+        return EXIT_OK
     with _open() as case_file:
         report = case_file.verify()
         head = case_file.head()
+        case_file.record_alarm(report)
     if report.ok:
         print(f"档案完整：已校验 {report.checked} 条记录，链头 {head}")
         return EXIT_OK
@@ -207,4 +236,25 @@ def run_verify(args: argparse.Namespace) -> int:
     if report.first_bad is not None:
         print(f"第一条有问题的记录：{report.first_bad}（之前 {report.checked} 条完好）",
               file=sys.stderr)
+    print("本机已暂停向该案卷记档，直至信息技术人员从备份恢复（或确认现状：cases verify --accept）。",
+          file=sys.stderr)
     return EXIT_TAMPERED
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """SQLite's online backup of the case file, records still in its write-ahead log included,
+    and a witness of exactly the copy: restore both files together."""
+    with _open() as case_file:
+        try:
+            head = case_file.backup(args.dest)
+        except FileExistsError as exc:
+            raise UserError(Message(QT_TRANSLATE_NOOP(
+                "core", "备份目标 {file} 已存在：请换一个新文件名或空文件夹，不会覆盖以前的备份。"),
+                {"file": str(exc)}), exit_code=EXIT_NOT_WRITTEN) from exc
+        except OSError as exc:
+            raise UserError(Message(QT_TRANSLATE_NOOP("core", "无法写入备份 {dest}：{error}"),
+                                    {"dest": str(args.dest), "error": exc.strerror or exc}),
+                            exit_code=EXIT_NOT_WRITTEN) from exc
+    print(f"已备份 {head.count} 条记录（链头 {head.head}）到 {args.dest}，见证文件一并写出；"
+          "恢复时请把案卷文件和 .witness 文件一起放回。")
+    return EXIT_OK

@@ -1,0 +1,138 @@
+"""The head witness: how many records the case file holds and the hash of the last one, kept in a
+small file of its own beside the SQLite file, so that a confirmed record cannot disappear with the
+SQLite file's write-ahead log, a restored old copy or a deleted file without `cases verify` and the
+next start saying so.
+
+It is written inside each append, once SQLite has committed the record and before the clerk is
+told it is recorded, and made durable (fdatasync) there. A crash between the two leaves the file
+one record ahead of its witness: that is taken as it is (the record is in the chain, with its
+feedback, and `cases verify` checks it like any other). Anything else is reported: fewer records
+than witnessed, a different record where the witness's last one was, or more than one record
+beyond it.
+
+Two fixed-size slots, written by parity of the record count, each with its own checksum: a write
+torn by a crash leaves the other slot, one record behind, readable; and of two processes appending
+to one file, a slow witness write of the earlier record never hides the later one. Rewriting a
+block in place is a data-only sync, which keeps the cost of an append close to that of the commit.
+
+What the witness cannot tell: one record appended by someone else after the last real one, with
+its feedback forged to match (it looks like the crash above). That record then goes to the
+platform with its number and hash like any other. Qt-free."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from desktop.casefile.record import GENESIS_HASH
+
+SLOT = 256
+_SUM = 16  # hex digits of SHA-256 kept per slot: a torn or edited slot, not an attacker, is the aim
+
+
+def witness_path(case_path: Path) -> Path:
+    return Path(case_path).with_suffix(".witness")
+
+
+def alarm_path(case_path: Path) -> Path:
+    """Where `cases verify` leaves what it found on this desk's own case file; appends are refused
+    while it exists."""
+    return Path(case_path).with_suffix(".alarm")
+
+
+@dataclass(frozen=True)
+class Head:
+    count: int
+    head: str
+    prev: str          # hash of record ``count - 1`` (the genesis hash for the first)
+    at: str = ""       # when the record ``count`` was being written, UTC
+
+    def encode(self) -> bytes:
+        data = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        total = f'{{"h":{data},"sum":"{_digest(data)}"}}'.encode()
+        if len(total) > SLOT:
+            raise ValueError("witness slot overflow")
+        return total.ljust(SLOT, b" ")
+
+
+EMPTY = Head(0, GENESIS_HASH, GENESIS_HASH)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:_SUM]
+
+
+def _decode(raw: bytes) -> Head | None:
+    try:
+        outer = json.loads(raw.decode().strip())
+        data = json.dumps(outer["h"], sort_keys=True, separators=(",", ":"))
+        if outer["sum"] != _digest(data):
+            return None
+        head = Head(**outer["h"])
+        if not isinstance(head.count, int) or head.count < 0:
+            return None
+        return head
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+class WitnessUnreadable(Exception):
+    pass
+
+
+def read(path: Path) -> Head | None:
+    """The newest readable slot; None when there is no witness file. Raises WitnessUnreadable when
+    the file exists and neither slot is readable."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    if not raw:  # created, and the first write never happened
+        return None
+    heads = [h for h in (_decode(raw[:SLOT]), _decode(raw[SLOT:2 * SLOT])) if h is not None]
+    if not heads:
+        raise WitnessUnreadable(str(path))
+    return max(heads, key=lambda h: h.count)
+
+
+class Writer:
+    """Keeps the witness file open for the appends of one CaseFile."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+
+    def write(self, head: Head) -> None:
+        data, offset = head.encode(), (head.count % 2) * SLOT
+        if hasattr(os, "pwrite"):
+            os.pwrite(self._fd, data, offset)
+        else:  # Windows
+            os.lseek(self._fd, offset, os.SEEK_SET)
+            os.write(self._fd, data)
+        (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(self._fd)
+
+    def reset(self, head: Head) -> None:
+        """Both slots to ``head``: a new witness, or one IT accepted."""
+        data = head.encode()
+        os.lseek(self._fd, 0, os.SEEK_SET)
+        os.write(self._fd, data + data)
+        os.ftruncate(self._fd, 2 * SLOT)
+        os.fsync(self._fd)
+        _sync_folder(self.path.parent)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
