@@ -181,7 +181,7 @@ class CaseFile:
                 last = exc
                 continue
             try:
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
                 conn.execute("PRAGMA busy_timeout=10000")
             except sqlite3.Error as exc:
                 conn.close()
@@ -189,6 +189,12 @@ class CaseFile:
                 if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (11, 26):  # corrupt, not a db
                     break
                 continue
+            if not tables:  # an empty file (all its records were in a log that is gone)
+                conn.close()
+                conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                _create_schema(conn)
+                self.uri = None
+                return conn
             self.uri = base + query
             return conn
         raise errors.not_durable(self.path, last)
@@ -444,7 +450,8 @@ class CaseFile:
         """A consistent copy through SQLite's online backup (it reads the write-ahead log, so
         records not yet checkpointed are in the copy), with a witness of exactly that copy."""
         dest = Path(dest)
-        target = dest / self.path.name if dest.is_dir() else dest
+        target = dest if dest.suffix == self.path.suffix and not dest.is_dir() \
+            else dest / self.path.name
         if target.exists() or witness.witness_path(target).exists():
             raise FileExistsError(str(target))
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.casefile.errors import CaseFileTampered
 from desktop.casefile.record import OUTCOMES
 from desktop.casefile.store import Decision
 from desktop.check import policy
@@ -49,6 +50,7 @@ class RecordPanel(Retranslatable, QWidget):
         self.is_recorded = False
         self.last_record = None       # the CaseRecord written last: its sheet can be printed
         self.record_job: Job | None = None
+        self.refused: str | None = None  # why this desk may not record (an altered case file)
 
         self.outcomeSelector = QComboBox(self)
         self.outcomeSelector.setObjectName("outcomeSelector")
@@ -89,6 +91,22 @@ class RecordPanel(Retranslatable, QWidget):
         self.recordButton.clicked.connect(self.record)
         shown.measuresTable.itemChanged.connect(self._measure_toggled)
         self.retranslate()
+        # Every start compares the case file with its witness (on a worker: it is disk work).
+        self.jobs.submit(_open_case_file, ctx, on_done=self._case_file_opened,
+                         on_error=self._case_file_opened)
+
+    def _case_file_opened(self, outcome) -> None:
+        """An altered or missing case file stops recording until IT decides; any other trouble
+        opening it is said when the clerk records, with the folder named."""
+        if isinstance(outcome, CaseFileTampered):
+            self._refuse(reason(outcome))
+        elif getattr(outcome, "alarm", None) is not None:
+            self._refuse(i18n.render(outcome.alarm))
+
+    def _refuse(self, text: str) -> None:
+        self.refused = text
+        self.recordButton.setEnabled(False)
+        self.show_message(self.tr("本机暂停记档：%1").replace("%1", text), error=True)
 
     def retranslate(self) -> None:
         tr = self.tr
@@ -117,6 +135,9 @@ class RecordPanel(Retranslatable, QWidget):
         key = policy.suggested_outcome(result.status, result.measures)
         self.outcomeSelector.setCurrentIndex(self.outcomeSelector.findData(key))
         self._set_record_button_text()
+        if self.refused is not None:
+            self._refuse(self.refused)
+            return
         self.recordButton.setEnabled(True)
         self.show_message("")
 
@@ -189,6 +210,9 @@ class RecordPanel(Retranslatable, QWidget):
     def _record_failed(self, exc: BaseException) -> None:
         """The form stays as it is, so the clerk can fix the cause and press record again."""
         self.record_job = None
+        if isinstance(exc, CaseFileTampered):
+            self._refuse(reason(exc))
+            return
         self.recordButton.setEnabled(True)
         self.show_message(self.tr("未记档：%1").replace("%1", reason(exc)), error=True)
         self.recordButton.setFocus()
@@ -197,6 +221,10 @@ class RecordPanel(Retranslatable, QWidget):
         self.formMessage.setText(text)
         self.formMessage.setProperty("error", error)
         self.formMessage.setStyleSheet("color: #b3001b; font-weight: bold;" if error else "")
+
+
+def _open_case_file(ctx: DeskContext):
+    return ctx.case_file
 
 
 def _write_record(ctx: DeskContext, result: CheckResult, decision: Decision):

@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     watch.register(verbs)
 
     p = verbs.add_parser("backup", help="备份案卷（含预写日志中的记录）及其见证")
-    p.add_argument("dest", type=Path, metavar="DEST", help="备份到的文件或文件夹")
+    p.add_argument("dest", type=Path, metavar="DEST", help="备份到的文件夹（或以 .sqlite 结尾的文件名）")
     p.set_defaults(func=run_backup)
 
 

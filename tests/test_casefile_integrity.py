@@ -1,0 +1,307 @@
+"""Issue 12: no confirmed record disappears unnoticed (head witness), derived data cannot lie
+(query columns and outbox feedback derived again from the hashed body), read-only and damaged
+files. Tampering is done the way someone with the data folder and sqlite3 would."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+
+import pytest
+from casefile_fixtures import (
+    BLACK_HIT,
+    DESK,
+    PERSON_CODE,
+    RED_HIT,
+    approve,
+    black_result,
+    read_only,
+    result,
+)
+from test_casefile_durability import append_until_killed
+
+from desktop.app.cli import main
+from desktop.casefile import witness
+from desktop.casefile.errors import CaseFileTampered
+from desktop.casefile.record import canonical_json, feedback_payload
+from desktop.casefile.store import CaseFile
+from desktop.casefile.verify import _derived_suspects_on
+from desktop.check.model import CodeKind, Source, Status
+from desktop.site import paths
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def fill(n: int = 5) -> list:
+    with CaseFile(paths.case_file()) as cf:
+        return [cf.record_check(black_result(checked_at=f"2026-11-0{1 + i % 9}T02:00:00Z"),
+                                approve(case_no=f"C{i}", outcome="rejected",
+                                        measures_applied=("M-01",)), DESK) for i in range(n)]
+
+
+def tamper(*statements):
+    conn = sqlite3.connect(paths.case_file())
+    for sql, *params in statements:
+        conn.execute(sql, *params)
+    conn.commit()
+    conn.close()
+
+
+# -- 1. the head witness ------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_wal_deleted_after_sigkill_is_named_and_recording_stops(capsys):
+    path = paths.case_file()
+    confirmed = append_until_killed(path, 1, 0.1)
+    wal = path.with_name(path.name + "-wal")
+    in_file = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    tables = in_file.execute("SELECT count(*) FROM sqlite_master WHERE name = 'records'")
+    base = in_file.execute("SELECT count(*) FROM records").fetchone()[0] \
+        if tables.fetchone()[0] else 0
+    in_file.close()
+    assert wal.stat().st_size > 0 and base < len(confirmed)  # the last ones live in the log
+    wal.unlink()
+    path.with_name(path.name + "-shm").unlink(missing_ok=True)
+
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "案卷比见证短" in err and f"第 {base + 1} 条" in err
+    with pytest.raises(CaseFileTampered) as refused:
+        with CaseFile(path) as cf:
+            cf.record_check(result(), approve(), DESK)
+    assert refused.value.exit_code == 6 and "暂停记档" in str(refused.value.message)
+    with CaseFile(path) as cf:
+        assert cf.count() == base  # nothing was appended
+
+
+def test_deleted_case_file_is_named_and_never_recreated_silently(capsys):
+    fill(3)
+    paths.case_file().unlink()
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "不见了" in err and "3 条记录" in err
+    with pytest.raises(CaseFileTampered):
+        CaseFile(paths.case_file())
+    assert not paths.case_file().exists()
+
+
+def test_an_older_copy_put_back_is_named(capsys, tmp_path):
+    fill(2)
+    old = tmp_path / "old.sqlite"
+    shutil.copy(paths.case_file(), old)
+    fill(2)
+    os.replace(old, paths.case_file())
+    for suffix in ("-wal", "-shm"):
+        paths.case_file().with_name(paths.case_file().name + suffix).unlink(missing_ok=True)
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "第 3 条至第 4 条不见了" in err
+
+
+def test_another_desks_file_put_in_place_is_named(capsys, tmp_path, monkeypatch):
+    fill(3)
+    other_home = tmp_path / "other"
+    other_home.mkdir()
+    monkeypatch.setenv("CREDIT_DESK_HOME", str(other_home))
+    fill(3)
+    other = paths.case_file()
+    monkeypatch.undo()
+    monkeypatch.setenv("CREDIT_DESK_HOME", str(tmp_path / "home"))
+    with CaseFile(other) as cf:
+        cf.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(other, paths.case_file())
+    for suffix in ("-wal", "-shm"):
+        paths.case_file().with_name(paths.case_file().name + suffix).unlink(missing_ok=True)
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "案卷被替换" in err
+
+
+def test_backup_holds_records_still_in_the_log_and_verifies_with_its_witness(capsys, tmp_path):
+    with CaseFile(paths.case_file()) as window:  # the window has it open: records in the log
+        records = [window.record_check(result(), approve(case_no=f"B{n}"), DESK)
+                   for n in range(4)]
+        assert paths.case_file().with_name("cases.sqlite-wal").stat().st_size > 0
+        code, out, _ = run(capsys, "cases", "backup", str(tmp_path / "backup"))
+    assert code == 0 and "4 条记录" in out
+    copy = tmp_path / "backup" / "cases.sqlite"
+    assert witness.read(witness.witness_path(copy)).head == records[-1].hash
+    assert not copy.with_name("cases.sqlite-wal").exists()  # one self-contained file
+    with CaseFile(copy, readonly=True) as cf:
+        report = cf.verify()
+        assert report.ok and report.checked == 4
+    code, _, err = run(capsys, "cases", "backup", str(tmp_path / "backup"))
+    assert code == 7 and "已存在" in err  # an earlier backup is never overwritten
+
+    # Restoring it after the file was lost: both files back, and the desk records again.
+    paths.case_file().unlink()
+    for name in ("cases.sqlite", "cases.witness"):
+        shutil.copy(tmp_path / "backup" / name, paths.home() / name)
+    for suffix in ("-wal", "-shm"):
+        paths.case_file().with_name(paths.case_file().name + suffix).unlink(missing_ok=True)
+    assert run(capsys, "cases", "verify")[0] == 0
+    with CaseFile(paths.case_file()) as cf:
+        assert cf.record_check(result(), approve(), DESK).record_id == 5
+
+
+def test_it_accepts_a_file_that_is_sound_but_shorter_than_its_witness(capsys):
+    fill(3)
+    tamper(("DELETE FROM outbox WHERE record_id = 3",), ("DELETE FROM records WHERE record_id = 3",))
+    assert run(capsys, "cases", "verify")[0] == 6
+    code, out, _ = run(capsys, "cases", "verify", "--accept")
+    assert code == 0 and "2 条记录" in out
+    assert list(paths.home().glob("cases.witness.replaced-*"))  # the evidence is kept
+    assert run(capsys, "cases", "verify")[0] == 0
+    with CaseFile(paths.case_file()) as cf:
+        assert cf.record_check(result(), approve(), DESK).record_id == 3
+
+
+def test_it_cannot_accept_a_file_whose_records_were_altered(capsys):
+    fill(3)
+    tamper(("UPDATE records SET body = json_set(body, '$.outcome', 'approved') "
+            "WHERE record_id = 2",))
+    code, _, err = run(capsys, "cases", "verify", "--accept")
+    assert code == 6 and "不能按现状确认" in err
+
+
+def test_a_writer_stopped_between_commit_and_witness_is_taken_as_it_is(tmp_path):
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        cf.record_check(result(), approve(), DESK)
+        first = witness.read(cf.witness_path)
+        cf.record_check(result(), approve(), DESK)
+    writer = witness.Writer(witness.witness_path(path))
+    writer.reset(first)  # as if killed after SQLite's commit, before the witness write
+    writer.close()
+    with CaseFile(path) as cf:
+        assert cf.alarm is None and cf.verify().ok
+        assert cf.record_check(result(), approve(), DESK).record_id == 3
+
+
+# -- 2. derived data ----------------------------------------------------------------------------
+
+def test_query_columns_rebuilt_as_plain_columns_are_named(capsys):
+    fill(4)
+    columns = "record_id, body, hash, body_id, kind, refers_to, check_id, prev_hash, " \
+              "checked_at, operator, item_code, subject_code, status, source, outcome"
+    tamper(("ALTER TABLE records RENAME TO real_records",),
+           (f"CREATE TABLE records (record_id INTEGER PRIMARY KEY, body TEXT, hash TEXT, "
+            "body_id, kind, refers_to, check_id, prev_hash, checked_at, operator, item_code, "
+            "subject_code, status, source, outcome)",),
+           (f"INSERT INTO records({columns}) SELECT record_id, body, hash, body_id, kind, "
+            "refers_to, check_id, prev_hash, checked_at, operator, item_code, subject_code, "
+            "CASE WHEN record_id >= 2 THEN 'clear' ELSE status END, source, "
+            "CASE WHEN record_id >= 2 THEN 'approved' ELSE outcome END FROM real_records",),
+           ("DROP TABLE real_records",))
+    # What the lie would buy: a filter that returns records whose body says hit.
+    code, out, _ = run(capsys, "cases", "list", "--json", "--status", "clear")
+    assert code == 0 and len(out.splitlines()) == 3
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "记录 2 的查询列 status 被改动" in err and "hit" in err
+    # and once verify has said so, this desk records nothing more into the file
+    with pytest.raises(CaseFileTampered):
+        with CaseFile(paths.case_file()) as cf:
+            cf.record_check(result(), approve(), DESK)
+
+
+@pytest.mark.parametrize("edit, named", [
+    ("json_set(payload, '$.case_no', 'OTHER')", "case_no"),
+    ("json_set(payload, '$.outcome', 'approved')", "outcome"),
+    ("json_set(payload, '$.entry_ids', json_array())", "entry_ids"),
+    ("json_remove(payload, '$.note')", "note"),
+    ("json_set(payload, '$.extra', 1)", "extra"),
+])
+def test_edited_outbox_feedback_is_named(capsys, edit, named):
+    fill(4)
+    tamper((f"UPDATE outbox SET payload = {edit} WHERE record_id = 3",))
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "记录 3 待上报的反馈被改动" in err and named in err
+
+
+def test_a_second_feedback_row_for_a_record_is_named(capsys):
+    fill(3)
+    tamper(("INSERT INTO outbox(feedback_id, record_id, payload, created_at) SELECT "
+            "'extra', record_id, json_set(payload, '$.feedback_id', 'extra'), created_at "
+            "FROM outbox WHERE record_id = 2",))
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "记录 2 待上报的反馈被改动" in err
+
+
+def test_the_sql_derivation_of_feedback_matches_feedback_payload_byte_for_byte(tmp_path):
+    """verify's fast filter builds the feedback in SQL; this holds it to the Python definition
+    (a drift would only make verify slow, never wrong, but it is caught here)."""
+    odd = "引号\"反斜杠\\换行\n制表\t控制\x01 emoji🙂 \u2028"
+    with CaseFile(tmp_path / "cases.sqlite") as cf:
+        cf.record_check(result(), approve(note=odd, case_no=odd), DESK)
+        cf.record_check(result(code=PERSON_CODE, kind=CodeKind.PERSON, status=Status.HIT,
+                               name="张三", source=Source.OFFLINE, hits=(BLACK_HIT, RED_HIT)),
+                        approve(case_no="P", outcome="rejected"), DESK)
+        cf.record_check(result(status=Status.UNVERIFIED, reason="平台不可用"),
+                        approve(outcome="deferred"), DESK)
+        cf.record_decision(2, approve(case_no="P", outcome="approved", note="复核"), DESK)
+        assert _derived_suspects_on(cf.db.conn) == (None, [])
+        for record in cf.query():
+            [(payload,)] = cf.db.execute("SELECT payload FROM outbox WHERE record_id = ?",
+                                         (record.record_id,)).fetchall()
+            assert payload == canonical_json(feedback_payload(record)).decode()
+
+
+# -- 4. read-only and damaged files -------------------------------------------------------------
+
+def test_list_verify_stats_export_work_on_a_read_only_case_folder(capsys, tmp_path):
+    fill(3)
+    with read_only(paths.home()):
+        assert run(capsys, "cases", "verify")[0] == 0
+        code, out, _ = run(capsys, "cases", "list", "--json")
+        assert code == 0 and len(out.splitlines()) == 3
+        code, out, _ = run(capsys, "cases", "stats", "--month", "2026-11")
+        assert code == 0 and "3" in out
+        assert run(capsys, "cases", "export", "--out", str(tmp_path / "export"))[0] == 0
+    assert len((tmp_path / "export" / "cases.jsonl").read_text().splitlines()) == 3
+
+
+def test_a_clean_read_only_copy_without_its_log_is_read_exactly(capsys, tmp_path):
+    records = fill(3)
+    run(capsys, "cases", "backup", str(tmp_path / "copy"))
+    (tmp_path / "copy").chmod(0o555)
+    try:
+        with read_only(tmp_path / "copy"):
+            with CaseFile(tmp_path / "copy" / "cases.sqlite", readonly=True) as cf:
+                assert [r.hash for r in cf.query()] == [r.hash for r in records]
+                assert cf.verify().ok
+    finally:
+        (tmp_path / "copy").chmod(0o755)
+
+
+def test_check_record_on_a_file_verify_found_altered_exits_6(capsys):
+    fill(3)
+    tamper(("UPDATE records SET body = json_set(body, '$.case_no', 'Z') WHERE record_id = 2",))
+    assert run(capsys, "cases", "verify")[0] == 6
+    known = json.loads((paths.resources() / "demo" / "known_codes.json").read_text("utf-8"))
+    code, _, err = run(capsys, "check", known["clear"][0], "--item", known["item_with_measures"],
+                       "--record", "--case-no", "N", "--outcome", "approved")
+    assert code == 6 and "暂停记档" in err and "记录 2" in err
+    with CaseFile(paths.case_file(), readonly=True) as cf:
+        assert cf.count() == 3
+
+
+@pytest.mark.parametrize("damage", ["body-wrong-shape", "not-sqlite", "table-dropped"])
+@pytest.mark.parametrize("command", [("list",), ("list", "--json"), ("stats", "--month", "2026-11"),
+                                     ("verify",)])
+def test_no_traceback_on_a_damaged_file(capsys, damage, command):
+    fill(3)
+    if damage == "not-sqlite":
+        with CaseFile(paths.case_file()) as cf:
+            cf.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        paths.case_file().write_bytes(b"\x00garbage" * 512)
+    elif damage == "table-dropped":
+        tamper(("DROP TABLE records",))
+    else:
+        tamper(("UPDATE records SET body = '{\"record_id\": 2}' WHERE record_id = 2",))
+    code, _, err = run(capsys, "cases", *command)
+    if command[0] == "stats" and damage.startswith("body"):
+        assert code == 0  # sums read the columns; verify is what names the record
+    else:
+        assert code == 6, err
+    assert "Traceback" not in err
