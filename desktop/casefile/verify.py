@@ -228,7 +228,7 @@ def _feedback_differs(conn, record: CaseRecord, payload: str) -> Message:
     fields = sorted(k for k in set(expected) | set(sent) if sent.get(k) != expected.get(k)) \
         or ["feedback_id"]
     return Message(QT_TRANSLATE_NOOP(
-        "core", "记录 {id} 待上报的反馈被改动：{fields} 与记录本身不符（不会照此上报）。"),
+        "core", "记录 {id} 待上报的反馈被改动：{fields} 与记录本身不符。"),
         {**params, "fields": "、".join(fields)})
 
 

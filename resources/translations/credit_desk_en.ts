@@ -784,6 +784,10 @@
         <translation>&amp;Record as &quot;unverified&quot;  Ctrl+Enter</translation>
     </message>
     <message>
+        <source>本机暂停记档：%1</source>
+        <translation>Recording paused on this desk: %1</translation>
+    </message>
+    <message>
         <source>记档(&amp;R)  Ctrl+Enter</source>
         <translation>&amp;Record  Ctrl+Enter</translation>
     </message>
@@ -1565,6 +1569,30 @@ The offline data on this machine is unchanged.</translation>
         <translation>Cooperation memorandum</translation>
     </message>
     <message>
+        <source>案卷文件 {file} 不见了：见证文件 {witness} 记载它已有 {count} 条记录。不会新建空白案卷，请联系信息技术人员从备份（credit-desk cases backup）恢复。</source>
+        <translation>The case file {file} is missing: its witness {witness} records {count} records. No blank case file is created; ask IT to restore it from a backup (credit-desk cases backup).</translation>
+    </message>
+    <message>
+        <source>案卷的见证文件 {file} 不见了，无法确认案卷是否完整。请联系信息技术人员从备份恢复。</source>
+        <translation>The case file witness {file} is missing, so the case file cannot be confirmed complete. Ask IT to restore from a backup.</translation>
+    </message>
+    <message>
+        <source>案卷的见证文件 {file} 已损坏，无法确认案卷是否完整。请联系信息技术人员从备份恢复。</source>
+        <translation>The case file witness {file} is damaged, so the case file cannot be confirmed complete. Ask IT to restore from a backup.</translation>
+    </message>
+    <message>
+        <source>档案校验发现案卷 {file} 被改动：{problem}</source>
+        <translation>Verification found the case file {file} altered: {problem}</translation>
+    </message>
+    <message>
+        <source>不能按现状确认：案卷本身未通过校验（{problem}）。请从备份恢复。</source>
+        <translation>Cannot accept the case file as it is: it fails verification itself ({problem}). Restore it from a backup.</translation>
+    </message>
+    <message>
+        <source>本机暂停记档：{problem} 在信息技术人员恢复备份或确认现状（credit-desk cases verify --accept）之前，不再向该案卷写入记录；已有记录仍可查看。</source>
+        <translation>Recording paused on this desk: {problem} Nothing more is written to this case file until IT restores a backup or accepts it as it is (credit-desk cases verify --accept); existing records can still be viewed.</translation>
+    </message>
+    <message>
         <source>跟踪处理须在说明中写明做了什么。</source>
         <translation>A follow-up needs a note saying what was done.</translation>
     </message>
@@ -1661,6 +1689,14 @@ The offline data on this machine is unchanged.</translation>
         <translation>Position {id} holds record {found}: records were renumbered.</translation>
     </message>
     <message>
+        <source>记录 {id} 的查询列 {column} 被改动：列中为“{found}”，记录本身为“{expected}”（筛选和统计读的是这一列）。</source>
+        <translation>Record {id}: query column {column} was altered: it holds &quot;{found}&quot;, the record itself says &quot;{expected}&quot; (filters and statistics read this column).</translation>
+    </message>
+    <message>
+        <source>记录 {id} 的内容无法读取（不是完整的档案记录）。</source>
+        <translation>Record {id} cannot be read (not a complete case record).</translation>
+    </message>
+    <message>
         <source>记录 {id} 是后来插入的：它没有写入时同时生成的上报反馈。</source>
         <translation>Record {id} was inserted later: it has no feedback written together with it.</translation>
     </message>
@@ -1671,6 +1707,22 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>记录 {id} 被改写或替换：与写入时交给上报队列的哈希不一致。</source>
         <translation>Record {id} was rewritten or replaced: it differs from the hash given to the upload queue when it was written.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 待上报的反馈被改动：{fields} 与记录本身不符。</source>
+        <translation>The pending feedback of record {id} was altered: {fields} differ from the record itself.</translation>
+    </message>
+    <message>
+        <source>案卷比见证短：见证记载 {count} 条记录（最后一条写于 {at}，链头 {head}…），案卷只有 {last} 条，第 {first} 条至第 {count} 条不见了（例如预写日志 -wal 文件被删除，或换成了旧副本）。</source>
+        <translation>The case file is shorter than its witness: the witness records {count} records (the last written at {at}, head {head}…), the file holds {last}; records {first} to {count} are gone (e.g. the -wal write-ahead log was deleted, or an older copy was put back).</translation>
+    </message>
+    <message>
+        <source>案卷被替换：第 {count} 条记录不是见证记载的那一条（链头 {head}…）。</source>
+        <translation>The case file was replaced: record {count} is not the one its witness records (head {head}…).</translation>
+    </message>
+    <message>
+        <source>第 {first} 条至第 {last} 条记录不在见证中：它们不是由本程序写入的。</source>
+        <translation>Records {first} to {last} are not in the witness: they were not written by this program.</translation>
     </message>
     <message>
         <source>记录 {id} 已被删除：上报队列中仍有它的反馈。</source>
@@ -1781,6 +1833,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Check failed: as an identity number, character 18 should be {id_expected}; as a unified social credit code, it should be {expected}. {got} was entered; please check.</translation>
     </message>
     <message>
+        <source>案卷文件 {file} 已损坏，无法读出（{error}）。请运行 credit-desk cases verify 查明问题记录，并联系信息技术人员从备份恢复。</source>
+        <translation>The case file {file} is damaged and cannot be read ({error}). Run credit-desk cases verify to find the record concerned, and ask IT to restore from a backup.</translation>
+    </message>
+    <message>
         <source>起始日期 {since} 晚于截止日期 {until}：请对调 --from 和 --to。</source>
         <translation>The start date {since} is after the end date {until}: swap --from and --to.</translation>
     </message>
@@ -1795,6 +1851,14 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>导出到 {folder} 失败：{error}。档案本身未受影响，请检查该文件夹后重新导出。</source>
         <translation>Export to {folder} failed: {error}. The case file itself is unaffected; check the folder and export again.</translation>
+    </message>
+    <message>
+        <source>备份目标 {file} 已存在：请换一个新文件名或空文件夹，不会覆盖以前的备份。</source>
+        <translation>The backup target {file} already exists: choose a new file name or an empty folder; an earlier backup is never overwritten.</translation>
+    </message>
+    <message>
+        <source>无法写入备份 {dest}：{error}</source>
+        <translation>Cannot write the backup {dest}: {error}</translation>
     </message>
     <message>
         <source>请只给出一个代码，或用 --batch 给出文件，不要同时给出。</source>
