@@ -240,6 +240,8 @@ def test_the_sql_derivation_of_feedback_matches_feedback_payload_byte_for_byte(t
         cf.record_check(result(status=Status.UNVERIFIED, reason="平台不可用"),
                         approve(outcome="deferred"), DESK)
         cf.record_decision(2, approve(case_no="P", outcome="approved", note="复核"), DESK)
+        cf.record_follow_up(2, {"alert": "A-1", "change": "listed", "action": "supervised",
+                                "note": odd}, "已复核", DESK)
         assert _derived_suspects_on(cf.db.conn) == (None, [])
         for record in cf.query():
             [(payload,)] = cf.db.execute("SELECT payload FROM outbox WHERE record_id = ?",

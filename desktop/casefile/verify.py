@@ -60,7 +60,7 @@ def _body(field: str) -> str:
 # feedback_payload(record) as SQLite builds it, keys in sorted order: json_object writes compact
 # JSON, UTF-8 as is, with the escapes Python's json uses. tests/test_casefile_integrity.py holds
 # the two to the same bytes.
-_DERIVED_PAYLOAD = "json_object(" + ", ".join(f"'{key}', {expr}" for key, expr in sorted({
+_FEEDBACK_FIELDS = {
     **{name: _body(name) for name in (
         "case_no", "checked_at", "feedback_id", "hall", "item_code", "note", "operator",
         "outcome", "prev_hash", "snapshot_version", "source", "status", "subject_code", "window")},
@@ -69,7 +69,17 @@ _DERIVED_PAYLOAD = "json_object(" + ", ".join(f"'{key}', {expr}" for key, expr i
     "measures_applied": f"json({_body('measures_applied')})",
     "record_hash": "r.hash",
     "record_no": _body("record_id"),
-}.items())) + ")"
+}
+
+
+def _json_object(fields: dict[str, str]) -> str:
+    return "json_object(" + ", ".join(f"'{k}', {v}" for k, v in sorted(fields.items())) + ")"
+
+
+_DERIVED_PAYLOAD = (
+    f"CASE WHEN {_body('follow_up')} IS NULL THEN {_json_object(_FEEDBACK_FIELDS)} ELSE "
+    + _json_object({**_FEEDBACK_FIELDS, "decision_kind": "'follow_up'",
+                    "follow_up": f"json({_body('follow_up')})"}) + " END")
 
 
 @dataclass(frozen=True)
