@@ -7,10 +7,12 @@ import json
 import os
 import shutil
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from casefile_fixtures import (
     BLACK_HIT,
+    FOCUS_HIT,
     DESK,
     PERSON_CODE,
     RED_HIT,
@@ -234,8 +236,12 @@ def test_the_sql_derivation_of_feedback_matches_feedback_payload_byte_for_byte(t
     odd = "引号\"反斜杠\\换行\n制表\t控制\x01 emoji🙂 \u2028"
     with CaseFile(tmp_path / "cases.sqlite") as cf:
         cf.record_check(result(), approve(note=odd, case_no=odd), DESK)
+        # Hits as the checker hands them over: judged on the check's date (one lapsed).
+        judged = (replace(BLACK_HIT, effective_state="active"),
+                  replace(RED_HIT, effective_state="lapsed"),
+                  replace(FOCUS_HIT, effective_state="objection"))
         cf.record_check(result(code=PERSON_CODE, kind=CodeKind.PERSON, status=Status.HIT,
-                               name="张三", source=Source.OFFLINE, hits=(BLACK_HIT, RED_HIT)),
+                               name="张三", source=Source.OFFLINE, hits=judged),
                         approve(case_no="P", outcome="rejected"), DESK)
         cf.record_check(result(status=Status.UNVERIFIED, reason="平台不可用"),
                         approve(outcome="deferred"), DESK)
@@ -243,6 +249,10 @@ def test_the_sql_derivation_of_feedback_matches_feedback_payload_byte_for_byte(t
         cf.record_follow_up(2, {"alert": "A-1", "change": "listed", "action": "supervised",
                                 "note": odd}, "已复核", DESK)
         assert _derived_suspects_on(cf.db.conn) == (None, [])
+        unjudged = cf.record_check(black_result(), approve(outcome="rejected",
+                                                           measures_applied=("M-01",)), DESK)
+        # A record whose hits were judged later (older files) takes the exact Python path.
+        assert _derived_suspects_on(cf.db.conn) == (None, [unjudged.record_id])
         for record in cf.query():
             [(payload,)] = cf.db.execute("SELECT payload FROM outbox WHERE record_id = ?",
                                          (record.record_id,)).fetchall()

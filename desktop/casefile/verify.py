@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from desktop.casefile.record import GENESIS_HASH, CaseRecord, canonical_json, feedback_payload
+from desktop.check.policy import COUNTING_STATES
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
 QUERY_COLUMNS = {  # column: (SQL type, JSON path in body)
@@ -60,12 +61,20 @@ def _body(field: str) -> str:
 # feedback_payload(record) as SQLite builds it, keys in sorted order: json_object writes compact
 # JSON, UTF-8 as is, with the escapes Python's json uses. tests/test_casefile_integrity.py holds
 # the two to the same bytes.
+_COUNTING = "(" + ", ".join(f"'{state}'" for state in COUNTING_STATES) + ")"
 _FEEDBACK_FIELDS = {
     **{name: _body(name) for name in (
         "case_no", "checked_at", "feedback_id", "hall", "item_code", "note", "operator",
         "outcome", "prev_hash", "snapshot_version", "source", "status", "subject_code", "window")},
+    # Hits judged when checked (older records were judged later; those take the Python path).
     "entry_ids": "(SELECT json_group_array(json_extract(h.value, '$.entry_id')) "
-                 "FROM json_each(r.body, '$.hits') h)",
+                 "FROM json_each(r.body, '$.hits') h "
+                 f"WHERE json_extract(h.value, '$.effective_state') IN {_COUNTING})",
+    "entries_not_counted": "(SELECT json_group_array(json_object("
+                           "'effective_state', json_extract(h.value, '$.effective_state'), "
+                           "'entry_id', json_extract(h.value, '$.entry_id'))) "
+                           "FROM json_each(r.body, '$.hits') h "
+                           f"WHERE json_extract(h.value, '$.effective_state') NOT IN {_COUNTING})",
     "measures_applied": f"json({_body('measures_applied')})",
     "record_hash": "r.hash",
     "record_no": _body("record_id"),
