@@ -171,8 +171,8 @@ def test_feedback_carries_only_the_entries_that_counted(capsys):
     assert payloads[0]["entries_not_counted"] == [{"entry_id": lapsed.hits[0].entry_id,
                                                    "effective_state": "lapsed"}]
     assert payloads[1]["entry_ids"] == [h.entry_id for h in hit.hits] and payloads[1]["entries_not_counted"] == []
-    assert payloads == [feedback_payload(lapsed) | {"chain_head": lapsed.hash},
-                        feedback_payload(hit) | {"chain_head": hit.hash}]
+    assert payloads == [feedback_payload(lapsed), feedback_payload(hit)]
+    assert payloads[1]["record_hash"] == hit.hash and payloads[1]["prev_hash"] == lapsed.hash
 
 
 # --- the whole demo: no refusal without a refuse measure, no measure on the wrong target --------
