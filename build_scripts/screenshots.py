@@ -99,7 +99,8 @@ class Session:
         field.selectAll()
         QTest.keyClicks(field, code)
         QTest.keyClick(field, Qt.Key.Key_Return)
-        wait(self.app, lambda: self.page.statusBadge.state not in ("", "checking", "idle"))
+        wait(self.app, lambda: not self.page.checks.busy
+             and self.page.statusBadge.state not in ("", "checking", "idle"))
         settle(self.app)
 
     def record(self) -> None:

@@ -32,7 +32,7 @@ def test_a_job_past_its_deadline_stops_holding_its_worker(qtbot, runner):
     qtbot.waitUntil(lambda: done == ["next"], timeout=2000)   # ran beside the stuck one
     stuck.set()
     qtbot.waitUntil(lambda: not runner.active, timeout=2000)
-    assert runner._pool.maxThreadCount() == 1                  # the extra thread is given back
+    assert runner.max_threads == 1                 # the extra thread is given back
 
 
 @pytest.fixture

@@ -146,6 +146,7 @@ def test_second_scan_while_the_first_hangs_replaces_it_cleanly(qtbot, online_win
 
 def test_closing_while_a_record_is_being_written_loses_nothing(qtbot, online_window):
     online, window = online_window
+    widget(window, "caseNoInput", QLineEdit).setText("GZ-CLOSE-1")
     scan(qtbot, window, KNOWN["clear"][0])
     code = widget(window, "codeInput", QLineEdit)
     qtbot.keyClick(code, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

@@ -118,13 +118,18 @@ def wait_idle(qtbot, window, timeout: int = 10_000) -> None:
     def settled() -> bool:
         if page._prompt is not None:  # waiting for the clerk's answer
             return True
-        return page.statusBadge.state != "checking" and page.recordPanel.record_job is None
+        return not page.checks.busy and page.recordPanel.record_job is None
     qtbot.waitUntil(settled, timeout=timeout)
 
 
-def record(qtbot, window) -> None:
-    """Ctrl+Enter, then wait until the durable write has been confirmed or refused."""
+def record(qtbot, window, case_no: str | None = "GZ-TEST-1") -> None:
+    """Ctrl+Enter, then wait until the durable write has been confirmed or refused. Every record
+    names its case (as on the command line): ``case_no`` is typed first when the field is empty;
+    None leaves it empty."""
     page = window.check_page
+    field = widget(window, "caseNoInput", QLineEdit)
+    if case_no and not field.text():
+        type_text(qtbot, field, case_no)
     qtbot.keyClick(widget(window, "codeInput", QLineEdit), Qt.Key.Key_Return,
                    Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: page.recordPanel.record_job is None, timeout=10_000)

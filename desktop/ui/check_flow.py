@@ -18,10 +18,14 @@ from desktop.ui.jobs import Job, JobRunner
 COUNTDOWN_TICK_MS = 100
 # After the deadline the check still looks in the snapshot: seconds, not milliseconds, on a slow disk.
 OVERDUE_MARGIN = 5.0
+# An answer within this time (every offline check) replaces the old result directly; only a
+# slower one shows "checking" first. One render per scan instead of two, and no flicker.
+CHECKING_SHOWN_AFTER_MS = 80
 
 
 class CheckFlow(QObject):
     invalid = Signal(object)     # the core's Message: why the code was refused
+    slow = Signal()              # no answer yet after CHECKING_SHOWN_AFTER_MS: say "checking"
     progress = Signal(str)       # what the banner says while waiting
     done = Signal(object)        # CheckResult
     failed = Signal(object)      # the exception; the page puts it in words
@@ -35,6 +39,15 @@ class CheckFlow(QObject):
         self._countdown = QTimer(self)
         self._countdown.setInterval(COUNTDOWN_TICK_MS)
         self._countdown.timeout.connect(self._tick)
+        self._slow = QTimer(self)
+        self._slow.setSingleShot(True)
+        self._slow.setInterval(CHECKING_SHOWN_AFTER_MS)
+        self._slow.timeout.connect(self._still_waiting)
+
+    @property
+    def busy(self) -> bool:
+        """A check is on its way: what the page shows is not its answer yet."""
+        return self._job is not None
 
     def start(self, raw: str, item_code: str | None) -> bool:
         """Queue the check; False (and ``invalid`` emitted) when the code cannot be one."""
@@ -44,19 +57,21 @@ class CheckFlow(QObject):
         except InvalidCode as exc:
             self.invalid.emit(exc.message)
             return False
+        self._deadline_at = time.monotonic() + self.ctx.checker.deadline
         # The check ends at its deadline (the platform client's watchdog); should anything
         # outlast it, its worker stops counting, so the next check never waits in the queue.
         self._job = self.jobs.submit(self.ctx.checker.check, raw, item_code,
                                      on_done=self._done, on_error=self._failed,
                                      overdue_after=self.ctx.checker.deadline + OVERDUE_MARGIN)
+        self._slow.start()
         return True
 
-    def begin_countdown(self) -> None:
-        """After the page has shown "checking": the banner then counts down to the fallback."""
+    def _still_waiting(self) -> None:
+        """The page shows "checking"; the banner then counts down to the offline fallback."""
+        self.slow.emit()
         if self.ctx.checker.platform is None:
             self.progress.emit(self.tr("正在查询离线数据…"))
             return
-        self._deadline_at = time.monotonic() + self.ctx.checker.deadline
         self._tick()
         self._countdown.start()
 
@@ -64,6 +79,10 @@ class CheckFlow(QObject):
         if self._job is not None:
             self._job.cancel()
             self._job = None
+        self._stop_timers()
+
+    def _stop_timers(self) -> None:
+        self._slow.stop()
         self._countdown.stop()
 
     def _tick(self) -> None:
@@ -75,10 +94,10 @@ class CheckFlow(QObject):
 
     def _done(self, result: CheckResult) -> None:
         self._job = None
-        self._countdown.stop()
+        self._stop_timers()
         self.done.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._job = None
-        self._countdown.stop()
+        self._stop_timers()
         self.failed.emit(exc)

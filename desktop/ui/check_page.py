@@ -14,19 +14,22 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QCompleter,
+    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.check.codes import InvalidCode, parse
 from desktop.check.model import CheckResult
 from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
-from desktop.ui import i18n
+from desktop.ui import i18n, style
 from desktop.ui.check_flow import CheckFlow
 from desktop.ui.dialogs import user_settings
 from desktop.ui.i18n import Retranslatable
@@ -105,9 +108,7 @@ class CheckPage(Retranslatable, QWidget):
         self.codeInput = QLineEdit(self)
         self.codeInput.setObjectName("codeInput")
         self.codeInput.setClearButtonEnabled(True)
-        font = self.codeInput.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        self.codeInput.setFont(font)
+        style.keep_relative_font(self.codeInput, 1.3)
 
         self.checkButton = QPushButton(self)
         self.checkButton.setObjectName("checkButton")
@@ -135,10 +136,23 @@ class CheckPage(Retranslatable, QWidget):
         top.setColumnStretch(1, 3)
         top.setColumnStretch(3, 2)
 
-        page = QVBoxLayout(self)
+        # The page scrolls rather than squeezing the hits and measures to slivers: at a large
+        # font on a small screen every row stays whole and the clerk scrolls to the decision.
+        content = QWidget(self)
+        content.setObjectName("checkPageContent")
+        page = QVBoxLayout(content)
         page.addLayout(top)
         page.addWidget(self.resultPanel, 1)
         page.addWidget(self.recordPanel)
+        self.scrollArea = QScrollArea(self)
+        self.scrollArea.setObjectName("checkPageScroll")
+        self.scrollArea.setWidgetResizable(True)
+        self.scrollArea.setFrameShape(QFrame.Shape.NoFrame)
+        self.scrollArea.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scrollArea.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scrollArea)
 
         # Tab order follows the flow: item, case, code, check, then the decision.
         shown, decision = self.resultPanel, self.recordPanel
@@ -169,7 +183,9 @@ class CheckPage(Retranslatable, QWidget):
         self.codeInput.returnPressed.connect(self.request_check)
         self.checkButton.clicked.connect(self.request_check)
         self.itemSelector.activated.connect(self._item_chosen)
+        self.itemSelector.currentTextChanged.connect(self._item_changed)
         self.checks.invalid.connect(self._code_invalid)
+        self.checks.slow.connect(self.resultPanel.show_checking)
         self.checks.progress.connect(self.resultPanel.show_progress)
         self.checks.done.connect(self.show_result)
         self.checks.failed.connect(self._check_failed)
@@ -253,6 +269,16 @@ class CheckPage(Retranslatable, QWidget):
                              on_done=lambda stored: setattr(self, "settings", stored))
         self._focus_code_once_active()
 
+    def _item_changed(self, _text: str = "") -> None:
+        """The result shown was checked for one item; another selected makes it stale at once:
+        it says so, its ticks freeze, and recording needs a re-check (F5)."""
+        decision = self.recordPanel
+        if decision.result is None or decision.is_recorded:
+            return
+        why = decision.stale_reason()
+        self.resultPanel.set_stale(why)
+        decision.recordButton.setEnabled(not why and decision.record_job is None)
+
     def _focus_code_once_active(self, tries: int = 10) -> None:
         """Back to the code field once the completer popup has closed and the window is active
         again: window systems hand activation back asynchronously, and the selector would
@@ -279,7 +305,7 @@ class CheckPage(Retranslatable, QWidget):
         """Enter in the code field (a scan) or the check button. An unrecorded result is never
         dropped silently: the clerk is asked first."""
         raw = self.codeInput.text()
-        if self.has_unrecorded_result:
+        if self.has_unrecorded_result and not self._rechecks_shown(raw):
             self.ask_discard(lambda: self.start_check(raw),
                               self.tr("上一次核查结果尚未记档。放弃它并核查新代码吗？"))
             return
@@ -313,6 +339,16 @@ class CheckPage(Retranslatable, QWidget):
                              .replace("%1", request.case_no))
             return
         fill()
+
+    def _rechecks_shown(self, raw: str) -> bool:
+        """F5 on the result shown (the same code, or a result made stale by the form): nothing
+        the clerk has not seen is dropped, so no question; the note typed so far stays."""
+        if self.recordPanel.stale_reason():
+            return True
+        try:
+            return parse(raw).code == self.result.code
+        except InvalidCode:
+            return False
 
     def _scanned_elsewhere(self, text: str) -> None:
         self.codeInput.setText(text)
@@ -357,13 +393,14 @@ class CheckPage(Retranslatable, QWidget):
     def start_check(self, raw: str) -> None:
         if not self.checks.start(raw, self.item_code()):
             return  # refused before anything was queried: _code_invalid has said why
-        self._clear_result_view()
-        self.resultPanel.show_checking()
-        self.checks.begin_countdown()
+        # The old result cannot be recorded from here on; it is replaced by the answer, or by
+        # "checking" if the answer is slow (check_flow).
+        self.recordPanel.drop()
         self.focus_code()
 
     def _code_invalid(self, message) -> None:
         self._clear_result_view()
+        self.recordPanel.show_message("")  # the last applicant's "recorded" line is not about this
         self.resultPanel.show_invalid(i18n.render(message))
         self.focus_code()
 
@@ -375,6 +412,7 @@ class CheckPage(Retranslatable, QWidget):
     def show_result(self, result: CheckResult) -> None:
         self.resultPanel.show_result(result)
         self.recordPanel.take(result)
+        self._item_changed()  # the item may have changed while the check ran
         self.focus_code()
         if "black" in result.severities and self.sound_on_black:
             QApplication.beep()

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import inspect
 import logging
+import queue
 import threading
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -106,35 +107,81 @@ class Job(QObject):
         self._on_finished(self)
 
 
-class _Runnable(QRunnable):
-    def __init__(self, job: Job, fn: Callable, args: tuple, kwargs: dict):
-        super().__init__()
-        self.setAutoDelete(True)
-        self.job, self.fn, self.args, self.kwargs = job, fn, args, kwargs
+def _run(job: Job, fn: Callable, args: tuple, kwargs: dict) -> None:
+    try:
+        result = fn(*args, **kwargs)
+    except Cancelled:
+        pass
+    except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
+        if not job.cancelled:
+            job.failed.emit(exc)
+    else:
+        if not job.cancelled:
+            job.done.emit(result)
+    finally:
+        job.finished.emit()
 
-    def run(self) -> None:
-        job = self.job
-        try:
-            result = self.fn(*self.args, **self.kwargs)
-        except Cancelled:
-            pass
-        except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
-            if not job.cancelled:
-                job.failed.emit(exc)
-        else:
-            if not job.cancelled:
-                job.done.emit(result)
-        finally:
-            job.finished.emit()
+
+class _Pool:
+    """Python worker threads that live as long as the pool. Not a QThreadPool: PySide gives a
+    thread Qt started a fresh Python thread state for every job, so whatever the core keeps per
+    thread (the snapshot reader and its SQLite connection) was opened anew on every check, and
+    the memory churned with it. Daemon threads: a worker stuck where no deadline reaches must not
+    keep the process alive once the window has closed (records are waited for by ``wait``)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._calls: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Condition()
+        self._threads = 0
+        self._idle = 0
+        self._pending = 0   # submitted and not yet returned
+
+    def submit(self, call: Callable[[], None]) -> None:
+        with self._lock:
+            self._pending += 1
+            self._calls.put(call)
+            self._grow_if_needed()
+
+    def resize(self, size: int) -> None:
+        with self._lock:
+            self.size = size
+            self._grow_if_needed()
+
+    def _grow_if_needed(self) -> None:
+        if self._idle == 0 and self._threads < self.size and not self._calls.empty():
+            self._threads += 1
+            threading.Thread(target=self._work, name="credit-desk-job", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if self._threads > self.size:  # the pool shrank: this worker is the extra one
+                    self._threads -= 1
+                    return
+                self._idle += 1
+            call = self._calls.get()
+            with self._lock:
+                self._idle -= 1
+                self._grow_if_needed()  # more waiting than idle workers
+            try:
+                call()
+            finally:
+                with self._lock:
+                    self._pending -= 1
+                    self._lock.notify_all()
+
+    def wait(self, timeout: float | None) -> bool:
+        with self._lock:
+            return self._lock.wait_for(lambda: self._pending == 0, timeout)
 
 
 class JobRunner(QObject):
-    """Owns a private thread pool, so that waiting on close waits for this window's work only."""
+    """Owns a private pool, so that waiting on close waits for this window's work only."""
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 4):
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(max_threads)
+        self._pool = _Pool(max_threads)
         self._jobs: set[Job] = set()  # keeps each Job alive until its signals have been delivered
 
     def submit(self, fn: Callable, *args: Any,
@@ -151,7 +198,7 @@ class JobRunner(QObject):
         if _accepts(fn, "cancel"):
             kwargs["cancel"] = job.cancel_event
         self._jobs.add(job)
-        self._pool.start(_Runnable(job, fn, args, kwargs))
+        self._pool.submit(lambda: _run(job, fn, args, kwargs))
         if overdue_after is not None:
             QTimer.singleShot(max(0, int(overdue_after * 1000)), job, lambda: self._overdue(job))
         return job
@@ -159,14 +206,19 @@ class JobRunner(QObject):
     def _overdue(self, job: Job) -> None:
         if job.running and not job.overdue:
             job.overdue = True
-            self._pool.setMaxThreadCount(self._pool.maxThreadCount() + 1)
+            self._pool.resize(self._pool.size + 1)
             log.warning("a background job runs past its deadline; its worker no longer counts")
 
     def _forget(self, job: Job) -> None:
         self._jobs.discard(job)
         if job.overdue:
-            self._pool.setMaxThreadCount(self._pool.maxThreadCount() - 1)
+            self._pool.resize(self._pool.size - 1)
         job.deleteLater()
+
+    @property
+    def max_threads(self) -> int:
+        """Workers the pool may run at once now (grown by one per overdue job)."""
+        return self._pool.size
 
     @property
     def active(self) -> list[Job]:
@@ -179,7 +231,7 @@ class JobRunner(QObject):
     def wait(self, timeout_ms: int = -1) -> bool:
         """Block until every started job has returned; True when none is left running.
         Only for tests, benchmarks and shutdown: the GUI never calls it during normal work."""
-        return self._pool.waitForDone(timeout_ms)
+        return self._pool.wait(None if timeout_ms < 0 else timeout_ms / 1000)
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Cancel what may be cancelled and wait for the rest (case-file writes)."""

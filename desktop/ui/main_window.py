@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.jobs = JobRunner(self)
         self._close_confirmed = False
+        self._shown_snapshot = None  # the snapshot version the status bar names
         self.setObjectName("mainWindow")
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
@@ -337,6 +338,7 @@ class MainWindow(QMainWindow):
         self._update_stage = stage  # a str assignment: safe from the worker thread
 
     def _show_status(self, facts: dict) -> None:
+        self._shown_snapshot = facts.get("snapshot_version")
         if facts.get("snapshot_version") is None:
             self.snapshotLabel.setText(self.tr("离线数据：无可用数据"))
             self.snapshotLabel.setToolTip(i18n.render(facts.get("snapshot_problem") or ""))
@@ -355,7 +357,9 @@ class MainWindow(QMainWindow):
         self.outboxIndicator.setProperty("pending", pending or 0)
 
     def _result_shown(self, result) -> None:
-        if result.snapshot_version is not None:
+        # Only a check answered from a snapshot other than the one shown says the bar is out of
+        # date; re-reading it after every check would cost each scan a job and a relayout.
+        if result.snapshot_version not in (None, self._shown_snapshot):
             self.refresh_status()
 
     # -- closing ------------------------------------------------------------------------------

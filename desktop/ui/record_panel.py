@@ -70,6 +70,7 @@ class RecordPanel(Retranslatable, QWidget):
         self.formMessage = QLabel(self)
         self.formMessage.setObjectName("formMessage")
         self.formMessage.setWordWrap(True)
+        self.formMessage.setProperty("error", False)
 
         self._labels = {}
         for name, buddy in (("outcome", self.outcomeSelector), ("note", self.noteInput)):
@@ -141,11 +142,26 @@ class RecordPanel(Retranslatable, QWidget):
         self.recordButton.setEnabled(True)
         self.show_message("")
 
+    def stale_reason(self) -> str:
+        """Why the result on screen may not be recorded as it stands, or "" when it may: it was
+        checked for another item than the one selected now."""
+        if self.result is None:
+            return ""
+        checked = self.result.item.item_code if self.result.item is not None else None
+        now = self.item_code()
+        if checked == now:
+            return ""
+        if checked is None:
+            return self.tr("核查时未选择办事事项，现已选择“%1”：请按 F5 重新核查后再记档。").replace("%1", now)
+        return (self.tr("此结果是按事项“%1”核查的，现在选择的是“%2”：请按 F5 重新核查后再记档。")
+                .replace("%1", checked).replace("%2", now or self.tr("（未选择）")))
+
     def drop(self) -> None:
         """No result on screen any more: nothing to record."""
         self.result = None
         self.is_recorded = False
         self.recordButton.setEnabled(False)
+        self.outcomeSelector.setCurrentIndex(-1)  # the next result presets its own
 
     def clear_inputs(self) -> None:
         self.noteInput.clear()
@@ -154,13 +170,13 @@ class RecordPanel(Retranslatable, QWidget):
         """A mandated measure cannot be dropped without a written reason (保护权益, 奖惩到位)."""
         if cell.column() != 0 or self.result is None:
             return
-        m = self.result.measures[cell.row()]
+        m = self.shown.rows[cell.row()]
         if (m.mandatory and cell.checkState() != Qt.CheckState.Checked
                 and not self.noteInput.toPlainText().strip()):
             self.shown.retick(cell)
             self.show_message(
                 self.tr("“%1”是必须执行的措施。如确不执行，请先在说明中写明理由，再取消勾选。")
-                .replace("%1", m.content), error=True)
+                .replace("%1", m.first.content), error=True)
             # After the table has finished handling the key press that toggled the tick.
             QTimer.singleShot(0, self.noteInput.setFocus)
 
@@ -174,15 +190,17 @@ class RecordPanel(Retranslatable, QWidget):
                             outcome=self.outcomeSelector.currentData(),
                             note=self.noteInput.toPlainText().strip(),
                             measures_applied=self.shown.applied_measures())
-        if result.kind == CodeKind.PERSON and not decision.case_no:
-            self.show_message(self.tr("核查自然人（身份证号码）须填写办件编号，以说明查询用途。"),
-                              error=True)
-            self.case_no.setFocus()
+        stale = self.stale_reason()
+        if stale:
+            self.show_message(stale, error=True)
             return
-        if result.item is None and self.item_code():
-            # Checked before an item was chosen: the measures for the item were never shown.
-            self.show_message(self.tr("核查时未选择办事事项。请按回车重新核查后再记档。"),
-                              error=True)
+        if not decision.case_no:
+            # The command line's rule too (credit-desk check --record needs --case-no): every
+            # record names the case it was made for, an organisation's as much as a person's.
+            self.show_message(self.tr("核查自然人（身份证号码）须填写办件编号，以说明查询用途。")
+                              if result.kind == CodeKind.PERSON
+                              else self.tr("记档须填写办件编号（Alt+N）。"), error=True)
+            self.case_no.setFocus()
             return
         self.recordButton.setEnabled(False)
         self.show_message(self.tr("正在写入办件档案…"))
@@ -218,9 +236,12 @@ class RecordPanel(Retranslatable, QWidget):
         self.recordButton.setFocus()
 
     def show_message(self, text: str, *, error: bool = False) -> None:
-        self.formMessage.setText(text)
-        self.formMessage.setProperty("error", error)
-        self.formMessage.setStyleSheet("color: #b3001b; font-weight: bold;" if error else "")
+        label = self.formMessage
+        label.setText(text)
+        if label.property("error") != error:  # the look is the style sheet's (#formMessage)
+            label.setProperty("error", error)
+            label.style().unpolish(label)
+            label.style().polish(label)
 
 
 def _open_case_file(ctx: DeskContext):

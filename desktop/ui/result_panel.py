@@ -5,16 +5,14 @@ It only shows. Which measures were ticked is read back by the record panel; noth
 what may be recorded."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QSplitter,
-    QTableWidget,
+    QSizePolicy,
     QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
@@ -22,11 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.casefile.record import SEVERITY_LABELS, STATE_LABELS
-from desktop.check.model import CheckResult, CodeKind, Source, Status, fmt_time
+from desktop.check import policy
+from desktop.check.model import CHINA_TZ, CheckResult, CodeKind, Source, Status, fmt_time
 from desktop.site.messages import QT_TRANSLATE_NOOP
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.fit_table import FitTable
 from desktop.ui.widgets.status_badge import StatusBadge
+from offline_cache.records import Hit, Measure
 
 # Marked for lupdate here, translated where the headers are set (context: the class name).
 HIT_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "名单"), QT_TRANSLATE_NOOP("ResultPanel", "类别"),
@@ -36,10 +37,23 @@ HIT_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "名单"), QT_TRANSLATE_NOOP("Re
 MEASURE_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "执行"), QT_TRANSLATE_NOOP("ResultPanel", "性质"),
                    QT_TRANSLATE_NOOP("ResultPanel", "类别"), QT_TRANSLATE_NOOP("ResultPanel", "措施内容"),
                    QT_TRANSLATE_NOOP("ResultPanel", "要求"))  # the legal basis: hover, detail pane
+# Effective states of an entry as the hits table names them; "lapsed": past its end date.
+ENTRY_STATES = {"active": QT_TRANSLATE_NOOP("ResultPanel", "有效"),
+                "objection": QT_TRANSLATE_NOOP("ResultPanel", "异议处理中"),
+                "repaired": QT_TRANSLATE_NOOP("ResultPanel", "已信用修复"),
+                "lapsed": QT_TRANSLATE_NOOP("ResultPanel", "已过期")}
 
 
 def core_text(text: str) -> str:
     return QCoreApplication.translate("core", text)
+
+
+def checked_at_text(iso: str) -> str:
+    """When the check ran, to the second: a re-check of the same code reads differently."""
+    try:
+        return datetime.fromisoformat(iso).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return iso or "-"
 
 
 def as_of_text(iso: str | None) -> str:
@@ -58,18 +72,56 @@ def banner_state(result: CheckResult) -> str:
     return str(result.source)
 
 
-def _cell(text: str, tooltip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if tooltip:
-        item.setToolTip(tooltip)
-    return item
+@dataclass(frozen=True)
+class MeasureRow:
+    """One row of the measures table: the same measure required by several lists (one kind, one
+    category, e.g. 限制参与政府采购 from two lists) is one row naming every list, ticked once."""
+    measures: tuple[Measure, ...]
+
+    @property
+    def first(self) -> Measure:
+        return self.measures[0]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(m.measure_id for m in self.measures)
+
+    @property
+    def mandatory(self) -> bool:
+        return any(m.mandatory for m in self.measures)
+
+    @property
+    def list_codes(self) -> tuple[str, ...]:
+        return tuple(m.list_code for m in self.measures)
+
+
+def measure_rows(measures: tuple[Measure, ...]) -> list[MeasureRow]:
+    """Group the measures shown into rows, keeping the order given (punishments, mandated first)."""
+    groups: list[list[Measure]] = []
+    for m in measures:
+        for group in groups:
+            g = group[0]
+            if ((g.nature, g.category) == (m.nature, m.category)
+                    and m.list_code not in {x.list_code for x in group}):
+                group.append(m)
+                break
+        else:
+            groups.append([m])
+    return [MeasureRow(tuple(g)) for g in groups]
+
+
+def entry_state(hit: Hit, checked_at: str) -> str:
+    """The state an entry has on the day of the check: a lapsed entry is not active any more."""
+    if hit.state == "active" and policy.is_expired(hit, checked_at):
+        return "lapsed"
+    return hit.state
 
 
 class ResultPanel(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.result: CheckResult | None = None
+        self.rows: list[MeasureRow] = []   # the measures table's rows, in order
         self.statusBadge = StatusBadge(self)
 
         self.sourceBanner = QLabel(self)
@@ -78,53 +130,48 @@ class ResultPanel(Retranslatable, QWidget):
 
         self.subjectLabel = QLabel(self)
         self.subjectLabel.setObjectName("subjectLabel")
+        self.subjectLabel.setWordWrap(True)
         self.subjectLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.noticeLabel = QLabel(self)
         self.noticeLabel.setObjectName("noticeLabel")
         self.noticeLabel.setWordWrap(True)
 
-        self.hitsTable = QTableWidget(0, len(HIT_COLUMNS), self)
+        self.staleNotice = QLabel(self)    # the result no longer matches the form: re-check
+        self.staleNotice.setObjectName("staleNotice")
+        self.staleNotice.setWordWrap(True)
+        self.staleNotice.hide()
+
+        self.hitsNote = QLabel(self)       # which entries the table lists, when they are no hit
+        self.hitsNote.setObjectName("hitsNote")
+        self.hitsNote.setWordWrap(True)
+
+        # Category, state and dates keep one line; list, authority and basis wrap.
+        self.hitsTable = FitTable(len(HIT_COLUMNS), (0, 3, 6), self)
         self.hitsTable.setObjectName("hitsTable")
-        self.measuresTable = QTableWidget(0, len(MEASURE_COLUMNS), self)
+        self.measuresTable = FitTable(len(MEASURE_COLUMNS), (2, 3), self, tick_column=0)
         self.measuresTable.setObjectName("measuresTable")
-        for table in (self.hitsTable, self.measuresTable):
-            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.verticalHeader().setVisible(False)
-            table.setWordWrap(True)
-            table.setTabKeyNavigation(False)  # Tab leaves the table: tab order follows the flow
-            header = table.horizontalHeader()
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setStretchLastSection(True)
-        self.measuresTable.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch)
-        self.measuresTable.horizontalHeader().setStretchLastSection(False)
 
         self.measureDetail = QTextBrowser(self)
         self.measureDetail.setObjectName("measureDetail")
         self.measureDetail.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.measureDetail.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
 
-        measures_box = QSplitter(Qt.Orientation.Horizontal, self)
-        measures_box.addWidget(self.measuresTable)
-        measures_box.addWidget(self.measureDetail)
-        measures_box.setStretchFactor(0, 3)
-        measures_box.setStretchFactor(1, 1)
-        tables = QSplitter(Qt.Orientation.Vertical, self)
-        tables.addWidget(self.hitsTable)
-        tables.addWidget(measures_box)
-        tables.setChildrenCollapsible(False)
+        measures_box = QHBoxLayout()
+        measures_box.addWidget(self.measuresTable, 3)
+        measures_box.addWidget(self.measureDetail, 1)
 
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.statusBadge)
-        info = QHBoxLayout()
-        info.addWidget(self.subjectLabel, 1)
-        column.addLayout(info)
+        column.addWidget(self.staleNotice)
+        column.addWidget(self.subjectLabel)
         column.addWidget(self.sourceBanner)
         column.addWidget(self.noticeLabel)
-        column.addWidget(tables, 1)
+        column.addWidget(self.hitsNote)
+        column.addWidget(self.hitsTable)
+        column.addLayout(measures_box)
+        column.addStretch(1)
 
         self.measuresTable.currentCellChanged.connect(lambda row, *_: self._show_measure(row))
         self.retranslate()
@@ -136,6 +183,8 @@ class ResultPanel(Retranslatable, QWidget):
         self.sourceBanner.setAccessibleName(tr("数据来源"))
         self.subjectLabel.setAccessibleName(tr("核查对象"))
         self.noticeLabel.setAccessibleName(tr("提示"))
+        self.hitsNote.setAccessibleName(tr("名单记录说明"))
+        self.staleNotice.setAccessibleName(tr("结果已过时"))
         self.hitsTable.setAccessibleName(tr("名单记录"))
         self.measuresTable.setAccessibleName(tr("奖惩措施"))
         for table, columns in ((self.hitsTable, HIT_COLUMNS), (self.measuresTable, MEASURE_COLUMNS)):
@@ -143,20 +192,23 @@ class ResultPanel(Retranslatable, QWidget):
         self.measureDetail.setAccessibleName(tr("措施详情与法律依据"))
         self.measureDetail.setPlaceholderText(tr("选中一条措施，在此查看其内容与法律依据"))
         if self.result is not None:
-            self._render_texts(self.result)
+            self.show_result(self.result)
 
     # -- states without a result --------------------------------------------------------------
 
-    def clear(self) -> None:
+    def clear(self, *, badge: bool = True) -> None:
         self.result = None
-        self.statusBadge.show_idle()
+        self.rows = []
+        if badge:
+            self.statusBadge.show_idle()
+        self.set_stale("")
         self.subjectLabel.setText("")
         self.sourceBanner.setText("")
         self._set_banner_state("")
-        self.noticeLabel.setText("")
-        self.noticeLabel.hide()
-        self.hitsTable.setRowCount(0)
-        self.measuresTable.setRowCount(0)
+        self._set_label(self.noticeLabel, "")
+        self._set_label(self.hitsNote, "")
+        self.hitsTable.fill([])
+        self.measuresTable.fill([])
         self.measureDetail.clear()
 
     def show_invalid(self, reason: str) -> None:
@@ -165,7 +217,7 @@ class ResultPanel(Retranslatable, QWidget):
         self.sourceBanner.setText(self.tr("未查询：请核对代码后重新扫描或输入。"))
 
     def show_checking(self) -> None:
-        self.clear()
+        self.clear(badge=False)
         self.statusBadge.show_checking()
         self._set_banner_state("checking")
 
@@ -177,10 +229,16 @@ class ResultPanel(Retranslatable, QWidget):
         self.sourceBanner.setText("")
         self._set_banner_state("")
 
+    def set_stale(self, why: str) -> None:
+        """Say the result shown no longer matches the form (and freeze its ticks), or lift it."""
+        self._set_label(self.staleNotice, why)
+        self.measuresTable.setEnabled(not why)
+
     # -- a result -----------------------------------------------------------------------------
 
     def show_result(self, result: CheckResult) -> None:
         self.result = result
+        self.set_stale("")
         self._render_texts(result)
         self._fill_hits(result)
         self._fill_measures(result)
@@ -193,12 +251,20 @@ class ResultPanel(Retranslatable, QWidget):
         notices = [i18n.render(n) for n in result.notices]
         if result.item is None:
             notices.append(self.tr("未选择办事事项：不显示奖惩措施，记档前请先选择事项。"))
-        self.noticeLabel.setText("\n".join(notices))
-        self.noticeLabel.setVisible(bool(notices))
+        self._set_label(self.noticeLabel, "\n".join(notices))
+        self._set_label(self.hitsNote, self._hits_note(result))
+
+    @staticmethod
+    def _set_label(label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
+        label.setVisible(bool(text))
 
     def _set_banner_state(self, state: str, demo: bool = False) -> None:
         """The banner's look follows where the answer came from (style sheet: #sourceBanner)."""
         banner = self.sourceBanner
+        if banner.property("state") == state and bool(banner.property("demo")) == demo:
+            return
         banner.setProperty("state", state)
         banner.setProperty("demo", demo)
         banner.style().unpolish(banner)
@@ -228,57 +294,82 @@ class ResultPanel(Retranslatable, QWidget):
             text += "\n" + i18n.render(r.reason)
         if r.demo:
             text = self.tr("演示数据 / DEMO DATA") + "  " + text
-        return text
+        return text + "  ·  " + self.tr("核查时间 %1").replace("%1", checked_at_text(r.checked_at))
+
+    def _hits_note(self, r: CheckResult) -> str:
+        """Why entries are listed that do not make a hit, or that mandate nothing yet."""
+        states = [entry_state(h, r.checked_at) for h in r.hits]
+        lines = []
+        inactive = sum(s in ("repaired", "lapsed") for s in states)
+        if inactive:
+            lines.append(self.tr("下表列出 %1 条已信用修复或已过期的记录：仅供了解，不构成命中，不据此采取惩戒措施。")
+                         .replace("%1", str(inactive)))
+        objections = states.count("objection")
+        if objections:
+            lines.append(self.tr("%1 条记录异议处理中：须告知申请人；异议处理完毕前，不据此执行必须执行的惩戒措施。")
+                         .replace("%1", str(objections)))
+        return "\n".join(lines)
 
     def _fill_hits(self, r: CheckResult) -> None:
-        self.hitsTable.setRowCount(len(r.hits))
-        for row, h in enumerate(r.hits):
-            state = core_text(STATE_LABELS.get(h.state, h.state))
-            cells = (h.list_name, core_text(SEVERITY_LABELS.get(h.severity, h.severity)), state,
-                     h.authority, h.listed_on, h.expires_on or self.tr("无固定期限"), h.basis)
-            for col, text in enumerate(cells):
-                self.hitsTable.setItem(row, col, _cell(text, h.basis))
-        self.hitsTable.resizeRowsToContents()
+        rows, tips = [], []
+        for h in r.hits:
+            state = self.tr(ENTRY_STATES.get(entry_state(h, r.checked_at), h.state))
+            rows.append((h.list_name, core_text(SEVERITY_LABELS.get(h.severity, h.severity)),
+                         state, h.authority, h.listed_on, h.expires_on or self.tr("无固定期限"),
+                         h.basis))
+            tips.append(h.basis)
+        self.hitsTable.fill(rows, tips)
 
     def _fill_measures(self, r: CheckResult) -> None:
         table = self.measuresTable
-        table.blockSignals(True)
-        table.setRowCount(len(r.measures))
-        for row, m in enumerate(r.measures):
-            tick = QTableWidgetItem()
+        names = {h.list_code: h.list_name for h in r.hits}
+        self.rows = measure_rows(r.measures)
+        texts, tips = [], []
+        for row in self.rows:
+            m = row.first
+            content = m.content
+            if len(row.measures) > 1:
+                content += "\n" + self.tr("（%1 均规定此措施）").replace(
+                    "%1", self.tr("、").join(names.get(c, c) for c in row.list_codes))
+            texts.append(("", self.tr("惩戒") if m.nature == "punish" else self.tr("激励"),
+                          m.category, content,
+                          self.tr("必须执行") if row.mandatory else self.tr("可选")))
+            tips.append(self.tr("法律依据：%1").replace(
+                "%1", "；".join(dict.fromkeys(x.basis for x in row.measures))))
+        table.blockSignals(True)  # ticks set here are the preset, not the clerk's change
+        table.fill(texts, tips)
+        for index, row in enumerate(self.rows):
+            tick = table.item(index, 0)
             tick.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                           | Qt.ItemFlag.ItemIsUserCheckable)
-            tick.setCheckState(Qt.CheckState.Checked if m.mandatory else Qt.CheckState.Unchecked)
-            tick.setData(Qt.ItemDataRole.UserRole, m.measure_id)
-            tick.setToolTip(m.basis)
-            table.setItem(row, 0, tick)
-            nature = self.tr("惩戒") if m.nature == "punish" else self.tr("激励")
-            need = self.tr("必须执行") if m.mandatory else self.tr("可选")
-            for col, text in enumerate((nature, m.category, m.content, need), 1):
-                table.setItem(row, col, _cell(text, self.tr("法律依据：%1").replace("%1", m.basis)))
+            tick.setCheckState(Qt.CheckState.Checked if row.mandatory else Qt.CheckState.Unchecked)
+            tick.setData(Qt.ItemDataRole.UserRole, list(row.ids))
         table.blockSignals(False)
-        table.resizeRowsToContents()
         self.measureDetail.clear()
-        if r.measures:
-            table.setCurrentCell(0, 3)
+        if self.rows:
+            table.setCurrentCell(0, 0)
+            self._show_measure(0)
 
     def _show_measure(self, row: int) -> None:
-        if self.result is None or not 0 <= row < len(self.result.measures):
+        if self.result is None or not 0 <= row < len(self.rows):
             self.measureDetail.clear()
             return
-        m = self.result.measures[row]
-        need = self.tr("必须执行") if m.mandatory else self.tr("可选")
-        self.measureDetail.setPlainText(
-            f"{m.measure_id}  {m.category}（{need}）\n\n{m.content}\n\n"
-            + self.tr("法律依据：%1").replace("%1", m.basis))
+        names = {h.list_code: h.list_name for h in self.result.hits}
+        parts = []
+        for m in self.rows[row].measures:
+            need = self.tr("必须执行") if m.mandatory else self.tr("可选")
+            parts.append(f"{m.measure_id}  {m.category}（{need}）\n"
+                         + self.tr("名单：%1").replace("%1", names.get(m.list_code, m.list_code))
+                         + f"\n\n{m.content}\n\n" + self.tr("法律依据：%1").replace("%1", m.basis))
+        self.measureDetail.setPlainText("\n\n――――\n\n".join(parts))
 
     # -- the ticks, read and guarded by the record panel ---------------------------------------
 
     def applied_measures(self) -> tuple[str, ...]:
         table = self.measuresTable
-        return tuple(table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-                     for row in range(table.rowCount())
-                     if table.item(row, 0).checkState() == Qt.CheckState.Checked)
+        return tuple(measure_id for index, row in enumerate(self.rows)
+                     if table.item(index, 0).checkState() == Qt.CheckState.Checked
+                     for measure_id in row.ids)
 
     def retick(self, cell: QTableWidgetItem) -> None:
         """Put a tick back without announcing it as the clerk's change."""

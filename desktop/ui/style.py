@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.site import paths
 
@@ -35,10 +35,34 @@ def clamp_font_size(size) -> int:
 
 
 def apply_font_size(app: QApplication, size: int) -> None:
+    """The clerk's font size for every widget, at once. With an application style sheet Qt keeps
+    the fonts widgets were polished with, so the sheet is applied again: every widget is then
+    re-polished in the new font (and widgets sized relative to it follow, keep_relative_font)."""
     font = QFont(app.font())
     font.setFamilies(list(UI_FAMILIES))
     font.setPointSize(clamp_font_size(size))
     app.setFont(font)
+    if app.styleSheet():
+        app.setStyleSheet(app.styleSheet())
+    for widget in app.allWidgets():
+        if widget.property("fontFactor"):
+            _scale(widget)
+
+
+def keep_relative_font(widget: QWidget, factor: float, *, bold: bool = False) -> None:
+    """``widget`` shows the application font scaled by ``factor``, now and after every change of
+    the clerk's font size (a font set on a widget otherwise stays as it was set)."""
+    widget.setProperty("fontFactor", factor)
+    widget.setProperty("fontBold", bold)
+    _scale(widget)
+
+
+def _scale(widget: QWidget) -> None:
+    font = QFont(QApplication.font())
+    font.setPointSizeF(font.pointSizeF() * float(widget.property("fontFactor")))
+    if widget.property("fontBold"):
+        font.setBold(True)
+    widget.setFont(font)
 
 
 def apply_style(app: QApplication, font_size: int | None = None) -> None:

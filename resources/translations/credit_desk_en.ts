@@ -52,6 +52,14 @@
         <translation>Notices</translation>
     </message>
     <message>
+        <source>名单记录说明</source>
+        <translation>About the list entries</translation>
+    </message>
+    <message>
+        <source>结果已过时</source>
+        <translation>Result out of date</translation>
+    </message>
+    <message>
         <source>名单记录</source>
         <translation>List entries</translation>
     </message>
@@ -776,6 +784,10 @@
         <translation>&quot;%1&quot; is a mandated measure. If it really is not applied, write the reason in the note first, then untick it.</translation>
     </message>
     <message>
+        <source>记档须填写办件编号（Alt+N）。</source>
+        <translation>A record needs the case number (Alt+N).</translation>
+    </message>
+    <message>
         <source>已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。</source>
         <translation>Recorded in the case file: record %1%2. Scan the next code; Ctrl+P prints the record sheet.</translation>
     </message>
@@ -792,12 +804,20 @@
         <translation>&amp;Record  Ctrl+Enter</translation>
     </message>
     <message>
-        <source>核查自然人（身份证号码）须填写办件编号，以说明查询用途。</source>
-        <translation>Checking a natural person (identity number) requires a case number stating the purpose of the query.</translation>
+        <source>核查时未选择办事事项，现已选择“%1”：请按 F5 重新核查后再记档。</source>
+        <translation>No item was selected for this check; “%1” is selected now: press F5 to check again before recording.</translation>
     </message>
     <message>
-        <source>核查时未选择办事事项。请按回车重新核查后再记档。</source>
-        <translation>No approval item was selected for this check. Press Enter to check again, then record.</translation>
+        <source>此结果是按事项“%1”核查的，现在选择的是“%2”：请按 F5 重新核查后再记档。</source>
+        <translation>This result was checked for item “%1”, but “%2” is selected now: press F5 to check again before recording.</translation>
+    </message>
+    <message>
+        <source>（未选择）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>核查自然人（身份证号码）须填写办件编号，以说明查询用途。</source>
+        <translation>Checking a natural person (identity number) requires a case number stating the purpose of the query.</translation>
     </message>
     <message>
         <source>正在写入办件档案…</source>
@@ -814,6 +834,22 @@
 </context>
 <context>
     <name>ResultPanel</name>
+    <message>
+        <source>有效</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>异议处理中</source>
+        <translation>Objection pending</translation>
+    </message>
+    <message>
+        <source>已信用修复</source>
+        <translation>Credit repaired</translation>
+    </message>
+    <message>
+        <source>已过期</source>
+        <translation>Lapsed</translation>
+    </message>
     <message>
         <source>未查询：请核对代码后重新扫描或输入。</source>
         <translation>Not queried: check the code, then scan or type it again.</translation>
@@ -863,8 +899,28 @@
         <translation>DEMO DATA / 演示数据</translation>
     </message>
     <message>
+        <source>核查时间 %1</source>
+        <translation>Checked at %1</translation>
+    </message>
+    <message>
+        <source>下表列出 %1 条已信用修复或已过期的记录：仅供了解，不构成命中，不据此采取惩戒措施。</source>
+        <translation>The table lists %1 repaired or lapsed entries: for information only; they are not a hit and no punishment is taken on them.</translation>
+    </message>
+    <message>
+        <source>%1 条记录异议处理中：须告知申请人；异议处理完毕前，不据此执行必须执行的惩戒措施。</source>
+        <translation>%1 entries are under objection: tell the applicant; until the objection is decided, no mandated punishment is taken on them.</translation>
+    </message>
+    <message>
         <source>无固定期限</source>
         <translation>No fixed term</translation>
+    </message>
+    <message>
+        <source>（%1 均规定此措施）</source>
+        <translation>(required by each of: %1)</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>惩戒</source>
@@ -885,6 +941,10 @@
     <message>
         <source>法律依据：%1</source>
         <translation>Legal basis: %1</translation>
+    </message>
+    <message>
+        <source>名单：%1</source>
+        <translation>List: %1</translation>
     </message>
     <message>
         <source>名单</source>
@@ -1264,8 +1324,16 @@ The offline data on this machine is unchanged.</translation>
         <translation>Invalid code, not queried: %1</translation>
     </message>
     <message>
+        <source>异议处理中：%1</source>
+        <translation>Objection pending: %1</translation>
+    </message>
+    <message>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>无有效名单记录</source>
+        <translation>No entry in force</translation>
     </message>
     <message>
         <source>、</source>

@@ -4,9 +4,11 @@ green with a star, clear grey-green with a check, unverified striped grey."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
 from desktop.casefile.record import SEVERITY_LABELS, STATUS_LABELS
+from desktop.check import policy
 from desktop.check.model import CheckResult, Status
 from desktop.ui import style
 
@@ -20,16 +22,51 @@ LOOKS = {
     "unverified": ("unverified", "qlineargradient(spread:repeat, x1:0, y1:0, x2:0.04, y2:0.04, "
                                  "stop:0 #8c8c8c, stop:0.5 #8c8c8c, stop:0.51 #a6a6a6, "
                                  "stop:1 #a6a6a6)", "#111111"),
+    # Every counting entry in objection: to be told, not yet acted on (保护权益).
+    "objection": ("warning", "#ffe9a8", "#111111"),
     "checking": (None, "#e3e7eb", "#111111"),
     "idle": (None, "#eef1f4", "#333333"),
 }
 
 
+def active_severities(result: CheckResult) -> tuple[str, ...]:
+    """Severities of the entries in force (counting and not in objection), most serious first."""
+    active = {h.severity for h in policy.counting_hits(result.hits, result.checked_at)
+              if h.state == "active"}
+    return tuple(s for s in result.severities if s in active)
+
+
 def state_of(result: CheckResult) -> str:
-    """The badge state: the most serious severity of a hit, else the status."""
+    """The badge state: the most serious severity of an entry in force; "objection" when every
+    counting entry is in objection; else the status."""
     if result.status == Status.HIT and result.severities:
-        return result.severities[0]
+        active = active_severities(result)
+        return active[0] if active else "objection"
     return "unverified" if result.status == Status.UNVERIFIED else "clear"
+
+
+def _sheet() -> str:
+    """One style sheet for every state, chosen by properties: changing state is then a re-polish
+    of the frame (and of the words when their colour changes), not a style sheet parsed anew per
+    check."""
+    rules = ["#statusBadge QLabel { background: transparent; }"]
+    for state, (_icon, background, colour) in LOOKS.items():
+        rules.append(f'#statusBadge[state="{state}"] {{ background: {background}; border-radius: 6px; }}')
+    for colour in {look[2] for look in LOOKS.values()}:
+        rules.append(f'#statusBadgeText[colour="{colour}"] {{ color: {colour}; }}')
+    return "\n".join(rules)
+
+
+_pixmaps: dict[tuple[str, float], QPixmap] = {}
+
+
+def _pixmap(name: str, ratio: float) -> QPixmap:
+    """Each icon drawn once per screen scale: a QIcon made per check renders its SVG anew and
+    leaves a pixmap behind in Qt's cache every time."""
+    key = (name, ratio)
+    if key not in _pixmaps:
+        _pixmaps[key] = style.icon(name).pixmap(QSize(40, 40), ratio)
+    return _pixmaps[key]
 
 
 class StatusBadge(QFrame):
@@ -43,15 +80,13 @@ class StatusBadge(QFrame):
         self._text.setObjectName("statusBadgeText")
         self._text.setWordWrap(True)
         self._text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        font = self._text.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self._text.setFont(font)
+        style.keep_relative_font(self._text, 1.6, bold=True)
         row = QHBoxLayout(self)
         row.setContentsMargins(14, 8, 14, 8)
         row.addWidget(self._icon)
         row.addWidget(self._text, 1)
         self.state = ""
+        self.setStyleSheet(_sheet())
         self.retranslate()
         self.show_idle()
 
@@ -65,18 +100,24 @@ class StatusBadge(QFrame):
         return self._text.text()
 
     def _show(self, state: str, text: str) -> None:
-        icon_name, background, colour = LOOKS[state]
-        self.state = state
-        if icon_name:
-            self._icon.setPixmap(style.icon(icon_name).pixmap(QSize(40, 40)))
-            self._icon.show()
-        else:
-            self._icon.clear()
-            self._icon.hide()
+        icon_name = LOOKS[state][0]
+        if state != self.state:
+            self.state = state
+            if icon_name:
+                self._icon.setPixmap(_pixmap(icon_name, self.devicePixelRatioF()))
+                self._icon.show()
+            else:
+                self._icon.clear()
+                self._icon.hide()
+            self.setProperty("state", state)
+            self.style().unpolish(self)
+            self.style().polish(self)
+            colour = LOOKS[state][2]
+            if self._text.property("colour") != colour:
+                self._text.setProperty("colour", colour)
+                self._text.style().unpolish(self._text)
+                self._text.style().polish(self._text)
         self._text.setText(text)
-        # Background on the frame only (by object name), so child labels stay transparent.
-        self.setStyleSheet(f"#statusBadge {{ background: {background}; border-radius: 6px; }}"
-                           f"#statusBadge QLabel {{ background: transparent; color: {colour}; }}")
         self.setAccessibleDescription(text)
 
     def show_idle(self) -> None:
@@ -89,12 +130,21 @@ class StatusBadge(QFrame):
         self._show("idle", self.tr("代码无效，未查询：%1").replace("%1", reason))
 
     def show_result(self, result: CheckResult) -> None:
+        """Words that follow the entries' effective states, the same the hits table shows."""
         def core(text: str) -> str:
             return QCoreApplication.translate("core", text)
+
+        def labels(severities) -> str:
+            return self.tr("、").join(core(SEVERITY_LABELS[s]) for s in severities)
         state = state_of(result)
-        if result.status == Status.HIT:
+        if state == "objection":
+            text = self.tr("异议处理中：%1").replace("%1", labels(result.severities))
+        elif result.status == Status.HIT:
             text = (self.tr("%1：%2").replace("%1", core(STATUS_LABELS["hit"]))
-                    .replace("%2", self.tr("、").join(core(SEVERITY_LABELS[s]) for s in result.severities)))
+                    .replace("%2", labels(active_severities(result))))
+        elif result.status == Status.CLEAR and result.hits:
+            # Entries listed, none in force (repaired or lapsed): not "nothing found".
+            text = self.tr("无有效名单记录")
         else:
             text = core(STATUS_LABELS[str(result.status)])
         self._show(state, text)

@@ -1,0 +1,131 @@
+"""A read-mostly table that shows every row in full: as tall as its rows (the page scrolls, the
+table never shows a slice), columns sized to what they hold, the long-text columns wrapping in
+the width that is left. Used for the hits and measures, which have a handful of rows each and
+must be readable at the largest font the settings offer."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget,
+                               QTableWidgetItem, QWidget)
+
+# A wrapping column never gets narrower than this many characters of the current font.
+MIN_WRAP_CHARS = 6
+
+
+class FitTable(QTableWidget):
+    def __init__(self, columns: int, wrapping: Iterable[int], parent: QWidget | None = None, *,
+                 tick_column: int | None = None):
+        super().__init__(0, columns, parent)
+        self._wrapping = tuple(wrapping)
+        self._tick_column = tick_column
+        self._fitted_width = -1
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().setVisible(False)
+        self.setWordWrap(True)
+        self.setTabKeyNavigation(False)  # Tab leaves the table: tab order follows the flow
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+    # -- content ------------------------------------------------------------------------------
+
+    def fill(self, rows: Sequence[Sequence[str]], tooltips: Sequence[str] = ()) -> None:
+        """Show ``rows`` (texts per column), reusing the cells already there: a new result costs
+        a few setText calls, not a table of new items."""
+        if not rows and not self.rowCount():
+            return  # empty and still empty: nothing to measure
+        self.setRowCount(len(rows))
+        for r, texts in enumerate(rows):
+            tip = tooltips[r] if r < len(tooltips) else ""
+            for c, text in enumerate(texts):
+                self.cell(r, c, text, tip)
+        self.refit()
+
+    def cell(self, row: int, column: int, text: str, tooltip: str = "") -> QTableWidgetItem:
+        item = self.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            self.setItem(row, column, item)
+        if item.text() != text:
+            item.setText(text)
+        if item.toolTip() != tooltip:
+            item.setToolTip(tooltip)
+        return item
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def refit(self) -> None:
+        """Columns to their content; what does not fit is shared by the wrapping columns, then
+        rows to their wrapped height and the table to its rows."""
+        width = self.viewport().width()
+        self._fitted_width = width
+        header = self.horizontalHeader()
+        natural = [max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
+                   for c in range(self.columnCount())]
+        fixed = sum(w for c, w in enumerate(natural) if c not in self._wrapping)
+        wrap_natural = {c: natural[c] for c in self._wrapping}
+        room = width - fixed
+        floor = self.fontMetrics().horizontalAdvance("国" * MIN_WRAP_CHARS)
+        if room >= sum(wrap_natural.values()):
+            # Everything fits on one line: the spare width goes to the last wrapping column.
+            last = self._wrapping[-1]
+            wrap_natural[last] += room - sum(wrap_natural.values())
+            widths = wrap_natural
+        else:
+            # Each wrapping column gets its floor, then the rest of the room in proportion to
+            # what it would need on one line.
+            floors = {c: min(floor, w) for c, w in wrap_natural.items()}
+            spare = max(0, room - sum(floors.values()))
+            want = {c: wrap_natural[c] - floors[c] for c in floors}
+            total = sum(want.values()) or 1
+            widths = {c: floors[c] + spare * want[c] // total for c in floors}
+        for c in range(self.columnCount()):
+            self.setColumnWidth(c, widths.get(c, natural[c]))
+        self.resizeRowsToContents()
+        self.updateGeometry()
+
+    def content_height(self) -> int:
+        rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
+        if not rows:  # empty: the header and one blank line, so the table stays recognisable
+            rows = self.fontMetrics().lineSpacing() + 8
+        height = self.horizontalHeader().sizeHint().height() + rows + 2 * self.frameWidth()
+        if self.horizontalScrollBar().isVisible():
+            height += self.horizontalScrollBar().sizeHint().height()
+        return height
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().sizeHint().width(), self.content_height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().minimumSizeHint().width(), self.content_height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.viewport().width() != self._fitted_width:
+            self.refit()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Space ticks the current row, whichever of its cells is current."""
+        row = self.currentRow()
+        if (event.key() == Qt.Key.Key_Space and self._tick_column is not None and row >= 0
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            tick = self.item(row, self._tick_column)
+            if tick is not None and tick.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                checked = tick.checkState() == Qt.CheckState.Checked
+                tick.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+                return
+        super().keyPressEvent(event)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.refit()
