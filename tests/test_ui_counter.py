@@ -182,7 +182,7 @@ def test_a_repaired_entry_reads_no_entry_in_force_with_a_line_saying_why_it_is_l
     assert badge_state(window) == "clear"
     assert widget(window, "statusBadge").text == "无有效名单记录"
     note = widget(window, "hitsNote", QLabel)
-    assert note.isVisible() and "1 条已信用修复或已过期" in note.text() and "不构成命中" in note.text()
+    assert note.isVisible() and "1 条已信用修复、已到期或已移出" in note.text() and "不构成命中" in note.text()
     assert [row[2] for row in table_rows(window, "hitsTable")] == ["已信用修复"]
 
 
@@ -190,7 +190,7 @@ def test_a_lapsed_entry_is_named_lapsed(qtbot, window):
     choose_item(qtbot, window, "CZ-001")
     scan(qtbot, window, KNOWN["expired_only"])
     assert widget(window, "statusBadge").text == "无有效名单记录"
-    assert "已过期" in [row[2] for row in table_rows(window, "hitsTable")]
+    assert "已到期" in [row[2] for row in table_rows(window, "hitsTable")]
 
 
 def test_nothing_listed_still_reads_nothing_found(qtbot, window):

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from desktop.casefile.errors import CaseFileTampered
 from desktop.casefile.record import OUTCOMES
 from desktop.casefile.store import Decision
-from desktop.check import policy
 from desktop.check.model import CheckResult, CodeKind, Status
 from desktop.desk.context import DeskContext
 from desktop.site.messages import UserError
@@ -133,8 +132,8 @@ class RecordPanel(Retranslatable, QWidget):
         """A new result on screen: preset the outcome the policy suggests, ready to record."""
         self.result = result
         self.is_recorded = False
-        key = policy.suggested_outcome(result.status, result.measures)
-        self.outcomeSelector.setCurrentIndex(self.outcomeSelector.findData(key))
+        key = result.suggested_outcome  # None: the policy presets nothing, the clerk decides
+        self.outcomeSelector.setCurrentIndex(self.outcomeSelector.findData(key) if key else -1)
         self._set_record_button_text()
         if self.refused is not None:
             self._refuse(self.refused)
@@ -193,6 +192,10 @@ class RecordPanel(Retranslatable, QWidget):
         stale = self.stale_reason()
         if stale:
             self.show_message(stale, error=True)
+            return
+        if decision.outcome is None:
+            self.show_message(self.tr("请选择办理结果（Alt+O）后再记档。"), error=True)
+            self.outcomeSelector.setFocus()
             return
         if not decision.case_no:
             # The command line's rule too (credit-desk check --record needs --case-no): every

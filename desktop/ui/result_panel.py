@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.casefile.record import SEVERITY_LABELS, STATE_LABELS
+from desktop.casefile.record import (
+    BASIS_LEVEL_LABELS,
+    EFFECT_LABELS,
+    SEVERITY_LABELS,
+    STATE_LABELS,
+    TARGET_LABELS,
+)
 from desktop.check import policy
 from desktop.check.model import CHINA_TZ, CheckResult, CodeKind, Source, Status, fmt_time
 from desktop.site.messages import QT_TRANSLATE_NOOP
@@ -27,7 +33,7 @@ from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.widgets.fit_table import FitTable
 from desktop.ui.widgets.status_badge import StatusBadge
-from offline_cache.records import Hit, Measure
+from offline_cache.records import Measure
 
 # Marked for lupdate here, translated where the headers are set (context: the class name).
 HIT_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "名单"), QT_TRANSLATE_NOOP("ResultPanel", "类别"),
@@ -37,11 +43,6 @@ HIT_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "名单"), QT_TRANSLATE_NOOP("Re
 MEASURE_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "执行"), QT_TRANSLATE_NOOP("ResultPanel", "性质"),
                    QT_TRANSLATE_NOOP("ResultPanel", "类别"), QT_TRANSLATE_NOOP("ResultPanel", "措施内容"),
                    QT_TRANSLATE_NOOP("ResultPanel", "要求"))  # the legal basis: hover, detail pane
-# Effective states of an entry as the hits table names them; "lapsed": past its end date.
-ENTRY_STATES = {"active": QT_TRANSLATE_NOOP("ResultPanel", "有效"),
-                "objection": QT_TRANSLATE_NOOP("ResultPanel", "异议处理中"),
-                "repaired": QT_TRANSLATE_NOOP("ResultPanel", "已信用修复"),
-                "lapsed": QT_TRANSLATE_NOOP("ResultPanel", "已过期")}
 
 
 def core_text(text: str) -> str:
@@ -91,6 +92,10 @@ class MeasureRow:
         return any(m.mandatory for m in self.measures)
 
     @property
+    def applies(self) -> bool:
+        return self.first.applies
+
+    @property
     def list_codes(self) -> tuple[str, ...]:
         return tuple(m.list_code for m in self.measures)
 
@@ -101,20 +106,13 @@ def measure_rows(measures: tuple[Measure, ...]) -> list[MeasureRow]:
     for m in measures:
         for group in groups:
             g = group[0]
-            if ((g.nature, g.category) == (m.nature, m.category)
+            if ((g.nature, g.category, g.applies) == (m.nature, m.category, m.applies)
                     and m.list_code not in {x.list_code for x in group}):
                 group.append(m)
                 break
         else:
             groups.append([m])
     return [MeasureRow(tuple(g)) for g in groups]
-
-
-def entry_state(hit: Hit, checked_at: str) -> str:
-    """The state an entry has on the day of the check: a lapsed entry is not active any more."""
-    if hit.state == "active" and policy.is_expired(hit, checked_at):
-        return "lapsed"
-    return hit.state
 
 
 class ResultPanel(Retranslatable, QWidget):
@@ -298,11 +296,11 @@ class ResultPanel(Retranslatable, QWidget):
 
     def _hits_note(self, r: CheckResult) -> str:
         """Why entries are listed that do not make a hit, or that mandate nothing yet."""
-        states = [entry_state(h, r.checked_at) for h in r.hits]
+        states = [policy.state_of(h, r.checked_at) for h in r.hits]
         lines = []
-        inactive = sum(s in ("repaired", "lapsed") for s in states)
+        inactive = sum(s in ("repaired", "lapsed", "removed") for s in states)
         if inactive:
-            lines.append(self.tr("下表列出 %1 条已信用修复或已过期的记录：仅供了解，不构成命中，不据此采取惩戒措施。")
+            lines.append(self.tr("下表列出 %1 条已信用修复、已到期或已移出的记录：仅供了解，不构成命中，不据此采取惩戒措施。")
                          .replace("%1", str(inactive)))
         objections = states.count("objection")
         if objections:
@@ -313,7 +311,8 @@ class ResultPanel(Retranslatable, QWidget):
     def _fill_hits(self, r: CheckResult) -> None:
         rows, tips = [], []
         for h in r.hits:
-            state = self.tr(ENTRY_STATES.get(entry_state(h, r.checked_at), h.state))
+            state = policy.state_of(h, r.checked_at)
+            state = core_text(STATE_LABELS.get(state, state))
             rows.append((h.list_name, core_text(SEVERITY_LABELS.get(h.severity, h.severity)),
                          state, h.authority, h.listed_on, h.expires_on or self.tr("无固定期限"),
                          h.basis))
@@ -331,17 +330,20 @@ class ResultPanel(Retranslatable, QWidget):
             if len(row.measures) > 1:
                 content += "\n" + self.tr("（%1 均规定此措施）").replace(
                     "%1", self.tr("、").join(names.get(c, c) for c in row.list_codes))
-            texts.append(("", self.tr("惩戒") if m.nature == "punish" else self.tr("激励"),
-                          m.category, content,
-                          self.tr("必须执行") if row.mandatory else self.tr("可选")))
+            nature = self.tr("惩戒") if m.nature == "punish" else self.tr("激励")
+            if m.effect in EFFECT_LABELS:
+                nature += "\n" + core_text(EFFECT_LABELS[m.effect])
+            texts.append(("", nature, m.category, content, self._requirement(row)))
             tips.append(self.tr("法律依据：%1").replace(
                 "%1", "；".join(dict.fromkeys(x.basis for x in row.measures))))
         table.blockSignals(True)  # ticks set here are the preset, not the clerk's change
         table.fill(texts, tips)
         for index, row in enumerate(self.rows):
             tick = table.item(index, 0)
+            # A measure that does not bind this subject cannot be applied to it: no tick box.
             tick.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                          | Qt.ItemFlag.ItemIsUserCheckable)
+                          | (Qt.ItemFlag.ItemIsUserCheckable if row.applies
+                             else Qt.ItemFlag.NoItemFlags))
             tick.setCheckState(Qt.CheckState.Checked if row.mandatory else Qt.CheckState.Unchecked)
             tick.setData(Qt.ItemDataRole.UserRole, list(row.ids))
         table.blockSignals(False)
@@ -350,6 +352,13 @@ class ResultPanel(Retranslatable, QWidget):
             table.setCurrentCell(0, 0)
             self._show_measure(0)
 
+    def _requirement(self, row: MeasureRow) -> str:
+        if not row.applies:
+            target = row.first.target
+            return self.tr("不适用：对象为%1").replace(
+                "%1", core_text(TARGET_LABELS.get(target, target)))
+        return self.tr("必须执行") if row.mandatory else self.tr("可选")
+
     def _show_measure(self, row: int) -> None:
         if self.result is None or not 0 <= row < len(self.rows):
             self.measureDetail.clear()
@@ -357,10 +366,18 @@ class ResultPanel(Retranslatable, QWidget):
         names = {h.list_code: h.list_name for h in self.result.hits}
         parts = []
         for m in self.rows[row].measures:
-            need = self.tr("必须执行") if m.mandatory else self.tr("可选")
-            parts.append(f"{m.measure_id}  {m.category}（{need}）\n"
-                         + self.tr("名单：%1").replace("%1", names.get(m.list_code, m.list_code))
-                         + f"\n\n{m.content}\n\n" + self.tr("法律依据：%1").replace("%1", m.basis))
+            need = self._requirement(MeasureRow((m,)))
+            facts = [self.tr("名单：%1").replace("%1", names.get(m.list_code, m.list_code)),
+                     self.tr("对象：%1").replace("%1", core_text(TARGET_LABELS.get(m.target, m.target)))]
+            if m.effect in EFFECT_LABELS:
+                facts.append(self.tr("效果：%1").replace("%1", core_text(EFFECT_LABELS[m.effect])))
+            basis = m.basis
+            if m.basis_level in BASIS_LEVEL_LABELS:
+                basis += "（" + core_text(BASIS_LEVEL_LABELS[m.basis_level]) + "）"
+            if m.catalogue_ref:
+                facts.append(self.tr("清单条目：%1").replace("%1", m.catalogue_ref))
+            parts.append(f"{m.measure_id}  {m.category}（{need}）\n" + "\n".join(facts)
+                         + f"\n\n{m.content}\n\n" + self.tr("法律依据：%1").replace("%1", basis))
         self.measureDetail.setPlainText("\n\n――――\n\n".join(parts))
 
     # -- the ticks, read and guarded by the record panel ---------------------------------------

@@ -816,6 +816,10 @@
         <translation>(none)</translation>
     </message>
     <message>
+        <source>请选择办理结果（Alt+O）后再记档。</source>
+        <translation>Choose the outcome (Alt+O), then record.</translation>
+    </message>
+    <message>
         <source>核查自然人（身份证号码）须填写办件编号，以说明查询用途。</source>
         <translation>Checking a natural person (identity number) requires a case number stating the purpose of the query.</translation>
     </message>
@@ -834,22 +838,6 @@
 </context>
 <context>
     <name>ResultPanel</name>
-    <message>
-        <source>有效</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <source>异议处理中</source>
-        <translation>Objection pending</translation>
-    </message>
-    <message>
-        <source>已信用修复</source>
-        <translation>Credit repaired</translation>
-    </message>
-    <message>
-        <source>已过期</source>
-        <translation>Lapsed</translation>
-    </message>
     <message>
         <source>未查询：请核对代码后重新扫描或输入。</source>
         <translation>Not queried: check the code, then scan or type it again.</translation>
@@ -903,8 +891,16 @@
         <translation>Checked at %1</translation>
     </message>
     <message>
-        <source>下表列出 %1 条已信用修复或已过期的记录：仅供了解，不构成命中，不据此采取惩戒措施。</source>
-        <translation>The table lists %1 repaired or lapsed entries: for information only; they are not a hit and no punishment is taken on them.</translation>
+        <source>对象：%1</source>
+        <translation>Binds: %1</translation>
+    </message>
+    <message>
+        <source>效果：%1</source>
+        <translation>Effect: %1</translation>
+    </message>
+    <message>
+        <source>清单条目：%1</source>
+        <translation>Catalogue entry: %1</translation>
     </message>
     <message>
         <source>%1 条记录异议处理中：须告知申请人；异议处理完毕前，不据此执行必须执行的惩戒措施。</source>
@@ -931,6 +927,10 @@
         <translation>Incentive</translation>
     </message>
     <message>
+        <source>不适用：对象为%1</source>
+        <translation>Not applicable: binds %1</translation>
+    </message>
+    <message>
         <source>必须执行</source>
         <translation>Mandatory</translation>
     </message>
@@ -941,6 +941,10 @@
     <message>
         <source>法律依据：%1</source>
         <translation>Legal basis: %1</translation>
+    </message>
+    <message>
+        <source>下表列出 %1 条已信用修复、已到期或已移出的记录：仅供了解，不构成命中，不据此采取惩戒措施。</source>
+        <translation>The table lists %1 repaired, lapsed or removed entries: for information only; they are not a hit and no punishment is taken on them.</translation>
     </message>
     <message>
         <source>名单：%1</source>
