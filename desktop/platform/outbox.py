@@ -12,16 +12,23 @@ recognises its ``feedback_id`` (200, "already had it") instead of recording it t
 Backoff: while the platform is unreachable or busy, the sender waits (honouring Retry-After) before
 trying again, for the platform as a whole, so an outage does not turn every queued message into a
 request. A message the platform refuses on its own merits (400) waits on its own and does not hold
-up the others. Nothing is ever dropped: a refused message stays pending, visible in the status."""
+up the others. Nothing is ever dropped: a refused message stays pending, visible in the status.
+
+A 409 is different: the platform holds this desk's chain as far as it was uploaded (each message
+carries ``record_no``, ``record_hash``, ``prev_hash``) and says the record contradicts it, another
+record under that number or a broken link. That is a tamper alarm, not a transient error: the
+message is never sent again by itself (not even by `outbox flush`), and `outbox status` names the
+record until IT has looked."""
 from __future__ import annotations
 
+import json
 import logging
 import random
 import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -50,6 +57,10 @@ CREATE TABLE IF NOT EXISTS platform_state (
 """
 _PENDING = ("FROM cases.outbox o LEFT JOIN delivery d ON d.feedback_id = o.feedback_id "
             "WHERE d.delivered_at IS NULL")
+CONFLICT = 409
+_CHAIN_CONFLICT = QT_TRANSLATE_NOOP(
+    "core", "篡改警报：平台拒收记录 {record}（409），它与本机此前上报的档案链冲突，本机档案可能被改写"
+            "或替换。该反馈不再自动重发，请联系信息技术人员核查（credit-desk cases verify）。")
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,7 @@ class OutboxStatus:
     retry_at: float | None         # the platform is being left alone until then
     last_error: str | None
     refused: int                   # pending messages the platform refused on their own merits
+    conflicts: tuple[int, ...] = ()  # record numbers the platform answered 409: tamper alarm
 
 
 @dataclass
@@ -70,6 +82,7 @@ class FlushReport:
     reason: Message | None = None   # why the round stopped early
     retry_at: float | None = None
     cancelled: bool = False
+    conflicts: list[int] = field(default_factory=list)  # record numbers answered 409
 
     @property
     def delivered(self) -> int:
@@ -126,11 +139,13 @@ class Outbox:
         with closing(conn):
             pending, oldest = conn.execute(f"SELECT COUNT(*), MIN(o.created_at) {_PENDING}").fetchone()
             refused = conn.execute(f"SELECT COUNT(*) {_PENDING} AND d.http_status BETWEEN 400 AND 499 "
-                                   "AND d.http_status NOT IN (401, 429)").fetchone()[0]
+                                   "AND d.http_status NOT IN (401, 409, 429)").fetchone()[0]
+            conflicts = tuple(_record_no(p) for (p,) in conn.execute(
+                f"SELECT o.payload {_PENDING} AND d.http_status = {CONFLICT} ORDER BY o.record_id"))
             delivered = conn.execute("SELECT COUNT(*) FROM delivery WHERE delivered_at IS NOT NULL").fetchone()[0]
             row = conn.execute("SELECT retry_at, last_error FROM platform_state WHERE id = 1").fetchone()
         retry_at, last_error = row if row else (None, None)
-        return OutboxStatus(pending, delivered, oldest, retry_at, last_error, refused)
+        return OutboxStatus(pending, delivered, oldest, retry_at, last_error, refused, conflicts)
 
     def flush(self, *, cancel: Callable[[], bool] | None = None, force: bool = False,
               progress: Callable[[int, int], None] | None = None) -> FlushReport:
@@ -152,6 +167,7 @@ class Outbox:
                 report.pending = conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
                 return report
             due = conn.execute(f"SELECT o.feedback_id, o.payload {_PENDING} "
+                               f"AND d.http_status IS NOT {CONFLICT} "
                                "AND (d.next_try IS NULL OR d.next_try <= ? OR ?) "
                                "ORDER BY o.created_at, o.rowid", (now, force)).fetchall()
             for done, (feedback_id, payload) in enumerate(due):
@@ -162,6 +178,15 @@ class Outbox:
                     ack = self.client.post_feedback(payload.encode("utf-8"))
                 except FeedbackDeferred as exc:
                     now = self.clock()
+                    if exc.status == CONFLICT:
+                        record = _record_no(payload)
+                        alarm = FeedbackDeferred(Message(_CHAIN_CONFLICT, {"record": record}),
+                                                 status=CONFLICT)
+                        self._attempted(conn, feedback_id, alarm, None)
+                        report.conflicts.append(record)
+                        log.error("feedback %s: platform chain conflict (409) on record %s",
+                                  feedback_id, record)
+                        continue
                     message_level = exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 429)
                     if message_level:
                         self._attempted(conn, feedback_id, exc, now + BACKOFF_CAP)
@@ -186,13 +211,17 @@ class Outbox:
                 if progress is not None:
                     progress(done + 1, len(due))
             report.pending = conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
+            # The alarm stands, round after round, until IT has dealt with it.
+            report.conflicts = [_record_no(p) for (p,) in conn.execute(
+                f"SELECT o.payload {_PENDING} AND d.http_status = {CONFLICT} ORDER BY o.record_id")]
         if report.sent or report.already or report.reason is not None:
             log.info("feedback: %d sent, %d already had, %d pending%s", report.sent, report.already,
                      report.pending, f"; {report.reason}" if report.reason is not None else "")
         return report
 
     @staticmethod
-    def _attempted(conn: sqlite3.Connection, feedback_id: str, exc: FeedbackDeferred, next_try: float) -> None:
+    def _attempted(conn: sqlite3.Connection, feedback_id: str, exc: FeedbackDeferred,
+                   next_try: float | None) -> None:
         conn.execute("INSERT INTO delivery(feedback_id, attempts, next_try, last_error, http_status) "
                      "VALUES (?, 1, ?, ?, ?) ON CONFLICT(feedback_id) DO UPDATE SET "
                      "attempts = attempts + 1, next_try = excluded.next_try, "
@@ -207,3 +236,10 @@ class Outbox:
                      "attempts = attempts + 1, delivered_at = excluded.delivered_at, "
                      "http_status = excluded.http_status, last_error = NULL, next_try = NULL",
                      (feedback_id, at, status))
+
+
+def _record_no(payload: str):
+    try:
+        return json.loads(payload).get("record_no", "?")
+    except (ValueError, AttributeError):
+        return "?"

@@ -267,9 +267,14 @@ class MainWindow(QMainWindow):
             self.refresh_status()
             return
 
-        def finished(_report=None) -> None:
+        def finished(report=None) -> None:
             self._flush_job = None
             self.refresh_status()
+            conflicts = getattr(report, "conflicts", None)
+            if conflicts:  # the platform's 409: a tamper alarm, shown until the next round
+                self.statusBar().showMessage(self.tr(
+                    "篡改警报：平台拒收记录 %1（与本机此前上报的档案链冲突），请联系信息技术人员。")
+                    .replace("%1", "、".join(map(str, conflicts))))
         self._flush_job = self.jobs.submit(_flush_outbox, self.ctx, on_done=finished,
                                            on_error=finished)
 

@@ -701,6 +701,10 @@
         <translation>Offline data: cannot be read</translation>
     </message>
     <message>
+        <source>篡改警报：平台拒收记录 %1（与本机此前上报的档案链冲突），请联系信息技术人员。</source>
+        <translation>Tamper alarm: the platform refused record %1 (it contradicts the chain this desk uploaded before); call IT.</translation>
+    </message>
+    <message>
         <source>还没有记档的核查，无记录单可打印。</source>
         <translation>No check has been recorded yet; there is no record sheet to print.</translation>
     </message>
@@ -2083,6 +2087,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>离线数据截至 {as_of}，已超过 {hours} 小时的最长可用期限，不能作为核查依据。请更新离线数据。</source>
         <translation>The offline data is as of {as_of}, older than the maximum of {hours} hours, and cannot vouch for a check. Update the offline data.</translation>
+    </message>
+    <message>
+        <source>篡改警报：平台拒收记录 {record}（409），它与本机此前上报的档案链冲突，本机档案可能被改写或替换。该反馈不再自动重发，请联系信息技术人员核查（credit-desk cases verify）。</source>
+        <translation>Tamper alarm: the platform refused record {record} (409): it contradicts the chain this desk uploaded before; the local case file may have been rewritten or replaced. This feedback is not sent again automatically; ask IT to check (credit-desk cases verify).</translation>
     </message>
     <message>
         <source>平台暂不可用，稍后自动重试</source>

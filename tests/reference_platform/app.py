@@ -27,7 +27,8 @@ FAULTS = ("refuse", "hang", "slow", "500", "429", "malformed", "missing_field", 
           "truncated", "bad_signature", *HOSTILE)
 FEEDBACK_FIELDS = ("feedback_id", "case_no", "item_code", "subject_code", "checked_at", "operator", "hall",
                    "window", "source", "snapshot_version", "status", "entry_ids", "measures_applied",
-                   "outcome", "note")
+                   "outcome", "note", "record_no", "record_hash", "prev_hash")
+GENESIS_HASH = "0" * 64
 
 
 @dataclass
@@ -68,6 +69,9 @@ class PlatformState:
     fault: Fault | None = None
     feedback: dict[str, dict] = field(default_factory=dict)
     feedback_posts: dict[str, int] = field(default_factory=dict)
+    # Each desk's case file chain as far as it was uploaded: (hall, window) -> record_no ->
+    # (record_hash, prev_hash, feedback_id). What lets the platform notice a local rewrite.
+    chains: dict[tuple[str, str], dict[int, tuple[str, str, str]]] = field(default_factory=dict)
     log: list[Logged] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -111,6 +115,38 @@ class PlatformState:
 def _without(row: dict, key: str) -> dict:
     row.pop(key, None)
     return row
+
+
+def _chain_link(body: dict) -> tuple[int, str, str] | None:
+    no, digest, prev = body.get("record_no"), body.get("record_hash"), body.get("prev_hash")
+    hexdigits = set("0123456789abcdef")
+    if (not isinstance(no, int) or isinstance(no, bool) or no < 1
+            or not all(isinstance(h, str) and len(h) == 64 and set(h) <= hexdigits
+                       for h in (digest, prev))):
+        return None
+    return no, digest, prev
+
+
+def _chain_conflict(chain: dict, fid: str, no: int, digest: str, prev: str) -> Response | None:
+    """409 naming the record when this one contradicts what the desk uploaded before: another
+    record under its number, a predecessor with another hash, a successor that pointed elsewhere.
+    Uploads may arrive out of order (a refused message waits), so gaps are not conflicts."""
+    def conflict(message: str) -> Response:
+        resp = jsonify({"error": {"code": "chain_conflict", "message": message,
+                                  "record_no": no}})
+        resp.status_code = 409
+        return resp
+
+    held = chain.get(no)
+    if held is not None and (held[0] != digest or held[2] != fid):
+        return conflict(f"record {no} was uploaded before with hash {held[0]}")
+    before = chain.get(no - 1)
+    if (no == 1 and prev != GENESIS_HASH) or (before is not None and before[0] != prev):
+        return conflict(f"record {no} does not follow record {no - 1} as uploaded")
+    after = chain.get(no + 1)
+    if after is not None and after[1] != digest:
+        return conflict(f"record {no + 1} as uploaded does not follow record {no}")
+    return None
 
 
 def _error(status: int, code: str, message: str, **headers) -> Response:
@@ -260,11 +296,20 @@ def create_app(state: PlatformState) -> Flask:
             fid = str(uuid.UUID(body["feedback_id"]))
         except (ValueError, TypeError, AttributeError):
             return _error(400, "bad_feedback", "feedback_id is not a UUID")
+        link = _chain_link(body)
+        if link is None:
+            return _error(400, "bad_feedback", "record_no must be a positive integer and "
+                                               "record_hash, prev_hash 64 hex digits")
         with state.lock:
             state.feedback_posts[fid] = state.feedback_posts.get(fid, 0) + 1
+            chain = state.chains.setdefault((str(body["hall"]), str(body["window"])), {})
+            conflict = _chain_conflict(chain, fid, *link)
+            if conflict is not None:
+                return conflict
             seen = fid in state.feedback
             if not seen:
                 state.feedback[fid] = body
+                chain[link[0]] = (link[1], link[2], fid)
         fault = g.fault
         if fault is not None and fault.mode == "hang" and fault.after_accept:
             state.release.wait(60)

@@ -9,7 +9,7 @@ from datetime import datetime
 from desktop.desk.context import DeskContext
 from desktop.platform.outbox import NoPlatform
 
-EXIT_OK, EXIT_UNREACHABLE = 0, 5
+EXIT_OK, EXIT_UNREACHABLE, EXIT_TAMPERED = 0, 5, 6
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,13 +30,17 @@ def status(args: argparse.Namespace) -> int:
     s = ctx.outbox.status()
     if args.json:
         print(json.dumps({"pending": s.pending, "delivered": s.delivered, "oldest_pending": s.oldest_pending,
-                          "refused": s.refused, "retry_at": s.retry_at, "last_error": s.last_error},
+                          "refused": s.refused, "retry_at": s.retry_at, "last_error": s.last_error,
+                          "chain_conflicts": list(s.conflicts)},
                          ensure_ascii=False))
         return EXIT_OK
     print(f"待上报：{s.pending} 条" + (f"（最早记于 {s.oldest_pending}）" if s.oldest_pending else ""))
     print(f"已上报：{s.delivered} 条")
     if s.refused:
         print(f"其中 {s.refused} 条被平台拒收，仍保留待查，请联系信息技术人员。")
+    if s.conflicts:
+        print("篡改警报：平台发现记录 " + "、".join(map(str, s.conflicts)) + " 与本机此前上报的档案链冲突"
+              "（409），这些反馈不再自动重发。请联系信息技术人员核查（credit-desk cases verify）。")
     if ctx.platform is None:
         print("本机未配置省平台（仅离线），反馈保存在本机，配置平台后上报。")
     elif s.retry_at:
@@ -52,9 +56,14 @@ def flush(args: argparse.Namespace) -> int:
         print("本机未配置省平台（仅离线），无法上报；反馈保存在本机，配置 [platform] 后再上报。", file=sys.stderr)
         return EXIT_UNREACHABLE
     line = f"已上报 {report.delivered} 条"
+    if report.conflicts:
+        print("篡改警报：平台拒收记录 " + "、".join(map(str, report.conflicts)) + "（409，与此前上报的"
+              "档案链冲突）。请联系信息技术人员核查。", file=sys.stderr)
     if report.already:
         line += f"（其中 {report.already} 条平台此前已收到）"
     print(line + f"，仍待上报 {report.pending} 条。")
+    if report.conflicts:
+        return EXIT_TAMPERED
     if report.reason is not None:
         print(f"上报中断：{report.reason}。下次自动重试：{_when(report.retry_at)}", file=sys.stderr)
         return EXIT_UNREACHABLE
