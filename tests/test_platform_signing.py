@@ -62,7 +62,8 @@ def _feedback(fid: str) -> bytes:
     return json.dumps({"feedback_id": fid, "case_no": "BJ-1", "item_code": "X", "subject_code": KNOWN["black"],
                        "checked_at": "2026-11-25T00:00:00+00:00", "operator": "op", "hall": "h",
                        "window": "1", "source": "platform", "snapshot_version": None, "status": "hit",
-                       "entry_ids": [], "measures_applied": [], "outcome": "approved", "note": ""}).encode()
+                       "entry_ids": [], "measures_applied": [], "outcome": "approved", "note": "",
+                       "record_no": 1, "record_hash": "a" * 64, "prev_hash": "0" * 64}).encode()
 
 
 def test_signed_post_is_accepted_idempotently_and_a_changed_body_refused(online):
