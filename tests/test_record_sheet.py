@@ -150,3 +150,87 @@ def test_renders_headless_in_a_fresh_process(cf, tmp_path):
            if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, env=env, timeout=120)
     assert "信用核查记录单" in pdf_text(tmp_path / "fresh.pdf")
+
+
+# --- issue 10: what the paper archive says about the law, the entries and the applicant ---------
+
+def _recorded_via_cli(capsys, code, item, outcome, *extra):
+    import json as _json
+
+    from desktop.app.cli import main
+    from desktop.site import paths
+
+    status = main(["check", code, "--item", item, "--record", "--case-no", "GZ-2026-0042",
+                   "--outcome", outcome, "--json", *extra])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    record_id = _json.loads(out)["record"]["record_id"]
+    with CaseFile(paths.case_file()) as case_file:
+        return case_file.get(record_id)
+
+
+def _known():
+    import json as _json
+
+    return _json.loads((REPO / "resources" / "demo" / "known_codes.json").read_text(encoding="utf-8"))
+
+
+def test_sheet_states_basis_level_applicant_notice_department_and_hall(capsys, tmp_path):
+    known = _known()
+    record = _recorded_via_cli(capsys, known["person_black"], "CZ-001", "rejected")
+    path = record_sheet.render_sheet(record, tmp_path / "court.pdf")
+    text = pdf_text(path)
+    for expected in ("演示服务大厅（DEMO）", "实施部门：采购人或其委托的采购代理机构",
+                     "适用对象/效果", "所有被核查主体/不予办理", "（法律）",
+                     "申请人告知", "深圳市罗湖区人民法院（执行法院）书面申请纠正",
+                     "不能向信用平台申请信用修复"):
+        assert norm(expected) in text, expected
+    # A court's entry: the applicant is never sent to a platform objection or repair.
+    notice = text.split(norm("申请人告知"))[1]
+    assert norm("提出异议") not in notice.split(norm("档案信息"))[0]
+
+
+def test_sheet_of_a_department_listing_names_where_to_object_and_repair(capsys, tmp_path):
+    known = _known()
+    record = _recorded_via_cli(capsys, known["focus"], "CZ-001", "approved")
+    text = pdf_text(record_sheet.render_sheet(record, tmp_path / "dept.pdf"))
+    assert norm("可向广州市市场监督管理局提出异议") in text
+    assert norm("可向广州市市场监督管理局申请信用修复") in text
+    assert norm("（行政法规）") in text
+
+
+def test_a_lapsed_entry_is_printed_as_lapsed_never_in_force(capsys, tmp_path):
+    known = _known()
+    record = _recorded_via_cli(capsys, known["expired_only"], "CZ-001", "approved")
+    text = pdf_text(record_sheet.render_sheet(record, tmp_path / "lapsed.pdf"))
+    assert norm("已到期") in text and norm("有效") not in text.split(norm("名单记录"))[1]
+    assert norm("申请人告知") not in text          # nothing counted: nothing to tell
+
+
+def test_an_unknown_subject_sheet_says_so_in_bold_words(capsys, tmp_path):
+    known = _known()
+    record = _recorded_via_cli(capsys, known["unknown_valid"], "SCJG-001", "approved",
+                               "--note", "已核对营业执照原件")
+    text = pdf_text(record_sheet.render_sheet(record, tmp_path / "unknown.pdf"))
+    assert norm("主体核实数据中无此主体：请核对代码是否输入正确") in text
+    assert norm("已核对营业执照原件") in text
+
+
+def test_one_hit_with_two_measures_fits_one_a4_page(capsys, tmp_path):
+    known = _known()
+    # The food licence: the 严重违法失信名单 entry with both of its measures (general procedure,
+    # stricter review), recorded with a note.
+    record = _recorded_via_cli(capsys, known["objection"], "SCJG-003", "approved",
+                               "--note", "异议处理中，按一般程序审查后准予办理")
+    assert len(record.hits) == 1 and len(record.measures_shown) == 2
+    path = record_sheet.render_sheet(record, tmp_path / "one.pdf")
+    assert len(pypdf.PdfReader(path).pages) == 1
+    # The longest bases of the demo data: a court entry with two measures citing four documents.
+    long_measure = M_LIMIT.__class__(**{**M_LIMIT.__dict__, "measure_id": "M-02",
+                                        "basis": M_LIMIT.basis * 6})
+    check = black_result(demo=True)
+    check = check.__class__(**{**check.__dict__, "measures": (M_LIMIT, long_measure)})
+    record = CaseFile(tmp_path / "cases2.sqlite").record_check(
+        check, approve(outcome="rejected", measures_applied=("M-01", "M-02"), note="当场告知"), DESK)
+    path = record_sheet.render_sheet(record, tmp_path / "two.pdf")
+    assert len(pypdf.PdfReader(path).pages) == 1

@@ -176,6 +176,7 @@ class CaseRecord:
     def to_json(self, *, mask: bool = False) -> dict:
         data = asdict(self)
         data["entry_ids"] = list(self.entry_ids)
+        data["entries_not_counted"] = list(self.entries_not_counted)
         if mask:
             data["subject_code"] = self.masked_code
         return data

@@ -82,7 +82,7 @@ def sheet_font() -> QFont:
             {"fonts": "、".join(CJK_FAMILIES)}))
     font = QFont()
     font.setFamilies([f for f in LATIN_FAMILIES if f in available][:1] + [cjk])
-    font.setPointSize(10)
+    font.setPointSizeF(9.5)
     return font
 
 
@@ -97,9 +97,11 @@ def render_sheet(record: CaseRecord, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     writer = QPdfWriter(str(partial))
+    # No margins of its own: QTextDocument.print_ lays an unpaginated document out with 2 cm
+    # margins on every side and numbers the pages, which is the archive's margin already.
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait,
-                                     QMarginsF(18, 16, 18, 16), QPageLayout.Unit.Millimeter))
+                                     QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
     writer.setResolution(300)
     writer.setTitle(f"{TITLE} {record.case_no} #{record.record_id}")
     writer.setCreator("Credit Desk 信用核查窗口端")
@@ -122,56 +124,75 @@ def sheet_name(record: CaseRecord) -> str:
 
 
 def sheet_html(r: CaseRecord) -> str:
+    """One A4 page for a check with a hit and two measures: the identity of the check in pairs,
+    the entries and measures in grids, the applicant's notice and the archive data in small type."""
     e = _escape
     hall = f"{e(r.hall_name)}（{e(r.hall)}）" if r.hall_name else e(r.hall)
     item = f"{e(r.item_name)}（{e(r.item_code)}）"
+    if r.item_department:
+        item += f"；实施部门：{e(r.item_department)}"
     rows = [
-        ("服务大厅 / 窗口", f"{hall} / {e(r.window)}"),
-        ("操作员", e(r.operator)),
-        ("办件编号", e(r.case_no) or "—"),
-        ("办事事项", item + (f"；实施部门：{e(r.item_department)}" if r.item_department else "")),
-        ("主体代码", e(r.masked_code)),
-        ("主体名称", e(r.subject_name) or "—"),
-        ("核查时间", e(local_text(r.checked_at))),
-        ("核查结论", _status_text(r)),
-        ("数据来源", _source_text(r)),
+        (("服务大厅 / 窗口", f"{hall} / {e(r.window)}"), ("操作员", e(r.operator))),
+        (("办件编号", e(r.case_no) or "—"), ("核查时间", e(local_text(r.checked_at)))),
+        (("办事事项", item),),
+        (("主体代码", e(r.masked_code)), ("主体名称", e(r.subject_name) or "—")),
     ]
     if r.known is False:
         # Never a bare "clear": the data does not know the code at all.
-        unknown = next((n for n in r.notices if n.startswith(("数据中无此主体", "外省主体"))),
+        unknown = next((n for n in r.notices if n.startswith(_UNKNOWN_PREFIXES)),
                        "数据中无此主体：请核对代码是否输入正确。")
-        rows.insert(6, ("主体核实", f'<b>{e(unknown)}</b>'))
+        rows.append((("主体核实", f"<b>{e(unknown)}</b>"),))
+    rows.append((("核查结论", _status_text(r)), ("数据来源", _source_text(r))))
     if r.reason:
-        rows.append(("来源说明", e(r.reason)))
+        rows.append((("来源说明", e(r.reason)),))
     if r.kind == "decision":
-        rows.append(("记录类型", f"后续决定 / 更正（针对记录 {r.refers_to}）"))
-    parts = [f'<h2 align="center">{TITLE}</h2>']
+        rows.append((("记录类型", f"后续决定 / 更正（针对记录 {r.refers_to}）"),))
+    parts = [f'<h3 align="center" style="margin-bottom:2px">{TITLE}</h3>']
     if r.demo:
-        parts.append(f'<p align="center" style="color:#c00000;font-size:14pt;font-weight:bold">'
-                     f'{DEMO_MARK}</p><p align="center" style="color:#c00000">'
+        parts.append(f'<p align="center" style="color:#c00000;margin-top:0"><b>{DEMO_MARK}</b>　'
                      '本记录单由演示数据生成，不能作为审批依据。</p>')
-    parts.append(_table(rows, widths=("18%", "82%")))
-    parts.append("<h3>名单记录</h3>")
+    parts.append(_pairs(rows))
+    parts.append(_heading("名单记录"))
     parts.append(_hits_table(r) if r.hits else "<p>无名单记录。</p>")
-    parts.append("<h3>联合奖惩措施</h3>")
+    parts.append(_heading("联合奖惩措施"))
     parts.append(_measures_table(r) if r.measures_shown else "<p>本事项无适用的奖惩措施。</p>")
-    others = [n for n in r.notices if not n.startswith(("数据中无此主体", "外省主体"))]
+    others = [n for n in r.notices if not n.startswith(_UNKNOWN_PREFIXES)]
     if others:
-        parts.append("<p>" + "<br/>".join(f"提示：{e(n)}" for n in others) + "</p>")
-    parts.append("<h3>办理结果</h3>")
-    parts.append(_table([("办理结果", e(OUTCOMES.get(r.outcome, r.outcome))),
-                         ("说明", e(r.note) or "—")], widths=("18%", "82%")))
+        parts.append('<p style="font-size:8.5pt;margin-top:2px">'
+                     + "<br/>".join(f"提示：{e(n)}" for n in others) + "</p>")
+    parts.append(_heading("办理结果"))
+    parts.append(_pairs([(("办理结果", e(OUTCOMES.get(r.outcome, r.outcome))), ("说明", e(r.note) or "—"))]))
     notices = [applicant_notice(h) for h in r.counting_hits]
     if notices:
-        parts.append("<h3>申请人告知</h3>")
-        parts.append('<p style="font-size:9pt">' + "<br/>".join(e(n) for n in notices) + "</p>")
-    parts.append("<h3>档案信息</h3>")
-    parts.append(_table([("记录编号 / 时间", f"{r.record_id} / {e(local_text(r.recorded_at))}"),
-                         ("本记录哈希", r.hash),
-                         ("前一记录哈希", r.prev_hash),
-                         ("反馈编号", e(r.feedback_id))], widths=("18%", "82%"), small=True))
-    parts.append('<p style="margin-top:16px">经办人签字：____________　　　日期：____________</p>')
+        parts.append(_heading("申请人告知"))
+        parts.append('<p style="font-size:8.5pt;margin-top:0">' + "<br/>".join(e(n) for n in notices) + "</p>")
+    parts.append(_heading("档案信息"))
+    parts.append(_pairs([(("记录编号 / 时间", f"{r.record_id} / {e(local_text(r.recorded_at))}"),
+                          ("反馈编号", e(r.feedback_id))),
+                         (("本记录哈希", r.hash),), (("前一记录哈希", r.prev_hash),)], small=True))
+    parts.append('<p style="margin-top:8px">经办人签字：____________　　　日期：____________</p>')
     return "<html><body>" + "\n".join(parts) + "</body></html>"
+
+
+_UNKNOWN_PREFIXES = ("数据中无此主体", "外省主体")
+
+
+def _heading(text: str) -> str:
+    return f'<p style="font-weight:bold;font-size:11pt;margin-top:5px;margin-bottom:1px">{text}</p>'
+
+
+def _pairs(rows: list[tuple[tuple[str, str], ...]], *, small: bool = False) -> str:
+    """Label/value pairs, two to a row; a single pair spans the row."""
+    label = '<td width="13%" style="background:#f0f0f0;white-space:nowrap">'
+    body = ""
+    for row in rows:
+        if len(row) == 1:
+            (name, value), = row
+            body += f'<tr>{label}{name}</td><td colspan="3">{value}</td></tr>'
+        else:
+            body += "<tr>" + "".join(f'{label}{name}</td><td width="37%">{value}</td>'
+                                     for name, value in row) + "</tr>"
+    return (_GRID_OPEN if small else _TABLE_OPEN) + body + "</table>"
 
 
 def applicant_notice(h: Hit) -> str:
@@ -206,18 +227,18 @@ def _source_text(r: CaseRecord) -> str:
 
 
 def _hits_table(r: CaseRecord) -> str:
-    head = ("名单", "类别", "认定部门", "列入日期", "有效期至", "状态", "依据")
+    head = ("名单（条目编号）", "类别", "认定部门", "列入日期", "有效期至", "状态")
     rows = []
     for h in r.hits:
         state = r.entry_state(h)
-        rows.append((h.list_name + f"（{h.entry_id}）", SEVERITY_LABELS.get(h.severity, h.severity),
-                     h.authority, h.listed_on, h.expires_on or "—", STATE_LABELS.get(state, state),
-                     h.basis))
-    return _grid(head, rows, (18, 9, 14, 13, 13, 11, 22), nowrap={3, 4, 5})
+        rows.append(((f"{h.list_name}（{h.entry_id}）", SEVERITY_LABELS.get(h.severity, h.severity),
+                      h.authority, h.listed_on, h.expires_on or "—", STATE_LABELS.get(state, state)),
+                     f"依据：{h.basis}"))
+    return _grid(head, rows, (30, 12, 22, 12, 12, 12), nowrap={3, 4, 5})
 
 
 def _measures_table(r: CaseRecord) -> str:
-    head = ("编号", "措施内容", "适用对象 / 效果", "依据（层级；基础清单）", "必须执行", "是否执行")
+    head = ("编号", "措施内容 / 依据（层级；基础清单）", "适用对象 / 效果", "必须执行", "是否执行")
     applied = set(r.measures_applied)
     rows = []
     for m in r.measures_shown:
@@ -227,40 +248,40 @@ def _measures_table(r: CaseRecord) -> str:
         if not m.applies:
             binds += "（不适用于本主体）"
         effect = EFFECT_LABELS.get(m.effect, m.effect or "—")
-        basis = m.basis
+        basis = f"依据：{m.basis}"
         level = [BASIS_LEVEL_LABELS.get(m.basis_level, m.basis_level)] if m.basis_level else []
         if m.catalogue_ref:
             level.append(f"基础清单 {m.catalogue_ref}")
         if level:
             basis += "（" + "；".join(level) + "）"
-        rows.append((m.measure_id, content, f"{binds} / {effect}", basis,
-                     "是" if m.mandatory else "否", "已执行" if m.measure_id in applied else "未执行"))
-    return _grid(head, rows, (10, 32, 14, 26, 9, 9), nowrap={0, 4, 5})
+        rows.append(((m.measure_id, f"{content}\n{basis}", f"{binds} / {effect}",
+                      "是" if m.mandatory else "否", "已执行" if m.measure_id in applied else "未执行"),
+                     None))
+    return _grid(head, rows, (9, 57, 16, 9, 9), nowrap={0, 3, 4})
 
 
-def _table(rows: list[tuple[str, str]], *, widths: tuple[str, str], small: bool = False) -> str:
-    body = "".join(f'<tr><td width="{widths[0]}" style="background:#f0f0f0">{label}</td>'
-                   f'<td width="{widths[1]}">{value}</td></tr>' for label, value in rows)
-    return (_GRID_OPEN if small else _TABLE_OPEN) + body + "</table>"
-
-
-def _grid(head: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...], *,
-          nowrap: set[int] = frozenset()) -> str:
-    """A table with a header row; the ``nowrap`` columns (dates, ids, yes/no) never break a
-    value over two lines."""
+def _grid(head: tuple[str, ...], rows: list[tuple[tuple[str, ...], str | None]],
+          widths: tuple[int, ...], *, nowrap: set[int] = frozenset()) -> str:
+    """A table with a header row; each row may carry a line spanning the whole table under it
+    (a long basis reads in two wide lines rather than ten narrow ones). The ``nowrap`` columns
+    (dates, ids, yes/no) never break a value over two lines."""
     cell = ['<td style="white-space:nowrap">' if i in nowrap else "<td>" for i in range(len(head))]
     top = "".join(f'<th width="{w}%" style="background:#f0f0f0'
                   + (';white-space:nowrap">' if i in nowrap else '">') + f"{h}</th>"
                   for i, (h, w) in enumerate(zip(head, widths)))
-    body = "".join("<tr>" + "".join(f"{cell[i]}{_escape(c)}</td>" for i, c in enumerate(row))
-                   + "</tr>" for row in rows)
+    body = ""
+    for row, under in rows:
+        body += "<tr>" + "".join(f"{cell[i]}{_escape(c).replace(chr(10), '<br/>')}</td>"
+                                 for i, c in enumerate(row)) + "</tr>"
+        if under:
+            body += f'<tr><td colspan="{len(head)}">{_escape(under)}</td></tr>'
     return _GRID_OPEN + f"<tr>{top}</tr>" + body + "</table>"
 
 
-_TABLE_OPEN = ('<table width="100%" border="1" cellspacing="0" cellpadding="4" '
+_TABLE_OPEN = ('<table width="100%" border="1" cellspacing="0" cellpadding="3" '
                'style="border-collapse:collapse;border-color:#888">')
 # A point smaller than the rest, so that dates, ids and "必须执行" fit their columns.
-_GRID_OPEN = _TABLE_OPEN.replace('style="', 'style="font-size:9pt;')
+_GRID_OPEN = _TABLE_OPEN.replace('style="', 'style="font-size:9pt;').replace('cellpadding="3"', 'cellpadding="2"')
 
 
 def _escape(value: object) -> str:

@@ -28,14 +28,14 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
 
 from desktop.casefile.errors import RecordRefused
 from desktop.casefile.record import CHINA_TZ, GRANTING_OUTCOMES, utc_text
 from desktop.casefile.store import CaseFile, Desk
-from desktop.check.policy import COUNTING_STATES
+from desktop.check.policy import COUNTING_STATES, state_on
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
 CHANGES = {
@@ -188,12 +188,6 @@ class _Seen:
     info: tuple = ()
 
 
-def _effective(state: str, expires_on: str | None, day: date) -> str:
-    if state == "active" and expires_on and date.fromisoformat(expires_on) < day:
-        return "lapsed"
-    return state
-
-
 def _watch_set(case_file: CaseFile, since: str, before: datetime | None) -> list[_Seen]:
     """The checks recorded since ``since`` whose outcome a change could put in a new light, each
     with its latest decision. A check made from data newer than ``before`` is skipped: it already
@@ -237,8 +231,9 @@ def _watch_set(case_file: CaseFile, since: str, before: datetime | None) -> list
         s.refused = outcome in _REFUSING or punished
         if hits:
             for h in json.loads(hits):
+                # As the check judged it; records from before issue 10 are judged the same way now.
                 s.hits[h["entry_id"]] = (h["list_code"], h["list_name"], h["severity"],
-                                         _effective(h["state"], h.get("expires_on"), day))
+                                         h.get("effective_state") or state_on(h["state"], h.get("expires_on"), day))
         if s.granted or s.refused or s.reward_lists:
             seen.append(s)
     return seen
@@ -338,10 +333,10 @@ class Watch:
             for s in checks:
                 for e in entries.values():
                     verdict = _judge(s, e.entry_id, e.list_code, e.list_name, e.severity,
-                                     _effective(e.state, e.expires_on, today))
+                                     state_on(e.state, e.expires_on, today))
                     if verdict:
                         found.append((s, (e.entry_id, e.list_code, e.list_name, e.severity,
-                                          _effective(e.state, e.expires_on, today)) + verdict))
+                                          state_on(e.state, e.expires_on, today)) + verdict))
                 for entry_id, (list_code, list_name, severity, _) in s.hits.items():
                     if entry_id not in entries:
                         verdict = _judge(s, entry_id, list_code, list_name, severity, "removed")

@@ -8,8 +8,9 @@ decides again."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
+from desktop.check.model import CHINA_TZ
 from offline_cache.records import Hit, Measure
 
 # Effective states (DESIGN.md): the data's state, or "lapsed" for an active entry past its term.
@@ -22,17 +23,23 @@ PUNISHING_SEVERITIES = ("black", "focus")
 _BINDS = {"org": ("org", "any"), "person": ("person", "any")}
 
 
-def _day(checked_at: str) -> date:
-    return date.fromisoformat(checked_at[:10])
+def check_day(checked_at: str) -> date:
+    """The hall's civil day of a check: China time, whatever the moment's zone (a check at 07:00
+    on 1 December in Guangzhou is still 30 November in UTC)."""
+    moment = datetime.fromisoformat(checked_at)
+    return moment.astimezone(CHINA_TZ).date() if moment.tzinfo else moment.date()
+
+
+def state_on(state: str, expires_on: str | None, day: date) -> str:
+    """What an entry is on ``day``. An entry past its term counts for nothing whatever the data
+    still says about it (a lapsed objection is lapsed too)."""
+    if state in ("active", "objection") and expires_on and date.fromisoformat(expires_on) < day:
+        return "lapsed"
+    return state
 
 
 def effective_state(hit: Hit, checked_at: str) -> str:
-    """What the entry is on the check's date. An entry past its term counts for nothing whatever
-    the data still says about it (a lapsed objection is lapsed too)."""
-    if hit.state in ("active", "objection") and hit.expires_on \
-            and date.fromisoformat(hit.expires_on) < _day(checked_at):
-        return "lapsed"
-    return hit.state
+    return state_on(hit.state, hit.expires_on, check_day(checked_at))
 
 
 def state_of(hit: Hit, checked_at: str) -> str:

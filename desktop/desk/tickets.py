@@ -60,7 +60,9 @@ def record_answer(record: CaseRecord) -> dict:
         "snapshot_version": record.snapshot_version, "checked_at": record.checked_at,
         "subject_code": record.masked_code, "subject_name": record.subject_name,
         "hits": [{"entry_id": h.entry_id, "list_code": h.list_code, "list_name": h.list_name,
-                  "severity": h.severity, "state": h.state} for h in record.hits],
+                  "severity": h.severity, "state": h.state,
+                  "effective_state": record.entry_state(h)} for h in record.hits],
+        "subject_known": record.known,
         "measures_applied": list(record.measures_applied), "outcome": record.outcome,
         "note": record.note, "operator": record.operator, "demo": record.demo,
     }
