@@ -86,10 +86,12 @@ def step_generate(folder: Path, n: int) -> dict:
     table("items", ["item_code", "name", "department"],
           [(f"IT-{k:03d}", f"办事事项{k}", f"部门{k % 12}") for k in range(ITEMS)])
     measures = [(f"M-{c}-{j}", c, "reward" if sev == "red" else "punish", "类别", f"措施{c}{j}",
-                 "《关于对失信主体实施联合惩戒的合作备忘录》", "true" if j == 0 else "false")
+                 "《国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》",
+                 "true" if j == 0 and sev != "red" else "false", "any",
+                 "reward" if sev == "red" else "refuse" if j == 0 else "restrict", "central_policy", "")
                 for c, _, sev in LISTS for j in range(4)]
-    table("measures", ["measure_id", "list_code", "nature", "category", "content", "basis", "mandatory"],
-          measures)
+    table("measures", ["measure_id", "list_code", "nature", "category", "content", "basis", "mandatory",
+                       "target", "effect", "basis_level", "catalogue_ref"], measures)
     table("item_measures", ["item_code", "measure_id"],
           [(f"IT-{k:03d}", m[0]) for k in range(ITEMS) for j, m in enumerate(measures) if (k + j) % 3 == 0])
     table("subjects", ["code", "name", "kind"],
