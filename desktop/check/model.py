@@ -3,9 +3,10 @@ tests all read these and nothing else."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from enum import StrEnum
 
+from desktop.site.clock import CHINA_TZ
 from desktop.site.masking import IDENTITY_SHAPE, mask_code
 from desktop.site.messages import Message
 from offline_cache.records import (
@@ -26,9 +27,6 @@ from offline_cache.records import (
 __all__ = ["BASIS_LEVELS", "EFFECTS", "TARGETS", "CHINA_TZ", "IDENTITY_SHAPE", "NATURES", "SEVERITIES", "STATES", "SUBJECT_KINDS", "Lookup", "fmt_time", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
            "Subject", "mask_code"]
 
-# All of China keeps one civil time without daylight saving; halls read times and count days and
-# months in it whatever the workstation's clock zone is set to.
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
 class CodeKind(StrEnum):
     ORG = "org"        # unified social credit code, GB 32100-2015

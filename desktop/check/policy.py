@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from desktop.check.model import CHINA_TZ
+from desktop.site.clock import CHINA_TZ
 from offline_cache.records import Hit, Measure
 
 # Effective states (DESIGN.md): the data's state, or "lapsed" for an active entry past its term.
