@@ -19,7 +19,8 @@ def log_text(home) -> str:
 
 def test_a_check_is_logged_with_the_identity_number_masked(desk_env, capsys):
     home, _ = desk_env
-    assert main(["check", PERSON, "--item", KNOWN["item_with_measures"], "--offline"]) == 0
+    assert main(["check", PERSON, "--item", KNOWN["item_with_measures"], "--offline",
+                 "--purpose", "依法履职"]) == 0
     text = log_text(home)
     assert "credit-desk" in text and " check" in text
     assert PERSON not in text

@@ -75,9 +75,9 @@ def test_a_measure_not_shown_cannot_be_applied(capsys):
 
 def test_a_natural_person_needs_a_case_number_and_is_masked_everywhere(capsys):
     person = KNOWN["person_black"]
-    status, r, err = record(capsys, person, case_no="   ")
+    status, r, err = record(capsys, person, "--purpose", "依法履职", case_no="   ")
     assert status == 2 and "办件编号" in err and stored() == []
-    status, r, _ = record(capsys, person, case_no="RS-2026-0042")
+    status, r, _ = record(capsys, person, "--purpose", "依法履职", case_no="RS-2026-0042")
     assert status == 0 and r["code"] == person[:6] + "********" + person[-4:]
     [rec] = stored()
     assert rec.subject_code == person  # whole in the file: the platform feedback needs it

@@ -102,11 +102,11 @@ def test_red_list_reward_measures(capsys):
 
 def test_identity_numbers_are_masked_in_output(capsys):
     person = KNOWN["person_black"]
-    code, r, _ = check_json(capsys, person, "--item", ITEM)
+    code, r, _ = check_json(capsys, person, "--item", ITEM, "--purpose", "依法履职")
     assert r["status"] == "hit" and r["kind"] == "person"
     assert r["code"] == person[:6] + "********" + person[-4:]
     assert person not in json.dumps(r, ensure_ascii=False)
-    code, out, _ = run(capsys, "check", person, "--item", ITEM)
+    code, out, _ = run(capsys, "check", person, "--item", ITEM, "--purpose", "依法履职")
     assert person not in out and person[-4:] in out
 
 
@@ -170,7 +170,8 @@ def test_batch_of_plain_lines_prints_one_readable_line_per_code(capsys, tmp_path
 def test_batch_masks_identity_numbers(capsys, tmp_path):
     batch = tmp_path / "codes.txt"
     batch.write_text(KNOWN["person_black"] + "\n", encoding="utf-8")
-    code, out, _ = run(capsys, "check", "--batch", str(batch), "--item", ITEM, "--json")
+    code, out, _ = run(capsys, "check", "--batch", str(batch), "--item", ITEM, "--json",
+                       "--purpose", "依法履职")
     assert code == 0 and KNOWN["person_black"] not in out and json.loads(out)["status"] == "hit"
 
 

@@ -14,7 +14,8 @@ PEOPLE = (KNOWN["person_black"], KNOWN["person_clear"])
 
 def test_no_code_in_any_url_the_platform_saw(capsys, online):
     for code in (*PEOPLE, KNOWN["black"]):
-        assert main(["check", code, "--item", KNOWN["item_with_measures"], "--json"]) == 0
+        assert main(["check", code, "--item", KNOWN["item_with_measures"], "--json",
+                     *(["--purpose", "依法履职：行政许可审查"] if code in PEOPLE else [])]) == 0
         assert json.loads(capsys.readouterr().out)["source"] == "platform"
     seen = online.platform.log
     queries = [r for r in seen if r.path == "/api/v1/subjects/query"]

@@ -20,6 +20,7 @@ from ui_fixtures import (
     badge_state,
     choose_item,
     close_window,
+    give_purpose,
     no_snapshot_config,
     open_window,
     outbox_rows,
@@ -244,6 +245,7 @@ def test_natural_person_needs_a_case_number_and_is_shown_masked(qtbot, window):
     choose_item(qtbot, window, "CZ-001")
     person = KNOWN["person_black"]
     scan(qtbot, window, person)
+    give_purpose(qtbot, window, "依法履职：行政许可审查")
     subject = widget(window, "subjectLabel", QLabel).text()
     assert person not in subject and person[:6] + "********" + person[-4:] in subject
     record(qtbot, window, case_no=None)

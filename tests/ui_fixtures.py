@@ -113,6 +113,30 @@ def scan(qtbot, window, text: str, *, wait: bool = True) -> None:
         wait_idle(qtbot, window)
 
 
+def _open_dialog(window, name: str):
+    from PySide6.QtWidgets import QDialog
+
+    return next((d for d in window.findChildren(QDialog, name) if d.isVisible()), None)
+
+
+def give_purpose(qtbot, window, text: str) -> None:
+    """Answer the purpose dialog a natural person's check asks first, as a clerk types it."""
+    from PySide6.QtWidgets import QDialog
+
+    qtbot.waitUntil(lambda: _open_dialog(window, "purposeDialog") is not None, timeout=5000)
+    dialog = _open_dialog(window, "purposeDialog")
+    field = dialog.findChild(QLineEdit, "purposeInput")
+    field.setFocus()
+    field.selectAll()
+    field.insert(text)  # committed by the input method, as Chinese text arrives
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    dialog.setObjectName("")  # answered; its deletion is deferred, so the next one is found
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    wait_idle(qtbot, window)
+
+
 def wait_idle(qtbot, window, timeout: int = 10_000) -> None:
     page = window.check_page
     def settled() -> bool:

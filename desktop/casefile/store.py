@@ -29,7 +29,9 @@ from typing import Callable
 
 import sqlite_utils
 
+from desktop.casefile import access as access_log
 from desktop.casefile import errors, witness
+from desktop.casefile.access import AccessRecord
 from desktop.casefile.errors import (
     CaseFileTampered,
     RecordNotDurable,
@@ -353,6 +355,62 @@ class CaseFile:
             raise CaseFileTampered(Message(_APPEND_REFUSED, {"problem": str(self.alarm)}),
                                    folder=self.path.parent)
 
+    @_serialised
+    def record_access(self, result: CheckResult, purpose: str, desk: Desk) -> AccessRecord:
+        """The access record of one lookup of a natural person (desktop.casefile.access), durable
+        before it returns; raises RecordNotDurable (nothing written)."""
+        draft = AccessRecord(access_id=0, at=utc_text(result.checked_at), operator=desk.operator,
+                             hall=desk.hall, window=desk.window, purpose=purpose.strip(),
+                             subject=result.masked_code,
+                             item_code=result.item.item_code if result.item else "",
+                             status=str(result.status), source=str(result.source), prev_hash="")
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Created on first use: a case file written before access records keeps its bytes.
+                conn.execute(access_log.SCHEMA)
+                conn.execute(access_log.INDEX)
+                record = access_log.append(conn, draft)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise errors.not_durable(self.path, exc) from exc
+        return record
+
+    @_serialised
+    def access_records(self, *, since: date | datetime | str | None = None,
+                       until: date | datetime | str | None = None, operator: str | None = None,
+                       limit: int | None = None, newest_first: bool = False) -> list[AccessRecord]:
+        """Access records, filtered like ``query`` (on the lookup's time and the operator)."""
+        if not self._has_access_table():
+            return []
+        where, params = [], []
+        if since is not None:
+            where.append("at >= ?")
+            params.append(utc_text(_instant(since, end=False)))
+        if until is not None:
+            where.append("at < ?")
+            params.append(utc_text(_instant(until, end=True)))
+        if operator is not None:
+            where.append("operator = ?")
+            params.append(operator)
+        sql = "SELECT body, hash FROM access"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY access_id" + (" DESC" if newest_first else "")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [AccessRecord.from_stored(b, h) for b, h in self._conn.execute(sql, params)]
+
+    def _has_access_table(self) -> bool:
+        return self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'access'"
+                                  ).fetchone() is not None
+
     # -- reading ------------------------------------------------------------------------------
 
     @_serialised
@@ -407,8 +465,17 @@ class CaseFile:
 
     @_serialised
     def verify(self) -> VerifyReport:
-        return verify(self._conn, self.uri, witness=self._witnessed,
-                      witness_problem=self.witness_problem())
+        report = verify(self._conn, self.uri, witness=self._witnessed,
+                        witness_problem=self.witness_problem())
+        if not report.ok or not self._has_access_table():
+            return report
+        try:
+            _, problem = access_log.walk(self._conn)
+        except sqlite3.Error as exc:
+            problem = Message(QT_TRANSLATE_NOOP("core", "案卷文件无法读取或结构被改动：{error}"), {"error": exc})
+        if problem is None:
+            return report
+        return VerifyReport(False, report.checked, None, str(problem))
 
     def record_alarm(self, report: VerifyReport) -> None:
         """Leave what `cases verify` found beside the file, so that no process appends to it

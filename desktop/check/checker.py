@@ -19,7 +19,9 @@ from desktop.check.policy import (
     judge_hits,
     restricting,
 )
+from desktop.check.purpose import PurposeRequired, purpose_problem
 from desktop.check.sources import (
+    AccessLog,
     Offline,
     OfflineUnavailable,
     Platform,
@@ -37,17 +39,31 @@ class UnknownItem(UserError):
 
 class Checker:
     def __init__(self, offline: Offline, platform: Platform | None = None,
-                 deadline: float = 3.0, warn_age_hours: float | None = None):
+                 deadline: float = 3.0, warn_age_hours: float | None = None,
+                 access: AccessLog | None = None):
         self.offline = offline
+        # With an access log, a natural person is looked up only for a stated purpose, and every
+        # such lookup leaves an access record (the desk always wires one; the self-test does not).
+        self.access = access
         self.platform = platform
         self.deadline = deadline
         self.warn_age_hours = warn_age_hours
 
     def check(self, raw: str, item_code: str | None = None, *, offline_only: bool = False,
-              now: datetime | None = None) -> CheckResult:
-        """Raises InvalidCode (nothing is queried) or UnknownItem; otherwise always a result."""
+              now: datetime | None = None, purpose: str | None = None) -> CheckResult:
+        """Raises InvalidCode, UnknownItem or PurposeRequired (nothing is queried), or the access
+        log's error (the lookup ran but could not be accounted for: not shown); otherwise always
+        a result."""
         started = time.monotonic()
-        result = self._check(raw, item_code, offline_only, now)
+        parsed = parse(raw)
+        person = parsed.kind == CodeKind.PERSON and self.access is not None
+        if person:
+            problem = purpose_problem(purpose)
+            if problem is not None:
+                raise PurposeRequired(problem)
+        result = self._check(parsed, item_code, offline_only, now)
+        if person:
+            self.access.person_lookup(result, purpose.strip())
         # One line per check for IT's tickets; identity numbers masked here and by the log filter.
         log.info("check %s item %s: %s %s %s v%s%s, %.0f ms%s", result.masked_code,
                  item_code or "-", result.status, "/".join(result.severities) or "-",
@@ -56,9 +72,8 @@ class Checker:
                  f" ({result.reason})" if result.reason else "")
         return result
 
-    def _check(self, raw: str, item_code: str | None, offline_only: bool,
+    def _check(self, parsed: ParsedCode, item_code: str | None, offline_only: bool,
                now: datetime | None) -> CheckResult:
-        parsed = parse(raw)
         item = self.resolve_item(item_code)
         now = now or datetime.now(timezone.utc)
         checked_at = now.isoformat(timespec="seconds")

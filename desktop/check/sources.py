@@ -64,3 +64,10 @@ class Offline(Protocol):
     def item(self, item_code: str) -> Item | None: ...
 
     def snapshot(self, now: datetime | None = None) -> InstalledSnapshot: ...
+
+
+class AccessLog(Protocol):
+    def person_lookup(self, result, purpose: str) -> None:
+        """Keep the access record of this lookup of a natural person, durably, or raise (a
+        UserError saying why): a lookup nobody can account for is not shown."""
+        ...

@@ -52,7 +52,7 @@ class DeskContext:
     def checker(self) -> Checker:
         deadline = self.config.platform.deadline_seconds if self.config.platform else 3.0
         return Checker(self.offline, self.platform, deadline=deadline,
-                       warn_age_hours=self.config.snapshot.warn_age_hours)
+                       warn_age_hours=self.config.snapshot.warn_age_hours, access=_AccessLog(self))
 
     @cached_property
     def case_file(self):
@@ -106,6 +106,17 @@ class DeskContext:
                 {"port": str(self.config.integration.api_port), "error": exc.strerror or str(exc)})) from None
         api.start()
         return api
+
+
+class _AccessLog:
+    """Every lookup of a natural person goes into this desk's case file as an access record, in
+    the name of whoever is signed in at that moment."""
+
+    def __init__(self, ctx: DeskContext):
+        self.ctx = ctx
+
+    def person_lookup(self, result, purpose: str) -> None:
+        self.ctx.case_file.record_access(result, purpose, self.ctx.desk)
 
 
 INTEGRATION_TOKEN = "integration"  # keyring user of the local API's bearer token

@@ -11,7 +11,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.check.codes import InvalidCode, parse
-from desktop.check.model import CheckResult
+from desktop.check.model import CheckResult, ParsedCode
 from desktop.desk.context import DeskContext
 from desktop.ui.jobs import Job, JobRunner
 
@@ -49,18 +49,24 @@ class CheckFlow(QObject):
         """A check is on its way: what the page shows is not its answer yet."""
         return self._job is not None
 
-    def start(self, raw: str, item_code: str | None) -> bool:
+    def parsed(self, raw: str) -> ParsedCode | None:
+        """The code, or None (and ``invalid`` emitted) when it cannot be one."""
+        try:
+            return parse(raw)
+        except InvalidCode as exc:
+            self.cancel()
+            self.invalid.emit(exc.message)
+            return None
+
+    def start(self, raw: str, item_code: str | None, purpose: str | None = None) -> bool:
         """Queue the check; False (and ``invalid`` emitted) when the code cannot be one."""
         self.cancel()
-        try:
-            parse(raw)
-        except InvalidCode as exc:
-            self.invalid.emit(exc.message)
+        if self.parsed(raw) is None:
             return False
         self._deadline_at = time.monotonic() + self.ctx.checker.deadline
         # The check ends at its deadline (the platform client's watchdog); should anything
         # outlast it, its worker stops counting, so the next check never waits in the queue.
-        self._job = self.jobs.submit(self.ctx.checker.check, raw, item_code,
+        self._job = self.jobs.submit(self.ctx.checker.check, raw, item_code, purpose=purpose,
                                      on_done=self._done, on_error=self._failed,
                                      overdue_after=self.ctx.checker.deadline + OVERDUE_MARGIN)
         self._slow.start()

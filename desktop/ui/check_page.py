@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.check.codes import InvalidCode, parse
-from desktop.check.model import CheckResult
+from desktop.check.model import CheckResult, CodeKind, mask_code
 from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
 from desktop.ui import i18n, style
@@ -57,6 +57,7 @@ class CheckPage(Retranslatable, QWidget):
         self.sound_on_black = False
         self.settings: dict | None = None  # the clerk's stored settings, read with the catalogue
         self.checks = CheckFlow(ctx, jobs, self)
+        self._request_purpose = ""  # the approval system's purpose, offered when a person is checked
         self._build()
         self._connect()
         self.reload_items()
@@ -327,6 +328,7 @@ class CheckPage(Retranslatable, QWidget):
             else:
                 self.itemSelector.setEditText(request.item)  # no catalogue here: the platform judges
             self.caseNoInput.setText(request.case_no)
+            self._request_purpose = request.purpose or ""
             if request.purpose and not self.recordPanel.noteInput.toPlainText().strip():
                 self.recordPanel.noteInput.setPlainText(self.tr("查询目的：%1").replace("%1", request.purpose))
             self.codeInput.setText(request.code or "")
@@ -390,12 +392,31 @@ class CheckPage(Retranslatable, QWidget):
         self._prompt = box
         box.open()
 
-    def start_check(self, raw: str) -> None:
-        if not self.checks.start(raw, self.item_code()):
+    def start_check(self, raw: str, purpose: str | None = None) -> None:
+        """Check ``raw``; a natural person only once the clerk has said why (the purpose dialog,
+        pre-filled with what the approval system sent)."""
+        parsed = self.checks.parsed(raw)
+        if parsed is None:
             return  # refused before anything was queried: _code_invalid has said why
+        if parsed.kind == CodeKind.PERSON and purpose is None:
+            from desktop.ui.dialogs.purpose_dialog import PurposeDialog
+
+            dialog = PurposeDialog(mask_code(parsed.code, parsed.kind), self._request_purpose, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.given.connect(lambda given: self.start_check(raw, given))
+            dialog.rejected.connect(self._purpose_refused)
+            dialog.open()
+            return
+        if not self.checks.start(raw, self.item_code(), purpose):
+            return
         # The old result cannot be recorded from here on; it is replaced by the answer, or by
         # "checking" if the answer is slow (check_flow).
         self.recordPanel.drop()
+        self.focus_code()
+
+    def _purpose_refused(self) -> None:
+        self._clear_result_view()
+        self.recordPanel.show_message(self.tr("未说明查询用途：未查询该自然人。"), error=True)
         self.focus_code()
 
     def _code_invalid(self, message) -> None:

@@ -43,6 +43,7 @@ from desktop.check import codes
 from desktop.site import paths
 from desktop.site.messages import UserError
 from desktop.ui import i18n
+from desktop.ui.access_view import AccessView
 from desktop.ui.dialogs.decision_dialog import DecisionDialog
 from desktop.ui.i18n import Retranslatable
 
@@ -222,11 +223,14 @@ class HistoryView(Retranslatable, QWidget):
         for b in (self.reprint_button, self.save_pdf_button, self.correct_button):
             actions.addWidget(b)
 
+        self.access_view = AccessView(self.context, self.runner, self)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
+        splitter.addWidget(self.access_view)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -308,6 +312,7 @@ class HistoryView(Retranslatable, QWidget):
             return
         if self._load_job is not None:
             self._load_job.cancel()  # a newer filter wins; the older answer is dropped
+        self.access_view.load(wanted.since, wanted.until)
         self._say(self.tr("正在读取办件档案…"))
         self._load_job = self.runner.submit(lambda: wanted.query(self.context.case_file),
                                             on_done=self._loaded, on_error=self._failed)

@@ -328,6 +328,49 @@
     </message>
 </context>
 <context>
+    <name>AccessView</name>
+    <message>
+        <source>查询留痕（自然人）：谁在何时为何查询，记档与否</source>
+        <translation>Access records (natural persons): who looked up whom, when and why, recorded or not</translation>
+    </message>
+    <message>
+        <source>查询留痕</source>
+        <translation>Access records</translation>
+    </message>
+    <message>
+        <source>留痕</source>
+        <translation>Access</translation>
+    </message>
+    <message>
+        <source>查询时间</source>
+        <translation>Looked up at</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>自然人</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>查询用途</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>办事事项</source>
+        <translation>Approval item</translation>
+    </message>
+    <message>
+        <source>核查结论</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>数据来源</source>
+        <translation>Source</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalLink</name>
     <message>
         <source>审批系统接口已启用（本机端口 %1）。</source>
@@ -410,6 +453,10 @@
     <message>
         <source>返回记档(&amp;N)</source>
         <translation>&amp;Back to recording</translation>
+    </message>
+    <message>
+        <source>未说明查询用途：未查询该自然人。</source>
+        <translation>No purpose given: the person was not looked up.</translation>
     </message>
     <message>
         <source>意外错误（%1）。请重试；如仍出现，请联系信息技术人员。</source>
@@ -779,6 +826,25 @@
     <message>
         <source>当前核查结果尚未记档。仍要退出吗？</source>
         <translation>The current check has not been recorded. Quit anyway?</translation>
+    </message>
+</context>
+<context>
+    <name>PurposeDialog</name>
+    <message>
+        <source>查询用途</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>核查自然人 %1 须说明查询用途：授权书编号或履职依据。本次查询将以您的工号记入查询留痕。</source>
+        <translation>Looking up the natural person %1 needs a purpose: an authorisation number or the legal duty. This lookup is kept in the access records under your operator id.</translation>
+    </message>
+    <message>
+        <source>查询用途(&amp;P)</source>
+        <translation>&amp;Purpose</translation>
+    </message>
+    <message>
+        <source>如：授权书 SQ-2026-0042，或 依法履职：行政许可审查</source>
+        <translation>e.g. authorisation SQ-2026-0042, or legal duty: licence review</translation>
     </message>
 </context>
 <context>
@@ -1917,6 +1983,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>The start date {since} is after the end date {until}: swap --from and --to.</translation>
     </message>
     <message>
+        <source>查询留痕只能按日期和操作员筛选，不能与 {flags} 同用。</source>
+        <translation>Access records can be filtered by date and operator only, not with {flags}.</translation>
+    </message>
+    <message>
         <source>导出文件夹 {folder} 中已有一次导出（cases.jsonl）：请换一个新的空文件夹，以免覆盖已移交的档案。</source>
         <translation>The export folder {folder} already holds an export (cases.jsonl): use a new empty folder so that a handed-over archive is not overwritten.</translation>
     </message>
@@ -2447,6 +2517,26 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>标准输入第 1 行不是有效的 UTF-8 文本。请以 UTF-8 保存密钥文件后重试。</source>
         <translation>The first line of standard input is not valid UTF-8 text. Save the secret file as UTF-8 and try again.</translation>
+    </message>
+    <message>
+        <source>查询留痕 {id} 已被删除或插入：编号不连续。</source>
+        <translation>Access record {id} was deleted or inserted: the numbers are not consecutive.</translation>
+    </message>
+    <message>
+        <source>查询留痕 {id} 的内容被修改（哈希不符）。</source>
+        <translation>Access record {id} was altered (hash mismatch).</translation>
+    </message>
+    <message>
+        <source>查询留痕 {id} 与前一条不相连（之前的留痕被改动或删除）。</source>
+        <translation>Access record {id} does not link to the one before (an earlier access record was altered or deleted).</translation>
+    </message>
+    <message>
+        <source>核查自然人须先说明查询用途（授权书编号或履职依据），未查询。</source>
+        <translation>Looking up a natural person needs a purpose first (authorisation number or legal duty); nothing was looked up.</translation>
+    </message>
+    <message>
+        <source>查询用途应为一行文字，最长 {limit} 字（授权书编号或履职依据），未查询。</source>
+        <translation>The purpose must be one line of at most {limit} characters (authorisation number or legal duty); nothing was looked up.</translation>
     </message>
 </context>
 </TS>

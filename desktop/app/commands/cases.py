@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -31,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _filters(p)
     p.add_argument("--json", action="store_true", help="每行一条 JSON 记录")
     p.add_argument("--limit", type=int, help="最多列出的条数")
+    p.add_argument("--access", action="store_true",
+                   help="列出查询留痕（谁、何时、为何查询了哪位自然人），而非核查记录")
     p.set_defaults(func=run_list)
 
     p = verbs.add_parser("export", help="导出为 JSON Lines（及 PDF 记录单）")
@@ -119,6 +122,8 @@ def _query(case_file, args: argparse.Namespace) -> list:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    if args.access:
+        return _list_access(args)
     with _open() as case_file:
         records = _query(case_file, args)
     if args.json:
@@ -133,6 +138,34 @@ def run_list(args: argparse.Namespace) -> int:
                          STATUS_LABELS.get(r.status, r.status), OUTCOMES.get(r.outcome, r.outcome),
                          r.case_no or "—"]))
     print(f"共 {len(records)} 条。", file=sys.stderr)
+    return EXIT_OK
+
+
+def _list_access(args: argparse.Namespace) -> int:
+    """The access records, for a supervisor: every lookup of a natural person, recorded or not."""
+    given = [flag for flag, value in (("--item", args.item), ("--status", args.status),
+                                      ("--code", args.code)) if value]
+    if given:
+        # An access record keeps the number masked, so it cannot be searched for a person.
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "查询留痕只能按日期和操作员筛选，不能与 {flags} 同用。"), {"flags": "、".join(given)}))
+    if args.since and args.until and args.since > args.until:
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "起始日期 {since} 晚于截止日期 {until}：请对调 --from 和 --to。"),
+            {"since": args.since.isoformat(), "until": args.until.isoformat()}))
+    with _open() as case_file:
+        records = case_file.access_records(since=args.since, until=args.until,
+                                           operator=args.by_operator, limit=args.limit)
+    if args.json:
+        for r in records:
+            print(json.dumps(asdict(r), ensure_ascii=False))
+        return EXIT_OK
+    print("留痕\t查询时间\t操作员\t大厅/窗口\t自然人\t查询用途\t事项\t结论\t来源")
+    for r in records:
+        print("\t".join([str(r.access_id), local_text(r.at), r.operator, f"{r.hall}/{r.window}",
+                         r.subject, r.purpose, r.item_code or "—", STATUS_LABELS.get(r.status, r.status),
+                         r.source]))
+    print(f"共 {len(records)} 条查询留痕。", file=sys.stderr)
     return EXIT_OK
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 from desktop.casefile.errors import RecordNotDurable, RecordRefused
 from desktop.casefile.record import OUTCOMES
 from desktop.check import summary
-from desktop.check.codes import InvalidCode
+from desktop.check.codes import InvalidCode, normalise
 from desktop.check.model import CheckResult, Status
+from desktop.check.purpose import PurposeRequired
 from desktop.desk.context import DeskContext
+from desktop.site.log import mask_identity_numbers
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 from desktop.site.text import quoted
 
@@ -37,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--offline", action="store_true", help="只用离线数据，不询问平台")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--batch", type=Path, metavar="FILE", help="每行一个代码，或 CSV 中的代码列")
+    p.add_argument("--purpose", help="查询用途：核查自然人（身份证号码）时必填，授权书编号或履职依据；"
+                   "记入查询留痕")
     p.add_argument("--record", action="store_true", help="核查后记入办件档案并上报")
     p.add_argument("--case-no", help="办件编号")
     p.add_argument("--outcome", help="办理结果："
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = DeskContext.from_environment(args.operator)
     if args.record:
         _require_record_args(args)
-    result = ctx.checker.check(args.code, args.item, offline_only=args.offline)
+    result = ctx.checker.check(args.code, args.item, offline_only=args.offline, purpose=args.purpose)
     record, refused = None, None
     if args.record:
         try:
@@ -222,8 +226,10 @@ def _batch_line(ctx: DeskContext, args: argparse.Namespace, line_no: int, raw: s
                 counts: dict) -> CheckResult | None:
     """Check one line and print its result; None when the line was refused."""
     try:
-        result = ctx.checker.check(raw, args.item, offline_only=args.offline)
-    except InvalidCode as exc:
+        result = ctx.checker.check(raw, args.item, offline_only=args.offline, purpose=args.purpose)
+    except (InvalidCode, PurposeRequired) as exc:
+        if isinstance(exc, PurposeRequired):
+            raw = mask_identity_numbers(normalise(raw))  # a valid identity number: never echoed whole
         counts["invalid"] += 1
         log.info("batch line %d refused: %s", line_no, exc.message)
         if args.json:

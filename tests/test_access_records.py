@@ -1,0 +1,112 @@
+"""A natural person is looked up only for a stated purpose, and every such lookup leaves an access
+record (operator, time, purpose, masked number, result status) in the case file, recorded check
+or not; a supervisor reads them with `cases list --access`, and `cases verify` vouches for them."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
+
+from desktop.app.cli import main
+
+PERSON = KNOWN["person_black"]
+MASKED = PERSON[:6] + "********" + PERSON[-4:]
+ITEM = KNOWN["item_with_measures"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def access(capsys, *extra):
+    code, out, err = run(capsys, "cases", "list", "--access", "--json", *extra)
+    assert code == 0, err
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_a_person_without_purpose_is_refused_and_nothing_is_looked_up(capsys, online):
+    for purpose in ([], ["--purpose", "   "], ["--purpose", "授权\n书"]):
+        code, out, err = run(capsys, "check", PERSON, "--item", ITEM, *purpose)
+        assert code == 2 and out == ""
+        assert "查询用途" in err and "未查询" in err and PERSON not in err
+    assert [r.path for r in online.platform.log] == []
+    assert access(capsys) == []
+
+
+def test_an_organisation_needs_no_purpose_and_leaves_no_access_record(capsys):
+    code, _, _ = run(capsys, "check", KNOWN["black"], "--item", ITEM)
+    assert code == 0 and access(capsys) == []
+
+
+def test_an_unrecorded_lookup_leaves_an_access_record(capsys, monkeypatch):
+    monkeypatch.setenv("CREDIT_DESK_OPERATOR", "GZ-0117")
+    code, out, _ = run(capsys, "check", PERSON, "--item", ITEM, "--purpose", "授权书 SQ-2026-0042")
+    assert code == 0 and PERSON not in out
+    code, _, _ = run(capsys, "check", KNOWN["person_clear"], "--purpose", "依法履职：行政许可审查")
+    assert code == 0
+    rows = access(capsys)
+    assert [(r["access_id"], r["operator"], r["purpose"], r["subject"], r["status"], r["source"])
+            for r in rows] == [
+        (1, "GZ-0117", "授权书 SQ-2026-0042", MASKED, "hit", "offline"),
+        (2, "GZ-0117", "依法履职：行政许可审查", KNOWN["person_clear"][:6] + "********"
+         + KNOWN["person_clear"][-4:], rows[1]["status"], "offline"),
+    ]
+    assert rows[0]["at"].endswith("Z") and rows[0]["item_code"] == ITEM
+    # No check record was made: the access record is the only trace, and it names no one whole.
+    code, out, _ = run(capsys, "cases", "list", "--json")
+    assert out == ""
+    data = (Path(os.environ["CREDIT_DESK_HOME"]) / "cases.sqlite").read_bytes()
+    assert PERSON.encode() not in data
+    # The table a supervisor reads.
+    code, out, err = run(capsys, "cases", "list", "--access")
+    assert "授权书 SQ-2026-0042" in out and MASKED in out and "GZ-0117" in out and PERSON not in out
+    assert "共 2 条查询留痕" in err
+
+
+def test_a_recorded_lookup_leaves_both_records(capsys):
+    code, _, err = run(capsys, "check", PERSON, "--item", ITEM, "--record", "--case-no", "A-1",
+                       "--outcome", "rejected", "--purpose", "依法履职")
+    assert code == 0, err
+    assert len(access(capsys)) == 1
+    code, out, _ = run(capsys, "cases", "list", "--json")
+    assert json.loads(out)["case_no"] == "A-1"
+
+
+def test_a_batch_line_of_a_person_without_purpose_is_refused(capsys, tmp_path):
+    batch = tmp_path / "codes.txt"
+    batch.write_text(f"{KNOWN['black']}\n{PERSON}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--batch", str(batch), "--item", ITEM)
+    assert code == 2 and "第 2 行" in out and "查询用途" in out and PERSON not in out
+    assert access(capsys) == []
+
+
+def test_access_filters_and_refusals(capsys, monkeypatch):
+    for op in ("A-1", "B-2"):
+        monkeypatch.setenv("CREDIT_DESK_OPERATOR", op)
+        assert run(capsys, "check", PERSON, "--purpose", "依法履职")[0] == 0
+    assert [r["operator"] for r in access(capsys, "--operator", "B-2")] == ["B-2"]
+    code, out, err = run(capsys, "cases", "list", "--access", "--code", PERSON)
+    assert code == 2 and "查询留痕只能按日期和操作员筛选" in err and out == ""
+
+
+def test_cases_verify_catches_an_edited_or_deleted_access_record(capsys):
+    for _ in range(3):
+        assert run(capsys, "check", PERSON, "--purpose", "依法履职")[0] == 0
+    assert run(capsys, "cases", "verify")[0] == 0
+    path = Path(os.environ["CREDIT_DESK_HOME"]) / "cases.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE access SET body = replace(body, '依法履职', '无') WHERE access_id = 2")
+    conn.commit()
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "查询留痕 2 的内容被修改" in err
+    conn.execute("UPDATE access SET body = replace(body, '无', '依法履职') WHERE access_id = 2")
+    conn.execute("DELETE FROM access WHERE access_id = 2")
+    conn.commit()
+    conn.close()
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "查询留痕 2 已被删除或插入" in err
