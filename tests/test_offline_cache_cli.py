@@ -129,7 +129,7 @@ def test_publish_and_install_end_to_end(capsys, tmp_path, key, desk_env):
     assert run(capsys, desk, "cache", "import", pub / "d12.json")[0] == 0
     code, out, _ = run(capsys, desk, "check", ORG_B, "--item", "CZ-001", "--json")
     assert (code, json.loads(out)["status"], json.loads(out)["snapshot_version"]) == (0, "clear", 2)
-    code, out, _ = run(capsys, desk, "check", PERSON, "--item", "CZ-001", "--json")
+    code, out, _ = run(capsys, desk, "check", PERSON, "--item", "CZ-001", "--json", "--purpose", "依法履职")
     assert json.loads(out)["severities"] == ["black"]
 
 
