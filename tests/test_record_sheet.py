@@ -160,8 +160,9 @@ def _recorded_via_cli(capsys, code, item, outcome, *extra):
     from desktop.app.cli import main
     from desktop.site import paths
 
+    purpose = ["--purpose", "依法履职"] if code[:17].isdigit() else []  # a natural person
     status = main(["check", code, "--item", item, "--record", "--case-no", "GZ-2026-0042",
-                   "--outcome", outcome, "--json", *extra])
+                   "--outcome", outcome, "--json", *purpose, *extra])
     out, err = capsys.readouterr()
     assert status == 0, err
     record_id = _json.loads(out)["record"]["record_id"]
