@@ -5,7 +5,12 @@ Layout of the store folder::
     state.json                    {"format":1, "current":{"dir","version"}, "previous":{...}|null}
     snapshots/v000003-delta-ab12cd34/manifest.json + dataset.sqlite (+ seal.json, delta-built)
     roots/2.root.json ...          roots accepted after the shipped one, one per version
-    .staging-<token>/              an install in progress (removed when it is refused)
+    .staging-<token>/              an install in progress (removed when it is refused, or by the
+                                   next install when a killed one left it)
+
+One install at a time across processes (install_lock.py, ``snapshot.lock`` beside the folder):
+the clean-up of unreferenced folders and the pointer move happen under it, so the pointer only
+ever names a folder that was written and synced before it.
 
 Versioned folders plus an atomically replaced pointer file, rather than renaming folders: on
 Windows a folder cannot be renamed while a reader holds its data file open, a file can always be
@@ -19,7 +24,6 @@ import os
 import shutil
 import sqlite3
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +34,7 @@ from offline_cache.canonical import format_time, read_metadata_bytes
 from offline_cache.delta import DeltaError, apply_delta
 from offline_cache.digest import Cancelled, file_dataset_digest, file_sha256
 from offline_cache.errors import SnapshotRefused, short_id
+from offline_cache.install_lock import install_lock
 from offline_cache.manifest import Manifest, check_data_file, load_manifest, peek_manifest
 from offline_cache.reader import SnapshotReader
 from offline_cache.root import Root, load_root, load_successor
@@ -44,7 +49,6 @@ MANIFEST = "manifest.json"
 DATASET = "dataset.sqlite"
 SEAL = "seal.json"
 _DELTA_FILE = "delta.sqlite"
-_STALE_STAGING_SECONDS = 24 * 3600
 REINSTALL = "请重新导入快照（U盘或“更新离线数据”）。"
 
 
@@ -173,7 +177,7 @@ class SnapshotStore:
 
     def install_root(self, path: Path, *, now: datetime | None = None) -> Root:
         now = now or datetime.now(timezone.utc)
-        with self._lock:
+        with self._lock, install_lock(self.folder):
             old = self.root()
             data = read_metadata_bytes(Path(path), "信任根")
             new = load_successor(old, Path(path), data)
@@ -311,7 +315,7 @@ class SnapshotStore:
     def _install(self, path: Path, now: datetime | None, progress, cancel) -> InstalledSnapshot:
         now = now or datetime.now(timezone.utc)
         path = Path(path)
-        with self._lock:
+        with self._lock, install_lock(self.folder, cancel=cancel):
             if not path.exists():
                 raise SnapshotRefused("missing-file", f"找不到快照：{path}。请确认U盘已插好、路径正确。")
             try:
@@ -434,13 +438,6 @@ class SnapshotStore:
                 # On Windows a folder whose data file a reader still holds cannot go yet; the next
                 # install tries again.
                 shutil.rmtree(child, ignore_errors=True)
-        cutoff = time.time() - _STALE_STAGING_SECONDS
-        for child in self.folder.glob(".staging-*"):
-            try:
-                if child.stat().st_mtime < cutoff:
-                    shutil.rmtree(child, ignore_errors=True)
-            except FileNotFoundError:
-                pass
 
 
 def _is_dataset(path: Path) -> bool:
