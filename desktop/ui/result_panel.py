@@ -135,6 +135,13 @@ class ResultPanel(Retranslatable, QWidget):
         self.noticeLabel.setObjectName("noticeLabel")
         self.noticeLabel.setWordWrap(True)
 
+        # A valid code the data does not know: said right under the badge, never as a quiet
+        # "clear" (two slips in a listed code can make another valid code).
+        self.unknownSubjectNotice = QLabel(self)
+        self.unknownSubjectNotice.setObjectName("unknownSubjectNotice")
+        self.unknownSubjectNotice.setWordWrap(True)
+        self.unknownSubjectNotice.setVisible(False)
+
         self.staleNotice = QLabel(self)    # the result no longer matches the form: re-check
         self.staleNotice.setObjectName("staleNotice")
         self.staleNotice.setWordWrap(True)
@@ -162,6 +169,7 @@ class ResultPanel(Retranslatable, QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.statusBadge)
+        column.addWidget(self.unknownSubjectNotice)
         column.addWidget(self.staleNotice)
         column.addWidget(self.subjectLabel)
         column.addWidget(self.sourceBanner)
@@ -180,6 +188,7 @@ class ResultPanel(Retranslatable, QWidget):
         self.statusBadge.retranslate()
         self.sourceBanner.setAccessibleName(tr("数据来源"))
         self.subjectLabel.setAccessibleName(tr("核查对象"))
+        self.unknownSubjectNotice.setAccessibleName(tr("数据中无此主体"))
         self.noticeLabel.setAccessibleName(tr("提示"))
         self.hitsNote.setAccessibleName(tr("名单记录说明"))
         self.staleNotice.setAccessibleName(tr("结果已过时"))
@@ -204,6 +213,7 @@ class ResultPanel(Retranslatable, QWidget):
         self.sourceBanner.setText("")
         self._set_banner_state("")
         self._set_label(self.noticeLabel, "")
+        self._set_label(self.unknownSubjectNotice, "")
         self._set_label(self.hitsNote, "")
         self.hitsTable.fill([])
         self.measuresTable.fill([])
@@ -247,6 +257,8 @@ class ResultPanel(Retranslatable, QWidget):
         self.sourceBanner.setText(self._source_text(result))
         self._set_banner_state(banner_state(result), result.demo)
         notices = [i18n.render(n) for n in result.notices]
+        unknown = notices.pop(0) if result.subject_known is False and notices else ""
+        self._set_label(self.unknownSubjectNotice, unknown)
         if result.item is None:
             notices.append(self.tr("未选择办事事项：不显示奖惩措施，记档前请先选择事项。"))
         self._set_label(self.noticeLabel, "\n".join(notices))
@@ -375,7 +387,7 @@ class ResultPanel(Retranslatable, QWidget):
             if m.basis_level in BASIS_LEVEL_LABELS:
                 basis += "（" + core_text(BASIS_LEVEL_LABELS[m.basis_level]) + "）"
             if m.catalogue_ref:
-                facts.append(self.tr("清单条目：%1").replace("%1", m.catalogue_ref))
+                facts.append(self.tr("全国失信惩戒措施基础清单：%1").replace("%1", m.catalogue_ref))
             parts.append(f"{m.measure_id}  {m.category}（{need}）\n" + "\n".join(facts)
                          + f"\n\n{m.content}\n\n" + self.tr("法律依据：%1").replace("%1", basis))
         self.measureDetail.setPlainText("\n\n――――\n\n".join(parts))

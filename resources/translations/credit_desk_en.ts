@@ -48,6 +48,10 @@
         <translation>Subject checked</translation>
     </message>
     <message>
+        <source>数据中无此主体</source>
+        <translation>Subject not in the data</translation>
+    </message>
+    <message>
         <source>提示</source>
         <translation>Notices</translation>
     </message>
@@ -969,8 +973,8 @@
         <translation>Effect: %1</translation>
     </message>
     <message>
-        <source>清单条目：%1</source>
-        <translation>Catalogue entry: %1</translation>
+        <source>全国失信惩戒措施基础清单：%1</source>
+        <translation>National basic list of punishment measures: %1</translation>
     </message>
     <message>
         <source>%1 条记录异议处理中：须告知申请人；异议处理完毕前，不据此执行必须执行的惩戒措施。</source>
