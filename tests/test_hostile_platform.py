@@ -195,3 +195,19 @@ def test_a_gzip_answer_shorter_than_declared_is_refused():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_record_sheet_prints_markup_as_text(capsys, desk):
+    from desktop.casefile.sheet import sheet_html
+    from desktop.casefile.store import CaseFile
+    from desktop.site import paths
+
+    desk.platform.fault("markup", scope="subjects")
+    exit_code, out, err, _ = run(capsys, BLACK, "--item", ITEM, "--record", "--case-no", "BJ-1",
+                                 "--outcome", "rejected", "--json")
+    assert exit_code == 0, err
+    with CaseFile(paths.case_file()) as cf:
+        [record] = cf.query()
+    assert record.subject_name == MARKUP_NAME
+    page = sheet_html(record)
+    assert "&lt;div style=" in page and '<div style="font-size:40px' not in page

@@ -82,16 +82,93 @@ def test_a_trickle_falls_back_at_the_deadline_in_the_window(qtbot, desk, stage):
     ("deep", "嵌套过深"),
     ("duplicate_keys", "字段 hits 重复"),
     ("huge_name", "超长"),
+    ("huge", "大小异常"),
     ("null_subject", "subject 为空"),
+    ("wrong_code", "主体代码与所查代码不符"),
     ("future_data", "晚于本机时间"),
+    ("redirect", "HTTP 302"),
+    ("surrogate_name", "含有无效字符"),
 ])
 def test_an_untrustworthy_answer_shows_the_snapshots_result_and_says_why(qtbot, desk, mode, reason):
     online, window = desk
     width = window.width()
-    online.platform.fault(mode, scope="subjects")
+    online.platform.fault(mode, scope="subjects", other_code=KNOWN["focus"])
     scan(qtbot, window, KNOWN["black"])
     result = window.check_page.result
     assert result is not None and result.source == "offline" and badge_state(window) == "black"
     banner = widget(window, "sourceBanner", QLabel).text()
     assert reason in banner and "已使用离线数据" in banner and "意外错误" not in banner
+    assert window.width() == width
+
+
+def _minimum_width(window) -> int:
+    return window.minimumSizeHint().width()
+
+
+def test_markup_in_platform_text_is_shown_as_text_never_rendered(qtbot, desk):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableWidget
+    from reference_platform.hostile import MARKUP_NAME
+
+    online, window = desk
+    width, minimum = window.width(), _minimum_width(window)
+    online.platform.fault("markup", scope="subjects")
+    scan(qtbot, window, KNOWN["black"])
+    page = window.check_page
+    assert page.result.source == "platform" and page.result.subject.name == MARKUP_NAME
+    assert badge_state(window) == "black"
+    subject = widget(window, "subjectLabel", QLabel)
+    assert subject.textFormat() == Qt.TextFormat.PlainText
+    assert subject.text().split("  ")[1].startswith('<div style="font-size:40px')
+    # Only the true result anywhere: no label renders the forged "clear".
+    for label in window.findChildren(QLabel):
+        if "未命中" in label.text() or "<div" in label.text():
+            assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
+    assert "&lt;div" in subject.toolTip()                      # the tooltip escapes it too
+    hits = widget(window, "hitsTable", QTableWidget)
+    assert hits.item(0, 0).text() == "<b style='color:green'>守信激励</b>"
+    assert window.width() == width and _minimum_width(window) == minimum
+
+
+def test_a_long_name_is_cut_on_the_label_whole_on_hover_and_the_window_keeps_its_size(qtbot, desk):
+    from reference_platform.hostile import LONG_NAME
+
+    online, window = desk
+    width, minimum = window.width(), _minimum_width(window)
+    online.platform.fault("long_name", scope="subjects")
+    scan(qtbot, window, KNOWN["black"])
+    subject = widget(window, "subjectLabel", QLabel)
+    assert window.check_page.result.subject.name == LONG_NAME and badge_state(window) == "black"
+    assert LONG_NAME not in subject.text() and LONG_NAME[:50] in subject.text() and "…" in subject.text()
+    assert LONG_NAME in subject.toolTip()
+    assert window.width() == width and _minimum_width(window) == minimum
+    assert minimum <= 1366
+
+
+def test_an_old_platform_answer_is_marked_stale_in_the_window(qtbot, desk):
+    online, window = desk
+    online.platform.fault("old_data", scope="subjects")
+    scan(qtbot, window, KNOWN["black"])
+    banner = widget(window, "sourceBanner", QLabel)
+    assert window.check_page.result.source == "platform" and badge_state(window) == "black"
+    assert banner.property("state") == "stale" and "平台数据已较旧" in banner.text()
+
+
+def test_a_gzip_answer_is_the_platforms_result_in_the_window(qtbot, desk):
+    online, window = desk
+    online.platform.fault("gzip", scope="subjects")
+    scan(qtbot, window, KNOWN["black"])
+    assert window.check_page.result.source == "platform" and badge_state(window) == "black"
+    assert "在线：省信用平台" in widget(window, "sourceBanner", QLabel).text()
+
+
+def test_control_characters_cannot_break_or_reverse_the_subject_line(qtbot, desk):
+    online, window = desk
+    width = window.width()
+    online.platform.fault("control_chars", scope="subjects")
+    scan(qtbot, window, KNOWN["black"])
+    text = widget(window, "subjectLabel", QLabel).text()
+    assert badge_state(window) == "black"
+    assert "某公司 结果：未命中 ✔ CLEAR" in text
+    assert not any(c in text for c in "\n\r\x1b\u202e\u200b")
     assert window.width() == width

@@ -46,6 +46,7 @@ from desktop.ui import i18n
 from desktop.ui.access_view import AccessView
 from desktop.ui.dialogs.decision_dialog import DecisionDialog
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.plain_text import plain_label
 
 SHORTCUTS = {"refresh": QKeySequence("Ctrl+R"), "reprint": QKeySequence("Ctrl+P"),
              "save_pdf": QKeySequence("Ctrl+Shift+S"), "correct": QKeySequence("Ctrl+Shift+D"),
@@ -209,7 +210,7 @@ class HistoryView(Retranslatable, QWidget):
         self.detail = QTextBrowser(objectName="historyDetail")
         self.detail.setOpenLinks(False)
 
-        self.message = QLabel(objectName="historyMessage", wordWrap=True)
+        self.message = plain_label(name="historyMessage", wrap=True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.reprint_button = QPushButton(objectName="historyReprintButton")

@@ -16,6 +16,7 @@ from desktop.ui import i18n
 from desktop.ui.check_page import CheckPage
 from desktop.ui.result_panel import as_of_text
 from desktop.ui.jobs import JobRunner
+from desktop.ui.widgets.plain_text import tooltip
 
 # How long closing waits for a case-file write still running (it is fsync-bound, normally ms).
 CLOSE_WAIT_MS = 30_000
@@ -346,7 +347,7 @@ class MainWindow(QMainWindow):
         self._shown_snapshot = facts.get("snapshot_version")
         if facts.get("snapshot_version") is None:
             self.snapshotLabel.setText(self.tr("离线数据：无可用数据"))
-            self.snapshotLabel.setToolTip(i18n.render(facts.get("snapshot_problem") or ""))
+            self.snapshotLabel.setToolTip(tooltip(i18n.render(facts.get("snapshot_problem") or "")))
         else:
             text = (self.tr("离线数据 第 %1 版（截至 %2）")
                     .replace("%1", str(facts["snapshot_version"]))

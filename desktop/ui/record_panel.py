@@ -31,6 +31,7 @@ from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs import Job, JobRunner
 from desktop.ui.result_panel import ResultPanel, core_text
+from desktop.ui.widgets.plain_text import plain_label
 
 
 class RecordPanel(Retranslatable, QWidget):
@@ -66,9 +67,7 @@ class RecordPanel(Retranslatable, QWidget):
         self.recordButton.setAutoDefault(False)
         self.recordButton.setEnabled(False)
 
-        self.formMessage = QLabel(self)
-        self.formMessage.setObjectName("formMessage")
-        self.formMessage.setWordWrap(True)
+        self.formMessage = plain_label(self, name="formMessage", wrap=True)
         self.formMessage.setProperty("error", False)
 
         self._labels = {}

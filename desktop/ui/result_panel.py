@@ -32,8 +32,12 @@ from desktop.site.messages import QT_TRANSLATE_NOOP
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.widgets.fit_table import FitTable
+from desktop.ui.widgets.plain_text import make_plain, shown, tooltip
 from desktop.ui.widgets.status_badge import StatusBadge
 from offline_cache.records import Measure
+
+# A table cell shows this much of a basis or a measure's content; a name, SHOWN_CHARS.
+TEXT_SHOWN_CHARS = 200
 
 # Marked for lupdate here, translated where the headers are set (context: the class name).
 HIT_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "名单"), QT_TRANSLATE_NOOP("ResultPanel", "类别"),
@@ -65,10 +69,11 @@ def as_of_text(iso: str | None) -> str:
 
 
 def banner_state(result: CheckResult) -> str:
-    """``platform``, ``offline``, ``stale`` (an old snapshot) or ``unverified``."""
+    """``platform``, ``offline``, ``stale`` (old data, from a snapshot or the platform) or
+    ``unverified``."""
     if result.status == Status.UNVERIFIED:
         return "unverified"
-    if result.source == Source.OFFLINE and result.stale:
+    if result.stale:
         return "stale"
     return str(result.source)
 
@@ -150,6 +155,11 @@ class ResultPanel(Retranslatable, QWidget):
         self.hitsNote = QLabel(self)       # which entries the table lists, when they are no hit
         self.hitsNote.setObjectName("hitsNote")
         self.hitsNote.setWordWrap(True)
+        # Platform text reaches these (a name, a fallback reason, a notice): shown literally, and
+        # in the width the layout gives, never the width the text would like.
+        for label in (self.sourceBanner, self.subjectLabel, self.noticeLabel, self.staleNotice,
+                      self.hitsNote):
+            make_plain(label)
 
         # Category, state and dates keep one line; list, authority and basis wrap.
         self.hitsTable = FitTable(len(HIT_COLUMNS), (0, 3, 6), self)
@@ -210,6 +220,7 @@ class ResultPanel(Retranslatable, QWidget):
             self.statusBadge.show_idle()
         self.set_stale("")
         self.subjectLabel.setText("")
+        self.subjectLabel.setToolTip("")
         self.sourceBanner.setText("")
         self._set_banner_state("")
         self._set_label(self.noticeLabel, "")
@@ -254,6 +265,7 @@ class ResultPanel(Retranslatable, QWidget):
     def _render_texts(self, result: CheckResult) -> None:
         self.statusBadge.show_result(result)
         self.subjectLabel.setText(self._subject_text(result))
+        self.subjectLabel.setToolTip(tooltip(self._subject_text(result, full=True)))
         self.sourceBanner.setText(self._source_text(result))
         self._set_banner_state(banner_state(result), result.demo)
         notices = [i18n.render(n) for n in result.notices]
@@ -280,14 +292,17 @@ class ResultPanel(Retranslatable, QWidget):
         banner.style().unpolish(banner)
         banner.style().polish(banner)
 
-    def _subject_text(self, r: CheckResult) -> str:
-        name = r.subject.name if r.subject else self.tr("（数据中无此主体）")
+    def _subject_text(self, r: CheckResult, *, full: bool = False) -> str:
+        """The subject line; long names and item names cut unless ``full`` (the hover text)."""
+        cut = (lambda text: text) if full else shown
+        name = cut(r.subject.name) if r.subject else self.tr("（数据中无此主体）")
         kind = self.tr("自然人") if r.kind == CodeKind.PERSON else self.tr("组织机构")
         item = ""
         if r.item is not None and r.item.name != r.item.item_code:
-            item = "    " + self.tr("事项：%1（%2）").replace("%1", r.item.name).replace("%2", r.item.item_code)
+            item = "    " + (self.tr("事项：%1（%2）").replace("%1", cut(r.item.name))
+                              .replace("%2", cut(r.item.item_code)))
         elif r.item is not None:  # typed without a catalogue: the code is all there is
-            item = "    " + self.tr("事项：%1").replace("%1", r.item.item_code)
+            item = "    " + self.tr("事项：%1").replace("%1", cut(r.item.item_code))
         return f"{r.masked_code}  {name}  [{kind}]{item}"
 
     def _source_text(self, r: CheckResult) -> str:
@@ -295,6 +310,8 @@ class ResultPanel(Retranslatable, QWidget):
             text = self.tr("未能核实：平台和离线数据都无法给出结论。")
         elif r.source == Source.PLATFORM:
             text = self.tr("在线：省信用平台，数据截至 %1").replace("%1", as_of_text(r.data_as_of))
+            if r.stale:
+                text += self.tr("（平台数据已较旧，请告知信息技术人员）")
         else:
             text = (self.tr("离线数据 第 %1 版，数据截至 %2").replace("%1", str(r.snapshot_version))
                     .replace("%2", as_of_text(r.data_as_of)))
@@ -325,10 +342,11 @@ class ResultPanel(Retranslatable, QWidget):
         for h in r.hits:
             state = policy.state_of(h, r.checked_at)
             state = core_text(STATE_LABELS.get(state, state))
-            rows.append((h.list_name, core_text(SEVERITY_LABELS.get(h.severity, h.severity)),
-                         state, h.authority, h.listed_on, h.expires_on or self.tr("无固定期限"),
-                         h.basis))
-            tips.append(h.basis)
+            # Cells hold the start of long platform text; the whole of it is on hover.
+            rows.append((shown(h.list_name), core_text(SEVERITY_LABELS.get(h.severity, h.severity)),
+                         state, shown(h.authority), h.listed_on, h.expires_on or self.tr("无固定期限"),
+                         shown(h.basis, TEXT_SHOWN_CHARS)))
+            tips.append(tooltip("\n".join((h.list_name, h.authority, h.basis))))
         self.hitsTable.fill(rows, tips)
 
     def _fill_measures(self, r: CheckResult) -> None:
@@ -338,16 +356,16 @@ class ResultPanel(Retranslatable, QWidget):
         texts, tips = [], []
         for row in self.rows:
             m = row.first
-            content = m.content
+            content = shown(m.content, TEXT_SHOWN_CHARS)    # whole in the detail pane
             if len(row.measures) > 1:
                 content += "\n" + self.tr("（%1 均规定此措施）").replace(
                     "%1", self.tr("、").join(names.get(c, c) for c in row.list_codes))
             nature = self.tr("惩戒") if m.nature == "punish" else self.tr("激励")
             if m.effect in EFFECT_LABELS:
                 nature += "\n" + core_text(EFFECT_LABELS[m.effect])
-            texts.append(("", nature, m.category, content, self._requirement(row)))
-            tips.append(self.tr("法律依据：%1").replace(
-                "%1", "；".join(dict.fromkeys(x.basis for x in row.measures))))
+            texts.append(("", nature, shown(m.category), content, self._requirement(row)))
+            tips.append(tooltip(self.tr("法律依据：%1").replace(
+                "%1", "；".join(dict.fromkeys(x.basis for x in row.measures)))))
         table.blockSignals(True)  # ticks set here are the preset, not the clerk's change
         table.fill(texts, tips)
         for index, row in enumerate(self.rows):

@@ -949,6 +949,10 @@
         <translation>Online: provincial credit platform, data as of %1</translation>
     </message>
     <message>
+        <source>（平台数据已较旧，请告知信息技术人员）</source>
+        <translation> (the platform&apos;s data is old: tell IT)</translation>
+    </message>
+    <message>
         <source>离线数据 第 %1 版，数据截至 %2</source>
         <translation>Offline data version %1, data as of %2</translation>
     </message>

@@ -20,6 +20,7 @@ from desktop.ui import i18n, style
 from desktop.ui.dialogs import desk_status
 from desktop.ui.dialogs.desk_status import DeskStatus, Reachability
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.plain_text import plain_label
 
 
 class AboutDialog(Retranslatable, QDialog):
@@ -37,7 +38,7 @@ class AboutDialog(Retranslatable, QDialog):
         self.heading = QLabel(objectName="aboutHeading")
         self.heading.setStyleSheet("font-weight: bold")
         self.text = QTextBrowser(objectName="aboutText")
-        self.reach_label = QLabel(objectName="platformReachability", wordWrap=True)
+        self.reach_label = plain_label(name="platformReachability", wrap=True)
         self.recheck = QPushButton(objectName="aboutRecheck")
         self.recheck.clicked.connect(self.check_platform)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -22,6 +22,7 @@ from desktop.casefile.record import OUTCOMES, STATUS_LABELS, CaseRecord
 from desktop.casefile.store import Decision
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.plain_text import plain_label, shown, tooltip
 
 
 class DecisionDialog(Retranslatable, QDialog):
@@ -30,24 +31,24 @@ class DecisionDialog(Retranslatable, QDialog):
     def __init__(self, record: CaseRecord, parent=None):
         super().__init__(parent, objectName="decisionDialog")
         self.record = record
-        self.summary = QLabel(objectName="decisionSummary", wordWrap=True)
+        self.summary = plain_label(name="decisionSummary", wrap=True)   # holds the subject's name
         self.case_no = QLineEdit(record.case_no, objectName="decisionCaseNo")
         self.outcome = QComboBox(objectName="decisionOutcome")
         self.measures = QListWidget(objectName="decisionMeasures")
         applied = set(record.measures_applied)
         for m in record.measures_shown:
-            item = QListWidgetItem(f"{m.measure_id}  {m.content}")
+            item = QListWidgetItem(f"{m.measure_id}  {shown(m.content)}")
             item.setData(Qt.ItemDataRole.UserRole, m.measure_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             # What the earlier record applied is the starting point; a correction usually
             # changes one thing.
             item.setCheckState(Qt.CheckState.Checked if m.measure_id in applied
                                else Qt.CheckState.Unchecked)
-            item.setToolTip(m.basis)
+            item.setToolTip(tooltip(f"{m.content}\n\n{m.basis}"))
             self.measures.addItem(item)
         self.note = QPlainTextEdit(objectName="decisionNote")
         self.note.setTabChangesFocus(True)
-        self.error = QLabel(objectName="decisionError", wordWrap=True)
+        self.error = plain_label(name="decisionError", wrap=True)
         self.error.setProperty("verdict", "refused")
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

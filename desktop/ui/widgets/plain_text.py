@@ -1,0 +1,52 @@
+"""Text from outside the desk — the platform, the snapshot, the case file — shown as data.
+
+A QLabel in Qt's default (automatic) format renders anything that looks like HTML: a company name
+holding ``<div style="color:green">✔ 未命中</div>`` would paint a green "clear" under a black-list
+badge. Tooltips are judged the same way. So labels that show such text are plain text, tooltips
+are escaped, and long values are cut for the label or cell (the full text on hover and in the
+detail pane) and never allowed to widen the window."""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from desktop.site.text import one_line
+
+# What a label or a table cell shows of one value before "…"; the rest is on hover.
+SHOWN_CHARS = 60
+
+
+def plain_label(parent: QWidget | None = None, *, name: str | None = None, wrap: bool = False) -> QLabel:
+    """A label that shows its text literally and takes the width the layout gives it, never the
+    width its text would like (a 200-character name must not push the window off the screen)."""
+    label = QLabel(parent)
+    if name:
+        label.setObjectName(name)
+    make_plain(label)
+    label.setWordWrap(wrap)
+    return label
+
+
+def make_plain(label: QLabel) -> None:
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    policy = label.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+    label.setSizePolicy(policy)
+    label.setMinimumWidth(1)
+
+
+def shown(text: str | None, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, on one line, without the controls and bidi
+    overrides that would break the line or reverse what follows."""
+    text = " ".join(one_line(text or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def tooltip(text: str | None) -> str:
+    """A tooltip that shows ``text`` literally: escaped inside rich text (which also wraps long
+    values instead of drawing one line across the screen)."""
+    if not text:
+        return ""
+    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
