@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from reference_platform.fixtures import memory_keyring, online  # noqa: F401 - fixtures
 
 from desktop.app.cli import main
 from desktop.casefile.record import feedback_payload
@@ -216,3 +217,26 @@ def test_every_demo_item_with_every_known_code():
         assert seen_refusals and seen_unbound
     finally:
         offline.close()
+
+
+# --- the platform's answer: the same judgement, and a 基础清单 entry when the platform gives one --
+
+def test_platform_answer_is_judged_the_same_and_its_catalogue_entry_reaches_the_sheet(capsys, online, tmp_path):
+    from desktop.casefile import sheet as record_sheet
+
+    # The platform names the 基础清单 entry of the procurement refusal (the demo data has none).
+    online.platform.fault("wrong_type", field="measures.0.catalogue_ref", value="2024年版第3项")
+    r = check_json(capsys, KNOWN["black"], "CZ-001")
+    assert r["source"] == "platform" and r["suggested_outcome"] == "rejected"
+    m = measure(r, "M-SX-01")
+    assert (m["catalogue_ref"], m["applies"], m["mandatory"]) == ("2024年版第3项", True, True)
+    _, out, _ = run(capsys, "check", KNOWN["black"], "--item", "CZ-001")
+    assert "基础清单：2024年版第3项" in out
+    status, out, err = run(capsys, "check", KNOWN["black"], "--item", "CZ-001", "--record",
+                           "--case-no", "BJ-9", "--outcome", "rejected", "--json")
+    assert status == 0, err
+    with CaseFile(paths.case_file()) as cf:
+        [rec] = cf.query()
+    assert rec.source == "platform" and rec.measures_shown[0].catalogue_ref == "2024年版第3项"
+    html = record_sheet.sheet_html(rec)
+    assert "基础清单 2024年版第3项" in html and "（法律；基础清单 2024年版第3项）" in html

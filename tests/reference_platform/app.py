@@ -38,7 +38,10 @@ class Fault:
     times: int | None = None    # how many requests it hits; None: until cleared
     delay: float = 0.0          # "slow", "hang" with mid_body: seconds before answering
     retry_after: int = 1        # "429"
-    field: str = "data_as_of"   # "missing_field" / "wrong_type"
+    field: str = "data_as_of"   # "missing_field" / "wrong_type"; dotted for a nested one
+                                # ("measures.0.effect")
+    value: object = None        # "wrong_type": this value instead of one of the wrong type (a
+                                # value outside the contract, such as effect "ban")
     after_accept: bool = False  # "hang" on feedback: store it first, then hang (the lost-answer case)
     mid_body: bool = False      # "hang": send the headers and half the body, then stall (a proxy
                                 # that stops forwarding): the client's read timeout alone won't do
@@ -223,10 +226,16 @@ def create_app(state: PlatformState) -> Flask:
         fault = getattr(g, "fault", None)
         if fault is not None and fault.mode in ("missing_field", "wrong_type") and resp.is_json:
             data = resp.get_json()
+            *outer, last = fault.field.split(".")
+            target = data
+            for key in outer:
+                target = target[int(key)] if key.isdigit() else target[key]
             if fault.mode == "missing_field":
-                data.pop(fault.field, None)
+                target.pop(last, None)
+            elif fault.value is not None:
+                target[last] = fault.value
             else:
-                data[fault.field] = 12345 if not isinstance(data.get(fault.field), int) else "12345"
+                target[last] = 12345 if not isinstance(target.get(last), int) else "12345"
             resp.set_data(json.dumps(data, ensure_ascii=False))
         if fault is not None and fault.mode == "truncated":
             resp.direct_passthrough = False
