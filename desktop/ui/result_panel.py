@@ -158,7 +158,7 @@ class ResultPanel(Retranslatable, QWidget):
         # Platform text reaches these (a name, a fallback reason, a notice): shown literally, and
         # in the width the layout gives, never the width the text would like.
         for label in (self.sourceBanner, self.subjectLabel, self.noticeLabel, self.staleNotice,
-                      self.hitsNote):
+                      self.hitsNote, self.unknownSubjectNotice):
             make_plain(label)
 
         # Category, state and dates keep one line; list, authority and basis wrap.
