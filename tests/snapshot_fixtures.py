@@ -4,6 +4,8 @@ edits, and a production-style deployment config that trusts the publisher's root
 Used by the trust-model, delta and cache command tests."""
 from __future__ import annotations
 
+from desk_config import OPERATORS
+
 import hashlib
 import json
 import shutil
@@ -135,5 +137,5 @@ class Publisher:
 def deploy(config: Path, root: Path, *, warn: int = 48, max_age: int = 168) -> None:
     """A production-style deployment config trusting ``root`` (no platform: offline only)."""
     config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
-                      f'trust_root = "{root}"\nwarn_age_hours = {warn}\nmax_age_hours = {max_age}\n',
+                      f'trust_root = "{root}"\nwarn_age_hours = {warn}\nmax_age_hours = {max_age}\n' + OPERATORS,
                       encoding="utf-8")

@@ -3,6 +3,8 @@ into the case file of the test's home, with the rules for recording and the exit
 DESIGN.md (0 recorded, 2 refused, 3 unverified, 7 not durable)."""
 from __future__ import annotations
 
+from desk_config import OPERATORS
+
 import json
 import os
 from datetime import datetime, timezone
@@ -108,7 +110,7 @@ def no_snapshot(tmp_path, desk_env):
     root = make_root([key], 1, name="test-province", sign_with=[key], out=tmp_path / "root.json",
                      expires=datetime(2036, 1, 1, tzinfo=timezone.utc))
     config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
-                      f'trust_root = "{root}"\n', encoding="utf-8")
+                      f'trust_root = "{root}"\n' + OPERATORS, encoding="utf-8")
 
 
 def test_an_unverified_check_is_recorded_as_unverified(capsys, no_snapshot):

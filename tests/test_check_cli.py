@@ -2,6 +2,8 @@
 `items`, `cache status/import`, on the embedded demo data and on a production-style config."""
 from __future__ import annotations
 
+from desk_config import OPERATORS
+
 import json
 import os
 import shutil
@@ -236,7 +238,7 @@ def production(tmp_path, desk_env):
 
     def configure(warn=48, max_age=168):
         config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
-                          f'trust_root = "{root}"\nwarn_age_hours = {warn}\nmax_age_hours = {max_age}\n',
+                          f'trust_root = "{root}"\nwarn_age_hours = {warn}\nmax_age_hours = {max_age}\n' + OPERATORS,
                           encoding="utf-8")
     configure()
     return publish, configure

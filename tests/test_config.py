@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from desk_config import OPERATORS
 from reference_platform.publisher import Publisher
 
 from desktop.app.cli import main
@@ -59,7 +60,7 @@ def test_deadline_defaults_to_3_seconds_and_reaches_the_check(tmp_path, own_root
     from desktop.desk.context import DeskContext
 
     path = write(tmp_path, f'[platform]\nbase_url = "https://x.gov.cn"\napp_key = "k"\n'
-                           f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n')
+                           f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n' + OPERATORS)
     monkeypatch.setenv("CREDIT_DESK_CONFIG", str(path))
     assert DeskContext.from_environment().checker.deadline == 3.0
     path.write_text(path.read_text().replace('app_key = "k"', 'app_key = "k"\ndeadline_seconds = 1.5'))
@@ -69,7 +70,7 @@ def test_deadline_defaults_to_3_seconds_and_reaches_the_check(tmp_path, own_root
 def test_plain_http_only_on_loopback(tmp_path, own_root):
     for url in ("http://127.0.0.1:8700", "http://localhost:8700", "http://[::1]:8700"):
         cfg = config.load(write(tmp_path, f'[platform]\nbase_url = "{url}"\napp_key = "k"\n'
-                                          f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n'))
+                                          f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n' + OPERATORS))
         assert cfg.platform.base_url == url
     assert "https" in refused(write(tmp_path, '[platform]\nbase_url = "http://10.0.0.5"\napp_key = "k"\n'))
 
@@ -127,3 +128,29 @@ def test_a_device_or_a_huge_file_is_not_read_as_config(tmp_path, capsys, monkeyp
     big = tmp_path / "big.toml"
     big.write_text("# " + "x" * (1 << 20) + "\n", encoding="utf-8")
     assert "文件超过 1 MB" in refused(big)
+
+
+# --- [operators] ------------------------------------------------------------------------------
+
+def test_a_production_config_requires_operators(tmp_path, own_root):
+    message = refused(write(tmp_path, f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n'))
+    assert "[operators]" in message and "auth" in message
+
+
+@pytest.mark.parametrize("table, words", [
+    ('[operators]\nauth = "ldap"\n', "operators.auth"),
+    ('[operators]\nauth = "os"\noffline_days = 400\n', "0 到 90 天"),
+    ('[operators]\nauth = "os"\nlock_minutes = 0\n', "1 到 480 分钟"),
+    ('[operators]\nauth = "os"\n[operators.os_map]\n"wangli" = "工号 1"\n', "映射到工号"),
+    ('[operators]\nauth = "platform"\n', "需要 [platform]"),
+    ('[operators]\noffline_days = 3\n', "缺少必填项 auth"),
+])
+def test_bad_operators_tables_are_refused(tmp_path, own_root, table, words):
+    message = refused(write(tmp_path, f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n' + table))
+    assert words in message, message
+
+
+def test_operators_defaults(tmp_path, own_root):
+    cfg = config.load(write(tmp_path, f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n' + OPERATORS))
+    assert (cfg.operators.auth, cfg.operators.offline_days, cfg.operators.lock_minutes) == ("os", 7, 15)
+    assert config.load(write(tmp_path, "")).operators is None  # the demo: sign-in free

@@ -23,7 +23,7 @@ def test_training_room_from_one_command(tmp_path, capsys, monkeypatch, memory_ke
                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=dict(os.environ, PYTHONPATH=str(REPO)))
     try:
-        banner = [server.stdout.readline() for _ in range(8)]
+        banner = [server.stdout.readline() for _ in range(9)]
         assert banner[0].startswith("参考平台已启动：http://127.0.0.1:"), banner
         # The room also plays the approval system: a page with the link and the local-API round
         # trip, and a desk config whose local API takes that page's origin.
@@ -37,12 +37,19 @@ def test_training_room_from_one_command(tmp_path, capsys, monkeypatch, memory_ke
         assert main(["secrets", "set", "training-01"]) == 0
         assert main(["cache", "update"]) == 0
         capsys.readouterr()
-        assert main(["check", KNOWN["black"], "--item", KNOWN["item_with_measures"], "--json"]) == 0
+        # A trainee signs in with the room's password (typed, or piped as here).
+        password = (room / "operators.txt").read_text(encoding="utf-8").strip() + "\n"
+        assert "trainee-01" in "".join(banner)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(password))
+        assert main(["--operator", "trainee-01", "check", KNOWN["black"], "--item",
+                     KNOWN["item_with_measures"], "--json"]) == 0
         r = json.loads(capsys.readouterr().out)
         assert r["source"] == "platform" and r["status"] == "hit" and r["demo"] is False
         server.terminate()
         server.wait(10)
-        assert main(["check", KNOWN["black"], "--item", KNOWN["item_with_measures"], "--json"]) == 0
+        monkeypatch.setattr(sys, "stdin", io.StringIO(password))  # offline: the cached verifier
+        assert main(["--operator", "trainee-01", "check", KNOWN["black"], "--item",
+                     KNOWN["item_with_measures"], "--json"]) == 0
         r = json.loads(capsys.readouterr().out)
         assert r["source"] == "offline" and r["snapshot_version"] == 1 and "无法连接平台" in r["reason"]
     finally:

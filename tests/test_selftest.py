@@ -3,6 +3,8 @@ process (so a missing Qt plugin or resource cannot be masked by the test's own Q
 the real demo data, against a real clerk home that it must leave untouched."""
 from __future__ import annotations
 
+from desk_config import OPERATORS
+
 import os
 import shutil
 import subprocess
@@ -124,7 +126,7 @@ def test_skipped_probe_is_named_in_the_verdict_and_not_run(desk_env, tmp_path):
 
     _home, config = desk_env
     config.write_text(f'[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-1"\n\n'
-                      f'[snapshot]\ntrust_root = "{Publisher(tmp_path / "publisher").root}"\n',
+                      f'[snapshot]\ntrust_root = "{Publisher(tmp_path / "publisher").root}"\n' + OPERATORS,
                       encoding="utf-8")
     env = {"PYTHON_KEYRING_BACKEND": "memory_keyring.FileKeyring",  # an empty keyring
            "TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
@@ -167,7 +169,7 @@ def test_production_deployment_from_it_setup_to_pass(desk_env, tmp_path):
     publisher = Publisher(tmp_path / "publisher")
     config.write_text(f'[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-440106-01"\n\n'
                       f'[site]\nhall = "440106-01"\nwindow = "12"\n\n'
-                      f'[snapshot]\ntrust_root = "{publisher.root}"\n', encoding="utf-8")
+                      f'[snapshot]\ntrust_root = "{publisher.root}"\n' + OPERATORS, encoding="utf-8")
     keyring_env = {"PYTHON_KEYRING_BACKEND": "memory_keyring.FileKeyring",
                    "TEST_KEYRING_FILE": str(tmp_path / "keyring.json")}
     run_env = dict(keyring_env, PYTHONPATH=os.pathsep.join([str(REPO / "tests"), str(REPO)]))
@@ -209,7 +211,7 @@ def test_no_keyring_backend_is_a_warning_that_says_how(desk_env, tmp_path):
     _home, config = desk_env
     publisher = Publisher(tmp_path / "publisher")
     config.write_text(f'[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-1"\n\n'
-                      f'[snapshot]\ntrust_root = "{publisher.root}"\n', encoding="utf-8")
+                      f'[snapshot]\ntrust_root = "{publisher.root}"\n' + OPERATORS, encoding="utf-8")
     done = self_test(PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
                      CREDIT_DESK_SELFTEST_ONLY="secret")
     line = probe_line(done.stdout, "平台密钥")
@@ -239,7 +241,7 @@ def test_a_file_keyring_is_a_warning_and_no_credential_is_printed(desk_env, tmp_
     home, config = desk_env
     publisher = Publisher(tmp_path / "publisher")
     config.write_text(f'[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-440106-01"\n\n'
-                      f'[snapshot]\ntrust_root = "{publisher.root}"\n', encoding="utf-8")
+                      f'[snapshot]\ntrust_root = "{publisher.root}"\n' + OPERATORS, encoding="utf-8")
     store = tmp_path / "keyring.json"
     store.write_text('{"credit-desk/hall-440106-01": "s3cret-value"}', encoding="utf-8")
     env = {"PYTHON_KEYRING_BACKEND": "memory_keyring.PlaintextFileKeyring", "TEST_KEYRING_FILE": str(store),

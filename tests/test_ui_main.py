@@ -2,6 +2,8 @@
 keystrokes: scan → status → measures → record, on the bundled demo snapshot and a real case file."""
 from __future__ import annotations
 
+from desk_config import OPERATORS
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -529,7 +531,7 @@ def test_an_old_snapshot_is_flagged_stale_in_the_banner(qtbot, desk_env, tmp_pat
     publisher = Publisher(tmp_path / "publisher",
                           data_as_of=datetime.now(timezone.utc) - timedelta(hours=72))
     config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
-                      f'trust_root = "{publisher.root.as_posix()}"\n', encoding="utf-8")
+                      f'trust_root = "{publisher.root.as_posix()}"\n' + OPERATORS, encoding="utf-8")
     DeskContext.from_environment().offline.store.install(publisher.latest.manifest)
     window = open_window(qtbot)
     try:

@@ -3,6 +3,8 @@ case file under the test's CREDIT_DESK_HOME), and drive it only through object n
 keystrokes, as a clerk (or a keyboard-wedge scanner) would. U2's view tests import these too."""
 from __future__ import annotations
 
+from desk_config import OPERATORS
+
 import json
 import sqlite3
 import threading
@@ -214,7 +216,7 @@ def no_snapshot_config(config_path: Path, tmp_path: Path) -> None:
     generate_key(key)
     make_root([key], 1, name="测试省平台", expires=datetime.now(timezone.utc) + timedelta(days=30),
               sign_with=[key], out=root)
-    config_path.write_text(f'[snapshot]\ntrust_root = "{root.as_posix()}"\n', encoding="utf-8")
+    config_path.write_text(f'[snapshot]\ntrust_root = "{root.as_posix()}"\n' + OPERATORS, encoding="utf-8")
 
 
 def button(box: QMessageBox, name: str) -> QPushButton:

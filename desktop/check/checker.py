@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from desktop.check.codes import parse
@@ -40,8 +41,11 @@ class UnknownItem(UserError):
 class Checker:
     def __init__(self, offline: Offline, platform: Platform | None = None,
                  deadline: float = 3.0, warn_age_hours: float | None = None,
-                 access: AccessLog | None = None):
+                 access: AccessLog | None = None, gate: Callable[[], None] | None = None):
         self.offline = offline
+        # Called before any lookup: raises (a UserError saying why) when nobody may check now,
+        # e.g. no operator signed in, or the sign-in expired.
+        self.gate = gate
         # With an access log, a natural person is looked up only for a stated purpose, and every
         # such lookup leaves an access record (the desk always wires one; the self-test does not).
         self.access = access
@@ -56,6 +60,8 @@ class Checker:
         a result."""
         started = time.monotonic()
         parsed = parse(raw)
+        if self.gate is not None:
+            self.gate()
         person = parsed.kind == CodeKind.PERSON and self.access is not None
         if person:
             problem = purpose_problem(purpose)

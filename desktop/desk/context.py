@@ -23,17 +23,84 @@ def saved_settings() -> dict:
         return {}
 
 
+class SignInRequired(UserError):
+    """Nobody may check now: no operator signed in, the sign-in expired, or the OS account is not
+    mapped. Nothing was looked up."""
+    exit_code = 2
+
+
 @dataclass
 class DeskContext:
     config: Config
     operator: str
+    # The signed-in clerk (desktop.platform.operators.Session); None until signed in. The demo
+    # needs none.
+    session: object | None = None
+    _not_signed_in: UserError | None = None
 
     @classmethod
     def from_environment(cls, operator: str | None = None) -> "DeskContext":
         cfg = config_mod.load()
+        ops = cfg.operators
+        if ops is not None and ops.auth == "os":
+            # The OS account is the operator: nothing typed or set in the environment decides it.
+            from desktop.platform.operators import SignInRefused, os_session
+
+            account = getpass.getuser()
+            try:
+                session = os_session(ops, account)
+            except SignInRefused as exc:
+                return cls(cfg, account, None, exc)
+            return cls(cfg, session.operator, session)
         operator = (operator or os.environ.get("CREDIT_DESK_OPERATOR")
                     or saved_settings().get("operator") or getpass.getuser())
         return cls(cfg, operator)
+
+    @property
+    def sign_in_free(self) -> bool:
+        """The demo: no [operators], nobody signs in (and the window says so)."""
+        return self.config.operators is None
+
+    def sign_in(self, password: str = "", operator: str | None = None, now=None):
+        """Sign in as the config says (platform: online, else the cached verifier; os: the OS
+        account). Raises SignInRefused; on success the session's operator is this desk's."""
+        from desktop.platform import operators
+
+        ops = self.config.operators
+        if ops is None:
+            session = operators.Session(operator or self.operator, "demo")
+        elif ops.auth == "os":
+            session = operators.os_session(ops)
+        else:
+            session = operators.sign_in(ops, self.platform, operator or self.operator, password, now)
+        self.adopt(session)
+        return session
+
+    def adopt(self, session) -> None:
+        self.session, self._not_signed_in = session, None
+        self.operator = session.operator
+        client = self.__dict__.get("platform")  # created already: it sends X-Operator(-Token)
+        if client is not None:
+            client.operator, client.token = session.operator, session.token
+
+    def sign_out(self) -> None:
+        """The token is forgotten (a new sign-in gets a new one)."""
+        self.session = None
+        client = self.__dict__.get("platform")
+        if client is not None:
+            client.token = None
+
+    def require_session(self, now=None) -> None:
+        """Raise SignInRequired unless someone may check now (the checker's gate)."""
+        if self.config.operators is None:
+            return
+        if self._not_signed_in is not None:
+            raise SignInRequired(self._not_signed_in.message)
+        if self.session is None:
+            raise SignInRequired(Message(QT_TRANSLATE_NOOP("core", "请先登录（工号和密码），未查询。")))
+        if self.session.expired(now):
+            self.sign_out()
+            raise SignInRequired(Message(QT_TRANSLATE_NOOP("core", "登录已过期，请重新登录，未查询。")))
 
     @cached_property
     def offline(self) -> OfflineData:
@@ -46,13 +113,16 @@ class DeskContext:
             return None
         from desktop.platform.client import PlatformClient
 
-        return PlatformClient.from_config(self.config.platform, operator=self.operator)
+        client = PlatformClient.from_config(self.config.platform, operator=self.operator)
+        client.token = getattr(self.session, "token", None)
+        return client
 
     @cached_property
     def checker(self) -> Checker:
         deadline = self.config.platform.deadline_seconds if self.config.platform else 3.0
         return Checker(self.offline, self.platform, deadline=deadline,
-                       warn_age_hours=self.config.snapshot.warn_age_hours, access=_AccessLog(self))
+                       warn_age_hours=self.config.snapshot.warn_age_hours, access=_AccessLog(self),
+                       gate=self.require_session)
 
     @cached_property
     def case_file(self):

@@ -77,6 +77,15 @@ class _Retryable(Exception):
 
 
 @dataclass(frozen=True)
+class SessionAnswer:
+    """The platform's ``201`` to a sign-in: the token is kept in memory only."""
+    token: str
+    expires: datetime
+    name: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FeedbackAck:
     status: int          # 201 new, 200 the platform already had it
 
@@ -112,6 +121,8 @@ class PlatformClient:
         self.base_url = base_url.rstrip("/")
         self.app_key = app_key
         self.operator = operator
+        # The signed-in clerk's session token (v1.1 X-Operator-Token): in memory, never on disk.
+        self.token: str | None = None
         self._secret_source = secret or (lambda: secrets.get_secret(app_key))
         self._secret: str | None = None
         self.session = requests.Session()
@@ -159,6 +170,8 @@ class PlatformClient:
         prepared.headers.update(signed_headers(self.app_key, self._app_secret(), method,
                                                prepared.path_url, body))
         prepared.headers["X-Operator"] = self.operator
+        if self.token:
+            prepared.headers["X-Operator-Token"] = self.token
         if body:
             prepared.headers["Content-Type"] = "application/json"
         # verify given explicitly: passing None would let REQUESTS_CA_BUNDLE in the environment
@@ -242,6 +255,43 @@ class PlatformClient:
             log.info("subject query %s item %s: %.0f ms", mask_code(code, _kind(code)), item_code,
                      1000 * (time.monotonic() - started))
             return parse_answer(body, code)
+
+    # -- operator sign-in --------------------------------------------------------------------
+
+    def open_session(self, operator: str, password: str, *, timeout: float = 10.0) -> SessionAnswer | None:
+        """Sign ``operator`` in (v1.1); None when the platform refuses the credentials (401).
+        Raises PlatformUnavailable when it cannot say. The password goes in the body only."""
+        body = json.dumps({"operator": operator, "password": password}, ensure_ascii=False).encode()
+
+        def handle(resp: requests.Response, exchange) -> SessionAnswer | None:
+            if resp.status_code == 401:
+                return None
+            if resp.status_code != 201:
+                failure = _status_failure(resp.status_code, resp.headers.get("Retry-After"), None)
+                raise failure.failure if isinstance(failure, _Retryable) else failure
+            data = _decode_json(_read_body(resp, exchange))
+            try:
+                if not isinstance(data, dict):
+                    raise _Invalid("", False)
+                _check_sizes(data)
+                token = _field(data, "token", "", lambda v: isinstance(v, str) and 16 <= len(v) <= 200)
+                expires = datetime.fromisoformat(_field(data, "expires", "", _iso_moment))
+                name = _field(data, "name", "", _text)
+                roles = tuple(_field(data, "roles", "", lambda v: isinstance(v, list)
+                                     and all(isinstance(r, str) for r in v)))
+            except _Invalid as exc:
+                raise _reason(QT_TRANSLATE_NOOP("core", "平台登录应答格式错误（字段 {field}）"),
+                              field=exc.field or "-") from None
+            return SessionAnswer(token, expires, name, roles)
+
+        previous, self.operator = self.operator, operator
+        try:
+            return self._exchange("POST", f"{API}/operators/session", timeout, f"{timeout:g}", handle,
+                                  body=body)
+        except _Retryable as exc:
+            raise exc.failure from None
+        finally:
+            self.operator = previous
 
     # -- feedback ----------------------------------------------------------------------------
 

@@ -60,10 +60,30 @@ class IntegrationConfig:
     allowed_origins: tuple[str, ...] = ()
 
 
+# An operator id (工号): letters, digits, dot, underscore, hyphen; at most 32, starting alphanumeric.
+OPERATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+AUTH_MODES = ("platform", "os")
+
+
+@dataclass(frozen=True)
+class OperatorsConfig:
+    """Who may check at this desk (README "Operators"): clerks sign in against the platform
+    ("platform", a sign-in cached for ``offline_days`` when it is down), or the OS account is the
+    operator through ``os_map`` ("os"; an unmapped account cannot check)."""
+    auth: str
+    offline_days: int = 7
+    lock_minutes: int = 15
+    os_map: tuple[tuple[str, str], ...] = ()
+
+    def operator_for(self, account: str) -> str | None:
+        return dict(self.os_map).get(account)
+
+
 @dataclass(frozen=True)
 class Config:
     platform: PlatformConfig | None = None  # None: offline only
     integration: IntegrationConfig | None = None  # None: no local API
+    operators: OperatorsConfig | None = None  # None: the demo, sign-in free
     site: SiteConfig = field(default_factory=SiteConfig)
     snapshot: SnapshotConfig = field(default_factory=SnapshotConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
@@ -89,8 +109,9 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
                  "update_source": str},
     "watch": {"days": int},
     "integration": {"api_port": int, "allowed_origins": list},
+    "operators": {"auth": str, "offline_days": int, "lock_minutes": int, "os_map": dict},
 }
-_REQUIRED = {"platform": ("base_url", "app_key"), "integration": ("api_port",)}
+_REQUIRED = {"platform": ("base_url", "app_key"), "integration": ("api_port",), "operators": ("auth",)}
 # A deployment config is a few hundred bytes, a trust root or CA bundle some kilobytes. A larger
 # "file" (or a device such as /dev/zero) is a mistake and must not be read into memory.
 MAX_FILE_BYTES = 1 << 20
@@ -214,8 +235,41 @@ def parse(text: str, path: Path) -> Config:
     days = data.get("watch", {}).get("days", WatchConfig.days)
     if not 1 <= days <= 3650:
         raise where.error("watch", "days", QT_TRANSLATE_NOOP("core", "配置项 {key} 应在 1 到 3650 天之间"))
+    operators = _operators(data.get("operators"), where)
+    if operators is None and (platform is not None or snapshot.trust_root is not None):
+        # A production desk looks up real people: every lookup must be someone's.
+        raise where.error("operators", None, QT_TRANSLATE_NOOP(
+            "core", "生产配置（含 [platform] 或 trust_root）必须有 [{key}] 配置节，指定操作员登录方式"
+                    "（auth = \"platform\" 或 \"os\"）"))
+    if operators is not None and operators.auth == "platform" and platform is None:
+        raise where.error("operators", "auth", QT_TRANSLATE_NOOP(
+            "core", "配置项 {key} = \"platform\" 需要 [platform] 配置节（向省平台登录）；离线部署请用 \"os\""))
     return Config(platform=platform, site=site, snapshot=snapshot, watch=WatchConfig(days), path=path,
-                  integration=_integration(data.get("integration"), where))
+                  integration=_integration(data.get("integration"), where), operators=operators)
+
+
+def _operators(table: dict | None, where: "_Locator") -> OperatorsConfig | None:
+    if table is None:
+        return None
+    auth = table["auth"]
+    if auth not in AUTH_MODES:
+        raise where.error("operators", "auth", QT_TRANSLATE_NOOP(
+            "core", "配置项 {key} 应为 \"platform\"（向省平台登录）或 \"os\"（操作系统账户）"))
+    days = table.get("offline_days", OperatorsConfig.offline_days)
+    if not 0 <= days <= 90:
+        raise where.error("operators", "offline_days", QT_TRANSLATE_NOOP("core", "配置项 {key} 应在 0 到 90 天之间"))
+    minutes = table.get("lock_minutes", OperatorsConfig.lock_minutes)
+    if not 1 <= minutes <= 480:
+        raise where.error("operators", "lock_minutes", QT_TRANSLATE_NOOP("core", "配置项 {key} 应在 1 到 480 分钟之间"))
+    mapping = table.get("os_map", {})
+    if mapping and auth != "os":
+        raise where.error("operators", "os_map", QT_TRANSLATE_NOOP("core", "配置项 {key} 只能与 auth = \"os\" 同用"))
+    for account, operator in mapping.items():
+        if not isinstance(operator, str) or not OPERATOR_ID.fullmatch(operator) or not account.strip():
+            raise where.error("operators", "os_map", QT_TRANSLATE_NOOP(
+                "core", "配置项 {key} 应把操作系统账户映射到工号，如 \"wangli\" = \"GZ-0117\""))
+    return OperatorsConfig(auth=auth, offline_days=days, lock_minutes=minutes,
+                           os_map=tuple(sorted(mapping.items())))
 
 
 def _integration(table: dict | None, where: "_Locator") -> IntegrationConfig | None:

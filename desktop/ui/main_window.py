@@ -45,6 +45,8 @@ class MainWindow(QMainWindow):
         self.check_page.ready.connect(self.ready)
         self.check_page.recorded.connect(lambda _record: self.upload_feedback())
         self.check_page.result_shown.connect(self._result_shown)
+        self._sign_in_dialog = None
+        self.desk_lock = None
         self._install_secondary_views()
         self._retranslate_own()
         self.refresh_status()
@@ -59,6 +61,14 @@ class MainWindow(QMainWindow):
             self._upload_timer.start()
             QTimer.singleShot(0, self.upload_feedback)
         self.resize(1280, 720)
+        ops = ctx.config.operators
+        if ops is not None:
+            from desktop.ui.lock import DeskLock
+
+            self.desk_lock = DeskLock(self, ops.lock_minutes)
+            if ctx.session is None:
+                # Nobody signed in yet (or an unmapped OS account): nothing may be looked up.
+                QTimer.singleShot(0, lambda: self.desk_lock.lock(self.tr("请登录后核查。")))
 
     # -- menus --------------------------------------------------------------------------------
 
@@ -118,7 +128,7 @@ class MainWindow(QMainWindow):
                              (self.action_quit, tr("退出")), (self.action_check_tab, tr("核查页"))):
             action.setText(text)
         site = self.ctx.config.site
-        self.operatorLabel.setText(tr("操作员：%1").replace("%1", self.ctx.operator))
+        self._show_operator()
         self.operatorLabel.setAccessibleName(tr("操作员"))
         self.deskLabel.setText(tr("大厅 %1 · 窗口 %2").replace("%1", site.hall or "-")
                                .replace("%2", site.window or "-"))
@@ -146,7 +156,6 @@ class MainWindow(QMainWindow):
         from desktop.ui.dialogs.about_dialog import AboutDialog
         from desktop.ui.dialogs.import_dialog import SnapshotImportDialog
         from desktop.ui.dialogs.settings_dialog import SettingsDialog
-        from desktop.ui.dialogs.sign_in_dialog import SignInDialog
         from desktop.ui.history_view import HistoryView
         from desktop.ui.stats_view import StatsView
 
@@ -167,9 +176,13 @@ class MainWindow(QMainWindow):
             dialog.open()
 
         def sign_in() -> None:
-            dialog = SignInDialog(self.ctx.operator, self.jobs, self)
-            dialog.signed_in.connect(self._signed_in)
-            open_dialog(dialog)
+            if self.desk_lock is not None:
+                # Switching operator locks the window first: the next clerk signs in afresh.
+                self.desk_lock.lock(self.tr("更换操作员：请新操作员登录。"))
+                return
+            self.open_sign_in()
+
+        self._open_dialog = open_dialog
 
         def import_snapshot() -> None:
             dialog = SnapshotImportDialog(self.ctx.offline.store, self.jobs, self)
@@ -227,12 +240,40 @@ class MainWindow(QMainWindow):
         self.watchIndicator.setText(self.tr("跟踪提醒：%1").replace("%1", str(count)))
         self.watchIndicator.setProperty("alerts", count)
 
+    def open_sign_in(self, operator: str | None = None) -> None:
+        """The sign-in dialog (one at a time); in the demo it only names the operator."""
+        from desktop.ui.dialogs.sign_in_dialog import SignInDialog
+
+        if self._sign_in_dialog is not None and self._sign_in_dialog.isVisible():
+            self._sign_in_dialog.raise_()
+            return
+        dialog = SignInDialog(self.ctx.operator if operator is None else operator, self.jobs, self,
+                              ctx=self.ctx)
+        dialog.signed_in.connect(self._signed_in)
+        dialog.finished.connect(lambda _result: setattr(self, "_sign_in_dialog", None))
+        self._sign_in_dialog = dialog
+        self._open_dialog(dialog)
+
     def _signed_in(self, operator: str) -> None:
-        self.ctx.operator = operator
-        client = self.ctx.__dict__.get("platform")  # created already: it sends X-Operator
-        if client is not None:
-            client.operator = operator
-        self.operatorLabel.setText(self.tr("操作员：%1").replace("%1", operator))
+        if self.ctx.sign_in_free:
+            self.ctx.operator = operator
+            client = self.ctx.__dict__.get("platform")  # created already: it sends X-Operator
+            if client is not None:
+                client.operator = operator
+        self._show_operator()
+        if self.desk_lock is not None and self.desk_lock.locked:
+            self.desk_lock.unlock()
+
+    def _show_operator(self) -> None:
+        text = self.tr("操作员：%1").replace("%1", self.ctx.operator)
+        if self.ctx.sign_in_free:
+            text += self.tr("（演示模式，无需登录）")
+        self.operatorLabel.setText(text)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if getattr(self, "desk_lock", None) is not None:
+            self.desk_lock.resize_panel()
 
     def _settings_applied(self, settings: dict) -> None:
         self.check_page.settings = settings

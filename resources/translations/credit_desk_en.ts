@@ -184,10 +184,6 @@
         <translation>Check page</translation>
     </message>
     <message>
-        <source>操作员：%1</source>
-        <translation>Operator: %1</translation>
-    </message>
-    <message>
         <source>操作员</source>
         <translation>Operator</translation>
     </message>
@@ -515,6 +511,13 @@
     </message>
 </context>
 <context>
+    <name>DeskLock</name>
+    <message>
+        <source>%1 分钟无操作，已自动锁定。</source>
+        <translation>Locked automatically after %1 minutes without activity.</translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message>
         <source>从(&amp;F)</source>
@@ -690,7 +693,26 @@
     </message>
 </context>
 <context>
+    <name>LockPanel</name>
+    <message>
+        <source>窗口已锁定</source>
+        <translation>The window is locked</translation>
+    </message>
+    <message>
+        <source>登录解锁(&amp;U)</source>
+        <translation>Sign in to &amp;unlock</translation>
+    </message>
+    <message>
+        <source>登录解锁</source>
+        <translation>Sign in to unlock</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
+    <message>
+        <source>请登录后核查。</source>
+        <translation>Sign in to check.</translation>
+    </message>
     <message>
         <source>历史记录(&amp;2)</source>
         <translation>History (&amp;2)</translation>
@@ -698,6 +720,10 @@
     <message>
         <source>月度统计(&amp;3)</source>
         <translation>Statistics (&amp;3)</translation>
+    </message>
+    <message>
+        <source>更换操作员：请新操作员登录。</source>
+        <translation>Switching operator: the new operator signs in.</translation>
     </message>
     <message>
         <source>更换操作员…</source>
@@ -742,6 +768,10 @@
     <message>
         <source>操作员：%1</source>
         <translation>Operator: %1</translation>
+    </message>
+    <message>
+        <source>（演示模式，无需登录）</source>
+        <translation> (demo mode, no sign-in needed)</translation>
     </message>
     <message>
         <source>设置已保存。</source>
@@ -1175,8 +1205,16 @@
         <translation>Operator sign-in</translation>
     </message>
     <message>
-        <source>请输入您的工号。此后的核查记录都以该工号记档，本机会记住它。</source>
-        <translation>Enter your operator id. Checks from now on are recorded under it; this machine remembers it.</translation>
+        <source>演示模式无需登录：工号只用于记档，不作身份验证。请输入您的工号，本机会记住它。</source>
+        <translation>Demo mode needs no sign-in: the operator id only goes into the records and is not verified. Enter your operator id; this computer remembers it.</translation>
+    </message>
+    <message>
+        <source>请输入工号和密码，向信用平台登录。平台不可用时，可用最近一次在线登录过的工号和密码离线登录。</source>
+        <translation>Enter your operator id and password to sign in with the credit platform. When the platform is unavailable, an operator who signed in online recently can sign in offline with the same password.</translation>
+    </message>
+    <message>
+        <source>操作员由本机操作系统账户决定（部署配置 [operators.os_map]）。</source>
+        <translation>The operator is this computer&apos;s OS account (deployment config [operators.os_map]).</translation>
     </message>
     <message>
         <source>工号(&amp;O)</source>
@@ -1187,8 +1225,20 @@
         <translation>Operator id</translation>
     </message>
     <message>
+        <source>密码(&amp;P)</source>
+        <translation>&amp;Password</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
         <source>无法保存工号：%1</source>
         <translation>Cannot save the operator id: %1</translation>
+    </message>
+    <message>
+        <source>登录失败：%1</source>
+        <translation>Sign-in failed: %1</translation>
     </message>
 </context>
 <context>
@@ -2107,6 +2157,34 @@ The offline data on this machine is unchanged.</translation>
         <translation>Setting {key} must be between 1 and 3650 days</translation>
     </message>
     <message>
+        <source>生产配置（含 [platform] 或 trust_root）必须有 [{key}] 配置节，指定操作员登录方式（auth = &quot;platform&quot; 或 &quot;os&quot;）</source>
+        <translation>a production config (with [platform] or trust_root) needs an [{key}] table saying how operators sign in (auth = &quot;platform&quot; or &quot;os&quot;)</translation>
+    </message>
+    <message>
+        <source>配置项 {key} = &quot;platform&quot; 需要 [platform] 配置节（向省平台登录）；离线部署请用 &quot;os&quot;</source>
+        <translation>{key} = &quot;platform&quot; needs a [platform] table (sign-in against the platform); an offline desk uses &quot;os&quot;</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 应为 &quot;platform&quot;（向省平台登录）或 &quot;os&quot;（操作系统账户）</source>
+        <translation>{key} must be &quot;platform&quot; (sign in against the platform) or &quot;os&quot; (the OS account)</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 应在 0 到 90 天之间</source>
+        <translation>{key} must be between 0 and 90 days</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 应在 1 到 480 分钟之间</source>
+        <translation>{key} must be between 1 and 480 minutes</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 只能与 auth = &quot;os&quot; 同用</source>
+        <translation>{key} goes only with auth = &quot;os&quot;</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 应把操作系统账户映射到工号，如 &quot;wangli&quot; = &quot;GZ-0117&quot;</source>
+        <translation>{key} must map OS accounts to operator ids, e.g. &quot;wangli&quot; = &quot;GZ-0117&quot;</translation>
+    </message>
+    <message>
         <source>配置项 {key} 应为 1024 到 65535 之间的端口号</source>
         <translation>{key} must be a port number from 1024 to 65535</translation>
     </message>
@@ -2181,6 +2259,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>平台证书校验失败（请信息技术人员检查配置项 platform.ca_bundle）</source>
         <translation>Platform certificate verification failed (IT staff: check platform.ca_bundle)</translation>
+    </message>
+    <message>
+        <source>平台登录应答格式错误（字段 {field}）</source>
+        <translation>Malformed sign-in answer from the platform (field {field})</translation>
     </message>
     <message>
         <source>平台超时 {seconds} 秒</source>
@@ -2503,6 +2585,14 @@ The offline data on this machine is unchanged.</translation>
         <translation>Checking a natural person needs a purpose (authorisation number or legal duty): purpose.</translation>
     </message>
     <message>
+        <source>请先登录（工号和密码），未查询。</source>
+        <translation>Sign in first (operator id and password); nothing was looked up.</translation>
+    </message>
+    <message>
+        <source>登录已过期，请重新登录，未查询。</source>
+        <translation>The sign-in has expired; sign in again. Nothing was looked up.</translation>
+    </message>
+    <message>
         <source>已启用审批系统接口，但本机密钥库中没有接口令牌。请信息技术人员执行 credit-desk secrets set integration 设置后重启。</source>
         <translation>The approval-system API is enabled but the keyring holds no API token. IT: run credit-desk secrets set integration, then restart.</translation>
     </message>
@@ -2545,6 +2635,38 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>查询用途应为一行文字，最长 {limit} 字（授权书编号或履职依据），未查询。</source>
         <translation>The purpose must be one line of at most {limit} characters (authorisation number or legal duty); nothing was looked up.</translation>
+    </message>
+    <message>
+        <source>工号或密码不正确，未登录。</source>
+        <translation>Wrong operator id or password; not signed in.</translation>
+    </message>
+    <message>
+        <source>无法向平台登录（{why}），本机也没有工号 {operator} 的在线登录记录：请在平台可用时登录一次。</source>
+        <translation>Cannot sign in with the platform ({why}), and operator {operator} has never signed in online on this computer: sign in once while the platform is available.</translation>
+    </message>
+    <message>
+        <source>本机保存的离线登录记录已损坏：请在平台可用时重新登录。</source>
+        <translation>The offline sign-in record on this computer is damaged: sign in again while the platform is available.</translation>
+    </message>
+    <message>
+        <source>本机保存的离线登录记录强度不足：请在平台可用时重新登录。</source>
+        <translation>The offline sign-in record on this computer is too weak: sign in again while the platform is available.</translation>
+    </message>
+    <message>
+        <source>本机时钟（{now}）早于上次在线登录时间（{at}）：时钟可能被调回，不能离线登录。请校正时钟或连接平台。</source>
+        <translation>This computer&apos;s clock ({now}) is before the last online sign-in ({at}): it may have been set back, so offline sign-in is refused. Correct the clock or connect to the platform.</translation>
+    </message>
+    <message>
+        <source>无法向平台登录（{why}），且离线登录已过期：上次在线登录于 {at}，离线登录最多 {days} 天。请连接平台后登录。</source>
+        <translation>Cannot sign in with the platform ({why}), and offline sign-in has expired: the last online sign-in was at {at}, offline sign-in lasts at most {days} days. Connect to the platform and sign in.</translation>
+    </message>
+    <message>
+        <source>请输入工号和密码。</source>
+        <translation>Enter operator id and password.</translation>
+    </message>
+    <message>
+        <source>操作系统账户 {account} 未在配置 [operators.os_map] 中对应工号，不能核查。请联系信息技术人员。</source>
+        <translation>OS account {account} has no operator id in [operators.os_map] and cannot check. Contact IT.</translation>
     </message>
 </context>
 </TS>

@@ -31,6 +31,10 @@ window = "1"
 trust_root = "{root}"
 update_source = "platform"
 
+[operators]
+auth = "platform"                # trainees sign in as trainee-01 ... trainee-10 (password: operators.txt)
+offline_days = 7
+
 [integration]
 api_port = {api_port}
 allowed_origins = ["http://127.0.0.1:{port}"]
@@ -57,8 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     if not token_file.exists():
         token_file.write_text(secrets.token_urlsafe(24), encoding="utf-8")
         token_file.chmod(0o600)
+    password_file = room / "operators.txt"  # the trainees' password, handed out on paper
+    if not password_file.exists():
+        password_file.write_text(secrets.token_urlsafe(9), encoding="utf-8")
+        password_file.chmod(0o600)
+    password = password_file.read_text(encoding="utf-8").strip()
     server = ReferencePlatform(room, credentials={args.app_key: secret}, port=args.port,
                                quiet=False).start()
+    server.state.operators = {f"trainee-{n:02d}": password for n in range(1, 11)}
     config = room / "config.toml"
     config.write_text(CONFIG.format(port=server.port, app_key=args.app_key,
                                     root=server.publisher.root.as_posix(), api_port=args.api_port),
@@ -71,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  credit-desk secrets set {args.app_key} < {secret_file}")
     print(f"  credit-desk secrets set integration < {token_file}")
     print("  credit-desk cache update && credit-desk")
+    print(f"学员以工号 trainee-01 … trainee-10 登录，密码见 {password_file}")
     print(f"审批系统培训页：{server.url}/training/approval（接口令牌见 {token_file}）")
     print("按 Ctrl+C 停止。", flush=True)
     try:

@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from urllib.parse import quote
 
 from flask import Flask, Response, g, jsonify, request, send_file
@@ -76,6 +77,11 @@ class PlatformState:
     # (record_hash, prev_hash, feedback_id). What lets the platform notice a local rewrite.
     chains: dict[tuple[str, str], dict[int, tuple[str, str, str]]] = field(default_factory=dict)
     log: list[Logged] = field(default_factory=list)
+    # Operator sign-in (v1.1): id → password. With any registered, a subject query needs a valid
+    # X-Operator-Token of the X-Operator it names.
+    operators: dict[str, str] = field(default_factory=dict)
+    token_seconds: float = 3600.0
+    sessions: dict[str, tuple[str, float]] = field(default_factory=dict)  # token → (operator, expires)
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _nonces: dict[str, float] = field(default_factory=dict)
@@ -282,8 +288,42 @@ def create_app(state: PlatformState) -> Flask:
         # v1, kept for old clients: the code in the path is what v1.1 does away with.
         return answer(code, request.args.get("item"), v11=False)
 
+    def token_problem() -> Response | None:
+        token = request.headers.get("X-Operator-Token")
+        if token is None and not state.operators:
+            return None
+        with state.lock:
+            held = state.sessions.get(token or "")
+        if held is None or held[0] != request.headers.get("X-Operator"):
+            return _error(401, "bad_token", "no valid operator session")
+        if state.clock() >= held[1]:
+            return _error(401, "token_expired", "operator session expired")
+        return None
+
+    @app.post("/api/v1/operators/session")
+    def operator_session():
+        try:
+            body = json.loads(request.get_data())
+        except ValueError:
+            return _error(400, "bad_json", "body is not JSON")
+        if not isinstance(body, dict) or set(body) != {"operator", "password"}:
+            return _error(400, "bad_request", "body must be {\"operator\", \"password\"}")
+        expected = state.operators.get(body["operator"]) if isinstance(body["operator"], str) else None
+        if expected is None or not isinstance(body["password"], str) or body["password"] != expected:
+            return _error(401, "bad_credentials", "wrong operator or password")
+        token = uuid.uuid4().hex + uuid.uuid4().hex
+        expires = state.clock() + state.token_seconds
+        with state.lock:
+            state.sessions[token] = (body["operator"], expires)
+        when = datetime.fromtimestamp(expires, timezone.utc).isoformat(timespec="seconds")
+        return jsonify({"token": token, "expires": when, "name": f"操作员 {body['operator']}",
+                        "roles": ["clerk"]}), 201
+
     @app.post("/api/v1/subjects/query")
     def subject_query():
+        refused = token_problem()
+        if refused is not None:
+            return refused
         try:
             body = json.loads(request.get_data())
         except ValueError:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from desk_config import OPERATORS
 
 from .server import ReferencePlatform
 
@@ -24,13 +25,13 @@ class Online:
     home: Path
 
     def configure(self, *, deadline: float = 1.0, base_url: str | None = None, extra: str = "",
-                  update_source: str = "platform") -> None:
+                  update_source: str = "platform", operators: str = OPERATORS) -> None:
         self.config.write_text(
             f'[platform]\nbase_url = "{base_url or self.platform.url}"\napp_key = "{APP_KEY}"\n'
             f'deadline_seconds = {deadline}\n{extra}\n'
             f'[site]\nhall = "440106-01"\nwindow = "12"\n\n'
             f'[snapshot]\ntrust_root = "{self.platform.publisher.root.as_posix()}"\n'
-            f'update_source = "{update_source}"\n', encoding="utf-8")
+            f'update_source = "{update_source}"\n' + operators, encoding="utf-8")
 
     def context(self):
         from desktop.desk.context import DeskContext

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import io
 import json
 import logging
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = DeskContext.from_environment(args.operator)
     if args.record:
         _require_record_args(args)
+    sign_in(ctx)
     result = ctx.checker.check(args.code, args.item, offline_only=args.offline, purpose=args.purpose)
     record, refused = None, None
     if args.record:
@@ -90,6 +92,22 @@ def run(args: argparse.Namespace) -> int:
         finally:
             refused = None  # no cycle through this frame: the context's open files go with it
     return EXIT_UNVERIFIED if result.status == Status.UNVERIFIED else EXIT_OK
+
+
+def sign_in(ctx: DeskContext) -> None:
+    """``auth = "platform"``: the operator (--operator, CREDIT_DESK_OPERATOR or the remembered
+    one) signs in for this run with the password typed at the terminal, or, from a script, as
+    the first line of standard input; never from an argument, a file or the environment. The
+    token dies with the process. ``auth = "os"``: the OS account, already resolved. The demo:
+    nobody signs in."""
+    ops = ctx.config.operators
+    if ops is None or ops.auth != "platform":
+        return
+    if sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass(f"工号 {ctx.operator} 的密码：")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else ""
+    ctx.sign_in(password)
 
 
 def _refuse_record_flags_without_record(args: argparse.Namespace) -> None:
@@ -203,6 +221,7 @@ def run_batch(args: argparse.Namespace) -> int:
                                 {"path": str(args.batch), "error": error}))
     codes = batch_codes(text)
     ctx = DeskContext.from_environment(args.operator)
+    sign_in(ctx)
     ctx.checker.resolve_item(args.item)  # an unknown item is one error, not one per line
     started = time.monotonic()
     counts = {"clear": 0, "hit": 0, "unverified": 0, "invalid": 0, "fallback": 0}

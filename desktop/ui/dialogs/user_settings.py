@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import uuid
 
 from desktop.desk.context import saved_settings
 from desktop.site import paths
+from desktop.site.config import OPERATOR_ID
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
-OPERATOR_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+OPERATOR_PATTERN = OPERATOR_ID  # one definition: the config's os_map values use it too
 _write_lock = threading.Lock()
 
 
