@@ -13,10 +13,15 @@ therefore the same dataset digest; the demo signing key in ``--out`` is reused w
 committed root keeps matching. The key is public: it is demo data, never a production root.
 
 Lawfulness of the content (国办发〔2020〕49号): every measure carries the law, regulation or central
-document it rests on, and an item maps a measure only where that basis reaches the item (e.g. the
-ban on serving as director applies to company registration, not to real-estate registration).
-Several items deliberately map nothing, so a hit there is information for the clerk, not a ground
-to refuse.
+document it rests on with its level, whom it binds (``target``) and what it does to the application
+(``effect``); no mandatory punishment rests on a department rule or a memorandum alone, and an item
+maps a measure only where that basis reaches the item (e.g. the bar on serving as 法定代表人 binds
+the proposed person on a change registration, never the company; a 失信被执行人 entry is deleted by
+the court, never "repaired"). Several items deliberately map nothing, so a hit there is
+information for the clerk, not a ground to refuse. The data is what a publisher would carry on the
+data date: entries past their term are taken down after a short lag (``Generator.settle``) and
+annual ratings are replaced by the next year's. Nothing cites a 《全国失信惩戒措施基础清单》 item
+number (``catalogue_ref`` empty): none could be confirmed for the data date.
 """
 from __future__ import annotations
 
