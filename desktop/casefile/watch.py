@@ -28,7 +28,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
 
@@ -188,55 +188,28 @@ class _Seen:
     info: tuple = ()
 
 
-def _watch_set(case_file: CaseFile, since: str, before: datetime | None) -> list[_Seen]:
-    """The checks recorded since ``since`` whose outcome a change could put in a new light, each
-    with its latest decision. A check made from data newer than ``before`` is skipped: it already
-    saw more than that data says (an online check against an older snapshot would otherwise
-    raise alerts for changes the platform had already shown the clerk)."""
-    sql = ("SELECT c.record_id, l.record_id, c.subject_code, c.checked_at, "
-           "json_extract(c.body, '$.data_as_of'), l.outcome, "
-           "CASE WHEN c.status = 'hit' THEN json_extract(c.body, '$.hits') END, "
-           "CASE WHEN c.status = 'hit' THEN json_extract(c.body, '$.measures_shown') END, "
-           "json_extract(l.body, '$.measures_applied'), json_extract(c.body, '$.case_no'), c.item_code, "
-           "json_extract(c.body, '$.item_name'), json_extract(c.body, '$.subject_kind'), "
-           "json_extract(c.body, '$.subject_name') "
-           "FROM records c "
-           "JOIN (SELECT check_id, max(record_id) AS rid FROM records WHERE checked_at >= ? "
-           "      GROUP BY check_id) m ON m.check_id = c.record_id "
-           "JOIN records l ON l.record_id = m.rid "
-           "WHERE c.kind = 'check' AND c.checked_at >= ? "
-           "  AND (l.outcome IN ('approved', 'approved_with_conditions') OR c.status = 'hit') "
-           "ORDER BY c.record_id")
-    with case_file.lock:
-        rows = case_file.db.conn.execute(sql, (since, since)).fetchall()
-    seen = []
-    for (check_id, last_id, code, checked_at, as_of, outcome, hits, shown, applied, case_no,
-         item_code, item_name, kind, name) in rows:
-        if before is not None and as_of and datetime.fromisoformat(as_of) > before:
-            continue
-        day = datetime.fromisoformat(checked_at).astimezone(CHINA_TZ).date()
-        s = _Seen(check_id, last_id, code, outcome in GRANTING_OUTCOMES, False, frozenset(),
-                  info=(case_no, item_code, item_name or "", kind, name or "", checked_at, outcome))
-        applied_ids = set(json.loads(applied)) if applied and applied != "[]" else set()
-        punished = False
-        if shown:
-            rewards = set()
-            for m in json.loads(shown):
-                if m["measure_id"] in applied_ids:
-                    if m["nature"] == "reward":
-                        rewards.add(m["list_code"])
-                    else:
-                        punished = True
-            s.reward_lists = frozenset(rewards)
-        s.refused = outcome in _REFUSING or punished
-        if hits:
-            for h in json.loads(hits):
-                # As the check judged it; records from before issue 10 are judged the same way now.
-                s.hits[h["entry_id"]] = (h["list_code"], h["list_name"], h["severity"],
-                                         h.get("effective_state") or state_on(h["state"], h.get("expires_on"), day))
-        if s.granted or s.refused or s.reward_lists:
-            seen.append(s)
-    return seen
+def _seen(row: tuple, before: datetime | None) -> _Seen | None:
+    """A row of the checks index as the rules need it; None when no change could matter for it
+    or it was made from data newer than ``before`` (it already saw more than that data says: an
+    online check against an older snapshot would otherwise raise alerts for changes the
+    platform had already shown the clerk)."""
+    check_id, last_id, code, checked_at, as_of, outcome, punished, rewards, hits, info = row
+    if before is not None and as_of and datetime.fromisoformat(as_of) > before:
+        return None
+    s = _Seen(check_id, last_id, code, outcome in GRANTING_OUTCOMES,
+              outcome in _REFUSING or bool(punished),
+              frozenset(rewards.split(",")) if rewards else frozenset(),
+              {h[0]: tuple(h[1:]) for h in json.loads(hits)} if hits != "[]" else {},
+              info=(info, checked_at, outcome))
+    return s if s.granted or s.refused or s.reward_lists else None
+
+
+def _applied(shown: list, applied: list) -> tuple[int, str]:
+    """(whether a punishment was applied, the lists of the incentives applied)."""
+    applied = set(applied)
+    punished = any(nature != "reward" for m, nature, _ in shown if m in applied)
+    rewards = sorted({lc for m, nature, lc in shown if m in applied and nature == "reward"})
+    return int(punished), ",".join(rewards)
 
 
 # -- the rules ---------------------------------------------------------------------------------
@@ -279,6 +252,14 @@ _COLUMNS = ("key", "check_id", "basis_record", "case_no", "item_code", "item_nam
             "measures", "follow_up", "source", "raised_at", "cleared_at")
 
 
+# ``counting``: the entries that counted when the check ran, as one sorted string; a check whose
+# subject has exactly those counting now cannot raise anything, and is passed over unread.
+_CHECKS_TABLE = ("CREATE TABLE IF NOT EXISTS checks (check_id INTEGER PRIMARY KEY, "
+                 "last_record INTEGER, code TEXT, checked_at TEXT, as_of TEXT, outcome TEXT, "
+                 "punished INTEGER, rewards TEXT, counting TEXT, hits TEXT, info TEXT, "
+                 "shown TEXT)")
+
+
 class Watch:
     """The alerts of one desk, beside its case file. Thread-safe like the case file."""
 
@@ -295,8 +276,13 @@ class Watch:
                 f"{c} {'INTEGER' if c in ('check_id', 'basis_record') else 'TEXT'}"
                 + (" PRIMARY KEY" if c == "key" else "") for c in _COLUMNS)
             + ", settled_record INTEGER, settled_action TEXT, settled_by TEXT, settled_note TEXT,"
-              " settled_at TEXT)")
+              " settled_at TEXT, via TEXT NOT NULL DEFAULT 'data')")
         self._conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+        # The checks index: what the rules need of each check, decoded once from the case file
+        # and kept up to date record by record, so a comparison never parses record bodies.
+        self._conn.execute(_CHECKS_TABLE)
+        self._migrate()
+        self._conn.execute("CREATE INDEX IF NOT EXISTS checks_at ON checks(checked_at)")
 
     def close(self) -> None:
         with self.lock:
@@ -308,6 +294,108 @@ class Watch:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _migrate(self) -> None:
+        """Stores written by an earlier version: alerts gain ``via``; the checks index, which
+        is derived, is rebuilt."""
+        def columns(table: str) -> set[str]:
+            return {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+        if "via" not in columns("alerts"):
+            self._conn.execute("ALTER TABLE alerts ADD COLUMN via TEXT NOT NULL DEFAULT 'data'")
+        if "counting" not in columns("checks"):
+            self._conn.execute("DROP TABLE checks")
+            self._conn.execute("DELETE FROM meta WHERE name LIKE 'indexed_%'")
+            self._conn.execute(_CHECKS_TABLE)
+
+    # -- the checks index -----------------------------------------------------------------------
+
+    def _meta(self, name: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def _sync(self) -> None:
+        """Take the records written since the last sync into the checks index. A case file that
+        no longer holds the last record indexed (restored, replaced) is indexed afresh."""
+        with self.lock:
+            last = int(self._meta("indexed_record") or 0)
+            last_hash = self._meta("indexed_hash")
+        with self.case_file.lock:
+            conn = self.case_file.db.conn
+            if last:
+                row = conn.execute("SELECT hash FROM records WHERE record_id = ?",
+                                   (last,)).fetchone()
+                if row is None or row[0] != last_hash:
+                    last = 0
+            rows = conn.execute(
+                "SELECT record_id, kind, check_id, subject_code, checked_at, outcome, hash, "
+                "item_code, json_extract(body, '$.data_as_of', '$.hits', '$.measures_shown', "
+                "'$.measures_applied', '$.case_no', '$.item_name', '$.subject_kind', "
+                "'$.subject_name') FROM records WHERE record_id > ? ORDER BY record_id",
+                (last,)).fetchall()
+        fresh = last == 0
+        if not rows and not fresh:
+            return
+        checks, decisions = [], []
+        for record_id, kind, check_id, code, checked_at, outcome, hash_, item_code, fields in rows:
+            as_of, hits, shown, applied, case_no, item_name, subject_kind, name = \
+                json.loads(fields)
+            if kind == "check":
+                day = datetime.fromisoformat(checked_at).astimezone(CHINA_TZ).date()
+                compact = [(m["measure_id"], m["nature"], m["list_code"]) for m in shown]
+                seen_hits = [(h["entry_id"], h["list_code"], h["list_name"], h["severity"],
+                              h.get("effective_state")
+                              or state_on(h["state"], h.get("expires_on"), day)) for h in hits]
+                checks.append((
+                    record_id, record_id, code, checked_at, as_of, outcome,
+                    *_applied(compact, applied),
+                    ",".join(sorted(h[0] for h in seen_hits if h[4] in COUNTING_STATES)),
+                    json.dumps(seen_hits, ensure_ascii=False),
+                    json.dumps([case_no, item_code, item_name or "", subject_kind, name or ""],
+                               ensure_ascii=False),
+                    json.dumps(compact, ensure_ascii=False)))
+            else:
+                decisions.append((record_id, outcome, applied, check_id))
+            last, last_hash = record_id, hash_
+        with self.lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                if fresh:
+                    self._conn.execute("DELETE FROM checks")
+                self._conn.executemany("INSERT OR REPLACE INTO checks VALUES "
+                                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", checks)
+                for record_id, outcome, applied, check_id in decisions:
+                    row = self._conn.execute("SELECT shown FROM checks WHERE check_id = ?",
+                                             (check_id,)).fetchone()
+                    if row is not None:
+                        self._conn.execute(
+                            "UPDATE checks SET last_record = ?, outcome = ?, punished = ?, "
+                            "rewards = ? WHERE check_id = ?",
+                            (record_id, outcome, *_applied(json.loads(row[0]), applied),
+                             check_id))
+                self._conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                       [("indexed_record", str(last)),
+                                        ("indexed_hash", last_hash)])
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def _watch_set(self, since: str, before: datetime | None, codes: Iterable[str], *,
+                   hits_too: bool, counting_now: dict[str, str] | None = None) -> list[_Seen]:
+        """The indexed checks since ``since`` of ``codes`` and, with ``hits_too``, every one that
+        saw an entry (its entry may have gone); with ``counting_now`` (code: the entries that
+        count now), only those whose subject's counting entries differ from what they saw. The
+        rest are never decoded: a grant of a subject nothing is listed for, a refusal whose
+        grounds stand."""
+        sql = ("SELECT check_id, last_record, code, checked_at, as_of, outcome, punished, "
+               "rewards, hits, info, counting FROM checks WHERE checked_at >= ? "
+               "AND (code IN (SELECT value FROM json_each(?))"
+               + (" OR hits != '[]')" if hits_too else ")") + " ORDER BY check_id")
+        with self.lock:
+            rows = self._conn.execute(sql, (since, json.dumps(sorted(codes)))).fetchall()
+        if counting_now is not None:
+            rows = [r for r in rows if r[10] != counting_now.get(r[2], "")]
+        return [s for s in (_seen(row[:10], before) for row in rows) if s is not None]
+
     # -- computing -----------------------------------------------------------------------------
 
     def _since(self, days: int) -> str:
@@ -317,37 +405,43 @@ class Watch:
                 progress: Callable[[int, int], None] | None = None) -> WatchRun:
         """Compare every check in the window with ``data``: new alerts, and open ones the data
         no longer supports (cleared)."""
-        seen = _watch_set(self.case_file, self._since(days), data.data_as_of)
-        by_code: dict[str, list[_Seen]] = {}
-        for s in seen:
-            by_code.setdefault(s.code, []).append(s)
-        now_by_code: dict[str, list[EntryNow]] = {}
-        for row in data.entries(by_code):
+        since = self._since(days)
+        self._sync()
+        with self.lock:
+            recorded = [c for (c,) in self._conn.execute(
+                "SELECT code FROM checks WHERE checked_at >= ?", (since,))]
+        now_by_code: dict[str, dict[str, EntryNow]] = {}
+        for row in data.entries(set(recorded)):
             e = EntryNow(*row)
-            now_by_code.setdefault(e.code, []).append(e)
+            now_by_code.setdefault(e.code, {})[e.entry_id] = e
         today = self._clock().astimezone(CHINA_TZ).date()
+        counting_now = {code: ",".join(sorted(
+            e.entry_id for e in entries.values()
+            if state_on(e.state, e.expires_on, today) in COUNTING_STATES))
+            for code, entries in now_by_code.items()}
+        seen = self._watch_set(since, data.data_as_of, now_by_code, hits_too=True,
+                               counting_now=counting_now)
         found: list[tuple[_Seen, tuple]] = []
-        total = len(by_code)
-        for n, (code, checks) in enumerate(by_code.items(), 1):
-            entries = {e.entry_id: e for e in now_by_code.get(code, ())}
-            for s in checks:
-                for e in entries.values():
-                    verdict = _judge(s, e.entry_id, e.list_code, e.list_name, e.severity,
-                                     state_on(e.state, e.expires_on, today))
+        total = len(seen)
+        for n, s in enumerate(seen, 1):
+            entries = now_by_code.get(s.code, {})
+            for e in entries.values():
+                state = state_on(e.state, e.expires_on, today)
+                verdict = _judge(s, e.entry_id, e.list_code, e.list_name, e.severity, state)
+                if verdict:
+                    found.append((s, (e.entry_id, e.list_code, e.list_name, e.severity, state)
+                                  + verdict))
+            for entry_id, (list_code, list_name, severity, _) in s.hits.items():
+                if entry_id not in entries:
+                    verdict = _judge(s, entry_id, list_code, list_name, severity, "removed")
                     if verdict:
-                        found.append((s, (e.entry_id, e.list_code, e.list_name, e.severity,
-                                          state_on(e.state, e.expires_on, today)) + verdict))
-                for entry_id, (list_code, list_name, severity, _) in s.hits.items():
-                    if entry_id not in entries:
-                        verdict = _judge(s, entry_id, list_code, list_name, severity, "removed")
-                        if verdict:
-                            found.append((s, (entry_id, list_code, list_name, severity,
-                                              "removed") + verdict))
+                        found.append((s, (entry_id, list_code, list_name, severity, "removed")
+                                      + verdict))
             if progress is not None and (n % 4096 == 0 or n == total):
                 progress(n, total)
-        raised = self._store(found, data.label, data.measures)
-        cleared = self._clear({s.check_id for s in seen}, {_key(s, f[5], f[0]) for s, f in found})
-        return WatchRun(len(seen), raised, cleared, data.label)
+        raised = self._store(found, data.label, data.measures, via="data")
+        cleared = self._clear(since, {_key(s, f[5], f[0]) for s, f in found})
+        return WatchRun(len(recorded), raised, cleared, data.label)
 
     def apply_feed(self, version: int, changes: Iterable[FeedChange], *, installed: int | None,
                    days: int = 365, measures=None) -> WatchRun:
@@ -361,7 +455,8 @@ class Watch:
                         "跟踪提醒保持不变。"), {"offered": version, "installed": seen_version}))
         changes = list(changes)
         wanted = {c.code for c in changes}
-        seen = [s for s in _watch_set(self.case_file, self._since(days), None) if s.code in wanted]
+        self._sync()
+        seen = self._watch_set(self._since(days), None, wanted, hits_too=False)
         by_code: dict[str, list[_Seen]] = {}
         for s in seen:
             by_code.setdefault(s.code, []).append(s)
@@ -378,7 +473,7 @@ class Watch:
                     found.append((s, (c.entry_id, list_code, list_name or c.entry_id, c.severity,
                                       state) + verdict))
         label = f"平台变化通知第 {version} 版"
-        raised = self._store(found, label, measures or (lambda item, lc: ()))
+        raised = self._store(found, label, measures or (lambda item, lc: ()), via="feed")
         with self.lock:
             self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('feed_version', ?)",
                                (str(version),))
@@ -390,42 +485,57 @@ class Watch:
                                      ).fetchone()
         return int(row[0]) if row else None
 
-    def _store(self, found, source: str, measures_for) -> tuple[Alert, ...]:
+    def _store(self, found, source: str, measures_for, *, via: str) -> tuple[Alert, ...]:
+        """Store the alerts not stored before (the same change of the same check is one alert
+        for ever); return the new ones."""
         now = utc_text(self._clock())
+        keys = {_key(s, f[5], f[0]) for s, f in found}
+        with self.lock:
+            known = {k for (k,) in self._conn.execute(
+                "SELECT key FROM alerts WHERE key IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(keys)),))}
+        measures_cache: dict[tuple[str, str], tuple] = {}
         rows = []
         for s, (entry_id, list_code, list_name, severity, new_state, change, old_state) in found:
-            case_no, item_code, item_name, kind, name, checked_at, outcome = s.info
-            measures = tuple(measures_for(item_code, list_code)) if list_code else ()
-            rows.append((_key(s, change, entry_id), s.check_id, s.basis_record, case_no,
-                         item_code, item_name, s.code, kind, name, checked_at, outcome, change,
-                         entry_id, list_code, list_name, severity, old_state, new_state,
-                         json.dumps(measures, ensure_ascii=False),
-                         _follow_up(change, list_name, measures), source, now, None))
+            key = _key(s, change, entry_id)
+            if key in known:
+                continue
+            known.add(key)
+            info, checked_at, outcome = s.info
+            case_no, item_code, item_name, kind, name = json.loads(info)
+            if (item_code, list_code) not in measures_cache:
+                measures_cache[item_code, list_code] = \
+                    tuple(measures_for(item_code, list_code)) if list_code else ()
+            measures = measures_cache[item_code, list_code]
+            rows.append((key, s.check_id, s.basis_record, case_no, item_code, item_name, s.code,
+                         kind, name, checked_at, outcome, change, entry_id, list_code, list_name,
+                         severity, old_state, new_state, json.dumps(measures, ensure_ascii=False),
+                         _follow_up(change, list_name, measures), source, now, None, via))
+        if not rows:
+            return ()
         with self.lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                new_keys = []
-                for row in rows:
-                    cur = self._conn.execute(
-                        f"INSERT OR IGNORE INTO alerts ({', '.join(_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' * len(_COLUMNS))})", row)
-                    if cur.rowcount:
-                        new_keys.append(row[0])
+                self._conn.executemany(
+                    f"INSERT OR IGNORE INTO alerts ({', '.join(_COLUMNS)}, via) "
+                    f"VALUES ({', '.join('?' * len(_COLUMNS))}, ?)", rows)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
-        return tuple(a for a in self._select("key IN (SELECT value FROM json_each(?))",
-                                             (json.dumps(new_keys),)))
+        return tuple(self._select("key IN (SELECT value FROM json_each(?))",
+                                  (json.dumps([r[0] for r in rows]),)))
 
-    def _clear(self, examined: set[int], current: set[str]) -> int:
-        """Open alerts of examined checks that the data no longer supports: the change was
-        undone before anyone settled it, so it is no longer the clerk's business."""
+    def _clear(self, since: str, current: set[str]) -> int:
+        """Open alerts raised from data on checks in the window that the data no longer
+        supports: the change was undone before anyone settled it, so it is no longer the
+        clerk's business. Alerts from the change feed stay: the data may not have caught up."""
         now = utc_text(self._clock())
         with self.lock:
-            rows = self._conn.execute("SELECT key, check_id FROM alerts WHERE cleared_at IS NULL "
-                                      "AND settled_record IS NULL").fetchall()
-            gone = [k for k, c in rows if c in examined and k not in current]
+            rows = self._conn.execute(
+                "SELECT key FROM alerts WHERE cleared_at IS NULL AND settled_record IS NULL "
+                "AND via = 'data' AND checked_at >= ?", (since,)).fetchall()
+            gone = [k for (k,) in rows if k not in current]
             self._conn.executemany("UPDATE alerts SET cleared_at = ? WHERE key = ?",
                                    [(now, k) for k in gone])
         return len(gone)

@@ -2,19 +2,22 @@
 the entries of many codes at once, as rows in the order of ``watch.EntryNow``, and the measures
 an item maps from a list.
 
-The codes go into a temporary table and one indexed join answers them all: a hundred thousand
+The codes go in as one JSON array and one indexed join answers them all: a hundred thousand
 recorded codes against ten million subjects is one pass in SQLite, not a hundred thousand
 round trips from Python."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from offline_cache.store import InstalledSnapshot
 
+# The codes arrive as one JSON array: json_each walks it in C, and each code is one probe of the
+# entries' subject index (CROSS JOIN keeps that order).
 _ENTRIES = ("SELECT e.subject_code, e.entry_id, e.list_code, l.list_name, l.severity, e.state, "
-            "e.expires_on FROM temp.watched w JOIN entries e ON e.subject_code = w.code "
+            "e.expires_on FROM json_each(?) w CROSS JOIN entries e ON e.subject_code = w.value "
             "JOIN lists l ON l.list_code = e.list_code")
 _MEASURES = ("SELECT m.measure_id, m.content FROM item_measures im "
              "JOIN measures m ON m.measure_id = im.measure_id "
@@ -40,11 +43,7 @@ class SnapshotData:
         self.close()
 
     def entries(self, codes: Iterable[str]) -> Iterator[tuple]:
-        conn = self._conn
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS watched (code TEXT PRIMARY KEY) WITHOUT ROWID")
-        conn.execute("DELETE FROM temp.watched")
-        conn.executemany("INSERT OR IGNORE INTO temp.watched VALUES (?)", ((c,) for c in codes))
-        yield from conn.execute(_ENTRIES)
+        yield from self._conn.execute(_ENTRIES, (json.dumps(sorted(set(codes))),))
 
     def measures(self, item_code: str, list_code: str) -> tuple[tuple[str, str], ...]:
         return tuple(self._conn.execute(_MEASURES, (item_code, list_code)))
