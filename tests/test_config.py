@@ -154,3 +154,14 @@ def test_operators_defaults(tmp_path, own_root):
     cfg = config.load(write(tmp_path, f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n' + OPERATORS))
     assert (cfg.operators.auth, cfg.operators.offline_days, cfg.operators.lock_minutes) == ("os", 7, 15)
     assert config.load(write(tmp_path, "")).operators is None  # the demo: sign-in free
+
+
+def test_watch_days_default_and_bounds(tmp_path):
+    from desktop.site.config import ConfigError, parse
+
+    assert parse("", tmp_path / "c.toml").watch.days == 365
+    assert parse("[watch]\ndays = 90\n", tmp_path / "c.toml").watch.days == 90
+    for bad in ("0", "4000", '"a year"'):
+        with pytest.raises(ConfigError) as exc:
+            parse(f"[watch]\ndays = {bad}\n", tmp_path / "c.toml")
+        assert "days" in str(exc.value) and "第 2 行" in str(exc.value)

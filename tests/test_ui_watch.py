@@ -70,10 +70,21 @@ def test_alert_after_a_usb_import_is_seen_and_settled_from_the_keyboard(qtbot, p
         cells = [model.index(0, c).data() for c in range(model.columnCount())]
         assert cells[1] == "1" and GRANTED in cells and "准予办理后新列入名单" in cells
         assert "未列入 → 有效" in cells and cells[-1] == "完好"
-        detail = widget(window, "watchDetail").toPlainText()
-        qtbot.waitUntil(lambda: "信用核查记录单" in widget(window, "watchDetail").toPlainText()
-                        or "M-SX-01" in widget(window, "watchDetail").toPlainText(), timeout=5000)
-        assert "M-SX-01" in detail and "复核" in detail
+        detail = widget(window, "watchDetail")
+        qtbot.waitUntil(lambda: "SQ" in detail.toPlainText() or "M-SX-01" in detail.toPlainText(),
+                        timeout=5000)
+        assert "M-SX-01" in detail.toPlainText() and "复核" in detail.toPlainText()
+
+        # Filters: by change and by age.
+        kinds, ages = widget(window, "watchKindFilter"), widget(window, "watchAgeFilter")
+        kinds.setCurrentIndex(kinds.findData("lapsed"))
+        assert model.rowCount() == 0
+        kinds.setCurrentIndex(kinds.findData("listed"))
+        assert model.rowCount() == 1
+        ages.setCurrentIndex(ages.findData(-30))   # older than 30 days: not this one
+        assert model.rowCount() == 0
+        ages.setCurrentIndex(ages.findData(7))
+        assert model.rowCount() == 1
 
         # Keyboard only: Enter on the alert goes to the note, Enter there settles.
         table.setFocus()
