@@ -211,3 +211,18 @@ def test_the_record_sheet_prints_markup_as_text(capsys, desk):
     assert record.subject_name == MARKUP_NAME
     page = sheet_html(record)
     assert "&lt;div style=" in page and '<div style="font-size:40px' not in page
+
+
+def test_any_failure_inside_the_platform_layer_falls_back_with_its_kind(capsys, desk):
+    # A bug in the client (none is known: that is the point) must cost the platform, never the
+    # check. It cannot be produced for real, so the platform object here raises on purpose.
+    from desktop.check.checker import Checker
+
+    class Broken:
+        def query(self, code, item_code, *, deadline):
+            raise RecursionError("maximum recursion depth exceeded")
+
+    ctx = desk.context()
+    result = Checker(ctx.offline, Broken(), deadline=DEADLINE).check(BLACK, ITEM)
+    assert result.source == "offline" and result.status == "hit"
+    assert str(result.reason).startswith("平台请求失败（RecursionError），已使用离线数据")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timezone
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 from reference_platform.hostile import TRICKLE_STAGES
@@ -172,3 +174,34 @@ def test_control_characters_cannot_break_or_reverse_the_subject_line(qtbot, desk
     assert "某公司 结果：未命中 ✔ CLEAR" in text
     assert not any(c in text for c in "\n\r\x1b\u202e\u200b")
     assert window.width() == width
+
+
+def test_the_history_table_shows_a_recorded_markup_name_as_text(qtbot, desk_env):
+    from casefile_fixtures import DESK, approve, result
+    from PySide6.QtWidgets import QTableView
+    from reference_platform.hostile import LONG_NAME, MARKUP_NAME
+
+    from desktop.desk.context import DeskContext
+    from desktop.ui.history_view import HistoryView
+
+    ctx = DeskContext.from_environment()
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    ctx.case_file.record_check(result(name=MARKUP_NAME, checked_at=now), approve("BJ-1"), DESK)
+    ctx.case_file.record_check(result(name=LONG_NAME * 2, checked_at=now), approve("BJ-2"), DESK)
+    runner = JobRunner()
+    view = HistoryView(ctx, runner)
+    qtbot.addWidget(view)
+    view.show()
+    table = view.findChild(QTableView, "historyTable")
+    qtbot.waitUntil(lambda: table.model().rowCount() == 2)
+    try:
+        model = table.model()
+        column = HistoryView.COLUMNS.index("name")
+        shown = {model.index(r, column).data() for r in range(2)}
+        tips = {model.index(r, column).data(Qt.ItemDataRole.ToolTipRole) for r in range(2)}
+        assert MARKUP_NAME[:59] + "…" in shown and (LONG_NAME * 2)[:59] + "…" in shown
+        assert any("&lt;div style=" in t and "<div" not in t for t in tips)
+        assert any(LONG_NAME * 2 in t for t in tips)
+    finally:
+        runner.shutdown()
+        ctx.case_file.close()

@@ -37,6 +37,7 @@ from desktop.ui.jobs import JobRunner
 from desktop.ui.record_panel import RecordPanel, reason
 from desktop.ui.result_panel import ResultPanel
 from desktop.ui.scanner import ScanDetector
+from desktop.ui.widgets.plain_text import tooltip
 from offline_cache.records import Item
 
 
@@ -228,7 +229,7 @@ class CheckPage(Retranslatable, QWidget):
         for item in items:
             label = f"{item.name}（{item.item_code}）"
             self.itemSelector.addItem(label, item.item_code)
-            self.itemSelector.setItemData(self.itemSelector.count() - 1, item.department,
+            self.itemSelector.setItemData(self.itemSelector.count() - 1, tooltip(item.department),
                                           Qt.ItemDataRole.ToolTipRole)
         index = self.itemSelector.findData(remembered) if remembered else -1
         if index >= 0:

@@ -46,7 +46,7 @@ from desktop.ui import i18n
 from desktop.ui.access_view import AccessView
 from desktop.ui.dialogs.decision_dialog import DecisionDialog
 from desktop.ui.i18n import Retranslatable
-from desktop.ui.widgets.plain_text import plain_label
+from desktop.ui.widgets.plain_text import plain_label, shown, tooltip
 
 SHORTCUTS = {"refresh": QKeySequence("Ctrl+R"), "reprint": QKeySequence("Ctrl+P"),
              "save_pdf": QKeySequence("Ctrl+Shift+S"), "correct": QKeySequence("Ctrl+Shift+D"),
@@ -132,8 +132,11 @@ class HistoryModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(index.row(), index.column())
+        # Names come from the platform or the snapshot: cut in the cell, whole and escaped on hover.
+        if role == Qt.ItemDataRole.DisplayRole:
+            return shown(self.text(index.row(), index.column()))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(self.text(index.row(), index.column()))
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802

@@ -32,6 +32,7 @@ from desktop.desk import watch
 from desktop.site.messages import UserError
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.plain_text import shown, tooltip
 
 AGES = (None, 7, 30, -30)  # all, within 7 days, within 30 days, older than 30 days
 # An online desk also takes in the platform's change feed now and then.
@@ -62,8 +63,10 @@ class AlertModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.headers)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if index.isValid() and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells(self.alerts[index.row()])[index.column()]
+        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
+            return shown(self._cells(self.alerts[index.row()])[index.column()])
+        if index.isValid() and role == Qt.ItemDataRole.ToolTipRole:   # whole and escaped
+            return tooltip(self._cells(self.alerts[index.row()])[index.column()])
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
