@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from offline_cache.errors import SnapshotRefused
+from offline_cache.regular_file import open_regular
 
 # A manifest is a few hundred bytes; the cap keeps a hostile file from being parsed at all.
 MAX_METADATA_BYTES = 1 << 20
@@ -37,7 +38,7 @@ def parse_json(data: bytes):
 
 def read_metadata_bytes(path: Path, what: str) -> bytes:
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path, what) as fh:
             data = fh.read(MAX_METADATA_BYTES + 1)
     except FileNotFoundError:
         raise SnapshotRefused("missing-file", f"找不到{what}文件：{path}。请确认文件已完整复制，"

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from offline_cache.regular_file import open_regular
 from offline_cache.schema import TABLES
 
 CHUNK = 1 << 20
@@ -85,7 +86,7 @@ def file_sha256(path: Path, *, progress: Callable[[int, int], None] | None = Non
     buf = bytearray(CHUNK)
     view = memoryview(buf)
     done = 0
-    with open(path, "rb", buffering=0) as fh:
+    with open_regular(path, "快照数据文件", buffering=0) as fh:
         total = fh.seek(0, 2)
         fh.seek(0)
         while n := fh.readinto(buf):

@@ -99,3 +99,45 @@ def test_the_lock_is_released_when_its_holder_is_killed(tmp_path):
     with install_lock(folder):
         assert time.monotonic() - started < 5
     assert lock_path(folder).exists()
+
+
+# -- issue 12 item 6: only regular files are opened ----------------------------------------------
+
+def test_a_fifo_named_like_a_manifest_is_refused_not_waited_on(production, tmp_path):
+    """A FIFO named *.json beside a valid snapshot (and one in place of the data file): the import
+    neither hangs nor crashes; the FIFO is never opened for a blocking read."""
+    _, v2, _ = production.datasets()
+    manifest = production.publish(2, v2)
+    os.mkfifo(manifest.parent / "zz-forged.json")
+    proc = cache("import", manifest.parent)
+    try:
+        code = proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    out, err = proc.communicate()
+    assert code == 0 and "Traceback" not in err, err
+    assert pointer_ok()["current"]["version"] == 2
+
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    os.mkfifo(lone / "snapshot.json")
+    proc = cache("import", lone / "snapshot.json")
+    try:
+        code = proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    _, err = proc.communicate()
+    assert code == 4 and "特殊文件" in err and "Traceback" not in err
+
+
+def test_no_private_key_is_bundled_or_installed():
+    """What PyInstaller bundles (resources/) and what the wheel installs (desktop, offline_cache)
+    hold no private key: tests and the demo build make their own."""
+    import re
+
+    hexkey = re.compile(rb'"private"\s*:\s*"[0-9a-f]{64}"')
+    for top in ("resources", "desktop", "offline_cache"):
+        for path in (REPO / top).rglob("*"):
+            if path.is_file() and path.suffix not in (".qm", ".png", ".svg", ".ico"):
+                data = path.read_bytes()
+                assert b"PRIVATE KEY-----" not in data and not hexkey.search(data), path
