@@ -240,3 +240,20 @@ def test_platform_answer_is_judged_the_same_and_its_catalogue_entry_reaches_the_
     assert rec.source == "platform" and rec.measures_shown[0].catalogue_ref == "2024年版第3项"
     html = record_sheet.sheet_html(rec)
     assert "基础清单 2024年版第3项" in html and "（法律；基础清单 2024年版第3项）" in html
+
+
+def test_an_unlisted_person_is_no_typing_slip(capsys):
+    from stdnum.cn import ric
+
+    # The data holds only listed natural persons: a person it does not hold is the usual case,
+    # so there is no "请核对代码" notice, the outcome is preset and granting needs no note.
+    body = "44010619850315123"
+    person = body + ric.calc_check_digit(body + "0")
+    status, out, err = run(capsys, "check", person, "--item", "CZ-001", "--json", "--purpose", "政府采购资格审查")
+    assert status == 0, err
+    r = json.loads(out)
+    assert r["status"] == "clear" and r["subject_known"] is None
+    assert r["suggested_outcome"] == "approved" and r["notices"] == []
+    status, _, err = run(capsys, "check", person, "--item", "CZ-001", "--record", "--case-no", "BJ-P-1",
+                         "--outcome", "approved", "--purpose", "政府采购资格审查")
+    assert status == 0, err

@@ -147,9 +147,11 @@ class CaseRecord:
     @property
     def known(self) -> bool | None:
         """Whether the data knew the subject (older records: it did when it had a name)."""
-        if self.status == "unverified":
-            return None
-        return self.subject_known if self.subject_known is not None else self.subject_name is not None
+        if self.status == "unverified" or self.subject_known is not None:
+            return self.subject_known if self.status != "unverified" else None
+        if self.subject_name is None and self.subject_kind == "person":
+            return None  # the data holds only listed persons: an absent one is no slip
+        return self.subject_name is not None
 
     @property
     def masked_code(self) -> str:

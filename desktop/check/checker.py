@@ -177,7 +177,7 @@ def _result(parsed: ParsedCode, item: Item | None, checked_at: str, source: Sour
     counting = counting_hits(hits, checked_at)
     shown = effective_measures(hits, measures, checked_at, parsed.kind) if item else ()
     notices = []
-    if extra.get("subject") is None:
+    if extra.get("subject") is None and parsed.kind == CodeKind.ORG:
         notices.append(unknown_subject_notice(parsed, region))
     punishing = [h for h in counting if h.severity in PUNISHING_SEVERITIES]
     if punishing and item and not any(m.applies and m.nature == "punish" for m in shown):

@@ -92,8 +92,12 @@ class CheckResult:
 
     @property
     def subject_known(self) -> bool | None:
-        """Whether the data knows the subject at all; None when nothing could vouch for it."""
+        """Whether the data knows the subject at all; None when it cannot tell: nothing could
+        vouch for the check, or a natural person the data does not hold (it carries only listed
+        persons, so an unlisted one is expected to be absent, not a sign of a typing slip)."""
         if self.status == Status.UNVERIFIED:
+            return None
+        if self.subject is None and self.kind == CodeKind.PERSON:
             return None
         return self.subject is not None
 

@@ -114,7 +114,7 @@ def suggested_outcome(status: str, measures: tuple[Measure, ...], *,
     """
     if str(status) == "unverified":
         return "referred"
-    if not subject_known:
+    if subject_known is False:
         return None
     if refusing(measures):
         return "rejected"
