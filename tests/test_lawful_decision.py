@@ -141,6 +141,14 @@ def test_another_provinces_code_says_local_data_may_be_incomplete(capsys):
     assert r["subject_known"] is False and r["notices"][0].startswith("外省主体，本地数据可能不全")
 
 
+def test_a_batch_line_says_when_the_data_does_not_know_the_code(capsys, tmp_path):
+    batch = tmp_path / "codes.txt"
+    batch.write_text(f"{KNOWN['unknown_valid']}\n{KNOWN['clear'][0]}\n", encoding="utf-8")
+    status, out, _ = run(capsys, "check", "--batch", str(batch), "--item", "SCJG-001")
+    first, second = out.splitlines()
+    assert status == 0 and first.endswith("数据中无此主体，请核对代码") and "数据中无此主体" not in second
+
+
 def test_granting_an_unknown_subject_needs_a_note(capsys):
     args = ("check", KNOWN["unknown_valid"], "--item", "SCJG-001", "--record", "--case-no", "BJ-1")
     status, _, err = run(capsys, *args, "--outcome", "approved")

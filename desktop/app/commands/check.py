@@ -266,5 +266,6 @@ def _batch_line(ctx: DeskContext, args: argparse.Namespace, line_no: int, raw: s
     else:
         sev = "、".join(summary.SEVERITY_TEXT[s] for s in result.severities)
         print(f"第 {line_no} 行 {result.masked_code}：{summary.STATUS_TEXT[result.status]}"
-              + (f"（{sev}）" if sev else ""))
+              + (f"（{sev}）" if sev else "")
+              + ("；数据中无此主体，请核对代码" if result.subject_known is False else ""))
     return result
