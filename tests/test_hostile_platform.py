@@ -226,3 +226,15 @@ def test_any_failure_inside_the_platform_layer_falls_back_with_its_kind(capsys, 
     result = Checker(ctx.offline, Broken(), deadline=DEADLINE).check(BLACK, ITEM)
     assert result.source == "offline" and result.status == "hit"
     assert str(result.reason).startswith("平台请求失败（RecursionError），已使用离线数据")
+
+
+def test_a_reason_quoting_platform_keys_stays_on_one_line():
+    # The reason goes on the banner and into the log: a key with a newline must not start a
+    # forged log line.
+    from desktop.check.sources import PlatformUnavailable
+    from desktop.platform.client import parse_answer
+
+    body = b'{"a\\n2026-12-01 INFO check ok": 1, "a\\n2026-12-01 INFO check ok": 2}'
+    with pytest.raises(PlatformUnavailable) as exc:
+        parse_answer(body, BLACK)
+    assert str(exc.value) == "平台应答格式错误（字段 a 2026-12-01 INFO check ok 重复）"

@@ -41,6 +41,7 @@ from desktop.platform import secrets
 from desktop.platform.signing import MAX_SKEW_SECONDS, signed_headers
 from desktop.site.config import PlatformConfig, is_loopback
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
+from desktop.site.text import quoted
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class PlatformClient:
                 return value
             except DownloadCancelled:
                 raise
-            except (PlatformUnavailable, _Retryable, requests.RequestException, Exception) as exc:
+            except Exception as exc:  # noqa: BLE001 - every failure of this exchange is a reason
                 if exchange.expired:
                     raise _timeout(timeout_text) from None
                 if isinstance(exc, (PlatformUnavailable, _Retryable)):
@@ -540,7 +541,7 @@ def _decode_json(body: bytes):
         return json.loads(body.decode("utf-8"), object_pairs_hook=_unique_keys)
     except _Duplicate as exc:
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答格式错误（字段 {field} 重复）"),
-                      field=exc.key[:40]) from None
+                      field=quoted(exc.key)) from None
     except RecursionError:
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答格式错误（嵌套过深）")) from None
     except (UnicodeDecodeError, ValueError):
@@ -555,10 +556,11 @@ def _check_sizes(data: dict) -> None:
         if isinstance(value, str):
             if not value.isascii() and _has_lone_surrogate(value):
                 # JSON's "\ud800" escape: a string no file, database or screen can hold.
-                raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 含有无效字符"), field=where)
+                raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 含有无效字符"),
+                              field=quoted(where))
             if len(value) > limit:
                 raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 超长（{length} 字符，上限 {limit}）"),
-                              field=where, length=len(value), limit=limit)
+                              field=quoted(where), length=len(value), limit=limit)
         elif isinstance(value, dict):
             for key, item in value.items():
                 if len(key) > MAX_NAME or _has_lone_surrogate(key):
@@ -568,7 +570,7 @@ def _check_sizes(data: dict) -> None:
         elif isinstance(value, list):
             if len(value) > MAX_ENTRIES:
                 raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 条目过多（{count} 条）"),
-                              field=where, count=len(value))
+                              field=quoted(where), count=len(value))
             stack.extend((f"{where}[{i}]", item, limit) for i, item in enumerate(value))
 
 
