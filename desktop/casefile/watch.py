@@ -53,8 +53,12 @@ ACTIONS = {
     "revoked": QT_TRANSLATE_NOOP("core", "已依法撤销或变更审批决定"),
     "informed": QT_TRANSLATE_NOOP("core", "已告知申请人可重新申请"),
 }
-STATE_WORDS = {"active": "有效", "objection": "异议处理中", "repaired": "已信用修复",
-               "lapsed": "已到期", "removed": "已移出", "absent": "未列入"}
+STATE_WORDS = {"active": QT_TRANSLATE_NOOP("core", "有效"),
+               "objection": QT_TRANSLATE_NOOP("core", "异议处理中"),
+               "repaired": QT_TRANSLATE_NOOP("core", "已信用修复"),
+               "lapsed": QT_TRANSLATE_NOOP("core", "已到期"),
+               "removed": QT_TRANSLATE_NOOP("core", "已移出"),
+               "absent": QT_TRANSLATE_NOOP("core", "未列入")}
 _SERIOUS = ("black", "focus")
 _REFUSING = ("rejected", "deferred")
 WATCH_FILE = "watch.sqlite"

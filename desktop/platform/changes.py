@@ -31,10 +31,11 @@ class ChangeFeed:
     changed: tuple[Change, ...]
 
 
-def fetch_changes(client, since: int) -> ChangeFeed | None:
+def fetch_changes(client, since: int, *, timeout: float = 10.0) -> ChangeFeed | None:
     """The changes after ``since``; None when the platform serves no feed (404). Raises
-    PlatformUnavailable when it cannot be reached or answers something malformed."""
-    raw = client.fetch_metadata(f"/changes?since={int(since)}")
+    PlatformUnavailable when it cannot be reached within ``timeout`` or answers something
+    malformed."""
+    raw = client.fetch_metadata(f"/changes?since={int(since)}", timeout=timeout)
     return None if raw is None else parse_feed(raw)
 
 

@@ -195,8 +195,11 @@ class WatchView(Retranslatable, QWidget):
         if self._refresh_job is not None:
             return
         self._say(self.tr("正在比对已办结的核查…"))
+        # overdue_after: a platform that hangs on the change feed must not hold a worker that
+        # checks need (the feed's own timeout ends it).
         self._refresh_job = self.runner.submit(_refresh, self.ctx, on_done=self._loaded,
-                                               on_error=self._failed, on_progress=self._progress)
+                                               on_error=self._failed, on_progress=self._progress,
+                                               overdue_after=15)
 
     def _progress(self, done: int, total: int) -> None:
         self._say(self.tr("正在比对已办结的核查… %1/%2").replace("%1", str(done))
@@ -239,8 +242,7 @@ class WatchView(Retranslatable, QWidget):
         return [local_text(a.raised_at), str(a.check_id), a.case_no or "—",
                 f"{a.item_name}（{a.item_code}）", masked, a.subject_name or "—",
                 t("core", CHANGES[a.change]), f"{a.list_name} {a.entry_id}",
-                f"{STATE_WORDS.get(a.old_state, a.old_state)} → "
-                f"{STATE_WORDS.get(a.new_state, a.new_state)}",
+                f"{_state(a.old_state)} → {_state(a.new_state)}",
                 self.tr("完好") if a.record_ok else self.tr("未通过，不能登记处理")]
 
     # -- selection -----------------------------------------------------------------------------
@@ -276,8 +278,7 @@ class WatchView(Retranslatable, QWidget):
     def _detail_text(self, a: Alert) -> str:
         t = i18n.translate
         lines = [f"{t('core', CHANGES[a.change])}：{a.list_name} {a.entry_id}",
-                 f"{STATE_WORDS.get(a.old_state, a.old_state)} → "
-                 f"{STATE_WORDS.get(a.new_state, a.new_state)}（{a.source}）",
+                 f"{_state(a.old_state)} → {_state(a.new_state)}（{a.source}）",
                  f"{a.item_name}（{a.item_code}） · {t('core', OUTCOMES.get(a.outcome, a.outcome))}"
                  f" · {local_text(a.checked_at)}",
                  a.follow_up]
@@ -331,6 +332,10 @@ class WatchView(Retranslatable, QWidget):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
         self.message.setProperty("error", error)
+
+
+def _state(state: str) -> str:
+    return i18n.translate("core", STATE_WORDS.get(state, state))
 
 
 def _refresh(ctx, progress):

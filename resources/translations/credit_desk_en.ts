@@ -2497,6 +2497,14 @@ The offline data on this machine is unchanged.</translation>
         <translation>Applicant told they may apply again</translation>
     </message>
     <message>
+        <source>已移出</source>
+        <translation>removed</translation>
+    </message>
+    <message>
+        <source>未列入</source>
+        <translation>not listed</translation>
+    </message>
+    <message>
         <source>平台的变化通知是第 {offered} 版，比本机已有的第 {installed} 版数据旧，已拒绝；跟踪提醒保持不变。</source>
         <translation>The platform&apos;s change feed is for version {offered}, older than version {installed} already on this desk: refused; the alerts are unchanged.</translation>
     </message>
