@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from offline_cache import sealing
 from offline_cache.digest import dataset_digest
 from offline_cache.errors import BuildError
 from offline_cache.records import WEAK_BASIS_LEVELS
@@ -51,6 +52,8 @@ def find_sources(folder: Path) -> dict[str, Path]:
         raise BuildError(str(folder), None, None, "源数据文件夹不存在")
     found = {}
     for t in TABLES:
+        if t.generated:
+            continue
         options = [p for p in (folder / f"{t.name}.csv", folder / f"{t.name}.jsonl") if p.is_file()]
         if not options:
             raise BuildError(str(folder / f"{t.name}.csv"), None, None,
@@ -223,7 +226,8 @@ def _read_jsonl(path: Path, table: Table, tell: list) -> Iterator[tuple[int, lis
             raise BuildError(file, line + 1, None, "不是 UTF-8 编码") from None
 
 
-def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | None = None,
+          sealing_params: dict | None = None, sealing_salt: bytes | None = None) -> BuildReport:
     """Validate and load the source tables into a new data file ``out`` (replaced atomically; a
     failed build leaves nothing behind). ``progress(bytes_read, bytes_total)`` over all sources."""
     started = time.perf_counter()
@@ -241,6 +245,8 @@ def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | No
         counts = {}
         done_before = 0
         for t in TABLES:
+            if t.generated:
+                continue
             path = files[t.name]
             reader = _read_csv if path.suffix == ".csv" else _read_jsonl
             validator = _Validator(t, str(path))
@@ -265,6 +271,8 @@ def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | No
             done_before += path.stat().st_size
             if progress is not None:
                 progress(done_before, total_bytes)
+        # Before the indexes: the rows get their final keys first (persons by their sealed tag).
+        sealing.seal_persons(conn, sealing_params, sealing_salt)
         for t in TABLES:
             _index(conn, t, files)
         for t in TABLES:

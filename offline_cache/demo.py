@@ -814,6 +814,9 @@ def write_known_codes(path: Path, known: dict) -> None:
 
 # --- the signed demo snapshot ------------------------------------------------------------------
 
+# The demo's person-sealing salt is fixed (a real publisher draws one per snapshot): the demo is
+# public anyway, and the test that rebuilds the committed snapshot needs the same bytes.
+DEMO_SEALING_SALT = b"credit-desk-demo"
 DATA_FILE = "demo-dataset.sqlite"
 MANIFEST_FILE = "demo-manifest.json"
 # Outside resources/ so that the bundle ships the demo root but not the key that signs for it.
@@ -838,7 +841,7 @@ def publish(out: Path, trust: Path, key: Path, sources: Path | None = None) -> d
         src = sources or Path(tmp) / "sources"
         known = write_sources(src)
         staged = Path(tmp) / DATA_FILE
-        build(src, staged)
+        build(src, staged, sealing_salt=DEMO_SEALING_SALT)
         shutil.copyfile(staged, out / DATA_FILE)
     sign_snapshot(out / DATA_FILE, version=VERSION, data_as_of=datetime.fromisoformat(DATA_AS_OF),
                   expires=datetime.fromisoformat(EXPIRES), region=REGION, keys=[key],

@@ -6,6 +6,7 @@ from __future__ import annotations
 REASONS = {
     "missing-file": "a manifest, data file or root named by the caller or a manifest is absent",
     "malformed": "not a valid envelope, manifest, root or snapshot data file",
+    "weak-sealing": "natural persons sealed with weaker parameters than the desk's minimum",
     "bad-signature": "a trusted key's signature does not match the content (edited after signing)",
     "wrong-key": "no signature by any key of the trusted root",
     "below-threshold": "valid signatures by fewer trusted keys than the root's threshold",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from offline_cache import sealing
 from offline_cache.records import Hit, Item, ListInfo, Lookup, Measure, Subject
 from offline_cache.schema import DATA_FORMAT, TABLES
 
@@ -42,6 +43,12 @@ class SnapshotReader:
             self._conn.close()
             raise sqlite3.DatabaseError(f"snapshot data format {fmt}, expected {DATA_FORMAT}")
         self._conn.execute("PRAGMA query_only=1")
+        try:
+            # Refused here as well as at install: a weaker file copied in by hand is no better.
+            self._sealing = sealing.read_params(self._conn)
+        except sealing.WeakSealing:
+            self._conn.close()
+            raise
         # The lists table is a handful of rows: kept in memory, it spares a join per entry.
         self._lists = {row[0]: ListInfo(*row) for row in self._conn.execute(_LISTS)}
         # An item's mapped measures never change within one data file.
@@ -69,9 +76,20 @@ class SnapshotReader:
 
     def lookup(self, code: str, item_code: str | None) -> Lookup:
         rows = self._conn.execute(_SUBJECT_ENTRIES, (code,)).fetchall()
+        name = rows[0][0] if rows else None
+        if not rows and self._sealing is not None and sealing.IDENTITY_SHAPE.fullmatch(code):
+            # A natural person: the row is under the number's tag, its name sealed (sealing.py).
+            # (An all-digit credit code has the same shape; it was found above if it is there.)
+            tag, key = sealing.derive(code, self._sealing)
+            rows = self._conn.execute(_SUBJECT_ENTRIES, (tag,)).fetchall()
+            if rows:
+                try:
+                    name = sealing.unseal(key, tag, rows[0][0])["name"]
+                except (sealing.InvalidTag, ValueError, KeyError, TypeError):
+                    raise sqlite3.DatabaseError("a sealed person row does not open: altered data") from None
         if not rows:
             return Lookup(None)
-        subject = Subject(code, rows[0][0], rows[0][1])
+        subject = Subject(code, name, rows[0][1])
         hits = []
         lists = self._lists
         for _, _, entry_id, list_code, authority, listed_on, expires_on, basis, state in rows:

@@ -7,8 +7,9 @@ from offline_cache.records import BASIS_LEVELS, EFFECTS, NATURES, STATES, TARGET
 
 # Bumped when the tables change; a reader refuses a data file of another format.
 # 2: measures carry target, effect, basis_level, catalogue_ref; entries may be "removed".
-DATA_FORMAT = 2
-DELTA_FORMAT = 1002
+# 3: listed persons sealed (offline_cache.sealing), unlisted ones not published; person_sealing.
+DATA_FORMAT = 3
+DELTA_FORMAT = 1003
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Table:
     optional_dates: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()  # text that may be absent (stored NULL)
     booleans: tuple[str, ...] = ()
+    # Made by the build itself (no source file): person_sealing.
+    generated: bool = False
 
     @property
     def value_columns(self) -> tuple[str, ...]:
@@ -60,6 +63,8 @@ TABLES: tuple[Table, ...] = (
     Table("item_measures", ("item_code", "measure_id"), ("item_code", "measure_id"),
           references=(("item_code", "items", "item_code"), ("measure_id", "measures", "measure_id")),
           required=("item_code", "measure_id")),
+    Table("person_sealing", ("salt", "alg", "memory_cost", "iterations", "lanes"), ("salt",),
+          required=("salt", "alg", "memory_cost", "iterations", "lanes"), generated=True),
 )
 BY_NAME = {t.name: t for t in TABLES}
 

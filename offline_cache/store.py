@@ -36,6 +36,7 @@ from offline_cache.digest import Cancelled, file_dataset_digest, file_sha256
 from offline_cache.errors import SnapshotRefused, short_id
 from offline_cache.install_lock import install_lock
 from offline_cache.manifest import Manifest, check_data_file, load_manifest, peek_manifest
+from offline_cache import sealing
 from offline_cache.reader import SnapshotReader
 from offline_cache.root import Root, load_root, load_successor
 from offline_cache.schema import DATA_FORMAT
@@ -90,6 +91,20 @@ def _stat_key(path: Path) -> tuple:
     except FileNotFoundError:
         return (str(path), None, None)
     return (str(path), st.st_size, st.st_mtime_ns)
+
+
+def _sealing_problem(path: Path) -> str | None:
+    """Why the data file's person sealing is below this desk's minimum (sealing.MINIMUM)."""
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        sealing.read_params(conn)
+    except sealing.WeakSealing as exc:
+        return str(exc)
+    except sqlite3.Error as exc:
+        return f"快照的自然人加密参数无法读取（{exc}）"
+    finally:
+        conn.close()
+    return None
 
 
 def _fsync_file(path: Path) -> None:
@@ -373,6 +388,10 @@ class SnapshotStore:
             elif not _is_dataset(incoming):
                 raise SnapshotRefused("malformed", f"快照数据文件不是本程序能读取的快照数据库：{m.data_path}。"
                                                    "请向省平台索取正式快照。")
+            weak = _sealing_problem(staging / DATASET)
+            if weak:
+                raise SnapshotRefused("weak-sealing", f"{weak}，拒绝安装：本机离线数据保持不变。"
+                                                      "请向省平台索取按现行要求加密的快照。")
             if cancel is not None and cancel():
                 raise SnapshotRefused("cancelled", "已取消安装，本机离线数据保持不变。")
             with open(staging / MANIFEST, "wb") as fh:

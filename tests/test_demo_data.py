@@ -259,7 +259,9 @@ def test_committed_snapshot_is_the_generated_dataset_signed_by_the_demo_root(sou
     from offline_cache.manifest import verify
     from offline_cache.root import load_root
 
-    built = build(sources, tmp_path / "rebuilt.sqlite")
+    from offline_cache.demo import DEMO_SEALING_SALT
+
+    built = build(sources, tmp_path / "rebuilt.sqlite", sealing_salt=DEMO_SEALING_SALT)
     m = verify(DEMO_DIR / "demo-manifest.json", ROOT_PATH)
     assert m.dataset_digest == built.dataset_digest, "resources/demo is stale: python -m offline_cache.demo"
     assert m.version == 1 and m.data_as_of.date().isoformat() == AS_OF

@@ -3,6 +3,7 @@ deployment config exists, verified before it is trusted, and judged against the 
 limits."""
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -78,7 +79,13 @@ class OfflineData:
 
     def answer(self, code: str, item_code: str | None, now: datetime) -> OfflineAnswer:
         snap = self.snapshot(now)
-        return OfflineAnswer(self.reader(snap).lookup(code, item_code), snap, self.is_stale(snap, now))
+        try:
+            found = self.reader(snap).lookup(code, item_code)
+        except sqlite3.DatabaseError as exc:
+            # E.g. a sealed person row that does not open, or sealing below this desk's minimum.
+            raise OfflineUnavailable(Message(QT_TRANSLATE_NOOP(
+                "core", "离线数据无法读取，不能作为核查依据：{detail}"), {"detail": str(exc)})) from None
+        return OfflineAnswer(found, snap, self.is_stale(snap, now))
 
     def item(self, item_code: str) -> Item | None:
         """The approval item from the installed catalogue, or None when no snapshot can tell."""

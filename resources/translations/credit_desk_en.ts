@@ -2245,6 +2245,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>The offline data is as of {as_of}, older than the maximum of {hours} hours, and cannot vouch for a check. Update the offline data.</translation>
     </message>
     <message>
+        <source>离线数据无法读取，不能作为核查依据：{detail}</source>
+        <translation>The offline data cannot be read and cannot vouch for the check: {detail}</translation>
+    </message>
+    <message>
         <source>篡改警报：平台拒收记录 {record}（409），它与本机此前上报的档案链冲突，本机档案可能被改写或替换。该反馈不再自动重发，请联系信息技术人员核查（credit-desk cases verify）。</source>
         <translation>Tamper alarm: the platform refused record {record} (409): it contradicts the chain this desk uploaded before; the local case file may have been rewritten or replaced. This feedback is not sent again automatically; ask IT to check (credit-desk cases verify).</translation>
     </message>
