@@ -116,7 +116,9 @@ def test_publish_and_install_end_to_end(capsys, tmp_path, key, desk_env):
     src2 = write_sources(tmp_path / "src2", tables, jsonl=("entries", "measures", "subjects"))
     assert run(capsys, publisher, "build", src2, "--out", pub / "v2.sqlite")[0] == 0
     code, out, _ = run(capsys, publisher, "delta", pub / "v1.sqlite", pub / "v2.sqlite", "--out", pub / "d12.sqlite")
-    assert code == 0 and "更新或新增 1 行，删除 1 行" in out
+    # The person, unlisted in v1 and so not published, comes in with the entry (2 rows); each
+    # build seals persons under a salt of its own (1 row replaced); ORG_B's entry goes.
+    assert code == 0 and "更新或新增 3 行，删除 2 行" in out
     assert run(capsys, publisher, *sign_args(pub / "d12.sqlite", 2, key, pub / "d12.json", "--delta-base", 1))[0] == 0
     code, out, _ = run(capsys, publisher, "verify", pub / "d12.json", "--root", root)
     assert code == 0 and "基于第 1 版的增量" in out
