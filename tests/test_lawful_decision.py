@@ -220,7 +220,9 @@ def test_every_demo_item_with_every_known_code():
                                            if h.effective_state in ("active", "objection")}, where
                 for h in r.hits:
                     assert h.effective_state in ("active", "lapsed", "objection", "repaired", "removed")
-                if r.subject is None:
+                if r.subject is None and r.kind == "org":
+                    # (An unlisted person is not in the data at all since issue 17: no slip to
+                    # suspect, the outcome is preset; see the test above.)
                     assert r.suggested_outcome is None, where
         assert seen_refusals and seen_unbound
     finally:
