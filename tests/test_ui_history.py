@@ -9,6 +9,7 @@ import pypdf
 import pytest
 from casefile_fixtures import DESK, M_LIMIT, PERSON_CODE, approve, black_result, result
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -19,11 +20,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QTableWidget,
+    QTextBrowser,
 )
 
 from desktop.check.model import CHINA_TZ, CodeKind
 from desktop.desk.context import DeskContext
-from desktop.ui import history_view
+from desktop.ui import history_view, sheet_output
 from desktop.ui.history_view import HistoryView
 from desktop.ui.jobs import JobRunner
 
@@ -139,7 +141,8 @@ def test_reprint_writes_the_pdf_sheet_off_the_gui_thread_and_opens_it(qtbot, vie
     _, recs = desk
     opened = []
     # The system PDF viewer cannot run here; what the window hands it is what is checked.
-    monkeypatch.setattr(history_view.QDesktopServices, "openUrl",
+    monkeypatch.setattr(sheet_output, "default_printer", lambda: None)   # no printer: the viewer
+    monkeypatch.setattr(QDesktopServices, "openUrl",
                         lambda url: opened.append(url.toLocalFile()) or True)
     select(view, recs["person"].record_id)
     with qtbot.waitSignal(view.sheet_written, timeout=15000) as written:
@@ -181,8 +184,8 @@ def test_correcting_decision_appends_a_record_and_leaves_the_old_one(qtbot, view
     assert new.outcome == "deferred" and new.measures_applied == ("M-01",)
     assert ctx.case_file.get(black.record_id) == black  # the old record is untouched
     assert ctx.case_file.verify().ok
-    qtbot.waitUntil(lambda: any(int(r[0]) == new.record_id for r in table_texts(view)))
-    row = next(r for r in table_texts(view) if int(r[0]) == new.record_id)
+    qtbot.waitUntil(lambda: any(int(r[0].lstrip('↳ ')) == new.record_id for r in table_texts(view)))
+    row = next(r for r in table_texts(view) if int(r[0].lstrip('↳ ')) == new.record_id)
     assert f"针对记录 {black.record_id}" in row[-1] and "暂缓办理" in row
 
 
@@ -281,7 +284,8 @@ def test_a_check_recorded_at_the_counter_shows_in_history_and_reprints(qtbot, mo
     )
 
     opened = []
-    monkeypatch.setattr(history_view.QDesktopServices, "openUrl",
+    monkeypatch.setattr(sheet_output, "default_printer", lambda: None)   # no printer: the viewer
+    monkeypatch.setattr(QDesktopServices, "openUrl",
                         lambda url: opened.append(url.toLocalFile()) or True)
     window = open_window(qtbot)
     try:
@@ -297,7 +301,7 @@ def test_a_check_recorded_at_the_counter_shows_in_history_and_reprints(qtbot, mo
         row = next(r for r in table_texts(view) if "WIN-42" in r)
         assert KNOWN["black"] in row and "命中名单：失信惩戒对象" in row
         view.findChild(QTableView, "historyTable").setFocus()
-        view.select_record(int(row[0]))
+        view.select_record(int(row[0].lstrip('↳ ')))
         with qtbot.waitSignal(view.sheet_written, timeout=15000) as written:
             qtbot.keyClick(view.findChild(QTableView, "historyTable"), Qt.Key.Key_P,
                            Qt.KeyboardModifier.ControlModifier)
@@ -309,3 +313,54 @@ def test_a_check_recorded_at_the_counter_shows_in_history_and_reprints(qtbot, mo
                         and window.stats_view.stats.checks == 1, timeout=5000)
     finally:
         close_window(window)
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("BJ-7", "black"),          # a case number
+    ("bj-", "black"),           # part of it, any case
+    ("张三", "person"),          # a name
+])
+def test_search_finds_by_case_number_part_or_name_and_selects_the_first_row(qtbot, view, desk,
+                                                                            typed, expected):
+    from ui_fixtures import type_text
+
+    _, recs = desk
+    since = view.findChild(QDateEdit, "historySince")
+    since.setDate(since.date().addDays(-60))
+    code = view.findChild(QLineEdit, "historyCodeFilter")
+    type_text(qtbot, code, typed)           # no Enter: the filter applies as it is typed
+    qtbot.waitUntil(lambda: [int(r[0]) for r in table_texts(view)] == [recs[expected].record_id],
+                    timeout=5000)
+    assert view.selected_record().record_id == recs[expected].record_id
+    assert view.findChild(QPushButton, "historyReprintButton").isEnabled()
+
+
+def test_part_of_an_organisation_code_finds_it_but_a_persons_hidden_digits_do_not(qtbot, view,
+                                                                                   desk):
+    _, recs = desk
+    since = view.findChild(QDateEdit, "historySince")
+    since.setDate(since.date().addDays(-60))
+    code = view.findChild(QLineEdit, "historyCodeFilter")
+    part = recs["black"].subject_code[2:12]
+    having = sorted(r.record_id for r in recs.values() if part in r.subject_code)
+    assert recs["person"].record_id not in having
+    qtbot.keyClicks(code, part)
+    qtbot.waitUntil(lambda: sorted(int(r[0]) for r in table_texts(view)) == having, timeout=5000)
+    code.clear()
+    qtbot.keyClicks(code, PERSON_CODE[6:14])    # the masked part of an identity number
+    qtbot.waitUntil(lambda: table_texts(view) == [], timeout=5000)
+    assert view.findChild(QTextBrowser, "historyDetail").toPlainText() == ""
+
+
+def test_key_columns_fit_at_1280_without_scrolling_sideways(qtbot, view):
+    view.resize(1280, 600)
+    table = view.findChild(QTableView, "historyTable")
+    qtbot.wait(50)
+    header = table.horizontalHeader()
+    right_edge = max(header.sectionPosition(c) + header.sectionSize(c)
+                     for c in range(header.count()))
+    assert right_edge <= table.viewport().width()
+    for name in ("办理结果", "类型", "核查结论"):
+        column = [table.model().headerData(c, Qt.Orientation.Horizontal)
+                  for c in range(header.count())].index(name)
+        assert header.sectionSize(column) >= table.fontMetrics().horizontalAdvance(name)

@@ -156,7 +156,7 @@ def test_closing_while_a_record_is_being_written_loses_nothing(qtbot, online_win
 
 
 def test_update_snapshot_from_the_platform_in_the_background(qtbot, online):
-    """A production desk with nothing installed: Ctrl+U fetches, verifies and installs the
+    """A production desk with nothing installed: Ctrl+Shift+U fetches, verifies and installs the
     platform's snapshot while the window stays usable, then the status bar names the version."""
     online.configure(deadline=1.0)
     window = open_window(qtbot)
@@ -164,7 +164,7 @@ def test_update_snapshot_from_the_platform_in_the_background(qtbot, online):
         label = widget(window, "snapshotLabel", QLabel)
         qtbot.waitUntil(lambda: "无可用数据" in label.text(), timeout=5000)
         qtbot.keyClick(widget(window, "codeInput", QLineEdit), Qt.Key.Key_U,
-                       Qt.KeyboardModifier.ControlModifier)
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
         qtbot.waitUntil(lambda: "第 1 版" in label.text(), timeout=20_000)
         assert "离线数据已更新到第 1 版" in window.statusBar().currentMessage()
         selector = widget(window, "itemSelector", QComboBox)

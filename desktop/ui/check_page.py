@@ -8,7 +8,7 @@ flow's (desktop.ui.check_flow), and scans typed into the wrong field the scanner
 JobRunner, so the GUI thread never waits on it."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -47,12 +47,14 @@ class CheckPage(Retranslatable, QWidget):
     result_shown = Signal(object)      # CheckResult
     recorded = Signal(object)          # CaseRecord, after the durable write
     ready = Signal()                   # the item catalogue is loaded: the page can take scans
+    wants_front = Signal()             # the clerk is sent back to this page (to record)
 
     def __init__(self, ctx: DeskContext, jobs: JobRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.jobs = jobs
         self.is_ready = False
+        self._focus_turn = 0  # see _focus_once_active
         self._prompt: QMessageBox | None = None
         # Read with the catalogue, then kept current by the settings dialog through the window.
         self.sound_on_black = False
@@ -185,6 +187,11 @@ class CheckPage(Retranslatable, QWidget):
         self.codeInput.returnPressed.connect(self.request_check)
         self.checkButton.clicked.connect(self.request_check)
         self.itemSelector.activated.connect(self._item_chosen)
+        # Enter on what was typed picks the item it names (one match is enough), popup or not.
+        self.itemSelector.installEventFilter(self)
+        self.itemSelector.lineEdit().installEventFilter(self)
+        self.itemSelector.completer().popup().installEventFilter(self)
+        self.caseNoInput.returnPressed.connect(self.focus_code)
         self.itemSelector.currentTextChanged.connect(self._item_changed)
         self.checks.invalid.connect(self._code_invalid)
         self.checks.slow.connect(self.resultPanel.show_checking)
@@ -269,7 +276,39 @@ class CheckPage(Retranslatable, QWidget):
             # Remembered per window; the write is a small fsync, still kept off the GUI thread.
             self.jobs.submit(user_settings.update, item_code=code, cancellable=False,
                              on_done=lambda stored: setattr(self, "settings", stored))
-        self._focus_code_once_active()
+        self._focus_once_active(self.caseNoInput)  # the flow: item → case number → code
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and watched in (self.itemSelector, self.itemSelector.lineEdit(),
+                                self.itemSelector.completer().popup())):
+            popup = self.itemSelector.completer().popup()
+            if watched is popup and popup.currentIndex().isValid():
+                return False  # an entry chosen with the arrows: the completer takes it
+            index = self.match_item(self.itemSelector.lineEdit().text())
+            if index >= 0:
+                popup.hide()
+                self.itemSelector.setCurrentIndex(index)
+                self._item_chosen(index)
+                return True
+        return super().eventFilter(watched, event)
+
+    def match_item(self, typed: str) -> int:
+        """The catalogue entry ``typed`` names: its code or full label, else the only entry whose
+        label contains it; -1 when none or several do."""
+        typed = typed.strip().casefold()
+        if not typed:
+            return -1
+        selector = self.itemSelector
+        containing = []
+        for index in range(selector.count()):
+            label = selector.itemText(index).casefold()
+            if typed in (label, str(selector.itemData(index)).casefold()):
+                return index
+            if typed in label:
+                containing.append(index)
+        return containing[0] if len(containing) == 1 else -1
 
     def _item_changed(self, _text: str = "") -> None:
         """The result shown was checked for one item; another selected makes it stale at once:
@@ -281,18 +320,30 @@ class CheckPage(Retranslatable, QWidget):
         self.resultPanel.set_stale(why)
         decision.recordButton.setEnabled(not why and decision.record_job is None)
 
-    def _focus_code_once_active(self, tries: int = 10) -> None:
-        """Back to the code field once the completer popup has closed and the window is active
-        again: window systems hand activation back asynchronously, and the selector would
-        otherwise take the focus back after we moved it."""
-        if QApplication.activeWindow() is self.window() or tries <= 0:
-            self.focus_code()
+    def _focus_once_active(self, target: QWidget, tries: int = 10, turn: int | None = None) -> None:
+        """Focus ``target`` once the completer popup has closed and the window is active again:
+        window systems hand activation back asynchronously, and the selector would otherwise take
+        the focus back after we moved it. A focus the clerk asks for meanwhile (F2, a shortcut)
+        wins: it starts a new turn and this one gives up."""
+        if turn is None:
+            self._focus_turn += 1
+            turn = self._focus_turn
+        if turn != self._focus_turn:
             return
-        QTimer.singleShot(20, lambda: self._focus_code_once_active(tries - 1))
+        if QApplication.activeWindow() is self.window() or tries <= 0:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(target, QLineEdit):
+                target.selectAll()
+            return
+        QTimer.singleShot(20, lambda: self._focus_once_active(target, tries - 1, turn))
+
+    def cancel_pending_focus(self) -> None:
+        self._focus_turn += 1
 
     # -- checking -----------------------------------------------------------------------------
 
     def focus_code(self) -> None:
+        self.cancel_pending_focus()
         self.codeInput.setFocus(Qt.FocusReason.OtherFocusReason)
         self.codeInput.selectAll()
 
@@ -387,6 +438,7 @@ class CheckPage(Retranslatable, QWidget):
             if box.clickedButton() is discard:
                 proceed()
             else:
+                self.wants_front.emit()  # "back to recording" from another tab, or on quit
                 self.recordPanel.recordButton.setFocus()
             box.deleteLater()
         box.buttonClicked.connect(answered)

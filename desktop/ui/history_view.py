@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,7 +42,7 @@ from desktop.casefile.store import Decision
 from desktop.check import codes
 from desktop.site import paths
 from desktop.site.messages import UserError
-from desktop.ui import i18n
+from desktop.ui import i18n, sheet_output
 from desktop.ui.access_view import AccessView
 from desktop.ui.dialogs.decision_dialog import DecisionDialog
 from desktop.ui.i18n import Retranslatable
@@ -60,13 +60,27 @@ class HistoryFilter:
     since: date
     until: date
     status: str | None = None
-    code: str | None = None
+    code: str | None = None   # a whole code: the case file's own index finds it
+    text: str | None = None   # anything else typed: case number, part of a code, a name
 
     def query(self, case_file) -> list[CaseRecord]:
         # Newest first: the clerk is looking for what just happened. One row more than shown
         # tells that the range was cut.
-        return case_file.query(since=self.since, until=self.until, status=self.status,
-                               code=self.code, newest_first=True, limit=MAX_ROWS + 1)
+        records = case_file.query(since=self.since, until=self.until, status=self.status,
+                                  code=self.code, newest_first=True, limit=MAX_ROWS + 1)
+        if self.text:
+            records = [r for r in records if matches(r, self.text)]
+        return records
+
+
+def matches(record: CaseRecord, typed: str) -> bool:
+    """Whether the typed text is part of the record's case number, item, subject name or code. A
+    person's identity number is matched as it is shown (masked), so a search cannot probe the
+    hidden digits."""
+    typed = typed.strip().casefold()
+    code = record.subject_code if record.subject_kind != "person" else record.masked_code
+    return any(typed in (field or "").casefold() for field in (
+        record.case_no, code, record.subject_name, record.item_name, record.item_code))
 
 
 def china_today() -> date:
@@ -137,6 +151,10 @@ class HistoryModel(QAbstractTableModel):
             return shown(self.text(index.row(), index.column()))
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(self.text(index.row(), index.column()))
+        if role == Qt.ItemDataRole.FontRole and self.records[index.row()].kind != "check":
+            font = QFont()
+            font.setItalic(True)  # a decision on an earlier record, never read as a new check
+            return font
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -176,6 +194,13 @@ class HistoryView(Retranslatable, QWidget):
         self.status_filter = QComboBox(objectName="historyStatusFilter")
         self.code_filter = QLineEdit(objectName="historyCodeFilter", clearButtonEnabled=True)
         self.code_filter.returnPressed.connect(self.refresh)
+        # Filters apply as they change (typing settles for a moment first); Ctrl+R still reloads.
+        self._refilter = QTimer(self, singleShot=True, interval=300)
+        self._refilter.timeout.connect(self.refresh)
+        self.code_filter.textEdited.connect(lambda _text: self._refilter.start())
+        self.status_filter.activated.connect(lambda _index: self.refresh())
+        for edit in (self.since_edit, self.until_edit):
+            edit.dateChanged.connect(lambda _date: self._refilter.start())
         self.today_button = QPushButton(objectName="historyTodayButton")
         self.today_button.clicked.connect(self.show_today)
         self.search_button = QPushButton(objectName="historySearchButton")
@@ -206,7 +231,12 @@ class HistoryView(Retranslatable, QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(50)  # widths from the first rows, not from all of them
-        header.setStretchLastSection(True)
+        # Item and name take what is left and elide (full text on hover): every key column,
+        # outcome and type included, stays on screen without scrolling sideways.
+        for column in (self.COLUMNS.index("item"), self.COLUMNS.index("name")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.table.activated.connect(lambda _index: self.detail.setFocus())
 
@@ -242,7 +272,7 @@ class HistoryView(Retranslatable, QWidget):
         layout.addLayout(actions)
 
         # Shortcuts work while the history tab is shown, whatever widget in it has focus.
-        # Keys the main window's actions hold (F5, Ctrl+S, Ctrl+D...) stay theirs: an ambiguous
+        # Keys the main window's actions hold (F5, Ctrl+S, Ctrl+L...) stay theirs: an ambiguous
         # shortcut fires neither.
         for keys, slot in ((SHORTCUTS["refresh"], self.refresh),
                            (SHORTCUTS["reprint"], self.reprint_selected),
@@ -259,8 +289,8 @@ class HistoryView(Retranslatable, QWidget):
         self.since_label.setText(self.tr("从(&F)"))
         self.until_label.setText(self.tr("到"))
         self.status_label.setText(self.tr("结论(&S)"))
-        self.code_label.setText(self.tr("代码(&C)"))
-        self.code_filter.setPlaceholderText(self.tr("统一社会信用代码或身份证号码"))
+        self.code_label.setText(self.tr("查找(&C)"))
+        self.code_filter.setPlaceholderText(self.tr("代码、代码的一部分、办件编号或名称"))
         self.today_button.setText(self.tr("今天"))
         self.today_button.setToolTip(self.tr("只看今天的核查（Ctrl+T）"))
         self.search_button.setText(self.tr("查询"))
@@ -294,14 +324,18 @@ class HistoryView(Retranslatable, QWidget):
         if since > until:
             self._say(self.tr("起始日期晚于结束日期，请调整日期范围。"), error=True)
             return None
-        code = None
-        if self.code_filter.text().strip():
+        code = text = None
+        typed = self.code_filter.text().strip()
+        if typed:
             try:
-                code = codes.parse(self.code_filter.text()).code
+                code = codes.parse(typed).code
             except UserError as exc:
-                self._say(i18n.render(exc.message), error=True)
-                return None
-        return HistoryFilter(since, until, self.status_filter.currentData(), code)
+                if len(typed) == 18 and typed.isalnum():
+                    # A whole code with a typing slip: say which, rather than find nothing.
+                    self._say(i18n.render(exc.message), error=True)
+                    return None
+                text = typed  # a case number, part of a code or a name
+        return HistoryFilter(since, until, self.status_filter.currentData(), code, text)
 
     def show_today(self) -> None:
         today = china_today()
@@ -328,8 +362,14 @@ class HistoryView(Retranslatable, QWidget):
         self.records = records[:MAX_ROWS]
         self.model.set_records(self.records)
         self._update_buttons()
-        if selected is not None:
-            self.select_record(selected.record_id)
+        # Something is always selected when anything is listed, so Ctrl+P, Ctrl+Shift+S and
+        # Ctrl+Shift+D act at once and the detail never shows a record the list no longer has.
+        if selected is None or not self.select_record(selected.record_id):
+            if self.records:
+                self.table.selectRow(0)
+            else:
+                self.table.clearSelection()
+                self._show_selected()
         if cut:
             self._say(self.tr("超过 %1 条记录，只显示最新的 %1 条；请缩小日期范围。")
                       .replace("%1", str(MAX_ROWS)), error=True)
@@ -352,7 +392,8 @@ class HistoryView(Retranslatable, QWidget):
             source += " · " + self.tr("演示数据")
         kind = (self.tr("核查") if r.kind == "check"
                 else self.tr("决定（针对记录 %1）").replace("%1", str(r.refers_to)))
-        return [str(r.record_id), local_text(r.checked_at), r.case_no,
+        number = str(r.record_id) if r.kind == "check" else f"↳ {r.record_id}"
+        return [number, local_text(r.checked_at), r.case_no,
                 f"{r.item_name}（{r.item_code}）", r.masked_code, r.subject_name or "—", status,
                 source, t("core", OUTCOMES.get(r.outcome, r.outcome)), kind]
 
@@ -415,9 +456,9 @@ class HistoryView(Retranslatable, QWidget):
 
         def written(path: Path) -> None:
             self._say(self.tr("记录单已保存：%1").replace("%1", str(path)))
-            if open_after:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
             self.sheet_written.emit(path)
+            if open_after:
+                sheet_output.deliver(self, self.runner, record, path, self._say)
 
         work = (render_to_sheets_folder, record) if target is None else (render_sheet_to, record, target)
         self.runner.submit(*work, on_done=written,

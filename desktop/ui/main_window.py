@@ -2,20 +2,21 @@
 shortcut, and a status bar with operator, hall/window, snapshot version and pending uploads."""
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
 from desktop.site.messages import UserError
-from desktop.ui import i18n
+from desktop.ui import i18n, sheet_output
 from desktop.ui.check_page import CheckPage
-from desktop.ui.result_panel import as_of_text
 from desktop.ui.jobs import JobRunner
+from desktop.ui.result_panel import as_of_text
 from desktop.ui.widgets.plain_text import tooltip
 
 # How long closing waits for a case-file write still running (it is fsync-bound, normally ms).
@@ -43,10 +44,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.check_page.ready.connect(self.ready)
+        self.check_page.ready.connect(self._ask_operator_if_unknown)
         self.check_page.recorded.connect(lambda _record: self.upload_feedback())
         self.check_page.result_shown.connect(self._result_shown)
         self._sign_in_dialog = None
         self.desk_lock = None
+        self.check_page.wants_front.connect(lambda: self.tabs.setCurrentWidget(self.check_page))
         self._install_secondary_views()
         self._retranslate_own()
         self.refresh_status()
@@ -93,11 +96,19 @@ class MainWindow(QMainWindow):
         self.action_print_sheet.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.removeAction(self.action_print_sheet)
         page.addAction(self.action_print_sheet)
-        self.action_focus_code = self._action(self.check_menu, "", "Ctrl+D", page.focus_code,
+        self.action_focus_code = self._action(self.check_menu, "", "Ctrl+L", page.focus_code,
                                               "actionFocusCode")
         self.action_focus_item = self._action(self.check_menu, "", "Ctrl+I", self._focus_item,
                                               "actionFocusItem")
-        self.action_update = self._action(self.file_menu, "", "Ctrl+U", self.update_snapshot,
+        self.action_focus_case = self._action(self.check_menu, "", "Ctrl+N",
+                                              lambda: self._focus_on(page.caseNoInput),
+                                              "actionFocusCase")
+        self.action_focus_measures = self._action(
+            self.check_menu, "", "Ctrl+M", lambda: self._focus_on(page.resultPanel.measuresTable),
+            "actionFocusMeasures")
+        # Not Ctrl+D / Ctrl+U: on Linux a text field takes those (delete a character / the line)
+        # before any shortcut sees them, and the clerk's typing would be lost instead.
+        self.action_update = self._action(self.file_menu, "", "Ctrl+Shift+U", self.update_snapshot,
                                           "actionUpdateSnapshot")
         self.action_quit = self._action(self.file_menu, "", "Ctrl+Q", self.close, "actionQuit")
         self.action_check_tab = self._action(self.view_menu, "", "Alt+1",
@@ -115,7 +126,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("信用核查窗口端 Credit Desk"))
         self.setAccessibleName(tr("信用核查窗口端"))
         self.tabs.setAccessibleName(tr("功能页"))
-        self.tabs.setTabText(0, tr("核查(&1)"))
+        # Tab titles carry no mnemonic: Alt+1..4 are the View menu's, and a mnemonic on the tab
+        # too made each of them an ambiguous shortcut that did nothing.
+        for index, text in enumerate((tr("核查"), tr("历史记录"), tr("月度统计"), tr("跟踪"))):
+            if index < self.tabs.count():
+                self.tabs.setTabText(index, f"{text}  Alt+{index + 1}")
         for menu, text in ((self.file_menu, tr("文件(&F)")), (self.check_menu, tr("核查(&C)")),
                            (self.view_menu, tr("视图(&V)")), (self.help_menu, tr("帮助(&H)"))):
             menu.setTitle(text)
@@ -123,6 +138,8 @@ class MainWindow(QMainWindow):
                              (self.action_clear, tr("清除（Esc）")),
                              (self.action_focus_code, tr("到代码输入框（F2）")),
                              (self.action_focus_item, tr("选择办事事项")),
+                             (self.action_focus_case, tr("到办件编号")),
+                             (self.action_focus_measures, tr("到奖惩措施（空格勾选）")),
                              (self.action_update, tr("更新离线数据（再按一次取消）")),
                              (self.action_print_sheet, tr("打印刚记档的记录单")),
                              (self.action_quit, tr("退出")), (self.action_check_tab, tr("核查页"))):
@@ -146,7 +163,14 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work with the menu bar hidden or collapsed
         return action
 
+    def _focus_on(self, target) -> None:
+        self.check_page.cancel_pending_focus()
+        self.tabs.setCurrentWidget(self.check_page)
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.check_page.scrollArea.ensureWidgetVisible(target)
+
     def _focus_item(self) -> None:
+        self.check_page.cancel_pending_focus()
         self.tabs.setCurrentWidget(self.check_page)
         self.check_page.itemSelector.setFocus()
         self.check_page.itemSelector.lineEdit().selectAll()
@@ -161,9 +185,9 @@ class MainWindow(QMainWindow):
 
         self.history_view = HistoryView(self.ctx, self.jobs, self)
         self.stats_view = StatsView(self.ctx, self.jobs, self)
-        self.tabs.addTab(self.history_view, self.tr("历史记录(&2)"))
+        self.tabs.addTab(self.history_view, "")
         self.tabs.setTabToolTip(1, "Alt+2")
-        self.tabs.addTab(self.stats_view, self.tr("月度统计(&3)"))
+        self.tabs.addTab(self.stats_view, "")
         self.tabs.setTabToolTip(2, "Alt+3")
         self._install_watch_view()
         self.check_page.recorded.connect(lambda _record: self.history_view.refresh())
@@ -200,7 +224,7 @@ class MainWindow(QMainWindow):
             self.file_menu.insertAction(self.action_quit, action)  # Quit stays last
             return action
 
-        self.action_sign_in = file_action(self.tr("更换操作员…"), "Ctrl+Shift+O", sign_in,
+        self.action_sign_in = file_action(self.tr("更换操作员…"), "Ctrl+Shift+O", lambda: sign_in(),
                                           "actionSignIn")
         self.action_import = file_action(self.tr("从U盘导入离线数据…"), "Ctrl+Shift+I",
                                          import_snapshot, "actionImportSnapshot")
@@ -222,7 +246,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.watch_view import WatchView
 
         self.watch_view = WatchView(self.ctx, self.jobs, self)
-        index = self.tabs.addTab(self.watch_view, self.tr("跟踪(&4)"))
+        index = self.tabs.addTab(self.watch_view, "")
         self.tabs.setTabToolTip(index, "Alt+4")
         self.action_watch_tab = self._action(
             self.view_menu, self.tr("跟踪提醒"), "Alt+4",
@@ -240,6 +264,18 @@ class MainWindow(QMainWindow):
         self.watchIndicator.setText(self.tr("跟踪提醒：%1").replace("%1", str(count)))
         self.watchIndicator.setProperty("alerts", count)
 
+    def _ask_operator_if_unknown(self) -> None:
+        """A desk without sign-in (the demo) on its first start: nobody has given a 工号 (the
+        environment or an earlier sign-in). The OS login is not an operator: ask, and record
+        nothing until then. Desks with [operators] sign in properly (desktop.ui.lock)."""
+        settings = self.check_page.settings or {}
+        if (not self.ctx.sign_in_free or os.environ.get("CREDIT_DESK_OPERATOR")
+                or settings.get("operator")):
+            return
+        self.check_page.recordPanel.operator_missing = True
+        self.operatorLabel.setText(self.tr("操作员：未登录（Ctrl+Shift+O）"))
+        self.open_sign_in("")
+
     def open_sign_in(self, operator: str | None = None) -> None:
         """The sign-in dialog (one at a time); in the demo it only names the operator."""
         from desktop.ui.dialogs.sign_in_dialog import SignInDialog
@@ -255,6 +291,7 @@ class MainWindow(QMainWindow):
         self._open_dialog(dialog)
 
     def _signed_in(self, operator: str) -> None:
+        self.check_page.recordPanel.operator_missing = False
         if self.ctx.sign_in_free:
             self.ctx.operator = operator
             client = self.ctx.__dict__.get("platform")  # created already: it sends X-Operator
@@ -333,9 +370,9 @@ class MainWindow(QMainWindow):
         bar.showMessage(self.tr("正在生成记录单…"))
 
         def written(path) -> None:
-            bar.showMessage(self.tr("记录单已保存：%1").replace("%1", str(path)), 15000)
             self.sheet_written.emit(path)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            sheet_output.deliver(self, self.jobs, record, path,
+                                 lambda text: bar.showMessage(text, 30000))
 
         self.jobs.submit(render_to_sheets_folder, record, on_done=written,
                          on_error=lambda exc: bar.showMessage(self.tr("记录单未能生成：%1").replace(
@@ -356,7 +393,7 @@ class MainWindow(QMainWindow):
         def progress(done: int, total: int) -> None:
             stage = stages.get(self._update_stage, self._update_stage)
             percent = f"{done * 100 // total}%" if total else f"{done // 1024} KB"
-            bar.showMessage(self.tr("正在更新离线数据：%1 %2（Ctrl+U 取消）")
+            bar.showMessage(self.tr("正在更新离线数据：%1 %2（Ctrl+Shift+U 取消）")
                             .replace("%1", stage).replace("%2", percent))
 
         def done(result) -> None:
@@ -377,7 +414,7 @@ class MainWindow(QMainWindow):
             bar.showMessage(self.tr("离线数据未更新：%1").replace("%1", reason), 30000)
 
         self._update_stage = "download"
-        bar.showMessage(self.tr("正在更新离线数据…（Ctrl+U 取消）"))
+        bar.showMessage(self.tr("正在更新离线数据…（Ctrl+Shift+U 取消）"))
         self._update_job = self.jobs.submit(_update_snapshot, self.ctx, self._note_stage,
                                             on_done=done, on_error=failed, on_progress=progress)
 

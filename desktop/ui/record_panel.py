@@ -50,6 +50,7 @@ class RecordPanel(Retranslatable, QWidget):
         self.is_recorded = False
         self.last_record = None       # the CaseRecord written last: its sheet can be printed
         self.record_job: Job | None = None
+        self.operator_missing = False  # first start: no 工号 given yet (the window asks for it)
         self.refused: str | None = None  # why this desk may not record (an altered case file)
 
         self.outcomeSelector = QComboBox(self)
@@ -188,6 +189,9 @@ class RecordPanel(Retranslatable, QWidget):
                             outcome=self.outcomeSelector.currentData(),
                             note=self.noteInput.toPlainText().strip(),
                             measures_applied=self.shown.applied_measures())
+        if self.operator_missing:
+            self.show_message(self.tr("请先输入您的工号（Ctrl+Shift+O），再记档。"), error=True)
+            return
         stale = self.stale_reason()
         if stale:
             self.show_message(stale, error=True)

@@ -132,8 +132,16 @@
         <translation>Pages</translation>
     </message>
     <message>
-        <source>核查(&amp;1)</source>
-        <translation>Check (&amp;1)</translation>
+        <source>历史记录</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>月度统计</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <source>跟踪</source>
+        <translation>Watch</translation>
     </message>
     <message>
         <source>文件(&amp;F)</source>
@@ -166,6 +174,14 @@
     <message>
         <source>选择办事事项</source>
         <translation>Select approval item</translation>
+    </message>
+    <message>
+        <source>到办件编号</source>
+        <translation>Go to the case number</translation>
+    </message>
+    <message>
+        <source>到奖惩措施（空格勾选）</source>
+        <translation>Go to the measures (Space ticks)</translation>
     </message>
     <message>
         <source>更新离线数据（再按一次取消）</source>
@@ -202,6 +218,48 @@
     <message>
         <source>待上报反馈</source>
         <translation>Feedback waiting for upload</translation>
+    </message>
+    <message>
+        <source>打印记录单</source>
+        <translation>Print the record sheet</translation>
+    </message>
+    <message>
+        <source>正在打印记录单…（存档 PDF：%1）</source>
+        <translation>Printing the record sheet… (archive PDF: %1)</translation>
+    </message>
+    <message>
+        <source>记录单已发送到打印机 %1。存档 PDF：%2</source>
+        <translation>The record sheet was sent to printer %1. Archive PDF: %2</translation>
+    </message>
+    <message>
+        <source>记录单未能打印（%1）。</source>
+        <translation>The record sheet could not be printed (%1).</translation>
+    </message>
+    <message>
+        <source>记录单已打开，可在阅读器中打印。存档 PDF：%1</source>
+        <translation>The record sheet is open: print it from the viewer. Archive PDF: %1</translation>
+    </message>
+    <message>
+        <source>本机没有能打开 PDF 的程序，记录单未能打开。</source>
+        <translation>No program on this computer opens PDF files: the record sheet could not be opened.</translation>
+    </message>
+    <message>
+        <source>记录单</source>
+        <translation>Record sheet</translation>
+    </message>
+    <message>
+        <source>记录单已保存在：
+%1</source>
+        <translation>The record sheet is saved at:
+%1</translation>
+    </message>
+    <message>
+        <source>打开所在文件夹(&amp;F)</source>
+        <translation>Open its &amp;folder</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -532,12 +590,12 @@
         <translation>&amp;Status</translation>
     </message>
     <message>
-        <source>代码(&amp;C)</source>
-        <translation>&amp;Code</translation>
+        <source>查找(&amp;C)</source>
+        <translation>Fi&amp;nd</translation>
     </message>
     <message>
-        <source>统一社会信用代码或身份证号码</source>
-        <translation>Unified social credit code or identity number</translation>
+        <source>代码、代码的一部分、办件编号或名称</source>
+        <translation>Code, part of a code, case number or name</translation>
     </message>
     <message>
         <source>今天</source>
@@ -714,14 +772,6 @@
         <translation>Sign in to check.</translation>
     </message>
     <message>
-        <source>历史记录(&amp;2)</source>
-        <translation>History (&amp;2)</translation>
-    </message>
-    <message>
-        <source>月度统计(&amp;3)</source>
-        <translation>Statistics (&amp;3)</translation>
-    </message>
-    <message>
         <source>更换操作员：请新操作员登录。</source>
         <translation>Switching operator: the new operator signs in.</translation>
     </message>
@@ -750,10 +800,6 @@
         <translation>About and status…</translation>
     </message>
     <message>
-        <source>跟踪(&amp;4)</source>
-        <translation>Watch (&amp;4)</translation>
-    </message>
-    <message>
         <source>跟踪提醒</source>
         <translation>Watch alerts</translation>
     </message>
@@ -764,6 +810,10 @@
     <message>
         <source>跟踪提醒：%1</source>
         <translation>Watch alerts: %1</translation>
+    </message>
+    <message>
+        <source>操作员：未登录（Ctrl+Shift+O）</source>
+        <translation>Operator: not signed in (Ctrl+Shift+O)</translation>
     </message>
     <message>
         <source>操作员：%1</source>
@@ -794,8 +844,12 @@
         <translation>Creating the record sheet…</translation>
     </message>
     <message>
-        <source>记录单已保存：%1</source>
-        <translation>Record sheet saved: %1</translation>
+        <source>正在更新离线数据：%1 %2（Ctrl+Shift+U 取消）</source>
+        <translation>Updating offline data: %1 %2 (Ctrl+Shift+U cancels)</translation>
+    </message>
+    <message>
+        <source>正在更新离线数据…（Ctrl+Shift+U 取消）</source>
+        <translation>Updating offline data… (Ctrl+Shift+U cancels)</translation>
     </message>
     <message>
         <source>记录单未能生成：%1</source>
@@ -814,10 +868,6 @@
         <translation>Verifying</translation>
     </message>
     <message>
-        <source>正在更新离线数据：%1 %2（Ctrl+U 取消）</source>
-        <translation>Updating offline data: %1 %2 (Ctrl+U cancels)</translation>
-    </message>
-    <message>
         <source>离线数据已更新到第 %1 版。</source>
         <translation>Offline data updated to version %1.</translation>
     </message>
@@ -828,10 +878,6 @@
     <message>
         <source>离线数据未更新：%1</source>
         <translation>Offline data not updated: %1</translation>
-    </message>
-    <message>
-        <source>正在更新离线数据…（Ctrl+U 取消）</source>
-        <translation>Updating offline data… (Ctrl+U cancels)</translation>
     </message>
     <message>
         <source>离线数据：无可用数据</source>
@@ -918,6 +964,10 @@
     <message>
         <source>（未选择）</source>
         <translation>(none)</translation>
+    </message>
+    <message>
+        <source>请先输入您的工号（Ctrl+Shift+O），再记档。</source>
+        <translation>Enter your operator number first (Ctrl+Shift+O), then record.</translation>
     </message>
     <message>
         <source>请选择办理结果（Alt+O）后再记档。</source>
@@ -1268,8 +1318,12 @@
         <translation>Choose manifest…</translation>
     </message>
     <message>
-        <source>校验并导入</source>
-        <translation>Verify and import</translation>
+        <source>校验并导入(&amp;V)</source>
+        <translation>&amp;Verify and import</translation>
+    </message>
+    <message>
+        <source>回车或 Alt+V</source>
+        <translation>Enter or Alt+V</translation>
     </message>
     <message>
         <source>取消导入</source>

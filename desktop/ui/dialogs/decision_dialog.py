@@ -5,6 +5,7 @@ open so the clerk can fix it. The earlier record is never changed: a new record 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -54,6 +55,9 @@ class DecisionDialog(Retranslatable, QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._submit)
+        # Ctrl+Enter records, as on the check page (Enter alone would end a line of the note).
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self._submit_if_enabled)
         self.buttons.rejected.connect(self.reject)
 
         self.labels = [QLabel() for _ in range(4)]
@@ -101,6 +105,10 @@ class DecisionDialog(Retranslatable, QDialog):
                         if self.measures.item(i).checkState() == Qt.CheckState.Checked)
         return Decision(case_no=self.case_no.text(), outcome=self.outcome.currentData(),
                         note=self.note.toPlainText(), measures_applied=applied)
+
+    def _submit_if_enabled(self) -> None:
+        if self.buttons.isEnabled():
+            self._submit()
 
     def _submit(self) -> None:
         self.error.hide()

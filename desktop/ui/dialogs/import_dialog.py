@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from desktop.check.model import fmt_time
@@ -66,6 +67,10 @@ class SnapshotImportDialog(Retranslatable, QDialog):
         self.browse_folder.clicked.connect(self._pick_folder)
         self.browse_file = QPushButton(objectName="importBrowseFile")
         self.browse_file.clicked.connect(self._pick_file)
+        # Enter verifies: the browse buttons never take it, the path field hands it to start().
+        for button in (self.browse_folder, self.browse_file):
+            button.setAutoDefault(False)
+        self.path.returnPressed.connect(self.start)
         self.progress = QProgressBar(objectName="importProgress")
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
@@ -89,6 +94,9 @@ class SnapshotImportDialog(Retranslatable, QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.verdict)
         layout.addWidget(self.buttons)
+        # From the path straight to the verdict's button: no three Tabs through the browsers.
+        QWidget.setTabOrder(self.path, self.start_button)
+        QWidget.setTabOrder(self.start_button, self.browse_folder)
         self.resize(620, 240)
         self.retranslate()
         self._update_buttons()
@@ -102,7 +110,8 @@ class SnapshotImportDialog(Retranslatable, QDialog):
         self.path.setAccessibleName(self.tr("快照位置"))
         self.browse_folder.setText(self.tr("选择文件夹…"))
         self.browse_file.setText(self.tr("选择清单文件…"))
-        self.start_button.setText(self.tr("校验并导入"))
+        self.start_button.setText(self.tr("校验并导入(&V)"))
+        self.start_button.setToolTip(self.tr("回车或 Alt+V"))
         self.cancel_button.setText(self.tr("取消导入"))
         self.progress.setAccessibleName(self.tr("校验进度"))
         self.verdict.setAccessibleName(self.tr("校验结论"))
@@ -192,3 +201,5 @@ class SnapshotImportDialog(Retranslatable, QDialog):
         self.verdict.setProperty("verdict", verdict)
         self.verdict.style().unpolish(self.verdict)
         self.verdict.style().polish(self.verdict)
+        # Grow to the verdict's lines, so none hides behind the buttons.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
