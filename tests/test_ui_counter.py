@@ -116,8 +116,10 @@ def test_font_14_at_1366x768_shows_every_hit_and_each_measure_once(qtbot, window
         window.resize(1366, 768)
         choose_item(qtbot, window, "CZ-001")
         scan(qtbot, window, KNOWN["black_and_focus"])
-        qtbot.wait(50)
         hits = widget(window, "hitsTable", QTableWidget)
+        # Layout settles in the event loop (slowly on a loaded machine): wait for it, then look.
+        qtbot.waitUntil(lambda: all(visible_in_viewport(window, hits, r, 0) for r in range(3)),
+                        timeout=5000)
         assert hits.rowCount() == 3
         for row in range(3):
             for column in range(3):                 # 名单, 类别, 状态
