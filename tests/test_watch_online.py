@@ -9,7 +9,8 @@ import json
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 
 from desktop.app.cli import main as desk
-from offline_cache.demo import DEFAULT_KEY, publish_second_version, second_version
+from offline_cache.demo import main as demo_main
+from offline_cache.demo import second_version
 
 ITEM = KNOWN["item_with_measures"]
 
@@ -89,9 +90,27 @@ def test_a_demo_desk_gets_alerts_from_the_second_demo_version_on_a_usb_stick(cap
     refused = record(capsys, KNOWN["black"], "rejected", "DEMO-2", "--offline")
     record(capsys, KNOWN["clear"][1], "approved", "DEMO-3", "--offline")  # gains a red entry only
     stick = tmp_path / "stick"
-    publish_second_version(stick, DEFAULT_KEY)
+    assert demo_main(["--second-version", str(stick)]) == 0
+    capsys.readouterr()
     code, out, _ = run(capsys, "cache", "import", stick)
     assert code == 0 and "第 2 版" in out and "新增 2 条" in out
     _, found, _ = watch(capsys)
     assert {(a["record_id"], a["change"]) for a in found} == {(granted, "listed"),
                                                               (refused, "repaired")}
+
+
+def test_the_training_room_publishes_the_second_version_when_the_trainer_presses_enter(
+        capsys, online, monkeypatch):
+    import io
+
+    from reference_platform.__main__ import _publish_demo_changes_on_enter
+
+    online.install_snapshot()
+    granted = record(capsys, KNOWN["clear"][0], "approved", "TR-1")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    _publish_demo_changes_on_enter(online.platform)
+    assert online.platform.publisher.latest.version == 2
+    assert "cache update" in capsys.readouterr().out
+    code, out, _ = run(capsys, "cache", "update")
+    assert code == 0 and "跟踪提醒：新增 1 条" in out
+    assert [(a["record_id"], a["change"]) for a in watch(capsys)[1]] == [(granted, "listed")]
