@@ -85,9 +85,16 @@ def _json_object(fields: dict[str, str]) -> str:
     return "json_object(" + ", ".join(f"'{k}', {v}" for k, v in sorted(fields.items())) + ")"
 
 
+# Cheap tests on the canonical body bytes pick the variant: in canonical JSON a quote inside a
+# string is escaped, so '"follow_up":' can only be a key, and '"hits":[]' only the empty list. A
+# wrong pick would only send the record down the exact Python path, never pass a bad one.
+_NO_HITS = "instr(r.body, '\"hits\":[]') > 0"
+_FEEDBACK_FAST = {**_FEEDBACK_FIELDS, **{
+    key: f"CASE WHEN {_NO_HITS} THEN json('[]') ELSE {_FEEDBACK_FIELDS[key]} END"
+    for key in ("entry_ids", "entries_not_counted")}}
 _DERIVED_PAYLOAD = (
-    f"CASE WHEN {_body('follow_up')} IS NULL THEN {_json_object(_FEEDBACK_FIELDS)} ELSE "
-    + _json_object({**_FEEDBACK_FIELDS, "decision_kind": "'follow_up'",
+    f"CASE WHEN instr(r.body, '\"follow_up\":') = 0 THEN {_json_object(_FEEDBACK_FAST)} ELSE "
+    + _json_object({**_FEEDBACK_FAST, "decision_kind": "'follow_up'",
                     "follow_up": f"json({_body('follow_up')})"}) + " END")
 
 
