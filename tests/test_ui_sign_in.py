@@ -70,6 +70,19 @@ def test_a_platform_window_opens_locked_and_a_sign_in_opens_it(qtbot, online, mo
         assert window.check_page.result.source == "platform"
         assert [r.operator for r in online.platform.log if r.path == "/api/v1/subjects/query"] == [OPERATOR]
 
+        # The sign-in expires: the next scan looks nobody up and locks the window.
+        from datetime import datetime, timezone
+        asked = len(online.platform.log)
+        session = window.ctx.session
+        window.ctx.session = type(session)(**{**session.__dict__, "expires": datetime.now(timezone.utc)})
+        window.check_page.clear()  # the last result left unrecorded: not what this is about
+        scan(qtbot, window, KNOWN["focus"], wait=False)
+        qtbot.waitUntil(lambda: locked(window), timeout=5000)
+        assert "登录已过期" in widget(window, "lockReason", QLabel).text()
+        assert len(online.platform.log) == asked
+        sign_in(qtbot, window, PASSWORD)
+        qtbot.waitUntil(lambda: not locked(window), timeout=5000)
+
         # Inactivity locks (the interval shortened for the test); the token is dropped.
         window.desk_lock.timer.setInterval(100)
         window.desk_lock.timer.start()

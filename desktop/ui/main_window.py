@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
             from desktop.ui.lock import DeskLock
 
             self.desk_lock = DeskLock(self, ops.lock_minutes)
+            self.check_page.checks.failed.connect(self._maybe_lock)
             if ctx.session is None:
                 # Nobody signed in yet (or an unmapped OS account): nothing may be looked up.
                 QTimer.singleShot(0, lambda: self.desk_lock.lock(self.tr("请登录后核查。")))
@@ -300,6 +301,14 @@ class MainWindow(QMainWindow):
         self._show_operator()
         if self.desk_lock is not None and self.desk_lock.locked:
             self.desk_lock.unlock()
+
+    def _maybe_lock(self, exc: BaseException) -> None:
+        """A check refused because the sign-in expired (or nobody is signed in) locks the window:
+        the next step is a sign-in, not another scan."""
+        from desktop.desk.context import SignInRequired
+
+        if isinstance(exc, SignInRequired) and self.desk_lock is not None:
+            self.desk_lock.lock(i18n.render(exc.message))
 
     def _show_operator(self) -> None:
         text = self.tr("操作员：%1").replace("%1", self.ctx.operator)
