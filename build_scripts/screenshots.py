@@ -67,6 +67,7 @@ class Session:
         config.write_text(config_text, encoding="utf-8")
         os.environ["CREDIT_DESK_HOME"] = str(home)
         os.environ["CREDIT_DESK_CONFIG"] = str(config)
+        os.environ["CREDIT_DESK_OPERATOR"] = "GZ-0117"  # the operator the deployment names
         self.out = out
         self.app = create_app()
         ctx = DeskContext.from_environment("GZ-0117")
@@ -107,8 +108,15 @@ class Session:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
+        outcome = self.page.recordPanel.outcomeSelector
+        if outcome.currentIndex() < 0:  # no preset (a limit to weigh): the clerk decides
+            outcome.setCurrentIndex(outcome.findData("approved"))
         QTest.keyClick(self.page.codeInput, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         wait(self.app, lambda: self.page.is_recorded)
+        settle(self.app)
+
+    def scroll_to(self, widget) -> None:
+        self.page.scrollArea.ensureWidgetVisible(widget)
         settle(self.app)
 
     def tab(self, widget) -> None:
@@ -128,6 +136,13 @@ class Session:
         self.window.hide()
         self.window.deleteLater()
         settle(self.app)
+
+
+def os_operators() -> str:
+    """Production configs name how operators sign in: here the OS account, mapped to a 工号."""
+    import getpass
+
+    return f'\n[operators]\nauth = "os"\n\n[operators.os_map]\n"{getpass.getuser()}" = "GZ-0117"\n'
 
 
 def production_root(folder: Path) -> Path:
@@ -199,14 +214,26 @@ def main(argv: list[str] | None = None) -> int:
         s.scan(KNOWN["clear"][0], "GZ-2026-004")
         s.shot("04-clear")
         s.record()
-        s.scan(KNOWN["person_black"], "GZ-2026-005")
-        s.record()
         s.tab(s.window.history_view)
         s.window.history_view.select_record(1)
         s.shot("06-history")
         s.tab(s.window.stats_view)
         s.shot("07-statistics")
         s.close()
+
+        # The largest font the settings offer, at the same 1366x768: every hit whole, the page
+        # scrolls to the measures and the decision instead of squeezing them.
+        from desktop.ui import style
+
+        user_settings.update(font_size=max(style.FONT_SIZES))
+        s = Session(args.out, scratch / "demo")
+        s.pick_item(KNOWN["item_with_measures"])
+        s.scan(KNOWN["black_and_focus"], "GZ-2026-005")
+        s.shot("11-largest-font-hits")
+        s.scroll_to(s.page.recordPanel.recordButton)
+        s.shot("12-largest-font-measures")
+        s.close()
+        user_settings.update(font_size=style.DEFAULT_FONT_SIZE)
 
         user_settings.update(language="en")  # the clerk's choice, read when the app starts
         s = Session(args.out, scratch / "demo")
@@ -221,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
         # offline only: nothing can vouch for the check.
         root = production_root(scratch / "publisher").as_posix()
         s = Session(args.out, scratch / "empty",
-                    f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\ntrust_root = "{root}"\n')
+                    f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\ntrust_root = "{root}"\n'
+                    + os_operators())
         s.page.itemSelector.setEditText(KNOWN["item_with_measures"])
         s.scan(KNOWN["clear"][0], "GZ-2026-007")
         s.shot("05-unverified")
@@ -235,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         s = Session(args.out, scratch / "stale",
                     '[platform]\nbase_url = "http://127.0.0.1:9"\napp_key = "hall-screenshot"\n'
                     'deadline_seconds = 1.0\n\n[site]\nhall = "440106-01"\nwindow = "12"\n\n'
-                    f'[snapshot]\ntrust_root = "{root}"\n', install=manifest)
+                    f'[snapshot]\ntrust_root = "{root}"\n' + os_operators(), install=manifest)
         s.pick_item(KNOWN["item_with_measures"])
         s.scan(KNOWN["focus"], "GZ-2026-008")
         s.shot("10-offline-stale")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
 from desktop.site.messages import UserError
-from desktop.ui import i18n, sheet_output
+from desktop.ui import i18n, sheet_output, style
 from desktop.ui.check_page import CheckPage
 from desktop.ui.jobs import JobRunner
 from desktop.ui.result_panel import as_of_text
@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
             self.view_menu, self.tr("跟踪提醒"), "Alt+4",
             lambda: self.tabs.setCurrentWidget(self.watch_view), "actionWatchTab")
         self.watchIndicator = QLabel(self, objectName="watchIndicator")
+        style.keep_relative_font(self.watchIndicator, 1.0, at_most=12)  # as the other bar labels
         self.watchIndicator.setAccessibleName(self.tr("待处理的跟踪提醒"))
         self.statusBar().addPermanentWidget(self.watchIndicator)
         self.watch_view.count_changed.connect(self._show_watch_count)
@@ -340,6 +341,10 @@ class MainWindow(QMainWindow):
         self.outboxIndicator.setObjectName("outboxIndicator")
         for label in (self.operatorLabel, self.deskLabel, self.snapshotLabel):
             bar.addWidget(label)
+        # The bar is one line across the window: at the largest fonts its facts would be cut, so
+        # they stop growing at 12 pt (the result above them is what must read large).
+        for label in (self.operatorLabel, self.deskLabel, self.snapshotLabel, self.outboxIndicator):
+            style.keep_relative_font(label, 1.0, at_most=12)
         bar.addPermanentWidget(self.outboxIndicator)
 
     def refresh_status(self) -> None:

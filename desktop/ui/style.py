@@ -49,17 +49,22 @@ def apply_font_size(app: QApplication, size: int) -> None:
             _scale(widget)
 
 
-def keep_relative_font(widget: QWidget, factor: float, *, bold: bool = False) -> None:
-    """``widget`` shows the application font scaled by ``factor``, now and after every change of
-    the clerk's font size (a font set on a widget otherwise stays as it was set)."""
+def keep_relative_font(widget: QWidget, factor: float, *, bold: bool = False,
+                       at_most: float | None = None) -> None:
+    """``widget`` shows the application font scaled by ``factor`` (and no larger than ``at_most``
+    points), now and after every change of the clerk's font size (a font set on a widget
+    otherwise stays as it was set)."""
     widget.setProperty("fontFactor", factor)
     widget.setProperty("fontBold", bold)
+    widget.setProperty("fontAtMost", at_most or 0.0)
     _scale(widget)
 
 
 def _scale(widget: QWidget) -> None:
     font = QFont(QApplication.font())
-    font.setPointSizeF(font.pointSizeF() * float(widget.property("fontFactor")))
+    size = font.pointSizeF() * float(widget.property("fontFactor"))
+    at_most = float(widget.property("fontAtMost") or 0.0)
+    font.setPointSizeF(min(size, at_most) if at_most else size)
     if widget.property("fontBold"):
         font.setBold(True)
     widget.setFont(font)
