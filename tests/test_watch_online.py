@@ -89,6 +89,9 @@ def test_a_demo_desk_gets_alerts_from_the_second_demo_version_on_a_usb_stick(cap
     granted = record(capsys, KNOWN["clear"][0], "approved", "DEMO-1", "--offline")
     refused = record(capsys, KNOWN["black"], "rejected", "DEMO-2", "--offline")
     record(capsys, KNOWN["clear"][1], "approved", "DEMO-3", "--offline")  # gains a red entry only
+    # A refused natural person whose entry stands: found under its sealed tag, so no "removed".
+    record(capsys, KNOWN["person_black"], "rejected", "DEMO-4", "--offline", "--purpose",
+           "（2026）粤0106执123号")
     stick = tmp_path / "stick"
     assert demo_main(["--second-version", str(stick)]) == 0
     capsys.readouterr()

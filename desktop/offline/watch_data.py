@@ -25,6 +25,24 @@ _MEASURES = ("SELECT m.measure_id, m.content FROM item_measures im "
              "WHERE im.item_code = ? AND m.list_code = ? ORDER BY m.measure_id")
 
 
+# Tags already derived in this process, by the snapshot's sealing parameters and the number: the
+# window compares again at every start of a session, every install and every 15 minutes online,
+# and a tag costs a memory-hard hash (~0.1 s) that only a new snapshot's salt changes. Memory
+# only, never written: the tag is as telling as the number.
+_TAGS: dict[tuple[str, str], str] = {}
+_TAGS_KEPT = 100_000
+
+
+def _tag(salt: str, code: str, params) -> str:
+    tag = _TAGS.get((salt, code))
+    if tag is None:
+        tag, _ = sealing.derive(code, params)
+        if len(_TAGS) >= _TAGS_KEPT:
+            _TAGS.clear()
+        _TAGS[salt, code] = tag
+    return tag
+
+
 class SnapshotData:
     """One read-only connection to a snapshot's data file, for one watch run on one thread."""
 
@@ -49,9 +67,9 @@ class SnapshotData:
         # memory-hard hash per recorded person, the price of a snapshot that names no one.
         wanted, tags = set(codes), {}
         if params is not None:
+            salt = json.dumps(params, sort_keys=True)
             for c in [c for c in wanted if sealing.IDENTITY_SHAPE.fullmatch(c)]:
-                tag, _ = sealing.derive(c, params)
-                tags[tag] = c
+                tags[_tag(salt, c, params)] = c
         for row in self._conn.execute(_ENTRIES, (json.dumps(sorted(wanted | set(tags))),)):
             yield (tags.get(row[0], row[0]), *row[1:])
 
