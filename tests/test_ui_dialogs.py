@@ -109,6 +109,10 @@ def test_about_shows_versions_demo_root_and_snapshot_offline_only(qtbot, runner)
     assert f"第 {snap.version} 版" in text and "演示数据 / DEMO DATA" in text
     assert "（演示）" in text and "demo-root.json" in text
     assert "未配置" in dialog.findChild(QLabel, "platformReachability").text()
+    from datetime import datetime, timezone
+    days = (datetime.now(timezone.utc) - snap.data_as_of).total_seconds() / 86400
+    if days >= 2:       # the demo data is days old: said in days, not hundreds of hours
+        assert f"{days:.0f} 天前" in text and "小时前" not in text
 
 
 def test_about_tells_whether_the_platform_answers(qtbot, runner, online):

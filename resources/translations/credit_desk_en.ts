@@ -349,6 +349,10 @@
         <translation>Trust root file</translation>
     </message>
     <message>
+        <source>%1 天前</source>
+        <translation>%1 days ago</translation>
+    </message>
+    <message>
         <source>%1 小时前</source>
         <translation>%1 hours ago</translation>
     </message>

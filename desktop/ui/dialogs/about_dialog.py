@@ -126,7 +126,9 @@ class AboutDialog(Retranslatable, QDialog):
             rows.append((self.tr("信任根"), s.root_problem))
         if s.snapshot is not None:
             n = s.snapshot
-            age = self.tr("%1 小时前").replace("%1", f"{n.age_hours:.0f}")
+            # Past two days, days read better than hours ("12 天前", not "278 小时前").
+            age = (self.tr("%1 天前").replace("%1", f"{n.age_hours / 24:.0f}") if n.age_hours >= 48
+                   else self.tr("%1 小时前").replace("%1", f"{n.age_hours:.0f}"))
             rows += [
                 (self.tr("离线数据"), self.tr("第 %1 版（%2），地区 %3").replace("%1", str(n.version))
                  .replace("%2", self.tr("完整快照") if n.kind == "snapshot" else self.tr("增量"))
