@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from offline_cache import sealing
-from offline_cache.digest import dataset_digest
+from offline_cache.buckets import BucketTable, add_bucket_columns, bucket_count, bucket_sql, compute_table
 from offline_cache.errors import BuildError
 from offline_cache.records import WEAK_BASIS_LEVELS
 from offline_cache.schema import BY_NAME, DATA_FORMAT, TABLES, Table, create_indexes, create_tables
@@ -33,9 +33,10 @@ class BuildReport:
     path: Path
     counts: dict[str, int]
     seconds: float
-    dataset_digest: str
+    table_sha256: str  # the bucket table's SHA-256: equal for equal datasets
     size: int
     sources: dict[str, Path] = field(default_factory=dict)
+    buckets: int = 0
 
     @property
     def rows(self) -> int:
@@ -227,21 +228,31 @@ def _read_jsonl(path: Path, table: Table, tell: list) -> Iterator[tuple[int, lis
 
 
 def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | None = None,
-          sealing_params: dict | None = None, sealing_salt: bytes | None = None) -> BuildReport:
+          buckets: int | None = None, sealing_params: dict | None = None,
+          sealing_salt: bytes | None = None) -> BuildReport:
     """Validate and load the source tables into a new data file ``out`` (replaced atomically; a
-    failed build leaves nothing behind). ``progress(bytes_read, bytes_total)`` over all sources."""
+    failed build leaves nothing behind) and write its bucket table next to it (``bucket_path``).
+    ``progress(bytes_read, bytes_total)`` over all sources. ``buckets``: keep a previous release's
+    bucket count (a delta needs the same one); default: from the subject count."""
     started = time.perf_counter()
     files = find_sources(Path(sources))
     out = Path(out)
     total_bytes = sum(p.stat().st_size for p in files.values())
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.building")
+    token = uuid.uuid4().hex[:8]
+    tmp = out.with_name(f".{out.name}.{token}.building")
+    scratch = out.with_name(f".{out.name}.{token}.loading")
     conn = sqlite3.connect(tmp, isolation_level=None)
     try:
-        # The file is scratch until the rename: no journal, no syncs while loading.
+        # Both files are scratch until the rename: no journal, no syncs while loading.
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("PRAGMA cache_size=-65536")
-        create_tables(conn)
+        conn.execute("ATTACH DATABASE ? AS load", (str(scratch),))
+        conn.execute("PRAGMA load.journal_mode=OFF")
+        conn.execute("PRAGMA load.synchronous=OFF")
+        # Rows are loaded with their source line as rowid (so problems are reported by line),
+        # then written to the data file in bucket order, so that a bucket's rows share pages.
+        create_tables(conn, "load")
         counts = {}
         done_before = 0
         for t in TABLES:
@@ -250,7 +261,7 @@ def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | No
             path = files[t.name]
             reader = _read_csv if path.suffix == ".csv" else _read_jsonl
             validator = _Validator(t, str(path))
-            sql = (f"INSERT INTO {t.name} (rowid, {', '.join(t.columns)}) "
+            sql = (f"INSERT INTO load.{t.name} (rowid, {', '.join(t.columns)}) "
                    f"VALUES (?{', ?' * len(t.columns)})")
             tell: list = []
             n = 0
@@ -277,31 +288,62 @@ def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | No
             _index(conn, t, files)
         for t in TABLES:
             _check_references(conn, t, files)
+        n_buckets = buckets or bucket_count(counts["subjects"])
+        create_tables(conn)
+        add_bucket_columns(conn, n_buckets)
+        conn.execute("BEGIN")
+        for t in TABLES:
+            cols = ", ".join(t.columns)
+            order = f"{bucket_sql(t.bucket_by, n_buckets)}, " if t.bucket_by else ""
+            conn.execute(f"INSERT INTO main.{t.name} ({cols}) SELECT {cols} FROM load.{t.name} "
+                         f"ORDER BY {order}{', '.join(t.key)}")
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE load")
+        scratch.unlink()
+        for t in TABLES:
+            create_indexes(conn, t)
         conn.execute("ANALYZE")
         conn.execute(f"PRAGMA user_version={DATA_FORMAT}")
-        digest = dataset_digest(conn)
+        table = compute_table(conn)
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.close()
         _fsync(tmp)
+        write_table(bucket_path(out), table)
         os.replace(tmp, out)
     except BaseException:
         conn.close()
         tmp.unlink(missing_ok=True)
+        scratch.unlink(missing_ok=True)
         raise
-    return BuildReport(out, counts, time.perf_counter() - started, digest, out.stat().st_size, files)
+    return BuildReport(out, counts, time.perf_counter() - started, table.sha256(), out.stat().st_size, files,
+                       table.count)
+
+
+def bucket_path(data: Path) -> Path:
+    """Where build leaves a data file's bucket table: ``X.sqlite`` → ``X.buckets``."""
+    return Path(data).with_suffix(".buckets")
+
+
+def write_table(path: Path, table: BucketTable) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(table.to_bytes())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def _index(conn: sqlite3.Connection, t: Table, files: dict[str, Path]) -> None:
     try:
-        create_indexes(conn, t)
+        create_indexes(conn, t, "load")
     except sqlite3.IntegrityError:
         keys = ", ".join(t.key)
         # The first line in file order that repeats a key seen on an earlier line.
         line, *key = conn.execute(
             f"SELECT rowid, {keys} FROM (SELECT rowid, {keys}, ROW_NUMBER() OVER "
-            f"(PARTITION BY {keys} ORDER BY rowid) AS n FROM {t.name}) WHERE n = 2 "
+            f"(PARTITION BY {keys} ORDER BY rowid) AS n FROM load.{t.name}) WHERE n = 2 "
             f"ORDER BY rowid LIMIT 1").fetchone()
-        first = conn.execute(f"SELECT MIN(rowid) FROM {t.name} WHERE "
+        first = conn.execute(f"SELECT MIN(rowid) FROM load.{t.name} WHERE "
                              + " AND ".join(f"{k} = ?" for k in t.key), key).fetchone()[0]
         shown = "、".join(repr(v) for v in key)
         raise BuildError(str(files[t.name]), line, keys, f"键 {shown} 重复（第 {first} 行已有）") from None
@@ -309,8 +351,8 @@ def _index(conn: sqlite3.Connection, t: Table, files: dict[str, Path]) -> None:
 
 def _check_references(conn: sqlite3.Connection, t: Table, files: dict[str, Path]) -> None:
     for col, parent, pcol in t.references:
-        row = conn.execute(f"SELECT c.rowid, c.{col} FROM {t.name} c WHERE NOT EXISTS "
-                           f"(SELECT 1 FROM {parent} p WHERE p.{pcol} = c.{col}) "
+        row = conn.execute(f"SELECT c.rowid, c.{col} FROM load.{t.name} c WHERE NOT EXISTS "
+                           f"(SELECT 1 FROM load.{parent} p WHERE p.{pcol} = c.{col}) "
                            f"ORDER BY c.rowid LIMIT 1").fetchone()
         if row is not None:
             raise BuildError(str(files[t.name]), row[0], col,
@@ -322,4 +364,4 @@ def _fsync(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-__all__ = ["BuildReport", "build", "find_sources", "BY_NAME"]
+__all__ = ["BuildReport", "build", "bucket_path", "find_sources", "write_table", "BY_NAME"]

@@ -1,21 +1,21 @@
-"""`offline-cache`: the publisher side — keys, roots, build, delta, sign, verify.
+"""`offline-cache`: the publisher side — keys, a TUF repository, build, delta, publish, verify.
 
 Exit codes: 0 done, 2 bad usage or input, 4 refused by verification."""
 from __future__ import annotations
 
 import argparse
 import errno
+import sqlite3
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
-from offline_cache.build import build
-from offline_cache.canonical import format_time
+from offline_cache import trust
+from offline_cache.buckets import BucketTable, compute_table
+from offline_cache.build import bucket_path, build, write_table
 from offline_cache.delta import make_delta
 from offline_cache.errors import BuildError, SnapshotRefused
-from offline_cache.keys import generate_key, load_public, write_public
-from offline_cache.manifest import sign_delta, sign_snapshot, verify
-from offline_cache.root import make_root
+from offline_cache.repository import ROLES, Repository, RoleKeys, generate_key, load_public, load_signer, pub_path
 
 EXIT_OK, EXIT_INPUT, EXIT_REFUSED = 0, 2, 4
 
@@ -47,46 +47,63 @@ def _positive(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="offline-cache", description="离线快照发布工具：密钥、信任根、构建、增量、签署、校验")
+    p = _Parser(prog="offline-cache", description="离线快照发布工具（TUF）：密钥、发布仓库、构建、增量、发布、校验")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
-    s = sub.add_parser("keygen", help="生成 Ed25519 发布密钥（私钥文件权限 0600，另写 .pub 公钥文件）")
+    s = sub.add_parser("keygen", help="生成 Ed25519 角色密钥（私钥 PEM 权限 0600，另写 .pub 公钥文件）")
     s.add_argument("--out", type=Path, required=True, metavar="KEY")
 
-    s = sub.add_parser("root", help="生成并签署信任根")
-    s.add_argument("--key", type=Path, nargs="+", required=True, metavar="PUB_OR_KEYFILE",
-                   help="列入信任根的公钥（公钥文件或私钥文件）")
-    s.add_argument("--threshold", type=_positive, required=True, metavar="N")
-    s.add_argument("--sign-with", type=Path, nargs="+", required=True, metavar="KEY",
-                   help="签名私钥；轮换时须含旧信任根门槛数量的旧密钥")
-    s.add_argument("--out", type=Path, required=True)
-    s.add_argument("--version", type=_positive, default=1)
+    s = sub.add_parser("init", help="新建发布仓库：签署第 1 版信任根（root）与空的 targets/snapshot/timestamp")
+    s.add_argument("repo", type=Path, metavar="REPO")
+    s.add_argument("--key", type=Path, nargs="+", required=True, metavar="KEY",
+                   help="root 与 targets 角色的密钥（私钥文件；须能签名）")
+    s.add_argument("--threshold", type=_positive, default=1, metavar="N", help="root 与 targets 的签名门槛")
+    s.add_argument("--online-key", type=Path, nargs="+", default=None, metavar="KEY",
+                   help="snapshot 与 timestamp 角色的密钥（默认同 --key）")
     s.add_argument("--name", default="")
-    s.add_argument("--demo", action="store_true")
-    s.add_argument("--expires", type=_moment, default=None, help="默认一年后")
+    s.add_argument("--demo", action="store_true", help="演示信任根：用它的桌面处于演示模式")
+    s.add_argument("--root-expires", type=_moment, default=None, help="默认一年后")
 
-    s = sub.add_parser("build", help="由源数据表（CSV/JSONL）构建快照数据文件")
+    s = sub.add_parser("build", help="由源数据表（CSV/JSONL）构建快照数据文件及其分组表（.buckets）")
     s.add_argument("sources", type=Path, metavar="SOURCES")
     s.add_argument("--out", type=Path, required=True, metavar="DATA.sqlite")
+    s.add_argument("--buckets", type=_positive, default=None, metavar="N", help="沿用上一版的分组数（增量需要）")
 
     s = sub.add_parser("delta", help="生成两个快照数据文件之间的增量")
     s.add_argument("old", type=Path, metavar="OLD")
     s.add_argument("new", type=Path, metavar="NEW")
     s.add_argument("--out", type=Path, required=True, metavar="DELTA")
 
-    s = sub.add_parser("sign", help="签署快照数据文件或增量文件，写出清单")
+    s = sub.add_parser("publish", help="把数据文件（及增量）发布为仓库的新版本，签署 targets、snapshot、timestamp")
+    s.add_argument("repo", type=Path, metavar="REPO")
     s.add_argument("data", type=Path, metavar="DATA")
     s.add_argument("--version", type=_positive, required=True, metavar="N")
     s.add_argument("--data-as-of", type=_moment, required=True, metavar="ISO")
-    s.add_argument("--expires", type=_moment, required=True, metavar="ISO")
     s.add_argument("--region", required=True, metavar="R")
-    s.add_argument("--key", type=Path, nargs="+", required=True, metavar="KEY")
-    s.add_argument("--out", type=Path, required=True, metavar="MANIFEST")
-    s.add_argument("--delta-base", type=_positive, default=None, metavar="N", help="签署增量：其基础版本")
+    s.add_argument("--key", type=Path, nargs="+", required=True, metavar="KEY", help="targets 角色的签名密钥")
+    s.add_argument("--online-key", type=Path, nargs="+", default=None, metavar="KEY",
+                   help="snapshot 与 timestamp 角色的签名密钥（默认同 --key）")
+    s.add_argument("--delta", nargs="+", default=[], metavar="BASE=FILE", help="从旧版本到本版本的增量文件")
     s.add_argument("--demo", action="store_true")
+    for role in ("targets", "snapshot", "timestamp"):
+        s.add_argument(f"--{role}-expires", type=_moment, default=None, metavar="ISO",
+                       help=f"{role} 元数据的有效期（默认 {'7' if role == 'timestamp' else '30'} 天）")
 
-    s = sub.add_parser("verify", help="按信任根校验清单及其数据文件")
-    s.add_argument("manifest", type=Path, metavar="MANIFEST")
+    s = sub.add_parser("timestamp", help="重签时间戳（timestamp），延长有效期")
+    s.add_argument("repo", type=Path, metavar="REPO")
+    s.add_argument("--key", type=Path, nargs="+", required=True, metavar="KEY")
+    s.add_argument("--expires", type=_moment, default=None, metavar="ISO")
+
+    s = sub.add_parser("rotate", help="轮换角色密钥：签署下一版信任根（须含旧信任根门槛数量的旧密钥和新门槛数量的新密钥）")
+    s.add_argument("repo", type=Path, metavar="REPO")
+    s.add_argument("--role", choices=ROLES, nargs="+", default=["root", "targets"])
+    s.add_argument("--key", type=Path, nargs="+", required=True, metavar="PUB_OR_KEY", help="所轮换角色的新公钥")
+    s.add_argument("--threshold", type=_positive, required=True, metavar="N")
+    s.add_argument("--sign-with", type=Path, nargs="+", required=True, metavar="KEY")
+    s.add_argument("--expires", type=_moment, default=None, metavar="ISO")
+
+    s = sub.add_parser("verify", help="按信任根对仓库走一遍 TUF 客户端校验流程，并校验数据文件")
+    s.add_argument("repo", type=Path, metavar="REPO")
     s.add_argument("--root", type=Path, required=True, metavar="ROOT")
     return p
 
@@ -136,6 +153,10 @@ def _os_error(exc: OSError) -> str:
     return f"{where}{_OS_CAUSES[exc.errno]}，请检查路径和权限后重试。"
 
 
+def _signers(paths: list[Path]):
+    return [load_signer(p) for p in paths]
+
+
 def _run(args) -> int:
     if getattr(args, "out", None):
         args.out.parent.mkdir(parents=True, exist_ok=True)  # a new release goes to a new folder
@@ -143,42 +164,94 @@ def _run(args) -> int:
         if args.out.exists():
             raise ValueError(f"{args.out} 已存在，不会覆盖已有密钥")
         keyid = generate_key(args.out)
-        pub = args.out.with_name(args.out.name + ".pub")
-        write_public(pub, load_public(args.out))
-        print(f"密钥编号 {keyid}\n私钥 {args.out}\n公钥 {pub}")
-    elif args.command == "root":
-        expires = args.expires or datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=365)
-        out = make_root(args.key, args.threshold, version=args.version, name=args.name, demo=args.demo,
-                        expires=expires, sign_with=args.sign_with, out=args.out)
-        print(f"信任根第 {args.version} 版：{len(args.key)} 把公钥，门槛 {args.threshold}，有效期至 "
-              f"{format_time(expires)} → {out}")
+        print(f"密钥编号 {keyid}\n私钥 {args.out}\n公钥 {pub_path(args.out)}")
+    elif args.command == "init":
+        main_keys = RoleKeys(tuple(load_public(p) for p in args.key), args.threshold)
+        online = RoleKeys(tuple(load_public(p) for p in args.online_key), 1) if args.online_key else main_keys
+        signers = _signers(args.key + (args.online_key or []))
+        repo = Repository.create(args.repo, {"root": main_keys, "targets": main_keys, "snapshot": online,
+                                             "timestamp": online}, signers, name=args.name, demo=args.demo,
+                                 expires={"root": args.root_expires} if args.root_expires else None)
+        root = repo.root.signed
+        print(f"已新建发布仓库 {args.repo}：信任根第 1 版，{len(args.key)} 把密钥，门槛 {args.threshold}，"
+              f"有效期至 {root.expires.isoformat()} → {repo.metadata / '1.root.json'}")
     elif args.command == "build":
-        report = build(args.sources, args.out, progress=_progress("构建"))
+        report = build(args.sources, args.out, progress=_progress("构建"), buckets=args.buckets)
         counts = "，".join(f"{k} {v}" for k, v in report.counts.items())
         print(f"\n已构建 {report.path}（{report.size} 字节）：{counts}；"
-              f"{report.rows_per_second:,.0f} 行/秒；数据摘要 {report.dataset_digest}")
+              f"{report.rows_per_second:,.0f} 行/秒；{report.buckets} 个分组，分组表 {bucket_path(report.path)}"
+              f"（SHA-256 {report.table_sha256}）")
     elif args.command == "delta":
         report = make_delta(args.old, args.new, args.out)
         print(f"已生成增量 {report.path}（{report.size} 字节）：更新或新增 {sum(report.upserts.values())} 行，"
-              f"删除 {sum(report.deletes.values())} 行；目标数据摘要 {report.target_digest}")
-    elif args.command == "sign":
-        common = dict(version=args.version, data_as_of=args.data_as_of, expires=args.expires,
-                      region=args.region, keys=args.key, out=args.out, demo=args.demo)
-        if args.delta_base is not None:
-            out = sign_delta(args.data, base_version=args.delta_base, **common)
-        else:
-            out = sign_snapshot(args.data, **common)
-        print(f"已签署第 {args.version} 版{'增量' if args.delta_base else '快照'}清单 → {out}")
+              f"删除 {sum(report.deletes.values())} 行，涉及 {report.buckets_touched} 个分组")
+    elif args.command == "publish":
+        deltas = {}
+        for spec in args.delta:
+            base, _, file = spec.partition("=")
+            if not base.isdigit() or not file:
+                raise ValueError(f"--delta 应为 基础版本=增量文件：{spec}")
+            deltas[int(base)] = Path(file)
+        buckets = ensure_buckets(args.data)
+        online = _signers(args.online_key) if args.online_key else _signers(args.key)
+        expires = {r: getattr(args, f"{r}_expires") for r in ("targets", "snapshot", "timestamp")
+                   if getattr(args, f"{r}_expires")}
+        Repository(args.repo).publish(version=args.version, data=args.data, buckets=buckets,
+                                      data_as_of=args.data_as_of, region=args.region, deltas=deltas,
+                                      demo=args.demo, expires=expires,
+                                      signers={"targets": _signers(args.key), "snapshot": online,
+                                               "timestamp": online})
+        print(f"已发布第 {args.version} 版（完整快照{'及 ' + str(len(deltas)) + ' 个增量' if deltas else ''}）→ {args.repo}")
+    elif args.command == "timestamp":
+        Repository(args.repo).refresh_timestamp(_signers(args.key), expires=args.expires)
+        print(f"已重签时间戳 → {args.repo / 'metadata' / 'timestamp.json'}")
+    elif args.command == "rotate":
+        keys = RoleKeys(tuple(load_public(p) for p in args.key), args.threshold)
+        md = Repository(args.repo).rotate_root({r: keys for r in args.role}, _signers(args.sign_with),
+                                               expires=args.expires)
+        print(f"已签署信任根第 {md.signed.version} 版（{'、'.join(args.role)} 换为 {len(args.key)} 把密钥，门槛 "
+              f"{args.threshold}）→ {args.repo / 'metadata' / f'{md.signed.version}.root.json'}")
     elif args.command == "verify":
-        # A missing root is a usage slip (exit 2); a missing manifest is refused like any other
+        # A missing root is a usage slip (exit 2); a broken repository is refused like any other
         # snapshot that cannot be verified.
         if not args.root.is_file():
             raise ValueError(f"找不到信任根文件：{args.root}")
-        m = verify(args.manifest, args.root)
-        base = f"（基于第 {m.base_version} 版的增量）" if m.kind == "delta" else ""
-        print(f"校验通过：第 {m.version} 版{base}，地区 {m.region}，数据截至 {format_time(m.data_as_of)}，"
-              f"有效期至 {format_time(m.expires)}{'，演示数据' if m.demo else ''}")
+        v = verify_repository(args.repo, args.root)
+        full = v.full()
+        c = full.custom if full else {}
+        print(f"校验通过：信任根第 {v.root.version} 版，第 {v.version()} 版，地区 {c.get('region', '-')}，"
+              f"数据截至 {c.get('data_as_of', '-')}，有效期至 {v.targets.expires.isoformat()}"
+              f"{'，演示数据' if c.get('demo') else ''}；{len(v.targets.targets)} 个目标文件的长度与哈希均相符")
     return EXIT_OK
+
+
+def ensure_buckets(data: Path) -> Path:
+    """The data file's bucket table: the one build left beside it, else computed now."""
+    path = bucket_path(data)
+    if not path.is_file():
+        conn = sqlite3.connect(Path(data).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            write_table(path, compute_table(conn))
+        except (sqlite3.DatabaseError, ValueError):
+            raise ValueError(f"不是快照数据文件（应由 offline-cache build 生成）：{data}") from None
+        finally:
+            conn.close()
+    BucketTable.from_bytes(path.read_bytes())
+    return path
+
+
+def verify_repository(repo: Path, root: Path, *, now: datetime | None = None) -> trust.Verified:
+    """The publisher's check before shipping: TUF's client workflow from ``root`` with nothing
+    trusted locally, then every target's length and hashes."""
+    v = trust.refresh(trust.Local(Path(root).read_bytes()), trust.FolderFetcher(repo),
+                      now=now or datetime.now(timezone.utc))
+    for entry in v.targets.targets.values():
+        path = Path(repo) / "targets" / entry.path
+        if not path.is_file():
+            raise trust.refused("targets", "missing-file", f"找不到目标文件：{path}")
+        with open(path, "rb") as fh:
+            trust.verify_target(entry, fh)
+    return v
 
 
 if __name__ == "__main__":

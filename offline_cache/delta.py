@@ -1,9 +1,11 @@
 """Deltas between two datasets: per table, the rows to upsert and the keys to delete.
 
 A delta file is SQLite (user_version DELTA_FORMAT) with ``<table>_upsert`` (full rows that are new
-or changed), ``<table>_delete`` (keys that are gone) and ``delta_meta`` holding ``base_digest`` and
-``target_digest``: the dataset digests before and after. Applying it must reproduce the target
-digest exactly, which is what the client checks."""
+or changed), ``<table>_delete`` (keys that are gone), ``delta_buckets`` (the new digest of every
+bucket the change touches) and ``delta_meta`` holding ``base_table`` and ``target_table``: the
+SHA-256 of the bucket tables before and after, and ``buckets``, their bucket count. Applying it
+rewrites only the touched buckets' digests; the result must hash to the signed bucket table, which
+is what the client checks."""
 from __future__ import annotations
 
 import os
@@ -13,8 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from offline_cache.digest import Cancelled, dataset_digest
-from offline_cache.schema import DATA_FORMAT, DELTA_FORMAT, TABLES
+from offline_cache.buckets import DIGEST, BucketTable, Cancelled, bucket_of, data_bucket_count, digest_rows, read_bucket
+from offline_cache.buckets import catalogue_digest
+from offline_cache.build import bucket_path
+from offline_cache.schema import DATA_FORMAT, DELTA_FORMAT, TABLES, Table
 
 
 @dataclass
@@ -22,9 +26,10 @@ class DeltaReport:
     path: Path
     upserts: dict[str, int]
     deletes: dict[str, int]
-    base_digest: str
-    target_digest: str
+    base_table: str    # SHA-256 of the bucket tables before and after
+    target_table: str
     size: int
+    buckets_touched: int = 0
 
     @property
     def changes(self) -> int:
@@ -36,15 +41,26 @@ def _ro(path: Path) -> str:
 
 
 def make_delta(old_data: Path, new_data: Path, out: Path) -> DeltaReport:
+    """The delta from ``old_data`` to ``new_data``; both data files must have their bucket
+    tables beside them (``build.bucket_path``) and the same bucket count."""
     out = Path(out)
+    tables = []
+    for path in (old_data, new_data):
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"找不到快照数据文件：{path}")
+        try:
+            tables.append(BucketTable.from_bytes(bucket_path(path).read_bytes()))
+        except (OSError, ValueError):
+            raise ValueError(f"数据文件旁缺少分组表（应由 offline-cache build 生成）：{bucket_path(path)}") from None
+    old_table, new_table = tables
+    if old_table.count != new_table.count:
+        raise ValueError(f"两个版本的分组数不同（{old_table.count} 与 {new_table.count}），只能发布完整快照")
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.building")
     conn = sqlite3.connect(tmp, isolation_level=None, uri=True)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         for alias, path in (("old", old_data), ("new", new_data)):
-            if not Path(path).is_file():
-                raise FileNotFoundError(f"找不到快照数据文件：{path}")
             conn.execute("ATTACH DATABASE ? AS " + alias, (_ro(path),))
             try:
                 fmt = conn.execute(f"PRAGMA {alias}.user_version").fetchone()[0]
@@ -54,6 +70,7 @@ def make_delta(old_data: Path, new_data: Path, out: Path) -> DeltaReport:
                 raise ValueError(f"不是快照数据文件（应由 offline-cache build 生成）：{path}")
         conn.execute("BEGIN")
         upserts, deletes = {}, {}
+        touched: set[int] = set()
         for t in TABLES:
             cols, keys = ", ".join(t.columns), ", ".join(t.key)
             conn.execute(f"CREATE TABLE {t.name}_upsert AS SELECT {cols} FROM new.{t.name} WHERE 0")
@@ -64,10 +81,15 @@ def make_delta(old_data: Path, new_data: Path, out: Path) -> DeltaReport:
             deletes[t.name] = conn.execute(
                 f"INSERT INTO {t.name}_delete SELECT {keys} FROM old.{t.name} "
                 f"EXCEPT SELECT {keys} FROM new.{t.name}").rowcount
-        base, target = dataset_digest(conn, "old"), dataset_digest(conn, "new")
+            if t.bucket_by:
+                touched |= _touched(conn, t, "main", "old")
+        conn.execute("CREATE TABLE delta_buckets (bucket INTEGER PRIMARY KEY, digest BLOB NOT NULL)")
+        conn.executemany("INSERT INTO delta_buckets VALUES (?, ?)",
+                         [(b, new_table.digest(b)) for b in sorted(touched)])
         conn.execute("CREATE TABLE delta_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         conn.executemany("INSERT INTO delta_meta VALUES (?, ?)",
-                         [("format", str(DELTA_FORMAT)), ("base_digest", base), ("target_digest", target)])
+                         [("format", str(DELTA_FORMAT)), ("base_table", old_table.sha256()),
+                          ("target_table", new_table.sha256()), ("buckets", str(new_table.count))])
         conn.execute("COMMIT")
         conn.execute(f"PRAGMA user_version={DELTA_FORMAT}")
         conn.execute("DETACH DATABASE old")
@@ -82,8 +104,20 @@ def make_delta(old_data: Path, new_data: Path, out: Path) -> DeltaReport:
         conn.close()
         tmp.unlink(missing_ok=True)
         raise
-    return DeltaReport(out, upserts, deletes, base, target, out.stat().st_size)
+    return DeltaReport(out, upserts, deletes, old_table.sha256(), new_table.sha256(), out.stat().st_size,
+                       len(touched))
 
+
+def _touched(conn: sqlite3.Connection, t: Table, delta: str, data: str) -> set[int]:
+    """The buckets a delta's rows of ``t`` leave or enter: where the replaced and deleted rows sit
+    in ``data``, and where the upserted rows go."""
+    key = t.key[0]
+    n = data_bucket_count(conn, data)
+    found = {r[0] for r in conn.execute(
+        f"SELECT bucket FROM {data}.{t.name} WHERE {key} IN (SELECT {key} FROM {delta}.{t.name}_delete) "
+        f"OR {key} IN (SELECT {key} FROM {delta}.{t.name}_upsert)")}
+    found |= {bucket_of(r[0], n) for r in conn.execute(f"SELECT {t.bucket_by} FROM {delta}.{t.name}_upsert")}
+    return found
 
 class DeltaError(Exception):
     """The delta file does not have the delta structure (its bytes were signed, so the publisher
@@ -97,16 +131,25 @@ def delta_meta(conn: sqlite3.Connection, schema: str = "main") -> dict[str, str]
         meta = dict(conn.execute(f"SELECT key, value FROM {schema}.delta_meta"))
     except sqlite3.DatabaseError as exc:
         raise DeltaError(str(exc)) from None
-    if not {"base_digest", "target_digest"} <= meta.keys():
+    if not {"base_table", "target_table", "buckets"} <= meta.keys():
         raise DeltaError("delta_meta incomplete")
     return meta
 
 
-def apply_delta(data: Path, delta: Path, *, expected_base: str | None = None,
-                cancel: Callable[[], bool] | None = None) -> str:
+class BucketMismatch(Exception):
+    """A touched bucket's rows after applying differ from the digest the delta carries."""
+
+    def __init__(self, bucket: int):
+        self.bucket = bucket
+        super().__init__(f"bucket {bucket}")
+
+
+def apply_delta(data: Path, delta: Path, base: BucketTable, *,
+                cancel: Callable[[], bool] | None = None) -> BucketTable:
     """Apply ``delta`` to the data file ``data`` in place (a scratch copy: the caller swaps it in
-    only after checking) and return the resulting dataset digest. Raises DeltaError for a file
-    that is not a delta or whose base digest differs from ``expected_base``."""
+    only after checking) and return the bucket table: ``base`` with the touched buckets' digests
+    recomputed from the rows. Raises DeltaError for a file that is not a delta or is for another
+    base, BucketMismatch naming the first touched bucket whose rows differ from the delta's."""
     conn = sqlite3.connect(data, isolation_level=None, uri=True)
     try:
         # A crash mid-apply only loses the scratch copy, so no journal is needed.
@@ -114,8 +157,12 @@ def apply_delta(data: Path, delta: Path, *, expected_base: str | None = None,
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("ATTACH DATABASE ? AS d", (_ro(delta),))
         meta = delta_meta(conn, "d")
-        if expected_base is not None and meta["base_digest"] != expected_base:
+        if meta["base_table"] != base.sha256() or int(meta["buckets"]) != base.count:
             raise DeltaError("base digest differs")
+        touched: set[int] = set()
+        for t in TABLES:
+            if t.bucket_by:
+                touched |= _touched(conn, t, "d", "main")
         conn.execute("BEGIN")
         try:
             for t in reversed(TABLES):
@@ -140,14 +187,21 @@ def apply_delta(data: Path, delta: Path, *, expected_base: str | None = None,
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        expected = dict(conn.execute("SELECT bucket, digest FROM d.delta_buckets"))
         conn.execute("DETACH DATABASE d")
-        digest = dataset_digest(conn, cancel=cancel)
+        digests = bytearray(base.digests)
+        for b in sorted(touched):
+            got = digest_rows(read_bucket(conn, b))
+            if expected.get(b) != got:
+                raise BucketMismatch(b)
+            digests[b * DIGEST:(b + 1) * DIGEST] = got
+        table = BucketTable(base.count, catalogue_digest(conn), bytes(digests))
         # Deltas free pages as rows move; a long chain would otherwise keep growing the file.
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         free = conn.execute("PRAGMA freelist_count").fetchone()[0]
         if pages and free / pages > 0.25:
             conn.execute("VACUUM")
         conn.execute("PRAGMA journal_mode=DELETE")
-        return digest
+        return table
     finally:
         conn.close()

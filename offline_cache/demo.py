@@ -47,7 +47,7 @@ ROOT_EXPIRES = "2036-12-31T00:00:00+00:00"
 VERSION = 1
 REGION = "440000"
 AS_OF_DAY = date(2026, 11, 20)
-KEY_FILE = "demo-signing-key.json"
+KEY_FILE = "demo-signing-key.pem"
 ROOT_FILE = "demo-root.json"
 KNOWN_CODES_FILE = "known_codes.json"
 
@@ -817,37 +817,41 @@ def write_known_codes(path: Path, known: dict) -> None:
 # The demo's person-sealing salt is fixed (a real publisher draws one per snapshot): the demo is
 # public anyway, and the test that rebuilds the committed snapshot needs the same bytes.
 DEMO_SEALING_SALT = b"credit-desk-demo"
-DATA_FILE = "demo-dataset.sqlite"
-MANIFEST_FILE = "demo-manifest.json"
+REPOSITORY = "repository"   # a TUF repository: metadata/ and targets/
 # Outside resources/ so that the bundle ships the demo root but not the key that signs for it.
 DEFAULT_KEY = Path(__file__).resolve().parent.parent / "build_scripts" / "demo" / KEY_FILE
 
 
 def publish(out: Path, trust: Path, key: Path, sources: Path | None = None) -> dict:
-    """Generate, build and sign the demo snapshot; write its root and the known codes."""
+    """Generate, build and publish the demo snapshot as a TUF repository in ``out/repository``;
+    write its root (the demo trust root) and the known codes."""
     from datetime import datetime
 
-    from offline_cache.build import build
-    from offline_cache.keys import generate_key
-    from offline_cache.manifest import sign_snapshot
-    from offline_cache.root import make_root
+    from offline_cache.build import build, bucket_path
+    from offline_cache.repository import Repository, RoleKeys, generate_key, load_signer
 
     out.mkdir(parents=True, exist_ok=True)
     trust.mkdir(parents=True, exist_ok=True)
     if not key.exists():
         key.parent.mkdir(parents=True, exist_ok=True)
         generate_key(key)
+    signer = load_signer(key)
+    everyone = RoleKeys((signer.public_key,), 1)
+    expires = {"root": datetime.fromisoformat(ROOT_EXPIRES), "targets": datetime.fromisoformat(EXPIRES),
+               "snapshot": datetime.fromisoformat(EXPIRES), "timestamp": datetime.fromisoformat(EXPIRES)}
+    shutil.rmtree(out / REPOSITORY, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         src = sources or Path(tmp) / "sources"
         known = write_sources(src)
-        staged = Path(tmp) / DATA_FILE
+        staged = Path(tmp) / "demo-dataset.sqlite"
         build(src, staged, sealing_salt=DEMO_SEALING_SALT)
-        shutil.copyfile(staged, out / DATA_FILE)
-    sign_snapshot(out / DATA_FILE, version=VERSION, data_as_of=datetime.fromisoformat(DATA_AS_OF),
-                  expires=datetime.fromisoformat(EXPIRES), region=REGION, keys=[key],
-                  out=out / MANIFEST_FILE, demo=True, created=datetime.fromisoformat(CREATED))
-    make_root([key], 1, version=1, name="演示信任根 DEMO ROOT（仅供演示，不得用于生产）", demo=True,
-              expires=datetime.fromisoformat(ROOT_EXPIRES), sign_with=[key], out=trust / ROOT_FILE)
+        repo = Repository.create(out / REPOSITORY, {r: everyone for r in ("root", "targets", "snapshot", "timestamp")},
+                                 [signer], name="演示信任根 DEMO ROOT（仅供演示，不得用于生产）", demo=True,
+                                 expires=expires)
+        repo.publish(version=VERSION, data=staged, buckets=bucket_path(staged), region=REGION,
+                     data_as_of=datetime.fromisoformat(DATA_AS_OF), demo=True, expires=expires,
+                     signers={r: [signer] for r in ("targets", "snapshot", "timestamp")})
+    shutil.copyfile(out / REPOSITORY / "metadata" / "1.root.json", trust / ROOT_FILE)
     write_known_codes(out / KNOWN_CODES_FILE, known)
     return known
 
@@ -879,35 +883,43 @@ def second_version(conn, known: dict | None = None) -> None:
                  (k["clear"][1], NA, "《纳税信用管理办法（试行）》（国家税务总局公告2014年第40号）"))
 
 
-def publish_second_version(out: Path, key: Path, base: Path | None = None) -> tuple[Path, Path]:
-    """Version 2 of the demo snapshot into ``out``: the full snapshot and the delta from the
-    bundled version 1, signed with the demo key (what a demo desk imports from a USB stick)."""
+def publish_second_version(out: Path, key: Path, base: Path | None = None) -> Path:
+    """Version 2 of the demo snapshot into ``out``: a copy of the bundled demo repository with
+    version 2 published in it (the full snapshot and the delta from version 1), signed with the
+    demo key (what a demo desk imports from a USB stick). Returns the repository folder."""
     from datetime import datetime
 
+    from offline_cache.build import bucket_path
+    from offline_cache.cli import ensure_buckets
     from offline_cache.delta import make_delta
-    from offline_cache.manifest import sign_delta, sign_snapshot
+    from offline_cache.repository import Repository, data_name, load_signer
 
-    base = base or Path(__file__).resolve().parent.parent / "resources" / "demo" / DATA_FILE
-    out.mkdir(parents=True, exist_ok=True)
-    data = out / "demo-dataset-v2.sqlite"
-    shutil.copyfile(base, data)
-    conn = sqlite3.connect(data, isolation_level=None)
-    try:
-        conn.execute("BEGIN")
-        second_version(conn)
-        conn.execute("COMMIT")
-        conn.execute("VACUUM")
-    finally:
-        conn.close()
-    as_of, expires = datetime.fromisoformat(V2_DATA_AS_OF), datetime.fromisoformat(EXPIRES)
-    full = sign_snapshot(data, version=VERSION + 1, data_as_of=as_of, expires=expires,
-                         region=REGION, keys=[key], out=out / "demo-manifest-v2.json", demo=True,
-                         created=as_of)
-    delta_data = make_delta(base, data, out / "demo-delta-1-2.sqlite").path
-    delta = sign_delta(delta_data, base_version=VERSION, version=VERSION + 1, data_as_of=as_of,
-                       expires=expires, region=REGION, keys=[key],
-                       out=out / "demo-delta-1-2.json", demo=True, created=as_of)
-    return full, delta
+    bundled = Path(__file__).resolve().parent.parent / "resources" / "demo" / REPOSITORY
+    base = base or bundled / "targets" / data_name(VERSION)
+    shutil.copytree(bundled, out)
+    with tempfile.TemporaryDirectory() as tmp:
+        v1 = Path(tmp) / "v1.sqlite"
+        shutil.copyfile(base, v1)
+        shutil.copyfile(bundled / "targets" / f"buckets-{VERSION:06d}.bin", bucket_path(v1))
+        data = Path(tmp) / "v2.sqlite"
+        shutil.copyfile(base, data)
+        conn = sqlite3.connect(data, isolation_level=None)
+        try:
+            conn.execute("BEGIN")
+            second_version(conn)
+            conn.execute("COMMIT")
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+        buckets = ensure_buckets(data)
+        delta = make_delta(v1, data, Path(tmp) / "delta.sqlite").path
+        signer = load_signer(key)
+        expires = datetime.fromisoformat(EXPIRES)
+        Repository(out).publish(version=VERSION + 1, data=data, buckets=buckets, deltas={VERSION: delta},
+                                data_as_of=datetime.fromisoformat(V2_DATA_AS_OF), region=REGION, demo=True,
+                                signers={r: [signer] for r in ("targets", "snapshot", "timestamp")},
+                                expires={r: expires for r in ("targets", "snapshot", "timestamp")})
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -922,8 +934,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="只生成第 2 版（完整快照与自第 1 版的增量）到 DIR，供演示事中事后监管提醒")
     args = p.parse_args(argv)
     if args.second_version:
-        full, delta = publish_second_version(args.second_version, args.key)
-        print(f"演示快照第 2 版已写入 {args.second_version}：{full.name}（完整）、{delta.name}（增量）")
+        repo = publish_second_version(args.second_version, args.key)
+        print(f"演示快照第 2 版（完整快照与自第 1 版的增量）已写入 {repo}")
         return 0
     known = publish(args.out, args.trust or args.out.parent / "trust", args.key, args.sources)
     print(f"演示快照已写入 {args.out}（{len(known)} 个示例代码见 {KNOWN_CODES_FILE}）")

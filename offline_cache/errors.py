@@ -4,34 +4,32 @@ from __future__ import annotations
 # Machine keys a caller may branch on. The messages name the problem and what to do about it;
 # they are written for the IT staff who carry snapshots between the platform and the hall.
 REASONS = {
-    "missing-file": "a manifest, data file or root named by the caller or a manifest is absent",
-    "malformed": "not a valid envelope, manifest, root or snapshot data file",
+    "missing-file": "a repository, metadata or target file named by the caller or the metadata is absent",
+    "malformed": "not valid TUF metadata, not a repository, or not a snapshot data file",
     "weak-sealing": "natural persons sealed with weaker parameters than the desk's minimum",
-    "bad-signature": "a trusted key's signature does not match the content (edited after signing)",
-    "wrong-key": "no signature by any key of the trusted root",
-    "below-threshold": "valid signatures by fewer trusted keys than the root's threshold",
-    "untrusted-root": "a new root not signed by the old root's threshold or its own",
-    "root-version": "a new root whose version is not the installed root's version + 1",
-    "root-expired": "the trusted root itself has expired",
-    "rollback": "a snapshot older than the installed one",
-    "expired": "a snapshot past its expiry time",
-    "size-mismatch": "the data file's size differs from the manifest",
-    "hash-mismatch": "the data file's SHA-256 differs from the manifest",
+    "threshold": "a role's metadata not signed by its threshold of the keys the root lists for it",
+    "rollback": "a role's metadata, or the data, older than what the desk already trusts",
+    "expired": "a role's metadata (or the trusted root) past its expiry",
+    "hash-mismatch": "a file's length or hashes differ from what the role above states",
+    "too-large": "a source sent more bytes than the metadata allows (endless data)",
+    "unreachable": "the source could not be read",
     "wrong-base": "a delta for another version than the installed one",
-    "digest-mismatch": "the dataset after applying a delta differs from the signed dataset digest",
+    "bucket-mismatch": "a bucket's rows differ from its digest in the signed bucket table",
     "no-snapshot": "nothing to install in a folder, or nothing installed",
     "cancelled": "the caller cancelled the install",
-    "tampered": "the installed snapshot no longer matches its signed manifest",
+    "tampered": "the installed snapshot no longer matches its signed metadata",
+    "untrusted-root": "a legacy trust root's transition not signed by its threshold",
 }
 
 
 class SnapshotRefused(Exception):
     """A snapshot, delta or root that must not be trusted. Nothing on disk was changed."""
 
-    def __init__(self, reason: str, message: str):
+    def __init__(self, reason: str, message: str, *, role: str | None = None):
         if reason not in REASONS:
             raise ValueError(f"unknown refusal reason {reason!r}")
         self.reason = reason
+        self.role = role  # the TUF role whose check refused: root, timestamp, snapshot, targets
         self.message = message
         super().__init__(f"[{reason}] {message}")
 

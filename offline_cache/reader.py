@@ -1,58 +1,83 @@
-"""Read-only point lookups in an installed snapshot's data file."""
+"""Read-only point lookups in an installed snapshot's data file, each verified as it reads.
+
+A lookup reads the whole bucket its code hashes to (a handful of subjects and their entries, kept
+on neighbouring pages by the build), hashes those rows and compares them with the bucket's digest
+in the verified bucket table; only then does it answer. The catalogue (lists, items, measures, the
+item-to-measure map) is read and verified once when the reader opens, and served from memory: an
+edit of the file after that cannot reach an answer, and a reader opened after it refuses."""
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
 from offline_cache import sealing
+from offline_cache.buckets import BUCKET_QUERIES, BUCKETED, CATALOGUE, BucketTable, bucket_of, catalogue_digest, digest_rows
 from offline_cache.records import Hit, Item, ListInfo, Lookup, Measure, Subject
-from offline_cache.schema import DATA_FORMAT, TABLES
+from offline_cache.schema import BY_NAME, DATA_FORMAT, TABLES
 
-# Literal SQL strings: sqlite3 keeps each prepared statement in the connection's statement cache,
-# so a lookup compiles nothing after the first call.
-# Subject and entries in one indexed statement: every entry's subject exists (the build checks the
-# reference, and a delta must reproduce a built dataset's digest), so the LEFT JOIN loses nothing,
-# and one statement instead of two is most of the cost of a point lookup from Python.
-_SUBJECT_ENTRIES = ("SELECT s.name, s.kind, e.entry_id, e.list_code, e.authority, e.listed_on, "
-                    "e.expires_on, e.basis, e.state FROM subjects s "
-                    "LEFT JOIN entries e ON e.subject_code = s.code WHERE s.code = ? "
-                    "ORDER BY e.listed_on DESC, e.entry_id")
-_ITEM_MEASURES = ("SELECT m.measure_id, m.list_code, m.nature, m.category, m.content, m.basis, m.mandatory, "
-                  "m.target, m.effect, m.basis_level, m.catalogue_ref "
-                  "FROM item_measures im JOIN measures m ON m.measure_id = im.measure_id "
-                  "WHERE im.item_code = ? ORDER BY m.measure_id")
-_ITEM = "SELECT item_code, name, department FROM items WHERE item_code = ?"
-_ITEMS = "SELECT item_code, name, department FROM items ORDER BY item_code"
-_LISTS = "SELECT list_code, list_name, severity, authority, basis FROM lists ORDER BY list_code"
+# The queries a lookup runs, for tests that hold them to index-only plans.
+LOOKUP_QUERIES = BUCKET_QUERIES
+_SUBJECTS = [t.name for t in BUCKETED].index("subjects")
+_ENTRIES = [t.name for t in BUCKETED].index("entries")
+_E = {c: i for i, c in enumerate(BY_NAME["entries"].columns)}
 
-# The queries the lookup runs, for tests that hold them to index-only plans.
-LOOKUP_QUERIES = (_SUBJECT_ENTRIES, _ITEM_MEASURES, _ITEM)
+
+class RowsUnverified(Exception):
+    """The rows a lookup read differ from their signed digest: the data file was edited."""
+
+    def __init__(self, where: str):
+        self.where = where
+        super().__init__(f"rows of {where} differ from the signed bucket table")
 
 
 class SnapshotReader:
     """One read-only connection. Not shared between threads (sqlite3's rule): open one per thread."""
 
-    def __init__(self, data_path: Path):
+    def __init__(self, data_path: Path, table: BucketTable):
         self.path = Path(data_path)
+        self.table = table
         if not self.path.is_file():
             raise FileNotFoundError(str(self.path))
         self._conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True,
                                      cached_statements=64)
-        fmt = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        if fmt != DATA_FORMAT:
+        try:
+            fmt = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if fmt != DATA_FORMAT:
+                raise sqlite3.DatabaseError(f"snapshot data format {fmt}, expected {DATA_FORMAT}")
+            self._conn.execute("PRAGMA query_only=1")
+            # One read transaction for the catalogue, so that its digest and the rows kept are
+            # the same rows.
+            self._conn.execute("BEGIN")
+            try:
+                if catalogue_digest(self._conn) != table.catalogue:
+                    raise RowsUnverified("目录表（名单、事项、措施）")
+                cat = {t.name: self._conn.execute(f"SELECT {', '.join(t.columns)} FROM {t.name} "
+                                                  f"ORDER BY {', '.join(t.key)}").fetchall() for t in CATALOGUE}
+            finally:
+                self._conn.execute("COMMIT")
+        except sqlite3.DatabaseError:
             self._conn.close()
-            raise sqlite3.DatabaseError(f"snapshot data format {fmt}, expected {DATA_FORMAT}")
-        self._conn.execute("PRAGMA query_only=1")
+            raise RowsUnverified("目录表（无法读取）") from None
+        except BaseException:
+            self._conn.close()
+            raise
         try:
             # Refused here as well as at install: a weaker file copied in by hand is no better.
+            # (person_sealing is catalogue: its rows were verified with it above.)
             self._sealing = sealing.read_params(self._conn)
         except sealing.WeakSealing:
             self._conn.close()
             raise
-        # The lists table is a handful of rows: kept in memory, it spares a join per entry.
-        self._lists = {row[0]: ListInfo(*row) for row in self._conn.execute(_LISTS)}
-        # An item's mapped measures never change within one data file.
+        self._lists = {row[0]: ListInfo(*row) for row in cat["lists"]}
+        self._items = [Item(*row) for row in cat["items"]]
+        self._items_by_code = {i.item_code: i for i in self._items}
+        cols = BY_NAME["measures"].columns
+        measures = {row[0]: Measure(*(bool(v) if c == "mandatory" else v for c, v in zip(cols, row)))
+                    for row in cat["measures"]}
         self._item_measures: dict[str, tuple[Measure, ...]] = {}
+        for item_code, measure_id in cat["item_measures"]:
+            self._item_measures.setdefault(item_code, ())
+            self._item_measures[item_code] += (measures[measure_id],)
 
     def __enter__(self) -> "SnapshotReader":
         return self
@@ -63,58 +88,63 @@ class SnapshotReader:
     def close(self) -> None:
         self._conn.close()
 
-    def _measures_for(self, item_code: str) -> tuple[Measure, ...]:
-        cached = self._item_measures.get(item_code)
-        if cached is None:
-            cached = tuple(Measure(mid, lc, nat, cat, content, basis, bool(mand), target, effect,
-                                   level, ref)
-                           for mid, lc, nat, cat, content, basis, mand, target, effect, level, ref
-                           in self._conn.execute(_ITEM_MEASURES, (item_code,)))
-            if len(self._item_measures) < 4096:
-                self._item_measures[item_code] = cached
-        return cached
+    def bucket_rows(self, code: str) -> list[list]:
+        """The rows of ``code``'s bucket, verified; RowsUnverified when they differ."""
+        b = bucket_of(code, self.table.count)
+        execute = self._conn.execute
+        try:
+            parts = [execute(q, (b,)).fetchall() for q in BUCKET_QUERIES]
+        except sqlite3.DatabaseError:
+            raise RowsUnverified(f"第 {b} 号分组（无法读取）") from None
+        if digest_rows(parts) != self.table.digest(b):
+            raise RowsUnverified(f"第 {b} 号分组")
+        return parts
 
     def lookup(self, code: str, item_code: str | None) -> Lookup:
-        rows = self._conn.execute(_SUBJECT_ENTRIES, (code,)).fetchall()
-        name = rows[0][0] if rows else None
-        if not rows and self._sealing is not None and sealing.IDENTITY_SHAPE.fullmatch(code):
-            # A natural person: the row is under the number's tag, its name sealed (sealing.py).
-            # (An all-digit credit code has the same shape; it was found above if it is there.)
+        parts = self.bucket_rows(code)
+        row = next((r for r in parts[_SUBJECTS] if r[0] == code), None)
+        name, key_code = (row[1] if row else None), code
+        if row is None and self._sealing is not None and sealing.IDENTITY_SHAPE.fullmatch(code):
+            # A natural person: the row is under the number's tag, its name sealed (sealing.py),
+            # and in the tag's bucket. (An all-digit credit code has the same shape; it was found
+            # above if it is there.)
             tag, key = sealing.derive(code, self._sealing)
-            rows = self._conn.execute(_SUBJECT_ENTRIES, (tag,)).fetchall()
-            if rows:
+            parts = self.bucket_rows(tag)
+            row = next((r for r in parts[_SUBJECTS] if r[0] == tag), None)
+            if row is not None:
                 try:
-                    name = sealing.unseal(key, tag, rows[0][0])["name"]
+                    name = sealing.unseal(key, tag, row[1])["name"]
                 except (sealing.InvalidTag, ValueError, KeyError, TypeError):
                     raise sqlite3.DatabaseError("a sealed person row does not open: altered data") from None
-        if not rows:
+                key_code = tag
+        if row is None:
             return Lookup(None)
-        subject = Subject(code, name, rows[0][1])
-        hits = []
+        subject = Subject(code, name, row[2])
         lists = self._lists
-        for _, _, entry_id, list_code, authority, listed_on, expires_on, basis, state in rows:
-            if entry_id is None:
-                break  # the LEFT JOIN's single row for a subject without entries
-            info = lists[list_code]
-            hits.append(Hit(entry_id, list_code, info.list_name, info.severity, authority, listed_on,
-                            expires_on, basis, state))
+        e = _E
+        mine = sorted((r for r in parts[_ENTRIES] if r[e["subject_code"]] == key_code),
+                      key=lambda r: r[e["entry_id"]])
+        mine.sort(key=lambda r: r[e["listed_on"]], reverse=True)
+        hits = []
+        for r in mine:
+            info = lists[r[e["list_code"]]]
+            hits.append(Hit(r[e["entry_id"]], r[e["list_code"]], info.list_name, info.severity, r[e["authority"]],
+                            r[e["listed_on"]], r[e["expires_on"]], r[e["basis"]], r[e["state"]]))
         measures: tuple[Measure, ...] = ()
         if item_code is not None and hits:
             on_lists = {h.list_code for h in hits}
-            measures = tuple(m for m in self._measures_for(item_code) if m.list_code in on_lists)
+            measures = tuple(m for m in self._item_measures.get(item_code, ()) if m.list_code in on_lists)
         return Lookup(subject, tuple(hits), measures)
 
     def items(self, search: str | None = None) -> list[Item]:
-        rows = [Item(*r) for r in self._conn.execute(_ITEMS)]
         if not search:
-            return rows
+            return list(self._items)
         needle = search.strip().casefold()
-        return [i for i in rows if needle in i.item_code.casefold() or needle in i.name.casefold()
+        return [i for i in self._items if needle in i.item_code.casefold() or needle in i.name.casefold()
                 or needle in i.department.casefold()]
 
     def item(self, item_code: str) -> Item | None:
-        row = self._conn.execute(_ITEM, (item_code,)).fetchone()
-        return Item(*row) if row is not None else None
+        return self._items_by_code.get(item_code)
 
     def lists(self) -> list[ListInfo]:
         return list(self._lists.values())

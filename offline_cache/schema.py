@@ -8,8 +8,9 @@ from offline_cache.records import BASIS_LEVELS, EFFECTS, NATURES, STATES, TARGET
 # Bumped when the tables change; a reader refuses a data file of another format.
 # 2: measures carry target, effect, basis_level, catalogue_ref; entries may be "removed".
 # 3: listed persons sealed (offline_cache.sealing), unlisted ones not published; person_sealing.
-DATA_FORMAT = 3
-DELTA_FORMAT = 1003
+# 4: rows in buckets (offline_cache.buckets); the bucket table is a signed TUF target.
+DATA_FORMAT = 4
+DELTA_FORMAT = 1004
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Table:
     booleans: tuple[str, ...] = ()
     # Made by the build itself (no source file): person_sealing.
     generated: bool = False
+    # The column holding the subject code that puts a row in its bucket (verified reads); None for
+    # the catalogue tables, which are verified whole when a reader opens.
+    bucket_by: str | None = None
 
     @property
     def value_columns(self) -> tuple[str, ...]:
@@ -42,7 +46,7 @@ TABLES: tuple[Table, ...] = (
           required=("list_code", "list_name", "severity"),
           enums=(("severity", ("black", "focus", "red")),)),
     Table("subjects", ("code", "name", "kind"), ("code",),
-          required=("code", "name", "kind"), enums=(("kind", ("org", "person")),)),
+          required=("code", "name", "kind"), enums=(("kind", ("org", "person")),), bucket_by="code"),
     Table("items", ("item_code", "name", "department"), ("item_code",),
           required=("item_code", "name")),
     Table("measures", ("measure_id", "list_code", "nature", "category", "content", "basis", "mandatory",
@@ -59,7 +63,7 @@ TABLES: tuple[Table, ...] = (
           indexes=(("subject_code",),),
           required=("entry_id", "subject_code", "list_code", "listed_on", "state"),
           enums=(("state", STATES),),
-          dates=("listed_on",), optional_dates=("expires_on",)),
+          dates=("listed_on",), optional_dates=("expires_on",), bucket_by="subject_code"),
     Table("item_measures", ("item_code", "measure_id"), ("item_code", "measure_id"),
           references=(("item_code", "items", "item_code"), ("measure_id", "measures", "measure_id")),
           required=("item_code", "measure_id")),
@@ -78,9 +82,9 @@ def create_tables(conn, schema: str = "main") -> None:
         conn.execute(f"CREATE TABLE {schema}.{t.name} ({cols})")
 
 
-def create_indexes(conn, table: Table) -> None:
+def create_indexes(conn, table: Table, schema: str = "main") -> None:
     # Building an index over loaded rows sorts once; maintaining it during a million random
     # inserts costs several times more.
-    conn.execute(f"CREATE UNIQUE INDEX {table.name}_key ON {table.name} ({', '.join(table.key)})")
+    conn.execute(f"CREATE UNIQUE INDEX {schema}.{table.name}_key ON {table.name} ({', '.join(table.key)})")
     for cols in table.indexes:
-        conn.execute(f"CREATE INDEX {table.name}_{'_'.join(cols)} ON {table.name} ({', '.join(cols)})")
+        conn.execute(f"CREATE INDEX {schema}.{table.name}_{'_'.join(cols)} ON {table.name} ({', '.join(cols)})")

@@ -1,9 +1,13 @@
-"""The client's installed snapshot: verify, install atomically, keep the previous one.
+"""The client's installed snapshot: verify with TUF's workflow, install atomically, keep the
+previous one.
 
 Layout of the store folder::
 
-    state.json                    {"format":1, "current":{"dir","version"}, "previous":{...}|null}
-    snapshots/v000003-delta-ab12cd34/manifest.json + dataset.sqlite (+ seal.json, delta-built)
+    state.json                    {"format":2, "current":{"dir","version","kind"}, "previous":{...}|null}
+    snapshots/v000003-delta-ab12cd34/
+        metadata/timestamp.json snapshot.json targets.json   the verified metadata of this install
+        dataset.sqlite            the rows, read through verified lookups (offline_cache.reader)
+        buckets.bin               the bucket table, whose hash the targets metadata signs
     roots/2.root.json ...          roots accepted after the shipped one, one per version
     .staging-<token>/              an install in progress (removed when it is refused, or by the
                                    next install when a killed one left it)
@@ -11,6 +15,9 @@ Layout of the store folder::
 One install at a time across processes (install_lock.py, ``snapshot.lock`` beside the folder):
 the clean-up of unreferenced folders and the pointer move happen under it, so the pointer only
 ever names a folder that was written and synced before it.
+
+Start-up checks the targets signature under the root in force and the bucket table's hash: no
+pass over the rows, no seal. Each lookup then checks the rows it reads against their bucket.
 
 Versioned folders plus an atomically replaced pointer file, rather than renaming folders: on
 Windows a folder cannot be renamed while a reader holds its data file open, a file can always be
@@ -26,19 +33,20 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
-from offline_cache.canonical import format_time, read_metadata_bytes
-from offline_cache.delta import DeltaError, apply_delta
-from offline_cache.digest import Cancelled, file_dataset_digest, file_sha256
+from tuf.api.metadata import Root, TargetFile
+from tuf.ngclient.fetcher import FetcherInterface
+
+from offline_cache import sealing, trust
+from offline_cache.buckets import BucketTable, Cancelled, compute_table
+from offline_cache.delta import BucketMismatch, DeltaError, apply_delta
 from offline_cache.errors import SnapshotRefused, short_id
 from offline_cache.install_lock import install_lock
-from offline_cache.manifest import Manifest, check_data_file, load_manifest, peek_manifest
-from offline_cache import sealing
 from offline_cache.reader import SnapshotReader
-from offline_cache.root import Root, load_root, load_successor
 from offline_cache.schema import DATA_FORMAT
 
 log = logging.getLogger(__name__)
@@ -46,42 +54,97 @@ log = logging.getLogger(__name__)
 STATE = "state.json"
 SNAPSHOTS = "snapshots"
 ROOTS = "roots"
-MANIFEST = "manifest.json"
+METADATA = "metadata"
 DATASET = "dataset.sqlite"
-SEAL = "seal.json"
+BUCKETS = "buckets.bin"
 _DELTA_FILE = "delta.sqlite"
 REINSTALL = "请重新导入快照（U盘或“更新离线数据”）。"
+ADVICE = trust.ADVICE
 
 
 @dataclass(frozen=True)
 class InstalledSnapshot:
     version: int
-    kind: str  # "snapshot" (full) | "delta": how this version arrived
-    created: datetime
-    expires: datetime
+    kind: str  # "full" | "delta": how this version arrived
+    expires: datetime        # the targets role's expiry: past it the data cannot vouch
     data_as_of: datetime
     region: str
-    demo: bool
+    demo: bool               # from the trust root in force, never from a signed target field
     data_path: Path
-    manifest_path: Path
-    dataset_digest: str
+    metadata_path: Path
+    table: BucketTable = field(repr=False, compare=False)
 
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires
 
     def open(self) -> SnapshotReader:
-        return SnapshotReader(self.data_path)
+        return SnapshotReader(self.data_path, self.table)
 
 
-def _installed(m: Manifest, folder: Path) -> InstalledSnapshot:
-    return InstalledSnapshot(m.version, m.kind, m.created, m.expires, m.data_as_of, m.region, m.demo,
-                             folder / DATASET, folder / MANIFEST, m.dataset_digest)
+@dataclass(frozen=True)
+class TrustRoot:
+    version: int
+    shipped_version: int     # the version of the root file the deployment config names
+    name: str
+    demo: bool               # any root of the chain is a demo root
+    threshold: int           # the root role's: how many root keys sign a new root
+    keyids: tuple[str, ...]  # the root role's keys
+    expires: datetime
+    roles: dict = field(compare=False)  # role -> (threshold, number of keys)
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires
+
+
+class Source(Protocol):
+    """Where an update comes from: a TUF fetcher for metadata, and the target files."""
+    fetcher: FetcherInterface
+    label: str
+
+    def fetch_target(self, entry: TargetFile, dest: Path, *, progress=None, cancel=None) -> int: ...
+
+
+class FolderSource:
+    """A repository folder: a USB stick or a hall share."""
+
+    repairs = True   # an import by hand: the same version again means "check and repair"
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.fetcher = trust.FolderFetcher(self.folder)
+        self.label = str(self.folder)
+
+    def fetch_target(self, entry: TargetFile, dest: Path, *, progress=None, cancel=None) -> int:
+        src = self.folder / "targets" / entry.path
+        try:
+            fh = open(src, "rb")
+        except FileNotFoundError:
+            raise trust.refused("targets", "missing-file", f"找不到目标文件：{src}。请把快照文件夹完整复制"
+                                                           "（metadata 与 targets 两个文件夹）。") from None
+        done = 0
+        with fh, open(dest, "wb") as out:
+            # Never more than the metadata allows: a file that keeps growing is cut off.
+            while chunk := fh.read(min(trust.CHUNK, entry.length + 1 - done)):
+                done += len(chunk)
+                if done > entry.length:
+                    raise trust.refused("targets", "too-large", f"文件 {entry.path} 比目标元数据所写的 "
+                                                                f"{entry.length} 字节长。{ADVICE}")
+                out.write(chunk)
+                if progress is not None:
+                    progress(done, entry.length)
+                if cancel is not None and cancel():
+                    raise Cancelled()
+                if done == entry.length:
+                    break
+            out.flush()
+            os.fsync(out.fileno())
+        return done
 
 
 # Verdicts shared by every store object in the process (the desk creates one per command), keyed
 # by what would change if a file were touched.
 _verdicts: dict[tuple, InstalledSnapshot] = {}
-_roots: dict[tuple, Root] = {}
+_roots: dict[tuple, tuple[Root, int, bool]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -107,11 +170,6 @@ def _sealing_problem(path: Path) -> str | None:
     return None
 
 
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as fh:
-        os.fsync(fh.fileno())
-
-
 def _fsync_dir(path: Path) -> None:
     if os.name == "nt":
         return  # Windows has no directory handles to flush; NTFS journals the rename itself.
@@ -122,39 +180,37 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "wb") as fh:
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    _write_file(tmp, data)
     os.replace(tmp, path)
     _fsync_dir(path.parent)
 
 
-def _write_seal(folder: Path, dataset_digest: str) -> None:
-    """Record the bytes of a delta-built data file whose signed dataset digest has just matched.
-
-    Such a file has no signed byte hash, and the digest is a pass over every row: 3.5 s at a
-    million subjects, 49 s at ten million, paid by every start and every command-line check. The
-    seal lets later starts check the bytes at hashing speed instead. The trade (stated in the
-    README): someone who can write the clerk's data folder could edit a row and re-seal it, where
-    the digest alone would have caught it; the platform still sees every result in the feedback.
-    """
-    size, sha = file_sha256(folder / DATASET)
-    _write_atomic(folder / SEAL, json.dumps(
-        {"dataset_digest": dataset_digest, "size": size, "sha256": sha}).encode("utf-8"))
-
-
-def _sealed(folder: Path, dataset_digest: str) -> bool:
-    """True when the data file's bytes are those recorded when its digest last matched."""
+def is_root_file(path: Path) -> bool:
+    """Whether ``path`` holds TUF root metadata (a rotation to import on its own)."""
     try:
-        seal = json.loads((folder / SEAL).read_text(encoding="utf-8"))
-        if seal["dataset_digest"] != dataset_digest:
-            return False
-        return file_sha256(folder / DATASET) == (seal["size"], seal["sha256"])
+        with open(path, "rb") as fh:
+            obj = json.loads(fh.read(trust.ROOT_MAX))
+        return obj["signed"]["_type"] == "root"
     except (OSError, ValueError, KeyError, TypeError):
         return False
+
+
+def repository_of(path: Path) -> Path:
+    """The repository folder a chosen path stands for: itself, or, for a file picked inside its
+    ``metadata/`` folder, the folder above."""
+    path = Path(path)
+    if path.is_file() and path.parent.name == METADATA:
+        return path.parent.parent
+    return path
 
 
 class SnapshotStore:
@@ -165,43 +221,93 @@ class SnapshotStore:
 
     # -- trust root --------------------------------------------------------------------------
 
-    def root(self) -> Root:
-        """The shipped root, advanced through every stored successor that the chain accepts.
-        Walking the chain from the shipped root each time (rather than trusting the newest stored
-        file) means a root dropped into the folder by hand, or left over from another deployment's
-        trust root, is simply not reached."""
+    def _shipped(self) -> bytes:
+        try:
+            return self.trust_root.read_bytes()
+        except OSError as exc:
+            raise trust.refused("root", "missing-file", f"无法读取本机信任根文件 {self.trust_root}（{exc.strerror}）。"
+                                                        "请联系信息技术人员检查配置。") from None
+
+    def _stored_roots(self) -> list[Path]:
         roots_dir = self.folder / ROOTS
-        stored = sorted(roots_dir.glob("*.root.json")) if roots_dir.is_dir() else []
+        found = {}
+        for p in roots_dir.glob("*.root.json") if roots_dir.is_dir() else ():
+            head = p.name.split(".", 1)[0]
+            if head.isdigit():
+                found[int(head)] = p
+        return [found[v] for v in sorted(found)]
+
+    def _local(self, entry: dict | None) -> trust.Local:
+        meta = {}
+        if entry is not None:
+            folder = self.folder / SNAPSHOTS / entry["dir"] / METADATA
+            for role in ("timestamp", "snapshot", "targets"):
+                try:
+                    meta[role] = (folder / f"{role}.json").read_bytes()
+                except OSError:
+                    meta[role] = None
+        return trust.Local(self._shipped(), tuple(p.read_bytes() for p in self._stored_roots()),
+                           meta.get("timestamp"), meta.get("snapshot"), meta.get("targets"))
+
+    def _root_state(self) -> tuple[Root, int, bool]:
+        """(root in force, shipped version, demo). Walking the chain from the shipped root each
+        time (rather than trusting the newest stored file) means a root dropped into the folder
+        by hand, or left from another deployment, is simply not reached. Demo mode holds when any
+        root of the chain says so: the demo keys are public, so a root they sign could claim
+        anything else."""
+        stored = self._stored_roots()
         key = (_stat_key(self.trust_root), tuple(_stat_key(p) for p in stored))
         with _cache_lock:
             cached = _roots.get(key)
         if cached is not None:
             return cached
-        root = load_root(self.trust_root)
-        while True:
-            nxt = roots_dir / f"{root.version + 1}.root.json"
-            if not nxt.is_file():
-                break
-            try:
-                root = load_successor(root, nxt)
-            except SnapshotRefused:
-                break
+        local = trust.Local(self._shipped(), tuple(p.read_bytes() for p in stored))
+        tms, walked = trust.trusted_root(local)
+        shipped, _ = trust.trusted_root(trust.Local(local.shipped_root))
+        demo = bool(trust.root_mark(shipped.root).get("demo"))
+        if not demo:
+            tmp, _ = trust.trusted_root(trust.Local(local.shipped_root))
+            for data in local.roots[:walked]:
+                tmp.update_root(data)
+                demo = demo or bool(trust.root_mark(tmp.root).get("demo"))
+        result = (tms.root, shipped.root.version, demo)
         with _cache_lock:
-            _roots[key] = root
-        return root
+            _roots[key] = result
+        return result
 
-    def install_root(self, path: Path, *, now: datetime | None = None) -> Root:
+    def root(self) -> TrustRoot:
+        """The root in force, as the desk shows it."""
+        root, shipped, demo = self._root_state()
+        role = root.roles["root"]
+        return TrustRoot(root.version, shipped, trust.root_mark(root).get("name", ""), demo, role.threshold,
+                         tuple(sorted(role.keyids)), root.expires,
+                         {r: (root.roles[r].threshold, len(root.roles[r].keyids)) for r in root.roles})
+
+    @property
+    def demo(self) -> bool:
+        return self._root_state()[2]
+
+    def install_root(self, path: Path, *, now: datetime | None = None) -> TrustRoot:
+        """A new root on its own (a key rotation carried on a stick): accepted only when the
+        root in force's threshold and its own signed it, and it is the next version."""
         now = now or datetime.now(timezone.utc)
         with self._lock, install_lock(self.folder):
-            old = self.root()
-            data = read_metadata_bytes(Path(path), "信任根")
-            new = load_successor(old, Path(path), data)
-            if new.is_expired(now):
-                raise SnapshotRefused("root-expired", f"新信任根已于 {format_time(new.expires)} 过期，不能使用。"
-                                                      "请向省平台索取有效的信任根文件。")
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read(trust.ROOT_MAX + 1)
+            except OSError as exc:
+                raise trust.refused("root", "missing-file", f"无法读取信任根文件 {path}（{exc.strerror}）。") from None
+            tms, _ = trust.trusted_root(self._local(None), now)
+            try:
+                tms.update_root(data)
+            except Exception as exc:  # RepositoryError, or bytes that are not metadata at all
+                raise trust._explain("root", exc) from None
+            if tms.root.is_expired(now):
+                raise trust.refused("root", "expired", f"新信任根已于 {tms.root.expires.isoformat()} 过期，不能使用。"
+                                                       "请向省平台索取有效的信任根文件。")
             roots_dir = self.folder / ROOTS
             roots_dir.mkdir(parents=True, exist_ok=True)
-            _write_atomic(roots_dir / f"{new.version}.root.json", data)
+            _write_atomic(roots_dir / f"{tms.root.version}.root.json", data)
             return self.root()
 
     # -- what is installed -------------------------------------------------------------------
@@ -222,15 +328,39 @@ class SnapshotStore:
             for k in ("current", "previous"))
         if not ok or state.get("current") is None:
             raise SnapshotRefused("tampered", f"本机离线数据的登记文件内容无效：{path}。{REINSTALL}")
+        if state.get("format") != 2:
+            raise SnapshotRefused("tampered", f"本机离线数据是旧格式（{path}）。请导入省平台发布的迁移文件夹"
+                                              "（新格式快照与迁移签署），或直接导入新格式的完整快照。")
         return state
 
-    def _peek(self, entry: dict) -> InstalledSnapshot:
+    def _describe(self, entry: dict, targets, root_demo: bool) -> InstalledSnapshot:
+        """The installed snapshot as its (already checked) targets metadata describes it."""
         folder = self.folder / SNAPSHOTS / entry["dir"]
-        m = peek_manifest(folder / MANIFEST)
-        if m is None or m.version != entry["version"]:
-            raise SnapshotRefused("tampered", f"本机已安装的离线数据（第 {entry['version']} 版）清单缺失或被改动："
-                                              f"{folder / MANIFEST}。{REINSTALL}")
-        return _installed(m, folder)
+        which = f"本机已安装的离线数据（第 {entry['version']} 版）"
+        data = next((t for t in targets.targets.values()
+                     if (t.custom or {}).get("kind") == "full" and t.custom.get("version") == entry["version"]), None)
+        if data is None:
+            data = next((t for t in targets.targets.values()
+                         if (t.custom or {}).get("kind") == "delta" and t.custom.get("version") == entry["version"]), None)
+        if data is None:
+            raise SnapshotRefused("tampered", f"{which}的目标元数据中没有第 {entry['version']} 版数据。{REINSTALL}",
+                                  role="targets")
+        c = data.custom
+        return InstalledSnapshot(entry["version"], entry.get("kind", c["kind"]), targets.expires,
+                                 datetime.fromisoformat(c["data_as_of"]), c["region"], root_demo,
+                                 folder / DATASET, folder / METADATA, _EMPTY)
+
+    def _peek(self, entry: dict) -> InstalledSnapshot:
+        from tuf.api.metadata import Metadata
+        folder = self.folder / SNAPSHOTS / entry["dir"]
+        try:
+            targets = Metadata.from_file(str(folder / METADATA / "targets.json")).signed
+            return self._describe(entry, targets, self.demo)
+        except SnapshotRefused:
+            raise
+        except Exception:
+            raise SnapshotRefused("tampered", f"本机已安装的离线数据（第 {entry['version']} 版）元数据缺失或被改动："
+                                              f"{folder / METADATA}。{REINSTALL}") from None
 
     def current(self, *, verify: bool = True) -> InstalledSnapshot | None:
         state = self._state()
@@ -253,86 +383,100 @@ class SnapshotStore:
 
     def _verified(self, entry: dict) -> InstalledSnapshot:
         folder = self.folder / SNAPSHOTS / entry["dir"]
-        mpath, dpath = folder / MANIFEST, folder / DATASET
-        root = self.root()
-        key = (_stat_key(mpath), _stat_key(dpath), entry["version"], root.version, root.keyids, root.threshold)
+        tpath, bpath = folder / METADATA / "targets.json", folder / BUCKETS
+        root, _, demo = self._root_state()
+        key = (_stat_key(tpath), _stat_key(bpath), entry["dir"], entry["version"], root.version)
         with _cache_lock:
             cached = _verdicts.get(key)
         if cached is not None:
             return cached
         which = f"本机已安装的离线数据（第 {entry['version']} 版）"
         try:
-            m = load_manifest(mpath, root)
-        except SnapshotRefused as exc:
-            if exc.reason in ("wrong-key", "below-threshold"):
-                # Not necessarily tampering: the trust root was rotated after this install.
-                raise SnapshotRefused(exc.reason, f"{which}不是由当前信任根的密钥签署：{exc.message}") from None
-            raise SnapshotRefused("tampered", f"{which}清单被改动：{exc.message}") from None
-        if m.version != entry["version"]:
-            raise SnapshotRefused("tampered", f"{which}清单版本为 {m.version}，与登记不符。{REINSTALL}")
-        if not dpath.is_file():
-            raise SnapshotRefused("tampered", f"{which}数据文件缺失：{dpath}。{REINSTALL}")
-        if m.kind == "snapshot":
-            size, sha = file_sha256(dpath)
-            if size != m.data_size or sha != m.data_sha256:
-                raise SnapshotRefused("tampered", f"{which}数据文件被改动（SHA-256 应为 {short_id(m.data_sha256)}，"
-                                                  f"实际为 {short_id(sha)}）：{dpath}。{REINSTALL}")
-        elif not _sealed(folder, m.dataset_digest):
-            # A delta-built file has no signed byte hash, only the signed dataset digest.
-            try:
-                digest = file_dataset_digest(dpath)
-            except sqlite3.DatabaseError:
-                digest = "-"
-            if digest != m.dataset_digest:
-                raise SnapshotRefused("tampered", f"{which}数据被改动（数据摘要应为 {short_id(m.dataset_digest)}，"
-                                                  f"实际为 {short_id(digest)}）：{dpath}。{REINSTALL}")
-            try:
-                _write_seal(folder, m.dataset_digest)
-            except OSError:
-                pass  # a read-only store still works, at the digest's speed
-        snap = _installed(m, folder)
+            targets_bytes = tpath.read_bytes()
+        except OSError:
+            raise SnapshotRefused("tampered", f"{which}的目标元数据缺失：{tpath}。{REINSTALL}", role="targets") from None
+        targets = trust.verify_installed(root, targets_bytes)
+        snap = self._describe(entry, targets, demo)
+        data_entry = next(t for t in targets.targets.values()
+                          if (t.custom or {}).get("kind") in ("full", "delta")
+                          and t.custom.get("version") == entry["version"])
+        buckets_entry = targets.targets.get(data_entry.custom.get("buckets"))
+        if buckets_entry is None:
+            raise SnapshotRefused("tampered", f"{which}的目标元数据没有分组表。{REINSTALL}", role="targets")
+        try:
+            raw = bpath.read_bytes()
+        except OSError:
+            raise SnapshotRefused("tampered", f"{which}的分组表缺失：{bpath}。{REINSTALL}", role="targets") from None
+        try:
+            buckets_entry.verify_length_and_hashes(raw)
+        except Exception:
+            raise SnapshotRefused("tampered", f"{which}的分组表被改动（与目标元数据中的哈希不符）：{bpath}。{REINSTALL}",
+                                  role="targets") from None
+        if not snap.data_path.is_file():
+            raise SnapshotRefused("tampered", f"{which}数据文件缺失：{snap.data_path}。{REINSTALL}")
+        snap = InstalledSnapshot(snap.version, snap.kind, snap.expires, snap.data_as_of, snap.region, snap.demo,
+                                 snap.data_path, snap.metadata_path, BucketTable.from_bytes(raw))
         with _cache_lock:
             _verdicts[key] = snap
         return snap
 
     # -- install -----------------------------------------------------------------------------
 
-    def _choose(self, folder: Path, installed: int | None) -> Path:
-        """Among the manifests in ``folder``: the newest delta whose base is installed, unless a
-        full snapshot is newer still; a delta for another base only when nothing else is there
-        (so that the refusal names the real problem)."""
-        found = [m for m in (peek_manifest(p) for p in sorted(folder.glob("*.json"))) if m is not None]
-        if not found:
-            raise SnapshotRefused("no-snapshot", f"文件夹中没有快照清单：{folder}。请确认U盘或共享文件夹中有"
-                                                 "省平台发布的快照（清单 .json 与数据文件）。")
-        fulls = [m for m in found if m.kind == "snapshot"]
-        deltas = [m for m in found if m.kind == "delta" and installed is not None and m.base_version == installed]
-        best_full = max(fulls, key=lambda m: m.version, default=None)
-        best_delta = max(deltas, key=lambda m: m.version, default=None)
-        if best_delta is not None and (best_full is None or best_delta.version >= best_full.version):
-            return best_delta.path
-        if best_full is not None:
-            return best_full.path
-        return max(found, key=lambda m: m.version).path
-
     def install(self, path: Path, *, now: datetime | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 cancel: Callable[[], bool] | None = None) -> InstalledSnapshot:
+        """Install from a repository folder (or a file inside its metadata/ folder), or from a
+        folder of several repositories: the newest that verifies; those that fail are named."""
+        path = Path(path)
         try:
-            snap = self._install(path, now, progress, cancel)
+            return self._install(path, now, progress, cancel)
         except SnapshotRefused as exc:
-            log.warning("snapshot %s refused (%s): %s", path, exc.reason, exc.message)
+            if not getattr(exc, "logged", False):  # update() logs its own, with the role
+                log.warning("snapshot %s refused (%s): %s", path, exc.reason, exc.message)
+            raise
+
+    def _install(self, path: Path, now, progress, cancel) -> InstalledSnapshot:
+        if not path.exists():
+            raise SnapshotRefused("missing-file", f"找不到快照：{path}。请确认U盘已插好、路径正确。")
+        repo = repository_of(path)
+        if (repo / METADATA).is_dir():
+            return self.update(FolderSource(repo), now=now, progress=progress, cancel=cancel)
+        if path.is_file():
+            raise SnapshotRefused("malformed", f"{path} 不是快照文件夹。请选择含 metadata 与 targets 两个文件夹的快照文件夹，"
+                                               "或其中 metadata 文件夹里的文件。")
+        candidates = sorted((c for c in path.iterdir() if (c / METADATA).is_dir()), key=_peek_version, reverse=True)
+        if not candidates:
+            raise SnapshotRefused("no-snapshot", f"文件夹中没有快照：{path}。请确认U盘或共享文件夹中有省平台发布的快照"
+                                                 "（含 metadata 与 targets 两个文件夹）。")
+        skipped = []
+        for candidate in candidates:
+            try:
+                return self.update(FolderSource(candidate), now=now, progress=progress, cancel=cancel)
+            except SnapshotRefused as exc:
+                if exc.reason == "cancelled":
+                    raise
+                log.warning("candidate %s skipped (%s, %s): %s", candidate, exc.role or "-", exc.reason, exc.message)
+                skipped.append((candidate, exc))
+        first = skipped[0][1]
+        names = "；".join(f"{c.name}：{e.message}" for c, e in skipped)
+        raise SnapshotRefused(first.reason, f"文件夹中没有可用的快照（{names}）", role=first.role)
+
+    def update(self, source: Source, *, now: datetime | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               cancel: Callable[[], bool] | None = None) -> InstalledSnapshot:
+        try:
+            snap = self._update(source, now, progress, cancel)
+        except SnapshotRefused as exc:
+            log.warning("snapshot from %s refused (%s, %s): %s", source.label, exc.role or "-", exc.reason, exc.message)
+            exc.logged = True
             raise
         log.info("snapshot v%d (%s) in use, data as of %s, from %s", snap.version, snap.kind,
-                 format_time(snap.data_as_of), path)
+                 snap.data_as_of.isoformat(), source.label)
         return snap
 
-    def _install(self, path: Path, now: datetime | None, progress, cancel) -> InstalledSnapshot:
+    def _update(self, source: Source, now, progress, cancel) -> InstalledSnapshot:
         now = now or datetime.now(timezone.utc)
-        path = Path(path)
         with self._lock, install_lock(self.folder, cancel=cancel):
-            if not path.exists():
-                raise SnapshotRefused("missing-file", f"找不到快照：{path}。请确认U盘已插好、路径正确。")
             try:
                 state = self._state()
             except SnapshotRefused:
@@ -342,75 +486,100 @@ class SnapshotStore:
                 state = None
             installed = state["current"]["version"] if state else None
             floor = installed if state else self._highest_stored_version()
-            mpath = self._choose(path, installed) if path.is_dir() else path
-
-            root = self.root()
-            if root.is_expired(now):
-                raise SnapshotRefused("root-expired", f"本机信任根已于 {format_time(root.expires)} 过期，"
-                                                      "不能再验证快照。请联系省平台更新信任根。")
-            raw_manifest = read_metadata_bytes(mpath, "快照清单")
-            m = load_manifest(mpath, root, raw_manifest)
-            if floor is not None and m.version < floor:
-                raise SnapshotRefused("rollback", f"快照是第 {m.version} 版，比本机已安装的第 {floor} 版旧，"
-                                                  "拒绝回退到旧数据。请使用更新的快照。")
-            # Expiry before "already installed": an expired copy of the installed version is
-            # refused as expired (DESIGN.md's order), not reported as a successful import.
-            if m.is_expired(now):
-                raise SnapshotRefused("expired", f"快照（第 {m.version} 版）已于 {format_time(m.expires)} 过期，"
-                                                 "不能安装。请向省平台索取最新快照。")
-            if installed is not None and m.version == installed:
+            verified = trust.refresh(self._local(state["current"] if state else None), source.fetcher, now=now)
+            version = verified.version()
+            if version == 0:
+                raise trust.refused("targets", "no-snapshot", f"{source.label} 的目标元数据中没有快照数据。{ADVICE}")
+            if floor is not None and version < floor:
+                raise trust.refused("targets", "rollback", f"快照是第 {version} 版，比本机已安装的第 {floor} 版旧，"
+                                                           "拒绝回退到旧数据。请使用更新的快照。")
+            if verified.targets.is_expired(now):
+                raise trust.refused("targets", "expired", f"快照（第 {version} 版）已于 {verified.targets.expires.isoformat()} "
+                                                          "过期，不能安装。请向省平台索取最新快照。")
+            if installed == version:
                 try:
-                    return self._verified(state["current"])
+                    snap = self._verified(state["current"])
+                    # Importing the same version by hand is how IT repairs a desk: then every
+                    # row is checked, not only the bucket table (an update that finds nothing
+                    # new does not pay for that).
+                    if not getattr(source, "repairs", False) or rows_intact(snap):
+                        return snap
                 except SnapshotRefused:
                     pass  # the installed copy is damaged: installing the same version repairs it
-            return self._stage_and_swap(m, raw_manifest, state, progress, cancel)
+            delta = verified.delta_from(installed) if installed is not None else None
+            full = verified.full()
+            if delta is not None:
+                try:
+                    return self._stage_and_swap(verified, delta, source, state, progress, cancel)
+                except SnapshotRefused as exc:
+                    if full is None or exc.reason not in ("wrong-base", "bucket-mismatch", "hash-mismatch", "malformed"):
+                        raise
+                    log.warning("delta %s skipped (%s): %s; installing the full snapshot", delta.path, exc.reason,
+                                exc.message)
+            if full is None:
+                have = f"本机已安装第 {installed} 版" if installed else "本机尚未安装任何快照"
+                raise trust.refused("targets", "wrong-base", f"来源只有到第 {version} 版的增量，{have}，无法应用。"
+                                                             "请导入完整快照。")
+            return self._stage_and_swap(verified, full, source, state, progress, cancel)
 
     def _highest_stored_version(self) -> int | None:
-        versions = [m.version for m in (peek_manifest(p) for p in (self.folder / SNAPSHOTS).glob(f"*/{MANIFEST}"))
-                    if m is not None]
+        versions = []
+        for child in (self.folder / SNAPSHOTS).glob("v*-*") if (self.folder / SNAPSHOTS).is_dir() else ():
+            head = child.name[1:].split("-", 1)[0]
+            if head.isdigit():
+                versions.append(int(head))
         return max(versions, default=None)
 
-    def _stage_and_swap(self, m: Manifest, raw_manifest: bytes, state: dict | None,
+    def _stage_and_swap(self, verified: trust.Verified, target: TargetFile, source: Source, state: dict | None,
                         progress, cancel) -> InstalledSnapshot:
+        kind = target.custom["kind"]
+        version = target.custom["version"]
         created_folder = not self.folder.exists()
         staging = self.folder / f".staging-{uuid.uuid4().hex[:12]}"
         committed = False
         placed = None
         try:
             staging.mkdir(parents=True)
-            incoming = staging / (DATASET if m.kind == "snapshot" else _DELTA_FILE)
-            with open(incoming, "wb") as out:
-                check_data_file(m, m.data_path, progress=progress, cancel=cancel, copy_to=out)
-                out.flush()
-                os.fsync(out.fileno())
-            if m.kind == "delta":
-                self._apply(m, staging, state, cancel)
-            elif not _is_dataset(incoming):
-                raise SnapshotRefused("malformed", f"快照数据文件不是本程序能读取的快照数据库：{m.data_path}。"
-                                                   "请向省平台索取正式快照。")
+            buckets_entry = verified.buckets_for(target)
+            if kind == "full":
+                self._fetch(source, target, staging / DATASET, progress, cancel)
+                self._fetch(source, buckets_entry, staging / BUCKETS, None, cancel)
+                if not _is_dataset(staging / DATASET):
+                    raise trust.refused("targets", "malformed", f"数据文件 {target.path} 不是本程序能读取的快照数据库。{ADVICE}")
+            else:
+                self._apply(target, buckets_entry, source, staging, state, progress, cancel)
             weak = _sealing_problem(staging / DATASET)
             if weak:
                 raise SnapshotRefused("weak-sealing", f"{weak}，拒绝安装：本机离线数据保持不变。"
                                                       "请向省平台索取按现行要求加密的快照。")
             if cancel is not None and cancel():
                 raise SnapshotRefused("cancelled", "已取消安装，本机离线数据保持不变。")
-            with open(staging / MANIFEST, "wb") as fh:
-                fh.write(raw_manifest)
-                fh.flush()
-                os.fsync(fh.fileno())
-            _fsync_file(staging / DATASET)
+            (staging / METADATA).mkdir()
+            for role, data in (("timestamp", verified.timestamp), ("snapshot", verified.snapshot),
+                               ("targets", verified.targets_bytes)):
+                _write_file(staging / METADATA / f"{role}.json", data)
+            _fsync_dir(staging / METADATA)
             _fsync_dir(staging)
             snaps = self.folder / SNAPSHOTS
             snaps.mkdir(exist_ok=True)
-            name = f"v{m.version:06d}-{m.kind}-{uuid.uuid4().hex[:8]}"
+            name = f"v{version:06d}-{kind}-{uuid.uuid4().hex[:8]}"
             placed = snaps / name
             os.rename(staging, placed)
             _fsync_dir(snaps)
-            new_state = {"format": 1, "current": {"dir": name, "version": m.version},
+            if verified.roots:
+                roots_dir = self.folder / ROOTS
+                roots_dir.mkdir(exist_ok=True)
+                for data in verified.roots:
+                    from tuf.api.metadata import Metadata
+                    v = Metadata.from_bytes(data).signed.version
+                    _write_atomic(roots_dir / f"{v}.root.json", data)
+            new_state = {"format": 2, "current": {"dir": name, "version": version, "kind": kind},
                          "previous": state["current"] if state else None}
             # The pointer replacement is the commit point: before it, the old snapshot is current.
             _write_atomic(self.folder / STATE, json.dumps(new_state, indent=1).encode("utf-8"))
             committed = True
+        except Cancelled:
+            raise SnapshotRefused("cancelled", "已取消安装，本机离线数据保持不变。") from None
         finally:
             if not committed:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -420,34 +589,55 @@ class SnapshotStore:
                     shutil.rmtree(self.folder, ignore_errors=True)
         self._collect_garbage(new_state)
         if progress is not None:
-            progress(m.data_size, m.data_size)
+            progress(target.length, target.length)
         return self._verified(new_state["current"])
 
-    def _apply(self, m: Manifest, staging: Path, state: dict | None, cancel) -> None:
+    def _fetch(self, source: Source, entry: TargetFile, dest: Path, progress, cancel) -> None:
+        """The target file into ``dest``, then TUF's length and hash check of what was written."""
+        source.fetch_target(entry, dest, progress=progress, cancel=cancel)
+        with open(dest, "rb") as fh:
+            trust.verify_target(entry, fh)
+
+    def _apply(self, target: TargetFile, buckets_entry: TargetFile, source: Source, staging: Path,
+               state: dict | None, progress, cancel) -> None:
         installed = state["current"] if state else None
-        if installed is None or m.base_version != installed["version"]:
+        base_version = target.custom["base_version"]
+        if installed is None or base_version != installed["version"]:
             have = f"本机已安装第 {installed['version']} 版" if installed else "本机尚未安装任何快照"
-            raise SnapshotRefused("wrong-base", f"这是从第 {m.base_version} 版到第 {m.version} 版的增量，"
-                                                f"{have}，无法应用。请导入完整快照，或与本机版本对应的增量。")
-        base = self._peek(installed)
+            raise trust.refused("targets", "wrong-base", f"这是从第 {base_version} 版到第 {target.custom['version']} 版的增量，"
+                                                         f"{have}，无法应用。请导入完整快照，或与本机版本对应的增量。")
+        try:
+            base = self._verified(installed)
+        except SnapshotRefused as exc:
+            raise trust.refused("targets", "wrong-base", f"本机第 {installed['version']} 版的数据无法校验（{exc.message}），"
+                                                         "不能在其上应用增量。请导入完整快照。") from None
+        self._fetch(source, target, staging / _DELTA_FILE, progress, cancel)
         work = staging / DATASET
         shutil.copyfile(base.data_path, work)
         try:
-            digest = apply_delta(work, staging / _DELTA_FILE, expected_base=base.dataset_digest, cancel=cancel)
-        except Cancelled:
-            raise SnapshotRefused("cancelled", "已取消安装，本机离线数据保持不变。") from None
-        except (DeltaError, sqlite3.DatabaseError) as exc:
+            table = apply_delta(work, staging / _DELTA_FILE, base.table, cancel=cancel)
+        except BucketMismatch as exc:
+            raise trust.refused("targets", "bucket-mismatch", f"增量应用后第 {exc.bucket} 号分组的数据与增量所载的摘要不符，"
+                                                              f"未安装。本机数据保持第 {installed['version']} 版。请导入完整快照。") from None
+        except DeltaError as exc:
             if "base digest" in str(exc):
-                raise SnapshotRefused("wrong-base", f"增量的基础数据与本机第 {installed['version']} 版的数据不一致，"
-                                                    "无法应用。请导入完整快照。") from None
-            raise SnapshotRefused("malformed", f"增量文件无法应用（{exc}）：{m.data_path}。请导入完整快照。") from None
+                raise trust.refused("targets", "wrong-base", f"增量的基础数据与本机第 {installed['version']} 版的数据不一致，"
+                                                             "无法应用。请导入完整快照。") from None
+            raise trust.refused("targets", "malformed", f"增量文件无法应用（{exc}）：{target.path}。请导入完整快照。") from None
+        except sqlite3.DatabaseError as exc:
+            raise trust.refused("targets", "malformed", f"增量文件无法应用（{exc}）：{target.path}。请导入完整快照。") from None
         finally:
             (staging / _DELTA_FILE).unlink(missing_ok=True)
-        if digest != m.dataset_digest:
-            raise SnapshotRefused("digest-mismatch", f"增量应用后的数据与签署的数据摘要不符（应为 {short_id(m.dataset_digest)}，"
-                                                     f"实际为 {short_id(digest)}），未安装。本机数据保持第 "
-                                                     f"{installed['version']} 版。请导入完整快照。")
-        _write_seal(staging, digest)
+        raw = table.to_bytes()
+        try:
+            buckets_entry.verify_length_and_hashes(raw)
+        except Exception:
+            raise trust.refused("targets", "hash-mismatch", f"增量应用后的分组表与签署的 {buckets_entry.path} 不符"
+                                                            f"（SHA-256 实际为 {short_id(table.sha256())}），未安装。"
+                                                            f"本机数据保持第 {installed['version']} 版。请导入完整快照。") from None
+        _write_file(staging / BUCKETS, raw)
+        with open(work, "rb+") as fh:
+            os.fsync(fh.fileno())
 
     def _collect_garbage(self, state: dict) -> None:
         keep = {state["current"]["dir"]} | ({state["previous"]["dir"]} if state.get("previous") else set())
@@ -457,6 +647,32 @@ class SnapshotStore:
                 # On Windows a folder whose data file a reader still holds cannot go yet; the next
                 # install tries again.
                 shutil.rmtree(child, ignore_errors=True)
+
+
+
+_EMPTY = BucketTable(1, b"\0" * 32, b"\0" * 16)
+
+
+def rows_intact(snap: InstalledSnapshot) -> bool:
+    """Whether every row of the installed data matches the bucket table (a full pass)."""
+    try:
+        conn = sqlite3.connect(snap.data_path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return compute_table(conn).to_bytes() == snap.table.to_bytes()
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, ValueError):
+        return False
+
+
+def _peek_version(repo: Path) -> int:
+    """A repository's newest data version by its (unverified) targets metadata: only to order
+    candidates; each is verified in full before use."""
+    try:
+        obj = json.loads((repo / METADATA / "targets.json").read_text(encoding="utf-8"))
+        return max((t.get("custom", {}).get("version", 0) for t in obj["signed"]["targets"].values()), default=0)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return 0
 
 
 def _is_dataset(path: Path) -> bool:

@@ -1,7 +1,11 @@
-"""A publisher with real Ed25519 keys in a tmp folder, datasets derived from the demo data by SQL
-edits, and a production-style deployment config that trusts the publisher's root.
+"""A publisher with real Ed25519 role keys in a tmp folder, a TUF repository made with the
+reference library's Metadata API (offline_cache.repository), datasets derived from the demo data by
+SQL edits, and a production-style deployment config that trusts the publisher's root.
 
-Used by the trust-model, delta and cache command tests."""
+Every publication returns a copy of the repository folder as it stood right after it, the way a
+USB stick carries one: tests can then offer a desk an older or a tampered copy.
+
+Used by the trust-model, conformance, delta and cache command tests."""
 from __future__ import annotations
 
 from desk_config import OPERATORS
@@ -10,22 +14,20 @@ import hashlib
 import json
 import shutil
 import sqlite3
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from desktop.site.paths import demo_snapshot_dir, resources
+from offline_cache.cli import ensure_buckets
 from offline_cache.delta import make_delta
-from offline_cache.keys import generate_key, load_private
-from offline_cache.manifest import sign_delta, sign_snapshot
-from offline_cache.root import make_root, write_metadata
-from offline_cache.signing import sign_envelope
+from offline_cache.repository import Repository, RoleKeys, data_name, generate_key, load_public, load_signer
 
 KNOWN = json.loads((resources() / "demo" / "known_codes.json").read_text(encoding="utf-8"))
 ITEM = KNOWN["item_with_measures"]
-DEMO_DATA = demo_snapshot_dir() / "demo-dataset.sqlite"
+DEMO_DATA = demo_snapshot_dir() / "targets" / data_name(1)
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 ROOT_EXPIRES = NOW + timedelta(days=3650)
+ROLES = ("root", "targets", "snapshot", "timestamp")
 
 
 def tree(folder: Path) -> dict[str, str] | None:
@@ -71,14 +73,18 @@ V3_CHANGES = (
 
 
 class Publisher:
-    """The platform operator's side, in ``folder``: keys, a root, data files, signed manifests."""
+    """The platform operator's side, in ``folder``: role keys, a repository, data files."""
 
     def __init__(self, folder: Path, *, keys: int = 1, threshold: int = 1):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.keys = [self.new_key(f"publisher-{n}") for n in range(keys)]
-        self.root = make_root(self.keys, threshold, name="test-province", expires=ROOT_EXPIRES,
-                              sign_with=self.keys, out=self.folder / "root.json")
+        self.online = list(self.keys)   # snapshot and timestamp signers
+        main = RoleKeys(tuple(load_public(k) for k in self.keys), threshold)
+        self.repo = Repository.create(self.folder / "repo", {r: main for r in ROLES},
+                                      [load_signer(k) for k in self.keys], name="test-province",
+                                      expires={"root": ROOT_EXPIRES})
+        self.root = shutil.copyfile(self.repo.metadata / "1.root.json", self.folder / "root.json")
         self._n = 0
 
     def new_key(self, name: str) -> Path:
@@ -86,52 +92,61 @@ class Publisher:
         generate_key(path)
         return path
 
-    def _fresh(self, name: str) -> Path:
+    def copy(self, name: str) -> Path:
+        """The repository as it stands now, copied to a folder of its own (a USB stick)."""
         self._n += 1
-        folder = self.folder / f"{self._n:02d}-{name}"
-        folder.mkdir()
-        return folder
+        dest = self.folder / f"{self._n:02d}-{name}"
+        shutil.copytree(self.repo.folder, dest)
+        return dest
 
     def datasets(self) -> tuple[Path, Path, Path]:
-        """v1 (the demo data), v2 and v3 data files."""
+        """v1 (the demo data), v2 and v3 data files, each with its bucket table beside it."""
         data = self.folder / "data"
         if not data.exists():
             data.mkdir()
             shutil.copyfile(DEMO_DATA, data / "v1.sqlite")
             edit_dataset(data / "v1.sqlite", data / "v2.sqlite", *V2_CHANGES)
             edit_dataset(data / "v2.sqlite", data / "v3.sqlite", *V3_CHANGES)
+            for v in (1, 2, 3):
+                ensure_buckets(data / f"v{v}.sqlite")
         return data / "v1.sqlite", data / "v2.sqlite", data / "v3.sqlite"
 
     def publish(self, version: int, data: Path | None = None, *, keys: list[Path] | None = None,
-                data_as_of: datetime | None = None, expires: datetime | None = None) -> Path:
-        """A full snapshot of ``data`` (default: the demo data) in a folder of its own."""
-        folder = self._fresh(f"v{version}")
-        copy = shutil.copyfile(data or DEMO_DATA, folder / f"snapshot-{version}.sqlite")
-        return sign_snapshot(Path(copy), version=version, data_as_of=data_as_of or NOW - timedelta(hours=1),
-                             expires=expires or NOW + timedelta(days=30), region="440000",
-                             keys=keys or self.keys, out=folder / f"snapshot-{version}.json",
-                             created=NOW - timedelta(hours=1))
+                online: list[Path] | None = None, data_as_of: datetime | None = None,
+                expires: datetime | None = None, timestamp_expires: datetime | None = None,
+                deltas: dict[int, Path] | None = None, demo: bool = False) -> Path:
+        """Version ``version`` of ``data`` (default: the demo data) with ``deltas`` (base → the
+        older data file), signed by ``keys`` (targets) and ``online`` (snapshot, timestamp);
+        returns the copy of the repository right after."""
+        src = Path(data or DEMO_DATA)
+        work = self.folder / "work" / f"v{version}-{self._n}"
+        work.mkdir(parents=True)
+        copy = work / "data.sqlite"
+        shutil.copyfile(src, copy)
+        buckets = ensure_buckets(copy)
+        made = {}
+        for base, old in (deltas or {}).items():
+            ensure_buckets(old)
+            made[base] = make_delta(old, copy, work / f"delta-{base}.sqlite").path
+        targets_signers = [load_signer(k) for k in keys or self.keys]
+        online_signers = [load_signer(k) for k in online or (keys if keys else self.online)]
+        later = NOW + timedelta(days=30)
+        self.repo.publish(version=version, data=copy, buckets=buckets, region="440000", deltas=made, demo=demo,
+                          data_as_of=data_as_of or NOW - timedelta(hours=1) + timedelta(minutes=version),
+                          signers={"targets": targets_signers, "snapshot": online_signers,
+                                   "timestamp": online_signers},
+                          expires={"targets": expires or later, "snapshot": expires or later,
+                                   "timestamp": timestamp_expires or expires or later})
+        return self.copy(f"v{version}")
 
-    def publish_delta(self, base_version: int, version: int, old: Path, new: Path, *,
-                      folder: Path | None = None, keys: list[Path] | None = None) -> Path:
-        folder = folder or self._fresh(f"delta-{base_version}-{version}")
-        delta = make_delta(old, new, folder / f"delta-{base_version}-{version}.sqlite").path
-        return sign_delta(delta, base_version=base_version, version=version,
-                          data_as_of=NOW - timedelta(minutes=30), expires=NOW + timedelta(days=30),
-                          region="440000", keys=keys or self.keys,
-                          out=folder / f"delta-{base_version}-{version}.json", created=NOW - timedelta(minutes=30))
-
-    def resign(self, manifest: Path, change: Callable[[dict], None], *, keys: list[Path] | None = None) -> Path:
-        """The manifest's signed body changed by ``change`` and signed again with real keys: a
-        publisher (or a stolen key) stating something false about the data file."""
-        env = json.loads(manifest.read_text(encoding="utf-8"))
-        change(env["signed"])
-        write_metadata(manifest, sign_envelope(env["signed"], [load_private(k) for k in keys or self.keys]))
-        return manifest
-
-    def rotate(self, version: int, new_keys: list[Path], threshold: int, *, sign_with: list[Path]) -> Path:
-        return make_root(new_keys, threshold, version=version, name="test-province", expires=ROOT_EXPIRES,
-                         sign_with=sign_with, out=self.folder / f"root-{version}.json")
+    def rotate(self, roles: dict[str, tuple[list[Path], int]], *, sign_with: list[Path]) -> Path:
+        """Root version + 1 with new keys for ``roles``; returns the new root file."""
+        md = self.repo.rotate_root({r: RoleKeys(tuple(load_public(k) for k in keys), t)
+                                    for r, (keys, t) in roles.items()},
+                                   [load_signer(k) for k in sign_with], expires=ROOT_EXPIRES)
+        if "snapshot" in roles:
+            self.online = roles["snapshot"][0]
+        return self.repo.metadata / f"{md.signed.version}.root.json"
 
 
 def deploy(config: Path, root: Path, *, warn: int = 48, max_age: int = 168) -> None:
@@ -139,3 +154,20 @@ def deploy(config: Path, root: Path, *, warn: int = 48, max_age: int = 168) -> N
     config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
                       f'trust_root = "{root}"\nwarn_age_hours = {warn}\nmax_age_hours = {max_age}\n' + OPERATORS,
                       encoding="utf-8")
+
+
+def resign(repo: Path, role: str, change, keys: list[Path]) -> Path:
+    """``role``'s metadata in the repository copy ``repo`` changed by ``change(signed)`` and signed
+    again with real keys (the same version): a publisher, or a stolen key, stating something
+    false, or a key that is not the role's."""
+    from tuf.api.metadata import Metadata
+    from tuf.api.serialization.json import JSONSerializer
+
+    path = Path(repo) / "metadata" / f"{role}.json"
+    md = Metadata.from_bytes(path.read_bytes())
+    change(md.signed)
+    md.signatures.clear()
+    for k in keys:
+        md.sign(load_signer(k), append=True)
+    path.write_bytes(md.to_bytes(JSONSerializer(compact=False)))
+    return Path(repo)

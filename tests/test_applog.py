@@ -71,5 +71,5 @@ def test_snapshot_installs_and_refusals_are_logged(desk_env, capsys, tmp_path):
     assert main(["check", KNOWN["black"], "--offline"]) == 0  # installs the bundled demo data
     assert main(["cache", "import", str(tmp_path / "no-such-stick")]) == 4
     text = log_text(home)
-    assert "snapshot v1 (snapshot) in use" in text
+    assert "snapshot v1 (full) in use" in text
     assert "refused (missing-file)" in text and "no-such-stick" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -65,15 +66,24 @@ def test_snapshot_past_the_deployments_max_age(capsys, production, desk_env):
 
 
 def test_tampered_installed_snapshot(capsys, production):
+    """An insider's edit of the installed rows: the check that reads them cannot vouch; a code
+    in an untouched bucket still can; an edited catalogue stops the item list."""
     assert run(capsys, "cache", "import", production.publish(1))[0] == 0
     data = installed_data()
-    raw = bytearray(data.read_bytes())
-    raw[len(raw) // 3] ^= 0x01
-    data.write_bytes(bytes(raw))
+    conn = sqlite3.connect(data)
+    with conn:
+        conn.execute("UPDATE entries SET state = 'repaired' WHERE subject_code = ?", (KNOWN["black"],))
+    conn.close()
+    code, out, _ = run(capsys, "check", KNOWN["black"], "--item", ITEM, "--offline", "--json")
+    assert code == 3 and json.loads(out)["status"] == "unverified" and "被改动" in out
+    assert run(capsys, "check", KNOWN["clear"][1], "--item", ITEM, "--offline")[0] == 0
+    assert run(capsys, "items")[0] == 0
+    conn = sqlite3.connect(data)
+    with conn:
+        conn.execute("UPDATE items SET name = name || '（改）'")
+    conn.close()
     code, out, err = run(capsys, "items")
     assert code == 3 and "被改动" in err
-    code, out, _ = run(capsys, "cache", "status")
-    assert code == 3 and "被改动" in out
 
 
 # --- a valid snapshot ------------------------------------------------------------------------
@@ -82,7 +92,7 @@ def test_status_of_a_production_snapshot(capsys, production):
     assert run(capsys, "cache", "import", production.publish(7, data_as_of=NOW - timedelta(hours=3)))[0] == 0
     code, out, _ = run(capsys, "cache", "status")
     assert code == 0
-    assert "第 7 版（snapshot）" in out and "地区 440000" in out and "3 小时前" in out
+    assert "第 7 版（完整快照）" in out and "地区 440000" in out and "3 小时前" in out
     assert "有效期至" in out and "test-province 第 1 版" in out
     assert "演示" not in out and "数据已较旧" not in out
 

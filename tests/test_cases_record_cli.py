@@ -7,7 +7,6 @@ from desk_config import OPERATORS
 
 import json
 import os
-from datetime import datetime, timezone
 
 import pytest
 from casefile_fixtures import IS_ROOT, read_only, small_disk
@@ -101,14 +100,10 @@ def test_missing_record_arguments_are_named_and_nothing_is_queried(capsys):
 @pytest.fixture
 def no_snapshot(tmp_path, desk_env):
     """A production deployment whose snapshot has not been installed yet: nothing can vouch."""
-    from offline_cache.keys import generate_key
-    from offline_cache.root import make_root
+    from snapshot_fixtures import Publisher
 
     _, config = desk_env
-    key = tmp_path / "publisher.key"
-    generate_key(key)
-    root = make_root([key], 1, name="test-province", sign_with=[key], out=tmp_path / "root.json",
-                     expires=datetime(2036, 1, 1, tzinfo=timezone.utc))
+    root = Publisher(tmp_path / "publisher").root
     config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
                       f'trust_root = "{root}"\n' + OPERATORS, encoding="utf-8")
 

@@ -6,7 +6,6 @@ from desk_config import OPERATORS
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -215,26 +214,16 @@ def test_cache_status_in_demo_mode(capsys):
 
 @pytest.fixture
 def production(tmp_path, desk_env):
-    """A deployment with its own publisher key and root, and a copy of the demo dataset re-signed
-    with it at chosen dates."""
-    from offline_cache.keys import generate_key
-    from offline_cache.manifest import sign_snapshot
-    from offline_cache.root import make_root
+    """A deployment with its own publisher keys and root, and the demo dataset published with
+    them at chosen dates."""
+    from snapshot_fixtures import Publisher
 
     _, config = desk_env
-    key = tmp_path / "publisher.key"
-    generate_key(key)
-    root = make_root([key], 1, name="test-province", expires=datetime(2036, 1, 1, tzinfo=timezone.utc),
-                     sign_with=[key], out=tmp_path / "root.json")
-    demo_data = next(p for p in demo_snapshot_dir().iterdir() if p.suffix in (".sqlite", ".db"))
+    pub = Publisher(tmp_path / "publisher")
+    root = pub.root
 
     def publish(version: int, data_as_of: datetime, expires: datetime) -> Path:
-        folder = tmp_path / f"pub-{version}"
-        folder.mkdir()
-        data = shutil.copy(demo_data, folder / f"snapshot-{version}.sqlite")
-        return sign_snapshot(Path(data), version=version, data_as_of=data_as_of, expires=expires,
-                             region="440000", keys=[key], out=folder / f"snapshot-{version}.json",
-                             created=data_as_of)
+        return pub.publish(version, data_as_of=data_as_of, expires=expires)
 
     def configure(warn=48, max_age=168):
         config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'

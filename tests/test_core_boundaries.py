@@ -53,7 +53,7 @@ def test_a_check_from_the_command_line_loads_no_qt(tmp_path):
         "qt = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
         "print(json.dumps({'rc': [rc, rc2], 'qt': qt}))\n")
     env = dict(os.environ, CREDIT_DESK_HOME=str(tmp_path / "home"))
-    proc = subprocess.run([sys.executable, "-c", script, str(demo_snapshot_dir() / "demo-manifest.json"),
+    proc = subprocess.run([sys.executable, "-c", script, str(demo_snapshot_dir()),
                            str(resources() / "trust" / "demo-root.json")],
                           capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -78,13 +78,16 @@ def test_check_digits_are_python_stdnum_s(monkeypatch):
     assert codes.parse(org[:17] + "0").code == org[:17] + "0"
 
 
+DEMO_DATA = demo_snapshot_dir() / "targets" / "snapshot-000001.sqlite"
+
+
 def test_lookup_queries_are_point_lookups_through_indexes():
     from offline_cache.reader import LOOKUP_QUERIES
 
-    conn = sqlite3.connect((demo_snapshot_dir() / "demo-dataset.sqlite").resolve().as_uri() + "?mode=ro", uri=True)
+    conn = sqlite3.connect(DEMO_DATA.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         for query in LOOKUP_QUERIES:
-            plan = [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + query, ("x",))]
+            plan = [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + query, (7,))]
             searches = [step for step in plan if step.startswith("SEARCH")]
             # A SCAN of a table would read every subject or entry: seconds on a province.
             assert searches and not any(step.startswith("SCAN") for step in plan), (query, plan)
@@ -94,9 +97,11 @@ def test_lookup_queries_are_point_lookups_through_indexes():
 
 
 def test_lookup_returns_entries_and_only_the_measures_mapped_to_the_item():
+    from offline_cache.buckets import BucketTable
     from offline_cache.reader import SnapshotReader
 
-    with SnapshotReader(demo_snapshot_dir() / "demo-dataset.sqlite") as reader:
+    table = BucketTable.from_bytes((demo_snapshot_dir() / "targets" / "buckets-000001.bin").read_bytes())
+    with SnapshotReader(DEMO_DATA, table) as reader:
         black = reader.lookup(KNOWN["black"], KNOWN["item_with_measures"])
         assert black.subject.code == KNOWN["black"] and [h.list_code for h in black.hits] == ["SXBZXR"]
         assert black.measures and {m.list_code for m in black.measures} == {"SXBZXR"}

@@ -256,18 +256,20 @@ def test_subject_names_are_fictional_but_plausible(tables):
 
 def test_committed_snapshot_is_the_generated_dataset_signed_by_the_demo_root(sources, tmp_path):
     from offline_cache.build import build
-    from offline_cache.manifest import verify
-    from offline_cache.root import load_root
+    from offline_cache.cli import verify_repository
+    from offline_cache.store import SnapshotStore
 
     from offline_cache.demo import DEMO_SEALING_SALT
 
     built = build(sources, tmp_path / "rebuilt.sqlite", sealing_salt=DEMO_SEALING_SALT)
-    m = verify(DEMO_DIR / "demo-manifest.json", ROOT_PATH)
-    assert m.dataset_digest == built.dataset_digest, "resources/demo is stale: python -m offline_cache.demo"
-    assert m.version == 1 and m.data_as_of.date().isoformat() == AS_OF
-    root = load_root(ROOT_PATH)
-    assert m.demo is True and root.demo is True
-    assert "演示" in root.name and "DEMO" in root.name
+    v = verify_repository(DEMO_DIR / "repository", ROOT_PATH)
+    full = v.full()
+    assert v.buckets_for(full).hashes["sha256"] == built.table_sha256, \
+        "resources/demo is stale: python -m offline_cache.demo"
+    assert full.custom["version"] == 1 and full.custom["data_as_of"].startswith(AS_OF)
+    assert full.custom["demo"] is True
+    root = SnapshotStore(tmp_path / "store", ROOT_PATH).root()
+    assert root.demo is True and "演示" in root.name and "DEMO" in root.name
 
 
 # --- issue 10: measures bind the right subject, rest on a lawful basis; lapsed data is taken down --

@@ -10,7 +10,6 @@ from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F
 
 from desktop.app.cli import main
 from desktop.check.model import fmt_time
-from offline_cache.manifest import peek_manifest
 
 ITEM = KNOWN["item_with_measures"]
 MARGIN = 0.3
@@ -29,7 +28,7 @@ def test_default_deadline_wording_when_the_platform_hangs(capsys, online):
     timed_check(capsys)           # warm, as a running desk is: the deadline is what is measured
     online.platform.fault("hang")
     r, elapsed = timed_check(capsys)
-    as_of = fmt_time(peek_manifest(online.platform.publisher.latest.manifest).data_as_of)
+    as_of = fmt_time(online.platform.publisher.latest.data_as_of)
     assert r["reason"] == f"平台超时 3 秒，已使用离线数据（截至 {as_of}）"
     assert r["source"] == "offline" and r["status"] == "hit"
     assert 3.0 <= elapsed < 3.0 + MARGIN

@@ -156,7 +156,8 @@ def test_a_trickling_snapshot_download_is_cut_at_its_deadline(online, tmp_path, 
     part = tmp_path / "part"
     started = time.monotonic()
     with pytest.raises(PlatformUnavailable, match="平台超时"):
-        _client(online).download(f"/snapshots/{release.version}", part, size=size, timeout=1.0)
+        _client(online).download(f"/snapshots/tuf/targets/snapshot-{release.version:06d}.sqlite", part, size=size,
+                                 timeout=1.0)
     assert time.monotonic() - started < 1.1 + 0.15
 
 

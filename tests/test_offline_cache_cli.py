@@ -87,26 +87,33 @@ def key(tmp_path, capsys):
     return path
 
 
-def sign_args(data: Path, version: int, key: Path, out: Path, *extra):
-    return ("sign", data, "--version", version, "--data-as-of", (NOW - timedelta(hours=1)).isoformat(),
-            "--expires", (NOW + timedelta(days=30)).isoformat(), "--region", "440000", "--key", key,
-            "--out", out, *extra)
+def publish_args(repo: Path, data: Path, version: int, key: Path, *extra):
+    return ("publish", repo, data, "--version", version, "--data-as-of", (NOW - timedelta(hours=1)).isoformat(),
+            "--targets-expires", (NOW + timedelta(days=30)).isoformat(), "--region", "440000", "--key", key, *extra)
 
 
 def test_publish_and_install_end_to_end(capsys, tmp_path, key, desk_env):
     _, config = desk_env
-    root = tmp_path / "root.json"
-    code, out, err = run(capsys, publisher, "root", "--key", f"{key}.pub", "--threshold", 1,
-                         "--sign-with", key, "--out", root, "--name", "广东省")
+    repo = tmp_path / "repo"
+    code, out, err = run(capsys, publisher, "init", repo, "--key", key, "--threshold", 1, "--name", "广东省")
     assert code == 0 and "信任根第 1 版" in out, err
+    root = repo / "metadata" / "1.root.json"
 
     pub = tmp_path / "pub"
     pub.mkdir()
     code, out, err = run(capsys, publisher, "build", write_sources(tmp_path / "src1"), "--out", pub / "v1.sqlite")
-    assert code == 0 and "subjects 3" in out and "行/秒" in out, err
-    assert run(capsys, publisher, *sign_args(pub / "v1.sqlite", 1, key, pub / "v1.json"))[0] == 0
-    code, out, _ = run(capsys, publisher, "verify", pub / "v1.json", "--root", root)
-    assert code == 0 and "校验通过：第 1 版" in out
+    assert code == 0 and "subjects 3" in out and "行/秒" in out and "分组表" in out, err
+    assert run(capsys, publisher, *publish_args(repo, pub / "v1.sqlite", 1, key))[0] == 0
+    code, out, _ = run(capsys, publisher, "verify", repo, "--root", root)
+    assert code == 0 and "校验通过" in out and "第 1 版" in out
+
+    # A hall trusting this root takes v1 from a copy of the repository (a USB stick).
+    deploy(config, root)
+    import shutil
+    shutil.copytree(repo, tmp_path / "stick-1")
+    assert run(capsys, desk, "cache", "import", tmp_path / "stick-1")[0] == 0
+    code, out, _ = run(capsys, desk, "check", ORG_B, "--item", "CZ-001", "--json")
+    assert json.loads(out)["severities"] == ["red"]
 
     # The next export: ORG_B leaves the red list, the person is listed; sources now JSON lines.
     tables = dict(TABLES)
@@ -118,26 +125,43 @@ def test_publish_and_install_end_to_end(capsys, tmp_path, key, desk_env):
     code, out, _ = run(capsys, publisher, "delta", pub / "v1.sqlite", pub / "v2.sqlite", "--out", pub / "d12.sqlite")
     # The person, unlisted in v1 and so not published, comes in with the entry (2 rows); each
     # build seals persons under a salt of its own (1 row replaced); ORG_B's entry goes.
-    assert code == 0 and "更新或新增 3 行，删除 2 行" in out
-    assert run(capsys, publisher, *sign_args(pub / "d12.sqlite", 2, key, pub / "d12.json", "--delta-base", 1))[0] == 0
-    code, out, _ = run(capsys, publisher, "verify", pub / "d12.json", "--root", root)
-    assert code == 0 and "基于第 1 版的增量" in out
+    assert code == 0 and "更新或新增 3 行，删除 2 行" in out and "个分组" in out
+    code, out, err = run(capsys, publisher, *publish_args(repo, pub / "v2.sqlite", 2, key, "--delta",
+                                                          f"1={pub / 'd12.sqlite'}"))
+    assert code == 0 and "1 个增量" in out, err
+    code, out, _ = run(capsys, publisher, "verify", repo, "--root", root)
+    assert code == 0 and "第 2 版" in out
 
-    # A hall trusting this root takes v1, then the delta.
-    deploy(config, root)
-    assert run(capsys, desk, "cache", "import", pub / "v1.json")[0] == 0
-    code, out, _ = run(capsys, desk, "check", ORG_B, "--item", "CZ-001", "--json")
-    assert json.loads(out)["severities"] == ["red"]
-    assert run(capsys, desk, "cache", "import", pub / "d12.json")[0] == 0
+    # The hall takes the delta.
+    shutil.copytree(repo, tmp_path / "stick-2")
+    code, out, err = run(capsys, desk, "cache", "import", tmp_path / "stick-2")
+    assert code == 0, err
+    code, out, _ = run(capsys, desk, "cache", "status")
+    assert "第 2 版（增量）" in out
     code, out, _ = run(capsys, desk, "check", ORG_B, "--item", "CZ-001", "--json")
     assert (code, json.loads(out)["status"], json.loads(out)["snapshot_version"]) == (0, "clear", 2)
     code, out, _ = run(capsys, desk, "check", PERSON, "--item", "CZ-001", "--json", "--purpose", "依法履职")
     assert json.loads(out)["severities"] == ["black"]
 
+    # Key rotation: a new targets key, root v2 signed by the old root key; the desk follows.
+    new = tmp_path / "keys" / "next.key"
+    assert run(capsys, publisher, "keygen", "--out", new)[0] == 0
+    code, out, err = run(capsys, publisher, "rotate", repo, "--role", "targets", "--key", f"{new}.pub",
+                         "--threshold", 1, "--sign-with", key)
+    assert code == 0 and "信任根第 2 版" in out, err
+    tables["entries"] = (header, [rows[0]])
+    assert run(capsys, publisher, "build", write_sources(tmp_path / "src3", tables), "--out", pub / "v3.sqlite")[0] == 0
+    assert run(capsys, publisher, *publish_args(repo, pub / "v3.sqlite", 3, new, "--online-key", key))[0] == 0
+    shutil.copytree(repo, tmp_path / "stick-3")
+    code, out, err = run(capsys, desk, "cache", "import", tmp_path / "stick-3")
+    assert code == 0, err
+    assert "第 2 版" in run(capsys, desk, "cache", "status")[1]
+
 
 def test_keygen_writes_a_private_key_only_its_owner_reads(key):
-    assert json.loads(key.read_text())["keytype"] == "ed25519"
-    assert "private" not in json.loads(Path(f"{key}.pub").read_text())
+    assert key.read_text().startswith("-----BEGIN PRIVATE KEY-----")
+    public = json.loads(Path(f"{key}.pub").read_text())
+    assert public["keytype"] == "ed25519" and "private" not in json.dumps(public)
     if os.name == "posix":
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
 
@@ -156,18 +180,24 @@ def test_console_script_runs(tmp_path):
     assert proc.returncode == 0 and "密钥编号" in proc.stdout, proc.stderr
 
 
-def test_sign_refuses_a_file_that_is_not_a_snapshot(capsys, tmp_path, key):
+def test_publish_refuses_a_file_that_is_not_a_snapshot(capsys, tmp_path, key):
+    repo = tmp_path / "repo"
+    assert run(capsys, publisher, "init", repo, "--key", key)[0] == 0
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)
-    code, _, err = run(capsys, publisher, *sign_args(junk, 1, key, tmp_path / "junk.json"))
-    assert code == 2 and "不是快照数据文件" in err and not (tmp_path / "junk.json").exists()
+    before = sorted(p.name for p in (repo / "metadata").iterdir())
+    code, _, err = run(capsys, publisher, *publish_args(repo, junk, 1, key))
+    assert code == 2 and "不是快照数据文件" in err
+    assert sorted(p.name for p in (repo / "metadata").iterdir()) == before
 
 
 def test_bad_usage_is_explained(capsys, tmp_path, key):
-    code, _, err = run(capsys, publisher, *sign_args(tmp_path / "x.sqlite", 0, key, tmp_path / "x.json"))
+    code, _, err = run(capsys, publisher, *publish_args(tmp_path / "repo", tmp_path / "x.sqlite", 0, key))
     assert code == 2 and "应为正整数" in err
-    code, _, err = run(capsys, publisher, "verify", tmp_path / "x.json", "--root", tmp_path / "nope.json")
+    code, _, err = run(capsys, publisher, "verify", tmp_path / "repo", "--root", tmp_path / "nope.json")
     assert code == 2 and "找不到信任根文件" in err
+    code, _, err = run(capsys, publisher, "init", tmp_path / "repo", "--key", f"{key}.pub")
+    assert code == 2 and "私钥" in err
 
 
 # --- build errors: file, line, column ---------------------------------------------------------

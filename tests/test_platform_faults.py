@@ -18,7 +18,6 @@ from reference_platform.fixtures import (  # noqa: F401
 
 from desktop.app.cli import main
 from desktop.check.model import fmt_time
-from offline_cache.manifest import peek_manifest
 
 ITEM = KNOWN["item_with_measures"]
 FELL_BACK = "，已使用离线数据（截至 {as_of}）"
@@ -31,7 +30,7 @@ def check(capsys, *argv):
 
 
 def as_of(online) -> str:
-    return fmt_time(peek_manifest(online.platform.publisher.latest.manifest).data_as_of)
+    return fmt_time(online.platform.publisher.latest.data_as_of)
 
 
 def subject_requests(online) -> int:

@@ -94,9 +94,13 @@ def test_tampered_installed_snapshot_fails_and_is_left_as_found(desk_env):
     subprocess.run([sys.executable, "-m", "desktop", "cache", "status"], check=True,
                    capture_output=True, env=os.environ)
     dataset = next((home / "snapshot").rglob("dataset.sqlite"))
-    data = bytearray(dataset.read_bytes())
-    data[-100] ^= 0xFF
-    dataset.write_bytes(bytes(data))
+    # What an insider would try: take a listed subject off the list in the installed data.
+    import sqlite3
+    conn = sqlite3.connect(dataset)
+    with conn:
+        conn.execute("DELETE FROM entries WHERE rowid = (SELECT MIN(rowid) FROM entries)")
+    conn.close()
+    data = dataset.read_bytes()
     before = sorted((p.relative_to(home), p.stat().st_size) for p in home.rglob("*") if p.is_file())
 
     done = self_test()
@@ -226,7 +230,8 @@ def test_trust_root_in_force_follows_an_accepted_rotation(desk_env, tmp_path):
     publisher = Publisher(tmp_path / "publisher")
     deploy(config, publisher.root)
     new_key = publisher.new_key("next")
-    rotation = publisher.rotate(2, [new_key], 1, sign_with=[publisher.keys[0], new_key])
+    rotation = publisher.rotate({r: ([new_key], 1) for r in ("root", "targets", "snapshot", "timestamp")},
+                                sign_with=[publisher.keys[0], new_key])
     subprocess.run([sys.executable, "-m", "desktop", "cache", "import", str(rotation)],
                    check=True, capture_output=True, env=os.environ)
     done = self_test(CREDIT_DESK_SELFTEST_ONLY="trust")

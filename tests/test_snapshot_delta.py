@@ -1,8 +1,11 @@
-"""Deltas: a hall that follows v1 → v2 → v3 through deltas holds exactly the dataset of the full v3
-snapshot, and `cache import` of a folder holding both kinds picks the right one."""
+"""Deltas and verified reads: a hall that follows v1 → v2 → v3 through deltas holds exactly the
+dataset of the full v3 snapshot; a delta rewrites only the buckets it touches; an edit of any
+installed row is caught by the lookup that reads it, in a new process and in a running window;
+`cache import` of a folder picks the right target and the newest repository that verifies."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -14,9 +17,13 @@ from hypothesis import strategies as st
 from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, tree
 
 from desktop.app.cli import main as desk
-from offline_cache import store
-from offline_cache.digest import file_dataset_digest
-from offline_cache.reader import SnapshotReader
+from desktop.check.sources import OfflineUnavailable
+from desktop.offline.data import OfflineData
+from desktop.site import config as config_mod
+from offline_cache import buckets
+from offline_cache.buckets import DIGEST, BucketTable, bucket_of, bucket_sql
+from offline_cache.build import bucket_path
+from offline_cache.reader import RowsUnverified, SnapshotReader
 from offline_cache.store import SnapshotStore
 
 
@@ -38,7 +45,12 @@ def store_dir() -> Path:
 
 def installed_kind() -> tuple[int, str]:
     state = json.loads((store_dir() / "state.json").read_text(encoding="utf-8"))
-    return state["current"]["version"], state["current"]["dir"].split("-")[1]
+    return state["current"]["version"], state["current"]["kind"]
+
+
+def installed_data() -> Path:
+    state = json.loads((store_dir() / "state.json").read_text(encoding="utf-8"))
+    return store_dir() / "snapshots" / state["current"]["dir"] / "dataset.sqlite"
 
 
 @pytest.fixture
@@ -50,42 +62,13 @@ def pub(tmp_path, desk_env):
 
 
 def all_answers(data: Path, codes: list[str], items: list[str]) -> list:
-    with SnapshotReader(data) as reader:
+    with SnapshotReader(data, BucketTable.from_bytes(bucket_path(data).read_bytes())
+                        if bucket_path(data).exists() else _table_beside(data)) as reader:
         return [reader.lookup(c, i) for c in codes for i in items]
 
 
-def test_delta_chain_gives_exactly_the_full_snapshot(capsys, pub, tmp_path):
-    v1, v2, v3 = pub.datasets()
-    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
-    before = check(capsys, KNOWN["clear"][0])
-    assert before["status"] == "clear"
-
-    code, out, err = run(capsys, "cache", "import", pub.publish_delta(1, 2, v1, v2))
-    assert code == 0 and "第 2 版" in out, err
-    assert installed_kind() == (2, "delta")
-    # What the clerk sees change: a new listing, a repaired entry.
-    newly = check(capsys, KNOWN["clear"][0])
-    assert newly["status"] == "hit" and newly["severities"] == ["black"] and newly["snapshot_version"] == 2
-    assert check(capsys, KNOWN["focus"])["status"] == "clear"
-
-    assert run(capsys, "cache", "import", pub.publish_delta(2, 3, v2, v3))[0] == 0
-    assert installed_kind() == (3, "delta")
-    assert check(capsys, KNOWN["unknown_valid"])["severities"] == ["focus"]
-    assert check(capsys, KNOWN["red"])["status"] == "clear"
-
-    # The same version through a full snapshot, in a store of its own.
-    full = SnapshotStore(tmp_path / "full-store", pub.root).install(pub.publish(3, v3))
-    chained = SnapshotStore(store_dir(), pub.root).current()
-    assert chained.dataset_digest == full.dataset_digest == file_dataset_digest(v3)
-    assert file_dataset_digest(chained.data_path) == file_dataset_digest(full.data_path)
-    codes = sorted(subject_codes(v1) | subject_codes(v3))
-    with SnapshotReader(v3) as r3:
-        items = [i.item_code for i in r3.items()]
-    assert len(codes) > 5000
-    sample_items = [ITEM, KNOWN["item_with_reward"], KNOWN["item_without_mapping"]]
-    assert all_answers(chained.data_path, codes, sample_items) == all_answers(full.data_path, codes, sample_items)
-    listed = [KNOWN[k] for k in ("black", "focus", "red", "black_and_focus", "objection", "unknown_valid")]
-    assert all_answers(chained.data_path, listed, items) == all_answers(full.data_path, listed, items)
+def _table_beside(data: Path) -> BucketTable:
+    return BucketTable.from_bytes((data.parent / "buckets.bin").read_bytes())
 
 
 def subject_codes(data: Path) -> set[str]:
@@ -96,148 +79,241 @@ def subject_codes(data: Path) -> set[str]:
         conn.close()
 
 
+def test_delta_chain_gives_exactly_the_full_snapshot(capsys, pub, tmp_path):
+    v1, v2, v3 = pub.datasets()
+    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
+    assert check(capsys, KNOWN["clear"][0])["status"] == "clear"
+
+    code, out, err = run(capsys, "cache", "import", pub.publish(2, v2, deltas={1: v1}))
+    assert code == 0 and "第 2 版" in out, err
+    assert installed_kind() == (2, "delta")
+    # What the clerk sees change: a new listing, a repaired entry.
+    newly = check(capsys, KNOWN["clear"][0])
+    assert newly["status"] == "hit" and newly["severities"] == ["black"] and newly["snapshot_version"] == 2
+    assert check(capsys, KNOWN["focus"])["status"] == "clear"
+
+    v3_repo = pub.publish(3, v3, deltas={2: v2})
+    assert run(capsys, "cache", "import", v3_repo)[0] == 0
+    assert installed_kind() == (3, "delta")
+    assert check(capsys, KNOWN["unknown_valid"])["severities"] == ["focus"]
+    assert check(capsys, KNOWN["red"])["status"] == "clear"
+
+    # The same version through the full snapshot, in a store of its own.
+    full = SnapshotStore(tmp_path / "full-store", pub.root).install(v3_repo)
+    chained = SnapshotStore(store_dir(), pub.root).current()
+    assert full.kind == "full" and chained.kind == "delta"
+    assert chained.table.to_bytes() == full.table.to_bytes() == bucket_path(v3).read_bytes()
+    codes = sorted(subject_codes(v1) | subject_codes(v3))
+    assert len(codes) > 5000
+    items = [i.item_code for i in full.open().items()]
+    sample_items = [ITEM, KNOWN["item_with_reward"], KNOWN["item_without_mapping"]]
+    with chained.open() as a, full.open() as b:
+        assert [a.lookup(c, i) for c in codes for i in sample_items] == [b.lookup(c, i) for c in codes for i in sample_items]
+        listed = [KNOWN[k] for k in ("black", "focus", "red", "black_and_focus", "objection", "unknown_valid")]
+        assert [a.lookup(c, i) for c in listed for i in items] == [b.lookup(c, i) for c in listed for i in items]
+
+
+def test_a_delta_rewrites_only_the_buckets_it_touches(pub):
+    v1, v2, _ = pub.datasets()
+    old = BucketTable.from_bytes(bucket_path(v1).read_bytes())
+    new = BucketTable.from_bytes(bucket_path(v2).read_bytes())
+    changed = {b for b in range(old.count) if old.digest(b) != new.digest(b)}
+    # V2 lists one subject, repairs another's entries and renames a third: three buckets.
+    assert changed == {bucket_of(KNOWN[k], old.count) for k in ("focus", "black")} | {bucket_of(KNOWN["clear"][0], old.count)}
+    assert old.count > 1000 and old.catalogue == new.catalogue
+
+
 def test_a_delta_with_no_changes_still_advances_the_version(capsys, pub):
     v1, _, _ = pub.datasets()
     assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
-    assert run(capsys, "cache", "import", pub.publish_delta(1, 2, v1, v1))[0] == 0
+    assert run(capsys, "cache", "import", pub.publish(2, v1, deltas={1: v1}))[0] == 0
     assert installed_kind() == (2, "delta") and check(capsys, KNOWN["black"])["snapshot_version"] == 2
 
 
-def test_delta_whose_result_differs_from_the_signed_digest_is_refused(capsys, pub):
+def test_a_delta_from_other_data_is_skipped_for_the_full_snapshot(capsys, pub, caplog):
+    # Listed as "from version 1", but computed from other data: its base table gives it away.
     v1, v2, v3 = pub.datasets()
     assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
-    m = pub.resign(pub.publish_delta(1, 2, v1, v2), lambda s: s.update(dataset_digest=file_dataset_digest(v3)))
-    before = tree(store_dir())
-    code, _, err = run(capsys, "cache", "import", m)
-    assert code == 4 and "增量应用后的数据与签署的数据摘要不符" in err
-    assert tree(store_dir()) == before and check(capsys, KNOWN["black"])["snapshot_version"] == 1
+    with caplog.at_level(logging.WARNING, logger="offline_cache.store"):
+        assert run(capsys, "cache", "import", pub.publish(2, v3, deltas={1: v2}))[0] == 0
+    assert installed_kind() == (2, "full")
+    assert any("wrong-base" in r.getMessage() for r in caplog.records)
 
 
-def delta_built(capsys, pub) -> Path:
-    """v1 full, then v2 by delta: the installed data file has no signed byte hash."""
+def test_a_delta_onto_edited_rows_names_the_bucket_and_the_full_snapshot_is_used(capsys, pub, caplog):
     v1, v2, _ = pub.datasets()
     assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
-    assert run(capsys, "cache", "import", pub.publish_delta(1, 2, v1, v2))[0] == 0
-    assert installed_kind() == (2, "delta")
-    return SnapshotStore(store_dir(), pub.root).current().data_path
-
-
-def test_edited_row_in_a_delta_built_snapshot_is_caught(capsys, pub):
-    data = delta_built(capsys, pub)
-    assert check(capsys, KNOWN["black"])["status"] == "hit"
-    # What a clerk with write access to the data folder might try: take a subject off the list.
-    with sqlite3.connect(data) as conn:
+    # An insider's edit in a bucket the delta rewrites (it renames this subject, and leaves its
+    # entries alone): applying it cannot reproduce the bucket's digest.
+    conn = sqlite3.connect(installed_data())
+    with conn:
         conn.execute("DELETE FROM entries WHERE subject_code = ?", (KNOWN["black"],))
     conn.close()
-    store._verdicts.clear()  # as in a new process
-    rc, out, err = run(capsys, "check", KNOWN["black"], "--item", ITEM, "--offline", "--json")
+    repo = pub.publish(2, v2, deltas={1: v1})
+    bucket = bucket_of(KNOWN["black"], BucketTable.from_bytes(bucket_path(v1).read_bytes()).count)
+    with caplog.at_level(logging.WARNING, logger="offline_cache.store"):
+        assert run(capsys, "cache", "import", repo)[0] == 0
+    assert installed_kind() == (2, "full")
+    assert any(f"第 {bucket} 号分组" in r.getMessage() and "bucket-mismatch" in r.getMessage() for r in caplog.records)
+
+
+def test_without_the_full_snapshot_a_failing_delta_is_refused_and_changes_nothing(capsys, pub):
+    v1, v2, _ = pub.datasets()
+    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
+    conn = sqlite3.connect(installed_data())
+    with conn:
+        conn.execute("DELETE FROM entries WHERE subject_code = ?", (KNOWN["black"],))
+    conn.close()
+    repo = pub.publish(2, v2, deltas={1: v1})
+    (repo / "targets" / "snapshot-000002.sqlite").unlink()
+    before = tree(store_dir())
+    code, _, err = run(capsys, "cache", "import", repo)
+    assert code == 4 and "（targets）" in err and tree(store_dir()) == before
+
+
+# --- verified reads ---------------------------------------------------------------------------
+
+def test_an_edited_row_is_caught_by_the_lookup_that_reads_it(capsys, pub):
+    v1, v2, _ = pub.datasets()
+    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
+    assert run(capsys, "cache", "import", pub.publish(2, v2, deltas={1: v1}))[0] == 0
+    assert check(capsys, KNOWN["black"])["status"] == "hit"
+    # What a clerk with write access to the data folder might try: take a subject off the list.
+    with sqlite3.connect(installed_data()) as conn:
+        conn.execute("DELETE FROM entries WHERE subject_code = ?", (KNOWN["black"],))
+    conn.close()
+    rc, out, _ = run(capsys, "check", KNOWN["black"], "--item", ITEM, "--offline", "--json")
     r = json.loads(out)
-    assert rc == 3 and r["status"] == "unverified" and "数据被改动" in r["reason"]
+    assert rc == 3 and r["status"] == "unverified" and "被改动" in r["reason"] and "号分组" in r["reason"]
+    # Codes in other buckets still answer: the damage is where it is.
+    assert check(capsys, KNOWN["focus"])["status"] in ("hit", "clear")
 
 
-def test_later_starts_check_the_seal_instead_of_every_row(capsys, pub, monkeypatch):
-    data = delta_built(capsys, pub)
-    seal = data.parent / store.SEAL
-    assert seal.is_file()
-    real_digest = store.file_dataset_digest
-    calls = []
-    monkeypatch.setattr(store, "file_dataset_digest", lambda path: calls.append(path) or real_digest(path))
+@pytest.mark.parametrize("how", ["full", "delta"])
+def test_a_running_window_catches_an_edit_made_after_it_started(pub, how):
+    v1, v2, _ = pub.datasets()
+    store = SnapshotStore(store_dir(), pub.root)
+    store.install(pub.publish(1, v1))
+    if how == "delta":
+        store.install(pub.publish(2, v2, deltas={1: v1}))
+    offline = OfflineData(config_mod.load(), store_dir())
+    from datetime import datetime, timezone
+    now = datetime.now(timezone.utc)
+    assert offline.answer(KNOWN["black"], ITEM, now).lookup.hits
+    data = installed_data()
+    stat = data.stat()
+    # Same size, same modification time: nothing a cache keyed on the file's stat would see.
+    conn = sqlite3.connect(data)
+    with conn:
+        conn.execute("UPDATE entries SET state = 'removed' WHERE subject_code = ? AND state = 'active'",
+                     (KNOWN["black"],))
+    conn.close()
+    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert data.stat().st_size == stat.st_size
+    with pytest.raises(OfflineUnavailable) as caught:
+        offline.answer(KNOWN["black"], ITEM, now)
+    assert "被改动" in str(caught.value.reason)
+    offline.close()
 
-    assert check(capsys, KNOWN["black"])["snapshot_version"] == 2  # reading changes no byte
-    store._verdicts.clear()
-    assert SnapshotStore(store_dir(), pub.root).current().version == 2
-    assert calls == []  # the bytes matched the seal: no pass over every row
 
-    # A seal that no longer matches is only a cache miss: the signed digest decides, and the
-    # seal is written again.
-    seal.write_text(json.dumps({**json.loads(seal.read_text()), "sha256": "0" * 64}))
-    store._verdicts.clear()
-    assert SnapshotStore(store_dir(), pub.root).current().version == 2
-    assert calls == [data]
-    store._verdicts.clear()
-    SnapshotStore(store_dir(), pub.root).current()
-    assert calls == [data]
+def test_start_up_checks_the_bucket_table_not_the_rows(pub, monkeypatch):
+    store = SnapshotStore(store_dir(), pub.root)
+    store.install(pub.publish(1))
+    from offline_cache import store as store_module
+    store_module._verdicts.clear()
+
+    def no_rows(*args, **kwargs):
+        raise AssertionError("start-up read rows")
+
+    monkeypatch.setattr(store_module, "compute_table", no_rows)
+    monkeypatch.setattr(buckets, "read_bucket", no_rows)
+    assert SnapshotStore(store_dir(), pub.root).current().version == 1
+    # The bucket table itself is checked: one changed digest and the snapshot cannot vouch.
+    state = json.loads((store_dir() / "state.json").read_text(encoding="utf-8"))
+    table = store_dir() / "snapshots" / state["current"]["dir"] / "buckets.bin"
+    raw = bytearray(table.read_bytes())
+    raw[-DIGEST] ^= 1
+    table.write_bytes(bytes(raw))
+    from offline_cache.errors import SnapshotRefused
+    with pytest.raises(SnapshotRefused) as refused:
+        SnapshotStore(store_dir(), pub.root).current()
+    assert refused.value.role == "targets" and "分组表被改动" in refused.value.message
 
 
-# --- a folder holding both kinds (a USB stick, a hall file share) ----------------------------
+def test_the_bucket_is_the_same_in_python_and_in_sqlite():
+    conn = sqlite3.connect(":memory:")
+    codes = ["91440106MA9P6N4D3U", "440106199001011234", "中文代码", "", "x" * 40, "\U0001f600abc"]
+    for n in (251, 1361, 5_000_011):
+        got = [conn.execute(f"SELECT {bucket_sql('?', n).replace('?', ':c')}", {"c": c}).fetchone()[0]
+               for c in codes]
+        assert got == [bucket_of(c, n) for c in codes]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(codes=st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), min_size=1,
+                              max_size=30), min_size=1, max_size=5))
+def test_the_bucket_hash_agrees_for_any_text(codes):
+    conn = sqlite3.connect(":memory:")
+    for c in codes:
+        assert conn.execute(f"SELECT {bucket_sql(':c', 1361)}", {"c": c}).fetchone()[0] == bucket_of(c, 1361)
+
+
+def test_a_reader_refuses_an_edited_catalogue(pub, tmp_path):
+    store = SnapshotStore(store_dir(), pub.root)
+    snap = store.install(pub.publish(1))
+    with sqlite3.connect(snap.data_path) as conn:
+        conn.execute("UPDATE measures SET mandatory = 0")
+    conn.close()
+    with pytest.raises(RowsUnverified):
+        snap.open()
+
+
+# --- a folder holding several repositories (a USB stick, a hall file share) ------------------
 
 @pytest.fixture
 def usb(pub, tmp_path):
-    """A folder with the full v3 snapshot and the 2 → 3 delta side by side."""
+    """A stick with version 3 (full, and the delta from 2) in a repository folder of its own."""
     v1, v2, v3 = pub.datasets()
+    pub.publish(1, v1)
+    two = pub.publish(2, v2, deltas={1: v1})
+    three = pub.publish(3, v3, deltas={2: v2})
     folder = tmp_path / "usb"
     folder.mkdir()
-    full = pub.publish(3, v3)
-    for f in full.parent.iterdir():
-        shutil.copy(f, folder / f.name)
-    pub.publish_delta(2, 3, v2, v3, folder=folder)
-    return folder
+    shutil.copytree(three, folder / "release-3")
+    return folder, two
 
 
 def test_folder_import_takes_the_delta_for_the_installed_version(capsys, pub, usb):
-    _, v2, _ = pub.datasets()
-    assert run(capsys, "cache", "import", pub.publish(2, v2))[0] == 0
-    assert run(capsys, "cache", "import", usb)[0] == 0
+    folder, two = usb
+    assert run(capsys, "cache", "import", two)[0] == 0
+    assert run(capsys, "cache", "import", folder)[0] == 0
     assert installed_kind() == (3, "delta")
 
 
-def test_folder_import_takes_the_full_snapshot_when_the_delta_does_not_fit(capsys, pub, usb):
-    v1, _, _ = pub.datasets()
-    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
-    assert run(capsys, "cache", "import", usb)[0] == 0
-    assert installed_kind() == (3, "snapshot")
+def test_folder_import_takes_the_full_snapshot_when_no_delta_fits(capsys, pub, usb):
+    folder, _ = usb
+    assert run(capsys, "cache", "import", folder)[0] == 0
+    assert installed_kind() == (3, "full")
 
 
-def test_folder_import_on_a_fresh_machine_takes_the_full_snapshot(capsys, pub, usb):
-    assert run(capsys, "cache", "import", usb)[0] == 0
-    assert installed_kind() == (3, "snapshot")
+def test_a_folder_of_repositories_uses_the_newest_that_verifies_and_names_the_others(capsys, pub, usb, caplog):
+    folder, two = usb
+    shutil.copytree(two, folder / "release-2")
+    v4 = pub.publish(4)
+    shutil.copytree(v4, folder / "release-4")
+    flip = folder / "release-4" / "targets" / "snapshot-000004.sqlite"
+    raw = bytearray(flip.read_bytes())
+    raw[100] ^= 1
+    flip.write_bytes(bytes(raw))
+    with caplog.at_level(logging.WARNING, logger="offline_cache.store"):
+        assert run(capsys, "cache", "import", folder)[0] == 0
+    assert installed_kind()[0] == 3
+    assert any("release-4" in r.getMessage() and "hash-mismatch" in r.getMessage() for r in caplog.records)
 
 
-def test_folder_import_prefers_a_newer_full_snapshot_over_an_older_delta(capsys, pub, usb):
-    _, v2, v3 = pub.datasets()
-    assert run(capsys, "cache", "import", pub.publish(2, v2))[0] == 0
-    for f in pub.publish(4, v3).parent.iterdir():
-        shutil.copy(f, usb / f.name)
-    assert run(capsys, "cache", "import", usb)[0] == 0
-    assert installed_kind() == (4, "snapshot")
-
-
-def test_folder_with_only_a_delta_for_another_base_names_that_problem(capsys, pub, tmp_path):
-    v1, v2, v3 = pub.datasets()
-    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
-    folder = pub.publish_delta(2, 3, v2, v3).parent
-    before = tree(store_dir())
-    code, _, err = run(capsys, "cache", "import", folder)
-    assert code == 4 and "第 2 版到第 3 版的增量" in err and tree(store_dir()) == before
-
-
-def test_folder_without_any_manifest(capsys, pub, tmp_path):
+def test_folder_without_any_repository(capsys, pub, tmp_path):
     empty = tmp_path / "empty-usb"
     empty.mkdir()
     (empty / "readme.txt").write_text("nothing here", encoding="utf-8")
     code, _, err = run(capsys, "cache", "import", empty)
-    assert code == 4 and "没有快照清单" in err
-
-
-# --- the dataset digest does not depend on where rows are encoded ----------------------------
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(names=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), min_size=3, max_size=3))
-def test_digest_is_the_same_whether_sqlite_or_python_encodes_the_rows(tmp_path_factory, monkeypatch, names):
-    from snapshot_fixtures import DEMO_DATA, edit_dataset
-
-    from offline_cache import digest
-
-    data = edit_dataset(DEMO_DATA, tmp_path_factory.mktemp("digest") / "d.sqlite",
-                        ("UPDATE subjects SET name = ? WHERE code = ?", (names[0], KNOWN["black"])),
-                        ("UPDATE entries SET basis = ?, expires_on = NULL WHERE subject_code = ?",
-                         (names[1], KNOWN["focus"])),
-                        ("UPDATE measures SET content = ? WHERE measure_id = 'M-SX-01'", (names[2],)))
-    conn = sqlite3.connect(data)
-    assert digest._sqlite_encodes_canonically(conn)  # this machine's SQLite takes the fast path
-    fast = digest.dataset_digest(conn)
-    with monkeypatch.context() as patched:
-        patched.setattr(digest, "_sqlite_encodes_canonically", lambda conn: False)
-        slow = digest.dataset_digest(conn)
-    conn.close()
-    assert fast == slow
+    assert code == 4 and "没有快照" in err

@@ -158,9 +158,9 @@ def run_import(qtbot, dialog, path) -> None:
 
 
 def test_import_from_a_usb_folder_installs_and_says_so(qtbot, runner, store, publisher):
-    manifest = publisher.publish(3)
+    folder = publisher.publish(3)
     dialog = import_dialog(qtbot, store, runner)
-    run_import(qtbot, dialog, manifest.parent)  # the folder, as found on the stick
+    run_import(qtbot, dialog, folder)  # the folder, as found on the stick
     verdict = dialog.findChild(QLabel, "importVerdict")
     assert "已导入离线数据第 3 版" in verdict.text() and verdict.property("verdict") == "ok"
     assert dialog.findChild(QProgressBar, "importProgress").value() == 100
@@ -171,15 +171,15 @@ def test_tampered_snapshot_is_refused_with_the_reason_and_nothing_changes(qtbot,
                                                                           publisher, tmp_path):
     store.install(publisher.publish(2))
     before = tree(store.folder)
-    manifest = publisher.publish(3)
-    data = next(manifest.parent.glob("*.sqlite"))
+    folder = publisher.publish(3)
+    data = folder / "targets" / "snapshot-000003.sqlite"
     raw = bytearray(data.read_bytes())
     raw[-100] ^= 0xFF  # one flipped byte on the stick
     data.write_bytes(bytes(raw))
     dialog = import_dialog(qtbot, store, runner)
-    run_import(qtbot, dialog, manifest)
+    run_import(qtbot, dialog, folder / "metadata" / "targets.json")  # a file picked inside the folder
     verdict = dialog.findChild(QLabel, "importVerdict").text()
-    assert verdict.startswith("已拒绝") and ("SHA-256" in verdict or "哈希" in verdict), verdict
+    assert verdict.startswith("已拒绝") and "targets" in verdict and "哈希" in verdict, verdict
     assert "本机离线数据保持不变" in verdict
     assert tree(store.folder) == before and store.current().version == 2
 

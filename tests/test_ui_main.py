@@ -532,7 +532,7 @@ def test_an_old_snapshot_is_flagged_stale_in_the_banner(qtbot, desk_env, tmp_pat
                           data_as_of=datetime.now(timezone.utc) - timedelta(hours=72))
     config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\n'
                       f'trust_root = "{publisher.root.as_posix()}"\n' + OPERATORS, encoding="utf-8")
-    DeskContext.from_environment().offline.store.install(publisher.latest.manifest)
+    DeskContext.from_environment().offline.store.install(publisher.repository.folder)
     window = open_window(qtbot)
     try:
         desk = widget(window, "deskLabel", QLabel)

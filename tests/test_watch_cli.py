@@ -61,7 +61,7 @@ def test_a_usb_delta_raises_the_alerts_that_matter_and_settling_one_is_recorded_
         capsys, desk_v1):
     p, v1, v2, ids = desk_v1
     assert alerts(capsys)[:2] == (0, [])
-    code, out, _ = run(capsys, "cache", "import", p.publish_delta(1, 2, v1, v2))
+    code, out, _ = run(capsys, "cache", "import", p.publish(2, v2, deltas={1: v1}))
     assert code == 0 and "跟踪提醒：新增 2 条" in out
 
     status, found, _ = alerts(capsys)
@@ -100,7 +100,7 @@ def test_a_usb_delta_raises_the_alerts_that_matter_and_settling_one_is_recorded_
     code, _, err = run(capsys, "cases", "watch", "--settle", listed["alert"], "--action",
                        "reviewed", "--note", "again")
     assert code == 2 and "已由 test-op 处理" in err
-    assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
+    assert run(capsys, "cache", "import", p.publish(3, v2))[0] == 0
     _, everything, _ = alerts(capsys, "--all")
     assert sorted(a["change"] for a in everything) == ["listed", "repaired"]
     assert [a["settled"]["action"] for a in everything if a["settled"]] == ["supervised"]

@@ -207,15 +207,9 @@ def with_platform(ctx: DeskContext, platform, deadline: float) -> DeskContext:
 
 def no_snapshot_config(config_path: Path, tmp_path: Path) -> None:
     """A production deployment (its own trust root, so no demo data) with nothing installed yet."""
-    from datetime import datetime, timedelta, timezone
+    from snapshot_fixtures import Publisher
 
-    from offline_cache.keys import generate_key
-    from offline_cache.root import make_root
-
-    key, root = tmp_path / "publisher-key.json", tmp_path / "root.json"
-    generate_key(key)
-    make_root([key], 1, name="测试省平台", expires=datetime.now(timezone.utc) + timedelta(days=30),
-              sign_with=[key], out=root)
+    root = Publisher(tmp_path / "publisher").root
     config_path.write_text(f'[snapshot]\ntrust_root = "{root.as_posix()}"\n' + OPERATORS, encoding="utf-8")
 
 

@@ -27,8 +27,8 @@ EXIT_HEALTHY, EXIT_FAILED = 0, 1
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 BUILD_INFO = "build-info.json"  # written into the bundle's resources by build_scripts/build.py
 # Resources a working install cannot do without; translations, icons and style are probed below.
-REQUIRED_RESOURCES = ("trust/demo-root.json", "demo/demo-manifest.json", "demo/demo-dataset.sqlite",
-                      "demo/known_codes.json")
+REQUIRED_RESOURCES = ("trust/demo-root.json", "demo/repository/metadata/targets.json",
+                      "demo/repository/metadata/timestamp.json", "demo/known_codes.json")
 # What the frozen bundle must be able to import: the core, its libraries, and the window.
 MODULES = ("desktop.check.checker", "desktop.casefile.store", "desktop.casefile.sheet", "offline_cache.store",
            "cryptography.hazmat.primitives.asymmetric.ed25519", "keyring", "requests",
@@ -310,15 +310,17 @@ def _config():
 def probe_trust_root() -> str:
     from datetime import datetime, timezone
 
-    from offline_cache.root import load_root
+    from offline_cache.errors import SnapshotRefused
     from offline_cache.store import SnapshotStore
 
     cfg = _config()
-    shipped = load_root(cfg.trust_root)
     folder = Path(_home_text()) / "snapshot"
     # The root in force is the shipped one advanced through the rotations this desk accepted.
-    root = SnapshotStore(folder, cfg.trust_root).root() if folder.is_dir() else shipped
-    rotated = f"（由第 {shipped.version} 版轮换）" if root.version != shipped.version else ""
+    try:
+        root = SnapshotStore(folder, cfg.trust_root).root()
+    except SnapshotRefused as exc:
+        raise ProbeFailed(f"信任根无效：{exc.message}") from None
+    rotated = f"（由第 {root.shipped_version} 版轮换）" if root.version != root.shipped_version else ""
     text = (f"{root.name or '-'} 第 {root.version} 版{rotated}，{root.threshold}/{len(root.keyids)} 个签名生效，"
             f"{'演示' if root.demo else '正式'}（{cfg.trust_root}）")
     if root.is_expired(datetime.now(timezone.utc)):
@@ -332,7 +334,7 @@ def probe_installed_snapshot() -> str:
     from datetime import datetime, timezone
 
     from offline_cache.errors import SnapshotRefused
-    from offline_cache.store import SnapshotStore
+    from offline_cache.store import SnapshotStore, rows_intact
 
     cfg = _config()
     folder = Path(_home_text()) / "snapshot"
@@ -347,6 +349,10 @@ def probe_installed_snapshot() -> str:
         raise ProbeFailed(f"已安装的离线数据校验失败：{exc.message}") from None
     if snap is None:
         raise ProbeWarning("本机尚未安装离线数据。请执行 credit-desk cache update 或 cache import。")
+    # Checks read only the rows they need; the self-test is where IT sees every row checked.
+    if not rows_intact(snap):
+        raise ProbeFailed(f"已安装的离线数据校验失败：数据文件 {snap.data_path} 的内容与签署的分组表不符，"
+                          "被改动过。请重新导入快照（credit-desk cache import）。")
     now = datetime.now(timezone.utc)
     text = (f"第 {snap.version} 版，数据截至 {snap.data_as_of:%Y-%m-%d %H:%M}，"
             f"有效期至 {snap.expires:%Y-%m-%d}" + ("，演示数据" if snap.demo else ""))
@@ -367,7 +373,7 @@ def probe_demo_check() -> str:
     from desktop.offline.data import OfflineData
     from desktop.site.config import DEMO
 
-    known = json.loads((paths.demo_snapshot_dir() / "known_codes.json").read_text(encoding="utf-8"))
+    known = json.loads((paths.resources() / "demo" / "known_codes.json").read_text(encoding="utf-8"))
     code, item = known["black"], known["item_with_measures"]
     with tempfile.TemporaryDirectory(prefix="credit-desk-selftest-") as scratch:
         scratch = Path(scratch)

@@ -14,7 +14,7 @@ from desktop.site import paths
 from desktop.site.config import Config
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from offline_cache.errors import SnapshotRefused
-from offline_cache.reader import SnapshotReader
+from offline_cache.reader import RowsUnverified, SnapshotReader
 from offline_cache.records import Item
 from offline_cache.store import InstalledSnapshot, SnapshotStore
 
@@ -68,32 +68,41 @@ class OfflineData:
         return warn is not None and now - snap.data_as_of > timedelta(hours=warn)
 
     def reader(self, snap: InstalledSnapshot) -> SnapshotReader:
+        """This thread's reader of ``snap``; opening one verifies the catalogue."""
         cached = getattr(self._local, "reader", None)
         if cached is not None and cached[0] == (snap.version, snap.data_path):
             return cached[1]
         if cached is not None:
             cached[1].close()
-        reader = snap.open()
+            self._local.reader = None
+        try:
+            reader = snap.open()
+        except RowsUnverified as exc:
+            raise _unverified(snap, exc) from None
         self._local.reader = ((snap.version, snap.data_path), reader)
         return reader
 
     def answer(self, code: str, item_code: str | None, now: datetime) -> OfflineAnswer:
         snap = self.snapshot(now)
         try:
-            found = self.reader(snap).lookup(code, item_code)
+            lookup = self.reader(snap).lookup(code, item_code)
+        except RowsUnverified as exc:
+            # Every lookup checks the rows it reads: an edit of the installed data is caught
+            # here, at the moment it is read, in a window that has been open for days too.
+            raise _unverified(snap, exc) from None
         except sqlite3.DatabaseError as exc:
             # E.g. a sealed person row that does not open, or sealing below this desk's minimum.
             raise OfflineUnavailable(Message(QT_TRANSLATE_NOOP(
                 "core", "离线数据无法读取，不能作为核查依据：{detail}"), {"detail": str(exc)})) from None
-        return OfflineAnswer(found, snap, self.is_stale(snap, now))
+        return OfflineAnswer(lookup, snap, self.is_stale(snap, now))
 
     def item(self, item_code: str) -> Item | None:
         """The approval item from the installed catalogue, or None when no snapshot can tell."""
         try:
             snap = self.snapshot()
+            return self.reader(snap).item(item_code)
         except OfflineUnavailable:
             return None
-        return self.reader(snap).item(item_code)
 
     def items(self, search: str | None = None) -> list[Item]:
         return self.reader(self.snapshot()).items(search)
@@ -103,3 +112,10 @@ class OfflineData:
         if cached is not None:
             cached[1].close()
             self._local.reader = None
+
+
+def _unverified(snap: InstalledSnapshot, exc: RowsUnverified) -> OfflineUnavailable:
+    return OfflineUnavailable(Message(QT_TRANSLATE_NOOP(
+        "core", "离线数据校验失败，不能作为核查依据：本机第 {version} 版数据中 {where} 的内容与签署的分组表不符，"
+                "数据文件被改动过。请重新导入快照（U盘或“更新离线数据”）。"),
+        {"version": snap.version, "where": exc.where}))

@@ -1,33 +1,39 @@
 """Offline snapshot updates (`credit-desk cache update`, and the window's "更新离线数据"): from the
-platform — a delta from the installed version when it offers one, else the full snapshot — or from
-a folder (USB stick, hall file share) named by ``[snapshot] update_source``.
+platform — TUF metadata, then a delta from the installed version when the targets list one, else
+the full snapshot — or from a folder (USB stick, hall file share) named by ``[snapshot]
+update_source``.
 
-Everything downloaded is verified by the same store install as a USB import (signatures by the
-trusted root, rollback, expiry, size and hash, then an atomic swap), so a failed or refused update
-leaves the installed snapshot in use. Downloads go to ``<home>/downloads/<version-and-hash>/``:
-an interrupted one is continued with a Range request next time; one that turns out wrong is
-deleted, so the next try starts clean rather than resuming garbage.
+Both go through the same store update: TUF's client workflow (root chain, timestamp, snapshot,
+targets; signatures, thresholds, rollback, freeze, mix-and-match), then each target's length and
+hash, then an atomic swap, so a failed or refused update leaves the installed snapshot in use. The
+platform is a TUF fetcher over the signed API (`PlatformFetcher`); data files are downloaded into
+``<home>/downloads/<name>-<hash>/``: an interrupted one is continued with a Range request next
+time; one that turns out wrong is deleted, so the next try starts clean rather than resuming
+garbage.
 
 ``update(ctx, progress=..., cancel=...)`` is what the window calls off the GUI thread."""
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from tuf.api import exceptions as tuf_errors
+from tuf.api.metadata import TargetFile
+from tuf.ngclient.fetcher import FetcherInterface
+
 from desktop.check.sources import DownloadCancelled, PlatformUnavailable
 from desktop.site import paths
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+from offline_cache import trust
+from offline_cache.buckets import Cancelled
 from offline_cache.errors import SnapshotRefused
-from offline_cache.manifest import Manifest, load_manifest
 from offline_cache.store import InstalledSnapshot, SnapshotStore
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE = 0, 4, 5
-# Deltas the store may reject for reasons a full snapshot fixes (the desk's data differs).
-_FULL_FIXES = ("wrong-base", "digest-mismatch", "malformed")
+REPOSITORY = "/snapshots/tuf"   # the platform's TUF repository: metadata/ and targets/
 
 Progress = Callable[[str, int, int], None]   # (stage "download" | "verify", done, total)
 
@@ -36,9 +42,62 @@ class SnapshotSource(Protocol):
     """Where updates come from online (`desktop.platform.client.PlatformClient`): signed metadata
     and data files, each download within its deadline and cancellable."""
 
-    def fetch_metadata(self, path: str) -> bytes: ...
+    def fetch_metadata(self, path: str) -> bytes | None: ...
 
     def download(self, url: str, dest: Path, *, size: int, progress=None, cancel=None) -> int: ...
+
+
+class PlatformFetcher(FetcherInterface):
+    """TUF metadata over the platform's signed API. A 404 is TUF's "no such version" (the end of
+    the root chain); a platform failure is a download error with the platform's reason."""
+
+    def __init__(self, client: SnapshotSource):
+        self.client = client
+        self.last_failure: PlatformUnavailable | None = None
+
+    def _fetch(self, url: str) -> Iterator[bytes]:
+        try:
+            data = self.client.fetch_metadata(f"{REPOSITORY}/{url}")
+        except PlatformUnavailable as exc:
+            self.last_failure = exc
+            raise tuf_errors.DownloadError(str(exc.reason)) from None
+        if data is None:
+            raise tuf_errors.DownloadHTTPError(f"not found: {url}", 404)
+        return iter((data,))
+
+
+class PlatformSource:
+    def __init__(self, client: SnapshotSource, folder: Path, progress: Progress | None):
+        self.client = client
+        self.fetcher = PlatformFetcher(client)
+        self.folder = folder
+        self.label = "省平台"
+        self.progress = progress
+        self.downloaded = 0
+
+    def fetch_target(self, entry: TargetFile, dest: Path, *, progress=None, cancel=None) -> int:
+        # One folder per (name, hash): a partial download is only ever resumed into the file it
+        # was started for.
+        work = self.folder / f"{entry.path}-{entry.hashes['sha256'][:16]}"
+        work.mkdir(parents=True, exist_ok=True)
+        part = work / "data.part"
+        try:
+            self.downloaded += self.client.download(f"{REPOSITORY}/targets/{entry.path}", part, size=entry.length,
+                                                    progress=_stage(self.progress, "download") if progress else None,
+                                                    cancel=cancel)
+        except DownloadCancelled:
+            raise Cancelled() from None
+        except PlatformUnavailable as exc:
+            self.fetcher.last_failure = exc
+            raise trust.refused("targets", "unreachable", f"下载 {entry.path} 时平台中断：{exc.reason}。") from None
+        try:
+            with open(part, "rb") as fh:
+                trust.verify_target(entry, fh)
+        except SnapshotRefused:
+            shutil.rmtree(work, ignore_errors=True)  # never resume from bytes that failed verification
+            raise
+        shutil.move(part, dest)
+        return entry.length
 
 
 class UpdateRefused(UserError):
@@ -89,6 +148,8 @@ def update_from_folder(store: SnapshotStore, folder: Path, *, progress: Progress
     try:
         snap = store.install(folder, progress=_stage(progress, "verify"), cancel=cancel)
     except SnapshotRefused as exc:
+        if exc.reason == "cancelled":
+            raise UpdateCancelled(Message(exc.message)) from None
         raise _refused(exc) from None
     return UpdateResult(updated=before != snap.version, snapshot=snap, kind=snap.kind if before != snap.version else None)
 
@@ -96,87 +157,49 @@ def update_from_folder(store: SnapshotStore, folder: Path, *, progress: Progress
 def update_from_platform(store: SnapshotStore, client: SnapshotSource, folder: Path, *,
                          progress: Progress | None = None,
                          cancel: Callable[[], bool] | None = None) -> UpdateResult:
-    installed = _installed_version(store)
-    root = store.root()
-    raw = _metadata(client, "/snapshots/latest")
-    if raw is None:
-        raise UpdateUnreachable(Message(QT_TRANSLATE_NOOP("core", "平台目前没有发布快照，请稍后再试。")))
-    latest = _verified(raw, folder / "latest.json", root)
-    if installed is not None and latest.version < installed:
-        raise UpdateRefused(Message(QT_TRANSLATE_NOOP(
-            "core", "平台提供的快照是第 {offered} 版，比本机已安装的第 {installed} 版旧，拒绝回退到旧数据。"),
-            {"offered": latest.version, "installed": installed}))
-    if installed is not None and latest.version == installed:
-        try:
-            return UpdateResult(updated=False, snapshot=store.current(verify=True))
-        except SnapshotRefused:
-            pass  # the installed copy is damaged: fetch the full snapshot again to repair it
-    fell_back = False
-    if installed is not None:
-        raw_delta = _metadata(client, f"/snapshots/delta?from={installed}")
-        if raw_delta is not None:
-            try:
-                return _fetch_and_install(store, client, raw_delta, folder, root, progress, cancel)
-            except UpdateRefused as exc:
-                if exc.reason_code not in _FULL_FIXES:
-                    raise
-                fell_back = True
-    result = _fetch_and_install(store, client, raw, folder, root, progress, cancel)
-    return UpdateResult(True, result.snapshot, result.kind, result.downloaded, fell_back)
-
-
-def _fetch_and_install(store: SnapshotStore, client: SnapshotSource, raw: bytes, folder: Path, root,
-                       progress: Progress | None, cancel) -> UpdateResult:
-    probe = _verified(raw, folder / "offered.json", root)
-    # One folder per (version, data hash): a partial download is only ever resumed into the file
-    # it was started for.
-    work = folder / f"{probe.kind}-{probe.version}-{probe.data_sha256[:16]}"
-    work.mkdir(parents=True, exist_ok=True)
-    manifest_path = work / "manifest.json"
-    manifest_path.write_bytes(raw)
-    m = _verified(raw, manifest_path, root)
-    url = f"/snapshots/{m.version}" + (f"?from={m.base_version}" if m.kind == "delta" else "")
-    part = work / (m.data_name + ".part")
+    before = _installed_version(store)
+    source = PlatformSource(client, folder, progress)
     try:
-        downloaded = client.download(url, part, size=m.data_size, progress=_stage(progress, "download"),
-                                     cancel=cancel)
-    except DownloadCancelled:
-        raise UpdateCancelled(Message(QT_TRANSLATE_NOOP(
-            "core", "已取消更新；已下载的部分会在下次更新时接着下载。本机离线数据保持不变。"))) from None
-    except PlatformUnavailable as exc:
-        raise UpdateUnreachable(Message(QT_TRANSLATE_NOOP(
-            "core", "下载快照时平台中断：{reason}。本机离线数据保持不变，再次更新会接着下载。"),
-            {"reason": exc.reason})) from None
-    os.replace(part, m.data_path)
-    try:
-        snap = store.install(manifest_path, progress=_stage(progress, "verify"), cancel=cancel)
+        snap = store.update(source, progress=_stage(progress, "verify"), cancel=cancel)
     except SnapshotRefused as exc:
+        failure = source.fetcher.last_failure
         if exc.reason == "cancelled":
-            raise UpdateCancelled(Message(exc.message)) from None
-        shutil.rmtree(work, ignore_errors=True)  # never resume from bytes that failed verification
+            raise UpdateCancelled(Message(QT_TRANSLATE_NOOP(
+                "core", "已取消更新；已下载的部分会在下次更新时接着下载。本机离线数据保持不变。"))) from None
+        if exc.reason == "unreachable" and failure is not None and exc.role == "targets":
+            raise UpdateUnreachable(Message(QT_TRANSLATE_NOOP(
+                "core", "下载快照时平台中断：{reason}。本机离线数据保持不变，再次更新会接着下载。"),
+                {"reason": failure.reason})) from None
+        if exc.reason == "unreachable" and failure is not None:
+            raise UpdateUnreachable(Message(QT_TRANSLATE_NOOP(
+                "core", "无法从平台更新：{reason}。本机离线数据保持不变，再次更新会接着下载。"),
+                {"reason": failure.reason})) from None
+        if exc.reason == "missing-file" and exc.role == "timestamp":
+            raise UpdateUnreachable(Message(QT_TRANSLATE_NOOP("core", "平台目前没有发布快照，请稍后再试。"))) from None
         raise _refused(exc) from None
+    if before == snap.version:
+        return UpdateResult(updated=False, snapshot=snap)
     shutil.rmtree(folder, ignore_errors=True)
-    return UpdateResult(True, snap, m.kind, downloaded)
+    return UpdateResult(True, snap, snap.kind, source.downloaded, fell_back_to_full=_fell_back(store, snap, before))
 
 
-def _metadata(client: SnapshotSource, path: str) -> bytes | None:
+def _fell_back(store: SnapshotStore, snap: InstalledSnapshot, before: int | None) -> bool:
+    """Whether a delta from ``before`` was listed but the full snapshot went in instead."""
+    if before is None or snap.kind != "full":
+        return False
     try:
-        return client.fetch_metadata(path)
-    except PlatformUnavailable as exc:
-        raise UpdateUnreachable(Message(QT_TRANSLATE_NOOP("core", "无法从平台更新：{reason}。本机离线数据保持不变。"),
-                                        {"reason": exc.reason})) from None
-
-
-def _verified(raw: bytes, path: Path, root) -> Manifest:
-    try:
-        return load_manifest(path, root, raw)
-    except SnapshotRefused as exc:
-        raise _refused(exc) from None
+        from tuf.api.metadata import Metadata
+        targets = Metadata.from_file(str(snap.metadata_path / "targets.json")).signed
+    except Exception:
+        return False
+    return any((t.custom or {}).get("kind") == "delta" and t.custom.get("base_version") == before
+               for t in targets.targets.values())
 
 
 def _refused(exc: SnapshotRefused) -> UpdateRefused:
     refused = UpdateRefused(Message(QT_TRANSLATE_NOOP("core", "{detail} 本机离线数据保持不变。"),
                                     {"detail": exc.message}))
+    refused.role = exc.role
     refused.reason_code = exc.reason
     return refused
 

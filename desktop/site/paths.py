@@ -65,4 +65,5 @@ def demo_trust_root() -> Path:
 
 
 def demo_snapshot_dir() -> Path:
-    return resources() / "demo"
+    """The bundled demo snapshot: a TUF repository (metadata/ and targets/)."""
+    return resources() / "demo" / "repository"

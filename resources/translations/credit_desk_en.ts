@@ -2311,6 +2311,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Tamper alarm: the platform refused record {record} (409): it contradicts the chain this desk uploaded before; the local case file may have been rewritten or replaced. This feedback is not sent again automatically; ask IT to check (credit-desk cases verify).</translation>
     </message>
     <message>
+        <source>离线数据校验失败，不能作为核查依据：本机第 {version} 版数据中 {where} 的内容与签署的分组表不符，数据文件被改动过。请重新导入快照（U盘或“更新离线数据”）。</source>
+        <translation>The offline data failed verification and cannot vouch for this check: in version {version} of this machine&apos;s data, the rows of {where} differ from the signed bucket table, so the data file was edited. Import the snapshot again (USB stick or &quot;Update offline data&quot;).</translation>
+    </message>
+    <message>
         <source>平台暂不可用，稍后自动重试</source>
         <translation>Platform unavailable for now; retrying automatically later</translation>
     </message>
@@ -2491,12 +2495,12 @@ The offline data on this machine is unchanged.</translation>
         <translation>The update source folder is not available: {folder}. Check that the USB stick is plugged in or the file share is reachable.</translation>
     </message>
     <message>
-        <source>平台目前没有发布快照，请稍后再试。</source>
-        <translation>The platform has not published a snapshot yet; try again later.</translation>
+        <source>无法从平台更新：{reason}。本机离线数据保持不变，再次更新会接着下载。</source>
+        <translation>Could not update from the platform: {reason}. The offline data on this machine is unchanged; the next update continues the download.</translation>
     </message>
     <message>
-        <source>平台提供的快照是第 {offered} 版，比本机已安装的第 {installed} 版旧，拒绝回退到旧数据。</source>
-        <translation>The platform offers snapshot version {offered}, older than the installed version {installed}; rolling back to older data is refused.</translation>
+        <source>平台目前没有发布快照，请稍后再试。</source>
+        <translation>The platform has not published a snapshot yet; try again later.</translation>
     </message>
     <message>
         <source>已取消更新；已下载的部分会在下次更新时接着下载。本机离线数据保持不变。</source>
@@ -2505,10 +2509,6 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>下载快照时平台中断：{reason}。本机离线数据保持不变，再次更新会接着下载。</source>
         <translation>The platform broke off the snapshot download: {reason}. The offline data on this machine is unchanged; updating again resumes the download.</translation>
-    </message>
-    <message>
-        <source>无法从平台更新：{reason}。本机离线数据保持不变。</source>
-        <translation>Cannot update from the platform: {reason}. The offline data on this machine is unchanged.</translation>
     </message>
     <message>
         <source>{detail} 本机离线数据保持不变。</source>

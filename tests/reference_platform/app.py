@@ -16,7 +16,6 @@ from flask import Flask, Response, g, jsonify, request, send_file
 from desktop.check.codes import InvalidCode, parse
 from desktop.platform.signing import MAX_SKEW_SECONDS, signature, signatures_match
 from desktop.site.log import mask_identity_numbers
-from offline_cache.manifest import peek_manifest
 from offline_cache.reader import SnapshotReader
 
 from . import approval_page
@@ -69,7 +68,6 @@ class PlatformState:
     publisher: Publisher
     credentials: dict[str, str]
     clock: object = time.time
-    offer_deltas: bool = True
     fault: Fault | None = None
     feedback: dict[str, dict] = field(default_factory=dict)
     feedback_posts: dict[str, int] = field(default_factory=dict)
@@ -87,6 +85,15 @@ class PlatformState:
     _nonces: dict[str, float] = field(default_factory=dict)
     # The change feed claims this version instead of the newest: a lagging replica, for tests.
     feed_version: int | None = None
+
+    @property
+    def offer_deltas(self) -> bool:
+        """Whether the next publication lists deltas (TUF targets are signed at publication)."""
+        return self.publisher.offer_deltas
+
+    @offer_deltas.setter
+    def offer_deltas(self, value: bool) -> None:
+        self.publisher.offer_deltas = value
 
     def set_fault(self, mode: str | None, **options) -> None:
         if mode is not None and mode not in FAULTS:
@@ -175,7 +182,8 @@ def create_app(state: PlatformState) -> Flask:
         if cached is None or cached[0] != version:
             if cached is not None:
                 cached[1].close()
-            cached = (version, SnapshotReader(state.publisher.fulls[version].data))
+            release = state.publisher.fulls[version]
+            cached = (version, SnapshotReader(release.data, release.table))
             readers.entry = cached
         return cached[1]
 
@@ -273,12 +281,11 @@ def create_app(state: PlatformState) -> Flask:
             return _error(400, "bad_code", str(exc.message))
         latest = state.publisher.latest
         found = reader(latest.version).lookup(parsed.code, item or None)
-        m = peek_manifest(latest.manifest)
         # The rows as the contract spells them: what the desk's policy adds is the desk's own.
         body = {"subject": found.subject.to_json() if found.subject else None,
                 "hits": [_without(h.to_json(), "effective_state") for h in found.hits],
                 "measures": [_without(x.to_json(), "applies") for x in found.measures],
-                "data_as_of": m.data_as_of.isoformat(), "request_id": uuid.uuid4().hex}
+                "data_as_of": latest.data_as_of.isoformat(), "request_id": uuid.uuid4().hex}
         if v11:
             body.update(known=found.subject is not None, related=[], commitments=[])
         return jsonify(body)
@@ -364,14 +371,6 @@ def create_app(state: PlatformState) -> Flask:
             state.release.wait(60)
         return jsonify({"accepted": True}), 200 if seen else 201
 
-    def manifest_response(release) -> Response:
-        data = release.manifest_bytes()
-        if g.fault is not None and g.fault.mode == "bad_signature":
-            envelope = json.loads(data)
-            envelope["signed"]["data_as_of"] = "2099-01-01T00:00:00Z"  # content changed after signing
-            data = json.dumps(envelope).encode()
-        return Response(data, 200, mimetype="application/json")
-
     @app.get("/api/v1/changes")
     def changes():
         since = request.args.get("since", "")
@@ -388,32 +387,20 @@ def create_app(state: PlatformState) -> Flask:
         changed = [] if base is None else changes_between(base.data, latest.data, date.today())
         return jsonify({"version": state.feed_version or latest.version, "changed": changed})
 
-    @app.get("/api/v1/snapshots/latest")
-    def latest():
-        return manifest_response(state.publisher.latest)
-
-    @app.get("/api/v1/snapshots/delta")
-    def delta():
-        base = request.args.get("from", "")
-        if not base.isdigit():
-            return _error(400, "bad_request", "from must be a version number")
-        release = state.publisher.delta_from(int(base)) if state.offer_deltas else None
-        if release is None:
-            return _error(404, "no_delta", "only a full snapshot will do")
-        return manifest_response(release)
-
-    @app.get("/api/v1/snapshots/<int:version>")
-    def snapshot_data(version: int):
-        base = request.args.get("from")
-        if base is not None:
-            release = state.publisher.delta_from(int(base)) if base.isdigit() else None
-            if release is None or release.version != version:
-                return _error(404, "no_delta", "no such delta")
-        else:
-            release = state.publisher.fulls.get(version)
-            if release is None:
-                return _error(404, "not_found", "no such version")
+    @app.get("/api/v1/snapshots/tuf/<path:name>")
+    def repository_file(name: str):
+        """The publisher's TUF repository, file by file: metadata/… and targets/…"""
+        folder = state.publisher.repository.folder
+        path = (folder / name).resolve()
+        if folder.resolve() not in path.parents or not path.is_file():
+            return _error(404, "not_found", "no such file")
+        if name.startswith("metadata/") and g.fault is not None and g.fault.mode == "bad_signature":
+            data = json.loads(path.read_bytes())
+            data["signed"]["expires"] = "2099-01-01T00:00:00Z"  # content changed after signing
+            return Response(json.dumps(data).encode(), 200, mimetype="application/json")
+        if name.startswith("metadata/"):
+            return Response(path.read_bytes(), 200, mimetype="application/json")
         # conditional=True: Range requests are honoured, so an interrupted download resumes.
-        return send_file(release.data, mimetype="application/octet-stream", conditional=True, etag=True)
+        return send_file(path, mimetype="application/octet-stream", conditional=True, etag=True)
 
     return app

@@ -41,7 +41,7 @@ class Online:
     def install_snapshot(self) -> None:
         """Put the platform's current full snapshot on the desk, as a USB import would."""
         ctx = self.context()
-        ctx.offline.store.install(self.platform.publisher.latest.manifest)
+        ctx.offline.store.install(self.platform.publisher.repository.folder)
 
 
 @pytest.fixture

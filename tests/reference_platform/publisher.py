@@ -1,5 +1,6 @@
-"""The platform operator's side of the snapshot: a publisher key, a trust root, numbered full
-snapshots and deltas between them, all made with the real ``offline_cache`` publisher code."""
+"""The platform operator's side of the snapshot: role keys, a TUF repository, numbered full
+snapshots and deltas to the newest from every older version, all made with the real
+``offline_cache`` publisher code (the reference library's Metadata API underneath)."""
 from __future__ import annotations
 
 import shutil
@@ -11,10 +12,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from desktop.site.paths import demo_snapshot_dir
+from offline_cache.buckets import BucketTable
+from offline_cache.build import bucket_path
+from offline_cache.cli import ensure_buckets
 from offline_cache.delta import make_delta
-from offline_cache.keys import generate_key
-from offline_cache.manifest import peek_manifest, sign_delta, sign_snapshot
-from offline_cache.root import make_root
+from offline_cache.repository import Repository, RoleKeys, data_name, generate_key, load_signer
 
 REGION = "440000"
 
@@ -22,37 +24,41 @@ REGION = "440000"
 @dataclass(frozen=True)
 class Release:
     version: int
-    manifest: Path
     data: Path
-    base_version: int | None = None  # a delta: the version it applies to
+    data_as_of: datetime
 
-    def manifest_bytes(self) -> bytes:
-        return self.manifest.read_bytes()
+    @property
+    def table(self) -> BucketTable:
+        return BucketTable.from_bytes(bucket_path(self.data).read_bytes())
 
 
 def demo_dataset() -> Path:
-    return next(p for p in demo_snapshot_dir().iterdir() if p.suffix == ".sqlite")
+    return demo_snapshot_dir() / "targets" / data_name(1)
 
 
 class Publisher:
-    """Versions 1, 2, ... of one dataset. ``publish(change)`` copies the newest data file, lets
-    ``change`` edit it with SQL, and signs it; deltas from any older version to the newest are
-    made on first request, as a platform would cache them."""
+    """Versions 1, 2, ... of one dataset in the repository ``folder/repository``. ``publish(change)``
+    copies the newest data file, lets ``change`` edit it with SQL, and publishes it with deltas
+    from every older version, as a platform would."""
 
     def __init__(self, folder: Path, *, dataset: Path | None = None, valid_days: int = 30,
                  data_as_of: datetime | None = None):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.key = self.folder / "publisher-key.json"
+        self.key = self.folder / "publisher-key.pem"
         if not self.key.exists():
             generate_key(self.key)
-        self.root = self.folder / "root.json"
-        if not self.root.exists():
-            make_root([self.key], 1, name="参考平台（培训）", expires=_now() + timedelta(days=3650),
-                      sign_with=[self.key], out=self.root)
+        self.signer = load_signer(self.key)
+        self.repository = Repository(self.folder / "repository")
+        # Each start publishes version 1 anew (as the room always did): a fresh repository.
+        shutil.rmtree(self.repository.folder, ignore_errors=True)
+        keys = RoleKeys((self.signer.public_key,), 1)
+        Repository.create(self.repository.folder, {r: keys for r in ("root", "targets", "snapshot", "timestamp")},
+                          [self.signer], name="参考平台（培训）", expires={"root": _now() + timedelta(days=3650)})
+        self.root = self.repository.metadata / "1.root.json"
         self.valid_days = valid_days
         self.fulls: dict[int, Release] = {}
-        self._deltas: dict[tuple[int, int], Release] = {}
+        self.offer_deltas = True
         self._lock = threading.Lock()
         self.publish(source=dataset or demo_dataset(), data_as_of=data_as_of)
 
@@ -76,34 +82,19 @@ class Publisher:
                     conn.execute("COMMIT")
                 finally:
                     conn.close()
+            buckets = ensure_buckets(data)
+            deltas = {}
+            if self.offer_deltas:
+                for base, release in self.fulls.items():
+                    deltas[base] = make_delta(release.data, data, folder / f"delta-{base}-{version}.sqlite").path
+            expires = _now() + timedelta(days=self.valid_days)
             as_of = data_as_of or _now()
-            manifest = sign_snapshot(data, version=version, data_as_of=as_of, created=as_of,
-                                     expires=_now() + timedelta(days=self.valid_days), region=REGION,
-                                     keys=[self.key], out=folder / f"snapshot-{version}.json")
-            release = Release(version, manifest, data)
+            self.repository.publish(version=version, data=data, buckets=buckets, data_as_of=as_of,
+                                    region=REGION, deltas=deltas, signers={r: [self.signer] for r in
+                                                                           ("targets", "snapshot", "timestamp")},
+                                    expires={"targets": expires, "snapshot": expires, "timestamp": expires})
+            release = Release(version, data, as_of)
             self.fulls[version] = release
-            return release
-
-    def delta_from(self, base: int) -> Release | None:
-        """The delta from ``base`` to the newest version, None when only a full snapshot will do."""
-        with self._lock:
-            latest = max(self.fulls)
-            if base not in self.fulls or base >= latest:
-                return None
-            cached = self._deltas.get((base, latest))
-            if cached is not None:
-                return cached
-            folder = self.folder / "deltas"
-            folder.mkdir(exist_ok=True)
-            data = folder / f"delta-{base}-{latest}.sqlite"
-            make_delta(self.fulls[base].data, self.fulls[latest].data, data)
-            target = self.fulls[latest]
-            m = peek_manifest(target.manifest)
-            manifest = sign_delta(data, base_version=base, version=latest, data_as_of=m.data_as_of,
-                                  created=m.created, expires=m.expires, region=REGION, keys=[self.key],
-                                  out=folder / f"delta-{base}-{latest}.json")
-            release = Release(latest, manifest, data, base_version=base)
-            self._deltas[(base, latest)] = release
             return release
 
 

@@ -11,7 +11,7 @@ from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
 from desktop.offline import updater
 from offline_cache.errors import SnapshotRefused
-from offline_cache.root import is_root_file
+from offline_cache.store import is_root_file
 
 EXIT_OK, EXIT_REFUSED = 0, 4
 
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmds = p.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
     cmds.add_parser("status", help="已安装快照的版本、数据日期、有效期、信任根").set_defaults(func=status)
     imp = cmds.add_parser("import", help="校验并安装快照或增量文件（U盘），或新版信任根")
-    imp.add_argument("path", type=Path, help="快照清单文件、存放快照的文件夹，或新版信任根文件")
+    imp.add_argument("path", type=Path, help="快照文件夹（含 metadata 与 targets）、存放多个快照文件夹的文件夹，或新版信任根文件")
     imp.set_defaults(func=import_)
     cmds.add_parser("update", help="从省平台（或配置的更新文件夹）获取最新快照或增量").set_defaults(func=update)
 
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def status(args: argparse.Namespace) -> int:
     ctx = DeskContext.from_environment(args.operator)
     root = ctx.offline.store.root()
-    print(f"信任根：{root.name or '-'} 第 {root.version} 版，{root.threshold} 个签名生效"
+    print(f"信任根：{root.name or '-'} 第 {root.version} 版，{root.threshold} 个 root 签名生效"
           + ("（演示）" if root.demo else "") + f"  {ctx.config.trust_root}")
     try:
         snap = ctx.offline.snapshot()
@@ -38,7 +38,8 @@ def status(args: argparse.Namespace) -> int:
         return 3
     now = datetime.now(timezone.utc)
     age_h = (now - snap.data_as_of).total_seconds() / 3600
-    print(f"离线数据：第 {snap.version} 版（{snap.kind}），地区 {snap.region}"
+    kind = {"full": "完整快照", "delta": "增量"}.get(snap.kind, snap.kind)
+    print(f"离线数据：第 {snap.version} 版（{kind}），地区 {snap.region}"
           + ("  【演示数据 / DEMO DATA】" if snap.demo else ""))
     print(f"数据截至：{fmt_time(snap.data_as_of)}（{age_h:.0f} 小时前）"
           + ("，数据已较旧" if ctx.offline.is_stale(snap, now) else ""))
@@ -59,7 +60,7 @@ def import_(args: argparse.Namespace) -> int:
         before = _installed_or_none(store)
         snap = store.install(args.path, progress=_progress_printer())
     except SnapshotRefused as exc:
-        print(f"\n已拒绝：{exc.message}", file=sys.stderr)
+        print(f"\n已拒绝{_role(exc)}：{exc.message}", file=sys.stderr)
         print("已安装的离线数据和信任根保持不变。", file=sys.stderr)
         return EXIT_REFUSED
     except OSError as exc:
@@ -69,7 +70,7 @@ def import_(args: argparse.Namespace) -> int:
               "请检查U盘是否插好、本机磁盘空间和文件夹权限，然后重新导入。", file=sys.stderr)
         print("已安装的离线数据和信任根保持不变。", file=sys.stderr)
         return EXIT_REFUSED
-    if before is not None and before.version == snap.version:
+    if before is not None and before.version == snap.version and before.data_path == snap.data_path:
         print(f"\n已是第 {snap.version} 版，无需安装。")
     else:
         print(f"\n已安装离线数据第 {snap.version} 版，数据截至 {fmt_time(snap.data_as_of)}。")
@@ -85,6 +86,10 @@ def _watch(ctx, before: int | None, snap) -> None:
     if run is not None and run.raised:
         print(f"跟踪提醒：新增 {len(run.raised)} 条（已办结的核查因新数据需复核），"
               "请运行 credit-desk cases watch 查看。")
+
+
+def _role(exc: SnapshotRefused) -> str:
+    return f"（{exc.role}：{exc.reason}）" if exc.role else f"（{exc.reason}）"
 
 
 def _installed_or_none(store):

@@ -88,14 +88,14 @@ def gather(ctx, now: datetime | None = None) -> DeskStatus:
 
 
 def reachability(ctx) -> Reachability:
-    """One signed request for the newest snapshot manifest: the platform answers, accepts this
+    """One signed request for the platform's TUF timestamp: the platform answers, accepts this
     desk's key and signature, and within the deployment's deadline, or it says why not."""
     if ctx.config.platform is None:
         return Reachability(configured=False, reachable=False)
     deadline = ctx.config.platform.deadline_seconds
     started = time.monotonic()
     try:
-        ctx.platform.fetch_metadata("/snapshots/latest", timeout=deadline)
+        ctx.platform.fetch_metadata("/snapshots/tuf/metadata/timestamp.json", timeout=deadline)
     except PlatformUnavailable as exc:
         return Reachability(True, False, exc.reason)
     except Exception as exc:  # noqa: BLE001 - whatever it is, the dialog must say it
