@@ -139,6 +139,11 @@ class Publisher:
                                    "timestamp": timestamp_expires or expires or later})
         return self.copy(f"v{version}")
 
+    def publish_delta(self, base_version: int, version: int, old: Path, new: Path) -> Path:
+        """Version ``version`` of ``new`` with the delta from ``base_version`` (``old``) beside
+        the full snapshot, as a platform lists them."""
+        return self.publish(version, new, deltas={base_version: old})
+
     def rotate(self, roles: dict[str, tuple[list[Path], int]], *, sign_with: list[Path]) -> Path:
         """Root version + 1 with new keys for ``roles``; returns the new root file."""
         md = self.repo.rotate_root({r: RoleKeys(tuple(load_public(k) for k in keys), t)

@@ -105,7 +105,7 @@ def test_alert_after_a_usb_import_is_seen_and_settled_from_the_keyboard(qtbot, p
         assert outbox_rows()[-1]["decision_kind"] == "follow_up"
 
         # The same data again, as a full snapshot: nothing comes back.
-        usb_import(qtbot, window, p.publish(2, v2))
+        usb_import(qtbot, window, p.publish(3, v2))
         qtbot.wait(200)
         view.refresh()
         qtbot.waitUntil(lambda: view._refresh_job is None, timeout=10_000)
