@@ -249,7 +249,7 @@ def verify_repository(repo: Path, root: Path, *, now: datetime | None = None) ->
         path = Path(repo) / "targets" / entry.path
         if not path.is_file():
             raise trust.refused("targets", "missing-file", f"找不到目标文件：{path}")
-        with open(path, "rb") as fh:
+        with open(path, "rb", buffering=0) as fh:
             trust.verify_target(entry, fh)
     return v
 

@@ -47,6 +47,7 @@ from offline_cache.delta import BucketMismatch, DeltaError, apply_delta
 from offline_cache.errors import SnapshotRefused, short_id
 from offline_cache.install_lock import install_lock
 from offline_cache.reader import SnapshotReader
+from offline_cache.regular_file import open_regular
 from offline_cache.schema import DATA_FORMAT
 
 log = logging.getLogger(__name__)
@@ -117,8 +118,8 @@ class FolderSource:
     def fetch_target(self, entry: TargetFile, dest: Path, *, progress=None, cancel=None) -> int:
         src = self.folder / "targets" / entry.path
         try:
-            fh = open(src, "rb")
-        except FileNotFoundError:
+            fh = open_regular(src, "数据文件")
+        except (FileNotFoundError, IsADirectoryError):
             raise trust.refused("targets", "missing-file", f"找不到目标文件：{src}。请把快照文件夹完整复制"
                                                            "（metadata 与 targets 两个文件夹）。") from None
         done = 0
@@ -595,7 +596,7 @@ class SnapshotStore:
     def _fetch(self, source: Source, entry: TargetFile, dest: Path, progress, cancel) -> None:
         """The target file into ``dest``, then TUF's length and hash check of what was written."""
         source.fetch_target(entry, dest, progress=progress, cancel=cancel)
-        with open(dest, "rb") as fh:
+        with open(dest, "rb", buffering=0) as fh:  # hashlib.file_digest reads it in large blocks
             trust.verify_target(entry, fh)
 
     def _apply(self, target: TargetFile, buckets_entry: TargetFile, source: Source, staging: Path,

@@ -23,6 +23,7 @@ from tuf.ngclient.config import EnvelopeType
 from tuf.ngclient.fetcher import FetcherInterface
 
 from offline_cache.errors import SnapshotRefused
+from offline_cache.regular_file import open_regular
 from offline_cache.repository import MARK
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ class FolderFetcher(FetcherInterface):
         if self.folder.resolve() not in path.resolve().parents:
             raise exceptions.DownloadHTTPError(f"outside the repository: {url}", 404)
         try:
-            fh = open(path, "rb")
+            # Only a regular file: a FIFO named timestamp.json would block a plain open forever.
+            fh = open_regular(path, "元数据文件")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise exceptions.DownloadHTTPError(f"not found: {url}", 404) from None
         return _chunks(fh)

@@ -91,7 +91,7 @@ class PlatformSource:
             self.fetcher.last_failure = exc
             raise trust.refused("targets", "unreachable", f"下载 {entry.path} 时平台中断：{exc.reason}。") from None
         try:
-            with open(part, "rb") as fh:
+            with open(part, "rb", buffering=0) as fh:
                 trust.verify_target(entry, fh)
         except SnapshotRefused:
             shutil.rmtree(work, ignore_errors=True)  # never resume from bytes that failed verification
