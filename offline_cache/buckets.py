@@ -26,6 +26,7 @@ import hashlib
 import json
 import sqlite3
 import struct
+from operator import mul
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -59,7 +60,8 @@ def bucket_of(code: str, n: int) -> int:
     w = _weight_cache.get(n)
     if w is None:
         w = _weight_cache[n] = _weights(n)
-    return sum(ord(ch) * wi for ch, wi in zip(code, w)) % n
+    # map() stops at the shorter of code and weights: the first 24 characters, as in SQL.
+    return sum(map(mul, map(ord, code), w)) % n
 
 
 def bucket_sql(column: str, n: int) -> str:

@@ -10,7 +10,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from offline_cache import trust
+from offline_cache import legacy, trust
 from offline_cache.buckets import BucketTable, compute_table
 from offline_cache.build import bucket_path, build, write_table
 from offline_cache.delta import make_delta
@@ -101,6 +101,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--threshold", type=_positive, required=True, metavar="N")
     s.add_argument("--sign-with", type=Path, nargs="+", required=True, metavar="KEY")
     s.add_argument("--expires", type=_moment, default=None, metavar="ISO")
+
+    s = sub.add_parser("transition", help="用旧格式信任根的密钥签署迁移：旧版桌面据此接受本仓库的第 1 版信任根")
+    s.add_argument("repo", type=Path, metavar="REPO")
+    s.add_argument("--legacy-key", type=Path, nargs="+", required=True, metavar="OLD_KEY",
+                   help="旧格式的发布密钥文件（门槛数量）")
 
     s = sub.add_parser("verify", help="按信任根对仓库走一遍 TUF 客户端校验流程，并校验数据文件")
     s.add_argument("repo", type=Path, metavar="REPO")
@@ -211,6 +216,17 @@ def _run(args) -> int:
                                                expires=args.expires)
         print(f"已签署信任根第 {md.signed.version} 版（{'、'.join(args.role)} 换为 {len(args.key)} 把密钥，门槛 "
               f"{args.threshold}）→ {args.repo / 'metadata' / f'{md.signed.version}.root.json'}")
+    elif args.command == "transition":
+        root = Path(args.repo) / "metadata" / "1.root.json"
+        if not root.is_file():
+            raise ValueError(f"{args.repo} 不是发布仓库（缺少 {root}）")
+        try:
+            signed = legacy.sign_transition(root.read_bytes(), args.legacy_key)
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("旧格式密钥文件无效（应为 {\"keytype\": \"ed25519\", \"private\", \"public\"}）") from None
+        out = Path(args.repo) / legacy.TRANSITION
+        out.write_bytes(signed)
+        print(f"已签署迁移（{len(args.legacy_key)} 把旧密钥）→ {out}")
     elif args.command == "verify":
         # A missing root is a usage slip (exit 2); a broken repository is refused like any other
         # snapshot that cannot be verified.

@@ -9,6 +9,7 @@ Layout of the store folder::
         dataset.sqlite            the rows, read through verified lookups (offline_cache.reader)
         buckets.bin               the bucket table, whose hash the targets metadata signs
     roots/2.root.json ...          roots accepted after the shipped one, one per version
+    transition/                    only after a migration: the TUF root and the old root's signed step to it
     .staging-<token>/              an install in progress (removed when it is refused, or by the
                                    next install when a killed one left it)
 
@@ -38,10 +39,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
+from tuf.api.exceptions import DownloadError
 from tuf.api.metadata import Root, TargetFile
 from tuf.ngclient.fetcher import FetcherInterface
 
-from offline_cache import sealing, trust
+from offline_cache import legacy, sealing, trust
 from offline_cache.buckets import BucketTable, Cancelled, compute_table
 from offline_cache.delta import BucketMismatch, DeltaError, apply_delta
 from offline_cache.errors import SnapshotRefused, short_id
@@ -59,6 +61,7 @@ METADATA = "metadata"
 DATASET = "dataset.sqlite"
 BUCKETS = "buckets.bin"
 _DELTA_FILE = "delta.sqlite"
+TRANSITION_DIR = "transition"   # the accepted step from a root of the format before TUF
 REINSTALL = "请重新导入快照（U盘或“更新离线数据”）。"
 ADVICE = trust.ADVICE
 
@@ -222,12 +225,47 @@ class SnapshotStore:
 
     # -- trust root --------------------------------------------------------------------------
 
-    def _shipped(self) -> bytes:
+    def _shipped_file(self) -> bytes:
         try:
             return self.trust_root.read_bytes()
         except OSError as exc:
             raise trust.refused("root", "missing-file", f"无法读取本机信任根文件 {self.trust_root}（{exc.strerror}）。"
                                                         "请联系信息技术人员检查配置。") from None
+
+    def _shipped(self) -> bytes:
+        return self._anchor()[0]
+
+    def _anchor(self, source: Source | None = None) -> tuple[bytes, tuple[bytes, bytes] | None]:
+        """(the TUF root this desk starts from, a transition to keep once the install commits).
+        A config that still names a root of the format before TUF reaches a TUF root only through
+        the transition its threshold signed (offline_cache.legacy): the one accepted before, kept
+        in the store, or the one the source offers."""
+        shipped = self._shipped_file()
+        if not legacy.is_legacy_root(shipped):
+            return shipped, None
+        kept = self.folder / TRANSITION_DIR
+        try:
+            root, signed = (kept / "1.root.json").read_bytes(), (kept / legacy.TRANSITION).read_bytes()
+            legacy.check_transition(shipped, signed, root)
+            return root, None
+        except (OSError, legacy.TransitionRefused):
+            pass
+        if source is None:
+            raise trust.refused("root", "untrusted-root", f"本机信任根 {self.trust_root} 是旧格式，尚未迁移到新格式：请导入"
+                                                          "省平台发布的迁移快照文件夹（含 transition.json），或执行 "
+                                                          "credit-desk cache update。")
+        try:
+            signed = source.fetcher.download_bytes(legacy.TRANSITION, legacy.MAX_BYTES)
+            root = source.fetcher.download_bytes("metadata/1.root.json", trust.ROOT_MAX)
+        except DownloadError:
+            raise trust.refused("root", "untrusted-root", f"本机信任根是旧格式，而 {source.label} 中没有迁移签署"
+                                                          "（transition.json 与 metadata/1.root.json）。请向省平台索取迁移快照。") from None
+        try:
+            legacy.check_transition(shipped, signed, root)
+        except legacy.TransitionRefused as exc:
+            raise trust.refused("root", "untrusted-root", f"迁移签署无效：{exc}。不能从旧格式信任根迁移。"
+                                                          "请向省平台索取正式的迁移快照。") from None
+        return root, (root, signed)
 
     def _stored_roots(self) -> list[Path]:
         roots_dir = self.folder / ROOTS
@@ -238,7 +276,7 @@ class SnapshotStore:
                 found[int(head)] = p
         return [found[v] for v in sorted(found)]
 
-    def _local(self, entry: dict | None) -> trust.Local:
+    def _local(self, entry: dict | None, anchor: bytes | None = None) -> trust.Local:
         meta = {}
         if entry is not None:
             folder = self.folder / SNAPSHOTS / entry["dir"] / METADATA
@@ -247,7 +285,7 @@ class SnapshotStore:
                     meta[role] = (folder / f"{role}.json").read_bytes()
                 except OSError:
                     meta[role] = None
-        return trust.Local(self._shipped(), tuple(p.read_bytes() for p in self._stored_roots()),
+        return trust.Local(anchor or self._shipped(), tuple(p.read_bytes() for p in self._stored_roots()),
                            meta.get("timestamp"), meta.get("snapshot"), meta.get("targets"))
 
     def _root_state(self) -> tuple[Root, int, bool]:
@@ -257,7 +295,8 @@ class SnapshotStore:
         root of the chain says so: the demo keys are public, so a root they sign could claim
         anything else."""
         stored = self._stored_roots()
-        key = (_stat_key(self.trust_root), tuple(_stat_key(p) for p in stored))
+        key = (_stat_key(self.trust_root), tuple(_stat_key(p) for p in stored),
+               _stat_key(self.folder / TRANSITION_DIR / legacy.TRANSITION))
         with _cache_lock:
             cached = _roots.get(key)
         if cached is not None:
@@ -487,7 +526,8 @@ class SnapshotStore:
                 state = None
             installed = state["current"]["version"] if state else None
             floor = installed if state else self._highest_stored_version()
-            verified = trust.refresh(self._local(state["current"] if state else None), source.fetcher, now=now)
+            anchor, transition = self._anchor(source)
+            verified = trust.refresh(self._local(state["current"] if state else None, anchor), source.fetcher, now=now)
             version = verified.version()
             if version == 0:
                 raise trust.refused("targets", "no-snapshot", f"{source.label} 的目标元数据中没有快照数据。{ADVICE}")
@@ -511,7 +551,7 @@ class SnapshotStore:
             full = verified.full()
             if delta is not None:
                 try:
-                    return self._stage_and_swap(verified, delta, source, state, progress, cancel)
+                    return self._stage_and_swap(verified, delta, source, state, progress, cancel, transition)
                 except SnapshotRefused as exc:
                     if full is None or exc.reason not in ("wrong-base", "bucket-mismatch", "hash-mismatch", "malformed"):
                         raise
@@ -521,7 +561,7 @@ class SnapshotStore:
                 have = f"本机已安装第 {installed} 版" if installed else "本机尚未安装任何快照"
                 raise trust.refused("targets", "wrong-base", f"来源只有到第 {version} 版的增量，{have}，无法应用。"
                                                              "请导入完整快照。")
-            return self._stage_and_swap(verified, full, source, state, progress, cancel)
+            return self._stage_and_swap(verified, full, source, state, progress, cancel, transition)
 
     def _highest_stored_version(self) -> int | None:
         versions = []
@@ -532,13 +572,13 @@ class SnapshotStore:
         return max(versions, default=None)
 
     def _stage_and_swap(self, verified: trust.Verified, target: TargetFile, source: Source, state: dict | None,
-                        progress, cancel) -> InstalledSnapshot:
+                        progress, cancel, transition: tuple[bytes, bytes] | None = None) -> InstalledSnapshot:
         kind = target.custom["kind"]
         version = target.custom["version"]
         created_folder = not self.folder.exists()
         staging = self.folder / f".staging-{uuid.uuid4().hex[:12]}"
         committed = False
-        placed = None
+        placed = made_transition = None
         try:
             staging.mkdir(parents=True)
             buckets_entry = verified.buckets_for(target)
@@ -567,6 +607,13 @@ class SnapshotStore:
             placed = snaps / name
             os.rename(staging, placed)
             _fsync_dir(snaps)
+            if transition is not None:  # the step from the format before TUF, kept with the data
+                kept = self.folder / TRANSITION_DIR
+                shutil.rmtree(kept, ignore_errors=True)  # one that no longer verifies, if any
+                kept.mkdir()
+                made_transition = kept
+                _write_atomic(kept / "1.root.json", transition[0])
+                _write_atomic(kept / legacy.TRANSITION, transition[1])
             if verified.roots:
                 roots_dir = self.folder / ROOTS
                 roots_dir.mkdir(exist_ok=True)
@@ -586,6 +633,8 @@ class SnapshotStore:
                 shutil.rmtree(staging, ignore_errors=True)
                 if placed is not None:  # renamed in, but the pointer never moved to it
                     shutil.rmtree(placed, ignore_errors=True)
+                if made_transition is not None:
+                    shutil.rmtree(made_transition, ignore_errors=True)
                 if created_folder:
                     shutil.rmtree(self.folder, ignore_errors=True)
         self._collect_garbage(new_state)

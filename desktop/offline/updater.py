@@ -88,6 +88,12 @@ class PlatformSource:
         except DownloadCancelled:
             raise Cancelled() from None
         except PlatformUnavailable as exc:
+            sent = getattr(exc.reason, "params", {}).get("done", 0)
+            if isinstance(sent, int) and sent > entry.length:
+                # More bytes than the targets metadata allows: endless data, not a broken line.
+                shutil.rmtree(work, ignore_errors=True)
+                raise trust.refused("targets", "too-large", f"平台发送的 {entry.path} 比目标元数据所写的 {entry.length} 字节长，"
+                                                            "已停止下载。") from None
             self.fetcher.last_failure = exc
             raise trust.refused("targets", "unreachable", f"下载 {entry.path} 时平台中断：{exc.reason}。") from None
         try:

@@ -28,7 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def status(args: argparse.Namespace) -> int:
     ctx = DeskContext.from_environment(args.operator)
-    root = ctx.offline.store.root()
+    try:
+        root = ctx.offline.store.root()
+    except SnapshotRefused as exc:
+        print(f"信任根：不可用。{exc.message}  {ctx.config.trust_root}")
+        return 3
     print(f"信任根：{root.name or '-'} 第 {root.version} 版，{root.threshold} 个 root 签名生效"
           + ("（演示）" if root.demo else "") + f"  {ctx.config.trust_root}")
     try:
