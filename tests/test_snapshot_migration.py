@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from desk_config import OPERATORS
 from reference_platform.fixtures import memory_keyring, online  # noqa: F401
 from snapshot_fixtures import ITEM, KNOWN, Publisher, tree
 
@@ -66,8 +67,8 @@ def legacy_desk(tmp_path, desk_env):
     _, config = desk_env
     keys = [legacy_key(tmp_path / f"old-{n}.json") for n in range(3)]
     root = legacy_root(keys, 2, tmp_path / "old-root.json")
-    config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\ntrust_root = "{root}"\n',
-                      encoding="utf-8")
+    config.write_text(f'[site]\nhall = "440106-01"\nwindow = "12"\n\n[snapshot]\ntrust_root = "{root}"\n'
+                      + OPERATORS, encoding="utf-8")
     old = store_dir() / "snapshots" / "v000003-snapshot-0a1b2c3d"
     old.mkdir(parents=True)
     (old / "manifest.json").write_text('{"signed": {"_type": "snapshot", "version": 3}, "signatures": []}')
@@ -164,7 +165,7 @@ def test_the_platform_carries_the_transition_too(capsys, tmp_path, online, legac
     online.config.write_text(
         f'[platform]\nbase_url = "{online.platform.url}"\napp_key = "{APP_KEY}"\ndeadline_seconds = 1.0\n\n'
         f'[site]\nhall = "440106-01"\nwindow = "12"\n\n'
-        f'[snapshot]\ntrust_root = "{tmp_path / "old-root.json"}"\n', encoding="utf-8")
+        f'[snapshot]\ntrust_root = "{tmp_path / "old-root.json"}"\n' + OPERATORS, encoding="utf-8")
     code, out, err = run(capsys, desk, "cache", "update")
     assert code == 0 and "已更新到第 4 版" in out, (out, err)
     assert any(r.path == "/api/v1/snapshots/tuf/transition.json" for r in online.platform.log)
