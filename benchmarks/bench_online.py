@@ -83,7 +83,7 @@ def bench_fallback(platform: ReferencePlatform, folder: Path, deadline: float, r
     config = Config(snapshot=SnapshotConfig(trust_root=platform.publisher.root, warn_age_hours=None,
                                             max_age_hours=None))
     offline = OfflineData(config, folder / "desk-snapshot")
-    offline.store.install(platform.publisher.latest.manifest)
+    offline.store.install(platform.publisher.repository.folder)
     client = PlatformClient(platform.url, APP_KEY, operator="bench", secret=lambda: SECRET)
     checker = Checker(offline, client, deadline=deadline)
     code, item = KNOWN["black"], KNOWN["item_with_measures"]
@@ -143,38 +143,38 @@ def bench_update(folder: Path, subjects: int, changes: int) -> None:
     report = build(src, folder / "base.sqlite")
     print(f"[update] built {report.counts['subjects']:,} subjects / {report.counts['entries']:,} entries "
           f"in {time.perf_counter() - started:.1f} s")
-    publisher = Publisher(folder / "publisher", dataset=folder / "base.sqlite")
-    publisher.publish(lambda c: c.execute(
-        "UPDATE entries SET state = 'repaired', expires_on = '2026-12-31' "
-        "WHERE rowid IN (SELECT rowid FROM entries ORDER BY rowid LIMIT ?)", (changes,)))
-    platform = ReferencePlatform(folder / "p", credentials={APP_KEY: SECRET}, publisher=publisher).start()
-    try:
-        client = PlatformClient(platform.url, APP_KEY, operator="bench", secret=lambda: SECRET)
-        figures = {}
-        for kind, offer in (("delta", True), ("full", False)):
-            store = SnapshotStore(folder / f"desk-{kind}", publisher.root)
-            store.install(publisher.fulls[1].manifest)
-            platform.state.offer_deltas = offer
-            if offer:
-                publisher.delta_from(1)  # the platform prepares deltas when it publishes, not per desk
+    figures = {}
+    # TUF's targets list the deltas when a version is published: one publisher (and platform)
+    # that offers them, one that does not.
+    for kind, offer in (("delta", True), ("full", False)):
+        publisher = Publisher(folder / f"publisher-{kind}", dataset=folder / "base.sqlite")
+        store = SnapshotStore(folder / f"desk-{kind}", publisher.root)
+        store.install(publisher.repository.folder)   # version 1, as a USB import would
+        publisher.offer_deltas = offer
+        publisher.publish(lambda c: c.execute(
+            "UPDATE entries SET state = 'repaired', expires_on = '2026-12-31' "
+            "WHERE rowid IN (SELECT rowid FROM entries ORDER BY rowid LIMIT ?)", (changes,)))
+        platform = ReferencePlatform(folder / f"p-{kind}", credentials={APP_KEY: SECRET}, publisher=publisher).start()
+        try:
+            client = PlatformClient(platform.url, APP_KEY, operator="bench", secret=lambda: SECRET)
             marks = {}
             start = time.perf_counter()
             result = update_from_platform(store, client, folder / f"downloads-{kind}",
                                           progress=lambda stage, d, t: marks.__setitem__(stage, time.perf_counter()))
             end = time.perf_counter()
             figures[kind] = (result.downloaded, end - start, marks["download"] - start)
-            assert result.snapshot.version == 2 and result.kind == ("delta" if offer else "snapshot")
-        (db, ds, dd), (fb, fs, fd) = figures["delta"], figures["full"]
-        print(f"  {changes:,} changed entries on {subjects:,} subjects; total = download + verify/apply + install")
-        print(f"  delta update   {db:>14,} bytes  total {ds:7.2f} s  (download {dd:6.2f} s)")
-        print(f"  full download  {fb:>14,} bytes  total {fs:7.2f} s  (download {fd:6.2f} s)   baseline")
-        print(f"  delta/full     {db / fb:14.3f}        {ds / fs:7.3f}")
-        # Loopback moves bytes at memory speed; a hall's link does not. Computed, not measured:
-        mbit = 10
-        print(f"  at {mbit} Mbit/s the transfer alone would add {db * 8 / mbit / 1e6:.0f} s (delta) "
-              f"vs {fb * 8 / mbit / 1e6:.0f} s (full)")
-    finally:
-        platform.stop()
+            assert result.snapshot.version == 2 and result.kind == ("delta" if offer else "full")
+        finally:
+            platform.stop()
+    (db, ds, dd), (fb, fs, fd) = figures["delta"], figures["full"]
+    print(f"  {changes:,} changed entries on {subjects:,} subjects; total = download + verify/apply + install")
+    print(f"  delta update   {db:>14,} bytes  total {ds:7.2f} s  (download {dd:6.2f} s)")
+    print(f"  full download  {fb:>14,} bytes  total {fs:7.2f} s  (download {fd:6.2f} s)   baseline")
+    print(f"  delta/full     {db / fb:14.3f}        {ds / fs:7.3f}")
+    # Loopback moves bytes at memory speed; a hall's link does not. Computed, not measured:
+    mbit = 10
+    print(f"  at {mbit} Mbit/s the transfer alone would add {db * 8 / mbit / 1e6:.0f} s (delta) "
+          f"vs {fb * 8 / mbit / 1e6:.0f} s (full)")
 
 
 def main() -> int:

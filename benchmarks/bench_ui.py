@@ -220,7 +220,7 @@ def bench_online(args, tmp: Path) -> None:
     os.environ["CREDIT_DESK_HOME"] = str(tmp / "online-home")
     try:
         ctx = DeskContext.from_environment("bench")
-        ctx.offline.store.install(platform.publisher.latest.manifest)
+        ctx.offline.store.install(platform.publisher.repository.folder)
         window = open_window(ctx)
         codes = codes_for(args.online_checks)
         scan_times(window, codes[:5])

@@ -146,34 +146,43 @@ def os_operators() -> str:
 
 
 def production_root(folder: Path) -> Path:
+    """A province's TUF repository with its own key; returns its first root (the trust root)."""
     from datetime import datetime, timedelta, timezone
 
-    from offline_cache.keys import generate_key
-    from offline_cache.root import make_root
+    from offline_cache.repository import Repository, RoleKeys, generate_key, load_signer
 
     folder.mkdir(parents=True)
     key = folder / "publisher.key"
     generate_key(key)
-    return make_root([key], 1, name="screenshot-province",
-                     expires=datetime.now(timezone.utc) + timedelta(days=365), sign_with=[key],
-                     out=folder / "root.json")
+    signer = load_signer(key)
+    keys = RoleKeys((signer.public_key,), 1)
+    repo = Repository.create(folder / "repository", {r: keys for r in ("root", "targets", "snapshot", "timestamp")},
+                             [signer], name="screenshot-province",
+                             expires={"root": datetime.now(timezone.utc) + timedelta(days=365)})
+    return repo.metadata / "1.root.json"
 
 
 def stale_snapshot(folder: Path, key: Path, hours_old: int = 72) -> Path:
-    """The demo dataset signed as a production snapshot whose data is ``hours_old`` hours old:
-    older than the deployment's warning age (48 h), within its limit (168 h)."""
+    """The demo dataset published as a production snapshot whose data is ``hours_old`` hours
+    old: older than the deployment's warning age (48 h), within its limit (168 h). Returns a copy
+    of the repository (a USB stick)."""
     from datetime import datetime, timedelta, timezone
 
     from desktop.site.paths import demo_snapshot_dir
-    from offline_cache.manifest import sign_snapshot
+    from offline_cache.build import bucket_path
+    from offline_cache.repository import Repository, data_name, load_signer
 
-    folder.mkdir(parents=True)
-    data = folder / "snapshot-1.sqlite"
-    shutil.copyfile(next(demo_snapshot_dir().glob("*.sqlite")), data)
-    now = datetime.now(timezone.utc)
-    return sign_snapshot(data, version=1, data_as_of=now - timedelta(hours=hours_old),
-                         created=now - timedelta(hours=hours_old), expires=now + timedelta(days=30),
-                         region="440000", keys=[key], out=folder / "snapshot-1.json")
+    repo = Repository(key.parent / "repository")
+    targets = demo_snapshot_dir() / "targets"
+    data = folder.parent / "stale.sqlite"
+    shutil.copyfile(targets / data_name(1), data)
+    shutil.copyfile(targets / "buckets-000001.bin", bucket_path(data))
+    signer = load_signer(key)
+    repo.publish(version=1, data=data, buckets=bucket_path(data), region="440000",
+                 data_as_of=datetime.now(timezone.utc) - timedelta(hours=hours_old),
+                 signers={r: [signer] for r in ("targets", "snapshot", "timestamp")})
+    shutil.copytree(repo.folder, folder)
+    return folder
 
 
 def unreachable_platform_secret() -> None:
