@@ -478,6 +478,9 @@ class SnapshotStore:
     def _install(self, path: Path, now, progress, cancel) -> InstalledSnapshot:
         if not path.exists():
             raise SnapshotRefused("missing-file", f"找不到快照：{path}。请确认U盘已插好、路径正确。")
+        if not path.is_dir() and not path.is_file():
+            raise SnapshotRefused("malformed", f"{path} 应为快照文件夹或普通文件，却是特殊文件（管道、设备或套接字）。"
+                                               "请向省平台重新索取后复制到U盘。")
         repo = repository_of(path)
         if (repo / METADATA).is_dir():
             return self.update(FolderSource(repo), now=now, progress=progress, cancel=cancel)

@@ -13,13 +13,16 @@ from desk_config import OPERATORS
 from snapshot_fixtures import DEMO_DATA, Publisher
 
 from desktop.app.cli import main
+from desktop.site.paths import resources
+from offline_cache.buckets import BucketTable
 from offline_cache import sealing
 from offline_cache.demo import DEMO_SEALING_SALT, write_sources
 from offline_cache.errors import SnapshotRefused
 from offline_cache.reader import SnapshotReader
 from offline_cache.store import SnapshotStore
 
-KNOWN = json.loads((DEMO_DATA.parent / "known_codes.json").read_text(encoding="utf-8"))
+KNOWN = json.loads((resources() / "demo" / "known_codes.json").read_text(encoding="utf-8"))
+DEMO_TABLE = BucketTable.from_bytes((DEMO_DATA.parent / "buckets-000001.bin").read_bytes())
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +52,7 @@ def test_no_demo_persons_number_or_name_is_in_the_snapshot_bytes(demo_people):
 
 
 def test_a_listed_person_is_found_with_the_number_and_an_unlisted_one_is_unknown(capsys):
-    with SnapshotReader(DEMO_DATA) as reader:
+    with SnapshotReader(DEMO_DATA, DEMO_TABLE) as reader:
         found = reader.lookup(KNOWN["person_black"], "CZ-001")
         assert found.subject.code == KNOWN["person_black"] and found.subject.name and found.hits
         assert reader.lookup(KNOWN["person_clear"], None).subject is None
@@ -99,4 +102,4 @@ def test_a_snapshot_sealed_below_the_minimum_is_refused(tmp_path, desk_env):
     # A weak file put in place by hand is not read either.
     shutil.copyfile(tmp_path / "weak.sqlite", tmp_path / "copy.sqlite")
     with pytest.raises(sealing.WeakSealing):
-        SnapshotReader(tmp_path / "copy.sqlite")
+        SnapshotReader(tmp_path / "copy.sqlite", BucketTable.from_bytes((tmp_path / "weak.buckets").read_bytes()))

@@ -107,9 +107,9 @@ def test_a_fifo_named_like_a_manifest_is_refused_not_waited_on(production, tmp_p
     """A FIFO named *.json beside a valid snapshot (and one in place of the data file): the import
     neither hangs nor crashes; the FIFO is never opened for a blocking read."""
     _, v2, _ = production.datasets()
-    manifest = production.publish(2, v2)
-    os.mkfifo(manifest.parent / "zz-forged.json")
-    proc = cache("import", manifest.parent)
+    repo = production.publish(2, v2)
+    os.mkfifo(repo / "metadata" / "zz-forged.json")
+    proc = cache("import", repo)
     try:
         code = proc.wait(timeout=60)
     finally:
@@ -128,6 +128,20 @@ def test_a_fifo_named_like_a_manifest_is_refused_not_waited_on(production, tmp_p
         proc.kill()
     _, err = proc.communicate()
     assert code == 4 and "特殊文件" in err and "Traceback" not in err
+
+    # A FIFO in place of a data file the metadata lists.
+    forged = production.publish(3, v2)
+    data = forged / "targets" / "snapshot-000003.sqlite"
+    data.unlink()
+    os.mkfifo(data)
+    proc = cache("import", forged)
+    try:
+        code = proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    _, err = proc.communicate()
+    assert code == 4 and "特殊文件" in err and "Traceback" not in err
+    assert pointer_ok()["current"]["version"] == 2
 
 
 def test_no_private_key_is_bundled_or_installed():
