@@ -1302,24 +1302,12 @@
         <translation>Import offline data</translation>
     </message>
     <message>
-        <source>选择U盘或共享文件夹中省平台发布的快照（文件夹，或其中的清单 .json 文件）。导入前会校验签名、版本、有效期和数据完整性；校验不通过时本机数据保持不变。</source>
-        <translation>Choose a snapshot published by the provincial platform on a USB stick or file share (the folder, or its .json manifest). Signatures, version, expiry and data integrity are verified first; if verification fails, the data on this machine stays as it is.</translation>
-    </message>
-    <message>
-        <source>快照所在文件夹或清单文件</source>
-        <translation>Snapshot folder or manifest file</translation>
-    </message>
-    <message>
         <source>快照位置</source>
         <translation>Snapshot location</translation>
     </message>
     <message>
         <source>选择文件夹…</source>
         <translation>Choose folder…</translation>
-    </message>
-    <message>
-        <source>选择清单文件…</source>
-        <translation>Choose manifest…</translation>
     </message>
     <message>
         <source>校验并导入(&amp;V)</source>
@@ -1346,12 +1334,24 @@
         <translation>Choose the snapshot folder</translation>
     </message>
     <message>
-        <source>选择快照清单</source>
-        <translation>Choose the snapshot manifest</translation>
+        <source>选择U盘或共享文件夹中省平台发布的快照文件夹（含 metadata 与 targets），或其 metadata 中的 .json 文件。导入前会校验签名、版本、有效期和数据完整性；校验不通过时本机数据保持不变。</source>
+        <translation>Choose the snapshot folder the provincial platform published (with metadata and targets) on the USB stick or file share, or a .json file in its metadata folder. Signatures, versions, expiry and data integrity are verified before import; if verification fails, the data on this machine stays as it was.</translation>
     </message>
     <message>
-        <source>快照清单 (*.json)</source>
-        <translation>Snapshot manifests (*.json)</translation>
+        <source>快照文件夹或其元数据文件</source>
+        <translation>Snapshot folder or one of its metadata files</translation>
+    </message>
+    <message>
+        <source>选择元数据文件…</source>
+        <translation>Choose metadata file…</translation>
+    </message>
+    <message>
+        <source>选择快照元数据</source>
+        <translation>Choose snapshot metadata</translation>
+    </message>
+    <message>
+        <source>快照元数据 (*.json)</source>
+        <translation>Snapshot metadata (*.json)</translation>
     </message>
     <message>
         <source>正在校验…</source>

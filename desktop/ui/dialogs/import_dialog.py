@@ -1,7 +1,8 @@
-"""Import a signed snapshot or delta from a USB stick or a hall file share: pick the folder (or
-the manifest), watch the verification progress, cancel if needed, and read the verdict. The
-store verifies signatures, rollback, expiry, size and hash before it swaps anything in; a refused
-or cancelled import leaves the installed data as it was, and the verdict says so."""
+"""Import a signed snapshot or delta from a USB stick or a hall file share: pick the repository
+folder (or a file in its metadata/ folder), watch the verification progress, cancel if needed, and
+read the verdict. The store runs TUF's client workflow and checks each file's length and hash
+before it swaps anything in; a refused or cancelled import leaves the installed data as it was, and
+the verdict says so."""
 from __future__ import annotations
 
 import threading
@@ -104,12 +105,12 @@ class SnapshotImportDialog(Retranslatable, QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("导入离线数据"))
         self.intro.setText(self.tr(
-            "选择U盘或共享文件夹中省平台发布的快照（文件夹，或其中的清单 .json 文件）。"
+            "选择U盘或共享文件夹中省平台发布的快照文件夹（含 metadata 与 targets），或其 metadata 中的 .json 文件。"
             "导入前会校验签名、版本、有效期和数据完整性；校验不通过时本机数据保持不变。"))
-        self.path.setPlaceholderText(self.tr("快照所在文件夹或清单文件"))
+        self.path.setPlaceholderText(self.tr("快照文件夹或其元数据文件"))
         self.path.setAccessibleName(self.tr("快照位置"))
         self.browse_folder.setText(self.tr("选择文件夹…"))
-        self.browse_file.setText(self.tr("选择清单文件…"))
+        self.browse_file.setText(self.tr("选择元数据文件…"))
         self.start_button.setText(self.tr("校验并导入(&V)"))
         self.start_button.setToolTip(self.tr("回车或 Alt+V"))
         self.cancel_button.setText(self.tr("取消导入"))
@@ -135,8 +136,8 @@ class SnapshotImportDialog(Retranslatable, QDialog):
             self.path.setText(folder)
 
     def _pick_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择快照清单"), self.path.text(),
-                                              self.tr("快照清单 (*.json)"))
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择快照元数据"), self.path.text(),
+                                              self.tr("快照元数据 (*.json)"))
         if name:
             self.path.setText(name)
 
