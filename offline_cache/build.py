@@ -56,6 +56,8 @@ def find_sources(folder: Path) -> dict[str, Path]:
         if t.generated:
             continue
         options = [p for p in (folder / f"{t.name}.csv", folder / f"{t.name}.jsonl") if p.is_file()]
+        if not options and t.may_be_absent:
+            continue
         if not options:
             raise BuildError(str(folder / f"{t.name}.csv"), None, None,
                              f"缺少 {t.name} 表（应有 {t.name}.csv 或 {t.name}.jsonl）")
@@ -258,7 +260,10 @@ def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | No
         for t in TABLES:
             if t.generated:
                 continue
-            path = files[t.name]
+            path = files.get(t.name)
+            if path is None:
+                counts[t.name] = 0
+                continue
             reader = _read_csv if path.suffix == ".csv" else _read_jsonl
             validator = _Validator(t, str(path))
             sql = (f"INSERT INTO load.{t.name} (rowid, {', '.join(t.columns)}) "

@@ -64,6 +64,7 @@ JY = "JYYCML"     # 经营异常名录
 HB = "HBJSQY"     # 环保警示企业（企业环境信用评价 黄牌）
 NA = "NSXYA"      # A级纳税人
 HG = "HGGJRZ"     # 海关高级认证企业
+CN = "CNSX"       # 信用承诺失信（承诺不实）
 
 LISTS = [
     (SX, "失信被执行人", "black", "最高人民法院",
@@ -83,6 +84,9 @@ LISTS = [
      "《纳税缴费信用管理办法》（国家税务总局公告2025年第12号）"),
     (HG, "海关高级认证企业", "red", "海关总署",
      "《中华人民共和国海关注册登记和备案企业信用管理办法》（海关总署令第251号）"),
+    (CN, "信用承诺失信（承诺不实）", "focus", "广东省社会信用体系建设统筹协调小组办公室",
+     "《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）；"
+     "《广东省社会信用条例》"),
 ]
 SEVERITY = {code: sev for code, _, sev, _, _ in LISTS}
 
@@ -123,6 +127,26 @@ ITEMS = [
     ("JY-001", "民办学校办学许可", "广州市教育局"),
     ("YJGL-001", "危险化学品经营许可证核发", "广州市应急管理局"),
 ]
+
+# Which commitments each item accepts (信用承诺制): 告知承诺 where the State Council's list of
+# certificate and licensing items allows it (国办发〔2020〕42号), 容缺受理 where secondary materials
+# may follow, 主动承诺 for applications made on the applicant's word, 信用修复承诺 for support a
+# repaired subject may apply for again.
+ITEM_COMMITMENTS = {
+    "SCJG-001": ("notification", "tolerance", "voluntary"),
+    "SCJG-002": ("tolerance",),
+    "SCJG-003": ("notification", "tolerance"),
+    "SCJG-004": ("notification",),
+    "YJ-002": ("notification", "tolerance"),
+    "JT-001": ("notification", "tolerance"),
+    "ZJ-001": ("tolerance",),
+    "ZJ-002": ("notification",),
+    "CZ-001": ("voluntary",),
+    "CZ-002": ("voluntary", "repair"),
+    "RS-001": ("notification",),
+    "RS-002": ("notification",),
+    "WJ-001": ("tolerance",),
+}
 
 # --- measures ----------------------------------------------------------------------------------
 
@@ -165,6 +189,11 @@ MEASURES = [
     ("M-SX-02", SX, "punish", "限制担任法定代表人",
      "拟任法定代表人的自然人因所负数额较大债务到期未清偿被人民法院列为失信被执行人的，不得担任法定代表人，不予登记。",
      f"{GSL178}；{GSL10}；{SCZT12}", True, "person", "refuse", "law", None, ["SCJG-001", "SCJG-002"]),
+    # Through the unit's people: the unit is checked, the measure binds its legal representative.
+    ("M-SX-08", SX, "punish", "法定代表人为失信被执行人",
+     "申请登记的企业，其法定代表人因所负数额较大债务到期未清偿被人民法院列为失信被执行人的，"
+     "不予登记该人员担任法定代表人：须另行确定法定代表人后办理。",
+     f"{GSL178}；{SCZT12}", True, "legal_rep", "refuse", "law", None, ["SCJG-001", "SCJG-002"]),
     ("M-SX-07", SX, "punish", "限制担任董事、监事、高级管理人员",
      "拟任董事、监事、高级管理人员的自然人因所负数额较大债务到期未清偿被人民法院列为失信被执行人的，"
      "其选举、委派或者聘任无效，不予办理该人员的备案。",
@@ -226,6 +255,23 @@ MEASURES = [
     ("M-QX-05", QX, "punish", "市场准入审查中作为重要考量因素",
      "在建筑业企业资质、劳务派遣经营许可审查中作为重要考量因素，依法依规予以限制。",
      f"{WAGES48}；{RS45}", False, "any", "restrict", "admin_regulation", None, ["ZJ-002", "RS-002"]),
+    # 《保障农民工工资支付条例》第四十八条 reaches "法定代表人或者主要负责人" of the listed unit.
+    ("M-QX-06", QX, "punish", "法定代表人失信的审慎审查",
+     "用人单位的法定代表人被列入拖欠农民工工资失信联合惩戒对象名单的，在资质审核、施工许可等市场准入中"
+     "依法依规予以限制，从严审核。",
+     f"{WAGES48}；{RS45}", False, "legal_rep", "restrict", "admin_regulation", None,
+     ["ZJ-001", "ZJ-002", "RS-002"]),
+    ("M-QX-07", QX, "punish", "主要负责人失信的审慎审查",
+     "用人单位的主要负责人被列入拖欠农民工工资失信联合惩戒对象名单的，在资质审核、施工许可等市场准入中"
+     "依法依规予以限制，从严审核。",
+     f"{WAGES48}；{RS45}", False, "principal", "restrict", "admin_regulation", None,
+     ["ZJ-001", "ZJ-002", "RS-002"]),
+    # 信用承诺失信（承诺不实）
+    ("M-CN-01", CN, "punish", "不适用告知承诺、容缺受理",
+     "有承诺不实记录的，不适用告知承诺、容缺受理等基于信用承诺的便利措施，按一般程序办理。",
+     f"{GB42}；《广东省社会信用条例》第二十七条", True, "any", "general_procedure", "central_policy",
+     None, sorted(i for i, kinds in ITEM_COMMITMENTS.items()
+                  if {"notification", "tolerance"} & set(kinds))),
     # 经营异常名录
     ("M-JY-01", JY, "punish", "列入经营异常名录的审慎考量",
      "在政府采购、工程招投标、国有土地出让、授予荣誉称号等工作中将经营异常情况作为重要考量因素，依法予以限制。",
@@ -381,6 +427,8 @@ class Dataset:
     subjects: list = field(default_factory=list)
     entries: list[dict] = field(default_factory=list)
     known: dict = field(default_factory=dict)
+    relations: list = field(default_factory=list)
+    commitments: list = field(default_factory=list)
 
 
 class Generator:
@@ -761,6 +809,109 @@ class Generator:
         return self._unique_code(lambda: make_uscc("91", "440106", self._org_body("91")))
 
 
+class People:
+    """The people behind the units (法定代表人、主要负责人) and the commitments on record.
+
+    Drawn after every subject and entry, from a random stream of their own, so that the codes the
+    README and the tests name stay where they are."""
+
+    def __init__(self, gen: Generator):
+        self.gen = gen
+        self.rng = random.Random(SEED + 15)
+        self.relations: list[tuple[str, str, str, str]] = []
+        self.commitments: list[tuple[str, str, str, str, str]] = []
+
+    def _person(self) -> tuple[str, str]:
+        """A person on no list: a number and a name, no subject row (DESIGN.md: natural persons on
+        no list are not in the snapshot as subjects)."""
+        r, codes = self.rng, self.gen.codes
+        name = r.choice(SURNAMES) + "".join(r.choice(GIVEN) for _ in range(r.choice((1, 2, 2))))
+        while True:
+            birth = date(1958, 1, 1) + timedelta(days=r.randrange(0, 43 * 365))
+            code = make_ric(r.choice(BIRTH_REGIONS), birth, r.randrange(1, 1000))
+            if ric.is_valid(code) and code not in codes:
+                codes.add(code)
+                return code, name
+
+    def relate(self, unit, role: str, person=None) -> tuple[str, str]:
+        code, name = (person.code, person.name) if person is not None else self._person()
+        self.relations.append((unit.code, role, code, name))
+        return code, name
+
+    def commit(self, subject, kind: str, made_on: date, state: str) -> str:
+        cid = f"CN-{made_on:%Y%m}-{len(self.commitments) + 1:05d}"
+        self.commitments.append((cid, subject.code, kind, made_on.isoformat(), state))
+        if state == "breached":
+            # 承诺不实: the platform lists the subject (focus) from the day the breach was found.
+            found = made_on + timedelta(days=self.rng.randrange(20, 90))
+            self.gen.data.entries.append({
+                "entry_id": self.gen._entry_id(CN, found), "subject_code": subject.code,
+                "list_code": CN, "authority": "广州市市场监督管理局", "listed_on": found.isoformat(),
+                "expires_on": add_years(found, 3).isoformat(),
+                "basis": f"告知承诺核查发现承诺内容与实际不符（承诺书编号 {cid}），认定为承诺不实",
+                "state": "active"})
+        return cid
+
+    def showcase(self) -> None:
+        gen, k = self.gen, self.gen.data.known
+        listed_rep = next(s for s in gen.data.subjects if s.code == k["person_black"])
+        o = gen.new_org("91", "广州市禾川建筑工程有限公司", "建筑工程", district_code="440106")
+        self.relate(o, "legal_rep", listed_rep)
+        self.relate(o, "principal")
+        k["unit_rep_listed"] = o.code
+        o = gen.new_org("91", "广州市煜森商贸有限公司", "商贸", district_code="440104")
+        self.relate(o, "legal_rep")
+        self.relate(o, "principal")
+        k["unit_rep_clear"] = o.code
+        wages = gen.new_person("钟国雄")
+        gen.entry(wages, QX, listed=date(2026, 2, 10), state="active")
+        o = gen.new_org("91", "广州市澜石劳务服务有限公司", "劳务服务", district_code="440113")
+        self.relate(o, "legal_rep", wages)
+        k["unit_rep_wages"] = o.code
+        o = gen.new_org("91", "广州市铭溪食品有限公司", "食品", district_code="440105")
+        self.relate(o, "legal_rep")
+        self.commit(o, "tolerance", date(2026, 5, 12), "breached")
+        k["commitment_breached"] = o.code
+        o = gen.new_org("91", "广州市晖泉餐饮管理有限公司", "餐饮管理", district_code="440106")
+        self.relate(o, "legal_rep")
+        self.commit(o, "notification", date(2026, 3, 2), "fulfilled")
+        k["commitment_fulfilled"] = o.code
+
+    def population(self) -> None:
+        r, gen = self.rng, self.gen
+        placed = {u for u, *_ in self.relations}
+        listed_units = {e["subject_code"] for e in gen.data.entries
+                        if SEVERITY.get(e["list_code"]) == "black"}
+        orgs = [s for s in gen.data.subjects if isinstance(s, Org) and s.prefix in ("91", "92", "93")
+                and s.code not in placed]
+        # The listed units and as many others: enough people to show both cases, in a demo file
+        # small enough for the tests' small disks.
+        behind_listed = [u for u in orgs if u.code in listed_units]
+        units = behind_listed + r.sample([u for u in orgs if u.code not in listed_units],
+                                         len(behind_listed))
+        listed_people = sorted({e["subject_code"] for e in gen.data.entries
+                                if SEVERITY.get(e["list_code"]) == "black"}
+                               & {s.code for s in gen.data.subjects if isinstance(s, Person)})
+        by_code = {s.code: s for s in gen.data.subjects}
+        # A listed person most often stands behind a listed unit, sometimes behind a clean one.
+        reps = {}
+        for i, code in enumerate(listed_people):
+            pool = behind_listed if i % 3 else units
+            unit = r.choice(pool)
+            reps.setdefault(unit.code, by_code[code])
+        for unit in units:
+            self.relate(unit, "legal_rep", reps.get(unit.code))
+            if unit.prefix == "91" and r.random() < 0.3:
+                self.relate(unit, "principal")
+        named = {c for v in gen.data.known.values() for c in (v if isinstance(v, list) else [v])}
+        for unit in r.sample([u for u in units if u.code not in named], 240):
+            kind = r.choice(("notification", "notification", "tolerance", "voluntary", "repair"))
+            # Made, and any breach found, before the data date.
+            made = date(2025, 6, 1) + timedelta(days=r.randrange(0, 400))
+            x = r.random()
+            self.commit(unit, kind, made, "breached" if x < 0.12 else "fulfilled" if x < 0.6 else "open")
+
+
 def generate() -> Dataset:
     gen = Generator()
     gen.showcase()
@@ -768,6 +919,11 @@ def generate() -> Dataset:
     gen.data.known["unknown_valid"] = gen.unknown_valid()
     gen.settle()
     gen.data.known["removed_court"] = gen.removed_court_example()
+    people = People(gen)
+    people.showcase()
+    people.population()
+    gen.data.relations = people.relations
+    gen.data.commitments = people.commitments
     gen.data.known["item_with_measures"] = "CZ-001"
     gen.data.known["item_with_reward"] = "SW-001"
     gen.data.known["item_company_registration"] = "SCJG-001"
@@ -776,6 +932,7 @@ def generate() -> Dataset:
     gen.data.known["item_legal_rep_change"] = "SCJG-002"
     gen.data.known["item_officer_filing"] = "SCJG-007"
     gen.data.known["item_general_procedure"] = "SCJG-003"
+    gen.data.known["item_with_tolerance"] = "ZJ-001"
     return gen.data
 
 
@@ -805,6 +962,12 @@ def write_sources(folder: Path) -> dict:
                ([*m[:10], m[10] or ""] for m in MEASURES))
     _write_csv(folder / "item_measures.csv", ["item_code", "measure_id"],
                sorted((item, m[0]) for m in MEASURES for item in m[11]))
+    _write_csv(folder / "relations.csv", ["unit_code", "role", "person_code", "person_name", "person_tag"],
+               ((*r, "") for r in data.relations))
+    _write_csv(folder / "commitments.csv", ["commitment_id", "subject_code", "type", "made_on", "state"],
+               data.commitments)
+    _write_csv(folder / "item_commitments.csv", ["item_code", "type"],
+               sorted((item, kind) for item, kinds in ITEM_COMMITMENTS.items() for kind in kinds))
     return data.known
 
 

@@ -12,14 +12,18 @@ from pathlib import Path
 
 from offline_cache import sealing
 from offline_cache.buckets import BUCKET_QUERIES, BUCKETED, CATALOGUE, BucketTable, bucket_of, catalogue_digest, digest_rows
-from offline_cache.records import Hit, Item, ListInfo, Lookup, Measure, Subject
+from offline_cache.records import Commitment, Hit, Item, ListInfo, Lookup, Measure, Related, Subject
 from offline_cache.schema import BY_NAME, DATA_FORMAT, TABLES
 
 # The queries a lookup runs, for tests that hold them to index-only plans.
 LOOKUP_QUERIES = BUCKET_QUERIES
 _SUBJECTS = [t.name for t in BUCKETED].index("subjects")
 _ENTRIES = [t.name for t in BUCKETED].index("entries")
+_RELATIONS = [t.name for t in BUCKETED].index("relations")
+_COMMITMENTS = [t.name for t in BUCKETED].index("commitments")
 _E = {c: i for i, c in enumerate(BY_NAME["entries"].columns)}
+_R = {c: i for i, c in enumerate(BY_NAME["relations"].columns)}
+_ROLE_ORDER = {"legal_rep": 0, "principal": 1}
 
 
 class RowsUnverified(Exception):
@@ -69,7 +73,10 @@ class SnapshotReader:
             self._conn.close()
             raise
         self._lists = {row[0]: ListInfo(*row) for row in cat["lists"]}
-        self._items = [Item(*row) for row in cat["items"]]
+        accepted: dict[str, tuple[str, ...]] = {}
+        for item_code, kind in cat["item_commitments"]:
+            accepted[item_code] = accepted.get(item_code, ()) + (kind,)
+        self._items = [Item(*row, accepted.get(row[0], ())) for row in cat["items"]]
         self._items_by_code = {i.item_code: i for i in self._items}
         cols = BY_NAME["measures"].columns
         measures = {row[0]: Measure(*(bool(v) if c == "mandatory" else v for c, v in zip(cols, row)))
@@ -120,21 +127,40 @@ class SnapshotReader:
         if row is None:
             return Lookup(None)
         subject = Subject(code, name, row[2])
+        hits = self._hits(parts, key_code)
+        related = self._related(parts, code) if subject.kind == "org" else ()
+        commitments = tuple(Commitment(cid, kind, made_on, state)
+                            for cid, subject_code, kind, made_on, state in parts[_COMMITMENTS]
+                            if subject_code == key_code)
+        measures: tuple[Measure, ...] = ()
+        on_lists = {h.list_code for h in hits}
+        on_lists.update(h.list_code for r in related for h in r.hits)
+        if item_code is not None and on_lists:
+            measures = tuple(m for m in self._item_measures.get(item_code, ()) if m.list_code in on_lists)
+        return Lookup(subject, hits, measures, related, commitments)
+
+    def _hits(self, parts: list[list], key_code: str) -> tuple[Hit, ...]:
         lists = self._lists
         e = _E
         mine = sorted((r for r in parts[_ENTRIES] if r[e["subject_code"]] == key_code),
                       key=lambda r: r[e["entry_id"]])
         mine.sort(key=lambda r: r[e["listed_on"]], reverse=True)
-        hits = []
-        for r in mine:
-            info = lists[r[e["list_code"]]]
-            hits.append(Hit(r[e["entry_id"]], r[e["list_code"]], info.list_name, info.severity, r[e["authority"]],
-                            r[e["listed_on"]], r[e["expires_on"]], r[e["basis"]], r[e["state"]]))
-        measures: tuple[Measure, ...] = ()
-        if item_code is not None and hits:
-            on_lists = {h.list_code for h in hits}
-            measures = tuple(m for m in self._item_measures.get(item_code, ()) if m.list_code in on_lists)
-        return Lookup(subject, tuple(hits), measures)
+        return tuple(Hit(r[e["entry_id"]], r[e["list_code"]], lists[r[e["list_code"]]].list_name,
+                         lists[r[e["list_code"]]].severity, r[e["authority"]], r[e["listed_on"]],
+                         r[e["expires_on"]], r[e["basis"]], r[e["state"]]) for r in mine)
+
+    def _related(self, parts: list[list], unit_code: str) -> tuple[Related, ...]:
+        """A unit's people from its own bucket; a listed one's entries from the bucket of their
+        sealing tag, verified like every read (a person on no list has no tag and no entries)."""
+        r = _R
+        rows = sorted((x for x in parts[_RELATIONS] if x[r["unit_code"]] == unit_code),
+                      key=lambda x: (_ROLE_ORDER[x[r["role"]]], x[r["person_code"]]))
+        people = []
+        for x in rows:
+            tag = x[r["person_tag"]]
+            hits = self._hits(self.bucket_rows(tag), tag) if tag else ()
+            people.append(Related(x[r["role"]], x[r["person_code"]], x[r["person_name"]], hits))
+        return tuple(people)
 
     def items(self, search: str | None = None) -> list[Item]:
         if not search:

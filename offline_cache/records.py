@@ -19,6 +19,11 @@ BASIS_LEVELS = ("law", "admin_regulation", "local_regulation", "central_policy",
 # A mandatory punishment must rest on more than these (国办发〔2020〕49号: 依法依规、清单管理).
 WEAK_BASIS_LEVELS = ("dept_rule", "memorandum")
 SUBJECT_KINDS = ("org", "person")
+# The people behind a unit whom joint punishment reaches (法定代表人、主要负责人).
+RELATION_ROLES = ("legal_rep", "principal")
+# 告知承诺, 容缺受理承诺, 信用修复承诺, 主动承诺.
+COMMITMENT_TYPES = ("notification", "tolerance", "repair", "voluntary")
+COMMITMENT_STATES = ("open", "fulfilled", "breached")
 
 
 @dataclass(frozen=True)
@@ -78,9 +83,12 @@ class Item:
     item_code: str
     name: str
     department: str
+    commitments: tuple[str, ...] = ()  # the commitment types the item accepts
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data["commitments"] = list(self.commitments)
+        return data
 
 
 @dataclass(frozen=True)
@@ -96,9 +104,37 @@ class ListInfo:
 
 
 @dataclass(frozen=True)
+class Commitment:
+    """A commitment on record with the platform for a subject."""
+    commitment_id: str
+    type: str       # one of COMMITMENT_TYPES
+    made_on: str    # ISO date
+    state: str      # one of COMMITMENT_STATES
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Related:
+    """A person the data relates to a unit, with that person's own list entries."""
+    role: str            # one of RELATION_ROLES
+    code: str            # the identity number as the snapshot keeps it: masked (sealing.py)
+    name: str
+    hits: tuple[Hit, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"role": self.role, "code": self.code, "name": self.name,
+                "hits": [h.to_json() for h in self.hits]}
+
+
+@dataclass(frozen=True)
 class Lookup:
     """What the data says about one code for one item: the subject (None when unknown), all its
-    list entries, and the measures mapped to the item for the lists those entries are on."""
+    list entries, the measures mapped to the item for the lists its entries or its people's
+    entries are on, its people (a unit's) and its commitments on record."""
     subject: Subject | None
     hits: tuple[Hit, ...] = ()
     measures: tuple[Measure, ...] = field(default=())
+    related: tuple[Related, ...] = ()
+    commitments: tuple[Commitment, ...] = ()

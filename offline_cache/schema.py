@@ -3,14 +3,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from offline_cache.records import BASIS_LEVELS, EFFECTS, NATURES, STATES, TARGETS
+from offline_cache.records import (
+    BASIS_LEVELS,
+    COMMITMENT_STATES,
+    COMMITMENT_TYPES,
+    EFFECTS,
+    NATURES,
+    RELATION_ROLES,
+    STATES,
+    TARGETS,
+)
 
 # Bumped when the tables change; a reader refuses a data file of another format.
 # 2: measures carry target, effect, basis_level, catalogue_ref; entries may be "removed".
 # 3: listed persons sealed (offline_cache.sealing), unlisted ones not published; person_sealing.
 # 4: rows in buckets (offline_cache.buckets); the bucket table is a signed TUF target.
-DATA_FORMAT = 4
-DELTA_FORMAT = 1004
+# 5: relations (person by masked number and sealed tag), commitments and item_commitments.
+DATA_FORMAT = 5
+DELTA_FORMAT = 1005
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,9 @@ class Table:
     # The column holding the subject code that puts a row in its bucket (verified reads); None for
     # the catalogue tables, which are verified whole when a reader opens.
     bucket_by: str | None = None
+    # A source folder may leave the table out (no rows): a region that publishes no related
+    # parties or commitments still builds.
+    may_be_absent: bool = False
 
     @property
     def value_columns(self) -> tuple[str, ...]:
@@ -69,6 +82,28 @@ TABLES: tuple[Table, ...] = (
           required=("item_code", "measure_id")),
     Table("person_sealing", ("salt", "alg", "memory_cost", "iterations", "lanes"), ("salt",),
           required=("salt", "alg", "memory_cost", "iterations", "lanes"), generated=True),
+    # The people behind a unit (法定代表人、主要负责人). The person is named here, not in subjects:
+    # a person on no list has no subject row, yet the window must show who it is.
+    # The build replaces the number by its masked form and, for a listed person, fills
+    # person_tag with the sealed tag its entries are under (sealing.py); the source leaves it empty.
+    Table("relations", ("unit_code", "role", "person_code", "person_name", "person_tag"),
+          ("unit_code", "role", "person_code"),
+          references=(("unit_code", "subjects", "code"),),
+          required=("unit_code", "role", "person_code", "person_name"),
+          enums=(("role", RELATION_ROLES),), optional=("person_tag",), may_be_absent=True,
+          bucket_by="unit_code"),
+    # Commitments on record with the platform (信用承诺); a breached one closes the simplified route.
+    Table("commitments", ("commitment_id", "subject_code", "type", "made_on", "state"),
+          ("commitment_id",), references=(("subject_code", "subjects", "code"),),
+          indexes=(("subject_code",),),
+          required=("commitment_id", "subject_code", "type", "made_on", "state"),
+          enums=(("type", COMMITMENT_TYPES), ("state", COMMITMENT_STATES)),
+          dates=("made_on",), may_be_absent=True, bucket_by="subject_code"),
+    # Which commitment types an approval item accepts.
+    Table("item_commitments", ("item_code", "type"), ("item_code", "type"),
+          references=(("item_code", "items", "item_code"),),
+          required=("item_code", "type"), enums=(("type", COMMITMENT_TYPES),),
+          may_be_absent=True),
 )
 BY_NAME = {t.name: t for t in TABLES}
 

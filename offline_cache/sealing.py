@@ -106,6 +106,16 @@ def seal_persons(conn: sqlite3.Connection, params: dict | None = None, salt: byt
         conn.execute("INSERT INTO temp.sealed VALUES (?, ?)", (code, tag))
     conn.execute("UPDATE entries SET subject_code = (SELECT tag FROM temp.sealed s WHERE s.code = "
                  "entries.subject_code) WHERE subject_code IN (SELECT code FROM temp.sealed)")
+    # A unit's people (relations): a listed one is found by the tag of its entries; every number
+    # is kept masked only (region and last four), so the file names no one by number.
+    conn.execute("UPDATE relations SET person_tag = (SELECT tag FROM temp.sealed s "
+                 "WHERE s.code = relations.person_code)")
+    conn.execute("UPDATE relations SET person_code = substr(person_code, 1, 6) || "
+                 "'********' || substr(person_code, 15, 4) WHERE length(person_code) = 18")
+    # The name too, as public disclosures print it (邝**): the window shows the licence's holder
+    # beside it, and a listed person's name is otherwise only in their sealed row.
+    conn.execute("UPDATE relations SET person_name = substr(person_name, 1, 1) || "
+                 "replace(hex(zeroblob(length(person_name) - 1)), '00', '*')")
     conn.execute("DROP TABLE temp.sealed")
     conn.execute("DELETE FROM person_sealing")
     conn.execute("INSERT INTO person_sealing (salt, alg, memory_cost, iterations, lanes) VALUES (?, ?, ?, ?, ?)",

@@ -112,7 +112,7 @@ def test_items_lists_codes_names_and_departments(capsys, production):
     assert ITEM in {r[0] for r in rows}
     code, out, _ = run(capsys, "items", "--json")
     items = [json.loads(line) for line in out.splitlines()]
-    assert len(items) == len(rows) and set(items[0]) == {"item_code", "name", "department"}
+    assert len(items) == len(rows) and set(items[0]) == {"item_code", "name", "department", "commitments"}
 
 
 def test_items_search_by_code_name_or_department(capsys):

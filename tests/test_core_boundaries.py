@@ -107,7 +107,8 @@ def test_lookup_returns_entries_and_only_the_measures_mapped_to_the_item():
         assert black.measures and {m.list_code for m in black.measures} == {"SXBZXR"}
         assert "M-SX-01" in {m.measure_id for m in black.measures}
         registration = reader.lookup(KNOWN["black"], KNOWN["item_company_registration"])
-        assert [m.measure_id for m in registration.measures] == ["M-SX-02"]
+        # The person's own measure and the one through a unit's legal representative (issue 15).
+        assert [m.measure_id for m in registration.measures] == ["M-SX-02", "M-SX-08"]
         assert reader.lookup(KNOWN["black"], KNOWN["item_without_mapping"]).measures == ()
         assert reader.lookup(KNOWN["black"], None).measures == ()
         clear = reader.lookup(KNOWN["clear"][0], KNOWN["item_with_measures"])

@@ -136,7 +136,10 @@ def test_example_items_demonstrate_measures(tables, known):
     assert {m["nature"] for m in rewards} >= {"reward", "punish"}
     assert {m["list_code"] for m in rewards if m["nature"] == "reward"} == {"NSXYA", "HGGJRZ"}
     registration = measures_for(tables, known["item_company_registration"])
-    assert [m["measure_id"] for m in registration] == ["M-SX-02"]
+    # The prospective legal representative checked as a person, the same person found behind the
+    # unit, and the simplified route closed by a breached commitment (issue 15).
+    assert sorted(m["measure_id"] for m in registration) == ["M-CN-01", "M-SX-02", "M-SX-08"]
+    assert {m["measure_id"]: m["target"] for m in registration}["M-SX-08"] == "legal_rep"
     food = measures_for(tables, known["item_food_licence"])
     assert {"M-YZ-02", "M-NA-01"} <= {m["measure_id"] for m in food}
     # Real-estate registration protects a property right: no credit list restricts it.
@@ -295,7 +298,7 @@ def test_legal_representative_change_and_officer_filing_are_separate_items(table
     items = {row["item_code"]: row for row in tables["items"]}
     assert items[known["item_legal_rep_change"]]["name"] == "企业变更登记（法定代表人）"
     assert items[known["item_officer_filing"]]["name"] == "企业备案（董事、监事、高级管理人员）"
-    assert {m["measure_id"] for m in measures_for(tables, "SCJG-002")} == {"M-SX-02"}
+    assert {m["measure_id"] for m in measures_for(tables, "SCJG-002")} == {"M-SX-02", "M-SX-08", "M-CN-01"}
     assert {m["measure_id"] for m in measures_for(tables, "SCJG-007")} == {"M-SX-07"}
     # The bodies that actually examine, not the finance bureau or the trading venue.
     assert items["CZ-001"]["department"].startswith("采购人")

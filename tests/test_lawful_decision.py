@@ -86,7 +86,10 @@ def test_a_person_only_measure_never_binds_a_company(capsys):
 def test_the_same_measure_binds_the_person_who_would_take_the_office(capsys):
     for item in (KNOWN["item_legal_rep_change"], KNOWN["item_officer_filing"]):
         r = check_json(capsys, KNOWN["person_black"], item)
-        assert [(m["target"], m["applies"], m["mandatory"]) for m in r["measures"]] == [("person", True, True)]
+        # M-SX-08 (issue 15) binds a unit through its legal representative: shown, not applying here.
+        assert [(m["target"], m["applies"], m["mandatory"]) for m in r["measures"]
+                if m["target"] != "legal_rep"] == [("person", True, True)]
+        assert all(not m["applies"] for m in r["measures"] if m["target"] == "legal_rep")
         assert r["suggested_outcome"] == "rejected"
 
 
@@ -210,14 +213,17 @@ def test_every_demo_item_with_every_known_code():
                 if r.suggested_outcome == "rejected":
                     assert any(m.applies and m.mandatory and m.effect == "refuse" for m in r.measures), where
                     seen_refusals += 1
+                counting = ("active", "objection")
+                through = {(p.role, h.list_code) for p in r.related for h in p.hits
+                           if h.effective_state in counting}   # issue 15: a unit's people
                 for m in r.measures:
-                    assert m.applies is binds(m, r.kind), where
+                    assert m.applies is (binds(m, r.kind) or (m.target, m.list_code) in through), where
                     if not m.applies:
                         assert not m.mandatory, where
                         seen_unbound += 1
-                    # no measure of a list the subject is not (countably) on
-                    assert m.list_code in {h.list_code for h in r.hits
-                                           if h.effective_state in ("active", "objection")}, where
+                    # no measure of a list the subject (or its people) is not (countably) on
+                    assert m.list_code in {h.list_code for h in r.hits if h.effective_state in counting} | {
+                        list_code for _, list_code in through}, where
                 for h in r.hits:
                     assert h.effective_state in ("active", "lapsed", "objection", "repaired", "removed")
                 if r.subject is None and r.kind == "org":

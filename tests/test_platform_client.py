@@ -24,8 +24,9 @@ def client_for(url: str, **kw) -> PlatformClient:
 def test_one_connection_serves_many_checks():
     # werkzeug's server closes every connection, so reuse is shown against a keep-alive server.
     peers = []
-    body = json.dumps({"subject": None, "hits": [], "measures": [],
-                       "data_as_of": "2026-11-25T08:00:00+08:00", "request_id": "r-1"}).encode()
+    body = json.dumps({"subject": None, "known": False, "hits": [], "measures": [], "related": [],
+                       "commitments": [], "data_as_of": "2026-11-25T08:00:00+08:00",
+                       "request_id": "r-1"}).encode()
 
     class KeepAlive(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -84,7 +85,8 @@ def _answer(**changes) -> bytes:
     measure = {"measure_id": "M1", "list_code": "L", "nature": "punish", "category": "限制", "content": "不予",
                "basis": "条例", "mandatory": True, "target": "any", "effect": "refuse",
                "basis_level": "admin_regulation", "catalogue_ref": None}
-    data = {"subject": {"code": CODE, "name": "某公司", "kind": "org"}, "hits": [hit], "measures": [measure],
+    data = {"subject": {"code": CODE, "name": "某公司", "kind": "org"}, "known": True, "hits": [hit],
+            "measures": [measure], "related": [], "commitments": [],
             "data_as_of": "2026-11-25T08:00:00+08:00", "request_id": "r"}
     for path, value in changes.items():
         *outer, last = path.split(".")

@@ -114,7 +114,7 @@ def test_english_ui_changes_the_visible_texts_of_the_main_widgets(qtbot):
     for name in chinese:
         assert english[name] != chinese[name], name
         assert not CJK.search(english[name]), (name, english[name])
-    assert english["tabs"] == "Check  Alt+1 | History  Alt+2 | Monthly statistics  Alt+3 | Watch  Alt+4"
+    assert english["tabs"] == "Check  Alt+1 | History  Alt+2 | Monthly statistics  Alt+3 | Watch  Alt+4 | Due  Alt+5"
 
 
 def test_switching_language_retranslates_the_history_and_statistics_tabs_at_once(qtbot):

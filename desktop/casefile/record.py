@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 
-from desktop.check.model import CHINA_TZ, Hit, Measure, mask_code
+from desktop.check.model import CHINA_TZ, Hit, Measure, RelatedParty, mask_code
 from desktop.check.policy import COUNTING_STATES, state_of
 from desktop.site.messages import QT_TRANSLATE_NOOP
 
@@ -125,6 +125,12 @@ class CaseRecord:
     notices: tuple[str, ...] = ()      # what the clerk was told with the result, as shown
     item_department: str = ""          # the item's implementing department
     hall_name: str = ""                # the hall's name, beside its code
+    # Since issue 15; absent from the stored body when empty, like ``follow_up``. The unit's
+    # people as checked with it (whole identity numbers: the case file and the feedback only).
+    related: tuple[RelatedParty, ...] = ()
+    # The credit commitment made with this check ({"type", "template_id", "template_version",
+    # "form_no", "missing", "due", "state"}), or on a later decision its new state.
+    commitment: dict | None = None
 
     def entry_state(self, hit: Hit) -> str:
         """The entry's effective state on the check's date (judged then, or now for old records)."""
@@ -167,6 +173,10 @@ class CaseRecord:
         del data["hash"]
         if data["follow_up"] is None:
             del data["follow_up"]
+        if not data["related"]:
+            del data["related"]
+        if data["commitment"] is None:
+            del data["commitment"]
         return data
 
     def canonical(self) -> bytes:
@@ -181,6 +191,7 @@ class CaseRecord:
         data["entries_not_counted"] = list(self.entries_not_counted)
         if mask:
             data["subject_code"] = self.masked_code
+            data["related"] = [r.to_json() for r in self.related]
         return data
 
     @classmethod
@@ -192,6 +203,9 @@ class CaseRecord:
             if name not in data:
                 continue
             data[name] = tuple(data[name])
+        if "related" in data:
+            data["related"] = tuple(RelatedParty(**{**r, "hits": tuple(Hit(**h) for h in r["hits"])})
+                                    for r in data["related"])
         data["hash"] = hash_
         return cls(**data)
 
@@ -225,4 +239,8 @@ def feedback_payload(record: CaseRecord) -> dict:
         "record_no": record.record_id,
         "record_hash": record.hash,
         "prev_hash": record.prev_hash,
-    } | ({"decision_kind": "follow_up", "follow_up": record.follow_up} if record.follow_up else {})
+    } | ({"decision_kind": "follow_up", "follow_up": record.follow_up} if record.follow_up else {}) \
+      | ({"related": [r.to_json() | {"code": r.code} for r in record.related]}
+         if record.related else {}) \
+      | ({"commitment": record.commitment} if record.commitment else {}) \
+      | ({"decision_kind": "commitment"} if record.commitment and record.kind == "decision" else {})

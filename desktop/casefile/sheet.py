@@ -42,7 +42,8 @@ from desktop.casefile.record import (
     CaseRecord,
     local_text,
 )
-from desktop.check.model import Hit
+from desktop.casefile.commitments import STATE_LABELS as COMMITMENT_STATE_LABELS
+from desktop.check.model import COMMITMENT_LABELS, ROLE_LABELS, Hit
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 TITLE = "信用核查记录单"
@@ -137,6 +138,10 @@ def sheet_html(r: CaseRecord) -> str:
         (("办事事项", item),),
         (("主体代码", e(r.masked_code)), ("主体名称", e(r.subject_name) or "—")),
     ]
+    # The unit's people on a list (an entry that counts), one line each, numbers masked (a paper
+    # archive). The others stay in the record and the feedback: the page has no room for them.
+    listed = [p for p in r.related if _counting(r, p)]
+    rows += [((e(ROLE_LABELS.get(p.role, p.role)), _person_text(r, p)),) for p in listed]
     if r.known is False:
         # Never a bare "clear": the data does not know the code at all.
         unknown = next((n for n in r.notices if n.startswith(_UNKNOWN_PREFIXES)),
@@ -161,7 +166,11 @@ def sheet_html(r: CaseRecord) -> str:
         parts.append('<p style="font-size:8.5pt;margin-top:2px">'
                      + "<br/>".join(f"提示：{e(n)}" for n in others) + "</p>")
     parts.append(_heading("办理结果"))
-    parts.append(_pairs([(("办理结果", e(OUTCOMES.get(r.outcome, r.outcome))), ("说明", e(r.note) or "—"))]))
+    outcome = [(("办理结果", e(OUTCOMES.get(r.outcome, r.outcome))), ("说明", e(r.note) or "—"))]
+    if r.commitment:
+        pairs = _commitment_rows(r.commitment)
+        outcome += [tuple(pairs[i:i + 2]) for i in range(0, len(pairs), 2)]
+    parts.append(_pairs(outcome))
     notices = [applicant_notice(h) for h in r.counting_hits]
     if notices:
         parts.append(_heading("申请人告知"))
@@ -235,6 +244,28 @@ def _hits_table(r: CaseRecord) -> str:
                       h.authority, h.listed_on, h.expires_on or "—", STATE_LABELS.get(state, state)),
                      f"依据：{h.basis}"))
     return _grid(head, rows, (30, 12, 22, 12, 12, 12), nowrap={3, 4, 5})
+
+
+def _counting(r: CaseRecord, person) -> tuple:
+    return tuple(h for h in person.hits if r.entry_state(h) in ("active", "objection"))
+
+
+def _person_text(r: CaseRecord, person) -> str:
+    entries = "；".join(f"{h.list_name}（{h.entry_id}）［{STATE_LABELS.get(r.entry_state(h), h.state)}］"
+                       for h in _counting(r, person))
+    return _escape(f"{person.name}（{person.code_masked}）：{entries}")
+
+
+def _commitment_rows(c: dict) -> list[tuple[str, str]]:
+    e = _escape
+    rows = [("信用承诺", e(COMMITMENT_LABELS.get(c["type"], c["type"]))),
+            ("承诺书", f"{e(c['form_no'])}（文本 {e(c['template_id'])} 第 {e(c['template_version'])} 版）"),
+            ("状态", e(COMMITMENT_STATE_LABELS.get(c["state"], c["state"])))]
+    if c.get("missing"):
+        rows.append(("欠缺材料", e("、".join(c["missing"]))))
+    if c.get("due"):
+        rows.append(("期限", e(c["due"])))
+    return rows
 
 
 def _measures_table(r: CaseRecord) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from desktop.casefile.record import CHINA_TZ, OUTCOMES, SEVERITY_LABELS, utc_text
+from desktop.casefile.record import CHINA_TZ, OUTCOMES, SEVERITY_LABELS, CaseRecord, utc_text
 from desktop.casefile.store import CaseFile
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
@@ -41,6 +41,9 @@ class MonthlyStats:
     alerts_raised: int = 0
     alerts_settled: int = 0
     alerts_open: int = 0
+    # Credit commitments, each counted in the month it happened: made (with a check), fulfilled,
+    # breached (later decisions), overdue (due in the month, not settled by its due date).
+    commitments: dict[str, int] = field(default_factory=dict)
 
     @property
     def offline_share(self) -> float:
@@ -61,7 +64,47 @@ class MonthlyStats:
         rows += [("watch", "raised", WATCH_LABELS["raised"], self.alerts_raised),
                  ("watch", "settled", WATCH_LABELS["settled"], self.alerts_settled),
                  ("watch", "open", WATCH_LABELS["open"], self.alerts_open)]
+        rows += [("commitments", k, label, self.commitments.get(k, 0))
+                 for k, label in COMMITMENT_COUNTS.items()]
         return rows
+
+
+COMMITMENT_COUNTS = {"made": QT_TRANSLATE_NOOP("core", "作出信用承诺"),
+                     "fulfilled": QT_TRANSLATE_NOOP("core", "承诺已履约"),
+                     "breached": QT_TRANSLATE_NOOP("core", "承诺不实/违诺"),
+                     "overdue": QT_TRANSLATE_NOOP("core", "承诺逾期未处理")}
+
+
+def commitment_counts(case_file: CaseFile, start: str, end: str, today: date, *,
+                      item_code: str | None = None, operator: str | None = None) -> dict[str, int]:
+    """The month's commitments from the records that carry one (a few per day at most)."""
+    counts = dict.fromkeys(COMMITMENT_COUNTS, 0)
+    first: dict[int, CaseRecord] = {}
+    settled: dict[int, CaseRecord] = {}
+    for r in case_file.with_commitments():
+        if r.kind == "check":
+            first[r.check_id] = r
+        elif r.commitment["state"] in ("fulfilled", "breached"):
+            settled.setdefault(r.check_id, r)
+    day_start = datetime.fromisoformat(start).astimezone(CHINA_TZ).date()
+    day_end = datetime.fromisoformat(end).astimezone(CHINA_TZ).date()
+    for check_id, r in first.items():
+        if (item_code and r.item_code != item_code) or (operator and r.operator != operator):
+            continue
+        if start <= r.checked_at < end:
+            counts["made"] += 1
+        done = settled.get(check_id)
+        if done is not None and start <= done.recorded_at < end:
+            counts[done.commitment["state"]] += 1
+        due = r.commitment.get("due")
+        if not due:
+            continue
+        due_day = date.fromisoformat(due)
+        done_day = (datetime.fromisoformat(done.recorded_at).astimezone(CHINA_TZ).date()
+                    if done is not None else None)
+        if day_start <= due_day < day_end and due_day < today and (done_day is None or done_day > due_day):
+            counts["overdue"] += 1
+    return counts
 
 
 def month_bounds(month: str) -> tuple[str, str]:
@@ -80,7 +123,10 @@ def monthly(case_file: CaseFile, month: str, *, item_code: str | None = None,
     with case_file.lock:
         result = _month(case_file, month, start, end, item_code, operator)
     raised, settled, still_open = _watch_counts(case_file, start, end)
-    return replace(result, alerts_raised=raised, alerts_settled=settled, alerts_open=still_open)
+    today = datetime.now(CHINA_TZ).date()
+    return replace(result, alerts_raised=raised, alerts_settled=settled, alerts_open=still_open,
+                   commitments=commitment_counts(case_file, start, end, today,
+                                                 item_code=item_code, operator=operator))
 
 
 def _watch_counts(case_file: CaseFile, start: str, end: str) -> tuple[int, int, int]:
@@ -150,7 +196,8 @@ def format_table(stats: MonthlyStats) -> str:
     scope = f"事项：{stats.item_code or '全部'}；操作员：{stats.operator or '全部'}"
     lines = [f"信用核查月度统计 {stats.month}（{scope}）"]
     titles = {"hits": "名单命中（按类别）", "measures": "已执行的措施", "outcomes": "办理结果",
-              "watch": "事中事后监管"}
+              "watch": "事中事后监管",
+              "commitments": "信用承诺"}
     section = "checks"
     for sec, key, label, value in stats.rows():
         if sec != section and sec in titles:

@@ -32,6 +32,14 @@ import sqlite_utils
 from desktop.casefile import access as access_log
 from desktop.casefile import errors, witness
 from desktop.casefile.access import AccessRecord
+from desktop.casefile.commitments import (
+    SETTLED_STATES,
+    Pledge,
+    check_pledge,
+    china_today,
+    latest_commitments,
+)
+from desktop.casefile.commitments import STATE_LABELS as COMMITMENT_STATE_LABELS
 from desktop.casefile.errors import (
     CaseFileTampered,
     RecordNotDurable,
@@ -82,6 +90,7 @@ class Decision:
     outcome: str
     note: str = ""
     measures_applied: tuple[str, ...] = ()
+    commitment: Pledge | None = None  # a credit commitment signed with this application
 
 
 @dataclass(frozen=True)
@@ -275,7 +284,14 @@ class CaseFile:
         are durably on disk; raises RecordRefused (nothing written) or RecordNotDurable."""
         _check_policy(result.kind, result.status, result.measures, decision,
                       has_item=result.item is not None, subject_known=result.subject_known)
-        return self._append(_draft_check(result, decision, desk))
+        commitment = None
+        if decision.commitment is not None:
+            offered, closed_because = result.commitment_offer
+            check_pledge(decision.commitment, offered, closed_because, decision.outcome,
+                         china_today(self._clock()),
+                         breached_here=self.subject_breached(result.code))
+            commitment = decision.commitment.to_record()
+        return self._append(replace(_draft_check(result, decision, desk), commitment=commitment))
 
     def record_decision(self, refers_to: int, decision: Decision, desk: Desk) -> CaseRecord:
         """A later decision on, or a correction of, an earlier record: a new record that points at
@@ -288,7 +304,7 @@ class CaseFile:
                         window=desk.window, hall_name=desk.hall_name,
                         measures_applied=tuple(decision.measures_applied),
                         outcome=decision.outcome, note=decision.note.strip(), hash="",
-                        follow_up=None)
+                        follow_up=None, commitment=None)
         return self._append(draft)
 
     def record_follow_up(self, check_id: int, follow_up: dict, note: str, desk: Desk) -> CaseRecord:
@@ -306,7 +322,51 @@ class CaseFile:
         latest = CaseRecord.from_stored(*row)
         return self._append(replace(latest, kind="decision", refers_to=check_id,
                                     operator=desk.operator, hall=desk.hall, window=desk.window,
-                                    note=note.strip(), follow_up=dict(follow_up), hash=""))
+                                    note=note.strip(), follow_up=dict(follow_up), hash="",
+                                    commitment=None))
+
+    def record_commitment(self, check_id: int, state: str, note: str, desk: Desk) -> CaseRecord:
+        """The commitment made with a check is fulfilled or breached: a decision on that check
+        carrying the commitment with its new state (fed back with decision_kind commitment). A
+        breach needs the clerk's note saying what was found."""
+        if state not in SETTLED_STATES:
+            raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "承诺的处理只能是 fulfilled（已履约）或 breached（违诺）。")))
+        if state == "breached" and not note.strip():
+            raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "记录违诺须在说明中写明核查发现的情况。")))
+        with self.lock:
+            rows = self._conn.execute("SELECT body, hash FROM records WHERE check_id = ? "
+                                      "ORDER BY record_id", (check_id,)).fetchall()
+        records = [CaseRecord.from_stored(*row) for row in rows]
+        latest = latest_commitments(records).get(check_id)
+        if latest is None:
+            raise RecordNotFound(Message(QT_TRANSLATE_NOOP(
+                "core", "记录 {id} 没有信用承诺。"), {"id": check_id}))
+        if latest.commitment["state"] != "open":
+            raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "记录 {id} 的承诺已处理（{state}），不能再次处理。"),
+                {"id": check_id, "state": Message(COMMITMENT_STATE_LABELS[latest.commitment["state"]])}))
+        last = records[-1]
+        return self._append(replace(last, kind="decision", refers_to=check_id,
+                                    operator=desk.operator, hall=desk.hall, window=desk.window,
+                                    hall_name=desk.hall_name, note=note.strip(), follow_up=None,
+                                    commitment=dict(latest.commitment, state=state), hash=""))
+
+    @_serialised
+    def subject_breached(self, code: str) -> bool:
+        """Whether this case file holds a breached commitment of the subject."""
+        return self._conn.execute(
+            "SELECT 1 FROM records WHERE subject_code = ? AND "
+            "json_extract(body, '$.commitment.state') = 'breached' LIMIT 1",
+            (code.upper(),)).fetchone() is not None
+
+    @_serialised
+    def with_commitments(self) -> list[CaseRecord]:
+        """Every record that carries a commitment, in the order written."""
+        return [CaseRecord.from_stored(body, hash_) for body, hash_ in self._conn.execute(
+            "SELECT body, hash FROM records WHERE json_extract(body, '$.commitment') IS NOT NULL "
+            "ORDER BY record_id")]
 
     @_serialised
     def _append(self, draft: CaseRecord) -> CaseRecord:
@@ -608,7 +668,8 @@ def _draft_check(result: CheckResult, decision: Decision, desk: Desk) -> CaseRec
         measures_applied=tuple(decision.measures_applied), outcome=decision.outcome,
         note=decision.note.strip(), feedback_id="", prev_hash="",
         subject_known=result.subject_known, notices=tuple(str(n) for n in result.notices),
-        item_department=result.item.department, hall_name=desk.hall_name)
+        item_department=result.item.department, hall_name=desk.hall_name,
+        related=tuple(result.related))
 
 
 def _seal(draft: CaseRecord, last: tuple[int, str] | None, recorded_at: str) -> CaseRecord:

@@ -86,16 +86,48 @@ def _json_object(fields: dict[str, str]) -> str:
 
 
 # Cheap tests on the canonical body bytes pick the variant: in canonical JSON a quote inside a
-# string is escaped, so '"follow_up":' can only be a key, and '"hits":[]' only the empty list. A
-# wrong pick would only send the record down the exact Python path, never pass a bad one.
-_NO_HITS = "instr(r.body, '\"hits\":[]') > 0"
+# string is escaped, so '"follow_up":' can only be a key, and '"hits":[],"item_code":' only the
+# record's own empty list (a related person's "hits" is followed by "name"). A wrong pick would
+# only send the record down the exact Python path, never pass a bad one.
+_NO_HITS = "instr(r.body, '\"hits\":[],\"item_code\":') > 0"
 _FEEDBACK_FAST = {**_FEEDBACK_FIELDS, **{
     key: f"CASE WHEN {_NO_HITS} THEN json('[]') ELSE {_FEEDBACK_FIELDS[key]} END"
     for key in ("entry_ids", "entries_not_counted")}}
-_DERIVED_PAYLOAD = (
-    f"CASE WHEN instr(r.body, '\"follow_up\":') = 0 THEN {_json_object(_FEEDBACK_FAST)} ELSE "
-    + _json_object({**_FEEDBACK_FAST, "decision_kind": "'follow_up'",
-                    "follow_up": f"json({_body('follow_up')})"}) + " END")
+
+
+def _has(key: str) -> str:
+    return f"instr(r.body, '\"{key}\":') > 0"
+
+
+def _derived_payload() -> str:
+    """One json_object per shape the feedback takes: with or without a follow-up, the unit's
+    people, a commitment made with the check or decided later (feedback_payload adds each key
+    only when the record has it). The body is canonical, so its nested objects come sorted."""
+    cases = []
+    for follow_up in (False, True):
+        for related in (False, True):
+            for commitment in (None, "check", "decision"):
+                if follow_up and commitment:
+                    continue
+                fields = dict(_FEEDBACK_FAST)
+                cond = [("" if follow_up else "NOT ") + _has("follow_up"),
+                        ("" if related else "NOT ") + _has("related"),
+                        ("" if commitment else "NOT ") + _has("commitment")]
+                if follow_up:
+                    fields.update({"decision_kind": "'follow_up'",
+                                   "follow_up": f"json({_body('follow_up')})"})
+                if related:
+                    fields["related"] = f"json({_body('related')})"
+                if commitment:
+                    cond.append(f"{_body('kind')} = '{commitment}'")
+                    fields["commitment"] = f"json({_body('commitment')})"
+                    if commitment == "decision":
+                        fields["decision_kind"] = "'commitment'"
+                cases.append(f"WHEN {' AND '.join(cond)} THEN {_json_object(fields)}")
+    return "CASE " + " ".join(cases) + " END"
+
+
+_DERIVED_PAYLOAD = _derived_payload()
 
 
 @dataclass(frozen=True)

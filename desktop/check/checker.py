@@ -12,13 +12,25 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from desktop.check.codes import parse
-from desktop.check.model import CheckResult, CodeKind, ParsedCode, Source, Status, fmt_time
+from desktop.check.model import (
+    IDENTITY_SHAPE,
+    ROLE_LABELS,
+    CheckResult,
+    CodeKind,
+    ParsedCode,
+    RelatedParty,
+    Source,
+    Status,
+    fmt_time,
+    mask_code,
+)
 from desktop.check.policy import (
     PUNISHING_SEVERITIES,
     counting_hits,
-    effective_measures,
     judge_hits,
+    judge_related,
     restricting,
+    unit_measures,
 )
 from desktop.check.purpose import PurposeRequired, purpose_problem
 from desktop.check.sources import (
@@ -29,7 +41,7 @@ from desktop.check.sources import (
     PlatformUnavailable,
 )
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
-from offline_cache.records import Hit, Item, Measure
+from offline_cache.records import Hit, Item, Measure, Related
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +114,8 @@ class Checker:
                     except OfflineUnavailable:
                         pass
                 return _result(parsed, item, checked_at, Source.PLATFORM, answer.hits,
-                               answer.measures, region, subject=answer.subject,
+                               answer.measures, region, subject=answer.subject, related=answer.related,
+                               commitments=answer.commitments,
                                data_as_of=answer.data_as_of, request_id=answer.request_id,
                                stale=self._older_than_warning(answer.data_as_of, now))
         try:
@@ -122,6 +135,8 @@ class Checker:
             reason = None
         return _result(parsed, item, checked_at, Source.OFFLINE, found.lookup.hits,
                        found.lookup.measures, snap.region, subject=found.lookup.subject,
+                       related=tuple(related_party(r) for r in found.lookup.related),
+                       commitments=found.lookup.commitments,
                        data_as_of=snap.data_as_of.isoformat(timespec="seconds"),
                        snapshot_version=snap.version, stale=found.stale, demo=snap.demo,
                        reason=reason)
@@ -170,12 +185,21 @@ def unknown_subject_notice(parsed: ParsedCode, region: str | None) -> Message:
         "core", "数据中无此主体：请核对代码是否输入正确（输错两位可能恰好得到另一个有效代码）。"))
 
 
+def related_party(person: Related) -> RelatedParty:
+    """A person from the snapshot: the number comes masked (the snapshot names no one by number,
+    offline_cache.sealing), a whole one only from data that carries it."""
+    whole = IDENTITY_SHAPE.fullmatch(person.code) is not None
+    return RelatedParty(person.role, person.name, mask_code(person.code, CodeKind.PERSON),
+                        code=person.code if whole else "", hits=person.hits)
+
+
 def _result(parsed: ParsedCode, item: Item | None, checked_at: str, source: Source,
             hits: tuple[Hit, ...], measures: tuple[Measure, ...], region: str | None,
             **extra) -> CheckResult:
     hits = judge_hits(hits, checked_at)
     counting = counting_hits(hits, checked_at)
-    shown = effective_measures(hits, measures, checked_at, parsed.kind) if item else ()
+    related = judge_related(extra.pop("related", ()), checked_at)
+    shown = unit_measures(hits, related, measures, checked_at, parsed.kind) if item else ()
     notices = []
     if extra.get("subject") is None and parsed.kind == CodeKind.ORG:
         notices.append(unknown_subject_notice(parsed, region))
@@ -194,6 +218,14 @@ def _result(parsed: ParsedCode, item: Item | None, checked_at: str, source: Sour
     if any(h.effective_state == "objection" for h in counting):
         notices.append(Message(QT_TRANSLATE_NOOP(
             "core", "有名单信息处于异议处理中：相关措施暂不强制执行。")))
+    for person in related:
+        listed = [h for h in counting_hits(person.hits, checked_at)
+                  if h.severity in PUNISHING_SEVERITIES]
+        if listed:
+            notices.append(Message(QT_TRANSLATE_NOOP(
+                "core", "{role}{name}（{code}）在名单中：{lists}。见关联人员。"),
+                {"role": Message(ROLE_LABELS[person.role]), "name": person.name, "code": person.code_masked,
+                 "lists": "、".join(h.list_name for h in listed)}))
     lapsed = [h for h in hits if h.effective_state == "lapsed"]
     if lapsed:
         notices.append(Message(QT_TRANSLATE_NOOP(
@@ -201,4 +233,4 @@ def _result(parsed: ParsedCode, item: Item | None, checked_at: str, source: Sour
     return CheckResult(code=parsed.code, kind=parsed.kind,
                        status=Status.HIT if counting else Status.CLEAR, source=source,
                        checked_at=checked_at, item=item, hits=hits, measures=shown,
-                       notices=tuple(notices), **extra)
+                       notices=tuple(notices), related=related, **extra)

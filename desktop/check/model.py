@@ -8,15 +8,19 @@ from enum import StrEnum
 
 from desktop.site.clock import CHINA_TZ
 from desktop.site.masking import IDENTITY_SHAPE, mask_code
-from desktop.site.messages import Message
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from offline_cache.records import (
     BASIS_LEVELS,
     EFFECTS,
+    COMMITMENT_STATES,
+    COMMITMENT_TYPES,
     NATURES,
+    RELATION_ROLES,
     SEVERITIES,
     STATES,
     SUBJECT_KINDS,
     TARGETS,
+    Commitment,
     Hit,
     Item,
     Lookup,
@@ -24,7 +28,8 @@ from offline_cache.records import (
     Subject,
 )
 
-__all__ = ["BASIS_LEVELS", "EFFECTS", "TARGETS", "CHINA_TZ", "IDENTITY_SHAPE", "NATURES", "SEVERITIES", "STATES", "SUBJECT_KINDS", "Lookup", "fmt_time", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
+__all__ = ["BASIS_LEVELS", "EFFECTS", "TARGETS", "COMMITMENT_STATES", "COMMITMENT_TYPES", "RELATION_ROLES",
+           "Commitment", "RelatedParty", "ROLE_LABELS", "COMMITMENT_LABELS", "CHINA_TZ", "IDENTITY_SHAPE", "NATURES", "SEVERITIES", "STATES", "SUBJECT_KINDS", "Lookup", "fmt_time", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
            "Subject", "mask_code"]
 
 
@@ -59,6 +64,34 @@ class ParsedCode:
         return mask_code(self.code, self.kind)
 
 
+ROLE_LABELS = {"legal_rep": QT_TRANSLATE_NOOP("core", "法定代表人"),
+               "principal": QT_TRANSLATE_NOOP("core", "主要负责人")}
+COMMITMENT_LABELS = {"notification": QT_TRANSLATE_NOOP("core", "告知承诺"),
+                     "tolerance": QT_TRANSLATE_NOOP("core", "容缺受理承诺"),
+                     "repair": QT_TRANSLATE_NOOP("core", "信用修复承诺"),
+                     "voluntary": QT_TRANSLATE_NOOP("core", "主动承诺")}
+
+
+@dataclass(frozen=True)
+class RelatedParty:
+    """A person behind the unit checked (法定代表人、主要负责人), checked in the same call.
+
+    ``code`` is the whole identity number when the source gave it (the snapshot); the platform
+    gives only ``code_masked`` and its own ``ref`` for the person, so that no whole number crosses
+    the wire in a query answer."""
+    role: str                   # one of RELATION_ROLES
+    name: str
+    code_masked: str
+    code: str = ""
+    ref: str = ""
+    hits: tuple[Hit, ...] = ()
+
+    def to_json(self) -> dict:
+        """As shown and exported: never the whole number."""
+        return {"role": self.role, "code_masked": self.code_masked, "ref": self.ref,
+                "name": self.name, "hits": [h.to_json() for h in self.hits]}
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """One check of one code for one approval item, from exactly one source."""
@@ -80,6 +113,8 @@ class CheckResult:
     reason: Message | None = None        # why it fell back or is unverified
     request_id: str | None = None        # platform request id
     notices: tuple[Message, ...] = field(default=())  # information for the clerk
+    related: tuple[RelatedParty, ...] = ()   # a unit's people, with their own entries
+    commitments: tuple[Commitment, ...] = ()  # the subject's commitments on record
 
     @property
     def severities(self) -> tuple[str, ...]:
@@ -115,6 +150,15 @@ class CheckResult:
         return tuple(h.entry_id for h in counting_hits(self.hits, self.checked_at))
 
     @property
+    def commitment_offer(self) -> tuple[tuple[str, ...], str]:
+        """(commitment types the window may offer for this check, why some are closed)."""
+        from desktop.check.policy import commitment_offer
+
+        if self.item is None or self.status == Status.UNVERIFIED:
+            return (), ""
+        return commitment_offer(self.item.commitments, self.commitments, self.measures)
+
+    @property
     def masked_code(self) -> str:
         return mask_code(self.code, self.kind)
 
@@ -134,6 +178,11 @@ class CheckResult:
         data["measures"] = [m.to_json() for m in self.measures]
         data["reason"] = str(self.reason) if self.reason else ""
         data["notices"] = [str(n) for n in self.notices]
+        data["related"] = [r.to_json() for r in self.related]
+        data["commitments"] = [c.to_json() for c in self.commitments]
+        offered, closed_because = self.commitment_offer
+        data["commitments_offered"] = list(offered)
+        data["commitments_closed"] = closed_because
         if mask:
             data["code"] = self.masked_code
             if self.subject and self.kind == CodeKind.PERSON:

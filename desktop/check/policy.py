@@ -123,3 +123,61 @@ def suggested_outcome(status: str, measures: tuple[Measure, ...], *,
         # Under a limit, or a refusal the clerk may but need not apply: the clerk weighs it.
         return None
     return "approved"
+
+
+# -- the people behind a unit (法定代表人、主要负责人) ---------------------------------------------
+
+def _order(m: Measure):
+    return (not m.applies, m.nature != "punish", not m.mandatory, m.measure_id)
+
+
+def unit_measures(hits: tuple[Hit, ...], related: tuple, measures: tuple[Measure, ...],
+                  checked_at: str, subject_kind: str) -> tuple[Measure, ...]:
+    """The measures for a check with its people: the subject's own (``effective_measures``), and
+    for a unit those whose target is ``legal_rep`` or ``principal`` and whose list holds a counting
+    entry of a person in that role. Such a measure applies through the person; it is mandatory
+    under the same rules as the unit's own (source marks it, names its basis, the entry active)."""
+    shown = {m.measure_id: m for m in effective_measures(hits, measures, checked_at, subject_kind)}
+    if str(subject_kind) == "org" and related:
+        by_role_list: dict[tuple[str, str], set[str]] = {}
+        for person in related:
+            for hit in counting_hits(person.hits, checked_at):
+                by_role_list.setdefault((person.role, hit.list_code), set()).add(
+                    state_of(hit, checked_at))
+        for m in measures:
+            states = by_role_list.get((m.target, m.list_code))
+            if not states:
+                continue
+            mandatory = (m.mandatory and m.nature == "punish" and bool(m.basis.strip())
+                         and "active" in states)
+            shown[m.measure_id] = replace(m, applies=True, mandatory=mandatory)
+    return tuple(sorted(shown.values(), key=_order))
+
+
+def judge_related(related: tuple, checked_at: str) -> tuple:
+    return tuple(replace(p, hits=judge_hits(p.hits, checked_at)) for p in related)
+
+
+# -- credit commitments (信用承诺制) ---------------------------------------------------------------
+
+# The commitments that rest on the applicant's word in place of proof: closed by a breach on record
+# or by a measure with effect general_procedure (DESIGN.md, "Credit commitments").
+TRUST_COMMITMENTS = ("notification", "tolerance")
+
+
+def commitment_offer(accepted: tuple[str, ...], commitments: tuple, measures: tuple[Measure, ...],
+                     *, breached_here: bool = False) -> tuple[tuple[str, ...], str]:
+    """(the commitment types the window may offer, why some were closed or "").
+
+    ``accepted`` is what the item takes; ``commitments`` what the data has on record for the
+    subject; ``breached_here`` whether this desk's case file holds a breach for it (a breach must
+    follow the subject even before the platform has listed it)."""
+    breached = breached_here or any(c.state == "breached" for c in commitments)
+    closing = [m for m in measures if m.applies and m.effect == "general_procedure"
+               and m.nature == "punish"]
+    if not (breached or closing) or not set(accepted) & set(TRUST_COMMITMENTS):
+        return tuple(accepted), ""
+    why = ("有承诺不实（违背信用承诺）记录" if breached
+           else "、".join(m.category or m.measure_id for m in closing))
+    return (tuple(t for t in accepted if t not in TRUST_COMMITMENTS),
+            f"{why}：不适用告知承诺、容缺受理，按一般程序办理")

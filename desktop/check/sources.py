@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from desktop.check.model import RelatedParty
 from desktop.site.messages import Message
-from offline_cache.records import Hit, Item, Lookup, Measure, Subject
+from offline_cache.records import Commitment, Hit, Item, Lookup, Measure, Subject
 from offline_cache.store import InstalledSnapshot
 
 
@@ -18,6 +19,8 @@ class PlatformAnswer:
     measures: tuple[Measure, ...]
     data_as_of: str
     request_id: str
+    related: tuple[RelatedParty, ...] = ()    # v1.1
+    commitments: tuple[Commitment, ...] = ()  # v1.1
 
 
 class PlatformUnavailable(Exception):

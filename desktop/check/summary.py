@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from desktop.check.model import CheckResult, Source, Status, fmt_time
+from desktop.check.model import COMMITMENT_LABELS, ROLE_LABELS, CheckResult, Source, Status, fmt_time
 from desktop.site.text import one_line as p
 
 STATUS_TEXT = {Status.CLEAR: "未发现名单信息", Status.HIT: "命中名单", Status.UNVERIFIED: "无法核验"}
@@ -70,7 +70,15 @@ def render(r: CheckResult) -> str:
         state = h.effective_state or h.state
         lines.append(f"  · {p(h.list_name)}［{STATE_TEXT.get(state, state)}］ {p(h.authority)}，"
                      f"{h.listed_on} 列入，{until}；依据：{p(h.basis)}")
-    if r.item and r.status == Status.HIT:
+    if r.related:
+        lines.append("关联人员：")
+    for person in r.related:
+        listed = [h for h in person.hits if (h.effective_state or h.state) in ("active", "objection")]
+        lines.append(f"  {ROLE_LABELS[person.role]} {p(person.name)}（{person.code_masked}）："
+                     + ("；".join(f"{p(h.list_name)}［{STATE_TEXT.get(h.effective_state or h.state, h.state)}］"
+                                  f"{p(h.authority)}，{h.listed_on} 列入" for h in listed)
+                        if listed else "未发现名单信息"))
+    if r.item and r.status != Status.UNVERIFIED:
         if r.measures:
             lines.append("本事项的奖惩措施：")
         for m in r.measures:
@@ -84,6 +92,11 @@ def render(r: CheckResult) -> str:
     suggested = r.suggested_outcome
     if r.item and r.status != Status.UNVERIFIED:
         lines.append("建议办理结果：" + (OUTCOME_TEXT[suggested] if suggested else "不预设，由经办人核实后决定"))
+    offered, closed_because = r.commitment_offer
+    if offered:
+        lines.append("可接受的信用承诺：" + "、".join(COMMITMENT_LABELS[t] for t in offered))
+    if closed_because:
+        lines.append(f"信用承诺：{p(closed_because)}")
     skip = 1 if r.subject_known is False else 0
     for n in r.notices[skip:]:
         lines.append(f"提示：{p(str(n))}")

@@ -25,13 +25,19 @@ from urllib3.util import Timeout
 from desktop.check.model import (
     BASIS_LEVELS,
     EFFECTS,
+    COMMITMENT_STATES,
+    COMMITMENT_TYPES,
+    IDENTITY_SHAPE,
     NATURES,
+    RELATION_ROLES,
     SEVERITIES,
     STATES,
     SUBJECT_KINDS,
     TARGETS,
+    Commitment,
     Hit,
     Measure,
+    RelatedParty,
     Subject,
     mask_code,
 )
@@ -582,6 +588,34 @@ def _has_lone_surrogate(text: str) -> bool:
     return False
 
 
+def _nonempty(v) -> bool:
+    return isinstance(v, str) and bool(v.strip())
+
+
+def _masked(v) -> bool:
+    # A related person's number arrives masked (region and last four); a whole number in the
+    # answer breaks the contract and must not be shown.
+    return isinstance(v, str) and bool(v) and "*" in v and IDENTITY_SHAPE.search(v) is None
+
+
+def _hit(h: dict, where: str) -> Hit:
+    return Hit(_field(h, "entry_id", where, _text), _field(h, "list_code", where, _text),
+               _field(h, "list_name", where, _text), _field(h, "severity", where, _one_of(SEVERITIES)),
+               _field(h, "authority", where, _text), _field(h, "listed_on", where, _iso_date),
+               _field(h, "expires_on", where, lambda v: v is None or _iso_date(v)),
+               _field(h, "basis", where, _text), _field(h, "state", where, _one_of(STATES)))
+
+
+def _related(r: dict, where: str) -> RelatedParty:
+    return RelatedParty(
+        role=_field(r, "role", where, _one_of(RELATION_ROLES)),
+        name=_field(r, "name", where, _nonempty),
+        code_masked=_field(r, "code_masked", where, _masked),
+        ref=_field(r, "ref", where, _nonempty),
+        hits=tuple(_hit(h, f"{where}.hits[{j}]")
+                   for j, h in enumerate(_field(r, "hits", where, _list_of_dicts))))
+
+
 def parse_answer(body: bytes, code: str, *, now: datetime | None = None) -> PlatformAnswer:
     """A subject answer, or PlatformUnavailable naming the first thing wrong with it."""
     data = _decode_json(body)
@@ -594,14 +628,7 @@ def parse_answer(body: bytes, code: str, *, now: datetime | None = None) -> Plat
             subject = Subject(_field(subject, "code", "subject", _text),
                               _field(subject, "name", "subject", _text),
                               _field(subject, "kind", "subject", _one_of(SUBJECT_KINDS)))
-        hits = tuple(
-            Hit(_field(h, "entry_id", f"hits[{i}]", _text), _field(h, "list_code", f"hits[{i}]", _text),
-                _field(h, "list_name", f"hits[{i}]", _text),
-                _field(h, "severity", f"hits[{i}]", _one_of(SEVERITIES)),
-                _field(h, "authority", f"hits[{i}]", _text), _field(h, "listed_on", f"hits[{i}]", _iso_date),
-                _field(h, "expires_on", f"hits[{i}]", lambda v: v is None or _iso_date(v)),
-                _field(h, "basis", f"hits[{i}]", _text), _field(h, "state", f"hits[{i}]", _one_of(STATES)))
-            for i, h in enumerate(_field(data, "hits", "", _list_of_dicts)))
+        hits = tuple(_hit(h, f"hits[{i}]") for i, h in enumerate(_field(data, "hits", "", _list_of_dicts)))
         measures = tuple(
             Measure(_field(m, "measure_id", f"measures[{i}]", _text),
                     _field(m, "list_code", f"measures[{i}]", _text),
@@ -617,6 +644,14 @@ def parse_answer(body: bytes, code: str, *, now: datetime | None = None) -> Plat
                     _field(m, "catalogue_ref", f"measures[{i}]",
                            lambda v: v is None or (isinstance(v, str) and 0 < len(v) <= 200)))
             for i, m in enumerate(_field(data, "measures", "", _list_of_dicts)))
+        related = tuple(_related(r, f"related[{i}]")
+                        for i, r in enumerate(_field(data, "related", "", _list_of_dicts)))
+        commitments = tuple(
+            Commitment(_field(c, "commitment_id", f"commitments[{i}]", _nonempty),
+                       _field(c, "type", f"commitments[{i}]", _one_of(COMMITMENT_TYPES)),
+                       _field(c, "made_on", f"commitments[{i}]", _iso_date),
+                       _field(c, "state", f"commitments[{i}]", _one_of(COMMITMENT_STATES)))
+            for i, c in enumerate(_field(data, "commitments", "", _list_of_dicts)))
         data_as_of = _field(data, "data_as_of", "", _iso_moment)
         request_id = _field(data, "request_id", "", lambda v: isinstance(v, str) and bool(v))
     except _Invalid as exc:
@@ -633,4 +668,7 @@ def parse_answer(body: bytes, code: str, *, now: datetime | None = None) -> Plat
     if datetime.fromisoformat(data_as_of) > now + CLOCK_SKEW:
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答的数据日期 {as_of} 晚于本机时间"),
                       as_of=data_as_of[:40])
-    return PlatformAnswer(subject, hits, measures, data_as_of, request_id)
+    if related and (subject is None or subject.kind != "org"):
+        # Only a unit has people behind it; people attached to a person are someone else's.
+        raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 的类型或取值不对"), field="related")
+    return PlatformAnswer(subject, hits, measures, data_as_of, request_id, related, commitments)

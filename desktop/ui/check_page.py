@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.check.codes import InvalidCode, parse
-from desktop.check.model import CheckResult, CodeKind, mask_code
+from desktop.check.model import ROLE_LABELS, CheckResult, CodeKind, mask_code
 from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
 from desktop.ui import i18n, style
@@ -161,8 +161,10 @@ class CheckPage(Retranslatable, QWidget):
         # Tab order follows the flow: item, case, code, check, then the decision.
         shown, decision = self.resultPanel, self.recordPanel
         chain = (self.itemSelector, self.caseNoInput, self.codeInput, self.checkButton,
-                 shown.hitsTable, shown.measuresTable, decision.outcomeSelector,
-                 decision.noteInput, decision.recordButton)
+                 shown.hitsTable, shown.relatedTable, shown.measuresTable,
+                 decision.outcomeSelector, decision.noteInput, decision.commitmentSelector,
+                 decision.formNoInput, decision.dueInput, decision.missingInput,
+                 decision.recordButton)
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
         self.retranslate()
@@ -204,10 +206,11 @@ class CheckPage(Retranslatable, QWidget):
         self.scanner = ScanDetector(self)
         self.scanner.watch(self.caseNoInput, decision.noteInput, decision.outcomeSelector,
                            shown.hitsTable, shown.measuresTable, decision.recordButton,
-                           self.checkButton)
+                           self.checkButton, shown.relatedTable)
         self.scanner.scanned.connect(self._scanned_elsewhere)
         for keys, slot in (("Ctrl+Return", self.record), ("Ctrl+Enter", self.record),
-                           ("Escape", self.request_clear), ("F2", self.focus_code)):
+                           ("Escape", self.request_clear), ("F2", self.focus_code),
+                           ("F6", self.request_related_check)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -444,6 +447,22 @@ class CheckPage(Retranslatable, QWidget):
         box.buttonClicked.connect(answered)
         self._prompt = box
         box.open()
+
+    def request_related_check(self) -> None:
+        """F6: check the selected person behind the unit on screen (the legal representative unless
+        another row is selected). Neither the platform nor the snapshot hands out a person's whole
+        number (DESIGN.md: sealed persons), so the window names the person and takes the clerk to
+        the code field for the number from the identity card; the unit's result stays on screen
+        until then, and the usual question guards it if it is unrecorded."""
+        person = self.resultPanel.selected_related()
+        if self.result is None or person is None:
+            return
+        self.recordPanel.show_message(
+            self.tr("核查%1 %2（%3）：请扫描或输入其身份证号码后回车。")
+            .replace("%1", i18n.translate("core", ROLE_LABELS[person.role]))
+            .replace("%2", person.name).replace("%3", person.code_masked))
+        self.codeInput.clear()
+        self.focus_code()
 
     def start_check(self, raw: str, purpose: str | None = None) -> None:
         """Check ``raw``; a natural person only once the clerk has said why (the purpose dialog,

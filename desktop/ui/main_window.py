@@ -129,7 +129,8 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName(tr("功能页"))
         # Tab titles carry no mnemonic: Alt+1..4 are the View menu's, and a mnemonic on the tab
         # too made each of them an ambiguous shortcut that did nothing.
-        for index, text in enumerate((tr("核查"), tr("历史记录"), tr("月度统计"), tr("跟踪"))):
+        for index, text in enumerate((tr("核查"), tr("历史记录"), tr("月度统计"), tr("跟踪"),
+                                       tr("待办"))):
             if index < self.tabs.count():
                 self.tabs.setTabText(index, f"{text}  Alt+{index + 1}")
         for menu, text in ((self.file_menu, tr("文件(&F)")), (self.check_menu, tr("核查(&C)")),
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.dialogs.about_dialog import AboutDialog
         from desktop.ui.dialogs.import_dialog import SnapshotImportDialog
         from desktop.ui.dialogs.settings_dialog import SettingsDialog
+        from desktop.ui.due_view import DueView
         from desktop.ui.history_view import HistoryView
         from desktop.ui.stats_view import StatsView
 
@@ -191,6 +193,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.stats_view, "")
         self.tabs.setTabToolTip(2, "Alt+3")
         self._install_watch_view()
+        self.due_view = DueView(self.ctx, self.jobs, self)
+        self.tabs.addTab(self.due_view, "")
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.due_view), "Alt+5")
+        self.due_view.overdue_changed.connect(self._show_overdue)
+        self.due_view.settled.connect(lambda _record: self.refresh_status())
+        self.due_view.settled.connect(lambda _record: self.stats_view.refresh())
+        self.due_view.settled.connect(lambda _record: self.history_view.refresh())
+        self.check_page.recorded.connect(lambda _record: self.due_view.refresh())
+        self.due_view.refresh()
         self.check_page.recorded.connect(lambda _record: self.history_view.refresh())
         self.check_page.recorded.connect(lambda _record: self.stats_view.refresh())
         self.history_view.decision_recorded.connect(lambda _record: self.refresh_status())
@@ -237,6 +248,10 @@ class MainWindow(QMainWindow):
         self.action_stats_tab = self._action(
             self.view_menu, self.tr("月度统计"), "Alt+3",
             lambda: self.tabs.setCurrentWidget(self.stats_view), "actionStatsTab")
+        self.action_due_tab = self._action(
+            self.view_menu, self.tr("待办（信用承诺）"), "Alt+5",
+            lambda: (self.tabs.setCurrentWidget(self.due_view), self.due_view.dueTable.setFocus()),
+            "actionDueTab")
         self.action_about = self._action(self.help_menu, self.tr("关于与状态…"), "F1",
                                          lambda: open_dialog(AboutDialog(self.ctx, self.jobs, self)),
                                          "actionAbout")
@@ -339,6 +354,10 @@ class MainWindow(QMainWindow):
         self.snapshotLabel.setObjectName("snapshotLabel")
         self.outboxIndicator = QLabel(self)
         self.outboxIndicator.setObjectName("outboxIndicator")
+        self.overdueIndicator = QLabel(self)
+        self.overdueIndicator.setObjectName("overdueIndicator")
+        self.overdueIndicator.hide()
+        bar.addPermanentWidget(self.overdueIndicator)
         for label in (self.operatorLabel, self.deskLabel, self.snapshotLabel):
             bar.addWidget(label)
         # The bar is one line across the window: at the largest fonts its facts would be cut, so
@@ -453,6 +472,11 @@ class MainWindow(QMainWindow):
         self.outboxIndicator.setText(self.tr("待上报：%1").replace("%1", str(pending))
                                      if pending is not None else self.tr("待上报：-"))
         self.outboxIndicator.setProperty("pending", pending or 0)
+
+    def _show_overdue(self, count: int) -> None:
+        self.overdueIndicator.setText(self.tr("逾期承诺：%1").replace("%1", str(count)))
+        self.overdueIndicator.setAccessibleName(self.tr("逾期未处理的信用承诺"))
+        self.overdueIndicator.setVisible(count > 0)
 
     def _result_shown(self, result) -> None:
         # Only a check answered from a snapshot other than the one shown says the bar is out of

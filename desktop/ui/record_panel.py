@@ -6,6 +6,7 @@ the panel only refuses early what the clerk can fix on the spot, and the write r
 window's JobRunner, never on the GUI thread."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -21,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.casefile.commitments import Pledge
 from desktop.casefile.errors import CaseFileTampered
 from desktop.casefile.record import OUTCOMES
 from desktop.casefile.store import Decision
-from desktop.check.model import CheckResult, CodeKind, Status
+from desktop.check import policy
+from desktop.check.model import COMMITMENT_LABELS, CheckResult, CodeKind, Status
 from desktop.desk.context import DeskContext
 from desktop.site.messages import UserError
 from desktop.ui import i18n
@@ -71,8 +74,25 @@ class RecordPanel(Retranslatable, QWidget):
         self.formMessage = plain_label(self, name="formMessage", wrap=True)
         self.formMessage.setProperty("error", False)
 
+        # A credit commitment signed with the application (信用承诺制): only the types the item
+        # accepts and the subject may still use are offered; the core checks the rest.
+        self.commitmentSelector = QComboBox(self)
+        self.commitmentSelector.setObjectName("commitmentSelector")
+        self.formNoInput = QLineEdit(self)
+        self.formNoInput.setObjectName("formNoInput")
+        self.dueInput = QLineEdit(self)
+        self.dueInput.setObjectName("dueInput")
+        self.dueInput.setMaxLength(10)
+        self.missingInput = QLineEdit(self)
+        self.missingInput.setObjectName("missingInput")
+        self.commitmentNote = QLabel(self)
+        self.commitmentNote.setObjectName("commitmentNote")
+        self.commitmentNote.setWordWrap(True)
+
         self._labels = {}
-        for name, buddy in (("outcome", self.outcomeSelector), ("note", self.noteInput)):
+        for name, buddy in (("outcome", self.outcomeSelector), ("note", self.noteInput),
+                            ("commitment", self.commitmentSelector), ("form", self.formNoInput),
+                            ("due", self.dueInput), ("missing", self.missingInput)):
             label = QLabel(self)
             label.setBuddy(buddy)
             self._labels[name] = label
@@ -83,12 +103,24 @@ class RecordPanel(Retranslatable, QWidget):
         row.addWidget(self.noteInput, 0, 3)
         row.addWidget(self.recordButton, 0, 4)
         row.setColumnStretch(3, 1)
+        pledge = self._pledge_row = QWidget(self)
+        pledge_row = QGridLayout(pledge)
+        pledge_row.setContentsMargins(0, 0, 0, 0)
+        for col, widget in enumerate((self._labels["commitment"], self.commitmentSelector,
+                                      self._labels["form"], self.formNoInput,
+                                      self._labels["due"], self.dueInput,
+                                      self._labels["missing"], self.missingInput)):
+            pledge_row.addWidget(widget, 0, col)
+        pledge_row.addWidget(self.commitmentNote, 1, 0, 1, 8)
+        pledge_row.setColumnStretch(7, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(row)
+        column.addWidget(pledge)
         column.addWidget(self.formMessage)
 
         self.recordButton.clicked.connect(self.record)
+        self.commitmentSelector.currentIndexChanged.connect(self._commitment_chosen)
         shown.measuresTable.itemChanged.connect(self._measure_toggled)
         self.retranslate()
         # Every start compares the case file with its witness (on a worker: it is disk work).
@@ -120,6 +152,22 @@ class RecordPanel(Retranslatable, QWidget):
         self.recordButton.setAccessibleName(tr("记入办件档案"))
         self._set_record_button_text()
         self.formMessage.setAccessibleName(tr("操作提示"))
+        for name, text in (("commitment", tr("信用承诺(&M)")), ("form", tr("承诺书编号(&J)")),
+                           ("due", tr("期限(&U)")), ("missing", tr("欠缺材料(&L)"))):
+            self._labels[name].setText(text)
+        self.commitmentSelector.setAccessibleName(tr("信用承诺"))
+        self.formNoInput.setAccessibleName(tr("承诺书编号"))
+        self.formNoInput.setPlaceholderText(tr("已签署承诺书的编号"))
+        self.dueInput.setAccessibleName(tr("期限"))
+        self.dueInput.setPlaceholderText(tr("YYYY-MM-DD"))
+        self.missingInput.setAccessibleName(tr("欠缺材料"))
+        self.missingInput.setPlaceholderText(tr("容缺受理：欠缺的材料，用“、”分隔"))
+        self.commitmentNote.setAccessibleName(tr("信用承诺说明"))
+        if self.commitmentSelector.count():
+            self.commitmentSelector.setItemText(0, tr("不作承诺"))
+            for index in range(1, self.commitmentSelector.count()):
+                key = self.commitmentSelector.itemData(index)
+                self.commitmentSelector.setItemText(index, core_text(COMMITMENT_LABELS[key]))
 
     def _set_record_button_text(self) -> None:
         unverified = self.result is not None and self.result.status == Status.UNVERIFIED
@@ -134,6 +182,15 @@ class RecordPanel(Retranslatable, QWidget):
         self.is_recorded = False
         key = result.suggested_outcome  # None: the policy presets nothing, the clerk decides
         self.outcomeSelector.setCurrentIndex(self.outcomeSelector.findData(key) if key else -1)
+        self._offer_commitments(result)
+        if result.commitment_offer[0]:
+            # A breach recorded at this desk closes the simplified route before the platform
+            # has listed it; the case file says so (read on the worker).
+            self.jobs.submit(_breached_here, self.ctx, result.code,
+                             on_done=lambda breached: breached and result is self.result
+                             and self._offer_commitments(result, breached_here=True),
+                             # An unreadable case file is reported when the clerk records.
+                             on_error=lambda _exc: None)
         self._set_record_button_text()
         if self.refused is not None:
             self._refuse(self.refused)
@@ -161,9 +218,47 @@ class RecordPanel(Retranslatable, QWidget):
         self.is_recorded = False
         self.recordButton.setEnabled(False)
         self.outcomeSelector.setCurrentIndex(-1)  # the next result presets its own
+        self._offer_commitments(None)
 
     def clear_inputs(self) -> None:
         self.noteInput.clear()
+        for field in (self.formNoInput, self.dueInput, self.missingInput):
+            field.clear()
+
+    def _offer_commitments(self, result: CheckResult | None, *, breached_here: bool = False) -> None:
+        offered, closed_because = (), ""
+        if result is not None and result.commitment_offer[0] or breached_here:
+            offered, closed_because = policy.commitment_offer(
+                result.item.commitments, result.commitments, result.measures,
+                breached_here=breached_here)
+        elif result is not None:
+            closed_because = result.commitment_offer[1]
+        self.commitmentSelector.blockSignals(True)
+        self.commitmentSelector.clear()
+        self.commitmentSelector.addItem(self.tr("不作承诺"), None)
+        for key in offered:
+            self.commitmentSelector.addItem(core_text(COMMITMENT_LABELS[key]), key)
+        self.commitmentSelector.blockSignals(False)
+        note = self.tr("信用承诺：%1").replace("%1", closed_because) if closed_because else ""
+        self.commitmentNote.setText(note)
+        self.commitmentNote.setVisible(bool(note))
+        self._pledge_row.setVisible(bool(offered or closed_because))
+        self._commitment_chosen()
+
+    def _commitment_chosen(self, *_) -> None:
+        kind = self.commitmentSelector.currentData()
+        for field in (self.formNoInput, self.dueInput):
+            field.setEnabled(kind is not None)
+        self.missingInput.setEnabled(kind == "tolerance")
+
+    def pledge(self) -> Pledge | None:
+        kind = self.commitmentSelector.currentData()
+        if kind is None:
+            return None
+        missing = tuple(m.strip() for m in re.split(r"[、,，;；]", self.missingInput.text())
+                        if m.strip())
+        return Pledge(kind, self.formNoInput.text().strip(), missing if kind == "tolerance" else (),
+                      self.dueInput.text().strip() or None)
 
     def _measure_toggled(self, cell: QTableWidgetItem) -> None:
         """A mandated measure cannot be dropped without a written reason (保护权益, 奖惩到位)."""
@@ -188,7 +283,8 @@ class RecordPanel(Retranslatable, QWidget):
         decision = Decision(case_no=self.case_no.text().strip(),
                             outcome=self.outcomeSelector.currentData(),
                             note=self.noteInput.toPlainText().strip(),
-                            measures_applied=self.shown.applied_measures())
+                            measures_applied=self.shown.applied_measures(),
+                            commitment=self.pledge())
         if self.operator_missing:
             self.show_message(self.tr("请先输入您的工号（Ctrl+Shift+O），再记档。"), error=True)
             return
@@ -224,7 +320,7 @@ class RecordPanel(Retranslatable, QWidget):
         self.last_record = record
         self.recordButton.setEnabled(False)
         self.case_no.clear()
-        self.noteInput.clear()
+        self.clear_inputs()
         self.show_message(self.tr("已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。")
                           .replace("%1", str(record.record_id))
                           .replace("%2", self.tr("，办件 %1").replace("%1", record.case_no)
@@ -252,6 +348,10 @@ class RecordPanel(Retranslatable, QWidget):
 
 def _open_case_file(ctx: DeskContext):
     return ctx.case_file
+
+
+def _breached_here(ctx: DeskContext, code: str) -> bool:
+    return ctx.case_file.subject_breached(code)
 
 
 def _write_record(ctx: DeskContext, result: CheckResult, decision: Decision):

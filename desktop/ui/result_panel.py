@@ -27,7 +27,15 @@ from desktop.casefile.record import (
     TARGET_LABELS,
 )
 from desktop.check import policy
-from desktop.check.model import CHINA_TZ, CheckResult, CodeKind, Source, Status, fmt_time
+from desktop.check.model import (
+    CHINA_TZ,
+    ROLE_LABELS,
+    CheckResult,
+    CodeKind,
+    Source,
+    Status,
+    fmt_time,
+)
 from desktop.site.messages import QT_TRANSLATE_NOOP
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
@@ -47,6 +55,11 @@ HIT_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "名单"), QT_TRANSLATE_NOOP("Re
 MEASURE_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "执行"), QT_TRANSLATE_NOOP("ResultPanel", "性质"),
                    QT_TRANSLATE_NOOP("ResultPanel", "类别"), QT_TRANSLATE_NOOP("ResultPanel", "措施内容"),
                    QT_TRANSLATE_NOOP("ResultPanel", "要求"))  # the legal basis: hover, detail pane
+
+
+RELATED_COLUMNS = (QT_TRANSLATE_NOOP("ResultPanel", "身份"), QT_TRANSLATE_NOOP("ResultPanel", "姓名"),
+                   QT_TRANSLATE_NOOP("ResultPanel", "身份证号码"),
+                   QT_TRANSLATE_NOOP("ResultPanel", "名单记录"))
 
 
 def core_text(text: str) -> str:
@@ -166,6 +179,9 @@ class ResultPanel(Retranslatable, QWidget):
         self.hitsTable.setObjectName("hitsTable")
         self.measuresTable = FitTable(len(MEASURE_COLUMNS), (2, 3), self, tick_column=0)
         self.measuresTable.setObjectName("measuresTable")
+        # The unit's people (法定代表人、主要负责人) with their own entries; F6 checks the one selected.
+        self.relatedTable = FitTable(len(RELATED_COLUMNS), (1, 3), self)
+        self.relatedTable.setObjectName("relatedTable")
 
         self.measureDetail = QTextBrowser(self)
         self.measureDetail.setObjectName("measureDetail")
@@ -186,6 +202,7 @@ class ResultPanel(Retranslatable, QWidget):
         column.addWidget(self.noticeLabel)
         column.addWidget(self.hitsNote)
         column.addWidget(self.hitsTable)
+        column.addWidget(self.relatedTable)
         column.addLayout(measures_box)
         column.addStretch(1)
 
@@ -204,7 +221,9 @@ class ResultPanel(Retranslatable, QWidget):
         self.staleNotice.setAccessibleName(tr("结果已过时"))
         self.hitsTable.setAccessibleName(tr("名单记录"))
         self.measuresTable.setAccessibleName(tr("奖惩措施"))
-        for table, columns in ((self.hitsTable, HIT_COLUMNS), (self.measuresTable, MEASURE_COLUMNS)):
+        self.relatedTable.setAccessibleName(tr("关联人员（F6 核查选中人员）"))
+        for table, columns in ((self.hitsTable, HIT_COLUMNS), (self.measuresTable, MEASURE_COLUMNS),
+                               (self.relatedTable, RELATED_COLUMNS)):
             table.setHorizontalHeaderLabels([tr(c) for c in columns])
         self.measureDetail.setAccessibleName(tr("措施详情与法律依据"))
         self.measureDetail.setPlaceholderText(tr("选中一条措施，在此查看其内容与法律依据"))
@@ -228,6 +247,8 @@ class ResultPanel(Retranslatable, QWidget):
         self._set_label(self.hitsNote, "")
         self.hitsTable.fill([])
         self.measuresTable.fill([])
+        self.relatedTable.fill([])
+        self.relatedTable.hide()
         self.measureDetail.clear()
 
     def show_invalid(self, reason: str) -> None:
@@ -260,6 +281,7 @@ class ResultPanel(Retranslatable, QWidget):
         self.set_stale("")
         self._render_texts(result)
         self._fill_hits(result)
+        self._fill_related(result)
         self._fill_measures(result)
 
     def _render_texts(self, result: CheckResult) -> None:
@@ -348,6 +370,26 @@ class ResultPanel(Retranslatable, QWidget):
                          shown(h.basis, TEXT_SHOWN_CHARS)))
             tips.append(tooltip("\n".join((h.list_name, h.authority, h.basis))))
         self.hitsTable.fill(rows, tips)
+
+    def _fill_related(self, r: CheckResult) -> None:
+        rows, tips = [], []
+        for person in r.related:
+            listed = policy.counting_hits(person.hits, r.checked_at)
+            entries = "；".join(
+                f"{h.list_name}［{core_text(STATE_LABELS.get(policy.state_of(h, r.checked_at), h.state))}］"
+                f"{h.authority}，{h.listed_on}" for h in listed) or self.tr("未发现名单信息")
+            rows.append((core_text(ROLE_LABELS[person.role]), person.name, person.code_masked,
+                         entries))
+            tips.append("；".join(h.basis for h in listed))
+        self.relatedTable.fill(rows, tips)
+        self.relatedTable.setVisible(bool(rows))
+
+    def selected_related(self):
+        """The person selected in the related table (the legal representative by default)."""
+        if self.result is None or not self.result.related:
+            return None
+        row = max(self.relatedTable.currentRow(), 0)
+        return self.result.related[min(row, len(self.result.related) - 1)]
 
     def _fill_measures(self, r: CheckResult) -> None:
         table = self.measuresTable

@@ -72,6 +72,10 @@
         <translation>Reward/punishment measures</translation>
     </message>
     <message>
+        <source>关联人员（F6 核查选中人员）</source>
+        <translation>Related people (F6 checks the selected person)</translation>
+    </message>
+    <message>
         <source>措施详情与法律依据</source>
         <translation>Measure details and legal basis</translation>
     </message>
@@ -96,8 +100,152 @@
         <translation>Record into the case file</translation>
     </message>
     <message>
+        <source>信用承诺(&amp;M)</source>
+        <translation>Co&amp;mmitment</translation>
+    </message>
+    <message>
+        <source>承诺书编号(&amp;J)</source>
+        <translation>Form no. (&amp;J)</translation>
+    </message>
+    <message>
+        <source>期限(&amp;U)</source>
+        <translation>D&amp;ue</translation>
+    </message>
+    <message>
+        <source>欠缺材料(&amp;L)</source>
+        <translation>Missing materia&amp;ls</translation>
+    </message>
+    <message>
+        <source>信用承诺</source>
+        <translation>Credit commitment</translation>
+    </message>
+    <message>
+        <source>承诺书编号</source>
+        <translation>Commitment form number</translation>
+    </message>
+    <message>
+        <source>已签署承诺书的编号</source>
+        <translation>Number of the signed commitment form</translation>
+    </message>
+    <message>
+        <source>期限</source>
+        <translation>Due date</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>欠缺材料</source>
+        <translation>Missing materials</translation>
+    </message>
+    <message>
+        <source>容缺受理：欠缺的材料，用“、”分隔</source>
+        <translation>Tolerance: the missing materials, separated by 、 or commas</translation>
+    </message>
+    <message>
+        <source>信用承诺说明</source>
+        <translation>About credit commitments</translation>
+    </message>
+    <message>
+        <source>不作承诺</source>
+        <translation>No commitment</translation>
+    </message>
+    <message>
+        <source>确认违诺</source>
+        <translation>Confirm breach</translation>
+    </message>
+    <message>
+        <source>核查发现的情况</source>
+        <translation>What the verification found</translation>
+    </message>
+    <message>
+        <source>写明核查发现的情况（必填）</source>
+        <translation>State what the verification found (required)</translation>
+    </message>
+    <message>
+        <source>确认违诺(&amp;Y)</source>
+        <translation>Confirm breach (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>到期天数(&amp;T)</source>
+        <translation>Due within days (&amp;T)</translation>
+    </message>
+    <message>
+        <source>列出多少天内到期</source>
+        <translation>List commitments due within this many days</translation>
+    </message>
+    <message>
+        <source>待办承诺</source>
+        <translation>Commitments to follow up</translation>
+    </message>
+    <message>
+        <source>承诺所在记录</source>
+        <translation>The record of the commitment</translation>
+    </message>
+    <message>
+        <source>已履约(&amp;G)</source>
+        <translation>Fulfilled (&amp;G)</translation>
+    </message>
+    <message>
+        <source>记为已履约</source>
+        <translation>Record as fulfilled</translation>
+    </message>
+    <message>
+        <source>违诺(&amp;B)</source>
+        <translation>&amp;Breached</translation>
+    </message>
+    <message>
+        <source>记为违诺</source>
+        <translation>Record as breached</translation>
+    </message>
+    <message>
         <source>操作提示</source>
         <translation>Hints</translation>
+    </message>
+    <message>
+        <source>已逾期 %1 天</source>
+        <translation>Overdue by %1 days</translation>
+    </message>
+    <message>
+        <source>今天到期</source>
+        <translation>Due today</translation>
+    </message>
+    <message>
+        <source>%1 天后到期</source>
+        <translation>Due in %1 days</translation>
+    </message>
+    <message>
+        <source>没有即将到期或已逾期的信用承诺。</source>
+        <translation>No credit commitments due soon or overdue.</translation>
+    </message>
+    <message>
+        <source>记录 %1（核查记录 %2），办件 %3</source>
+        <translation>Record %1 (check record %2), case %3</translation>
+    </message>
+    <message>
+        <source>事项：%1（%2）</source>
+        <translation>Item: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>核查时间：%1；办理结果：%2</source>
+        <translation>Checked at: %1; outcome: %2</translation>
+    </message>
+    <message>
+        <source>承诺：%1，承诺书 %2（文本 %3 第 %4 版）</source>
+        <translation>Commitment: %1, form %2 (text %3 version %4)</translation>
+    </message>
+    <message>
+        <source>期限：%1</source>
+        <translation>Due: %1</translation>
+    </message>
+    <message>
+        <source>欠缺材料：%1</source>
+        <translation>Missing materials: %1</translation>
+    </message>
+    <message>
+        <source>说明：%1</source>
+        <translation>Note: %1</translation>
     </message>
     <message>
         <source>办事事项(&amp;I)</source>
@@ -142,6 +290,10 @@
     <message>
         <source>跟踪</source>
         <translation>Watch</translation>
+    </message>
+    <message>
+        <source>待办</source>
+        <translation>Due</translation>
     </message>
     <message>
         <source>文件(&amp;F)</source>
@@ -517,6 +669,10 @@
         <translation>&amp;Back to recording</translation>
     </message>
     <message>
+        <source>核查%1 %2（%3）：请扫描或输入其身份证号码后回车。</source>
+        <translation>To check %1 %2 (%3): scan or type their ID number, then press Enter.</translation>
+    </message>
+    <message>
         <source>未说明查询用途：未查询该自然人。</source>
         <translation>No purpose given: the person was not looked up.</translation>
     </message>
@@ -577,6 +733,49 @@
     <message>
         <source>%1 分钟无操作，已自动锁定。</source>
         <translation>Locked automatically after %1 minutes without activity.</translation>
+    </message>
+</context>
+<context>
+    <name>DueView</name>
+    <message>
+        <source>期限</source>
+        <translation>Due date</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>承诺</source>
+        <translation>Commitment</translation>
+    </message>
+    <message>
+        <source>办件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>主体</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <source>欠缺材料</source>
+        <translation>Missing materials</translation>
+    </message>
+    <message>
+        <source>未记录：%1</source>
+        <translation>Not recorded: %1</translation>
+    </message>
+    <message>
+        <source>已履约</source>
+        <translation>fulfilled</translation>
+    </message>
+    <message>
+        <source>违诺</source>
+        <translation>breached</translation>
+    </message>
+    <message>
+        <source>已记录承诺%1：记录 %2（针对记录 %3），将上报省平台。</source>
+        <translation>Commitment recorded as %1: record %2 (on record %3); it will be reported to the provincial platform.</translation>
     </message>
 </context>
 <context>
@@ -800,6 +999,10 @@
         <translation>Monthly statistics</translation>
     </message>
     <message>
+        <source>待办（信用承诺）</source>
+        <translation>Due (credit commitments)</translation>
+    </message>
+    <message>
         <source>关于与状态…</source>
         <translation>About and status…</translation>
     </message>
@@ -908,6 +1111,14 @@
         <translation>To upload: -</translation>
     </message>
     <message>
+        <source>逾期承诺：%1</source>
+        <translation>Overdue commitments: %1</translation>
+    </message>
+    <message>
+        <source>逾期未处理的信用承诺</source>
+        <translation>Overdue credit commitments</translation>
+    </message>
+    <message>
         <source>当前核查结果尚未记档。仍要退出吗？</source>
         <translation>The current check has not been recorded. Quit anyway?</translation>
     </message>
@@ -968,6 +1179,14 @@
     <message>
         <source>（未选择）</source>
         <translation>(none)</translation>
+    </message>
+    <message>
+        <source>不作承诺</source>
+        <translation>No commitment</translation>
+    </message>
+    <message>
+        <source>信用承诺：%1</source>
+        <translation>Credit commitment: %1</translation>
     </message>
     <message>
         <source>请先输入您的工号（Ctrl+Shift+O），再记档。</source>
@@ -1053,6 +1272,10 @@
         <translation>Checked at %1</translation>
     </message>
     <message>
+        <source>未发现名单信息</source>
+        <translation>No list entries</translation>
+    </message>
+    <message>
         <source>对象：%1</source>
         <translation>Binds: %1</translation>
     </message>
@@ -1067,6 +1290,22 @@
     <message>
         <source>%1 条记录异议处理中：须告知申请人；异议处理完毕前，不据此执行必须执行的惩戒措施。</source>
         <translation>%1 entries are under objection: tell the applicant; until the objection is decided, no mandated punishment is taken on them.</translation>
+    </message>
+    <message>
+        <source>身份</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>名单记录</source>
+        <translation>List entries</translation>
     </message>
     <message>
         <source>无固定期限</source>
@@ -1859,6 +2098,22 @@ The offline data on this machine is unchanged.</translation>
         <translation>The case file has no record {id}.</translation>
     </message>
     <message>
+        <source>承诺的处理只能是 fulfilled（已履约）或 breached（违诺）。</source>
+        <translation>A commitment can only be settled as fulfilled or breached.</translation>
+    </message>
+    <message>
+        <source>记录违诺须在说明中写明核查发现的情况。</source>
+        <translation>To record a breach, state in the note what the verification found.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 没有信用承诺。</source>
+        <translation>Record {id} carries no credit commitment.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 的承诺已处理（{state}），不能再次处理。</source>
+        <translation>The commitment on record {id} is already settled ({state}); it cannot be settled again.</translation>
+    </message>
+    <message>
         <source>记档须先选择办事事项。</source>
         <translation>Select an approval item before recording.</translation>
     </message>
@@ -2019,6 +2274,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Some measures bind someone else (e.g. only natural persons, legal representatives or principals): marked “not applicable”, not a ground for this application.</translation>
     </message>
     <message>
+        <source>{role}{name}（{code}）在名单中：{lists}。见关联人员。</source>
+        <translation>{role} {name} ({code}) is listed: {lists}. See the related people.</translation>
+    </message>
+    <message>
         <source>有 {n} 条名单信息已过有效期（已到期），不再作为核查依据。</source>
         <translation>{n} list entries are past their term (lapsed) and no longer count.</translation>
     </message>
@@ -2141,6 +2400,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>记档需要 {flags}。</source>
         <translation>Recording needs {flags}.</translation>
+    </message>
+    <message>
+        <source>{flags} 属于信用承诺：请用 --commitment 给出承诺类型，或去掉这些参数。</source>
+        <translation>{flags} belong to a credit commitment: give its type with --commitment, or leave them out.</translation>
     </message>
     <message>
         <source>批量文件第 {line} 行不是有效的 CSV（{error}）。请检查该行，或每行只写一个代码。</source>
@@ -2475,6 +2738,22 @@ The offline data on this machine is unchanged.</translation>
         <translation>Watch alerts open at month end</translation>
     </message>
     <message>
+        <source>作出信用承诺</source>
+        <translation>Credit commitments made</translation>
+    </message>
+    <message>
+        <source>承诺已履约</source>
+        <translation>Commitments fulfilled</translation>
+    </message>
+    <message>
+        <source>承诺不实/违诺</source>
+        <translation>Commitments breached</translation>
+    </message>
+    <message>
+        <source>承诺逾期未处理</source>
+        <translation>Commitments overdue</translation>
+    </message>
+    <message>
         <source>月份“{month}”格式不对，应为 YYYY-MM，例如 2026-11。</source>
         <translation>Month &quot;{month}&quot; is malformed; use YYYY-MM, e.g. 2026-11.</translation>
     </message>
@@ -2737,6 +3016,98 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>操作系统账户 {account} 未在配置 [operators.os_map] 中对应工号，不能核查。请联系信息技术人员。</source>
         <translation>OS account {account} has no operator id in [operators.os_map] and cannot check. Contact IT.</translation>
+    </message>
+    <message>
+        <source>处理承诺须用 --state 说明结果：fulfilled（已履约）或 breached（违诺）。</source>
+        <translation>Settling a commitment needs --state: fulfilled or breached.</translation>
+    </message>
+    <message>
+        <source>{consequence} 确认请加上 --yes。</source>
+        <translation>{consequence} To confirm, add --yes.</translation>
+    </message>
+    <message>
+        <source>履约中</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>已履约</source>
+        <translation>fulfilled</translation>
+    </message>
+    <message>
+        <source>承诺不实/未履约</source>
+        <translation>breached</translation>
+    </message>
+    <message>
+        <source>确认违诺后：将上报信用平台，该主体记为承诺不实（列入重点关注），今后不能再适用告知承诺、容缺受理，须按一般程序办理；已作出的许可按规定撤销或责令整改。此操作不可撤回。</source>
+        <translation>Once the breach is confirmed it is reported to the credit platform, the subject is recorded as having made a false commitment (focus list), it can no longer use notification or tolerance commitments and must go through the general procedure; a permit already granted is revoked or must be put right as the rules say. This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>未知的承诺类型“{type}”，可选：{choices}。</source>
+        <translation>Unknown commitment type &quot;{type}&quot;; choose one of: {choices}.</translation>
+    </message>
+    <message>
+        <source>本办件档案中该主体有承诺不实（违诺）记录：不适用告知承诺、容缺受理，请按一般程序办理。</source>
+        <translation>This case file records a breached commitment of this subject: notification and tolerance commitments do not apply; use the general procedure.</translation>
+    </message>
+    <message>
+        <source>不能记录{type}：{reason}。</source>
+        <translation>Cannot record a {type}: {reason}.</translation>
+    </message>
+    <message>
+        <source>本事项不接受{type}。本事项接受：{accepted}。</source>
+        <translation>This item does not accept a {type}. It accepts: {accepted}.</translation>
+    </message>
+    <message>
+        <source>记录信用承诺须填写已签署承诺书的编号。</source>
+        <translation>Recording a credit commitment needs the number of the signed form.</translation>
+    </message>
+    <message>
+        <source>信用承诺只随准予办理或容缺/附条件办理记录：请改选办理结果，或不记录承诺。</source>
+        <translation>A credit commitment is recorded only with an approval (or a conditional approval): change the outcome, or record no commitment.</translation>
+    </message>
+    <message>
+        <source>容缺受理须写明欠缺的材料（--missing）。</source>
+        <translation>A tolerance commitment needs the missing materials (--missing).</translation>
+    </message>
+    <message>
+        <source>容缺受理须写明补齐材料的期限（--due YYYY-MM-DD）。</source>
+        <translation>A tolerance commitment needs the date the materials are due (--due YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>只有容缺受理承诺记录欠缺的材料。</source>
+        <translation>Only a tolerance commitment records missing materials.</translation>
+    </message>
+    <message>
+        <source>欠缺材料最多 {n} 项。</source>
+        <translation>At most {n} missing materials.</translation>
+    </message>
+    <message>
+        <source>期限“{due}”不是日期，请写成 YYYY-MM-DD。</source>
+        <translation>&quot;{due}&quot; is not a date: write it as YYYY-MM-DD.</translation>
+    </message>
+    <message>
+        <source>期限 {due} 不在今天（{today}）之后：请给出今后的日期。</source>
+        <translation>The due date {due} is not after today ({today}): give a date in the future.</translation>
+    </message>
+    <message>
+        <source>主要负责人</source>
+        <translation>principal</translation>
+    </message>
+    <message>
+        <source>告知承诺</source>
+        <translation>notification commitment</translation>
+    </message>
+    <message>
+        <source>容缺受理承诺</source>
+        <translation>tolerance commitment</translation>
+    </message>
+    <message>
+        <source>信用修复承诺</source>
+        <translation>credit repair commitment</translation>
+    </message>
+    <message>
+        <source>主动承诺</source>
+        <translation>voluntary commitment</translation>
     </message>
 </context>
 </TS>

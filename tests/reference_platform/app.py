@@ -3,7 +3,10 @@ gateway and switchable faults. One ``PlatformState`` holds everything a test wan
 inspect: credentials, the publisher, the current fault, accepted feedback, the request log."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import os
 import threading
 import time
 import uuid
@@ -14,6 +17,7 @@ from urllib.parse import quote
 from flask import Flask, Response, g, jsonify, request, send_file
 
 from desktop.check.codes import InvalidCode, parse
+from desktop.check.model import CodeKind, mask_code
 from desktop.platform.signing import MAX_SKEW_SECONDS, signature, signatures_match
 from desktop.site.log import mask_identity_numbers
 from offline_cache.reader import SnapshotReader
@@ -24,7 +28,7 @@ from .publisher import Publisher
 
 # Every fault a test can switch on. "refuse" is the server's (it stops listening); the rest are here.
 FAULTS = ("refuse", "hang", "slow", "500", "429", "malformed", "missing_field", "wrong_type",
-          "truncated", "bad_signature", *HOSTILE)
+          "truncated", "bad_signature", "unmasked_related", *HOSTILE)
 FEEDBACK_FIELDS = ("feedback_id", "case_no", "item_code", "subject_code", "checked_at", "operator", "hall",
                    "window", "source", "snapshot_version", "status", "entry_ids", "measures_applied",
                    "outcome", "note", "record_no", "record_hash", "prev_hash")
@@ -251,6 +255,12 @@ def create_app(state: PlatformState) -> Flask:
             else:
                 target[last] = 12345 if not isinstance(target.get(last), int) else "12345"
             resp.set_data(json.dumps(data, ensure_ascii=False))
+        if fault is not None and fault.mode == "unmasked_related" and resp.is_json:
+            # A platform build that leaks whole identity numbers into the related people.
+            data = resp.get_json()
+            for r in data.get("related", []):
+                r["code_masked"] = g.related_codes[r["ref"]].replace("*", "0")
+            resp.set_data(json.dumps(data, ensure_ascii=False))
         if fault is not None and fault.mode == "truncated":
             resp.direct_passthrough = False
             body = resp.get_data()
@@ -274,6 +284,10 @@ def create_app(state: PlatformState) -> Flask:
         g.logged.status, g.logged.seconds = resp.status_code, seconds
         return resp
 
+    # The platform's reference for a related person: stable for one platform run, useless to
+    # anyone without the key (an unkeyed hash of an identity number is reversed by enumeration).
+    ref_key = os.urandom(32)
+
     def answer(code: str, item: str | None, *, v11: bool) -> Response:
         try:
             parsed = parse(code)
@@ -287,7 +301,15 @@ def create_app(state: PlatformState) -> Flask:
                 "measures": [_without(x.to_json(), "applies") for x in found.measures],
                 "data_as_of": latest.data_as_of.isoformat(), "request_id": uuid.uuid4().hex}
         if v11:
-            body.update(known=found.subject is not None, related=[], commitments=[])
+            body["known"] = found.subject is not None
+            body["related"] = [
+                {"role": r.role, "code_masked": mask_code(r.code, CodeKind.PERSON),
+                 "ref": "P" + hmac.new(ref_key, r.code.encode(), hashlib.sha256).hexdigest()[:24],
+                 "name": r.name,
+                 "hits": [_without(h.to_json(), "effective_state") for h in r.hits]}
+                for r in found.related]
+            body["commitments"] = [c.to_json() for c in found.commitments]
+            g.related_codes = {b["ref"]: r.code for b, r in zip(body["related"], found.related)}
         return jsonify(body)
 
     @app.get("/api/v1/subjects/<code>")

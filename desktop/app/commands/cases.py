@@ -55,9 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="（信息技术人员）按现状确认案卷：仅当案卷本身校验无误、只是与见证不符时")
     p.set_defaults(func=run_verify)
 
-    from desktop.app.commands import watch
+    from desktop.app.commands import due, watch
 
     watch.register(verbs)
+    due.register(verbs)
 
     p = verbs.add_parser("backup", help="备份案卷（含预写日志中的记录）及其见证")
     p.add_argument("dest", type=Path, metavar="DEST", help="备份到的文件夹（或以 .sqlite 结尾的文件名）")

@@ -16,7 +16,7 @@ from desktop.casefile.errors import RecordNotDurable, RecordRefused
 from desktop.casefile.record import OUTCOMES
 from desktop.check import summary
 from desktop.check.codes import InvalidCode, normalise
-from desktop.check.model import CheckResult, Status
+from desktop.check.model import COMMITMENT_LABELS, COMMITMENT_TYPES, CheckResult, Status
 from desktop.check.purpose import PurposeRequired
 from desktop.desk.context import DeskContext
 from desktop.site.log import mask_identity_numbers
@@ -49,6 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--note", default="", help="说明（未执行必须执行的措施时必填）")
     p.add_argument("--apply", nargs="*", default=None, metavar="MEASURE_ID",
                    help="已执行的措施编号（默认：执行全部必须执行的措施）")
+    p.add_argument("--commitment", choices=COMMITMENT_TYPES, metavar="TYPE",
+                   help="申请人签署的信用承诺：" + "、".join(
+                       f"{key}（{label}）" for key, label in COMMITMENT_LABELS.items()))
+    p.add_argument("--form-no", help="已签署承诺书的编号")
+    p.add_argument("--due", help="容缺材料补齐期限或承诺核查日期（YYYY-MM-DD）")
+    p.add_argument("--missing", nargs="*", default=None, metavar="TEXT", help="容缺：欠缺的材料")
     p.set_defaults(func=run)
 
 
@@ -112,7 +118,9 @@ def sign_in(ctx: DeskContext) -> None:
 
 def _refuse_record_flags_without_record(args: argparse.Namespace) -> None:
     given = [flag for flag, value in (("--case-no", args.case_no), ("--outcome", args.outcome),
-                                      ("--note", args.note), ("--apply", args.apply))
+                                      ("--note", args.note), ("--apply", args.apply),
+                                      ("--commitment", args.commitment), ("--form-no", args.form_no),
+                                      ("--due", args.due), ("--missing", args.missing))
              if value not in (None, "")]
     if given:
         raise UserError(Message(QT_TRANSLATE_NOOP(
@@ -126,17 +134,28 @@ def _require_record_args(args: argparse.Namespace) -> None:
     if missing:
         raise UserError(Message(QT_TRANSLATE_NOOP("core", "记档需要 {flags}。"),
                                 {"flags": "、".join(missing)}))
+    stray = [flag for flag, value in (("--form-no", args.form_no), ("--due", args.due),
+                                      ("--missing", args.missing)) if value not in (None, "")]
+    if stray and not args.commitment:
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "{flags} 属于信用承诺：请用 --commitment 给出承诺类型，或去掉这些参数。"),
+            {"flags": "、".join(stray)}))
 
 
 def _record(ctx: DeskContext, result: CheckResult, args: argparse.Namespace):
     """Mandated measures count as applied unless ``--apply`` says which were; the case file then
     refuses a dropped mandated measure without a ``--note``, and anything else the rules forbid."""
+    from desktop.casefile.commitments import Pledge
     from desktop.casefile.store import Decision
 
     applied = tuple(args.apply) if args.apply is not None else tuple(
         m.measure_id for m in result.measures if m.mandatory)
+    pledge = None
+    if args.commitment:
+        pledge = Pledge(args.commitment, args.form_no or "", tuple(args.missing or ()),
+                        args.due or None)
     decision = Decision(case_no=args.case_no, outcome=args.outcome, note=args.note,
-                        measures_applied=applied)
+                        measures_applied=applied, commitment=pledge)
     case_file = ctx.case_file
     try:
         return case_file.record_check(result, decision, ctx.desk)

@@ -1,0 +1,287 @@
+"""Issue 15 through the command line and the reference platform: a unit's people are checked with
+it (online and offline alike), measures bind through them, a commitment is recorded with its form,
+fulfilled or breached later, listed when due, counted per month; and every bad input is refused
+with what to do while nothing is written."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
+
+from desktop.app.cli import main
+from desktop.casefile.store import CaseFile
+from desktop.check.model import CHINA_TZ
+from desktop.site import paths
+from offline_cache.build import build
+from offline_cache.errors import BuildError
+
+UNIT = KNOWN["unit_rep_listed"]          # legal representative on the 失信被执行人 list
+WAGES = KNOWN["unit_rep_wages"]          # legal representative on the wage-arrears list
+CLEAN = KNOWN["unit_rep_clear"]
+BREACHED = KNOWN["commitment_breached"]
+REGISTRATION = KNOWN["item_company_registration"]   # SCJG-001
+TOLERANCE_ITEM = KNOWN["item_with_tolerance"]        # ZJ-001: accepts 容缺 only
+LISTED_PERSON = KNOWN["person_black"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def check(capsys, code, item, *extra):
+    status, out, err = run(capsys, "check", code, "--item", item, "--json", *extra)
+    return status, json.loads(out), err
+
+
+def future(days: int) -> str:
+    return (datetime.now(CHINA_TZ).date() + timedelta(days=days)).isoformat()
+
+
+def records():
+    with CaseFile(paths.case_file()) as cf:
+        return cf.query()
+
+
+def outbox():
+    with CaseFile(paths.case_file()) as cf:
+        return [json.loads(p) for (p,) in cf.db.execute("SELECT payload FROM outbox ORDER BY record_id")]
+
+
+def tolerance(capsys, *extra, due=None, code=WAGES):
+    return run(capsys, "check", code, "--item", TOLERANCE_ITEM, "--record", "--case-no", "RQ-1",
+               "--outcome", "approved_with_conditions", "--commitment", "tolerance",
+               "--form-no", "CN-2026-0042", "--due", due or future(5),
+               "--missing", "施工图审查合格书", "--json", *extra)
+
+
+# -- the check -------------------------------------------------------------------------------
+
+def test_a_units_legal_representative_is_checked_with_it_and_the_measure_binds_through_them(capsys):
+    status, r, _ = check(capsys, UNIT, REGISTRATION, "--offline")
+    assert status == 0 and r["status"] == "clear"            # the unit itself is on no list
+    rep = next(p for p in r["related"] if p["role"] == "legal_rep")
+    assert rep["code_masked"] == LISTED_PERSON[:6] + "********" + LISTED_PERSON[-4:]
+    assert LISTED_PERSON not in json.dumps(r)                 # never the whole number
+    assert [h["list_code"] for h in rep["hits"]] == ["SXBZXR"]
+    m = {x["measure_id"]: x for x in r["measures"]}["M-SX-08"]
+    assert (m["target"], m["applies"], m["mandatory"]) == ("legal_rep", True, True)
+    assert r["suggested_outcome"] == "rejected"
+    assert any("法定代表人" in n and "失信被执行人" in n for n in r["notices"])
+    _, out, _ = run(capsys, "check", UNIT, "--item", REGISTRATION, "--offline")
+    assert "关联人员：" in out and "法定代表人 " in out and LISTED_PERSON not in out
+
+
+def test_a_clean_legal_representative_changes_nothing(capsys):
+    _, r, _ = check(capsys, CLEAN, REGISTRATION, "--offline")
+    assert {p["role"] for p in r["related"]} == {"legal_rep", "principal"}
+    assert all(p["hits"] == [] for p in r["related"])
+    assert r["measures"] == [] and r["suggested_outcome"] == "approved"
+
+
+def test_the_platform_answers_with_the_people_and_the_desk_shows_the_same(capsys, online):
+    online.configure()
+    online.install_snapshot()
+    _, offline, _ = check(capsys, UNIT, REGISTRATION, "--offline")
+    _, live, _ = check(capsys, UNIT, REGISTRATION)
+    assert live["source"] == "platform"
+    strip = lambda people: [(p["role"], p["name"], p["code_masked"], [h["entry_id"] for h in p["hits"]])
+                            for p in people]
+    assert strip(live["related"]) == strip(offline["related"])
+    assert all(p["ref"] for p in live["related"]) and all(not p["ref"] for p in offline["related"])
+    assert live["suggested_outcome"] == offline["suggested_outcome"] == "rejected"
+    # v1.1: the code went in the signed body, never in the URL.
+    assert [e.path for e in online.platform.log] == ["/api/v1/subjects/query"]
+
+
+@pytest.mark.parametrize("mode, options, reason", [
+    ("missing_field", {"field": "related"}, "平台应答缺少字段 related"),
+    ("wrong_type", {"field": "commitments"}, "平台应答字段 commitments 的类型或取值不对"),
+    ("unmasked_related", {}, "平台应答字段 related[0].code_masked 的类型或取值不对"),
+])
+def test_people_or_commitments_that_break_the_contract_fall_back(capsys, online, mode, options, reason):
+    online.configure()
+    online.install_snapshot()
+    online.platform.fault(mode, scope="subjects", **options)
+    status, r, _ = check(capsys, UNIT, REGISTRATION)
+    assert status == 0 and r["source"] == "offline" and reason in r["reason"]
+    assert LISTED_PERSON not in json.dumps(r)
+    assert r["related"][0]["hits"]                             # the offline answer has them
+
+
+def test_a_breached_commitment_on_record_closes_the_simplified_route(capsys):
+    _, r, _ = check(capsys, BREACHED, "SCJG-003", "--offline")
+    assert r["commitments"][0]["state"] == "breached"
+    assert r["commitments_offered"] == []
+    assert "不适用告知承诺、容缺受理" in r["commitments_closed"]
+    assert {m["measure_id"]: m["effect"] for m in r["measures"]}["M-CN-01"] == "general_procedure"
+    _, out, _ = run(capsys, "items", "--json")
+    items = {i["item_code"]: i for i in map(json.loads, out.splitlines())}
+    assert items["SCJG-003"]["commitments"] == ["notification", "tolerance"]
+    assert items["ZRZY-001"]["commitments"] == []
+
+
+# -- recording a commitment ----------------------------------------------------------------
+
+def test_a_tolerance_commitment_is_recorded_fed_back_and_fulfilled(capsys):
+    status, out, _ = tolerance(capsys)
+    assert status == 0
+    [rec] = records()
+    assert rec.commitment == {"type": "tolerance", "template_id": "GD-XYCN-02",
+                              "template_version": "2021.1", "form_no": "CN-2026-0042",
+                              "missing": ["施工图审查合格书"], "due": future(5), "state": "open"}
+    rep = rec.related[0]
+    # The snapshot names people by masked number only (sealed persons): so does the record.
+    assert rep.role == "legal_rep" and rep.code == "" and "*" in rep.code_masked and rep.hits
+    [fb] = outbox()
+    assert fb["commitment"]["state"] == "open" and fb["related"][0]["code"] == rep.code
+    assert "decision_kind" not in fb
+
+    code, out, err = run(capsys, "cases", "due", "--json")
+    [due] = [json.loads(line) for line in out.splitlines()]
+    assert (due["check_id"], due["days_left"], due["overdue"]) == (rec.record_id, 5, False)
+
+    code, out, _ = run(capsys, "cases", "due", "--settle", str(rec.record_id), "--state", "fulfilled")
+    assert code == 0 and "已履约" in out
+    assert records()[-1].commitment["state"] == "fulfilled"
+    assert outbox()[-1]["decision_kind"] == "commitment"
+    assert run(capsys, "cases", "due", "--json")[1] == ""
+    code, _, err = run(capsys, "cases", "due", "--settle", str(rec.record_id), "--state", "breached",
+                       "--note", "x", "--yes")
+    assert code == 2 and "已处理" in err and len(records()) == 2
+    assert run(capsys, "cases", "verify")[0] == 0
+
+
+def test_a_breach_says_what_follows_and_needs_confirming(capsys):
+    tolerance(capsys)
+    code, _, err = run(capsys, "cases", "due", "--settle", "1", "--state", "breached", "--note", "未补齐")
+    assert code == 2 and "不能再适用告知承诺" in err and "--yes" in err and len(records()) == 1
+    code, _, err = run(capsys, "cases", "due", "--settle", "1", "--state", "breached", "--yes")
+    assert code == 2 and "说明" in err and len(records()) == 1
+    code, out, _ = run(capsys, "cases", "due", "--settle", "1", "--state", "breached", "--yes",
+                       "--note", "期限届满未补齐材料")
+    assert code == 0 and records()[-1].commitment["state"] == "breached"
+    # The breach follows the subject at this desk before the platform has listed it.
+    code, _, err = tolerance(capsys)
+    assert code == 2 and "承诺不实" in err and len(records()) == 2
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--commitment", "notification", "--form-no", "F1"], "本事项不接受告知承诺"),
+    (["--commitment", "tolerance", "--form-no", "F1", "--due", "2020-01-01", "--missing", "x"],
+     "不在今天"),
+    (["--commitment", "tolerance", "--form-no", "", "--due", "2099-01-01", "--missing", "x"],
+     "承诺书的编号"),
+    (["--commitment", "tolerance", "--form-no", "F1", "--missing", "x"], "补齐材料的期限"),
+    (["--commitment", "tolerance", "--form-no", "F1", "--due", "2099-01-01"], "欠缺的材料"),
+    (["--form-no", "F1"], "请用 --commitment"),
+])
+def test_bad_commitments_are_refused_and_nothing_is_written(capsys, argv, message):
+    code, _, err = run(capsys, "check", WAGES, "--item", TOLERANCE_ITEM, "--record", "--case-no", "R",
+                       "--outcome", "approved_with_conditions", *argv)
+    assert code == 2 and message in err
+    assert records() == []
+
+
+def test_no_commitment_for_a_refused_application(capsys):
+    code, _, err = run(capsys, "check", WAGES, "--item", TOLERANCE_ITEM, "--record", "--case-no", "R",
+                       "--outcome", "rejected", "--commitment", "tolerance", "--form-no", "F",
+                       "--due", future(3), "--missing", "x")
+    assert code == 2 and "准予办理" in err and records() == []
+
+
+def test_overdue_commitments_are_listed_first_and_counted(capsys, monkeypatch):
+    tolerance(capsys, due=future(2))
+    tolerance(capsys, due=future(20), code=CLEAN)
+    # Two days later plus one: the first is overdue by a day, the second is not yet in 7 days.
+    later = datetime.now(CHINA_TZ) + timedelta(days=3)
+    monkeypatch.setattr("desktop.app.commands.due.datetime",
+                        type("Later", (datetime,), {"now": classmethod(lambda cls, tz=None: later)}))
+    code, out, _ = run(capsys, "cases", "due", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["overdue"], r["days_left"]) for r in rows] == [(True, -1)]
+    code, out, _ = run(capsys, "cases", "due", "--days", "30", "--json")
+    assert len(out.splitlines()) == 2
+    month = datetime.now(CHINA_TZ).strftime("%Y-%m")
+    code, out, _ = run(capsys, "cases", "stats", "--month", month)
+    assert "作出信用承诺" in out and out.split("作出信用承诺")[1].split()[0] == "2"
+
+
+# -- the data -------------------------------------------------------------------------------
+
+def _sources(tmp_path, relations: str, commitments: str = "", item_commitments: str = ""):
+    from offline_cache import demo
+
+    src = tmp_path / "src"
+    demo.write_sources(src)
+    (src / "relations.csv").write_text("unit_code,role,person_code,person_name,person_tag\n" + relations,
+                                       encoding="utf-8")
+    if commitments:
+        (src / "commitments.csv").write_text(
+            "commitment_id,subject_code,type,made_on,state\n" + commitments, encoding="utf-8")
+    if item_commitments:
+        (src / "item_commitments.csv").write_text("item_code,type\n" + item_commitments,
+                                                  encoding="utf-8")
+    return src
+
+
+@pytest.mark.parametrize("relations, commitments, items, column, problem", [
+    ("91440106MA1TENUR68,legal_rep,440303200002106268,某人,\n", "", "", "unit_code", "不存在"),
+    (f"{UNIT},director,440303200002106268,某人,\n", "", "", "role", ""),
+    ("", f"C1,{UNIT},promise,2026-01-01,open\n", "", "type", ""),
+    ("", f"C1,{UNIT},tolerance,2026-13-01,open\n", "", "made_on", ""),
+    ("", "", "SCJG-001,maybe\n", "type", ""),
+])
+def test_the_publisher_refuses_bad_relations_and_commitments(tmp_path, relations, commitments,
+                                                             items, column, problem):
+    src = _sources(tmp_path, relations, commitments, items)
+    with pytest.raises(BuildError) as exc:
+        build(src, tmp_path / "out.sqlite")
+    assert exc.value.column == column and problem in str(exc.value)
+    assert not (tmp_path / "out.sqlite").exists()
+
+
+def test_a_region_without_people_or_commitments_still_builds(tmp_path):
+    from offline_cache.reader import SnapshotReader
+
+    src = _sources(tmp_path, "")
+    for name in ("relations", "commitments", "item_commitments"):
+        (src / f"{name}.csv").unlink()
+    build(src, tmp_path / "out.sqlite")
+    with SnapshotReader(tmp_path / "out.sqlite") as reader:
+        found = reader.lookup(UNIT, REGISTRATION)
+        assert found.related == () and reader.item(REGISTRATION).commitments == ()
+
+
+def test_demo_people_cover_both_cases():
+    from offline_cache.reader import SnapshotReader
+
+    with SnapshotReader(paths.resources() / "demo" / "demo-dataset.sqlite") as reader:
+        counts = reader.counts()
+        assert counts["relations"] >= 800 and counts["commitments"] >= 200
+        listed = clean = 0
+        for code in (KNOWN["black"], KNOWN["black_and_focus"], UNIT, CLEAN, WAGES, *KNOWN["clear"]):
+            for person in reader.lookup(code, None).related:
+                listed += bool(person.hits)
+                clean += not person.hits
+        assert listed >= 2 and clean >= 3
+        assert date.fromisoformat(reader.lookup(BREACHED, None).commitments[0].made_on)
+
+
+def test_the_sheet_names_a_listed_legal_representative_masked_and_the_commitment(capsys, tmp_path,
+                                                                                qapp):
+    import pypdf
+
+    from desktop.casefile import sheet
+
+    assert tolerance(capsys)[0] == 0
+    [rec] = records()
+    html = sheet.sheet_html(rec)
+    rep = rec.related[0]
+    assert rep.code_masked in html and "拖欠农民工工资" in html
+    assert "容缺受理承诺" in html and "CN-2026-0042" in html and "施工图审查合格书" in html
+    path = sheet.render_sheet(rec, tmp_path / "sheet.pdf")
+    assert len(pypdf.PdfReader(path).pages) == 1
