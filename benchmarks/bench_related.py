@@ -27,7 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "benchmarks")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-DATA = REPO / "resources" / "demo" / "demo-dataset.sqlite"
+TARGETS = REPO / "resources" / "demo" / "repository" / "targets"
+DATA = TARGETS / "snapshot-000001.sqlite"
 ITEM = "SCJG-001"
 
 
@@ -46,7 +47,9 @@ def units_with_two_people(limit: int) -> list[str]:
 def bench_lookup(units: list[str], lookups: int) -> None:
     from offline_cache.reader import SnapshotReader
 
-    reader = SnapshotReader(DATA)
+    from offline_cache.buckets import BucketTable
+
+    reader = SnapshotReader(DATA, BucketTable.from_bytes((TARGETS / "buckets-000001.bin").read_bytes()))
     bare = sqlite3.connect(DATA.resolve().as_uri() + "?mode=ro", uri=True)
     first_person = {u: bare.execute("SELECT person_code FROM relations WHERE unit_code = ? "
                                     "ORDER BY role LIMIT 1", (u,)).fetchone()[0] for u in units}

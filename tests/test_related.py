@@ -251,7 +251,11 @@ def test_a_region_without_people_or_commitments_still_builds(tmp_path):
     for name in ("relations", "commitments", "item_commitments"):
         (src / f"{name}.csv").unlink()
     build(src, tmp_path / "out.sqlite")
-    with SnapshotReader(tmp_path / "out.sqlite") as reader:
+    from offline_cache.buckets import BucketTable
+    from offline_cache.build import bucket_path
+
+    out = tmp_path / "out.sqlite"
+    with SnapshotReader(out, BucketTable.from_bytes(bucket_path(out).read_bytes())) as reader:
         found = reader.lookup(UNIT, REGISTRATION)
         assert found.related == () and reader.item(REGISTRATION).commitments == ()
 
@@ -259,7 +263,11 @@ def test_a_region_without_people_or_commitments_still_builds(tmp_path):
 def test_demo_people_cover_both_cases():
     from offline_cache.reader import SnapshotReader
 
-    with SnapshotReader(paths.resources() / "demo" / "demo-dataset.sqlite") as reader:
+    from offline_cache.buckets import BucketTable
+
+    targets = paths.resources() / "demo" / "repository" / "targets"
+    table = BucketTable.from_bytes((targets / "buckets-000001.bin").read_bytes())
+    with SnapshotReader(targets / "snapshot-000001.sqlite", table) as reader:
         counts = reader.counts()
         assert counts["relations"] >= 800 and counts["commitments"] >= 200
         listed = clean = 0
