@@ -73,3 +73,11 @@ def test_snapshot_installs_and_refusals_are_logged(desk_env, capsys, tmp_path):
     text = log_text(home)
     assert "snapshot v1 (full) in use" in text
     assert "refused (missing-file)" in text and "no-such-stick" in text
+
+
+def test_a_mistyped_identity_number_is_masked_in_the_log_too(capsys):
+    """A digit too many is still a person's number: the refusal quoting it is logged masked."""
+    from desktop.site import log as applog
+
+    line = applog.mask_identity_numbers("代码应为18位，输入的是 19 位：4403032000021062680。")
+    assert "4403032000021062680" not in line and "440303*********2680" in line

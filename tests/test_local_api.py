@@ -41,6 +41,13 @@ def test_a_link_carries_item_case_and_an_optional_code():
     ("https://evil.example/check?item=X&case=A1", "不是信用核查链接"),
     (f"creditdesk://check?item={ITEM}&case=A%0A1", "控制字符"),
     (f"creditdesk://check?item={ITEM}&case=" + "9" * 5000, "链接过长"),
+    (f"creditdesk://check/{PERSON}?item={ITEM}&case=A1", "身份证号"),
+    (f"creditdesk://check?{PERSON}=1", "身份证号"),
+    (f"creditdesk://{PERSON}@check?item={ITEM}&case=A1", "身份证号"),
+    (f"creditdesk://check?item={ITEM}&case={PERSON}", "身份证号"),
+    (f"creditdesk://check?item={ITEM}&case=A1&code={PERSON}1", "身份证号"),
+    (f"creditdesk://check?item={ITEM}&case=A1&code=%34%34{PERSON[2:]}", "身份证号"),
+    (f"creditdesk://check/extra?item={ITEM}&case=A1", "不是信用核查链接"),
 ])
 def test_a_bad_link_is_refused_with_the_reason(url, words):
     with pytest.raises(RequestRefused) as refused:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+import re
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from desktop.check.codes import InvalidCode, parse
 from desktop.check.model import CodeKind
@@ -24,6 +25,8 @@ MAX_BODY = 8 * 1024
 # Case numbers and item codes of the provincial approval systems are short; a long one is junk.
 MAX_FIELD = 64
 MAX_PURPOSE = 200
+# Identity numbers are 18 characters; a run of 15 or more digits is one, mangled or not.
+_LONG_DIGITS = re.compile(r"\d{15,}")
 LINK_FIELDS = {"item": "item", "case": "case_no", "code": "code"}
 BODY_FIELDS = ("case_no", "item", "code", "purpose")
 
@@ -82,8 +85,14 @@ def parse_link(url: str) -> CheckRequest:
     if not isinstance(url, str) or len(url) > MAX_URL:
         raise _refused(QT_TRANSLATE_NOOP("core", "链接过长（超过 {limit} 个字符），已拒绝。"),
                        limit=str(MAX_URL))
+    # A person's number anywhere in the link (path, parameter name, case, item, a mangled code)
+    # is refused without being repeated: the link has already been in a browser's history.
+    if _LONG_DIGITS.search(unicodedata.normalize("NFKC", unquote(url))):
+        raise _refused(QT_TRANSLATE_NOOP(
+            "core", "链接中不能带自然人身份证号（网址会被浏览器和代理记录）。请在窗口中扫码或输入，并填写查询目的。"))
     parts = urlsplit(url.strip())
-    if parts.scheme.lower() != SCHEME or (parts.netloc or parts.path.strip("/")) != "check":
+    where = parts.netloc or parts.path
+    if parts.scheme.lower() != SCHEME or where.strip("/") != "check" or (parts.netloc and parts.path not in ("", "/")):
         raise _refused(QT_TRANSLATE_NOOP(
             "core", "不是信用核查链接：应为 creditdesk://check?item=事项编码&case=办件编号[&code=统一社会信用代码]，"
                     "收到“{url}”。"), url=_shown(url, 60))

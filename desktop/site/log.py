@@ -26,10 +26,13 @@ BACKUPS = 5
 # An identity number's shape, not inside a longer token. The rare all-digit organisation code is
 # masked too, which costs a log reader little.
 _ID_LIKE = re.compile(rf"(?<![0-9A-Za-z]){IDENTITY_SHAPE.pattern}(?![0-9A-Za-z])")
+# A number mistyped with a digit too many or too few is still a person's number.
+_LONG_DIGITS = re.compile(r"(?<![0-9A-Za-z])\d{15,}(?![0-9A-Za-z])")
 
 
 def mask_identity_numbers(text: str) -> str:
-    return _ID_LIKE.sub(lambda m: mask_code(m.group(0), PERSON), text)
+    text = _ID_LIKE.sub(lambda m: mask_code(m.group(0), PERSON), text)
+    return _LONG_DIGITS.sub(lambda m: mask_code(m.group(0), PERSON), text)
 
 
 class MaskingFormatter(logging.Formatter):
