@@ -4,7 +4,8 @@ Every lookup of an identity number leaves one, whether the clerk records the che
 (广州 2021 §(十二) 书面授权: a person's credit data is looked up for a stated purpose only). They live
 in the case file next to the records, in the same style: each one's canonical JSON body is stored
 with its SHA-256, and each body holds the hash of the access record before it, so ``cases verify``
-notices an edited, deleted or inserted one. The number is kept masked: the record says that a
+notices an edited, inserted or deleted one inside the chain. Deleting the newest ones is not
+noticed: no witness outside the file counts access records (README says so). The number is kept masked: the record says that a
 person was looked up, not whom to look up again. Qt-free."""
 from __future__ import annotations
 
