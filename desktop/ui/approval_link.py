@@ -86,8 +86,29 @@ class ApprovalLink(QObject):
         self.take(ticket.request)
 
     def take(self, request: CheckRequest) -> None:
-        self.window.tabs.setCurrentWidget(self.window.check_page)
-        self.window.check_page.take_request(request)
+        """Item and case number filled, and the check started when the code came with it. An
+        unrecorded result on screen is never dropped silently."""
+        page = self.window.check_page
+        self.window.tabs.setCurrentWidget(page)
+
+        def fill() -> None:
+            if not page.itemSelector.select_code(request.item):
+                page.recordPanel.show_message(self.tr(
+                    "审批系统要求的办事事项“%1”不在本机事项目录中：未核查。请核对事项编码，或更新离线数据。")
+                    .replace("%1", request.item), error=True)
+                return
+            page.caseNoInput.setText(request.case_no)
+            page.offer_purpose(request.purpose or "")
+            page.codeInput.setText(request.code or "")
+            if request.code:
+                page.start_check(request.code)
+            else:
+                page.focus_code()  # the clerk scans the applicant's code
+        if page.has_unrecorded_result:
+            page.ask_discard(fill, self.tr("上一次核查结果尚未记档。放弃它并打开审批系统的办件 %1 吗？")
+                             .replace("%1", request.case_no))
+            return
+        fill()
 
     def _to_front(self) -> None:
         w = self.window

@@ -8,12 +8,10 @@ flow's (desktop.ui.check_flow), and scans typed into the wrong field the scanner
 JobRunner, so the GUI thread never waits on it."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
-    QCompleter,
     QFrame,
     QGridLayout,
     QLabel,
@@ -32,12 +30,13 @@ from desktop.desk.context import DeskContext
 from desktop.ui import i18n, style
 from desktop.ui.check_flow import CheckFlow
 from desktop.ui.dialogs import user_settings
+from desktop.ui.dialogs.unrecorded_prompt import UnrecordedPrompt
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs import JobRunner
 from desktop.ui.record_panel import RecordPanel, reason
 from desktop.ui.result_panel import ResultPanel
 from desktop.ui.scanner import ScanDetector
-from desktop.ui.widgets.plain_text import tooltip
+from desktop.ui.widgets.item_selector import ItemSelector
 from offline_cache.records import Item
 
 
@@ -93,18 +92,7 @@ class CheckPage(Retranslatable, QWidget):
     # -- construction -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.itemSelector = QComboBox(self)
-        self.itemSelector.setObjectName("itemSelector")
-        self.itemSelector.setEditable(True)
-        self.itemSelector.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.itemSelector.setMinimumContentsLength(18)
-        self.itemSelector.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        completer = QCompleter(self.itemSelector.model(), self.itemSelector)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.itemSelector.setCompleter(completer)
+        self.itemSelector = ItemSelector(self)
 
         self.caseNoInput = QLineEdit(self)
         self.caseNoInput.setObjectName("caseNoInput")
@@ -189,10 +177,7 @@ class CheckPage(Retranslatable, QWidget):
         self.codeInput.returnPressed.connect(self.request_check)
         self.checkButton.clicked.connect(self.request_check)
         self.itemSelector.activated.connect(self._item_chosen)
-        # Enter on what was typed picks the item it names (one match is enough), popup or not.
-        self.itemSelector.installEventFilter(self)
-        self.itemSelector.lineEdit().installEventFilter(self)
-        self.itemSelector.completer().popup().installEventFilter(self)
+        self.itemSelector.picked.connect(self._item_chosen)
         self.caseNoInput.returnPressed.connect(self.focus_code)
         self.itemSelector.currentTextChanged.connect(self._item_changed)
         self.checks.invalid.connect(self._code_invalid)
@@ -235,19 +220,7 @@ class CheckPage(Retranslatable, QWidget):
         self.settings = settings
         remembered = settings.get("item_code")
         self.sound_on_black = bool(settings.get("sounds", False))
-        self.itemSelector.clear()
-        for item in items:
-            label = f"{item.name}（{item.item_code}）"
-            self.itemSelector.addItem(label, item.item_code)
-            self.itemSelector.setItemData(self.itemSelector.count() - 1, tooltip(item.department),
-                                          Qt.ItemDataRole.ToolTipRole)
-        index = self.itemSelector.findData(remembered) if remembered else -1
-        if index >= 0:
-            self.itemSelector.setCurrentIndex(index)
-        elif remembered:
-            self.itemSelector.setEditText(remembered)
-        else:
-            self.itemSelector.setCurrentIndex(-1)
+        self.itemSelector.fill(items, remembered)
         self._mark_ready()
 
     def _items_failed(self, exc: BaseException) -> None:
@@ -263,15 +236,7 @@ class CheckPage(Retranslatable, QWidget):
         self.ready.emit()
 
     def item_code(self) -> str | None:
-        """The selected item's code; a typed code counts when no catalogue can offer it."""
-        text = self.itemSelector.currentText().strip()
-        index = self.itemSelector.currentIndex()
-        if index >= 0 and self.itemSelector.itemText(index) == text:
-            return self.itemSelector.itemData(index)
-        found = self.itemSelector.findText(text, Qt.MatchFlag.MatchFixedString)
-        if found >= 0:
-            return self.itemSelector.itemData(found)
-        return text or None
+        return self.itemSelector.item_code()
 
     def _item_chosen(self, index: int) -> None:
         code = self.itemSelector.itemData(index)
@@ -280,38 +245,6 @@ class CheckPage(Retranslatable, QWidget):
             self.jobs.submit(user_settings.update, item_code=code, cancellable=False,
                              on_done=lambda stored: setattr(self, "settings", stored))
         self._focus_once_active(self.caseNoInput)  # the flow: item → case number → code
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if (event.type() == QEvent.Type.KeyPress
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and watched in (self.itemSelector, self.itemSelector.lineEdit(),
-                                self.itemSelector.completer().popup())):
-            popup = self.itemSelector.completer().popup()
-            if watched is popup and popup.currentIndex().isValid():
-                return False  # an entry chosen with the arrows: the completer takes it
-            index = self.match_item(self.itemSelector.lineEdit().text())
-            if index >= 0:
-                popup.hide()
-                self.itemSelector.setCurrentIndex(index)
-                self._item_chosen(index)
-                return True
-        return super().eventFilter(watched, event)
-
-    def match_item(self, typed: str) -> int:
-        """The catalogue entry ``typed`` names: its code or full label, else the only entry whose
-        label contains it; -1 when none or several do."""
-        typed = typed.strip().casefold()
-        if not typed:
-            return -1
-        selector = self.itemSelector
-        containing = []
-        for index in range(selector.count()):
-            label = selector.itemText(index).casefold()
-            if typed in (label, str(selector.itemData(index)).casefold()):
-                return index
-            if typed in label:
-                containing.append(index)
-        return containing[0] if len(containing) == 1 else -1
 
     def _item_changed(self, _text: str = "") -> None:
         """The result shown was checked for one item; another selected makes it stale at once:
@@ -367,35 +300,11 @@ class CheckPage(Retranslatable, QWidget):
             return
         self.start_check(raw)
 
-    def take_request(self, request) -> None:
-        """A check the hall's approval system asked for (a creditdesk:// link or a local-API
-        ticket): item and case number filled, and the check started when the code came with it.
-        An unrecorded result on screen is never dropped silently."""
-        def fill() -> None:
-            index = self.itemSelector.findData(request.item)
-            if index < 0 and self.itemSelector.count():
-                self.recordPanel.show_message(self.tr(
-                    "审批系统要求的办事事项“%1”不在本机事项目录中：未核查。请核对事项编码，或更新离线数据。")
-                    .replace("%1", request.item), error=True)
-                return
-            if index >= 0:
-                self.itemSelector.setCurrentIndex(index)
-            else:
-                self.itemSelector.setEditText(request.item)  # no catalogue here: the platform judges
-            self.caseNoInput.setText(request.case_no)
-            self._request_purpose = request.purpose or ""
-            if request.purpose and not self.recordPanel.noteInput.toPlainText().strip():
-                self.recordPanel.noteInput.setPlainText(self.tr("查询目的：%1").replace("%1", request.purpose))
-            self.codeInput.setText(request.code or "")
-            if request.code:
-                self.start_check(request.code)
-            else:
-                self.focus_code()  # the clerk scans the applicant's code
-        if self.has_unrecorded_result:
-            self.ask_discard(fill, self.tr("上一次核查结果尚未记档。放弃它并打开审批系统的办件 %1 吗？")
-                             .replace("%1", request.case_no))
-            return
-        fill()
+    def offer_purpose(self, purpose: str) -> None:
+        """The approval system's purpose: offered when a person is checked, and noted."""
+        self._request_purpose = purpose
+        if purpose and not self.recordPanel.noteInput.toPlainText().strip():
+            self.recordPanel.noteInput.setPlainText(self.tr("查询目的：%1").replace("%1", purpose))
 
     def _rechecks_shown(self, raw: str) -> bool:
         """F5 on the result shown (the same code, or a result made stale by the form): nothing
@@ -424,29 +333,17 @@ class CheckPage(Retranslatable, QWidget):
         """Ask before an unrecorded result is dropped; ``proceed()`` runs only on "discard"."""
         if self._prompt is not None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("尚未记档"), question,
-                          QMessageBox.StandardButton.NoButton, self)
-        box.setObjectName("unrecordedPrompt")
-        box.setAccessibleName(self.tr("尚未记档提示"))
-        discard = box.addButton(self.tr("放弃并继续(&Y)"), QMessageBox.ButtonRole.DestructiveRole)
-        discard.setObjectName("discardButton")
-        keep = box.addButton(self.tr("返回记档(&N)"), QMessageBox.ButtonRole.RejectRole)
-        keep.setObjectName("keepButton")
-        box.setDefaultButton(keep)  # a stray Enter from the scanner must not drop the result
-        box.setEscapeButton(keep)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
 
-        def answered(_button) -> None:
+        def discard() -> None:
             self._prompt = None
-            if box.clickedButton() is discard:
-                proceed()
-            else:
-                self.wants_front.emit()  # "back to recording" from another tab, or on quit
-                self.recordPanel.recordButton.setFocus()
-            box.deleteLater()
-        box.buttonClicked.connect(answered)
-        self._prompt = box
-        box.open()
+            proceed()
+
+        def keep() -> None:
+            self._prompt = None
+            self.wants_front.emit()  # "back to recording" from another tab, or on quit
+            self.recordPanel.recordButton.setFocus()
+        self._prompt = UnrecordedPrompt(self, question, discard, keep)
+        self._prompt.open()
 
     def request_related_check(self) -> None:
         """F6: check the selected person behind the unit on screen (the legal representative unless

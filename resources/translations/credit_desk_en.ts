@@ -607,6 +607,14 @@
         <translation>The approval system sent a check for case %1.</translation>
     </message>
     <message>
+        <source>审批系统要求的办事事项“%1”不在本机事项目录中：未核查。请核对事项编码，或更新离线数据。</source>
+        <translation>The approval item &quot;%1&quot; asked for by the approval system is not in this desk&apos;s catalogue: nothing was checked. Check the item code, or update the offline data.</translation>
+    </message>
+    <message>
+        <source>上一次核查结果尚未记档。放弃它并打开审批系统的办件 %1 吗？</source>
+        <translation>The last result has not been recorded. Discard it and open case %1 from the approval system?</translation>
+    </message>
+    <message>
         <source>已将核查记录回传审批系统（办件 %1）。</source>
         <translation>Check record returned to the approval system (case %1).</translation>
     </message>
@@ -637,36 +645,12 @@
         <translation>The previous check has not been recorded. Discard it and check the new code?</translation>
     </message>
     <message>
-        <source>审批系统要求的办事事项“%1”不在本机事项目录中：未核查。请核对事项编码，或更新离线数据。</source>
-        <translation>The approval item &quot;%1&quot; asked for by the approval system is not in this desk&apos;s catalogue: nothing was checked. Check the item code, or update the offline data.</translation>
-    </message>
-    <message>
         <source>查询目的：%1</source>
         <translation>Purpose: %1</translation>
     </message>
     <message>
-        <source>上一次核查结果尚未记档。放弃它并打开审批系统的办件 %1 吗？</source>
-        <translation>The last result has not been recorded. Discard it and open case %1 from the approval system?</translation>
-    </message>
-    <message>
         <source>核查结果尚未记档。确定清除吗？</source>
         <translation>The check result has not been recorded. Clear it anyway?</translation>
-    </message>
-    <message>
-        <source>尚未记档</source>
-        <translation>Not recorded</translation>
-    </message>
-    <message>
-        <source>尚未记档提示</source>
-        <translation>Not recorded warning</translation>
-    </message>
-    <message>
-        <source>放弃并继续(&amp;Y)</source>
-        <translation>&amp;Discard and continue</translation>
-    </message>
-    <message>
-        <source>返回记档(&amp;N)</source>
-        <translation>&amp;Back to recording</translation>
     </message>
     <message>
         <source>核查%1 %2（%3）：请扫描或输入其身份证号码后回车。</source>
@@ -1767,6 +1751,25 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>、</source>
         <translation>, </translation>
+    </message>
+</context>
+<context>
+    <name>UnrecordedPrompt</name>
+    <message>
+        <source>尚未记档</source>
+        <translation>Not recorded</translation>
+    </message>
+    <message>
+        <source>尚未记档提示</source>
+        <translation>Not recorded warning</translation>
+    </message>
+    <message>
+        <source>放弃并继续(&amp;Y)</source>
+        <translation>&amp;Discard and continue</translation>
+    </message>
+    <message>
+        <source>返回记档(&amp;N)</source>
+        <translation>&amp;Back to recording</translation>
     </message>
 </context>
 <context>
