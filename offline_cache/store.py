@@ -204,7 +204,7 @@ def is_root_file(path: Path) -> bool:
         with open(path, "rb") as fh:
             obj = json.loads(fh.read(trust.ROOT_MAX))
         return obj["signed"]["_type"] == "root"
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return False
 
 
@@ -343,7 +343,7 @@ class SnapshotStore:
             except Exception as exc:  # RepositoryError, or bytes that are not metadata at all
                 raise trust._explain("root", exc) from None
             if tms.root.is_expired(now):
-                raise trust.refused("root", "expired", f"新信任根已于 {tms.root.expires.isoformat()} 过期，不能使用。"
+                raise trust.refused("root", "expired", f"新信任根已于 {trust.china_time(tms.root.expires)} 过期，不能使用。"
                                                        "请向省平台索取有效的信任根文件。")
             roots_dir = self.folder / ROOTS
             roots_dir.mkdir(parents=True, exist_ok=True)
@@ -538,15 +538,18 @@ class SnapshotStore:
                 raise trust.refused("targets", "rollback", f"快照是第 {version} 版，比本机已安装的第 {floor} 版旧，"
                                                            "拒绝回退到旧数据。请使用更新的快照。")
             if verified.targets.is_expired(now):
-                raise trust.refused("targets", "expired", f"快照（第 {version} 版）已于 {verified.targets.expires.isoformat()} "
+                raise trust.refused("targets", "expired", f"快照（第 {version} 版）已于 {trust.china_time(verified.targets.expires)} "
                                                           "过期，不能安装。请向省平台索取最新快照。")
             if installed == version:
                 try:
                     snap = self._verified(state["current"])
+                    # The same data signed again (a later expiry, a rotated key) is installed:
+                    # the metadata in force is what lets the data vouch.
+                    resigned = (snap.metadata_path / "targets.json").read_bytes() != verified.targets_bytes
                     # Importing the same version by hand is how IT repairs a desk: then every
                     # row is checked, not only the bucket table (an update that finds nothing
                     # new does not pay for that).
-                    if not getattr(source, "repairs", False) or rows_intact(snap):
+                    if not resigned and (not getattr(source, "repairs", False) or rows_intact(snap)):
                         return snap
                 except SnapshotRefused:
                     pass  # the installed copy is damaged: installing the same version repairs it
@@ -724,8 +727,8 @@ def _peek_version(repo: Path) -> int:
     try:
         obj = json.loads((repo / METADATA / "targets.json").read_text(encoding="utf-8"))
         return max((t.get("custom", {}).get("version", 0) for t in obj["signed"]["targets"].values()), default=0)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return 0
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return 0  # deeply nested JSON too: it is refused, with its reason, when verified
 
 
 def _is_dataset(path: Path) -> bool:

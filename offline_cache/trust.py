@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from tuf.api import exceptions
@@ -40,6 +40,7 @@ CHUNK = 1 << 20
 ROLE_NAMES = {"root": "信任根（root）", "timestamp": "时间戳（timestamp）", "snapshot": "快照元数据（snapshot）",
               "targets": "目标元数据（targets）"}
 ADVICE = "请向省平台索取正式快照。"
+CHINA = timezone(timedelta(hours=8))
 
 
 class FolderFetcher(FetcherInterface):
@@ -105,7 +106,8 @@ def refused(role: str, reason: str, detail: str) -> SnapshotRefused:
 
 def _explain(role: str, exc: Exception) -> SnapshotRefused:
     """A TUF exception as a refusal that names the role and the reason in words IT staff use."""
-    text = str(exc)
+    # A (de)serialisation error carries its reason in its cause: a lone surrogate, bad JSON.
+    text = str(exc) or str(exc.__cause__ or "") or type(exc).__name__
     if isinstance(exc, exceptions.UnsignedMetadataError):
         return refused(role, "threshold", f"签名未达到门槛，或不是由受信任的密钥签署（{text}）。{ADVICE}")
     if isinstance(exc, exceptions.ExpiredMetadataError):
@@ -174,7 +176,7 @@ def refresh(local: Local, fetcher: FetcherInterface, *, now: datetime | None = N
             raise _explain("root", exc) from None
         new_roots.append(data)
     if tms.root.is_expired(now):
-        raise refused("root", "expired", f"信任根（第 {tms.root.version} 版）已于 {tms.root.expires.isoformat()} 过期，"
+        raise refused("root", "expired", f"信任根（第 {tms.root.version} 版）已于 {china_time(tms.root.expires)} 过期，"
                                          "不能再验证快照。请联系省平台更新信任根。")
 
     ts_bytes = _local(tms.update_timestamp, local.timestamp)
@@ -254,7 +256,8 @@ def _check_custom(targets: Targets) -> None:
             continue
         try:
             as_of = datetime.fromisoformat(c["data_as_of"])
-        except (KeyError, TypeError, ValueError):
+            as_of.astimezone(timezone.utc).astimezone(CHINA)  # a date every clock can show
+        except (KeyError, TypeError, ValueError, OverflowError):
             as_of = None
         if as_of is None or as_of.tzinfo is None or not isinstance(c.get("region"), str) \
                 or not isinstance(c.get("demo"), bool) or not isinstance(c.get("buckets"), str):
@@ -279,6 +282,15 @@ def verify_installed(root: Root, targets_bytes: bytes) -> Targets:
     except exceptions.UnsignedMetadataError as exc:
         raise refused("targets", "threshold", f"已安装的快照不是由当前信任根的 targets 密钥签署（{exc}）。") from None
     return md.signed
+
+
+def china_time(moment: datetime) -> str:
+    """A signed time as the hall reads every time: China time, to the minute (year 9999's last
+    hours have none: they read as its last minute)."""
+    try:
+        return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    except OverflowError:
+        return "9999-12-31 23:59" if moment.year > 1 else "0001-01-01 00:00"
 
 
 def root_mark(root: Root) -> dict:

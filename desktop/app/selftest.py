@@ -354,8 +354,10 @@ def probe_installed_snapshot() -> str:
         raise ProbeFailed(f"已安装的离线数据校验失败：数据文件 {snap.data_path} 的内容与签署的分组表不符，"
                           "被改动过。请重新导入快照（credit-desk cache import）。")
     now = datetime.now(timezone.utc)
-    text = (f"第 {snap.version} 版，数据截至 {snap.data_as_of:%Y-%m-%d %H:%M}，"
-            f"有效期至 {snap.expires:%Y-%m-%d}" + ("，演示数据" if snap.demo else ""))
+    from desktop.check.model import fmt_time
+
+    text = (f"第 {snap.version} 版，数据截至 {fmt_time(snap.data_as_of)}（北京时间），"
+            f"有效期至 {fmt_time(snap.expires)[:10]}" + ("，演示数据" if snap.demo else ""))
     max_age = cfg.snapshot.max_age_hours
     if snap.is_expired(now) or (max_age is not None
                                 and (now - snap.data_as_of).total_seconds() > max_age * 3600):

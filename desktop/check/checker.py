@@ -156,9 +156,11 @@ class Checker:
         if item is not None:
             return item
         try:
-            self.offline.snapshot()
+            self.offline.reader(self.offline.snapshot())
         except OfflineUnavailable:
-            # Without a catalogue the item cannot be checked here; the platform judges it.
+            # Without a catalogue (none installed, or one that does not verify: an edited file, a
+            # hot journal left beside it) the item cannot be checked here; the platform judges
+            # it, and an offline check says why it is unverified.
             return Item(item_code=code, name=code, department="")
         raise UnknownItem(Message(QT_TRANSLATE_NOOP(
             "core", "未知的办事事项“{item}”。请用 credit-desk items 查找事项编码。"), {"item": code}))

@@ -50,8 +50,12 @@ class Source(StrEnum):
 
 
 def fmt_time(moment: datetime) -> str:
-    """A moment as the hall reads it: China time, to the minute."""
-    return moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+    """A moment as the hall reads it: China time, to the minute. A signed expiry at the very end
+    of year 9999 has no China time (it would be year 10000): it reads as the last minute."""
+    try:
+        return moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+    except OverflowError:
+        return "9999-12-31 23:59" if moment.year > 1 else "0001-01-01 00:00"
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ def import_(args: argparse.Namespace) -> int:
             root = store.install_root(args.path)
             print(f"已启用信任根第 {root.version} 版：{len(root.keyids)} 把公钥，{root.threshold} 个签名生效，"
                   f"有效期至 {fmt_time(root.expires)}。")
+            _after_rotation(store)
             return 0
         before = _installed_or_none(store)
         snap = store.install(args.path, progress=_progress_printer())
@@ -80,6 +81,22 @@ def import_(args: argparse.Namespace) -> int:
         print(f"\n已安装离线数据第 {snap.version} 版，数据截至 {fmt_time(snap.data_as_of)}。")
         _watch(ctx, before.version if before else None, snap)
     return 0
+
+
+def _after_rotation(store) -> None:
+    """A new root may drop the key that signed the installed snapshot: say so now, not at the
+    counter."""
+    installed = _installed_or_none(store)
+    if installed is None:
+        return
+    try:
+        store.current(verify=True)
+    except SnapshotRefused as exc:
+        print(f"注意：本机已安装的离线数据第 {installed.version} 版在新信任根下无法验证（{exc.message}）。"
+              "在导入按新信任根签署的快照之前，离线核查一律显示“未核实”：请重新导入快照"
+              "（U盘或 credit-desk cache update）。")
+        return
+    print(f"本机已安装的离线数据第 {installed.version} 版在新信任根下验证通过，仍可使用。")
 
 
 def _watch(ctx, before: int | None, snap) -> None:
