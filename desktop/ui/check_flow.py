@@ -58,11 +58,9 @@ class CheckFlow(QObject):
             self.invalid.emit(exc.message)
             return None
 
-    def start(self, raw: str, item_code: str | None, purpose: str | None = None) -> bool:
-        """Queue the check; False (and ``invalid`` emitted) when the code cannot be one."""
+    def start(self, raw: str, item_code: str | None, purpose: str | None = None) -> None:
+        """Queue the check of a code ``parsed`` accepted."""
         self.cancel()
-        if self.parsed(raw) is None:
-            return False
         self._deadline_at = time.monotonic() + self.ctx.checker.deadline
         # The check ends at its deadline (the platform client's watchdog); should anything
         # outlast it, its worker stops counting, so the next check never waits in the queue.
@@ -70,7 +68,6 @@ class CheckFlow(QObject):
                                      on_done=self._done, on_error=self._failed,
                                      overdue_after=self.ctx.checker.deadline + OVERDUE_MARGIN)
         self._slow.start()
-        return True
 
     def _still_waiting(self) -> None:
         """The page shows "checking"; the banner then counts down to the offline fallback."""

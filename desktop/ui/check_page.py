@@ -3,8 +3,8 @@
 The page assembles and keeps the flow: which item, when to check, never dropping an unrecorded
 result without asking. Rendering is the result panel's (desktop.ui.result_panel), the decision and
 its write the record panel's (desktop.ui.record_panel), the check job and its countdown the check
-flow's (desktop.ui.check_flow), and scans typed into the wrong field the scanner's
-(desktop.ui.scanner). Every call that touches network, disk or crypto goes through the window's
+flow's (desktop.ui.check_flow), the item search the selector's (desktop.ui.widgets.item_selector),
+and scans typed into the wrong field the scanner's (desktop.ui.scanner). Every call that touches network, disk or crypto goes through the window's
 JobRunner, so the GUI thread never waits on it."""
 from __future__ import annotations
 
@@ -376,8 +376,7 @@ class CheckPage(Retranslatable, QWidget):
             dialog.rejected.connect(self._purpose_refused)
             dialog.open()
             return
-        if not self.checks.start(raw, self.item_code(), purpose):
-            return
+        self.checks.start(raw, self.item_code(), purpose)
         # The old result cannot be recorded from here on; it is replaced by the answer, or by
         # "checking" if the answer is slow (check_flow).
         self.recordPanel.drop()

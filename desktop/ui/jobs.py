@@ -28,6 +28,7 @@ import inspect
 import logging
 import queue
 import threading
+import weakref
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -39,11 +40,24 @@ class Cancelled(Exception):
     """A callable may raise this when it sees ``cancel`` set; the job then ends silently."""
 
 
+_PARAMETERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _accepts(fn: Callable, name: str) -> bool:
+    # inspect.signature costs a tenth of a millisecond: too much on every scan, so the names are
+    # kept per function (weakly: a lambda submitted once goes with its last reference).
+    key = getattr(fn, "__func__", fn)
     try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):  # builtins without a signature
-        return False
+        params = _PARAMETERS[key]
+    except (KeyError, TypeError):
+        try:
+            params = frozenset(inspect.signature(fn).parameters)
+        except (TypeError, ValueError):  # builtins without a signature
+            params = frozenset()
+        try:
+            _PARAMETERS[key] = params
+        except TypeError:
+            pass  # not weakly referenceable (a builtin): asked again next time
     # Named explicitly only: a **kwargs function (settings.update) must not get them by accident.
     return name in params
 

@@ -5,7 +5,6 @@ It only shows. Which measures were ticked is read back by the record panel; noth
 what may be recorded."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -29,6 +28,7 @@ from desktop.casefile.record import (
     TARGET_LABELS,
 )
 from desktop.check import policy
+from desktop.check.measure_rows import MeasureRow, measure_rows
 from desktop.check.model import (
     CHINA_TZ,
     ROLE_LABELS,
@@ -44,7 +44,6 @@ from desktop.ui.i18n import Retranslatable
 from desktop.ui.widgets.fit_table import FitTable
 from desktop.ui.widgets.plain_text import make_plain, shown, tooltip
 from desktop.ui.widgets.status_badge import StatusBadge
-from offline_cache.records import Measure
 
 # A table cell shows this much of a basis or a measure's content; a name, SHOWN_CHARS.
 TEXT_SHOWN_CHARS = 200
@@ -91,48 +90,6 @@ def banner_state(result: CheckResult) -> str:
     if result.stale:
         return "stale"
     return str(result.source)
-
-
-@dataclass(frozen=True)
-class MeasureRow:
-    """One row of the measures table: the same measure required by several lists (one kind, one
-    category, e.g. 限制参与政府采购 from two lists) is one row naming every list, ticked once."""
-    measures: tuple[Measure, ...]
-
-    @property
-    def first(self) -> Measure:
-        return self.measures[0]
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(m.measure_id for m in self.measures)
-
-    @property
-    def mandatory(self) -> bool:
-        return any(m.mandatory for m in self.measures)
-
-    @property
-    def applies(self) -> bool:
-        return self.first.applies
-
-    @property
-    def list_codes(self) -> tuple[str, ...]:
-        return tuple(m.list_code for m in self.measures)
-
-
-def measure_rows(measures: tuple[Measure, ...]) -> list[MeasureRow]:
-    """Group the measures shown into rows, keeping the order given (punishments, mandated first)."""
-    groups: list[list[Measure]] = []
-    for m in measures:
-        for group in groups:
-            g = group[0]
-            if ((g.nature, g.category, g.applies) == (m.nature, m.category, m.applies)
-                    and m.list_code not in {x.list_code for x in group}):
-                group.append(m)
-                break
-        else:
-            groups.append([m])
-    return [MeasureRow(tuple(g)) for g in groups]
 
 
 class ResultPanel(Retranslatable, QWidget):
