@@ -175,5 +175,15 @@ class SnapshotReader:
     def lists(self) -> list[ListInfo]:
         return list(self._lists.values())
 
+    def item_measures(self, item_code: str) -> tuple[Measure, ...]:
+        """Every measure the verified catalogue maps to ``item_code``, whatever the lists."""
+        return self._item_measures.get(item_code, ())
+
+    @property
+    def sealing_params(self) -> dict | None:
+        """The verified person-sealing parameters (None: the snapshot seals nobody): what a bulk
+        reader needs to find a recorded person's bucket (``sealing.derive``)."""
+        return self._sealing
+
     def counts(self) -> dict[str, int]:
         return {t.name: self._conn.execute(f"SELECT COUNT(*) FROM {t.name}").fetchone()[0] for t in TABLES}

@@ -8,7 +8,9 @@ itself saw. Only the changes that matter for the outcome recorded become alerts:
 - ``listed``: a granted application whose subject is now on a black or focus list it was not on;
 - ``lapsed`` / ``repaired`` / ``removed``: a refused or restricted application whose black or
   focus entry no longer counts (the ground for the refusal is gone: 保护权益);
-- ``reward_withdrawn``: a red-list incentive the clerk applied whose entry no longer counts.
+- ``reward_withdrawn``: a red-list incentive the clerk applied whose entry no longer counts;
+- ``rep_listed``: a granted unit whose legal representative or principal is now on a black or
+  focus list the check did not show them on (the measures targeting that role apply).
 
 Anything else (a clear subject put on a red list, a refused subject listed once more, a record
 made from data newer than what arrived) is not an alert.
@@ -18,6 +20,11 @@ nothing new. It is settled by a ``follow_up`` decision record on the check (Case
 record_follow_up), which is what the case file and the platform keep; the alert store here
 (``watch.sqlite`` beside the case file) only remembers when each alert was raised and mirrors the
 settlement for counting. Everything in it can be recomputed from the case file and the data.
+
+The data says which recorded subjects need reading at all: each answer carries a fingerprint of
+the signed rows it came from, kept with the check, and a check whose fingerprint still holds (and
+whose counting entries have not reached their end date) is passed over unread. A subject whose rows
+do not verify is named in the run and left as it was: no alert raised or cleared on edited data.
 
 Qt-free; the data side comes in through ``CurrentData`` (desktop.offline.watch_data for an
 installed snapshot) or as a change feed (desktop.platform.changes)."""
@@ -36,6 +43,7 @@ from desktop.casefile.errors import RecordRefused
 from desktop.casefile.record import CHINA_TZ, GRANTING_OUTCOMES, utc_text
 from desktop.casefile.store import CaseFile, Desk
 from desktop.check.policy import COUNTING_STATES, state_on
+from desktop.site.masking import mask_code
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
 CHANGES = {
@@ -44,7 +52,10 @@ CHANGES = {
     "repaired": QT_TRANSLATE_NOOP("core", "不予办理所依据的条目已信用修复"),
     "removed": QT_TRANSLATE_NOOP("core", "不予办理所依据的条目已移出名单"),
     "reward_withdrawn": QT_TRANSLATE_NOOP("core", "所享受的守信激励已撤销"),
+    "rep_listed": QT_TRANSLATE_NOOP("core", "准予办理后法定代表人或主要负责人新列入名单"),
 }
+ROLE_WORDS = {"legal_rep": QT_TRANSLATE_NOOP("core", "法定代表人"),
+              "principal": QT_TRANSLATE_NOOP("core", "主要负责人")}
 # What a follow-up says was done. Keys go into the case file and the feedback.
 ACTIONS = {
     "reviewed": QT_TRANSLATE_NOOP("core", "已复核，维持原决定"),
@@ -80,13 +91,22 @@ class CurrentData(Protocol):
     """The newer data, as the watch needs it (an installed snapshot: desktop.offline.watch_data)."""
     label: str                 # where it came from, for the alert ("离线数据第 3 版")
     data_as_of: datetime
+    layout: int                # fingerprints taken under another layout say nothing
 
-    def entries(self, codes: Iterable[str]) -> Iterable[tuple]:
-        """Every entry the data holds for these codes, as rows in EntryNow's field order, with
-        the state as the data records it (the watch works out lapsing itself)."""
+    def fingerprint(self, buckets: str) -> bytes:
+        """What the data now says about the rows an earlier answer named by ``buckets``."""
 
-    def measures(self, item_code: str, list_code: str) -> tuple[tuple[str, str], ...]:
-        """(measure_id, content) of the measures the data maps from this list to this item."""
+    def subjects(self, codes: Iterable[str], *, cancel: Callable[[], bool] | None = None
+                 ) -> Iterable[tuple]:
+        """Per code, read verified: (code, entries, people, buckets, fingerprint) with entries
+        as rows in EntryNow's field order (the state as the data records it: the watch works out
+        lapsing itself) and people as (role, masked number, masked name, entries); or (code,
+        None, None, where, None) when the rows read differ from what the data was signed with."""
+
+    def measures(self, item_code: str, list_code: str, role: str | None = None
+                 ) -> tuple[tuple[str, str], ...]:
+        """(measure_id, content) of the measures the data maps from this list to this item,
+        binding the subject, or with ``role`` the unit's person in that role."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +155,10 @@ class Alert:
     cleared_at: str | None = None     # the data no longer shows the change (it was undone)
     settled: Settlement | None = None
     record_ok: bool = True            # False: the record fails `cases verify`
+    # rep_listed: the unit's person the change is about (number and name masked as published)
+    person_role: str = ""
+    person_code: str = ""
+    person_name: str = ""
 
     @property
     def open(self) -> bool:
@@ -157,6 +181,9 @@ class Alert:
                 "measures": [{"measure_id": m, "content": c} for m, c in self.measures],
                 "follow_up": self.follow_up, "source": self.source, "raised_at": self.raised_at,
                 "cleared_at": self.cleared_at, "record_ok": self.record_ok,
+                "person": None if not self.person_role else {
+                    "role": self.person_role, "code_masked": self.person_code,
+                    "name": self.person_name},
                 "settled": None if self.settled is None else {
                     "record_id": self.settled.record_id, "action": self.settled.action,
                     "operator": self.settled.operator, "note": self.settled.note,
@@ -169,6 +196,13 @@ class WatchRun:
     raised: tuple[Alert, ...]  # new alerts from this run
     cleared: int = 0
     source: str = ""
+    read: int = 0              # recorded subjects whose rows changed, read again
+    # (check, case number, where) for checks whose subject's rows did not verify: not compared
+    unverified: tuple[tuple[int, str, str], ...] = ()
+
+
+class Cancelled(Exception):
+    """The caller's cancel was set: nothing of the interrupted step was written."""
 
 
 class FeedRefused(Exception):
@@ -190,6 +224,8 @@ class _Seen:
     hits: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     # entry_id: (list_code, list_name, severity, state effective on the check's day)
     info: tuple = ()
+    # (role, masked number): {entry_id: state effective on the check's day} of a unit's people
+    related: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
 
 def _seen(row: tuple, before: datetime | None) -> _Seen | None:
@@ -197,15 +233,21 @@ def _seen(row: tuple, before: datetime | None) -> _Seen | None:
     or it was made from data newer than ``before`` (it already saw more than that data says: an
     online check against an older snapshot would otherwise raise alerts for changes the
     platform had already shown the clerk)."""
-    check_id, last_id, code, checked_at, as_of, outcome, punished, rewards, hits, info = row
+    check_id, last_id, code, checked_at, as_of, outcome, punished, rewards, hits, info, \
+        related = row
     if before is not None and as_of and datetime.fromisoformat(as_of) > before:
         return None
     s = _Seen(check_id, last_id, code, outcome in GRANTING_OUTCOMES,
               outcome in _REFUSING or bool(punished),
               frozenset(rewards.split(",")) if rewards else frozenset(),
               {h[0]: tuple(h[1:]) for h in json.loads(hits)} if hits != "[]" else {},
-              info=(info, checked_at, outcome))
+              info=(info, checked_at, outcome),
+              related={(r[0], r[1]): r[2] for r in json.loads(related or "[]")})
     return s if s.granted or s.refused or s.reward_lists else None
+
+
+def _too_new(as_of: str | None, before: datetime | None) -> bool:
+    return before is not None and bool(as_of) and datetime.fromisoformat(as_of) > before
 
 
 def _applied(shown: list, applied: list) -> tuple[int, str]:
@@ -217,6 +259,23 @@ def _applied(shown: list, applied: list) -> tuple[int, str]:
 
 
 # -- the rules ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Found:
+    seen: _Seen
+    entry_id: str
+    list_code: str
+    list_name: str
+    severity: str
+    new_state: str
+    change: str
+    old_state: str
+    person: tuple[str, str, str] = ()    # rep_listed: (role, masked number, masked name)
+
+    @property
+    def key(self) -> str:
+        return _key(self.seen, self.change, self.entry_id)
+
 
 def _judge(s: _Seen, entry_id: str, list_code: str, list_name: str, severity: str,
            new_state: str) -> tuple[str, str] | None:
@@ -234,8 +293,24 @@ def _judge(s: _Seen, entry_id: str, list_code: str, list_name: str, severity: st
     return None
 
 
-def _follow_up(change: str, list_name: str, measures: tuple[tuple[str, str], ...]) -> str:
+def _judge_person(s: _Seen, role: str, masked: str, entry_id: str, severity: str,
+                  new_state: str) -> str | None:
+    """The old state when a granted unit's person now counts on a black or focus list the check
+    did not show them counting on (a person the check did not show at all: absent)."""
+    if not s.granted or severity not in _SERIOUS or new_state not in COUNTING_STATES:
+        return None
+    old_state = s.related.get((role, masked), {}).get(entry_id, "absent")
+    return None if old_state in COUNTING_STATES else old_state
+
+
+def _follow_up(change: str, list_name: str, measures: tuple[tuple[str, str], ...],
+               person: tuple[str, str, str] = ()) -> str:
     named = "；".join(f"{m} {c.rstrip('。；')}" for m, c in measures)
+    if change == "rep_listed":
+        role, masked, name = person
+        return (f"该单位的{ROLE_WORDS.get(role, role)}（{name} {masked}）在准予办理后被列入“{list_name}”。"
+                + (f"本事项对应的措施：{named}。" if named else "本事项未对应针对该人员的措施。")
+                + "请复核已办结的审批，依法纳入事中事后监管；须另行确定人员的，告知申请单位。")
     if change == "listed":
         return (f"该主体在准予办理后被列入“{list_name}”。"
                 + (f"本事项对应的措施：{named}。" if named else "本事项未对应该名单的措施。")
@@ -248,20 +323,106 @@ def _follow_up(change: str, list_name: str, measures: tuple[tuple[str, str], ...
             "申请人再次申请时应按新的核查结果办理，不得再以该条目为由拒绝；可告知申请人。")
 
 
+def _counting(entries, today) -> str:
+    """The entries that count on ``today``, as one sorted string."""
+    return ",".join(sorted(e[1] for e in entries
+                           if state_on(e[5], e[6], today) in COUNTING_STATES))
+
+
+_ROLE_RANK = {"legal_rep": 0, "principal": 1}
+
+
+def _rep_counting(people, today) -> str:
+    """As _index_row writes it for a check: each person with entries, by role and number."""
+    return ";".join(f"{role}|{masked}|{_counting(entries, today)}"
+                    for role, masked, _, entries in sorted(
+                        people, key=lambda p: (_ROLE_RANK.get(p[0], 9), p[1])) if entries)
+
+
+def _until(entries_lists, today) -> str | None:
+    """The last day on which every entry that counts now still counts: after it, an entry's
+    term runs out and the check must be compared again though the data did not change."""
+    ends = [e[6] for entries in entries_lists for e in entries
+            if e[6] and state_on(e[5], e[6], today) in COUNTING_STATES]
+    return min(ends) if ends else None
+
+
+def _compare(s: _Seen, entries, people, today) -> list[_Found]:
+    """The alerts one check gives against what the data now says about its subject and, for a
+    unit, its people."""
+    found = []
+    here = {e[1]: e for e in entries}
+    for e in entries:
+        _, entry_id, list_code, list_name, severity, state, expires_on = e
+        state = state_on(state, expires_on, today)
+        verdict = _judge(s, entry_id, list_code, list_name, severity, state)
+        if verdict:
+            found.append(_Found(s, entry_id, list_code, list_name, severity, state, *verdict))
+    for entry_id, (list_code, list_name, severity, _) in s.hits.items():
+        if entry_id not in here:
+            verdict = _judge(s, entry_id, list_code, list_name, severity, "removed")
+            if verdict:
+                found.append(_Found(s, entry_id, list_code, list_name, severity, "removed",
+                                    *verdict))
+    for role, masked, name, person_entries in people:
+        for e in person_entries:
+            _, entry_id, list_code, list_name, severity, state, expires_on = e
+            state = state_on(state, expires_on, today)
+            old = _judge_person(s, role, masked, entry_id, severity, state)
+            if old is not None:
+                found.append(_Found(s, entry_id, list_code, list_name, severity, state,
+                                    "rep_listed", old, (role, masked, name)))
+    return found
+
+
+def _index_row(record_id, code, checked_at, as_of, outcome, hits, shown, applied, case_no,
+               item_code, item_name, subject_kind, name, related) -> tuple:
+    """A check record as the checks index keeps it (the first _CHECK_FIELDS columns)."""
+    day = datetime.fromisoformat(checked_at).astimezone(CHINA_TZ).date()
+
+    def judged(h):
+        return h.get("effective_state") or state_on(h["state"], h.get("expires_on"), day)
+
+    compact = [(m["measure_id"], m["nature"], m["list_code"]) for m in shown]
+    seen_hits = [(h["entry_id"], h["list_code"], h["list_name"], h["severity"], judged(h))
+                 for h in hits]
+    people = [(r["role"], mask_code(r.get("code_masked") or "", "person"),
+               {h["entry_id"]: judged(h) for h in r.get("hits") or ()})
+              for r in related or ()]
+    rep_counting = ";".join(
+        f"{role}|{masked}|{','.join(sorted(e for e, st in states.items() if st in COUNTING_STATES))}"
+        for role, masked, states in sorted(people, key=lambda p: (_ROLE_RANK.get(p[0], 9), p[1]))
+        if states)
+    return (record_id, record_id, code, checked_at, as_of, outcome, *_applied(compact, applied),
+            ",".join(sorted(h[0] for h in seen_hits if h[4] in COUNTING_STATES)),
+            json.dumps(seen_hits, ensure_ascii=False),
+            json.dumps([case_no, item_code, item_name or "", subject_kind, name or ""],
+                       ensure_ascii=False),
+            json.dumps(compact, ensure_ascii=False),
+            json.dumps([[r, m, st] for r, m, st in people], ensure_ascii=False) if people else "",
+            rep_counting)
+
+
 # -- the alert store ---------------------------------------------------------------------------
 
 _COLUMNS = ("key", "check_id", "basis_record", "case_no", "item_code", "item_name",
             "subject_code", "subject_kind", "subject_name", "checked_at", "outcome", "change",
             "entry_id", "list_code", "list_name", "severity", "old_state", "new_state",
-            "measures", "follow_up", "source", "raised_at", "cleared_at")
+            "measures", "follow_up", "source", "raised_at", "cleared_at", "person_role",
+            "person_code", "person_name")
 
 
-# ``counting``: the entries that counted when the check ran, as one sorted string; a check whose
-# subject has exactly those counting now cannot raise anything, and is passed over unread.
+# ``counting``: the entries that counted when the check ran, as one sorted string, and
+# ``rep_counting`` the same of the unit's people; a check whose subject has exactly those
+# counting now cannot raise anything, and is passed over undecoded. ``fp_*``: the fingerprint of
+# the data rows it was last compared with (CurrentData), and the day after which that comparison
+# goes stale by itself (an entry's term ends).
 _CHECKS_TABLE = ("CREATE TABLE IF NOT EXISTS checks (check_id INTEGER PRIMARY KEY, "
                  "last_record INTEGER, code TEXT, checked_at TEXT, as_of TEXT, outcome TEXT, "
                  "punished INTEGER, rewards TEXT, counting TEXT, hits TEXT, info TEXT, "
-                 "shown TEXT)")
+                 "shown TEXT, related TEXT, rep_counting TEXT, fp_layout INTEGER, "
+                 "fp_buckets TEXT, fp_digest BLOB, fp_until TEXT)")
+_CHECK_FIELDS = 14   # the columns _sync writes; the fingerprint comes from a comparison
 
 
 class Watch:
@@ -287,6 +448,7 @@ class Watch:
         self._conn.execute(_CHECKS_TABLE)
         self._migrate()
         self._conn.execute("CREATE INDEX IF NOT EXISTS checks_at ON checks(checked_at)")
+        self._conn.execute("CREATE INDEX IF NOT EXISTS alerts_check ON alerts(check_id)")
 
     def close(self) -> None:
         with self.lock:
@@ -299,13 +461,17 @@ class Watch:
         self.close()
 
     def _migrate(self) -> None:
-        """Stores written by an earlier version: alerts gain ``via``; the checks index, which
-        is derived, is rebuilt."""
+        """Stores written by an earlier version: alerts gain ``via`` and the person columns; the
+        checks index, which is derived, is rebuilt."""
         def columns(table: str) -> set[str]:
             return {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
-        if "via" not in columns("alerts"):
+        have = columns("alerts")
+        if "via" not in have:
             self._conn.execute("ALTER TABLE alerts ADD COLUMN via TEXT NOT NULL DEFAULT 'data'")
-        if "counting" not in columns("checks"):
+        for c in ("person_role", "person_code", "person_name"):
+            if c not in have:
+                self._conn.execute(f"ALTER TABLE alerts ADD COLUMN {c} TEXT NOT NULL DEFAULT ''")
+        if "fp_digest" not in columns("checks"):
             self._conn.execute("DROP TABLE checks")
             self._conn.execute("DELETE FROM meta WHERE name LIKE 'indexed_%'")
             self._conn.execute(_CHECKS_TABLE)
@@ -316,9 +482,13 @@ class Watch:
         row = self._conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
-    def _sync(self) -> None:
-        """Take the records written since the last sync into the checks index. A case file that
-        no longer holds the last record indexed (restored, replaced) is indexed afresh."""
+    def sync(self, *, progress: Callable[[int, int], None] | None = None,
+             cancel=None) -> int:
+        """Take the records written since the last sync into the checks index; returns how many
+        were read. A case file that no longer holds the last record indexed (restored,
+        replaced) is indexed afresh: on a desk's first comparison that is every record, so
+        ``progress(done, total)`` reports it and ``cancel`` (an Event) stops it with nothing
+        written (Cancelled)."""
         with self.lock:
             last = int(self._meta("indexed_record") or 0)
             last_hash = self._meta("indexed_hash")
@@ -329,50 +499,59 @@ class Watch:
                                    (last,)).fetchone()
                 if row is None or row[0] != last_hash:
                     last = 0
-            rows = conn.execute(
-                "SELECT record_id, kind, check_id, subject_code, checked_at, outcome, hash, "
-                "item_code, json_extract(body, '$.data_as_of', '$.hits', '$.measures_shown', "
-                "'$.measures_applied', '$.case_no', '$.item_name', '$.subject_kind', "
-                "'$.subject_name') FROM records WHERE record_id > ? ORDER BY record_id",
-                (last,)).fetchall()
+            total = conn.execute("SELECT count(*) FROM records WHERE record_id > ?",
+                                 (last,)).fetchone()[0]
         fresh = last == 0
-        if not rows and not fresh:
-            return
+        if not total and not fresh:
+            return 0
         checks, decisions = [], []
-        for record_id, kind, check_id, code, checked_at, outcome, hash_, item_code, fields in rows:
-            as_of, hits, shown, applied, case_no, item_name, subject_kind, name = \
-                json.loads(fields)
-            if kind == "check":
-                day = datetime.fromisoformat(checked_at).astimezone(CHINA_TZ).date()
-                compact = [(m["measure_id"], m["nature"], m["list_code"]) for m in shown]
-                seen_hits = [(h["entry_id"], h["list_code"], h["list_name"], h["severity"],
-                              h.get("effective_state")
-                              or state_on(h["state"], h.get("expires_on"), day)) for h in hits]
-                checks.append((
-                    record_id, record_id, code, checked_at, as_of, outcome,
-                    *_applied(compact, applied),
-                    ",".join(sorted(h[0] for h in seen_hits if h[4] in COUNTING_STATES)),
-                    json.dumps(seen_hits, ensure_ascii=False),
-                    json.dumps([case_no, item_code, item_name or "", subject_kind, name or ""],
-                               ensure_ascii=False),
-                    json.dumps(compact, ensure_ascii=False)))
-            else:
-                decisions.append((record_id, outcome, applied, check_id))
-            last, last_hash = record_id, hash_
+        done = 0
+        start = last
+        while True:
+            # In slices, each read under the case file's lock, so that a clerk's record is never
+            # held up behind the whole index.
+            with self.case_file.lock:
+                rows = self.case_file.db.conn.execute(
+                    "SELECT record_id, kind, check_id, subject_code, checked_at, outcome, hash, "
+                    "item_code, json_extract(body, '$.data_as_of', '$.hits', '$.measures_shown', "
+                    "'$.measures_applied', '$.case_no', '$.item_name', '$.subject_kind', "
+                    "'$.subject_name', '$.related') FROM records WHERE record_id > ? "
+                    "ORDER BY record_id LIMIT 4096", (start,)).fetchall()
+            if not rows:
+                break
+            for (record_id, kind, check_id, code, checked_at, outcome, hash_, item_code,
+                 fields) in rows:
+                as_of, hits, shown, applied, case_no, item_name, subject_kind, name, related = \
+                    json.loads(fields)
+                if kind == "check":
+                    checks.append(_index_row(record_id, code, checked_at, as_of, outcome, hits,
+                                             shown, applied, case_no, item_code, item_name,
+                                             subject_kind, name, related))
+                else:
+                    decisions.append((record_id, outcome, applied, check_id))
+                last, last_hash = record_id, hash_
+            start = rows[-1][0]
+            done += len(rows)
+            if progress is not None:
+                progress(done, max(total, done))
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
         with self.lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 if fresh:
                     self._conn.execute("DELETE FROM checks")
-                self._conn.executemany("INSERT OR REPLACE INTO checks VALUES "
-                                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", checks)
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO checks VALUES "
+                    f"({', '.join('?' * _CHECK_FIELDS)}, NULL, NULL, NULL, NULL)", checks)
                 for record_id, outcome, applied, check_id in decisions:
                     row = self._conn.execute("SELECT shown FROM checks WHERE check_id = ?",
                                              (check_id,)).fetchone()
                     if row is not None:
+                        # Another outcome: the comparison made for the old one no longer holds.
                         self._conn.execute(
                             "UPDATE checks SET last_record = ?, outcome = ?, punished = ?, "
-                            "rewards = ? WHERE check_id = ?",
+                            "rewards = ?, fp_digest = NULL WHERE check_id = ?",
                             (record_id, outcome, *_applied(json.loads(row[0]), applied),
                              check_id))
                 self._conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
@@ -382,23 +561,36 @@ class Watch:
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+        return done
 
-    def _watch_set(self, since: str, before: datetime | None, codes: Iterable[str], *,
-                   hits_too: bool, counting_now: dict[str, str] | None = None) -> list[_Seen]:
-        """The indexed checks since ``since`` of ``codes`` and, with ``hits_too``, every one that
-        saw an entry (its entry may have gone); with ``counting_now`` (code: the entries that
-        count now), only those whose subject's counting entries differ from what they saw. The
-        rest are never decoded: a grant of a subject nothing is listed for, a refusal whose
-        grounds stand."""
-        sql = ("SELECT check_id, last_record, code, checked_at, as_of, outcome, punished, "
-               "rewards, hits, info, counting FROM checks WHERE checked_at >= ? "
-               "AND (code IN (SELECT value FROM json_each(?))"
-               + (" OR hits != '[]')" if hits_too else ")") + " ORDER BY check_id")
+    _sync = sync
+
+    def needs_indexing(self) -> int:
+        """How many records a sync would read now (all of them on a desk's first comparison)."""
+        with self.lock:
+            last = int(self._meta("indexed_record") or 0)
+            last_hash = self._meta("indexed_hash")
+        with self.case_file.lock:
+            conn = self.case_file.db.conn
+            if last:
+                row = conn.execute("SELECT hash FROM records WHERE record_id = ?",
+                                   (last,)).fetchone()
+                if row is None or row[0] != last_hash:
+                    last = 0
+            return conn.execute("SELECT count(*) FROM records WHERE record_id > ?",
+                                (last,)).fetchone()[0]
+
+    _SEEN_COLUMNS = ("check_id, last_record, code, checked_at, as_of, outcome, punished, "
+                     "rewards, hits, info, related")
+
+    def _watch_set(self, since: str, before: datetime | None, codes: Iterable[str]
+                   ) -> list[_Seen]:
+        """The indexed checks since ``since`` of ``codes``."""
+        sql = (f"SELECT {self._SEEN_COLUMNS} FROM checks WHERE checked_at >= ? "
+               "AND code IN (SELECT value FROM json_each(?)) ORDER BY check_id")
         with self.lock:
             rows = self._conn.execute(sql, (since, json.dumps(sorted(codes)))).fetchall()
-        if counting_now is not None:
-            rows = [r for r in rows if r[10] != counting_now.get(r[2], "")]
-        return [s for s in (_seen(row[:10], before) for row in rows) if s is not None]
+        return [s for s in (_seen(row, before) for row in rows) if s is not None]
 
     # -- computing -----------------------------------------------------------------------------
 
@@ -406,46 +598,89 @@ class Watch:
         return utc_text(self._clock() - timedelta(days=days))
 
     def compute(self, data: CurrentData, *, days: int = 365,
-                progress: Callable[[int, int], None] | None = None) -> WatchRun:
+                progress: Callable[[int, int], None] | None = None, cancel=None) -> WatchRun:
         """Compare every check in the window with ``data``: new alerts, and open ones the data
-        no longer supports (cleared)."""
+        no longer supports (cleared). Only checks whose fingerprint no longer holds are read;
+        ``progress(done, total)`` counts those subjects, ``cancel`` (an Event) stops before
+        anything is written (Cancelled)."""
         since = self._since(days)
-        self._sync()
-        with self.lock:
-            recorded = [c for (c,) in self._conn.execute(
-                "SELECT code FROM checks WHERE checked_at >= ?", (since,))]
-        now_by_code: dict[str, dict[str, EntryNow]] = {}
-        for row in data.entries(set(recorded)):
-            e = EntryNow(*row)
-            now_by_code.setdefault(e.code, {})[e.entry_id] = e
+        self.sync(cancel=cancel)
         today = self._clock().astimezone(CHINA_TZ).date()
-        counting_now = {code: ",".join(sorted(
-            e.entry_id for e in entries.values()
-            if state_on(e.state, e.expires_on, today) in COUNTING_STATES))
-            for code, entries in now_by_code.items()}
-        seen = self._watch_set(since, data.data_as_of, now_by_code, hits_too=True,
-                               counting_now=counting_now)
-        found: list[tuple[_Seen, tuple]] = []
-        total = len(seen)
-        for n, s in enumerate(seen, 1):
-            entries = now_by_code.get(s.code, {})
-            for e in entries.values():
-                state = state_on(e.state, e.expires_on, today)
-                verdict = _judge(s, e.entry_id, e.list_code, e.list_name, e.severity, state)
-                if verdict:
-                    found.append((s, (e.entry_id, e.list_code, e.list_name, e.severity, state)
-                                  + verdict))
-            for entry_id, (list_code, list_name, severity, _) in s.hits.items():
-                if entry_id not in entries:
-                    verdict = _judge(s, entry_id, list_code, list_name, severity, "removed")
-                    if verdict:
-                        found.append((s, (entry_id, list_code, list_name, severity, "removed")
-                                      + verdict))
-            if progress is not None and (n % 4096 == 0 or n == total):
+        today_s = today.isoformat()
+        with self.lock:
+            rows = self._conn.execute(
+                "SELECT check_id, code, as_of, fp_layout, fp_buckets, fp_digest, fp_until "
+                "FROM checks WHERE checked_at >= ?", (since,)).fetchall()
+        before, layout, fingerprint = data.data_as_of, data.layout, data.fingerprint
+        stale: dict[str, list[int]] = {}
+        for check_id, code, as_of, lay, buckets, digest, until in rows:
+            if (digest is not None and lay == layout and (until is None or until >= today_s)
+                    and fingerprint(buckets) == digest):
+                continue
+            if _too_new(as_of, before):
+                continue   # it saw more than this data says; compared when newer data comes
+            stale.setdefault(code, []).append(check_id)
+        now_by_code: dict[str, tuple] = {}
+        unverified_codes: dict[str, str] = {}
+        total = len(stale)
+        stop = (lambda: cancel.is_set()) if cancel is not None else None
+        for n, (code, entries, people, buckets, digest) in enumerate(
+                data.subjects(sorted(stale), cancel=stop), 1):
+            if entries is None:
+                unverified_codes[code] = buckets
+            else:
+                now_by_code[code] = (entries, people, buckets, digest)
+            if progress is not None and (n % 1024 == 0 or n == total):
                 progress(n, total)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+
+        counting_now = {c: (_counting(v[0], today), _rep_counting(v[1], today))
+                        for c, v in now_by_code.items()}
+        examined = [i for c in now_by_code for i in stale[c]]
+        with self.lock:
+            index = self._conn.execute(
+                f"SELECT {self._SEEN_COLUMNS}, counting, rep_counting FROM checks "
+                "WHERE check_id IN (SELECT value FROM json_each(?)) ORDER BY check_id",
+                (json.dumps(examined),)).fetchall()
+        found: list[_Found] = []
+        for row in index:
+            code = row[2]
+            # Exactly the entries counting that counted then, for it and its people: nothing
+            # about it can have changed what its outcome rests on.
+            if (row[11], row[12] or "") == counting_now[code]:
+                continue
+            s = _seen(row[:11], None)
+            if s is None:
+                continue
+            entries, people = now_by_code[code][:2]
+            found += _compare(s, entries, people, today)
         raised = self._store(found, data.label, data.measures, via="data")
-        cleared = self._clear(since, {_key(s, f[5], f[0]) for s, f in found})
-        return WatchRun(len(recorded), raised, cleared, data.label)
+        cleared = self._clear(examined, {f.key for f in found})
+        fingerprints = []
+        for code, (entries, people, buckets, digest) in now_by_code.items():
+            until = _until([entries, *(p[3] for p in people)], today)
+            fingerprints += [(layout, buckets, digest, until, i) for i in stale[code]]
+        with self.lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    "UPDATE checks SET fp_layout = ?, fp_buckets = ?, fp_digest = ?, "
+                    "fp_until = ? WHERE check_id = ?", fingerprints)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        unverified = ()
+        if unverified_codes:
+            ids = [i for c in unverified_codes for i in stale[c]]
+            with self.lock:
+                cases = dict(self._conn.execute(
+                    "SELECT check_id, json_extract(info, '$[0]') FROM checks "
+                    "WHERE check_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)))
+            unverified = tuple(sorted((i, cases.get(i) or "", unverified_codes[c])
+                                      for c in unverified_codes for i in stale[c]))
+        return WatchRun(len(rows), raised, cleared, data.label, len(now_by_code), unverified)
 
     def apply_feed(self, version: int, changes: Iterable[FeedChange], *, installed: int | None,
                    days: int = 365, measures=None) -> WatchRun:
@@ -459,8 +694,8 @@ class Watch:
                         "跟踪提醒保持不变。"), {"offered": version, "installed": seen_version}))
         changes = list(changes)
         wanted = {c.code for c in changes}
-        self._sync()
-        seen = self._watch_set(self._since(days), None, wanted, hits_too=False)
+        self.sync()
+        seen = self._watch_set(self._since(days), None, wanted)
         by_code: dict[str, list[_Seen]] = {}
         for s in seen:
             by_code.setdefault(s.code, []).append(s)
@@ -474,10 +709,11 @@ class Watch:
                 verdict = _judge(s, c.entry_id, list_code, list_name or c.entry_id, c.severity,
                                  state)
                 if verdict:
-                    found.append((s, (c.entry_id, list_code, list_name or c.entry_id, c.severity,
-                                      state) + verdict))
+                    found.append(_Found(s, c.entry_id, list_code, list_name or c.entry_id,
+                                        c.severity, state, *verdict))
         label = f"平台变化通知第 {version} 版"
-        raised = self._store(found, label, measures or (lambda item, lc: ()), via="feed")
+        raised = self._store(found, label, measures or (lambda item, lc, role=None: ()),
+                             via="feed")
         with self.lock:
             self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('feed_version', ?)",
                                (str(version),))
@@ -489,32 +725,38 @@ class Watch:
                                      ).fetchone()
         return int(row[0]) if row else None
 
-    def _store(self, found, source: str, measures_for, *, via: str) -> tuple[Alert, ...]:
+    def _store(self, found: list[_Found], source: str, measures_for, *, via: str
+               ) -> tuple[Alert, ...]:
         """Store the alerts not stored before (the same change of the same check is one alert
         for ever); return the new ones."""
         now = utc_text(self._clock())
-        keys = {_key(s, f[5], f[0]) for s, f in found}
+        keys = {f.key for f in found}
         with self.lock:
             known = {k for (k,) in self._conn.execute(
                 "SELECT key FROM alerts WHERE key IN (SELECT value FROM json_each(?))",
                 (json.dumps(sorted(keys)),))}
-        measures_cache: dict[tuple[str, str], tuple] = {}
+        measures_cache: dict[tuple[str, str, str], tuple] = {}
         rows = []
-        for s, (entry_id, list_code, list_name, severity, new_state, change, old_state) in found:
-            key = _key(s, change, entry_id)
+        for f in found:
+            key, s = f.key, f.seen
             if key in known:
                 continue
             known.add(key)
             info, checked_at, outcome = s.info
             case_no, item_code, item_name, kind, name = json.loads(info)
-            if (item_code, list_code) not in measures_cache:
-                measures_cache[item_code, list_code] = \
-                    tuple(measures_for(item_code, list_code)) if list_code else ()
-            measures = measures_cache[item_code, list_code]
+            role = f.person[0] if f.person else ""
+            if (item_code, f.list_code, role) not in measures_cache:
+                measures_cache[item_code, f.list_code, role] = (
+                    tuple(measures_for(item_code, f.list_code, role or None))
+                    if f.list_code else ())
+            measures = measures_cache[item_code, f.list_code, role]
+            person = f.person or ("", "", "")
             rows.append((key, s.check_id, s.basis_record, case_no, item_code, item_name, s.code,
-                         kind, name, checked_at, outcome, change, entry_id, list_code, list_name,
-                         severity, old_state, new_state, json.dumps(measures, ensure_ascii=False),
-                         _follow_up(change, list_name, measures), source, now, None, via))
+                         kind, name, checked_at, outcome, f.change, f.entry_id, f.list_code,
+                         f.list_name, f.severity, f.old_state, f.new_state,
+                         json.dumps(measures, ensure_ascii=False),
+                         _follow_up(f.change, f.list_name, measures, f.person), source, now,
+                         None, *person, via))
         if not rows:
             return ()
         with self.lock:
@@ -530,19 +772,21 @@ class Watch:
         return tuple(self._select("key IN (SELECT value FROM json_each(?))",
                                   (json.dumps([r[0] for r in rows]),)))
 
-    def _clear(self, since: str, current: set[str]) -> int:
-        """Open alerts raised from data on checks in the window that the data no longer
+    def _clear(self, examined: list[int], current: set[str]) -> int:
+        """Open alerts raised from data on the checks just compared that the data no longer
         supports: the change was undone before anyone settled it, so it is no longer the
         clerk's business. Alerts from the change feed stay: the data may not have caught up."""
         now = utc_text(self._clock())
         with self.lock:
             rows = self._conn.execute(
                 "SELECT key FROM alerts WHERE cleared_at IS NULL AND settled_record IS NULL "
-                "AND via = 'data' AND checked_at >= ?", (since,)).fetchall()
+                "AND via = 'data' AND check_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(examined),)).fetchall()
             gone = [k for (k,) in rows if k not in current]
             self._conn.executemany("UPDATE alerts SET cleared_at = ? WHERE key = ?",
                                    [(now, k) for k in gone])
         return len(gone)
+
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -46,11 +46,21 @@ def after_install(ctx, before: int | None, snap, *, progress: Progress | None = 
         return None
 
 
-def compute(ctx, snap=None, *, progress: Progress | None = None) -> WatchRun:
+def prepare(ctx, *, progress: Progress | None = None, cancel=None) -> int:
+    """Bring the checks index up to date with the case file (on a desk's first comparison, every
+    record: the step worth a progress bar). Cancelled when ``cancel`` is set: nothing written."""
+    with open_watch(ctx) as watch:
+        return watch.sync(progress=progress, cancel=cancel)
+
+
+def compute(ctx, snap=None, *, progress: Progress | None = None, cancel=None) -> WatchRun:
     """Compare the checks in the watch window with the installed (or given) snapshot."""
     snap = snap or ctx.offline.snapshot()
     with SnapshotData(snap) as data, open_watch(ctx) as watch:
-        run = watch.compute(data, days=ctx.config.watch.days, progress=progress)
+        run = watch.compute(data, days=ctx.config.watch.days, progress=progress, cancel=cancel)
+    if run.unverified:
+        log.warning("post-approval watch: %d recorded checks not compared, their rows in %s do "
+                    "not verify", len(run.unverified), run.source)
     if run.raised:
         log.info("post-approval watch: %d new alerts from %s", len(run.raised), run.source)
     return run
@@ -74,7 +84,11 @@ def poll_feed(ctx) -> WatchRun | None:
             return None
         changes = [FeedChange(c.code, c.change, c.entry_id, c.severity, c.list_code)
                    for c in feed.changed]
-        data = SnapshotData(snap) if snap else None
+        try:
+            # The measures come from the verified catalogue; without one the alerts name none.
+            data = SnapshotData(ctx.offline.snapshot()) if snap else None
+        except OfflineUnavailable:
+            data = None
         try:
             return watch.apply_feed(feed.version, changes, installed=installed,
                                     days=ctx.config.watch.days,
@@ -84,12 +98,14 @@ def poll_feed(ctx) -> WatchRun | None:
                 data.close()
 
 
-def refresh(ctx, *, include_closed: bool = False, progress: Progress | None = None) -> WatchState:
+def refresh(ctx, *, include_closed: bool = False, progress: Progress | None = None,
+            cancel=None) -> WatchState:
     """Everything a look at the watch runs: compare with the installed data, the change feed
-    when online, then the alerts (each marked when its record fails `cases verify`)."""
+    when online, then the alerts (each marked when its record fails `cases verify`). Raises
+    Cancelled when ``cancel`` (an Event) is set during the comparison."""
     run = problem = feed = feed_problem = None
     try:
-        run = compute(ctx, progress=progress)
+        run = compute(ctx, progress=progress, cancel=cancel)
     except OfflineUnavailable as exc:
         problem = exc.reason
     try:

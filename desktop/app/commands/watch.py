@@ -1,7 +1,8 @@
 """`credit-desk cases watch [--json] [--all]`: post-approval alerts (事中事后监管), and settling one
 with `--settle ALERT --action ACTION --note TEXT` (a follow-up decision record, fed back to the
-platform like every record). Exit 0; 3 when no valid snapshot could be compared with (the alerts
-already raised are listed all the same); 2 when a settlement is refused."""
+platform like every record). Exit 0; 3 when no valid snapshot could be compared with, or some
+recorded subjects' rows in it do not verify (each such record is named; the alerts already raised
+are listed all the same); 2 when a settlement is refused."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,7 @@ import sys
 from datetime import datetime, timezone
 
 from desktop.casefile.record import OUTCOMES, local_text
-from desktop.casefile.watch import ACTIONS, CHANGES, STATE_WORDS
+from desktop.casefile.watch import ACTIONS, CHANGES, ROLE_WORDS, STATE_WORDS
 from desktop.check.model import mask_code
 from desktop.desk import watch
 from desktop.desk.context import DeskContext
@@ -38,6 +39,12 @@ def run_watch(args: argparse.Namespace) -> int:
     for problem in (state.problem, state.feed_problem):
         if problem is not None:
             print(f"注意：{problem}", file=sys.stderr)
+    unverified = state.run.unverified if state.run is not None else ()
+    for check_id, case_no, where in unverified:
+        # Edited data must neither raise nor silently drop an alert: the record is named.
+        print(f"注意：记录 {check_id}（办件 {case_no or '—'}）未能比对：{state.run.source}中{where}"
+              "的内容与签署的分组表不符，数据文件被改动过。请重新导入快照（U盘或“更新离线数据”）。",
+              file=sys.stderr)
     if args.json:
         for alert in state.alerts:
             print(json.dumps(alert.to_json(), ensure_ascii=False))
@@ -47,7 +54,7 @@ def run_watch(args: argparse.Namespace) -> int:
             print(_describe(alert, now))
         shown = "全部" if args.all else "待处理"
         print(f"共 {len(state.alerts)} 条{shown}跟踪提醒。", file=sys.stderr)
-    return EXIT_NO_DATA if state.problem is not None else EXIT_OK
+    return EXIT_NO_DATA if state.problem is not None or unverified else EXIT_OK
 
 
 def _settle(ctx, args) -> int:
@@ -66,6 +73,8 @@ def _describe(a, now: datetime) -> str:
     lines = [f"提醒 {a.key}  记录 {a.check_id}（办件 {a.case_no or '—'}，核查于 {local_text(a.checked_at)}）"
              f"  事项 {a.item_name}（{a.item_code}）",
              f"  主体：{masked} {a.subject_name or '—'}；办理结果：{OUTCOMES.get(a.outcome, a.outcome)}",
+             *([f"  人员：{ROLE_WORDS.get(a.person_role, a.person_role)} {a.person_name} {a.person_code}"]
+               if a.person_role else []),
              f"  变化：{CHANGES[a.change]}：{a.list_name} {a.entry_id}"
              f"（{STATE_WORDS.get(a.old_state, a.old_state)} → {STATE_WORDS.get(a.new_state, a.new_state)}）",
              f"  来源：{a.source}，{a.age_days(now)} 天前提出",
