@@ -1029,11 +1029,14 @@ def second_version(conn, known: dict | None = None) -> None:
     flow checks have changed, so that a training room sees post-approval alerts after an update:
     a clear company is put on the black list (an alert on a grant), the black-listed company's
     entry is repaired and the focus-listed one's removed (alerts on refusals), the A-level
-    taxpayer loses its rating (an alert where its incentive was used), and another clear company
-    gains a red-list entry (no alert: nothing recorded rests on it). ``conn`` is an open SQLite
-    connection to the copy, inside the caller's transaction."""
+    taxpayer loses its rating (an alert where its incentive was used), another clear company
+    gains a red-list entry (no alert: nothing recorded rests on it), and the legal representative
+    of a clear unit (``unit_rep_clear``) is put on the black list (an alert on a grant to the
+    unit, naming the person masked and the measures targeting legal_rep). ``conn`` is an open
+    SQLite connection to the copy, inside the caller's transaction."""
     k = known or json.loads((Path(__file__).resolve().parent.parent / "resources" / "demo"
                              / KNOWN_CODES_FILE).read_text(encoding="utf-8"))
+    _list_legal_rep(conn, k["unit_rep_clear"])
     conn.execute("INSERT INTO entries VALUES ('SXBZXR-2026-90001', ?, ?, '广州市天河区人民法院', "
                  "'2026-11-25', NULL, ?, 'active')",
                  (k["clear"][0], SX, "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第（一）项"))
@@ -1044,6 +1047,25 @@ def second_version(conn, known: dict | None = None) -> None:
     conn.execute("INSERT INTO entries VALUES ('NSXYA-2026-90002', ?, ?, '国家税务总局广州市税务局', "
                  "'2026-11-25', '2027-03-31', ?, 'active')",
                  (k["clear"][1], NA, "《纳税信用管理办法（试行）》（国家税务总局公告2014年第40号）"))
+
+
+def _list_legal_rep(conn, unit: str) -> None:
+    """Black-list ``unit``'s legal representative as the build would have: the person's row under
+    the tag of their number with the name sealed, the entry under the tag, and the unit's relation
+    pointing at the tag. The number comes from the generator (the data holds it masked only)."""
+    from offline_cache import sealing
+
+    code, name = next((c, n) for u, role, c, n in generate().relations
+                      if u == unit and role == "legal_rep")
+    params = sealing.read_params(conn)
+    tag, key = sealing.derive(code, params)
+    conn.execute("INSERT INTO subjects (code, name, kind) VALUES (?, ?, 'person')",
+                 (tag, sealing.seal(key, tag, {"name": name})))
+    conn.execute("INSERT INTO entries VALUES ('SXBZXR-2026-90003', ?, ?, '广州市越秀区人民法院', "
+                 "'2026-11-24', NULL, ?, 'active')",
+                 (tag, SX, "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第（一）项"))
+    conn.execute("UPDATE relations SET person_tag = ? WHERE unit_code = ? AND role = 'legal_rep'",
+                 (tag, unit))
 
 
 def publish_second_version(out: Path, key: Path, base: Path | None = None) -> Path:

@@ -112,3 +112,43 @@ def test_alert_after_a_usb_import_is_seen_and_settled_from_the_keyboard(qtbot, p
         assert model.rowCount() == 0 and indicator.text() == "跟踪提醒：0"
     finally:
         close_window(window)
+
+
+def test_a_legal_representative_listed_after_a_grant_shows_in_the_tab_with_the_person_masked(
+        qtbot, tmp_path):
+    """A demo desk: the unit granted in the window, the second demo version imported from a USB
+    stick lists its legal representative; the tab names the unit's record, the person masked,
+    the entry and M-SX-08, and the status bar counts it."""
+    from offline_cache.demo import generate
+    from offline_cache.demo import main as demo_main
+
+    unit = KNOWN["unit_rep_clear"]
+    stick = tmp_path / "stick"
+    assert demo_main(["--second-version", str(stick)]) == 0
+    window = open_window(qtbot)
+    try:
+        indicator = widget(window, "watchIndicator", QLabel)
+        qtbot.waitUntil(lambda: indicator.text() == "跟踪提醒：0", timeout=10_000)
+        choose_item(qtbot, window, "SCJG-001")
+        scan(qtbot, window, unit)
+        record(qtbot, window)
+        assert [r["outcome"] for r in stored_records()] == ["approved"]
+
+        usb_import(qtbot, window, stick)
+        qtbot.waitUntil(lambda: indicator.text() == "跟踪提醒：1", timeout=15_000)
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+        model = widget(window, "watchTable", QTableView).model()
+        assert model.rowCount() == 1
+        cells = [model.index(0, c).data() for c in range(model.columnCount())]
+        assert cells[1] == "1" and unit in cells
+        assert "准予办理后法定代表人或主要负责人新列入名单" in cells
+        entry = next(c for c in cells if "SXBZXR-2026-90003" in c)
+        assert entry.startswith("法定代表人 ") and "********" in entry
+        detail = widget(window, "watchDetail")
+        qtbot.waitUntil(lambda: "M-SX-08" in detail.toPlainText(), timeout=5000)
+        whole = next(c for u, role, c, _ in generate().relations
+                     if u == unit and role == "legal_rep")
+        assert whole not in detail.toPlainText() and whole not in " ".join(cells)
+        assert whole[:6] + "********" + whole[-4:] in entry
+    finally:
+        close_window(window)

@@ -183,3 +183,50 @@ def test_settling_needs_a_known_alert_an_action_and_a_note(capsys, desk_v1):
     code, _, err = run(capsys, "cases", "watch", "--settle", key, "--action", "reviewed")
     assert code == 2 and "说明" in err
     assert len(alerts(capsys)[1]) == 2
+
+
+def _installed_data():
+    from desktop.desk.context import DeskContext
+
+    ctx = DeskContext.from_environment(None)
+    return ctx.offline.store.current(verify=False).data_path
+
+
+def test_an_edited_row_of_the_installed_data_neither_raises_nor_drops_an_alert(capsys, desk_v1):
+    """The watch reads every row through the verified bucket reads a lookup uses: a row edited
+    behind the signature names the records it concerns (exit 3) and changes no alert."""
+    p, v1, v2, ids = desk_v1
+    data = _installed_data()
+    conn = sqlite3.connect(data)
+    with conn:  # someone lists the granted subject in the installed v1 file by hand
+        conn.execute("INSERT INTO entries VALUES ('SXBZXR-2026-FAKE', ?, 'SXBZXR', '某法院', "
+                     "'2026-11-21', NULL, '伪造', 'active')", (GRANTED,))
+    conn.close()
+    status, found, err = alerts(capsys)
+    assert status == 3 and found == []
+    assert f"记录 {ids['granted']}（办件 SQ-1）未能比对" in err and "改动过" in err
+    assert f"记录 {ids['refused']}" not in err   # its rows verify: compared as usual
+
+    # Newer, signed data: the real listing raises its alert.
+    assert run(capsys, "cache", "import", p.publish_delta(1, 2, v1, v2))[0] == 0
+    status, found, _ = alerts(capsys)
+    assert status == 0 and {a["change"] for a in found} == {"listed", "repaired"}
+    # Now the entry behind the alert is deleted from the installed file: the alert stays open.
+    conn = sqlite3.connect(_installed_data())
+    with conn:
+        conn.execute("DELETE FROM entries WHERE entry_id = 'SXBZXR-2026-T0001'")
+    conn.close()
+    status, again, _ = alerts(capsys)
+    assert sorted(a["alert"] for a in again) == sorted(a["alert"] for a in found)
+
+
+def test_a_change_feed_or_data_about_codes_never_checked_raises_nothing(capsys, desk_v1):
+    """v3 changes subjects this desk never checked (a new company listed, a subject removed):
+    nothing to say about them; the checks it did record are compared as before."""
+    p, v1, v2, ids = desk_v1
+    _, _, v3 = p.datasets()
+    assert run(capsys, "cache", "import", p.publish_delta(1, 2, v1, v2))[0] == 0
+    before = alerts(capsys)[1]
+    code, out, _ = run(capsys, "cache", "import", p.publish_delta(2, 3, v2, v3))
+    assert code == 0 and "跟踪提醒" not in out
+    assert [a["alert"] for a in alerts(capsys)[1]] == [a["alert"] for a in before]

@@ -110,10 +110,51 @@ def test_the_training_room_publishes_the_second_version_when_the_trainer_presses
 
     online.install_snapshot()
     granted = record(capsys, KNOWN["clear"][0], "approved", "TR-1")
+    # Checked online: the platform's answer names the unit's people (v1.1 related), masked.
+    unit = record(capsys, KNOWN["unit_rep_clear"], "approved", "TR-2", item="SCJG-001")
     monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
     _publish_demo_changes_on_enter(online.platform)
     assert online.platform.publisher.latest.version == 2
     assert "cache update" in capsys.readouterr().out
     code, out, _ = run(capsys, "cache", "update")
-    assert code == 0 and "跟踪提醒：新增 1 条" in out
-    assert [(a["record_id"], a["change"]) for a in watch(capsys)[1]] == [(granted, "listed")]
+    assert code == 0 and "跟踪提醒：新增 2 条" in out
+    assert sorted((a["record_id"], a["change"]) for a in watch(capsys)[1]) == [
+        (granted, "listed"), (unit, "rep_listed")]
+
+
+def test_a_legal_representative_listed_in_the_second_demo_version_is_an_alert_on_the_unit(
+        capsys, tmp_path):
+    """A unit granted while its legal representative was on no list; the second demo version
+    black-lists the person (under the sealed tag of their number): the alert names the unit's
+    record, the person masked, the entry and the measure that targets legal_rep."""
+    unit = KNOWN["unit_rep_clear"]
+    granted = record(capsys, unit, "approved", "DEMO-REP", "--offline", item="SCJG-001")
+    stick = tmp_path / "stick"
+    assert demo_main(["--second-version", str(stick)]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "cache", "import", stick)
+    assert code == 0 and "新增 1 条" in out
+    status, found, _ = watch(capsys)
+    assert status == 0 and len(found) == 1
+    alert = found[0]
+    assert (alert["record_id"], alert["change"]) == (granted, "rep_listed")
+    assert alert["subject_code"] == unit and alert["entry_id"] == "SXBZXR-2026-90003"
+    assert (alert["old_state"], alert["new_state"], alert["severity"]) == ("absent", "active", "black")
+    person = alert["person"]
+    assert person["role"] == "legal_rep"
+    assert len(person["code_masked"]) == 18 and person["code_masked"][6:14] == "********"
+    assert person["name"].endswith("*")
+    assert [m["measure_id"] for m in alert["measures"]] == ["M-SX-08"]
+    assert "法定代表人" in alert["follow_up"] and "M-SX-08" in alert["follow_up"]
+    # Nothing in any output names the person's whole number.
+    whole = next(c for u, role, c, _ in __import__("offline_cache.demo", fromlist=["generate"])
+                 .generate().relations if u == unit and role == "legal_rep")
+    status, text, err = run(capsys, "cases", "watch")
+    assert whole not in text + err and person["code_masked"] in text and "M-SX-08" in text
+
+    # Settled from the command line; a second import of the same data raises nothing again.
+    assert run(capsys, "cases", "watch", "--settle", alert["alert"], "--action", "supervised",
+               "--note", "已告知申请单位另行确定法定代表人")[0] == 0
+    assert watch(capsys)[1] == []
+    code, out, _ = run(capsys, "cache", "import", stick)
+    assert watch(capsys)[1] == []

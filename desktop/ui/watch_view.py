@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.casefile.record import OUTCOMES, local_text
-from desktop.casefile.watch import ACTIONS, CHANGES, STATE_WORDS, Alert
+from desktop.casefile.watch import ACTIONS, CHANGES, ROLE_WORDS, STATE_WORDS, Alert
 from desktop.desk import watch
 from desktop.site.messages import UserError
 from desktop.ui import i18n
@@ -241,7 +241,7 @@ class WatchView(Retranslatable, QWidget):
         masked = a.to_json()["subject_code"]
         return [local_text(a.raised_at), str(a.check_id), a.case_no or "—",
                 f"{a.item_name}（{a.item_code}）", masked, a.subject_name or "—",
-                t("core", CHANGES[a.change]), f"{a.list_name} {a.entry_id}",
+                t("core", CHANGES[a.change]), _entry(a),
                 f"{_state(a.old_state)} → {_state(a.new_state)}",
                 self.tr("完好") if a.record_ok else self.tr("未通过，不能登记处理")]
 
@@ -277,7 +277,7 @@ class WatchView(Retranslatable, QWidget):
 
     def _detail_text(self, a: Alert) -> str:
         t = i18n.translate
-        lines = [f"{t('core', CHANGES[a.change])}：{a.list_name} {a.entry_id}",
+        lines = [f"{t('core', CHANGES[a.change])}：{_entry(a)}",
                  f"{_state(a.old_state)} → {_state(a.new_state)}（{a.source}）",
                  f"{a.item_name}（{a.item_code}） · {t('core', OUTCOMES.get(a.outcome, a.outcome))}"
                  f" · {local_text(a.checked_at)}",
@@ -332,6 +332,14 @@ class WatchView(Retranslatable, QWidget):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
         self.message.setProperty("error", error)
+
+
+def _entry(a: Alert) -> str:
+    """The entry; for a unit's person, who (number and name masked as the data publishes them)."""
+    if not a.person_role:
+        return f"{a.list_name} {a.entry_id}"
+    role = i18n.translate("core", ROLE_WORDS.get(a.person_role, a.person_role))
+    return f"{role} {a.person_name} {a.person_code}：{a.list_name} {a.entry_id}"
 
 
 def _state(state: str) -> str:

@@ -15,7 +15,11 @@ def _entries(path: Path) -> dict[str, tuple]:
     try:
         return {row[0]: row[1:] for row in conn.execute(
             "SELECT e.entry_id, e.subject_code, e.list_code, l.severity, e.state, e.expires_on "
-            "FROM entries e JOIN lists l ON l.list_code = e.list_code")}
+            "FROM entries e JOIN lists l ON l.list_code = e.list_code "
+            # A person's entries sit under the sealed tag of their number, which is no code a
+            # feed can name: a person's (and a legal representative's) changes reach a desk with
+            # the next snapshot, where the watch reads them through the tag.
+            "JOIN subjects s ON s.code = e.subject_code WHERE s.kind != 'person'")}
     finally:
         conn.close()
 
