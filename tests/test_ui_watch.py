@@ -152,3 +152,45 @@ def test_a_legal_representative_listed_after_a_grant_shows_in_the_tab_with_the_p
         assert whole[:6] + "********" + whole[-4:] in entry
     finally:
         close_window(window)
+
+
+def test_the_first_comparison_shows_the_indexing_progress_and_can_be_stopped(
+        qtbot, production, monkeypatch, capsys):
+    """A desk whose checks index is built from nothing (its first comparison): the tab says how
+    far the indexing has gone, and the stop button (Esc) ends it with nothing half written; the
+    next comparison completes."""
+    import desktop.casefile.watch as core
+    from desktop.casefile.store import CaseFile
+    from desktop.casefile.watch import WATCH_FILE, Watch
+    from desktop.site import paths
+    from desktop.ui.watch_view import WatchView
+
+    for n, code in enumerate((GRANTED, UNTOUCHED, KNOWN["clear"][1])):
+        assert desk(["check", code, "--item", "CZ-001", "--record", "--case-no", f"IX-{n}",
+                     "--outcome", "approved", "--offline"]) == 0
+    capsys.readouterr()
+    paths.case_file().with_name(WATCH_FILE).unlink()   # as on a desk's first comparison
+    monkeypatch.setattr(core, "_SLICE", 1)
+    said = []
+    say = WatchView._say
+    monkeypatch.setattr(WatchView, "_say", lambda self, text, error=False: (
+        said.append(text), say(self, text, error=error)))
+    window = open_window(qtbot)
+    try:
+        view = window.watch_view
+        qtbot.waitUntil(lambda: view._refresh_job is None, timeout=10_000)
+        assert "正在整理办件档案中的核查（首次比对）… 3/3" in said
+
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+        table = widget(window, "watchTable", QTableView)
+        table.setFocus()
+        view.refresh()
+        assert view.refresh_button.text() == "停止比对"
+        qtbot.keyClick(table, Qt.Key.Key_Escape)
+        assert view._refresh_job is None and view.refresh_button.text() == "重新比对"
+        assert said[-1].startswith("已停止比对")
+    finally:
+        close_window(window)
+    # The stopped job never wrote half an index: a sync from here reads what is left or nothing.
+    with CaseFile(paths.case_file()) as cf, Watch(cf) as w:
+        assert w.needs_indexing() in (0, 3)

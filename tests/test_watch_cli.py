@@ -230,3 +230,28 @@ def test_a_change_feed_or_data_about_codes_never_checked_raises_nothing(capsys, 
     code, out, _ = run(capsys, "cache", "import", p.publish_delta(2, 3, v2, v3))
     assert code == 0 and "跟踪提醒" not in out
     assert [a["alert"] for a in alerts(capsys)[1]] == [a["alert"] for a in before]
+
+
+def test_indexing_the_case_file_reports_progress_and_stops_with_nothing_written(
+        capsys, desk_v1, monkeypatch):
+    import threading
+
+    import desktop.casefile.watch as core
+    from desktop.casefile.watch import WATCH_FILE, Cancelled, Watch
+
+    p, v1, v2, ids = desk_v1
+    paths.case_file().with_name(WATCH_FILE).unlink()
+    monkeypatch.setattr(core, "_SLICE", 1)
+    cancel, seen = threading.Event(), []
+
+    def progress(done, total):
+        seen.append((done, total))
+        if done == 2:
+            cancel.set()
+
+    with CaseFile(paths.case_file()) as cf, Watch(cf) as watch:
+        with pytest.raises(Cancelled):
+            watch.sync(progress=progress, cancel=cancel)
+        assert seen == [(1, 3), (2, 3)]
+        assert watch.needs_indexing() == 3     # nothing of the stopped pass was kept
+        assert watch.sync() == 3 and watch.needs_indexing() == 0

@@ -42,6 +42,7 @@ from typing import Protocol
 from desktop.casefile.errors import RecordRefused
 from desktop.casefile.record import CHINA_TZ, GRANTING_OUTCOMES, utc_text
 from desktop.casefile.store import CaseFile, Desk
+from desktop.check.model import ROLE_LABELS
 from desktop.check.policy import COUNTING_STATES, state_on
 from desktop.site.masking import mask_code
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
@@ -54,8 +55,7 @@ CHANGES = {
     "reward_withdrawn": QT_TRANSLATE_NOOP("core", "所享受的守信激励已撤销"),
     "rep_listed": QT_TRANSLATE_NOOP("core", "准予办理后法定代表人或主要负责人新列入名单"),
 }
-ROLE_WORDS = {"legal_rep": QT_TRANSLATE_NOOP("core", "法定代表人"),
-              "principal": QT_TRANSLATE_NOOP("core", "主要负责人")}
+ROLE_WORDS = ROLE_LABELS
 # What a follow-up says was done. Keys go into the case file and the feedback.
 ACTIONS = {
     "reviewed": QT_TRANSLATE_NOOP("core", "已复核，维持原决定"),
@@ -422,7 +422,8 @@ _CHECKS_TABLE = ("CREATE TABLE IF NOT EXISTS checks (check_id INTEGER PRIMARY KE
                  "punished INTEGER, rewards TEXT, counting TEXT, hits TEXT, info TEXT, "
                  "shown TEXT, related TEXT, rep_counting TEXT, fp_layout INTEGER, "
                  "fp_buckets TEXT, fp_digest BLOB, fp_until TEXT)")
-_CHECK_FIELDS = 14   # the columns _sync writes; the fingerprint comes from a comparison
+_CHECK_FIELDS = 14   # the columns sync writes; the fingerprint comes from a comparison
+_SLICE = 4096        # records read from the case file at a time while indexing
 
 
 class Watch:
@@ -516,7 +517,7 @@ class Watch:
                     "item_code, json_extract(body, '$.data_as_of', '$.hits', '$.measures_shown', "
                     "'$.measures_applied', '$.case_no', '$.item_name', '$.subject_kind', "
                     "'$.subject_name', '$.related') FROM records WHERE record_id > ? "
-                    "ORDER BY record_id LIMIT 4096", (start,)).fetchall()
+                    "ORDER BY record_id LIMIT ?", (start, _SLICE)).fetchall()
             if not rows:
                 break
             for (record_id, kind, check_id, code, checked_at, outcome, hash_, item_code,

@@ -1,7 +1,7 @@
 """The watch tab (跟踪): post-approval alerts (事中事后监管) on recorded checks, raised when newer
 data arrived. Filter by kind and age, read the alert with its record, settle it with a follow-up
 record — all from the keyboard: arrows pick an alert, Enter goes to the note, Ctrl+Enter settles,
-Ctrl+R computes again.
+Ctrl+R computes again, Esc (or the same button) stops a comparison under way.
 
 The comparison with the data, the change feed and every case-file read and write run through the
 job runner; identity numbers are shown masked."""
@@ -100,7 +100,7 @@ class WatchView(Retranslatable, QWidget):
         self.kind_label.setBuddy(self.kind_filter)
         self.age_label.setBuddy(self.age_filter)
         self.refresh_button = QPushButton(objectName="watchRefreshButton")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(self._refresh_or_stop)
         self.kind_filter.currentIndexChanged.connect(self._apply_filter)
         self.age_filter.currentIndexChanged.connect(self._apply_filter)
         bar = QHBoxLayout()
@@ -151,6 +151,8 @@ class WatchView(Retranslatable, QWidget):
         layout.addWidget(self.message)
         QShortcut(QKeySequence("Ctrl+R"), self, self.refresh,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Esc"), self, self.stop,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.settle_selected,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._update_buttons()
@@ -159,8 +161,7 @@ class WatchView(Retranslatable, QWidget):
         t = i18n.translate
         self.kind_label.setText(self.tr("变化(&K)"))
         self.age_label.setText(self.tr("提出时间(&G)"))
-        self.refresh_button.setText(self.tr("重新比对"))
-        self.refresh_button.setToolTip(self.tr("用已安装的数据和平台变化通知重新比对已办结的核查（Ctrl+R）"))
+        self._label_refresh_button()
         self.action_label.setText(self.tr("处理(&A)"))
         self.note_label.setText(self.tr("说明(&N)"))
         self.note.setPlaceholderText(self.tr("做了什么（必填）；回车或 Ctrl+Enter 登记"))
@@ -190,16 +191,51 @@ class WatchView(Retranslatable, QWidget):
 
     # -- loading -------------------------------------------------------------------------------
 
+    def _label_refresh_button(self) -> None:
+        if self._refresh_job is None:
+            self.refresh_button.setText(self.tr("重新比对"))
+            self.refresh_button.setToolTip(self.tr("用已安装的数据和平台变化通知重新比对已办结的核查（Ctrl+R）"))
+        else:
+            self.refresh_button.setText(self.tr("停止比对"))
+            self.refresh_button.setToolTip(self.tr("停止正在进行的比对（Esc）；已有的提醒不变"))
+
+    def _refresh_or_stop(self) -> None:
+        if self._refresh_job is None:
+            self.refresh()
+        else:
+            self.stop()
+
     def refresh(self) -> None:
-        """Compare again with the installed data and the change feed, off the GUI thread."""
+        """Compare again with the installed data and the change feed, off the GUI thread: first
+        the checks index (every record on a desk's first comparison), then the comparison, each
+        with its progress, either stopped by stop()."""
         if self._refresh_job is not None:
             return
         self._say(self.tr("正在比对已办结的核查…"))
+        self._refresh_job = self.runner.submit(watch.prepare, self.ctx, on_done=self._prepared,
+                                               on_error=self._failed,
+                                               on_progress=self._index_progress)
+        self._label_refresh_button()
+
+    def _prepared(self, _indexed: int) -> None:
         # overdue_after: a platform that hangs on the change feed must not hold a worker that
         # checks need (the feed's own timeout ends it).
         self._refresh_job = self.runner.submit(_refresh, self.ctx, on_done=self._loaded,
                                                on_error=self._failed, on_progress=self._progress,
                                                overdue_after=15)
+
+    def stop(self) -> None:
+        """Stop the comparison under way; nothing it had not finished is written."""
+        if self._refresh_job is None:
+            return
+        self._refresh_job.cancel()
+        self._refresh_job = None
+        self._label_refresh_button()
+        self._say(self.tr("已停止比对；已有的跟踪提醒不变。按 Ctrl+R 重新比对。"))
+
+    def _index_progress(self, done: int, total: int) -> None:
+        self._say(self.tr("正在整理办件档案中的核查（首次比对）… %1/%2").replace("%1", str(done))
+                  .replace("%2", str(total)))
 
     def _progress(self, done: int, total: int) -> None:
         self._say(self.tr("正在比对已办结的核查… %1/%2").replace("%1", str(done))
@@ -207,9 +243,17 @@ class WatchView(Retranslatable, QWidget):
 
     def _loaded(self, state: watch.WatchState) -> None:
         self._refresh_job = None
+        self._label_refresh_button()
         self.all_alerts = state.alerts
         self._apply_filter()
         notes = [i18n.render(p) for p in (state.problem, state.feed_problem) if p is not None]
+        unverified = state.run.unverified if state.run is not None else ()
+        if unverified:
+            # Edited data neither raises nor drops an alert: the records it concerns are named.
+            notes.append(self.tr("%1 中 %2 条记录的主体数据与签署的分组表不符（数据文件被改动过），未能比对：%3。"
+                                 "请重新导入快照。").replace("%1", state.run.source)
+                         .replace("%2", str(len(unverified)))
+                         .replace("%3", "、".join(str(i) for i, _, _ in unverified[:10])))
         text = self.tr("待处理的跟踪提醒 %1 条。").replace("%1", str(len(state.alerts)))
         if state.run is not None and state.run.raised:
             text += " " + self.tr("本次新增 %1 条。").replace("%1", str(len(state.run.raised)))
@@ -218,6 +262,7 @@ class WatchView(Retranslatable, QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._refresh_job = None
+        self._label_refresh_button()
         self._say(self.tr("未能比对：%1").replace(
             "%1", i18n.render(exc.message) if isinstance(exc, UserError) else type(exc).__name__),
             error=True)
@@ -346,8 +391,8 @@ def _state(state: str) -> str:
     return i18n.translate("core", STATE_WORDS.get(state, state))
 
 
-def _refresh(ctx, progress):
-    return watch.refresh(ctx, progress=progress)
+def _refresh(ctx, progress, cancel):
+    return watch.refresh(ctx, progress=progress, cancel=cancel)
 
 
 def _record_sheet(ctx, record_id: int) -> str:

@@ -1879,12 +1879,32 @@ The offline data on this machine is unchanged.</translation>
         <translation>Follow-up action</translation>
     </message>
     <message>
+        <source>停止比对</source>
+        <translation>Stop comparing</translation>
+    </message>
+    <message>
+        <source>停止正在进行的比对（Esc）；已有的提醒不变</source>
+        <translation>Stop the comparison under way (Esc); the alerts already raised stay</translation>
+    </message>
+    <message>
         <source>正在比对已办结的核查…</source>
         <translation>Comparing the recorded checks…</translation>
     </message>
     <message>
+        <source>已停止比对；已有的跟踪提醒不变。按 Ctrl+R 重新比对。</source>
+        <translation>Comparison stopped; the alerts already raised stay. Press Ctrl+R to compare again.</translation>
+    </message>
+    <message>
+        <source>正在整理办件档案中的核查（首次比对）… %1/%2</source>
+        <translation>Indexing the checks in the case file (first comparison)… %1/%2</translation>
+    </message>
+    <message>
         <source>正在比对已办结的核查… %1/%2</source>
         <translation>Comparing the recorded checks… %1/%2</translation>
+    </message>
+    <message>
+        <source>%1 中 %2 条记录的主体数据与签署的分组表不符（数据文件被改动过），未能比对：%3。请重新导入快照。</source>
+        <translation>In %1 the rows of %2 recorded subjects differ from the signed bucket table (the data file was altered); not compared: %3. Import the snapshot again.</translation>
     </message>
     <message>
         <source>待处理的跟踪提醒 %1 条。</source>
@@ -2819,6 +2839,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>所享受的守信激励已撤销</source>
         <translation>A red-list incentive granted has been withdrawn</translation>
+    </message>
+    <message>
+        <source>准予办理后法定代表人或主要负责人新列入名单</source>
+        <translation>Legal representative or principal listed after the grant</translation>
     </message>
     <message>
         <source>已复核，维持原决定</source>
