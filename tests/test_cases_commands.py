@@ -184,8 +184,11 @@ def test_stats_month_as_table_and_csv(six, capsys, tmp_path):
     target = tmp_path / "2026-11.csv"
     code, out, _ = run(capsys, "cases", "stats", "--month", "2026-11", "--csv", str(target))
     assert code == 0 and out.splitlines()[0].startswith("信用核查月度统计 2026-11")
-    with open(target, encoding="utf-8-sig", newline="") as f:
-        values = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(f)}
+    from desktop.casefile.stats import SECTIONS
+
+    section = {title: key for key, title in SECTIONS.items()}
+    with open(target, encoding="utf-8-sig", newline="") as f:   # zh_CN headers, as the window's
+        values = {(section[r["栏目"]], r["键"]): r["数值"] for r in csv.DictReader(f)}
     assert values[("checks", "total")] == "7" and values[("checks", "unverified")] == "1"
     assert values[("checks", "offline")] == "2" and values[("hits", "black")] == "1"
     assert values[("measures", "M-01")] == "1" and values[("outcomes", "approved")] == "5"

@@ -106,11 +106,18 @@ def test_table_and_csv(month, tmp_path):
     assert "33.3%" in table
     path = stats.write_csv(s, tmp_path / "month.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(path, encoding="utf-8-sig", newline="") as f:   # zh_CN unless told otherwise
+        rows = {(r["栏目"], r["键"]): r for r in csv.DictReader(f)}
+    assert rows[("核查", "total")]["数值"] == "6"
+    assert rows[("名单命中（按类别）", "black")]["名称"] == "失信惩戒对象"
+    assert rows[("名单命中（按类别）", "black")]["数值"] == "2"
+    assert rows[("已执行的措施", "M-03")]["数值"] == "1"
+    assert rows[("办理结果", "referred")]["数值"] == "0"
+    assert rows[("核查", "offline_share")]["数值"] == "0.3333"
+    assert {r["月份"] for r in rows.values()} == {"2026-11"}
+    # The window passes its translation: every header, section and label, the keys untouched.
+    english = {"栏目": "Section", "键": "Key", "数值": "Value", "核查": "Checks"}
+    path = stats.write_csv(s, tmp_path / "en.csv", lambda _context, text: english.get(text, text))
     with open(path, encoding="utf-8-sig", newline="") as f:
-        rows = {(r["section"], r["key"]): r for r in csv.DictReader(f)}
-    assert rows[("checks", "total")]["value"] == "6"
-    assert rows[("hits", "black")]["label"] == "失信惩戒对象" and rows[("hits", "black")]["value"] == "2"
-    assert rows[("measures", "M-03")]["value"] == "1"
-    assert rows[("outcomes", "referred")]["value"] == "0"
-    assert rows[("checks", "offline_share")]["value"] == "0.3333"
-    assert {r["month"] for r in rows.values()} == {"2026-11"}
+        rows = {(r["Section"], r["Key"]): r for r in csv.DictReader(f)}
+    assert rows[("Checks", "total")]["Value"] == "6"

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.check.model import CHINA_TZ, CodeKind
 from desktop.desk.context import DeskContext
-from desktop.ui import history_view, sheet_output
+from desktop.ui import history_view, i18n, sheet_output
 from desktop.ui.history_view import HistoryView
 from desktop.ui.jobs import JobRunner
 
@@ -266,7 +266,30 @@ def test_statistics_export_to_csv(qtbot, stats_view, tmp_path, monkeypatch):
                          Qt.MouseButton.LeftButton)
     text = written.args[0].read_text(encoding="utf-8-sig")
     assert written.args[0].name == "month.csv"
-    assert f"{stats_view.month()},,,checks,total,核查次数," in text
+    assert text.splitlines()[0] == "月份,事项,操作员,栏目,键,名称,数值"
+    assert f"{stats_view.month()},,,核查,total,核查次数," in text
+    assert "办理结果,rejected,不予办理,1" in text
+
+
+def test_statistics_export_in_english_has_english_headers_and_labels(qtbot, stats_view, tmp_path,
+                                                                     monkeypatch):
+    from desktop.ui import stats_view as module
+
+    target = tmp_path / "month.csv"
+    monkeypatch.setattr(module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    i18n.install("en")
+    try:
+        with qtbot.waitSignal(stats_view.csv_written, timeout=5000) as written:
+            qtbot.mouseClick(stats_view.findChild(QPushButton, "statsExportButton"),
+                             Qt.MouseButton.LeftButton)
+    finally:
+        i18n.install("zh_CN")
+    lines = written.args[0].read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Month,Item,Operator,Section,Key,Label,Value"
+    body = "\n".join(lines[1:])
+    assert ",Checks,total,Checks," in body and ",Outcomes,rejected,Rejected,1" in body
+    # Only the data's own words (a measure's content) stay as the data states them.
+    assert all("\u4e00" > ch or ch > "\u9fff" for line in lines if ",M-" not in line for ch in line)
 
 
 # -- in the window --------------------------------------------------------------------------------

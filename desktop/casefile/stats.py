@@ -12,6 +12,7 @@ import csv
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 
 from desktop.casefile.record import CHINA_TZ, OUTCOMES, SEVERITY_LABELS, CaseRecord, utc_text
 from desktop.casefile.store import CaseFile
@@ -50,17 +51,19 @@ class MonthlyStats:
         return self.offline / self.checks if self.checks else 0.0
 
     def rows(self) -> list[tuple[str, str, str, int | float]]:
-        """(section, key, label, value): the table and the CSV are both made from these."""
-        rows = [("checks", "total", "核查次数", self.checks),
-                ("checks", "unverified", "未能核实", self.unverified),
-                ("checks", "offline", "使用离线数据", self.offline),
-                ("checks", "offline_share", "离线占比", round(self.offline_share, 4)),
-                ("hits", "total", "命中名单的核查", self.hits)]
+        """(section, key, label, value): the table and the CSV are both made from these. Labels
+        are zh_CN templates of context "core" (a measure's content excepted: data, as stated)."""
+        rows = [("checks", "total", QT_TRANSLATE_NOOP("core", "核查次数"), self.checks),
+                ("checks", "unverified", QT_TRANSLATE_NOOP("core", "未能核实"), self.unverified),
+                ("checks", "offline", QT_TRANSLATE_NOOP("core", "使用离线数据"), self.offline),
+                ("checks", "offline_share", QT_TRANSLATE_NOOP("core", "离线占比"),
+                 round(self.offline_share, 4)),
+                ("hits", "total", QT_TRANSLATE_NOOP("core", "命中名单的核查"), self.hits)]
         rows += [("hits", s, SEVERITY_LABELS[s], self.hits_by_severity.get(s, 0))
                  for s in SEVERITY_LABELS]
         rows += [("measures", m, content, n) for m, (content, n) in self.measures_applied.items()]
         rows += [("outcomes", o, label, self.outcomes.get(o, 0)) for o, label in OUTCOMES.items()]
-        rows.append(("decisions", "total", "后续决定与更正", self.decisions))
+        rows.append(("decisions", "total", QT_TRANSLATE_NOOP("core", "后续决定与更正"), self.decisions))
         rows += [("watch", "raised", WATCH_LABELS["raised"], self.alerts_raised),
                  ("watch", "settled", WATCH_LABELS["settled"], self.alerts_settled),
                  ("watch", "open", WATCH_LABELS["open"], self.alerts_open)]
@@ -192,12 +195,29 @@ def _measure_content(case_file: CaseFile, measure_id: str, record_id: int) -> st
     return next((m.content for m in record.measures_shown if m.measure_id == measure_id), "")
 
 
+SECTIONS = {"checks": QT_TRANSLATE_NOOP("core", "核查"),
+            "hits": QT_TRANSLATE_NOOP("core", "名单命中（按类别）"),
+            "measures": QT_TRANSLATE_NOOP("core", "已执行的措施"),
+            "outcomes": QT_TRANSLATE_NOOP("core", "办理结果"),
+            "decisions": QT_TRANSLATE_NOOP("core", "后续决定与更正"),
+            "watch": QT_TRANSLATE_NOOP("core", "事中事后监管"),
+            "commitments": QT_TRANSLATE_NOOP("core", "信用承诺")}
+CSV_HEADER = (QT_TRANSLATE_NOOP("core", "月份"), QT_TRANSLATE_NOOP("core", "事项"),
+              QT_TRANSLATE_NOOP("core", "操作员"), QT_TRANSLATE_NOOP("core", "栏目"),
+              QT_TRANSLATE_NOOP("core", "键"), QT_TRANSLATE_NOOP("core", "名称"),
+              QT_TRANSLATE_NOOP("core", "数值"))
+
+Translate = Callable[[str, str], str]
+
+
+def _as_is(_context: str, text: str) -> str:
+    return text
+
+
 def format_table(stats: MonthlyStats) -> str:
     scope = f"事项：{stats.item_code or '全部'}；操作员：{stats.operator or '全部'}"
     lines = [f"信用核查月度统计 {stats.month}（{scope}）"]
-    titles = {"hits": "名单命中（按类别）", "measures": "已执行的措施", "outcomes": "办理结果",
-              "watch": "事中事后监管",
-              "commitments": "信用承诺"}
+    titles = {k: v for k, v in SECTIONS.items() if k not in ("checks", "decisions")}
     section = "checks"
     for sec, key, label, value in stats.rows():
         if sec != section and sec in titles:
@@ -210,13 +230,24 @@ def format_table(stats: MonthlyStats) -> str:
     return "\n".join(lines)
 
 
-def write_csv(stats: MonthlyStats, path: Path) -> Path:
+def csv_texts(stats: MonthlyStats) -> set[str]:
+    """Every template ``write_csv`` translates: a caller translates them on its own thread."""
+    return {*CSV_HEADER, *SECTIONS.values(),
+            *(label for section, _key, label, _value in stats.rows() if section != "measures")}
+
+
+def write_csv(stats: MonthlyStats, path: Path, translate: Translate = _as_is) -> Path:
+    """Headers, sections and labels in the caller's language (``translate`` as Qt's
+    ``QCoreApplication.translate``: the window passes its own, the command line none, so zh_CN);
+    the key column keeps the machine keys (outcome codes, measure ids) for scripts."""
     # UTF-8 with a BOM: the spreadsheet programs in the halls read Chinese CSV correctly only so.
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["month", "item_code", "operator", "section", "key", "label", "value"])
-        for row in stats.rows():
-            writer.writerow([stats.month, stats.item_code or "", stats.operator or "", *row])
+        writer.writerow([translate("core", h) for h in CSV_HEADER])
+        for section, key, label, value in stats.rows():
+            shown = label if section == "measures" else translate("core", label)
+            writer.writerow([stats.month, stats.item_code or "", stats.operator or "",
+                             translate("core", SECTIONS[section]), key, shown, value])
     return path
 
 

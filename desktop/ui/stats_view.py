@@ -210,15 +210,7 @@ class StatsView(Retranslatable, QWidget):
 
     def label(self, section: str, key: str, label: str) -> str:
         """Row labels in the UI language; measures keep their content as the data states it."""
-        fixed = {("checks", "total"): self.tr("核查次数"),
-                 ("checks", "unverified"): self.tr("未能核实"),
-                 ("checks", "offline"): self.tr("使用离线数据"),
-                 ("checks", "offline_share"): self.tr("离线占比"),
-                 ("hits", "total"): self.tr("命中名单的核查"),
-                 ("decisions", "total"): self.tr("后续决定与更正")}
-        if (section, key) in fixed:
-            return fixed[section, key]
-        if section == "hits":
+        if section == "hits" and key != "total":
             return "    " + i18n.translate("core", SEVERITY_LABELS.get(key, label))
         if section == "outcomes":
             return self.tr("办理结果：%1").replace("%1", i18n.translate("core", OUTCOMES.get(key, label)))
@@ -276,5 +268,8 @@ class StatsView(Retranslatable, QWidget):
             self.message.setText(self.tr("已导出：%1").replace("%1", str(path)))
             self.csv_written.emit(path)
 
-        self.runner.submit(stats.write_csv, current, Path(name), on_done=written,
+        # Headers and labels in the UI language, translated here on the GUI thread.
+        words = {text: i18n.translate("core", text) for text in stats.csv_texts(current)}
+        self.runner.submit(stats.write_csv, current, Path(name), lambda _context, text: words[text],
+                           on_done=written,
                            on_error=self._failed, cancellable=False)

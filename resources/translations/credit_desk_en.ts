@@ -501,14 +501,6 @@
         <translation>Trust root file</translation>
     </message>
     <message>
-        <source>%1 天前</source>
-        <translation>%1 days ago</translation>
-    </message>
-    <message>
-        <source>%1 小时前</source>
-        <translation>%1 hours ago</translation>
-    </message>
-    <message>
         <source>离线数据</source>
         <translation>Offline data</translation>
     </message>
@@ -1383,6 +1375,26 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>未配置</source>
+        <translation>Not configured</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>No limit</translation>
+    </message>
+    <message>
+        <source>信用平台</source>
+        <translation>Credit platform</translation>
+    </message>
+    <message>
+        <source>无（使用内置演示数据）</source>
+        <translation>None (built-in demo data)</translation>
+    </message>
+    <message>
+        <source>未配置（仅离线）</source>
+        <translation>Not configured (offline only)</translation>
+    </message>
+    <message>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
@@ -1662,28 +1674,8 @@ The offline data on this machine is unchanged.</translation>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <source>核查次数</source>
-        <translation>Checks</translation>
-    </message>
-    <message>
         <source>未能核实</source>
         <translation>Unverified</translation>
-    </message>
-    <message>
-        <source>使用离线数据</source>
-        <translation>Answered from offline data</translation>
-    </message>
-    <message>
-        <source>离线占比</source>
-        <translation>Offline share</translation>
-    </message>
-    <message>
-        <source>命中名单的核查</source>
-        <translation>Checks with list hits</translation>
-    </message>
-    <message>
-        <source>后续决定与更正</source>
-        <translation>Later decisions and corrections</translation>
     </message>
     <message>
         <source>办理结果：%1</source>
@@ -2761,6 +2753,26 @@ The offline data on this machine is unchanged.</translation>
         <translation>Watch alerts open at month end</translation>
     </message>
     <message>
+        <source>核查次数</source>
+        <translation>Checks</translation>
+    </message>
+    <message>
+        <source>使用离线数据</source>
+        <translation>Answered from offline data</translation>
+    </message>
+    <message>
+        <source>离线占比</source>
+        <translation>Offline share</translation>
+    </message>
+    <message>
+        <source>命中名单的核查</source>
+        <translation>Checks with list hits</translation>
+    </message>
+    <message>
+        <source>后续决定与更正</source>
+        <translation>Later decisions and corrections</translation>
+    </message>
+    <message>
         <source>作出信用承诺</source>
         <translation>Credit commitments made</translation>
     </message>
@@ -2779,6 +2791,58 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>月份“{month}”格式不对，应为 YYYY-MM，例如 2026-11。</source>
         <translation>Month &quot;{month}&quot; is malformed; use YYYY-MM, e.g. 2026-11.</translation>
+    </message>
+    <message>
+        <source>核查</source>
+        <translation>Checks</translation>
+    </message>
+    <message>
+        <source>名单命中（按类别）</source>
+        <translation>List hits (by kind)</translation>
+    </message>
+    <message>
+        <source>已执行的措施</source>
+        <translation>Measures applied</translation>
+    </message>
+    <message>
+        <source>办理结果</source>
+        <translation>Outcomes</translation>
+    </message>
+    <message>
+        <source>事中事后监管</source>
+        <translation>Post-approval watch</translation>
+    </message>
+    <message>
+        <source>信用承诺</source>
+        <translation>Credit commitments</translation>
+    </message>
+    <message>
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>栏目</source>
+        <translation>Section</translation>
+    </message>
+    <message>
+        <source>键</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <source>数值</source>
+        <translation>Value</translation>
     </message>
     <message>
         <source>请输入工号。</source>
@@ -3135,6 +3199,14 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>主动承诺</source>
         <translation>voluntary commitment</translation>
+    </message>
+    <message>
+        <source>{days} 天前</source>
+        <translation>{days} days ago</translation>
+    </message>
+    <message>
+        <source>{hours} 小时前</source>
+        <translation>{hours} hours ago</translation>
     </message>
 </context>
 </TS>

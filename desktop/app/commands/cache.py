@@ -10,6 +10,7 @@ from desktop.check.model import fmt_time
 from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
 from desktop.offline import updater
+from desktop.site import clock
 from offline_cache.errors import SnapshotRefused
 from offline_cache.store import is_root_file
 
@@ -41,11 +42,11 @@ def status(args: argparse.Namespace) -> int:
         print(f"离线数据：不可用。{exc.reason}")
         return 3
     now = datetime.now(timezone.utc)
-    age_h = (now - snap.data_as_of).total_seconds() / 3600
+    age = clock.age((now - snap.data_as_of).total_seconds() / 3600)
     kind = {"full": "完整快照", "delta": "增量"}.get(snap.kind, snap.kind)
     print(f"离线数据：第 {snap.version} 版（{kind}），地区 {snap.region}"
           + ("  【演示数据 / DEMO DATA】" if snap.demo else ""))
-    print(f"数据截至：{fmt_time(snap.data_as_of)}（{age_h:.0f} 小时前）"
+    print(f"数据截至：{fmt_time(snap.data_as_of)}（{age}）"
           + ("，数据已较旧" if ctx.offline.is_stale(snap, now) else ""))
     print(f"有效期至：{fmt_time(snap.expires)}")
     print(f"文件：{snap.data_path}")

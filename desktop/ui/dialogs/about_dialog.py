@@ -16,14 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.check.model import fmt_time
+from desktop.site import clock
 from desktop.ui import i18n, style
 from desktop.ui.dialogs import desk_status
 from desktop.ui.dialogs.desk_status import DeskStatus, Reachability
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.fit_dialog import FitsText
 from desktop.ui.widgets.plain_text import plain_label
 
 
-class AboutDialog(Retranslatable, QDialog):
+class AboutDialog(FitsText, Retranslatable, QDialog):
     status_shown = Signal(object)        # DeskStatus
     reachability_shown = Signal(object)  # Reachability
 
@@ -126,12 +128,10 @@ class AboutDialog(Retranslatable, QDialog):
             rows.append((self.tr("信任根"), s.root_problem))
         if s.snapshot is not None:
             n = s.snapshot
-            # Past two days, days read better than hours ("12 天前", not "278 小时前").
-            age = (self.tr("%1 天前").replace("%1", f"{n.age_hours / 24:.0f}") if n.age_hours >= 48
-                   else self.tr("%1 小时前").replace("%1", f"{n.age_hours:.0f}"))
+            age = i18n.render(clock.age(n.age_hours))
             rows += [
                 (self.tr("离线数据"), self.tr("第 %1 版（%2），地区 %3").replace("%1", str(n.version))
-                 .replace("%2", self.tr("完整快照") if n.kind == "snapshot" else self.tr("增量"))
+                 .replace("%2", self.tr("完整快照") if n.kind == "full" else self.tr("增量"))
                  .replace("%3", n.region)
                  + (" · " + self.tr("演示数据 / DEMO DATA") if n.demo else "")),
                 (self.tr("数据截至"), f"{fmt_time(n.data_as_of)}（{age}）"

@@ -23,10 +23,11 @@ from desktop.casefile.record import OUTCOMES, STATUS_LABELS, CaseRecord
 from desktop.casefile.store import Decision
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.fit_dialog import FitsText
 from desktop.ui.widgets.plain_text import plain_label, shown, tooltip
 
 
-class DecisionDialog(Retranslatable, QDialog):
+class DecisionDialog(FitsText, Retranslatable, QDialog):
     submitted = Signal(object)  # Decision: the owner records it and calls accept() or show_error()
 
     def __init__(self, record: CaseRecord, parent=None):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.check.model import fmt_time
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.fit_dialog import PATH_SHARE, FitsText, room, show_whole
 from offline_cache.errors import SnapshotRefused
 from offline_cache.store import InstalledSnapshot
 
@@ -52,7 +53,7 @@ def install_snapshot(store, path: Path, stop: threading.Event, *, progress=None,
     return ImportOutcome(before.version if before else None, snapshot=snap)
 
 
-class SnapshotImportDialog(Retranslatable, QDialog):
+class SnapshotImportDialog(FitsText, Retranslatable, QDialog):
     finished_import = Signal(object)  # ImportOutcome
 
     def __init__(self, store, runner, parent=None):
@@ -124,6 +125,8 @@ class SnapshotImportDialog(Retranslatable, QDialog):
         return self._stop is not None
 
     def _update_buttons(self) -> None:
+        # The field grows with the path (a USB stick's folder is often deep), up to the screen.
+        show_whole(self.path, int(room(self).width() * PATH_SHARE))
         self.start_button.setEnabled(not self.running and bool(self.path.text().strip()))
         self.cancel_button.setEnabled(self.running)
         for w in (self.path, self.browse_folder, self.browse_file):
@@ -203,4 +206,4 @@ class SnapshotImportDialog(Retranslatable, QDialog):
         self.verdict.style().unpolish(self.verdict)
         self.verdict.style().polish(self.verdict)
         # Grow to the verdict's lines, so none hides behind the buttons.
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        self.fit_to_text()

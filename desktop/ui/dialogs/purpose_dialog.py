@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 from desktop.check.purpose import MAX_PURPOSE, purpose_problem
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.fit_dialog import FitsText
 
 
-class PurposeDialog(Retranslatable, QDialog):
+class PurposeDialog(FitsText, Retranslatable, QDialog):
     given = Signal(str)  # the purpose, once it stands
 
     def __init__(self, masked_code: str, suggested: str = "", parent=None):

@@ -16,15 +16,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from desktop.site import paths
 from desktop.ui import i18n, style
 from desktop.ui.dialogs import user_settings
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.fit_dialog import FitsText, WholeScrollArea
 
 
-class SettingsDialog(Retranslatable, QDialog):
+DEPLOYMENT_ROWS = 11  # config file, platform (address, key, deadline), hall, window, trust root,
+#                       age limits (warn, max), update source, data folder
+
+
+class SettingsDialog(FitsText, Retranslatable, QDialog):
     applied = Signal(dict)  # the stored settings, after they took effect
 
     def __init__(self, ctx, runner, parent=None, saved: dict | None = None):
@@ -54,8 +60,8 @@ class SettingsDialog(Retranslatable, QDialog):
         self.deploy_form = QFormLayout(self.deploy_box)
         self.deploy_labels: list[QLabel] = []
         self.deploy_fields: list[QLineEdit] = []
-        for value in self._deployment_values():
-            label, field = QLabel(), QLineEdit(value)
+        for _ in range(DEPLOYMENT_ROWS):
+            label, field = QLabel(), QLineEdit()
             field.setReadOnly(True)
             field.setObjectName("deploymentField")
             self.deploy_labels.append(label)
@@ -71,21 +77,35 @@ class SettingsDialog(Retranslatable, QDialog):
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
+        # At the largest font the deployment rows are taller than a 768-line screen: they
+        # scroll, the buttons stay in view.
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.clerk_box)
+        column.addWidget(self.deploy_box)
+        self.scroll = WholeScrollArea(objectName="settingsScroll", widgetResizable=True)
+        self.scroll.setFrameShape(WholeScrollArea.Shape.NoFrame)
+        self.scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.clerk_box)
-        layout.addWidget(self.deploy_box)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.retranslate()
 
     def _deployment_values(self) -> list[str]:
+        """The deployment as the clerk reads it out on the phone: values in the UI language
+        where they are words, as written where they are addresses, paths or numbers."""
         cfg = self.ctx.config
         p, s = cfg.platform, cfg.snapshot
-        hours = lambda h: "-" if h is None else f"{h:g}"  # noqa: E731
-        return [str(cfg.path or "-"), p.base_url if p else "-", p.app_key if p else "-",
-                f"{p.deadline_seconds:g}" if p else "-", cfg.site.hall, cfg.site.window,
+        none = self.tr("未配置")
+        hours = lambda h: self.tr("不限") if h is None else f"{h:g}"  # noqa: E731
+        source = (self.tr("信用平台") if s.update_source == "platform" else s.update_source)
+        return [str(cfg.path) if cfg.path else self.tr("无（使用内置演示数据）"),
+                p.base_url if p else self.tr("未配置（仅离线）"), p.app_key if p else none,
+                f"{p.deadline_seconds:g}" if p else none, cfg.site.hall, cfg.site.window,
                 str(cfg.trust_root), hours(s.warn_age_hours), hours(s.max_age_hours),
-                s.update_source, str(paths.home())]
+                source, str(paths.home())]
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("设置"))
@@ -102,9 +122,11 @@ class SettingsDialog(Retranslatable, QDialog):
                  self.tr("核查时限（秒）"), self.tr("大厅"), self.tr("窗口"), self.tr("信任根"),
                  self.tr("数据较旧提示（小时）"), self.tr("最长可用（小时）"),
                  self.tr("离线数据更新来源"), self.tr("数据文件夹"))
-        for label, field, text in zip(self.deploy_labels, self.deploy_fields, texts):
+        for label, field, text, value in zip(self.deploy_labels, self.deploy_fields, texts,
+                                             self._deployment_values()):
             label.setText(text)
             field.setAccessibleName(text)
+            field.setText(value)
         self.deploy_note.setText(self.tr("平台密钥保存在系统密钥库中，不在此显示。"))
 
     def choices(self) -> dict:

@@ -22,9 +22,10 @@ from desktop.site.messages import UserError
 from desktop.ui import i18n
 from desktop.ui.dialogs import user_settings
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.fit_dialog import FitsText
 
 
-class SignInDialog(Retranslatable, QDialog):
+class SignInDialog(FitsText, Retranslatable, QDialog):
     signed_in = Signal(str)  # the operator id, once signed in (and stored)
 
     def __init__(self, current: str, runner, parent=None, *, ctx=None):
