@@ -107,6 +107,7 @@ def test_about_shows_versions_demo_root_and_snapshot_offline_only(qtbot, runner)
     snap = ctx.offline.snapshot()
     assert "0.1.0" in text and "PySide6" in text
     assert f"第 {snap.version} 版" in text and "演示数据 / DEMO DATA" in text
+    assert snap.kind == "full" and "（完整快照）" in text and "增量" not in text
     assert "（演示）" in text and "demo-root.json" in text
     assert "未配置" in dialog.findChild(QLabel, "platformReachability").text()
     from datetime import datetime, timezone
@@ -191,6 +192,61 @@ def test_older_snapshot_is_refused_as_rollback(qtbot, runner, store, publisher):
     run_import(qtbot, dialog, old)
     assert "拒绝回退" in dialog.findChild(QLabel, "importVerdict").text()
     assert store.current().version == 3
+
+
+def test_an_english_window_gives_the_snapshot_layers_refusals_in_english(qtbot, runner, store,
+                                                                       publisher):
+    import re
+
+    old = publisher.publish(2)
+    store.install(publisher.publish(3))
+    folder = publisher.publish(4)
+    data = folder / "targets" / "snapshot-000004.sqlite"
+    raw = bytearray(data.read_bytes())
+    raw[-100] ^= 0xFF
+    data.write_bytes(bytes(raw))
+    i18n.install("en")
+    try:
+        dialog = import_dialog(qtbot, store, runner)
+        verdict = dialog.findChild(QLabel, "importVerdict")
+        for path, words in ((old, "older than the version this desk already trusts"),
+                            (folder, "length or hash differs from what is signed"),
+                            (folder.parent / "no-such-stick", "a file is missing")):
+            run_import(qtbot, dialog, path)
+            assert words in verdict.text(), verdict.text()
+            assert not re.search(r"[\u4e00-\u9fff]", verdict.text()), verdict.text()
+    finally:
+        i18n.install("zh_CN")
+    assert store.current().version == 3
+    # The Chinese window (and the command line) keep the store's detailed words.
+    run_import(qtbot, dialog, old)
+    assert "拒绝回退" in verdict.text()
+
+
+def test_an_english_window_says_why_offline_data_cannot_vouch_in_english(qtbot, desk_env):
+    import re
+
+    from desktop.offline import refusal
+    from desktop.offline.data import OfflineData
+    from desktop.check.sources import OfflineUnavailable
+
+    ctx = DeskContext.from_environment()
+    offline = OfflineData(ctx.config)
+    snap = offline.snapshot()
+    (snap.metadata_path / "targets.json").write_text("{}", encoding="utf-8")   # an edited file
+    with pytest.raises(OfflineUnavailable) as caught:
+        offline.snapshot()
+    chinese = i18n.render(caught.value.reason)
+    assert "离线数据校验失败" in chinese
+    i18n.install("en")
+    try:
+        english = i18n.render(caught.value.reason)
+    finally:
+        i18n.install("zh_CN")
+    assert not re.search(r"[\u4e00-\u9fff]", english), english
+    assert english.startswith("The offline data failed verification") and "altered or damaged" in english
+    assert str(caught.value.reason).startswith("离线数据校验失败")       # the command line: zh_CN
+    assert isinstance(caught.value.reason.params["detail"], refusal.Refusal)
 
 
 def test_cancelled_import_changes_nothing(store, publisher):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from desktop.check.model import fmt_time
 from desktop.check.sources import OfflineAnswer, OfflineUnavailable
+from desktop.offline import refusal
 from desktop.site import paths
 from desktop.site.config import Config
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
@@ -48,7 +49,7 @@ class OfflineData:
             snap = self.store.current(verify=True)
         except SnapshotRefused as exc:
             raise OfflineUnavailable(Message(QT_TRANSLATE_NOOP(
-                "core", "离线数据校验失败，不能作为核查依据：{detail}"), {"detail": exc.message})) from None
+                "core", "离线数据校验失败，不能作为核查依据：{detail}"), {"detail": refusal.explain(exc)})) from None
         if snap is None:
             raise OfflineUnavailable(Message(QT_TRANSLATE_NOOP(
                 "core", "本机没有离线数据。请联网后执行“更新离线数据”，或从U盘导入快照。")))

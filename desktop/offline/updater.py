@@ -25,6 +25,7 @@ from tuf.api.metadata import TargetFile
 from tuf.ngclient.fetcher import FetcherInterface
 
 from desktop.check.sources import DownloadCancelled, PlatformUnavailable
+from desktop.offline import refusal
 from desktop.site import paths
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 from offline_cache import trust
@@ -155,7 +156,7 @@ def update_from_folder(store: SnapshotStore, folder: Path, *, progress: Progress
         snap = store.install(folder, progress=_stage(progress, "verify"), cancel=cancel)
     except SnapshotRefused as exc:
         if exc.reason == "cancelled":
-            raise UpdateCancelled(Message(exc.message)) from None
+            raise UpdateCancelled(refusal.explain(exc)) from None
         raise _refused(exc) from None
     return UpdateResult(updated=before != snap.version, snapshot=snap, kind=snap.kind if before != snap.version else None)
 
@@ -204,7 +205,7 @@ def _fell_back(store: SnapshotStore, snap: InstalledSnapshot, before: int | None
 
 def _refused(exc: SnapshotRefused) -> UpdateRefused:
     refused = UpdateRefused(Message(QT_TRANSLATE_NOOP("core", "{detail} 本机离线数据保持不变。"),
-                                    {"detail": exc.message}))
+                                    {"detail": refusal.explain(exc)}))
     refused.role = exc.role
     refused.reason_code = exc.reason
     return refused

@@ -3208,5 +3208,81 @@ The offline data on this machine is unchanged.</translation>
         <source>{hours} 小时前</source>
         <translation>{hours} hours ago</translation>
     </message>
+    <message>
+        <source>信任根（root）</source>
+        <translation>Trust root (root)</translation>
+    </message>
+    <message>
+        <source>时间戳（timestamp）</source>
+        <translation>Timestamp (timestamp)</translation>
+    </message>
+    <message>
+        <source>快照元数据（snapshot）</source>
+        <translation>Snapshot metadata (snapshot)</translation>
+    </message>
+    <message>
+        <source>目标元数据（targets）</source>
+        <translation>Targets metadata (targets)</translation>
+    </message>
+    <message>
+        <source>{role}：缺少文件，快照不完整。请确认U盘或共享文件夹中的快照文件夹完整。</source>
+        <translation>{role}: a file is missing, the snapshot is incomplete. Check that the snapshot folder on the USB stick or share is complete.</translation>
+    </message>
+    <message>
+        <source>{role}：不是有效的快照或元数据。请选择省平台发布的快照文件夹（含 metadata 与 targets）。</source>
+        <translation>{role}: not a valid snapshot or metadata. Choose a snapshot folder published by the provincial platform (with metadata and targets).</translation>
+    </message>
+    <message>
+        <source>{role}：自然人数据的保护参数低于本机要求，拒绝安装。请向省平台索取正式快照。</source>
+        <translation>{role}: natural persons&apos; data is protected with weaker parameters than this desk requires; not installed. Ask the provincial platform for an official snapshot.</translation>
+    </message>
+    <message>
+        <source>{role}：签名未达到门槛，或不是由受信任的密钥签署。请向省平台索取正式快照。</source>
+        <translation>{role}: not signed by enough trusted keys. Ask the provincial platform for an official snapshot.</translation>
+    </message>
+    <message>
+        <source>{role}：比本机已信任的版本旧，拒绝回退到旧数据。请使用更新的快照。</source>
+        <translation>{role}: older than the version this desk already trusts; going back to older data is refused. Use a newer snapshot.</translation>
+    </message>
+    <message>
+        <source>{role}：已过期。请使用更新的快照，或联系省平台。</source>
+        <translation>{role}: expired. Use a newer snapshot, or contact the provincial platform.</translation>
+    </message>
+    <message>
+        <source>{role}：文件的长度或哈希与签名不符，文件被改动或来自不同版本。请向省平台索取正式快照。</source>
+        <translation>{role}: a file&apos;s length or hash differs from what is signed; the file was altered or belongs to another version. Ask the provincial platform for an official snapshot.</translation>
+    </message>
+    <message>
+        <source>{role}：文件超过允许的长度，已停止读取。请向省平台索取正式快照。</source>
+        <translation>{role}: a file is longer than allowed; reading stopped. Ask the provincial platform for an official snapshot.</translation>
+    </message>
+    <message>
+        <source>{role}：无法读取来源。请确认U盘已插好或共享文件夹可以访问。</source>
+        <translation>{role}: the source could not be read. Check that the USB stick is plugged in or the share can be reached.</translation>
+    </message>
+    <message>
+        <source>{role}：增量数据针对的不是本机已安装的版本。请使用完整快照或对应版本的增量。</source>
+        <translation>{role}: the delta is for another version than the one installed. Use a full snapshot or the delta for the installed version.</translation>
+    </message>
+    <message>
+        <source>{role}：数据与签署的分组表不符，数据文件被改动过。请重新导入快照。</source>
+        <translation>{role}: the data differs from its signed bucket table; the data file was altered. Import the snapshot again.</translation>
+    </message>
+    <message>
+        <source>{role}：没有可安装的快照。请确认U盘或共享文件夹中有省平台发布的快照。</source>
+        <translation>{role}: no snapshot to install. Check that the USB stick or share holds a snapshot published by the provincial platform.</translation>
+    </message>
+    <message>
+        <source>已取消安装，本机离线数据保持不变。</source>
+        <translation>Installation cancelled; the offline data on this desk is unchanged.</translation>
+    </message>
+    <message>
+        <source>{role}：本机已安装的离线数据与其签名元数据不符（被改动或损坏）。请重新导入快照。</source>
+        <translation>{role}: the offline data installed on this desk no longer matches its signed metadata (altered or damaged). Import the snapshot again.</translation>
+    </message>
+    <message>
+        <source>{role}：新的信任根没有旧信任根门槛数量的签名，拒绝。请联系省平台。</source>
+        <translation>{role}: the new trust root is not signed by the old root&apos;s threshold of keys; refused. Contact the provincial platform.</translation>
+    </message>
 </context>
 </TS>

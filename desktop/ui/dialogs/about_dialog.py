@@ -125,7 +125,7 @@ class AboutDialog(FitsText, Retranslatable, QDialog):
                          + (self.tr("（演示）") if r.demo else "")))
             rows.append((self.tr("信任根文件"), r.path))
         else:
-            rows.append((self.tr("信任根"), s.root_problem))
+            rows.append((self.tr("信任根"), i18n.render(s.root_problem)))
         if s.snapshot is not None:
             n = s.snapshot
             age = i18n.render(clock.age(n.age_hours))

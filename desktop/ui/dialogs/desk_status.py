@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from desktop import __version__
 from desktop.check.sources import OfflineUnavailable, PlatformUnavailable
+from desktop.offline import refusal
 from desktop.site import paths
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from offline_cache.errors import SnapshotRefused
@@ -47,7 +48,7 @@ class DeskStatus:
     config_path: str           # "" when running on the embedded demo default
     data_folder: str
     root: RootFacts | None
-    root_problem: str
+    root_problem: Message | None
     snapshot: SnapshotFacts | None
     snapshot_problem: Message | None
 
@@ -65,13 +66,13 @@ def gather(ctx, now: datetime | None = None) -> DeskStatus:
     from PySide6.QtCore import qVersion
 
     now = now or datetime.now(timezone.utc)
-    root, root_problem = None, ""
+    root, root_problem = None, None
     try:
         r = ctx.offline.store.root()
         root = RootFacts(r.name, r.version, r.threshold, len(r.keyids), r.demo, r.expires,
                          str(ctx.config.trust_root))
     except SnapshotRefused as exc:
-        root_problem = exc.message
+        root_problem = refusal.explain(exc)
     snap, snap_problem = None, None
     try:
         s = ctx.offline.snapshot(now)

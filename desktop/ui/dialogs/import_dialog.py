@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.check.model import fmt_time
+from desktop.offline import refusal
+from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.widgets.fit_dialog import PATH_SHARE, FitsText, room, show_whole
 from offline_cache.errors import SnapshotRefused
@@ -188,7 +190,7 @@ class SnapshotImportDialog(FitsText, Retranslatable, QDialog):
             if o.refused.reason == "cancelled":
                 self._say(self.tr("已取消导入，本机离线数据保持不变。"), "refused")
             else:
-                self._say(self.tr("已拒绝：%1\n本机离线数据保持不变。").replace("%1", o.refused.message),
+                self._say(self.tr("已拒绝：%1\n本机离线数据保持不变。").replace("%1", i18n.render(refusal.explain(o.refused))),
                           "refused")
             return
         snap = o.snapshot
