@@ -133,3 +133,26 @@ def test_switching_language_retranslates_the_history_and_statistics_tabs_at_once
         assert header == "Result"
     finally:
         close_window(window)
+
+
+def test_qts_own_dialogs_speak_the_ui_language(qtbot):
+    """Standard buttons and Qt's file chooser come from Qt's qtbase_*.qm, loaded with ours."""
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel
+
+    def texts():
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        chooser = QFileDialog(None, "", "")
+        chooser.setOption(QFileDialog.Option.DontUseNativeDialog)   # Qt's own, as on the desks
+        qtbot.addWidget(buttons)
+        qtbot.addWidget(chooser)
+        return ({b.text() for b in buttons.buttons()},
+                " ".join(label.text() for label in chooser.findChildren(QLabel)))
+
+    i18n.install("zh_CN")
+    buttons, chooser = texts()
+    assert buttons == {"确定", "取消"} and "文件名" in chooser, (buttons, chooser)
+    i18n.install("en")
+    buttons, chooser = texts()
+    assert buttons == {"&OK", "&Cancel"} or buttons == {"OK", "Cancel"}, buttons
+    assert not CJK.search(chooser), chooser
