@@ -119,6 +119,40 @@ class Session:
         self.page.scrollArea.ensureWidgetVisible(widget)
         settle(self.app)
 
+    def commit_tolerance(self, due: str, form_no: str, missing: str) -> None:
+        """A 容缺受理 commitment with the record, as the clerk fills the record panel."""
+        from PySide6.QtWidgets import QComboBox, QLineEdit
+
+        panel = self.page.recordPanel
+        panel.outcomeSelector.setCurrentIndex(panel.outcomeSelector.findData("approved_with_conditions"))
+        selector = self.window.findChild(QComboBox, "commitmentSelector")
+        selector.setCurrentIndex(selector.findData("tolerance"))
+        for name, text in (("formNoInput", form_no), ("dueInput", due), ("missingInput", missing)):
+            self.window.findChild(QLineEdit, name).setText(text)
+        settle(self.app)
+
+    def dialog_shot(self, name: str, keys: str, object_name: str) -> Path:
+        """Open a dialog by its shortcut, as a clerk does, and take the dialog alone."""
+        from PySide6.QtGui import QKeySequence
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QDialog
+
+        combo = QKeySequence(keys)[0]
+        self.window.activateWindow()
+        settle(self.app)
+        QTest.keyClick(self.window, combo.key(), combo.keyboardModifiers())
+        wait(self.app, lambda: any(d.isVisible() for d in self.window.findChildren(QDialog, object_name)))
+        dialog = next(d for d in self.window.findChildren(QDialog, object_name) if d.isVisible())
+        self.window.jobs.wait(10_000)
+        settle(self.app, 0.8)
+        path = self.out / f"{name}.png"
+        if not dialog.grab().save(str(path)):
+            raise SystemExit(f"could not write {path}")
+        print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+        dialog.reject()
+        settle(self.app)
+        return path
+
     def tab(self, widget) -> None:
         self.window.tabs.setCurrentWidget(widget)
         settle(self.app, 0.8)
@@ -228,6 +262,22 @@ def main(argv: list[str] | None = None) -> int:
         s.shot("06-history")
         s.tab(s.window.stats_view)
         s.shot("07-statistics")
+        # A 容缺受理 commitment due in three days: the 待办 tab (Alt+5) lists it.
+        from datetime import datetime, timedelta
+
+        from desktop.site.clock import CHINA_TZ
+
+        s.tab(s.window.check_page)
+        s.pick_item(KNOWN["item_with_tolerance"])
+        s.scan(KNOWN["unit_rep_wages"], "GZ-2026-009")
+        s.commit_tolerance((datetime.now(CHINA_TZ).date() + timedelta(days=3)).isoformat(),
+                           "CN-2026-0150", "施工图审查合格书、安全措施资料")
+        s.record()
+        s.tab(s.window.due_view)
+        s.shot("13-due")
+        s.tab(s.window.watch_view)
+        s.shot("14-watch")
+        s.dialog_shot("15-settings", "Ctrl+,", "settingsDialog")
         s.close()
 
         # The largest font the settings offer, at the same 1366x768: every hit whole, the page
@@ -241,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         s.shot("11-largest-font-hits")
         s.scroll_to(s.page.recordPanel.recordButton)
         s.shot("12-largest-font-measures")
+        # Dialogs size to their text at the largest font, within the 1366x768 screen.
+        s.dialog_shot("16-largest-font-settings", "Ctrl+,", "settingsDialog")
+        s.dialog_shot("17-largest-font-about", "F1", "aboutDialog")
         s.close()
         user_settings.update(font_size=style.DEFAULT_FONT_SIZE)
 

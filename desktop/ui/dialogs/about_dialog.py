@@ -56,7 +56,9 @@ class AboutDialog(FitsText, Retranslatable, QDialog):
         layout.addWidget(self.text, 1)
         layout.addLayout(reach)
         layout.addWidget(self.buttons)
-        self.resize(640, 520)
+        # Room for the status table at the clerk's font (about 38 by 30 lines of text).
+        line = self.fontMetrics().height()
+        self.resize(38 * line, 30 * line)
         self.retranslate()
         self.runner.submit(desk_status.gather, ctx, on_done=self._show_status,
                            on_error=lambda exc: self.text.setPlainText(str(exc)))

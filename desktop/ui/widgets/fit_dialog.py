@@ -4,7 +4,7 @@ What does not fit the screen scrolls; a path wider than the screen keeps its ful
 away and can still be scrolled through in its field."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QStyle, QWidget
 
 # Room kept for the window manager's title bar and borders around a dialog.
@@ -71,9 +71,11 @@ class FitsText:
             layout.invalidate()
             layout.activate()
         hint = self.sizeHint().expandedTo(self.minimumSizeHint())
-        width = min(max(hint.width(), self.width() if self.isVisible() else 0), limit.width())
+        # A size the dialog asked for (resize() before show) or the clerk dragged is a floor.
+        floor = self.size() if self.testAttribute(Qt.WidgetAttribute.WA_Resized) else QSize(0, 0)
+        width = min(max(hint.width(), floor.width()), limit.width())
         height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
-        height = max(height, hint.height())
+        height = max(height, hint.height(), floor.height())
         self.resize(width, min(height, limit.height()))
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
