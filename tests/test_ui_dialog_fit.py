@@ -192,3 +192,16 @@ def test_breach_and_sheet_not_opened_boxes_show_their_text_and_path_whole(qtbot,
         assert str(sheet) in shown                      # the whole path, to copy out
     finally:
         box.reject()
+
+
+def test_the_unrecorded_question_shows_its_text_whole(qtbot, window, font_size):
+    from ui_fixtures import answer_prompt
+
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black_and_focus"])
+    scan(qtbot, window, KNOWN["clear"][0], wait=False)        # a new applicant over an unrecorded result
+    qtbot.waitUntil(lambda: window.check_page._prompt is not None
+                    and window.check_page._prompt.isVisible(), timeout=5000)
+    qtbot.wait(50)
+    assert problems(window.check_page._prompt) == []
+    answer_prompt(qtbot, window, "keepButton")

@@ -298,6 +298,10 @@ def test_settings_are_stored_and_applied_and_deployment_is_read_only(qtbot, runn
     assert deployment and all(w.isReadOnly() for w in deployment)
     assert str(ctx.config.trust_root) in [w.text() for w in deployment]
     assert "s3cr3t" not in " ".join(w.text() for w in deployment)
+    # Words in the UI language, never the config's raw "platform"; paths whole on hover.
+    shown = [w.text() for w in deployment]
+    assert "信用平台" in shown and "platform" not in shown and "不限" in shown
+    assert all(w.toolTip() == w.text() for w in deployment)
 
     dialog.findChild(QSpinBox, "fontSizeInput").setValue(15)
     dialog.findChild(QCheckBox, "soundsInput").setChecked(True)
