@@ -148,6 +148,14 @@ def test_every_tabs_shortcut_works_also_after_dialogs_closed(qtbot, window, monk
         with qtbot.waitSignal(watch.count_changed, timeout=10_000):
             keys(qtbot, window, "Ctrl+R")
         pressed.add(("Ctrl+R", "WatchView"))
+        # Esc stops a comparison under way (pressed before its first result can arrive).
+        focus = QApplication.focusWidget() or window
+        QTest.keyClick(focus, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(focus, Qt.Key.Key_Escape)
+        pressed.add(("Esc", "WatchView"))
+        assert "已停止比对" in widget(window, "watchMessage").text()
+        with qtbot.waitSignal(watch.count_changed, timeout=10_000):
+            keys(qtbot, window, "Ctrl+R")
         keys(qtbot, window, "Ctrl+Return")                 # nothing selected: nothing settled
         pressed.add(("Ctrl+Return", "WatchView"))
         assert len(stored_records()) == count
