@@ -55,6 +55,7 @@ class CheckPage(Retranslatable, QWidget):
         self.is_ready = False
         self._focus_turn = 0  # see _focus_once_active
         self._prompt: QMessageBox | None = None
+        self._held: list[tuple] = []  # requests that came while the clerk was being asked
         # Read with the catalogue, then kept current by the settings dialog through the window.
         self.sound_on_black = False
         self.settings: dict | None = None  # the clerk's stored settings, read with the catalogue
@@ -332,18 +333,31 @@ class CheckPage(Retranslatable, QWidget):
     def ask_discard(self, proceed, question: str) -> None:
         """Ask before an unrecorded result is dropped; ``proceed()`` runs only on "discard"."""
         if self._prompt is not None:
+            # A link from the approval system or a close while the clerk is being asked: not
+            # dropped, but asked (or simply run, if the answer dropped the result) next.
+            self._held = [h for h in self._held if h[1] != question] + [(proceed, question)]
             return
 
         def discard() -> None:
             self._prompt = None
             proceed()
+            self._ask_held()
 
         def keep() -> None:
             self._prompt = None
             self.wants_front.emit()  # "back to recording" from another tab, or on quit
             self.recordPanel.recordButton.setFocus()
+            self._ask_held()
         self._prompt = UnrecordedPrompt(self, question, discard, keep)
         self._prompt.open()
+
+    def _ask_held(self) -> None:
+        held, self._held = self._held, []
+        for proceed, question in held:
+            if self.has_unrecorded_result or self._prompt is not None:
+                self.ask_discard(proceed, question)
+            else:
+                proceed()
 
     def request_related_check(self) -> None:
         """F6: check the selected person behind the unit on screen (the legal representative unless

@@ -1,15 +1,24 @@
 """The approval-item selector: an editable list searched by name or code.
 
 A clerk types part of an item's name or its code and presses Enter: one match is enough to pick
-it, popup open or not. What was typed still counts as an item code when no catalogue is installed
-(the platform then judges the code)."""
+it, popup open or not. An item's whole name or code names it whatever the case, and in the
+full-width forms a Chinese input method types (ｃｚ－００１), Enter or not. What was typed still
+counts as an item code when no catalogue is installed (the platform then judges the code)."""
 from __future__ import annotations
+
+import unicodedata
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from desktop.ui.widgets.plain_text import tooltip
 from offline_cache.records import Item
+
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
 class ItemSelector(QComboBox):
@@ -35,6 +44,7 @@ class ItemSelector(QComboBox):
         self.clear()
         for item in items:
             self.addItem(f"{item.name}（{item.item_code}）", item.item_code)
+            self.setItemData(self.count() - 1, item.name, NAME_ROLE)
             self.setItemData(self.count() - 1, tooltip(item.department),
                              Qt.ItemDataRole.ToolTipRole)
         index = self.findData(remembered) if remembered else -1
@@ -63,25 +73,32 @@ class ItemSelector(QComboBox):
         index = self.currentIndex()
         if index >= 0 and self.itemText(index) == text:
             return self.itemData(index)
-        found = self.findText(text, Qt.MatchFlag.MatchFixedString)
+        found = self._named(_folded(text))
         if found >= 0:
             return self.itemData(found)
-        return text or None
+        return unicodedata.normalize("NFKC", text) or None
 
     def match_item(self, typed: str) -> int:
-        """The entry ``typed`` names: its code or full label, else the only entry whose label
-        contains it; -1 when none or several do."""
-        typed = typed.strip().casefold()
+        """The entry ``typed`` names: its code, name or full label, else the only entry whose
+        label contains it; -1 when none or several do."""
+        typed = _folded(typed)
         if not typed:
             return -1
-        containing = []
-        for index in range(self.count()):
-            label = self.itemText(index).casefold()
-            if typed in (label, str(self.itemData(index)).casefold()):
-                return index
-            if typed in label:
-                containing.append(index)
+        named = self._named(typed)
+        if named >= 0:
+            return named
+        containing = [index for index in range(self.count())
+                      if typed in _folded(self.itemText(index))]
         return containing[0] if len(containing) == 1 else -1
+
+    def _named(self, folded: str) -> int:
+        """The entry whose code, name or label is ``folded`` (a name may sit inside a longer
+        one: 食品经营许可 in 食品经营许可（变更）), else -1."""
+        for index in range(self.count()):
+            names = (self.itemText(index), self.itemData(index), self.itemData(index, NAME_ROLE))
+            if folded and folded in {_folded(str(n)) for n in names if n}:
+                return index
+        return -1
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         if (event.type() == QEvent.Type.KeyPress
