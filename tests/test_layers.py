@@ -1,6 +1,8 @@
 """DESIGN.md's layering is enforced, not hoped for: every module's imports are read and checked."""
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -21,11 +23,61 @@ def test_offline_cache_stays_below_the_product():
 
 
 def test_every_package_opens_with_a_docstring_saying_where_to_start():
-    import ast
-
     for init in sorted((REPO / "desktop").glob("*/__init__.py")):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and "Start" in doc, f"{init.relative_to(REPO)} has no 'Start reading' docstring"
+
+
+def _defines(path: Path, dotted: str) -> bool:
+    """Whether the module at ``path`` defines ``Class.method`` (or a top-level name)."""
+    scope = ast.parse(path.read_text(encoding="utf-8")).body
+    for part in dotted.split("."):
+        found = [n for n in scope if getattr(n, "name", None) == part
+                 or isinstance(n, (ast.Assign, ast.AnnAssign)) and part in ast.unparse(n).split("=")[0]]
+        if not found:
+            return False
+        scope = getattr(found[0], "body", [])
+    return True
+
+
+def _resolve(dotted: str) -> bool:
+    """`check.sources.Platform` or `desktop.ui.app`: a module, then names defined in it."""
+    parts = dotted.split(".")
+    parts = parts if parts[0] == "desktop" else ["desktop", *parts]
+    for cut in range(len(parts), 1, -1):
+        base = REPO.joinpath(*parts[:cut])
+        module = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+        if module.exists():
+            return cut == len(parts) or _defines(module, ".".join(parts[cut:]))
+    return False
+
+
+def test_what_the_package_docstrings_name_exists():
+    """"Start reading at `store.py` (`CaseFile.record`)" sent a reader to a method that was not
+    there: every file, `Class.method` and `layer.module.Name` a package docstring names is real."""
+    layers = {p.name for p in (REPO / "desktop").iterdir() if (p / "__init__.py").exists()}
+    missing = []
+    for init in sorted((REPO / "desktop").rglob("__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        for file, name in re.findall(r"`([\w/]+\.py)`(?:\s*\(`([\w.]+)`)?", doc):
+            if not (init.parent / file).exists() and not (REPO / file).exists():
+                missing.append(f"{init.relative_to(REPO)}: {file}")
+            elif name and not _defines(init.parent / file, name):
+                missing.append(f"{init.relative_to(REPO)}: {file} ({name})")
+        for dotted in re.findall(r"`((?:desktop|\w+)\.[\w.]+)`", doc):
+            if dotted.split(".")[0] in layers | {"desktop"} and not dotted.endswith(".py") \
+                    and not _resolve(dotted):
+                missing.append(f"{init.relative_to(REPO)}: {dotted}")
+    assert not missing, missing
+
+
+def test_the_readme_layout_table_lists_every_package_folder():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    layout = layout[:layout.index("\n## ")]
+    listed = set(re.findall(r"^\| `desktop/(\w+)/` \|", layout, re.M))
+    folders = {p.name for p in (REPO / "desktop").iterdir() if (p / "__init__.py").exists()}
+    assert listed == folders, (listed ^ folders)
 
 
 def _tree(root: Path, files: dict[str, str]) -> Path:
