@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+from reference_platform.fixtures import memory_keyring  # noqa: F401
 from ui_fixtures import (
     KNOWN,
     answer_prompt,
@@ -180,3 +181,55 @@ def test_a_link_arriving_while_the_clerk_is_being_asked_is_not_lost(qtbot, windo
     qtbot.waitUntil(lambda: page.caseNoInput.text() == "GZ-LINK-8" and page.result is not None
                     and page.result.code == KNOWN["clear"][0], timeout=10_000)
     assert page._prompt is None
+
+
+def test_a_record_still_being_written_when_the_next_code_is_scanned_still_counts(qtbot, desk_env,
+                                                                              memory_keyring):
+    """A slow disk: the clerk records and scans the next applicant before the write returns. The
+    record is durable all the same: the approval system's ticket is answered with it, and Ctrl+P
+    prints it, not the record before it."""
+    import threading
+
+    import keyring
+    from test_ui_approval import TOKEN, api_call, free_port
+    from ui_fixtures import close_window, open_window, record
+
+    _, config = desk_env
+    port = free_port()
+    config.write_text(f"[integration]\napi_port = {port}\n", encoding="utf-8")
+    keyring.set_password("credit-desk", "integration", TOKEN)
+    window = open_window(qtbot)
+    window.attach_approval_system()
+    qtbot.waitUntil(lambda: window.approval.api is not None, timeout=10_000)
+    page = window.check_page
+    case_file = window.ctx.case_file
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    record(qtbot, window, "GZ-EARLIER")                          # the applicant before
+    earlier = page.last_record
+    status, ticket = api_call(port, "POST", "/v1/checks",
+                              {"case_no": "GZ-SLOW-1", "item": "CZ-001", "code": KNOWN["black"]})
+    assert status == 202
+    qtbot.waitUntil(lambda: page.caseNoInput.text() == "GZ-SLOW-1" and page.result is not None
+                    and not page.is_recorded, timeout=10_000)
+    disk = threading.Event()
+    real_write = case_file.record_check
+
+    def slow_write(*args, **kwargs):
+        disk.wait(20)
+        return real_write(*args, **kwargs)
+    case_file.record_check = slow_write
+    try:
+        QTest.keySequence(window, QKeySequence("Ctrl+Return"))
+        qtbot.waitUntil(lambda: page.recordPanel.record_job is not None, timeout=3000)
+        scan(qtbot, window, KNOWN["clear"][0], wait=False)       # the next applicant, at once
+        qtbot.waitUntil(lambda: page.result is not None and page.result.code == KNOWN["clear"][0],
+                        timeout=10_000)
+    finally:
+        disk.set()
+    qtbot.waitUntil(lambda: page.recordPanel.record_job is None, timeout=10_000)
+    assert [r["case_no"] for r in stored_records()] == ["GZ-EARLIER", "GZ-SLOW-1"]
+    assert page.last_record.case_no == "GZ-SLOW-1" and page.last_record != earlier
+    qtbot.waitUntil(lambda: api_call(port, "GET", f"/v1/checks/{ticket['ticket']}")[1]["state"]
+                    == "recorded", timeout=20_000)
+    close_window(window)

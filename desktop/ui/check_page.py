@@ -422,7 +422,8 @@ class CheckPage(Retranslatable, QWidget):
         self.result_shown.emit(result)
 
     def _recorded(self, record) -> None:
-        self.focus_code()
+        if self.is_recorded:  # not a write that ended after the clerk moved on to the next code
+            self.focus_code()
         self.recorded.emit(record)
 
     # -- clearing -----------------------------------------------------------------------------

@@ -314,10 +314,14 @@ class RecordPanel(Retranslatable, QWidget):
 
     def _recorded(self, result: CheckResult, record) -> None:
         self.record_job = None
+        self.last_record = record
         if result is not self.result:
+            # The clerk moved on while the write ran (a scan, a link): the record is durable all
+            # the same, and Ctrl+P, the views and the approval system's ticket must hear of it;
+            # the form is the next applicant's and stays as it is.
+            self.recorded.emit(record)
             return
         self.is_recorded = True
-        self.last_record = record
         self.recordButton.setEnabled(False)
         self.case_no.clear()
         self.clear_inputs()
