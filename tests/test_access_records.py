@@ -38,9 +38,35 @@ def test_a_person_without_purpose_is_refused_and_nothing_is_looked_up(capsys, on
     assert access(capsys) == []
 
 
-def test_an_organisation_needs_no_purpose_and_leaves_no_access_record(capsys):
-    code, _, _ = run(capsys, "check", KNOWN["black"], "--item", ITEM)
+def test_an_organisation_needs_no_purpose_and_its_own_code_leaves_no_access_record(capsys):
+    code, _, _ = run(capsys, "check", KNOWN["clear"][0], "--item", ITEM)
     assert code == 0 and access(capsys) == []
+
+
+def test_each_person_shown_with_a_unit_leaves_an_access_record_masked(capsys, monkeypatch):
+    """A unit's people are personal data shown to the clerk: one access record each, naming the
+    unit's check as the purpose, the number masked, whether the check is recorded or not."""
+    monkeypatch.setenv("CREDIT_DESK_OPERATOR", "GZ-0117")
+    unit = KNOWN["unit_rep_listed"]
+    code, out, _ = run(capsys, "check", unit, "--item", ITEM, "--json")
+    assert code == 0
+    people = json.loads(out)["related"]
+    rows = access(capsys)
+    assert [(r["subject"], r["status"], r["operator"], r["item_code"], r["source"]) for r in rows] == [
+        (p["code_masked"], "hit" if p["hits"] else "clear", "GZ-0117", ITEM, "offline") for p in people]
+    assert len(rows) == 2 and rows[0]["status"] == "hit"          # the listed legal representative
+    assert all(unit in r["purpose"] for r in rows)
+    assert "法定代表人" in rows[0]["purpose"] and "主要负责人" in rows[1]["purpose"]
+    assert all("*" in r["subject"] for r in rows)
+    # Recorded or not, each lookup is one more; `cases verify` vouches for the chain.
+    code, _, err = run(capsys, "check", unit, "--item", ITEM, "--record", "--case-no", "A-2",
+                       "--outcome", "rejected")
+    assert code == 0, err
+    assert len(access(capsys)) == 4
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 0, err
+    data = (Path(os.environ["CREDIT_DESK_HOME"]) / "cases.sqlite").read_bytes()
+    assert PERSON.encode() not in data
 
 
 def test_an_unrecorded_lookup_leaves_an_access_record(capsys, monkeypatch):
@@ -79,7 +105,7 @@ def test_a_recorded_lookup_leaves_both_records(capsys):
 
 def test_a_batch_line_of_a_person_without_purpose_is_refused(capsys, tmp_path):
     batch = tmp_path / "codes.txt"
-    batch.write_text(f"{KNOWN['black']}\n{PERSON}\n", encoding="utf-8")
+    batch.write_text(f"{KNOWN['clear'][0]}\n{PERSON}\n", encoding="utf-8")  # a unit without people
     code, out, _ = run(capsys, "check", "--batch", str(batch), "--item", ITEM)
     assert code == 2 and "第 2 行" in out and "查询用途" in out and PERSON not in out
     assert access(capsys) == []

@@ -293,3 +293,99 @@ def test_the_sheet_names_a_listed_legal_representative_masked_and_the_commitment
     assert "容缺受理承诺" in html and "CN-2026-0042" in html and "施工图审查合格书" in html
     path = sheet.render_sheet(rec, tmp_path / "sheet.pdf")
     assert len(pypdf.PdfReader(path).pages) == 1
+
+
+# -- one of a unit's people on their own (F6), by the reference the unit's result gave ----------
+
+def person_check(ctx, unit_code, item, index=0, **options):
+    from desktop.check.model import PersonRef
+
+    unit = ctx.checker.check(unit_code, item, offline_only=options.pop("unit_offline", False))
+    return unit, ctx.checker.check_related(PersonRef.of(unit_code, unit.related[index]), item,
+                                           purpose="政府采购：供应商法定代表人核查", **options)
+
+
+def access_rows():
+    with CaseFile(paths.case_file()) as cf:
+        return cf.access_records()
+
+
+def test_a_listed_legal_representative_is_checked_on_their_own_offline_and_recorded(capsys):
+    from desktop.casefile.store import Decision, Desk
+    from desktop.check.purpose import PurposeRequired
+    from desktop.desk.context import DeskContext
+
+    ctx = DeskContext.from_environment()
+    unit, r = person_check(ctx, UNIT, REGISTRATION)
+    rep = unit.related[0]
+    assert (r.kind, r.status, r.source, r.code) == ("person", "hit", "offline", rep.code_masked)
+    assert [h.entry_id for h in r.hits] == [h.entry_id for h in rep.hits]
+    assert r.subject.name == rep.name and r.via.unit_code == UNIT and r.via.role == "legal_rep"
+    # The person's own measures: M-SX-02 binds a natural person (applies); M-SX-08 binds a unit
+    # through its legal representative (shown, not applying to the person checked).
+    applies = {m.measure_id: m.applies for m in r.measures}
+    assert applies == {"M-SX-02": True, "M-SX-08": False}
+    assert r.suggested_outcome == "rejected"
+    assert LISTED_PERSON not in json.dumps(r.to_json(mask=True), ensure_ascii=False)
+    with pytest.raises(PurposeRequired):
+        ctx.checker.check_related(r.via, REGISTRATION, purpose=" ")
+    # Two people shown with the unit, then the person looked up on their own: three accesses.
+    rows = access_rows()
+    assert [x.subject for x in rows] == [p.code_masked for p in unit.related] + [rep.code_masked]
+    assert rows[-1].purpose == "政府采购：供应商法定代表人核查" and rows[-1].status == "hit"
+
+    record = ctx.case_file.record_check(r, Decision("GZ-2026-0160", "rejected",
+                                                    measures_applied=("M-SX-02",)), ctx.desk)
+    assert record.subject_code == rep.code_masked and record.subject_kind == "person"
+    assert record.via == {"unit_code": UNIT, "role": "legal_rep", "ref": ""}
+    [payload] = outbox()
+    assert payload["via"] == record.via and payload["subject_code"] == rep.code_masked
+    assert run(capsys, "cases", "verify")[0] == 0
+    ctx.case_file.close()
+
+
+def test_a_legal_representative_is_checked_by_the_platforms_ref_and_falls_back_offline(capsys, online):
+    from desktop.desk.context import DeskContext
+
+    online.configure()
+    online.install_snapshot()
+    ctx = DeskContext.from_environment()
+    unit, r = person_check(ctx, UNIT, REGISTRATION)
+    rep = unit.related[0]
+    assert unit.source == "platform" and rep.ref
+    assert (r.source, r.status, r.code, r.via.ref) == ("platform", "hit", rep.code_masked, rep.ref)
+    assert {m.measure_id for m in r.measures if m.applies} == {"M-SX-02"}
+    asked = [e for e in online.platform.log if e.path == "/api/v1/subjects/query"]
+    assert len(asked) == 2 and json.loads(asked[1].body) == {"ref": rep.ref, "item": REGISTRATION}
+    # The platform down: the same person from the installed snapshot, saying why.
+    online.platform.fault("500", scope="subjects")
+    fallback = ctx.checker.check_related(r.via, REGISTRATION, purpose="依法履职")
+    assert (fallback.source, fallback.status) == ("offline", "hit")
+    assert [h.entry_id for h in fallback.hits] == [h.entry_id for h in r.hits]
+    assert "已使用离线数据" in str(fallback.reason)
+    ctx.case_file.close()
+
+
+def add_platform_only_principal(conn):
+    """The platform's newer data names a principal of a unit the desk's snapshot has no people
+    for: UNIT's listed legal representative, by their masked number and sealing tag."""
+    conn.execute("INSERT INTO relations(unit_code, role, person_code, person_name, person_tag) "
+                 "SELECT ?, 'principal', person_code, person_name, person_tag FROM relations "
+                 "WHERE unit_code = ? AND role = 'legal_rep'", (KNOWN["clear"][0], UNIT))
+
+
+def test_a_person_only_the_platform_names_is_checked_online_and_unverified_offline(capsys, online):
+    from desktop.desk.context import DeskContext
+
+    online.configure()
+    online.install_snapshot()
+    online.platform.publisher.publish(add_platform_only_principal)
+    ctx = DeskContext.from_environment()
+    unit, r = person_check(ctx, KNOWN["clear"][0], REGISTRATION)
+    assert [p.role for p in unit.related] == ["principal"] and unit.related[0].hits
+    assert (r.source, r.status) == ("platform", "hit")
+    online.platform.fault("500", scope="subjects")
+    alone = ctx.checker.check_related(r.via, REGISTRATION, purpose="依法履职")
+    assert (alone.status, alone.source, alone.hits) == ("unverified", "offline", ())
+    assert "只见于信用平台" in str(alone.reason)
+    ctx.case_file.close()

@@ -131,6 +131,9 @@ class CaseRecord:
     # The credit commitment made with this check ({"type", "template_id", "template_version",
     # "form_no", "missing", "due", "state"}), or on a later decision its new state.
     commitment: dict | None = None
+    # A person checked on their own from a unit's result (F6): {"unit_code", "role", "ref"}; the
+    # subject code is then the masked number, the only one any source gave. Absent otherwise.
+    via: dict | None = None
 
     def entry_state(self, hit: Hit) -> str:
         """The entry's effective state on the check's date (judged then, or now for old records)."""
@@ -177,6 +180,8 @@ class CaseRecord:
             del data["related"]
         if data["commitment"] is None:
             del data["commitment"]
+        if data["via"] is None:
+            del data["via"]
         return data
 
     def canonical(self) -> bytes:
@@ -243,4 +248,5 @@ def feedback_payload(record: CaseRecord) -> dict:
       | ({"related": [r.to_json() | {"code": r.code} for r in record.related]}
          if record.related else {}) \
       | ({"commitment": record.commitment} if record.commitment else {}) \
+      | ({"via": record.via} if record.via else {}) \
       | ({"decision_kind": "commitment"} if record.commitment and record.kind == "decision" else {})

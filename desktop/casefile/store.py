@@ -57,7 +57,8 @@ from desktop.casefile.record import (
     utc_text,
 )
 from desktop.casefile.verify import QUERY_COLUMNS, VerifyReport, check_witness, verify
-from desktop.check.model import CheckResult, CodeKind, Status
+from desktop.check.model import ROLE_LABELS, CheckResult, CodeKind, Status
+from desktop.check.policy import counting_hits
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
 __all__ = ["CaseFile", "CaseFileTampered", "CaseRecord", "Decision", "Desk", "OUTCOMES",
@@ -419,11 +420,23 @@ class CaseFile:
     def record_access(self, result: CheckResult, purpose: str, desk: Desk) -> AccessRecord:
         """The access record of one lookup of a natural person (desktop.casefile.access), durable
         before it returns; raises RecordNotDurable (nothing written)."""
-        draft = AccessRecord(access_id=0, at=utc_text(result.checked_at), operator=desk.operator,
-                             hall=desk.hall, window=desk.window, purpose=purpose.strip(),
-                             subject=result.masked_code,
-                             item_code=result.item.item_code if result.item else "",
-                             status=str(result.status), source=str(result.source), prev_hash="")
+        [record] = self._append_access([_access_draft(result, result.masked_code, str(result.status),
+                                                      purpose.strip(), desk)])
+        return record
+
+    @_serialised
+    def record_people_access(self, result: CheckResult, desk: Desk) -> list[AccessRecord]:
+        """One access record per person of a unit shown with its check (``result.related``),
+        all durable before it returns, or none (RecordNotDurable). The purpose says which unit's
+        check showed them: the clerk typed no number and gave no other reason."""
+        drafts = []
+        for person in result.related:
+            status = "hit" if counting_hits(person.hits, result.checked_at) else "clear"
+            purpose = f"核查单位 {result.code} 时显示的{ROLE_LABELS[person.role]}"
+            drafts.append(_access_draft(result, person.code_masked, status, purpose, desk))
+        return self._append_access(drafts)
+
+    def _append_access(self, drafts: list[AccessRecord]) -> list[AccessRecord]:
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -431,7 +444,7 @@ class CaseFile:
                 # Created on first use: a case file written before access records keeps its bytes.
                 conn.execute(access_log.SCHEMA)
                 conn.execute(access_log.INDEX)
-                record = access_log.append(conn, draft)
+                records = [access_log.append(conn, draft) for draft in drafts]
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -439,7 +452,7 @@ class CaseFile:
                 raise
         except sqlite3.Error as exc:
             raise errors.not_durable(self.path, exc) from exc
-        return record
+        return records
 
     @_serialised
     def access_records(self, *, since: date | datetime | str | None = None,
@@ -651,6 +664,14 @@ def _read_alarm(path: Path) -> str:
         return str(exc)
 
 
+def _access_draft(result: CheckResult, subject: str, status: str, purpose: str,
+                  desk: Desk) -> AccessRecord:
+    return AccessRecord(access_id=0, at=utc_text(result.checked_at), operator=desk.operator,
+                        hall=desk.hall, window=desk.window, purpose=purpose, subject=subject,
+                        item_code=result.item.item_code if result.item else "",
+                        status=status, source=str(result.source), prev_hash="")
+
+
 def _draft_check(result: CheckResult, decision: Decision, desk: Desk) -> CaseRecord:
     """The record of a check before it has a place in the chain."""
     subject = result.subject
@@ -669,7 +690,7 @@ def _draft_check(result: CheckResult, decision: Decision, desk: Desk) -> CaseRec
         note=decision.note.strip(), feedback_id="", prev_hash="",
         subject_known=result.subject_known, notices=tuple(str(n) for n in result.notices),
         item_department=result.item.department, hall_name=desk.hall_name,
-        related=tuple(result.related))
+        related=tuple(result.related), via=result.via.to_record() if result.via else None)
 
 
 def _seal(draft: CaseRecord, last: tuple[int, str] | None, recorded_at: str) -> CaseRecord:

@@ -26,6 +26,7 @@ by ``feedback_payload`` itself, so the Python function stays the definition."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -101,29 +102,34 @@ def _has(key: str) -> str:
 
 def _derived_payload() -> str:
     """One json_object per shape the feedback takes: with or without a follow-up, the unit's
-    people, a commitment made with the check or decided later (feedback_payload adds each key
-    only when the record has it). The body is canonical, so its nested objects come sorted."""
+    people, a person checked through their unit (via), a commitment made with the check or
+    decided later (feedback_payload adds each key only when the record has it). The body is
+    canonical, so its nested objects come sorted."""
     cases = []
-    for follow_up in (False, True):
-        for related in (False, True):
-            for commitment in (None, "check", "decision"):
-                if follow_up and commitment:
-                    continue
-                fields = dict(_FEEDBACK_FAST)
-                cond = [("" if follow_up else "NOT ") + _has("follow_up"),
-                        ("" if related else "NOT ") + _has("related"),
-                        ("" if commitment else "NOT ") + _has("commitment")]
-                if follow_up:
-                    fields.update({"decision_kind": "'follow_up'",
-                                   "follow_up": f"json({_body('follow_up')})"})
-                if related:
-                    fields["related"] = f"json({_body('related')})"
-                if commitment:
-                    cond.append(f"{_body('kind')} = '{commitment}'")
-                    fields["commitment"] = f"json({_body('commitment')})"
-                    if commitment == "decision":
-                        fields["decision_kind"] = "'commitment'"
-                cases.append(f"WHEN {' AND '.join(cond)} THEN {_json_object(fields)}")
+    for follow_up, related, via in itertools.product((False, True), repeat=3):
+        if related and via:
+            continue  # a person checked through a unit has no people of their own
+        for commitment in (None, "check", "decision"):
+            if follow_up and commitment:
+                continue
+            fields = dict(_FEEDBACK_FAST)
+            cond = [("" if follow_up else "NOT ") + _has("follow_up"),
+                    ("" if related else "NOT ") + _has("related"),
+                    ("" if via else "NOT ") + _has("via"),
+                    ("" if commitment else "NOT ") + _has("commitment")]
+            if via:
+                fields["via"] = f"json({_body('via')})"
+            if follow_up:
+                fields.update({"decision_kind": "'follow_up'",
+                               "follow_up": f"json({_body('follow_up')})"})
+            if related:
+                fields["related"] = f"json({_body('related')})"
+            if commitment:
+                cond.append(f"{_body('kind')} = '{commitment}'")
+                fields["commitment"] = f"json({_body('commitment')})"
+                if commitment == "decision":
+                    fields["decision_kind"] = "'commitment'"
+            cases.append(f"WHEN {' AND '.join(cond)} THEN {_json_object(fields)}")
     return "CASE " + " ".join(cases) + " END"
 
 

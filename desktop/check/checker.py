@@ -18,6 +18,7 @@ from desktop.check.model import (
     CheckResult,
     CodeKind,
     ParsedCode,
+    PersonRef,
     RelatedParty,
     Source,
     Status,
@@ -41,7 +42,7 @@ from desktop.check.sources import (
     PlatformUnavailable,
 )
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
-from offline_cache.records import Hit, Item, Measure, Related
+from offline_cache.records import Hit, Item, Measure, Related, Subject
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,10 @@ class Checker:
         result = self._check(parsed, item_code, offline_only, now)
         if person:
             self.access.person_lookup(result, purpose.strip())
+        elif result.related and self.access is not None:
+            # Showing a unit's people is a lookup of personal data too: each one leaves an access
+            # record, its purpose the unit's check (a lookup nobody can account for is not shown).
+            self.access.people_shown(result)
         # One line per check for IT's tickets; identity numbers masked here and by the log filter.
         log.info("check %s item %s: %s %s %s v%s%s, %.0f ms%s", result.masked_code,
                  item_code or "-", result.status, "/".join(result.severities) or "-",
@@ -89,6 +94,90 @@ class Checker:
                  1000 * (time.monotonic() - started),
                  f" ({result.reason})" if result.reason else "")
         return result
+
+    def check_related(self, person: PersonRef, item_code: str | None = None, *,
+                      offline_only: bool = False, now: datetime | None = None,
+                      purpose: str | None = None) -> CheckResult:
+        """One of a unit's people on their own (F6), by the reference the unit's result gave:
+        the platform is asked by its ``ref`` (in a POST body); offline, the unit's relation row
+        and the person's entries are read again, verified, from the installed snapshot. The
+        result's ``code`` is the masked number: no source hands out a whole one. Raises like
+        ``check``; the lookup leaves an access record under ``purpose``."""
+        started = time.monotonic()
+        parse(person.unit_code)  # a unit's code as a result gave it; InvalidCode otherwise
+        if self.gate is not None:
+            self.gate()
+        if self.access is not None:
+            problem = purpose_problem(purpose)
+            if problem is not None:
+                raise PurposeRequired(problem)
+        result = self._check_related(person, item_code, offline_only, now)
+        if self.access is not None:
+            self.access.person_lookup(result, purpose.strip())
+        log.info("check %s of %s item %s: %s %s %s v%s, %.0f ms%s", person.role, person.unit_code,
+                 item_code or "-", result.status, "/".join(result.severities) or "-", result.source,
+                 result.snapshot_version or "-", 1000 * (time.monotonic() - started),
+                 f" ({result.reason})" if result.reason else "")
+        return result
+
+    def _check_related(self, person: PersonRef, item_code: str | None, offline_only: bool,
+                       now: datetime | None) -> CheckResult:
+        item = self.resolve_item(item_code)
+        now = now or datetime.now(timezone.utc)
+        checked_at = now.isoformat(timespec="seconds")
+        parsed = ParsedCode(person.code_masked, CodeKind.PERSON)
+        fallback_reason = None
+        if self.platform is not None and not offline_only and person.ref:
+            try:
+                answer = self.platform.query_person(person.ref, person.code_masked,
+                                                    item and item.item_code, deadline=self.deadline)
+            except PlatformUnavailable as exc:
+                fallback_reason = exc.reason
+            except Exception as exc:  # noqa: BLE001 - whatever the platform layer raises, fall back
+                log.error("platform query failed unexpectedly", exc_info=True)
+                fallback_reason = Message(QT_TRANSLATE_NOOP("core", "平台请求失败（{kind}）"),
+                                          {"kind": type(exc).__name__})
+            else:
+                return _result(parsed, item, checked_at, Source.PLATFORM, answer.hits,
+                               answer.measures, None, subject=answer.subject,
+                               commitments=answer.commitments, data_as_of=answer.data_as_of,
+                               request_id=answer.request_id, via=person,
+                               stale=self._older_than_warning(answer.data_as_of, now))
+
+        def unverified(reason: Message) -> CheckResult:
+            if fallback_reason is not None:
+                reason = Message(QT_TRANSLATE_NOOP("core", "{platform}；{offline}"),
+                                 {"platform": fallback_reason, "offline": reason})
+            return CheckResult(code=parsed.code, kind=parsed.kind, status=Status.UNVERIFIED,
+                               source=Source.OFFLINE, checked_at=checked_at, item=item,
+                               demo=self.offline.demo, reason=reason, via=person)
+        try:
+            found = self.offline.answer(person.unit_code, item and item.item_code, now)
+        except OfflineUnavailable as exc:
+            return unverified(exc.reason)
+        same = [r for r in found.lookup.related
+                if r.role == person.role and mask_code(r.code, CodeKind.PERSON) == person.code_masked]
+        if len(same) != 1:
+            # E.g. a person only the platform's answer names: the snapshot cannot vouch for them.
+            return unverified(Message(QT_TRANSLATE_NOOP(
+                "core", "离线数据中没有单位 {unit} 的这名{role}（{code}）：该人员只见于信用平台的答复，"
+                        "平台恢复后再按 F6 核查，或请其出示身份证后按身份证号码核查。"),
+                {"unit": person.unit_code, "role": Message(ROLE_LABELS[person.role]),
+                 "code": person.code_masked}))
+        [row] = same
+        snap = found.snapshot
+        reason = None
+        if fallback_reason is not None:
+            reason = Message(QT_TRANSLATE_NOOP("core", "{platform}，已使用离线数据（截至 {as_of}）"),
+                             {"platform": fallback_reason, "as_of": fmt_time(snap.data_as_of)})
+        # The measures mapped to the item for the lists this person is on, not the unit's.
+        lists = {h.list_code for h in row.hits}
+        return _result(parsed, item, checked_at, Source.OFFLINE, row.hits,
+                       tuple(m for m in found.lookup.measures if m.list_code in lists), snap.region,
+                       subject=Subject(person.code_masked, person.name, "person"),
+                       data_as_of=snap.data_as_of.isoformat(timespec="seconds"),
+                       snapshot_version=snap.version, stale=found.stale, demo=snap.demo,
+                       reason=reason, via=person)
 
     def _check(self, parsed: ParsedCode, item_code: str | None, offline_only: bool,
                now: datetime | None) -> CheckResult:

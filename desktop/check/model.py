@@ -29,7 +29,7 @@ from offline_cache.records import (
 )
 
 __all__ = ["BASIS_LEVELS", "EFFECTS", "TARGETS", "COMMITMENT_STATES", "COMMITMENT_TYPES", "RELATION_ROLES",
-           "Commitment", "RelatedParty", "ROLE_LABELS", "COMMITMENT_LABELS", "CHINA_TZ", "IDENTITY_SHAPE", "NATURES", "SEVERITIES", "STATES", "SUBJECT_KINDS", "Lookup", "fmt_time", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
+           "Commitment", "PersonRef", "RelatedParty", "ROLE_LABELS", "COMMITMENT_LABELS", "CHINA_TZ", "IDENTITY_SHAPE", "NATURES", "SEVERITIES", "STATES", "SUBJECT_KINDS", "Lookup", "fmt_time", "CodeKind", "ParsedCode", "Status", "Source", "CheckResult", "Hit", "Item", "Measure",
            "Subject", "mask_code"]
 
 
@@ -97,6 +97,26 @@ class RelatedParty:
 
 
 @dataclass(frozen=True)
+class PersonRef:
+    """A person checked on their own from a unit's result (F6): named by the unit, the role and
+    the source's reference as the unit's result gave them (the platform's ``ref``; offline, the
+    unit's relation row), never by a whole number, which no source hands out."""
+    unit_code: str
+    role: str                   # one of RELATION_ROLES
+    code_masked: str
+    name: str
+    ref: str = ""               # the platform's reference; empty when the unit came offline
+
+    @classmethod
+    def of(cls, unit_code: str, person: RelatedParty) -> "PersonRef":
+        return cls(unit_code, person.role, person.code_masked, person.name, person.ref)
+
+    def to_record(self) -> dict:
+        """What the record and the feedback keep: whom, without a number."""
+        return {"unit_code": self.unit_code, "role": self.role, "ref": self.ref}
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """One check of one code for one approval item, from exactly one source."""
     code: str
@@ -119,6 +139,8 @@ class CheckResult:
     notices: tuple[Message, ...] = field(default=())  # information for the clerk
     related: tuple[RelatedParty, ...] = ()   # a unit's people, with their own entries
     commitments: tuple[Commitment, ...] = ()  # the subject's commitments on record
+    # A person checked through their unit (PersonRef): ``code`` is then the masked number.
+    via: PersonRef | None = None
 
     @property
     def severities(self) -> tuple[str, ...]:

@@ -37,6 +37,12 @@ class Platform(Protocol):
         """Answer within ``deadline`` seconds (all retries included) or raise PlatformUnavailable."""
         ...
 
+    def query_person(self, ref: str, code_masked: str, item_code: str | None, *,
+                     deadline: float) -> PlatformAnswer:
+        """A unit's person by the platform's own ``ref`` for them, likewise; the answer names
+        them by ``code_masked`` only."""
+        ...
+
 
 class DownloadCancelled(Exception):
     """The clerk cancelled a download (a snapshot update) before it finished."""
@@ -73,4 +79,8 @@ class AccessLog(Protocol):
     def person_lookup(self, result, purpose: str) -> None:
         """Keep the access record of this lookup of a natural person, durably, or raise (a
         UserError saying why): a lookup nobody can account for is not shown."""
+        ...
+
+    def people_shown(self, result) -> None:
+        """Likewise for the people of a unit shown with its check (``result.related``)."""
         ...

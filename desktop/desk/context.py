@@ -188,6 +188,9 @@ class _AccessLog:
     def person_lookup(self, result, purpose: str) -> None:
         self.ctx.case_file.record_access(result, purpose, self.ctx.desk)
 
+    def people_shown(self, result) -> None:
+        self.ctx.case_file.record_people_access(result, self.ctx.desk)
+
 
 INTEGRATION_TOKEN = "integration"  # keyring user of the local API's bearer token
 

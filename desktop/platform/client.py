@@ -239,11 +239,27 @@ class PlatformClient:
     # -- the check ---------------------------------------------------------------------------
 
     def query(self, code: str, item_code: str | None, *, deadline: float) -> PlatformAnswer:
+        # v1.1: the code travels in the body, never in the URL (gateways and proxies log URLs).
+        body = self._query({"code": code, "item": item_code or None}, deadline,
+                           mask_code(code, _kind(code)), item_code)
+        return parse_answer(body, code)
+
+    def query_person(self, ref: str, code_masked: str, item_code: str | None, *,
+                     deadline: float) -> PlatformAnswer:
+        """A unit's person by the platform's ``ref`` (F6): the answer names them by the masked
+        number the unit's answer gave, and by nothing else."""
+        body = self._query({"ref": ref, "item": item_code or None}, deadline, code_masked, item_code)
+        answer = parse_answer(body, code_masked)
+        if answer.subject is None or answer.subject.kind != "person" or not _masked(answer.subject.code):
+            raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 的类型或取值不对"),
+                          field="subject")
+        return answer
+
+    def _query(self, question: dict, deadline: float, shown: str, item_code: str | None) -> bytes:
         end = time.monotonic() + deadline
         timeout_text = f"{deadline:g}"
-        # v1.1: the code travels in the body, never in the URL (gateways and proxies log URLs).
         path = f"{API}/subjects/query"
-        payload = json.dumps({"code": code, "item": item_code or None}, ensure_ascii=False).encode()
+        payload = json.dumps(question, ensure_ascii=False).encode()
         attempt = 0
         while True:
             left = end - time.monotonic()
@@ -259,9 +275,9 @@ class PlatformClient:
                     raise exc.failure from None
                 time.sleep(exc.wait)
                 continue
-            log.info("subject query %s item %s: %.0f ms", mask_code(code, _kind(code)), item_code,
+            log.info("subject query %s item %s: %.0f ms", shown, item_code,
                      1000 * (time.monotonic() - started))
-            return parse_answer(body, code)
+            return body
 
     # -- operator sign-in --------------------------------------------------------------------
 

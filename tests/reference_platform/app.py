@@ -287,6 +287,15 @@ def create_app(state: PlatformState) -> Flask:
     # The platform's reference for a related person: stable for one platform run, useless to
     # anyone without the key (an unkeyed hash of an identity number is reversed by enumeration).
     ref_key = os.urandom(32)
+    # ref → (the unit whose answer named the person, their role, their masked number).
+    refs: dict[str, tuple[str, str, str]] = {}
+
+    def person_ref(unit_code: str, person) -> str:
+        ref = "P" + hmac.new(ref_key, f"{unit_code}|{person.role}|{person.code}".encode(),
+                             hashlib.sha256).hexdigest()[:24]
+        with state.lock:
+            refs[ref] = (unit_code, person.role, person.code)
+        return ref
 
     def answer(code: str, item: str | None, *, v11: bool) -> Response:
         try:
@@ -304,13 +313,34 @@ def create_app(state: PlatformState) -> Flask:
             body["known"] = found.subject is not None
             body["related"] = [
                 {"role": r.role, "code_masked": mask_code(r.code, CodeKind.PERSON),
-                 "ref": "P" + hmac.new(ref_key, r.code.encode(), hashlib.sha256).hexdigest()[:24],
+                 "ref": person_ref(parsed.code, r),
                  "name": r.name,
                  "hits": [_without(h.to_json(), "effective_state") for h in r.hits]}
                 for r in found.related]
             body["commitments"] = [c.to_json() for c in found.commitments]
             g.related_codes = {b["ref"]: r.code for b, r in zip(body["related"], found.related)}
         return jsonify(body)
+
+    def person_answer(ref: str, item: str | None) -> Response:
+        """A unit's person by the ref an earlier answer gave (the desk's F6): the answer names
+        them by the masked number only."""
+        with state.lock:
+            held = refs.get(ref)
+        if held is None:
+            return _error(404, "unknown_ref", "no person with this ref")
+        unit_code, role, masked = held
+        latest = state.publisher.latest
+        found = reader(latest.version).lookup(unit_code, item or None)
+        person = next((r for r in found.related if (r.role, r.code) == (role, masked)), None)
+        if person is None:
+            return _error(404, "unknown_ref", "no person with this ref")
+        lists = {h.list_code for h in person.hits}
+        return jsonify({
+            "subject": {"code": masked, "name": person.name, "kind": "person"}, "known": True,
+            "hits": [_without(h.to_json(), "effective_state") for h in person.hits],
+            "measures": [_without(x.to_json(), "applies") for x in found.measures if x.list_code in lists],
+            "related": [], "commitments": [],
+            "data_as_of": latest.data_as_of.isoformat(), "request_id": uuid.uuid4().hex})
 
     @app.get("/api/v1/subjects/<code>")
     def subject(code: str):
@@ -357,9 +387,13 @@ def create_app(state: PlatformState) -> Flask:
             body = json.loads(request.get_data())
         except ValueError:
             return _error(400, "bad_json", "body is not JSON")
-        if (not isinstance(body, dict) or set(body) - {"code", "item"} or not isinstance(body.get("code"), str)
-                or not isinstance(body.get("item"), (str, type(None)))):
-            return _error(400, "bad_request", "body must be {\"code\": string, \"item\": string or null}")
+        if (not isinstance(body, dict) or not isinstance(body.get("item"), (str, type(None)))
+                or not (isinstance(body.get("code"), str) and set(body) <= {"code", "item"}
+                        or isinstance(body.get("ref"), str) and set(body) <= {"ref", "item"})):
+            return _error(400, "bad_request",
+                          "body must be {\"code\" or \"ref\": string, \"item\": string or null}")
+        if "ref" in body:
+            return person_answer(body["ref"], body.get("item"))
         return answer(body["code"], body.get("item"), v11=True)
 
     @app.post("/api/v1/feedback")
