@@ -4,13 +4,16 @@ later fulfilled (or breached, after the confirmation) from the 待办 view; the 
 overdue commitments."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTableWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QTableView, QTableWidget
+from reference_platform.fixtures import memory_keyring, online  # noqa: F401 - fixtures
 from ui_fixtures import (  # noqa: F401
     KNOWN,
     answer_prompt,
+    badge_state,
     choose_item,
     give_purpose,
     close_window,
@@ -145,24 +148,118 @@ def test_breach_asks_for_confirmation_and_says_what_follows(qtbot, window):
     assert [selector.itemData(i) for i in range(selector.count())] == [None]
 
 
-def test_f6_takes_the_clerk_to_the_legal_representatives_check(qtbot, window):
-    choose_item(qtbot, window, KNOWN["item_with_measures"])
-    scan(qtbot, window, KNOWN["unit_rep_listed"])
-    assert [row[0] for row in table_rows(window, "relatedTable")] == ["法定代表人", "主要负责人"]
-    code = widget(window, "codeInput", QLineEdit)
-    qtbot.keyClick(code, Qt.Key.Key_F6)
-    message = window.check_page.recordPanel.formMessage.text()
-    masked = KNOWN["person_black"][:6] + "********" + KNOWN["person_black"][-4:]
-    assert "法定代表人" in message and masked in message and KNOWN["person_black"] not in message
-    assert window.focusWidget() is code and code.text() == ""
-    # The number from the identity card, scanned into the field F6 put the clerk in.
+def focus_person(qtbot, window, row: int) -> None:
+    """Keyboard only: Tab from the code field into the related table, then to ``row``."""
+    related = widget(window, "relatedTable", QTableWidget)
+    widget(window, "codeInput", QLineEdit).setFocus()
+    for _ in range(8):
+        if window.focusWidget() is related:
+            break
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+    assert window.focusWidget() is related
+    qtbot.keyClick(related, Qt.Key.Key_Home)
+    for _ in range(row):
+        qtbot.keyClick(related, Qt.Key.Key_Down)
+    assert related.currentRow() == row
+
+
+def access_rows(window) -> list[list[str]]:
+    window.tabs.setCurrentWidget(window.history_view)
+    window.history_view.refresh()
+    table = widget(window, "accessTable", QTableView)
+    model = table.model()
+    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
+def test_f6_checks_the_listed_legal_representative_on_their_own_and_records_it(qtbot, window):
+    choose_item(qtbot, window, KNOWN["item_company_registration"])
     type_text(qtbot, widget(window, "caseNoInput", QLineEdit), "GZ-2026-0160")
-    scan(qtbot, window, KNOWN["person_black"])
-    answer_prompt(qtbot, window, "discardButton")            # the unit's result is unrecorded
-    give_purpose(qtbot, window, "政府采购：供应商法定代表人核查")
+    scan(qtbot, window, KNOWN["unit_rep_listed"])
+    rows = table_rows(window, "relatedTable")
+    assert [row[0] for row in rows] == ["法定代表人", "主要负责人"]
+    masked = KNOWN["person_black"][:6] + "********" + KNOWN["person_black"][-4:]
+    assert rows[0][2] == masked and "失信被执行人" in rows[0][3]
     page = window.check_page
+    unit_hits = page.result.related[0].hits
+
+    focus_person(qtbot, window, 0)
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_F6)
+    answer_prompt(qtbot, window, "discardButton")            # the unit's result is unrecorded
+    dialog = window.findChild(QDialog, "purposeDialog")
+    assert masked in dialog.findChild(QLabel).text()
+    give_purpose(qtbot, window, "企业设立登记：拟任法定代表人核查")
     qtbot.waitUntil(lambda: page.result is not None and page.result.kind == "person", timeout=10_000)
-    assert page.result.code == KNOWN["person_black"] and page.result.status == "hit"
+    result = page.result
+    assert result.code == masked and result.via.role == "legal_rep" and result.status == "hit"
+    assert badge_state(window) == "black"
+    # The person's own entries and measures: M-SX-02 binds them and is pre-ticked.
+    assert [row[0] for row in table_rows(window, "hitsTable")] == [h.list_name for h in unit_hits]
+    measures = table_rows(window, "measuresTable")
+    assert any("限制担任法定代表人" in row[2] and row[4] == "必须执行" for row in measures)
+    subject = widget(window, "subjectLabel", QLabel).text()
+    assert masked in subject and KNOWN["unit_rep_listed"] in subject and "法定代表人" in subject
+    assert not relatedTableShown(window)
+    assert KNOWN["person_black"] not in subject + widget(window, "sourceBanner", QLabel).text()
+
+    record(qtbot, window)                                    # 不予办理 is preset: M-SX-02 refuses
+    assert "已记入办件档案" in page.recordPanel.formMessage.text(), page.recordPanel.formMessage.text()
+    [stored] = stored_records()
+    assert stored["subject_code"] == masked and stored["case_no"] == "GZ-2026-0160"
+    assert stored["outcome"] == "rejected" and "M-SX-02" in stored["measures_applied"]
+    assert stored["via"] == {"unit_code": KNOWN["unit_rep_listed"], "role": "legal_rep", "ref": ""}
+    # Every person shown or looked up left an access record: the unit's two, then the F6 one.
+    qtbot.waitUntil(lambda: len(access_rows(window)) == 3, timeout=5000)
+    rows = access_rows(window)
+    assert [row[3] for row in rows].count(masked) == 2
+    assert any(row[4] == "企业设立登记：拟任法定代表人核查" for row in rows)
+    assert not any(KNOWN["person_black"] in str(cell) for row in rows for cell in row)
+
+
+def relatedTableShown(window) -> bool:
+    return widget(window, "relatedTable", QTableWidget).isVisible()
+
+
+def test_people_only_the_platform_names_are_shown_and_checked_online(qtbot, online):
+    """The platform's newer data names a principal the installed snapshot does not: the window
+    shows them from the platform's answer, F6 checks them by the platform's ref, and with the
+    platform down the same F6 says plainly that the snapshot cannot vouch for them."""
+    from test_related import add_platform_only_principal
+
+    online.configure(deadline=2.0)
+    online.install_snapshot()
+    online.platform.publisher.publish(add_platform_only_principal)
+    unit = KNOWN["clear"][0]
+    w = open_window(qtbot)
+    try:
+        choose_item(qtbot, w, KNOWN["item_company_registration"])
+        scan(qtbot, w, unit)
+        page = w.check_page
+        assert page.result.source == "platform"
+        [person] = table_rows(w, "relatedTable")
+        assert person[0] == "主要负责人" and "失信被执行人" in person[3] and person[2].count("*") == 8
+        ref = page.result.related[0].ref
+        assert ref
+
+        focus_person(qtbot, w, 0)
+        qtbot.keyClick(w.focusWidget(), Qt.Key.Key_F6)
+        answer_prompt(qtbot, w, "discardButton")
+        give_purpose(qtbot, w, "依法履职：主要负责人核查")
+        qtbot.waitUntil(lambda: page.result is not None and page.result.kind == "person", timeout=10_000)
+        assert (page.result.source, page.result.status, page.result.via.ref) == ("platform", "hit", ref)
+        assert table_rows(w, "hitsTable")
+        asked = [json.loads(e.body) for e in online.platform.log if e.path == "/api/v1/subjects/query"]
+        assert asked[-1] == {"ref": ref, "item": KNOWN["item_company_registration"]}
+        assert all(KNOWN["person_black"] not in e.body for e in online.platform.log)
+
+        # The platform down: F5 checks the same person again, and the snapshot cannot vouch.
+        online.platform.fault("500", scope="subjects")
+        qtbot.keyClick(widget(w, "codeInput", QLineEdit), Qt.Key.Key_F5)   # the shown result: no question
+        give_purpose(qtbot, w, "依法履职：主要负责人核查")
+        qtbot.waitUntil(lambda: page.result is not None and page.result.source == "offline", timeout=10_000)
+        assert page.result.status == "unverified" and badge_state(w) == "unverified"
+        assert "只见于信用平台" in widget(w, "sourceBanner", QLabel).text()
+    finally:
+        close_window(w)
 
 
 def test_status_bar_counts_overdue_commitments(qtbot, tmp_path):

@@ -11,7 +11,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.check.codes import InvalidCode, parse
-from desktop.check.model import CheckResult, ParsedCode
+from desktop.check.model import CheckResult, ParsedCode, PersonRef
 from desktop.desk.context import DeskContext
 from desktop.ui.jobs import Job, JobRunner
 
@@ -61,10 +61,18 @@ class CheckFlow(QObject):
     def start(self, raw: str, item_code: str | None, purpose: str | None = None) -> None:
         """Queue the check of a code ``parsed`` accepted."""
         self.cancel()
+        self._submit(self.ctx.checker.check, raw, item_code, purpose=purpose)
+
+    def start_related(self, person: PersonRef, item_code: str | None, purpose: str) -> None:
+        """Queue the check of one of a unit's people by the reference its result gave (F6)."""
+        self.cancel()
+        self._submit(self.ctx.checker.check_related, person, item_code, purpose=purpose)
+
+    def _submit(self, check, *args, **kwargs) -> None:
         self._deadline_at = time.monotonic() + self.ctx.checker.deadline
         # The check ends at its deadline (the platform client's watchdog); should anything
         # outlast it, its worker stops counting, so the next check never waits in the queue.
-        self._job = self.jobs.submit(self.ctx.checker.check, raw, item_code, purpose=purpose,
+        self._job = self.jobs.submit(check, *args, **kwargs,
                                      on_done=self._done, on_error=self._failed,
                                      overdue_after=self.ctx.checker.deadline + OVERDUE_MARGIN)
         self._slow.start()

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.check.codes import InvalidCode, parse
-from desktop.check.model import ROLE_LABELS, CheckResult, CodeKind, mask_code
+from desktop.check.model import CheckResult, CodeKind, mask_code
 from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
-from desktop.ui import i18n, style
+from desktop.ui import i18n, related_check, style
 from desktop.ui.check_flow import CheckFlow
 from desktop.ui.dialogs import user_settings
 from desktop.ui.dialogs.unrecorded_prompt import UnrecordedPrompt
@@ -60,7 +60,7 @@ class CheckPage(Retranslatable, QWidget):
         self.sound_on_black = False
         self.settings: dict | None = None  # the clerk's stored settings, read with the catalogue
         self.checks = CheckFlow(ctx, jobs, self)
-        self._request_purpose = ""  # the approval system's purpose, offered when a person is checked
+        self.request_purpose = ""  # the approval system's purpose, offered when a person is checked
         self._build()
         self._connect()
         self.reload_items()
@@ -196,7 +196,7 @@ class CheckPage(Retranslatable, QWidget):
         self.scanner.scanned.connect(self._scanned_elsewhere)
         for keys, slot in (("Ctrl+Return", self.record), ("Ctrl+Enter", self.record),
                            ("Escape", self.request_clear), ("F2", self.focus_code),
-                           ("F6", self.request_related_check)):
+                           ("F6", lambda: related_check.request(self))):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -295,6 +295,9 @@ class CheckPage(Retranslatable, QWidget):
         """Enter in the code field (a scan) or the check button. An unrecorded result is never
         dropped silently: the clerk is asked first."""
         raw = self.codeInput.text()
+        if not raw.strip() and self.result is not None and self.result.via is not None:
+            related_check.start(self, self.result.via)  # F5 on a person checked through their unit
+            return
         if self.has_unrecorded_result and not self._rechecks_shown(raw):
             self.ask_discard(lambda: self.start_check(raw),
                               self.tr("上一次核查结果尚未记档。放弃它并核查新代码吗？"))
@@ -303,7 +306,7 @@ class CheckPage(Retranslatable, QWidget):
 
     def offer_purpose(self, purpose: str) -> None:
         """The approval system's purpose: offered when a person is checked, and noted."""
-        self._request_purpose = purpose
+        self.request_purpose = purpose
         if purpose and not self.recordPanel.noteInput.toPlainText().strip():
             self.recordPanel.noteInput.setPlainText(self.tr("查询目的：%1").replace("%1", purpose))
 
@@ -359,22 +362,6 @@ class CheckPage(Retranslatable, QWidget):
             else:
                 proceed()
 
-    def request_related_check(self) -> None:
-        """F6: check the selected person behind the unit on screen (the legal representative unless
-        another row is selected). Neither the platform nor the snapshot hands out a person's whole
-        number (DESIGN.md: sealed persons), so the window names the person and takes the clerk to
-        the code field for the number from the identity card; the unit's result stays on screen
-        until then, and the usual question guards it if it is unrecorded."""
-        person = self.resultPanel.selected_related()
-        if self.result is None or person is None:
-            return
-        self.recordPanel.show_message(
-            self.tr("核查%1 %2（%3）：请扫描或输入其身份证号码后回车。")
-            .replace("%1", i18n.translate("core", ROLE_LABELS[person.role]))
-            .replace("%2", person.name).replace("%3", person.code_masked))
-        self.codeInput.clear()
-        self.focus_code()
-
     def start_check(self, raw: str, purpose: str | None = None) -> None:
         """Check ``raw``; a natural person only once the clerk has said why (the purpose dialog,
         pre-filled with what the approval system sent)."""
@@ -384,10 +371,10 @@ class CheckPage(Retranslatable, QWidget):
         if parsed.kind == CodeKind.PERSON and purpose is None:
             from desktop.ui.dialogs.purpose_dialog import PurposeDialog
 
-            dialog = PurposeDialog(mask_code(parsed.code, parsed.kind), self._request_purpose, self)
+            dialog = PurposeDialog(mask_code(parsed.code, parsed.kind), self.request_purpose, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.given.connect(lambda given: self.start_check(raw, given))
-            dialog.rejected.connect(self._purpose_refused)
+            dialog.rejected.connect(self.purpose_refused)
             dialog.open()
             return
         self.checks.start(raw, self.item_code(), purpose)
@@ -396,7 +383,7 @@ class CheckPage(Retranslatable, QWidget):
         self.recordPanel.drop()
         self.focus_code()
 
-    def _purpose_refused(self) -> None:
+    def purpose_refused(self) -> None:
         self._clear_result_view()
         self.recordPanel.show_message(self.tr("未说明查询用途：未查询该自然人。"), error=True)
         self.focus_code()

@@ -291,7 +291,11 @@ class ResultPanel(Retranslatable, QWidget):
                               .replace("%2", cut(r.item.item_code)))
         elif r.item is not None:  # typed without a catalogue: the code is all there is
             item = "    " + self.tr("事项：%1").replace("%1", cut(r.item.item_code))
-        return f"{r.masked_code}  {name}  [{kind}]{item}"
+        via = ""
+        if r.via is not None:  # a person checked through their unit (F6)
+            via = "  " + (self.tr("（单位 %1 的%2）").replace("%1", r.via.unit_code)
+                          .replace("%2", core_text(ROLE_LABELS[r.via.role])))
+        return f"{r.masked_code}  {name}  [{kind}]{via}{item}"
 
     def _source_text(self, r: CheckResult) -> str:
         if r.status == Status.UNVERIFIED:

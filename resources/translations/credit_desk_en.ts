@@ -645,10 +645,6 @@
         <translation>The check result has not been recorded. Clear it anyway?</translation>
     </message>
     <message>
-        <source>核查%1 %2（%3）：请扫描或输入其身份证号码后回车。</source>
-        <translation>To check %1 %2 (%3): scan or type their ID number, then press Enter.</translation>
-    </message>
-    <message>
         <source>未说明查询用途：未查询该自然人。</source>
         <translation>No purpose given: the person was not looked up.</translation>
     </message>
@@ -1190,6 +1186,13 @@
     </message>
 </context>
 <context>
+    <name>RelatedCheck</name>
+    <message>
+        <source>上一次核查结果尚未记档。放弃它并核查%1 %2（%3）吗？</source>
+        <translation>The last check result has not been recorded. Discard it and check %1 %2 (%3)?</translation>
+    </message>
+</context>
+<context>
     <name>ResultPanel</name>
     <message>
         <source>未查询：请核对代码后重新扫描或输入。</source>
@@ -1218,6 +1221,10 @@
     <message>
         <source>事项：%1</source>
         <translation>Item: %1</translation>
+    </message>
+    <message>
+        <source>（单位 %1 的%2）</source>
+        <translation> (%2 of unit %1)</translation>
     </message>
     <message>
         <source>未能核实：平台和离线数据都无法给出结论。</source>
@@ -2259,6 +2266,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>{platform}；{offline}</source>
         <translation>{platform}; {offline}</translation>
+    </message>
+    <message>
+        <source>离线数据中没有单位 {unit} 的这名{role}（{code}）：该人员只见于信用平台的答复，平台恢复后再按 F6 核查，或请其出示身份证后按身份证号码核查。</source>
+        <translation>The offline data has no such {role} ({code}) of unit {unit}: this person appears only in the credit platform&apos;s answer. Press F6 again once the platform is back, or check them by the number on their identity card.</translation>
     </message>
     <message>
         <source>{platform}，已使用离线数据（截至 {as_of}）</source>
