@@ -103,9 +103,14 @@ def test_damaged_file_is_named_and_left_as_it_is(capsys):
     code, _, err = run(capsys, "cases", "verify")
     assert code == 6 and str(path) in err and "已损坏" in err and "备份" in err
     assert run(capsys, "cases", "list")[0] == 6
-    code, out, err = run(capsys, "check", "91440106MA9P6N4D3U", "--item", "CZ-001", "--record",
+    # A unit without people: checked and shown; the record cannot be made.
+    code, out, err = run(capsys, "check", "91440100MA32HQAL3N", "--item", "CZ-001", "--record",
                          "--case-no", "X-1", "--outcome", "rejected", "--json")
     assert code == 7 and json.loads(out)["record"] is None and "已损坏" in err
+    # A unit whose legal representative would be shown: their access record cannot be kept, so
+    # the result is not shown at all (a lookup of a person nobody can account for).
+    code, out, err = run(capsys, "check", "91440106MA9P6N4D3U", "--item", "CZ-001", "--json")
+    assert code == 7 and out == "" and "已损坏" in err
     assert path.read_bytes() == before
 
 
