@@ -11,6 +11,8 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QPlainTextEdit
 from ui_fixtures import (
+    answer_prompt,
+    give_purpose,
     KNOWN,
     choose_item,
     record,
@@ -96,12 +98,16 @@ def test_every_tabs_shortcut_works_also_after_dialogs_closed(qtbot, window, monk
         qtbot.waitUntil(effect, timeout=10_000)
 
     for round_ in range(2):
-        # F6: the unit's legal representative, named and the code field ready for the card.
+        # F6: the unit's legal representative checked on their own (the unit's result is
+        # unrecorded: the question first, then the purpose), and recorded.
         choose_item(qtbot, window, KNOWN["item_with_measures"])
         type_text(qtbot, widget(window, "caseNoInput", QLineEdit), f"GZ-KEYS-{round_}")
         scan(qtbot, window, KNOWN["unit_rep_listed"])
-        press("F6", "CheckPage",
-              lambda: "法定代表人" in window.check_page.recordPanel.formMessage.text())
+        press("F6", "CheckPage", lambda: window.check_page._prompt is not None)
+        answer_prompt(qtbot, window, "discardButton")
+        give_purpose(qtbot, window, "依法履职")
+        qtbot.waitUntil(lambda: window.check_page.result is not None
+                        and window.check_page.result.via is not None, timeout=10_000)
         assert window.focusWidget() is widget(window, "codeInput")
         record(qtbot, window)
         record_with_commitment(qtbot, window, f"GZ-DUE-{round_}")
