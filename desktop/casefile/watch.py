@@ -16,7 +16,9 @@ Anything else (a clear subject put on a red list, a refused subject listed once 
 made from data newer than what arrived) is not an alert.
 
 An alert is keyed by (check, change, entry), so computing again after a second install raises
-nothing new. It is settled by a ``follow_up`` decision record on the check (CaseFile.
+nothing new; a refusal's ground that lapsed, was repaired or was removed is one change whichever
+word the data or the feed uses next. A change undone before anyone settled it is cleared, and
+opened again (raised anew) if the data shows it once more. It is settled by a ``follow_up`` decision record on the check (CaseFile.
 record_follow_up), which is what the case file and the platform keep; the alert store here
 (``watch.sqlite`` beside the case file) only remembers when each alert was raised and mirrors the
 settlement for counting. Everything in it can be recomputed from the case file and the data.
@@ -657,7 +659,8 @@ class Watch:
             entries, people = now_by_code[code][:2]
             found += _compare(s, entries, people, today)
         raised = self._store(found, data.label, data.measures, via="data")
-        cleared = self._clear(examined, {f.key for f in found})
+        cleared = self._clear(examined, {_same(f.seen.check_id, f.change, f.entry_id)
+                                         for f in found})
         fingerprints = []
         for code, (entries, people, buckets, digest) in now_by_code.items():
             until = _until([entries, *(p[3] for p in people)], today)
@@ -731,18 +734,29 @@ class Watch:
         """Store the alerts not stored before (the same change of the same check is one alert
         for ever); return the new ones."""
         now = utc_text(self._clock())
-        keys = {f.key for f in found}
         with self.lock:
-            known = {k for (k,) in self._conn.execute(
-                "SELECT key FROM alerts WHERE key IN (SELECT value FROM json_each(?))",
-                (json.dumps(sorted(keys)),))}
+            stored = self._conn.execute(
+                "SELECT key, check_id, change, entry_id, cleared_at, settled_record FROM alerts "
+                "WHERE check_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted({f.seen.check_id for f in found})),)).fetchall()
+        known = {k for k, *_ in stored}
+        standing = {_same(c, ch, e) for _, c, ch, e, cleared, _ in stored if cleared is None}
+        # Cleared, never settled, and now shown again: the change was undone and done again.
+        back = {k for k, _, _, _, cleared, settled in stored
+                if cleared is not None and settled is None}
         measures_cache: dict[tuple[str, str, str], tuple] = {}
-        rows = []
+        rows, reopened = [], []
         for f in found:
             key, s = f.key, f.seen
+            same = _same(s.check_id, f.change, f.entry_id)
+            if same in standing:
+                continue
+            standing.add(same)
+            if key in back:
+                reopened.append((now, source, key))
+                continue
             if key in known:
                 continue
-            known.add(key)
             info, checked_at, outcome = s.info
             case_no, item_code, item_name, kind, name = json.loads(info)
             role = f.person[0] if f.person else ""
@@ -758,7 +772,7 @@ class Watch:
                          json.dumps(measures, ensure_ascii=False),
                          _follow_up(f.change, f.list_name, measures, f.person), source, now,
                          None, *person, via))
-        if not rows:
+        if not rows and not reopened:
             return ()
         with self.lock:
             self._conn.execute("BEGIN IMMEDIATE")
@@ -766,24 +780,29 @@ class Watch:
                 self._conn.executemany(
                     f"INSERT OR IGNORE INTO alerts ({', '.join(_COLUMNS)}, via) "
                     f"VALUES ({', '.join('?' * len(_COLUMNS))}, ?)", rows)
+                self._conn.executemany(
+                    "UPDATE alerts SET cleared_at = NULL, raised_at = ?, source = ? "
+                    "WHERE key = ? AND settled_record IS NULL", reopened)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
         return tuple(self._select("key IN (SELECT value FROM json_each(?))",
-                                  (json.dumps([r[0] for r in rows]),)))
+                                  (json.dumps([r[0] for r in rows] + [r[2] for r in reopened]),)))
 
-    def _clear(self, examined: list[int], current: set[str]) -> int:
+    def _clear(self, examined: list[int], current: set[tuple]) -> int:
         """Open alerts raised from data on the checks just compared that the data no longer
-        supports: the change was undone before anyone settled it, so it is no longer the
-        clerk's business. Alerts from the change feed stay: the data may not have caught up."""
+        supports (``current``: what the data supports, as _same gives it): the change was undone
+        before anyone settled it, so it is no longer the clerk's business. Alerts from the
+        change feed stay: the data may not have caught up."""
         now = utc_text(self._clock())
         with self.lock:
             rows = self._conn.execute(
-                "SELECT key FROM alerts WHERE cleared_at IS NULL AND settled_record IS NULL "
-                "AND via = 'data' AND check_id IN (SELECT value FROM json_each(?))",
+                "SELECT key, check_id, change, entry_id FROM alerts WHERE cleared_at IS NULL "
+                "AND settled_record IS NULL AND via = 'data' "
+                "AND check_id IN (SELECT value FROM json_each(?))",
                 (json.dumps(examined),)).fetchall()
-            gone = [k for (k,) in rows if k not in current]
+            gone = [k for k, c, ch, e in rows if _same(c, ch, e) not in current]
             self._conn.executemany("UPDATE alerts SET cleared_at = ? WHERE key = ?",
                                    [(now, k) for k in gone])
         return len(gone)
@@ -903,4 +922,14 @@ class Watch:
 
 def _key(s: _Seen, change: str, entry_id: str) -> str:
     return f"{s.check_id}:{change}:{entry_id}"
+
+
+_GONE = ("lapsed", "repaired", "removed")
+
+
+def _same(check_id: int, change: str, entry_id: str) -> tuple:
+    """What makes two alerts one: a refusal's ground that lapsed, was repaired or was removed is
+    gone all the same (an entry that lapsed and is later dropped from the data, or that the
+    feed calls repaired and the next snapshot leaves out, is not a second change)."""
+    return check_id, "gone" if change in _GONE else change, entry_id
 

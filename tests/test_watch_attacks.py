@@ -1,0 +1,82 @@
+"""The post-approval watch under the paths a careless script, a hurried clerk and a changing
+register take: the same ground for a refusal reported twice in other words, a listing undone and
+done again, a case file corrected after the grant."""
+from __future__ import annotations
+
+import json
+
+from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, edit_dataset
+
+from desktop.app.cli import main as desk
+
+
+def run(capsys, *argv):
+    code = desk([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def record(capsys, code, outcome, case_no):
+    status, out, err = run(capsys, "check", code, "--item", ITEM, "--record", "--case-no",
+                           case_no, "--outcome", outcome, "--offline", "--json")
+    assert status == 0, err
+    return json.loads(out)["record"]["record_id"]
+
+
+def alerts(capsys, *extra):
+    status, out, err = run(capsys, "cases", "watch", "--json", *extra)
+    assert status == 0, err
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_a_refusals_ground_gone_is_one_alert_whether_it_lapsed_first_and_was_removed_later(
+        tmp_path, desk_env, capsys):
+    _, config = desk_env
+    p = Publisher(tmp_path / "publisher")
+    deploy(config, p.root)
+    v1 = p.datasets()[0]
+    black = KNOWN["black"]
+    assert run(capsys, "cache", "import", p.publish(1, v1))[0] == 0
+    refused = record(capsys, black, "rejected", "SQ-20")
+    v2 = edit_dataset(v1, tmp_path / "v2.sqlite",
+                      ("UPDATE entries SET expires_on = '2026-01-31' WHERE subject_code = ?",
+                       (black,)))
+    assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
+    [lapsed] = alerts(capsys)
+    assert (lapsed["record_id"], lapsed["change"]) == (refused, "lapsed")
+    code, _, err = run(capsys, "cases", "watch", "--settle", lapsed["alert"], "--action",
+                       "informed", "--note", "已告知申请人可重新申请")
+    assert code == 0, err
+    # The publisher later drops the lapsed entry altogether: the same ground, gone once.
+    v3 = edit_dataset(v2, tmp_path / "v3.sqlite",
+                      ("DELETE FROM entries WHERE subject_code = ?", (black,)))
+    code, out, _ = run(capsys, "cache", "import", p.publish(3, v3))
+    assert code == 0 and "跟踪提醒" not in out
+    assert alerts(capsys) == []
+    assert [a["change"] for a in alerts(capsys, "--all")] == ["lapsed"]
+
+
+def test_a_listing_undone_before_anyone_settled_it_and_done_again_is_an_open_alert_again(
+        tmp_path, desk_env, capsys):
+    _, config = desk_env
+    p = Publisher(tmp_path / "publisher")
+    deploy(config, p.root)
+    v1, v2, _ = p.datasets()
+    granted = record_after_install(capsys, p, v1, KNOWN["clear"][0], "approved", "SQ-30")
+    assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
+    [listed] = [a for a in alerts(capsys) if a["record_id"] == granted]
+    # The publisher takes the listing back (v3 = v1's entries): the alert is cleared ...
+    assert run(capsys, "cache", "import", p.publish(3, v1))[0] == 0
+    assert [a for a in alerts(capsys) if a["record_id"] == granted] == []
+    # ... and lists the subject again (v4 = v2's entries): the clerk must hear of it again.
+    code, out, _ = run(capsys, "cache", "import", p.publish(4, v2))
+    assert code == 0 and "跟踪提醒：新增" in out
+    [again] = [a for a in alerts(capsys) if a["record_id"] == granted]
+    assert again["alert"] == listed["alert"] and again["cleared_at"] is None
+    assert again["source"] == "离线数据第 4 版"
+    assert len([a for a in alerts(capsys, "--all") if a["record_id"] == granted]) == 1
+
+
+def record_after_install(capsys, p, data, code, outcome, case_no):
+    assert run(capsys, "cache", "import", p.publish(1, data))[0] == 0
+    return record(capsys, code, outcome, case_no)
