@@ -80,3 +80,54 @@ def test_a_listing_undone_before_anyone_settled_it_and_done_again_is_an_open_ale
 def record_after_install(capsys, p, data, code, outcome, case_no):
     assert run(capsys, "cache", "import", p.publish(1, data))[0] == 0
     return record(capsys, code, outcome, case_no)
+
+
+def test_a_follow_up_forged_in_the_case_file_settles_no_alert(tmp_path, desk_env, capsys):
+    """The case file is the truth about settlement only where it verifies: a decision record
+    edited by hand to name another alert must not make that alert disappear unsettled."""
+    import sqlite3
+
+    from desktop.site import paths
+
+    _, config = desk_env
+    p = Publisher(tmp_path / "publisher")
+    deploy(config, p.root)
+    v1, v2, _ = p.datasets()
+    granted = record_after_install(capsys, p, v1, KNOWN["clear"][0], "approved", "SQ-40")
+    refused = record(capsys, KNOWN["focus"], "rejected", "SQ-41")
+    assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
+    found = {a["record_id"]: a for a in alerts(capsys)}
+    listed, repaired = found[granted], found[refused]
+    code, _, err = run(capsys, "cases", "watch", "--settle", listed["alert"], "--action",
+                       "supervised", "--note", "已纳入重点监管")
+    assert code == 0, err
+    conn = sqlite3.connect(paths.case_file())
+    with conn:  # someone makes that follow-up name the other alert too, behind the desk's back
+        conn.execute("UPDATE records SET body = replace(body, ?, ?) WHERE record_id = "
+                     "(SELECT max(record_id) FROM records)", (listed["alert"], repaired["alert"]))
+    conn.close()
+    # The alert store is rebuilt from the case file (as after a lost or replaced watch.sqlite).
+    paths.case_file().with_name("watch.sqlite").unlink()
+    shown = {a["alert"]: a for a in alerts(capsys)}
+    assert repaired["alert"] in shown and shown[repaired["alert"]]["settled"] is None
+    # The grant's alert is open again, shown as resting on a record that fails `cases verify`.
+    assert shown[listed["alert"]]["record_ok"] is False
+
+
+def test_a_lost_alert_store_is_rebuilt_with_the_settlements_the_case_file_holds(
+        tmp_path, desk_env, capsys):
+    from desktop.site import paths
+
+    _, config = desk_env
+    p = Publisher(tmp_path / "publisher")
+    deploy(config, p.root)
+    v1, v2, _ = p.datasets()
+    granted = record_after_install(capsys, p, v1, KNOWN["clear"][0], "approved", "SQ-50")
+    assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
+    [listed] = alerts(capsys)
+    assert run(capsys, "cases", "watch", "--settle", listed["alert"], "--action", "reviewed",
+               "--note", "复核后维持")[0] == 0
+    paths.case_file().with_name("watch.sqlite").unlink()
+    assert alerts(capsys) == []
+    [again] = alerts(capsys, "--all")
+    assert again["record_id"] == granted and again["settled"]["action"] == "reviewed"

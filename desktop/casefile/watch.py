@@ -846,13 +846,15 @@ class Watch:
                                       "AND cleared_at IS NULL").fetchone()[0]
 
     def _reconcile(self) -> None:
-        """The case file is the truth about settlement: a follow-up written there whose mirror
-        here was lost (a crash in between) still settles its alert."""
+        """The case file is the truth about settlement where it verifies: a follow-up written
+        there whose mirror here was lost (a crash in between) still settles its alert, but one
+        the chain does not vouch for (edited to name another alert) settles nothing."""
         with self.lock:
-            open_checks = [r[0] for r in self._conn.execute(
-                "SELECT DISTINCT check_id FROM alerts WHERE settled_record IS NULL")]
-        if not open_checks:
+            open_keys = dict(self._conn.execute(
+                "SELECT key, check_id FROM alerts WHERE settled_record IS NULL"))
+        if not open_keys:
             return
+        open_checks = sorted(set(open_keys.values()))
         with self.case_file.lock:
             rows = self.case_file.db.conn.execute(
                 "SELECT record_id, operator, json_extract(body, '$.recorded_at'), "
@@ -861,9 +863,15 @@ class Watch:
                 "WHERE kind = 'decision' AND check_id IN (SELECT value FROM json_each(?)) "
                 "AND json_extract(body, '$.follow_up') IS NOT NULL",
                 (json.dumps(open_checks),)).fetchall()
-        for record_id, operator, at, note, follow in rows:
-            f = json.loads(follow)
-            self._mark(f.get("alert", ""), record_id, f.get("action", ""), operator, note, at)
+        rows = [(r, json.loads(f), *rest) for r, *rest, f in rows]
+        rows = [row for row in rows if row[1].get("alert") in open_keys]
+        if not rows:
+            return
+        report = self.case_file.verify()
+        vouched = None if report.ok else (report.first_bad or 0)
+        for record_id, f, operator, at, note in rows:
+            if vouched is None or record_id < vouched:
+                self._mark(f.get("alert", ""), record_id, f.get("action", ""), operator, note, at)
 
     def _mark(self, key, record_id, action, operator, note, at) -> None:
         with self.lock:
