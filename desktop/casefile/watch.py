@@ -492,18 +492,8 @@ class Watch:
         replaced) is indexed afresh: on a desk's first comparison that is every record, so
         ``progress(done, total)`` reports it and ``cancel`` (an Event) stops it with nothing
         written (Cancelled)."""
-        with self.lock:
-            last = int(self._meta("indexed_record") or 0)
-            last_hash = self._meta("indexed_hash")
-        with self.case_file.lock:
-            conn = self.case_file.db.conn
-            if last:
-                row = conn.execute("SELECT hash FROM records WHERE record_id = ?",
-                                   (last,)).fetchone()
-                if row is None or row[0] != last_hash:
-                    last = 0
-            total = conn.execute("SELECT count(*) FROM records WHERE record_id > ?",
-                                 (last,)).fetchone()[0]
+        last, total = self._pending()
+        last_hash = None
         fresh = last == 0
         if not total and not fresh:
             return 0
@@ -566,10 +556,12 @@ class Watch:
                 raise
         return done
 
-    _sync = sync
-
     def needs_indexing(self) -> int:
         """How many records a sync would read now (all of them on a desk's first comparison)."""
+        return self._pending()[1]
+
+    def _pending(self) -> tuple[int, int]:
+        """(the last record indexed, or 0 when the index starts afresh; how many come after)."""
         with self.lock:
             last = int(self._meta("indexed_record") or 0)
             last_hash = self._meta("indexed_hash")
@@ -580,8 +572,8 @@ class Watch:
                                    (last,)).fetchone()
                 if row is None or row[0] != last_hash:
                     last = 0
-            return conn.execute("SELECT count(*) FROM records WHERE record_id > ?",
-                                (last,)).fetchone()[0]
+            return last, conn.execute("SELECT count(*) FROM records WHERE record_id > ?",
+                                      (last,)).fetchone()[0]
 
     _SEEN_COLUMNS = ("check_id, last_record, code, checked_at, as_of, outcome, punished, "
                      "rewards, hits, info, related")
