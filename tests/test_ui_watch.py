@@ -194,3 +194,37 @@ def test_the_first_comparison_shows_the_indexing_progress_and_can_be_stopped(
     # The stopped job never wrote half an index: a sync from here reads what is left or nothing.
     with CaseFile(paths.case_file()) as cf, Watch(cf) as w:
         assert w.needs_indexing() in (0, 3)
+
+
+def test_an_alert_whose_record_fails_verification_is_marked_and_cannot_be_settled(
+        qtbot, production):
+    import sqlite3
+
+    from desktop.site import paths
+
+    p, v1, v2 = production
+    assert desk(["check", GRANTED, "--item", "CZ-001", "--record", "--case-no", "TV-1",
+                 "--outcome", "approved", "--offline"]) == 0
+    assert desk(["cache", "import", str(p.publish_delta(1, 2, v1, v2))]) == 0
+    conn = sqlite3.connect(paths.case_file())
+    with conn:  # the granted record edited behind the desk's back
+        conn.execute("UPDATE records SET body = replace(body, '\"TV-1\"', '\"TV-X\"')")
+    conn.close()
+    window = open_window(qtbot)
+    try:
+        view = window.watch_view
+        qtbot.waitUntil(lambda: view._refresh_job is None and view.model.rowCount() == 1,
+                        timeout=10_000)
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+        model = widget(window, "watchTable", QTableView).model()
+        assert model.index(0, model.columnCount() - 1).data() == "未通过，不能登记处理"
+        note = widget(window, "watchNote", QLineEdit)
+        assert not note.isEnabled()
+        assert not widget(window, "watchSettleButton", QPushButton).isEnabled()
+        assert "cases verify" in widget(window, "watchDetail").toPlainText()
+        before = len(stored_records())
+        view.settle_selected()   # even when asked directly: refused, nothing written
+        assert "未通过档案校验" in widget(window, "watchMessage", QLabel).text()
+        assert len(stored_records()) == before
+    finally:
+        close_window(window)
