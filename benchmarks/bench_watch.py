@@ -23,15 +23,16 @@ with both files attached: the floor of any computation that has to find the reco
 among what changed, with no verification.
 
 The case file is made with the real sealing code in large unsynchronised transactions (see
-bench_casefile.py); the data files are real bucketed data files in the snapshot's schema with
-their bucket tables (offline_cache.buckets), filled by SQL (units only: a recorded person costs
-one memory-hard hash per new salt, measured by bench_privacy). Codes are synthetic (the watch
+bench_casefile.py); the data files are real data files with their bucket tables, built from
+source tables by the publisher's build (offline_cache.build) and changed by SQL (units only: a
+recorded person costs one memory-hard hash per new salt, measured by bench_privacy). Codes are synthetic (the watch
 never parses them). Each run starts from the alert store as it stood after comparing with the old
 data, so every run raises all its alerts afresh: the worst case. With ``--dir`` the built files
 are kept and reused by a later run with the same sizes."""
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import random
 import shutil
@@ -54,17 +55,10 @@ from desktop.casefile.store import CaseFile, Decision, _draft_check, _insert, _s
 from desktop.casefile.watch import WATCH_FILE, Watch  # noqa: E402
 from desktop.check.model import Hit, Measure, Status  # noqa: E402
 from desktop.offline.watch_data import SnapshotData  # noqa: E402
-from offline_cache.buckets import (  # noqa: E402
-    BucketTable,
-    add_bucket_columns,
-    bucket_count,
-    bucket_of,
-    bucket_sql,
-    compute_table,
-    patch_table,
-)
+from offline_cache.buckets import BucketTable, bucket_of, patch_table  # noqa: E402
+from offline_cache.build import build, bucket_path  # noqa: E402
 from offline_cache.reader import SnapshotReader  # noqa: E402
-from offline_cache.schema import BY_NAME, DATA_FORMAT, TABLES, create_indexes, create_tables  # noqa: E402
+from offline_cache.schema import BY_NAME  # noqa: E402
 
 LISTS = (("SX", "失信被执行人", "black"), ("JY", "经营异常名录", "focus"),
          ("NA", "纳税信用A级纳税人", "red"))
@@ -91,61 +85,38 @@ def entry_of(i: int) -> tuple[str, str] | None:
 
 
 def build_data(path: Path, n: int) -> BucketTable:
-    """The old data: ``n`` units, one in ten listed, rows in bucket order as the build writes
-    them, with their bucket table (kept beside the file)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=OFF")
-    conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("PRAGMA cache_size=-65536")
-    scratch = path.with_suffix(".loading")
-    scratch.unlink(missing_ok=True)
-    conn.execute("ATTACH DATABASE ? AS load", (str(scratch),))
-    conn.execute("PRAGMA load.journal_mode=OFF")
-    conn.execute("PRAGMA load.synchronous=OFF")
-    create_tables(conn, "load")
-    conn.execute("BEGIN")
-    conn.executemany("INSERT INTO load.lists VALUES (?, ?, ?, '', '')", LISTS)
-    conn.execute("INSERT INTO load.items VALUES (?, '某审批事项', '某部门')", (ITEM,))
+    """The old data: ``n`` units, one in ten listed, built from source tables by the publisher's
+    own build (offline_cache.build: validated, in bucket order, with its bucket table)."""
+    src = path.with_suffix(".sources")
+    shutil.rmtree(src, ignore_errors=True)
+    src.mkdir()
+
+    def write(name: str, header: list[str], rows) -> None:
+        with open(src / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh, lineterminator="\n")
+            out.writerow(header)
+            out.writerows(rows)
+
+    write("lists", ["list_code", "list_name", "severity", "authority", "basis"],
+          ((*x, "", "") for x in LISTS))
+    write("items", ["item_code", "name", "department"], [(ITEM, "某审批事项", "某部门")])
     columns = BY_NAME["measures"].columns
-    conn.executemany(f"INSERT INTO load.measures ({', '.join(columns)}) "
-                     f"VALUES ({', '.join('?' * len(columns))})",
-                     [tuple(_column(m, c) for c in columns) for m in (M_SX, M_NA)])
-    conn.executemany("INSERT INTO load.item_measures VALUES (?, ?)",
-                     [(ITEM, "M-SX"), (ITEM, "M-NA")])
-    for start in range(0, n, BATCH):
-        conn.executemany("INSERT INTO load.subjects VALUES (?, '某公司', 'org')",
-                         ((code(i),) for i in range(start, min(n, start + BATCH))))
-    conn.executemany("INSERT INTO load.entries VALUES (?, ?, ?, '', '2026-01-01', NULL, '', "
-                     "'active')", ((entry_id, code(i), list_code)
-                                   for i in range(0, n, 10)
-                                   for entry_id, list_code in (entry_of(i),)))
-    conn.execute("COMMIT")
-    buckets = bucket_count(n)
-    create_tables(conn)
-    add_bucket_columns(conn, buckets)
-    conn.execute("BEGIN")
-    for t in TABLES:
-        cols = ", ".join(t.columns)
-        order = f"{bucket_sql(t.bucket_by, buckets)}, " if t.bucket_by else ""
-        conn.execute(f"INSERT INTO main.{t.name} ({cols}) SELECT {cols} FROM load.{t.name} "
-                     f"ORDER BY {order}{', '.join(t.key)}")
-    conn.execute("COMMIT")
-    conn.execute("DETACH DATABASE load")
-    scratch.unlink()
-    for t in TABLES:
-        create_indexes(conn, t)
-    conn.execute("ANALYZE")
-    conn.execute(f"PRAGMA user_version={DATA_FORMAT}")
-    table = compute_table(conn)
-    conn.close()
-    path.with_suffix(".buckets").write_bytes(table.to_bytes())
-    return table
+    write("measures", list(columns), ([_column(m, c) for c in columns] for m in (M_SX, M_NA)))
+    write("item_measures", ["item_code", "measure_id"], [(ITEM, "M-SX"), (ITEM, "M-NA")])
+    write("subjects", ["code", "name", "kind"], ((code(i), "某公司", "org") for i in range(n)))
+    write("entries", ["entry_id", "subject_code", "list_code", "authority", "listed_on",
+                      "expires_on", "basis", "state"],
+          ((entry_id, code(i), list_code, "某机关", "2026-01-01", "", "某依据", "active")
+           for i in range(0, n, 10) for entry_id, list_code in (entry_of(i),)))
+    build(src, path)
+    shutil.rmtree(src)
+    return BucketTable.from_bytes(bucket_path(path).read_bytes())
 
 
 def apply_changes(old: Path, new: Path, base: BucketTable,
                   changed: dict[int, tuple[str, str | None]]) -> BucketTable:
-    """The new data: the old file with ``changed`` applied and the touched buckets' digests
-    recomputed (what a delta install leaves)."""
+    """The new data: the old file with ``changed`` applied by SQL and the touched buckets'
+    digests recomputed (the full file a delta install stands for)."""
     shutil.copyfile(old, new)
     conn = sqlite3.connect(new, isolation_level=None)
     conn.execute("PRAGMA journal_mode=OFF")
@@ -153,8 +124,9 @@ def apply_changes(old: Path, new: Path, base: BucketTable,
     conn.execute("BEGIN")
     for i, (what, list_code) in changed.items():
         if what == "listed":
-            conn.execute("INSERT INTO entries VALUES (?, ?, ?, '', '2026-11-01', NULL, '', "
-                         "'active')", (f"N{i}", code(i), list_code))
+            conn.execute("INSERT INTO entries (entry_id, subject_code, list_code, authority, "
+                         "listed_on, expires_on, basis, state) VALUES (?, ?, ?, '某机关', "
+                         "'2026-11-01', NULL, '某依据', 'active')", (f"N{i}", code(i), list_code))
         elif what == "repaired":
             conn.execute("UPDATE entries SET state = 'repaired' WHERE subject_code = ?",
                          (code(i),))
@@ -163,7 +135,7 @@ def apply_changes(old: Path, new: Path, base: BucketTable,
     conn.execute("COMMIT")
     table = patch_table(conn, base, {bucket_of(code(i), base.count) for i in changed})
     conn.close()
-    new.with_suffix(".buckets").write_bytes(table.to_bytes())
+    bucket_path(new).write_bytes(table.to_bytes())
     return table
 
 
@@ -313,13 +285,13 @@ def main() -> None:
         changed = changes(args.subjects, args.changed, rng)
         tag = f"{args.subjects}-{args.changed}"
         old, new = folder / f"old-{args.subjects}.sqlite", folder / f"new-{tag}.sqlite"
-        if old.with_suffix(".buckets").is_file():
-            base = BucketTable.from_bytes(old.with_suffix(".buckets").read_bytes())
+        if bucket_path(old).is_file():
+            base = BucketTable.from_bytes(bucket_path(old).read_bytes())
         else:
             old.unlink(missing_ok=True)
             base = build_data(old, args.subjects)
-        if new.with_suffix(".buckets").is_file():
-            table = BucketTable.from_bytes(new.with_suffix(".buckets").read_bytes())
+        if bucket_path(new).is_file():
+            table = BucketTable.from_bytes(bucket_path(new).read_bytes())
         else:
             table = apply_changes(old, new, base, changed)
         cases = folder / f"cases-{args.subjects}-{args.checks}" / "cases.sqlite"

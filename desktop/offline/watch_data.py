@@ -11,15 +11,13 @@ rows were edited behind the signature is named (unverified), never silently answ
 from __future__ import annotations
 
 import hashlib
-import json
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from desktop.offline.data import _unverified
 from desktop.site.masking import mask_code
 from offline_cache import sealing
-from offline_cache.buckets import BUCKETED, bucket_of, digest_rows
+from offline_cache.buckets import BUCKETED, bucket_of
 from offline_cache.reader import RowsUnverified
 from offline_cache.records import RELATION_ROLES
 from offline_cache.schema import BY_NAME
@@ -33,12 +31,7 @@ _R = {c: i for i, c in enumerate(BY_NAME["relations"].columns)}
 _ROLE_ORDER = {r: n for n, r in enumerate(RELATION_ROLES)}
 # In a fingerprint's bucket list: "the sealing salt", which a person's tag depends on.
 _SALT = "s"
-_BATCH = 2048   # subjects per bulk read: the unit of progress and of stopping
-# Each bucketed table's rows of many buckets, in bucket and key order: per bucket exactly what
-# offline_cache.buckets.bucket_query reads for one (the generated, indexed ``bucket`` column).
-_BULK = tuple(f"SELECT bucket, {', '.join(t.columns)} FROM {t.name} WHERE bucket IN "
-              f"(SELECT value FROM json_each(?)) ORDER BY bucket, {', '.join(t.key)}"
-              for t in BUCKETED)
+_BATCH = 2048   # subjects between two looks at the caller's cancel
 
 
 # Tags already derived in this process, by the snapshot's sealing parameters and the number: the
@@ -75,15 +68,10 @@ class SnapshotData:
         except RowsUnverified as exc:
             raise _unverified(snap, exc) from None
         self._lists = {x.list_code: x for x in self._reader.lists()}
-        # A second read-only connection for reading many buckets at once; what it reads counts
-        # only once its digest matches the signed table, whichever connection read it.
-        self._conn = sqlite3.connect(snap.data_path.resolve().as_uri() + "?mode=ro", uri=True)
-        self._prefetched: dict[int, list | None] = {}
         self._params = self._reader.sealing_params
         self._salt = "" if self._params is None else self._params["salt"]
 
     def close(self) -> None:
-        self._conn.close()
         self._reader.close()
 
     def __enter__(self) -> SnapshotData:
@@ -120,57 +108,24 @@ class SnapshotData:
         for start in range(0, len(codes), _BATCH):
             if cancel is not None and cancel():
                 return
-            batch = {c: bucket_of(c, self.layout) for c in codes[start:start + _BATCH]}
-            self._prefetched = self._buckets(set(batch.values()))
-            for code, b in batch.items():
+            for code in codes[start:start + _BATCH]:
                 try:
-                    yield self._subject(code, b)
+                    yield self._subject(code)
                 except RowsUnverified as exc:
                     yield code, None, None, exc.where, None
-        self._prefetched = {}
 
-    def _read(self, key: str, b: int) -> list:
-        """``key``'s bucket ``b``, verified: from the batch read ahead, else read alone (a
-        person's tag: rare, and known only once the unit's or the number's bucket was read)."""
-        if b not in self._prefetched:
-            return self._reader.bucket_rows(key)
-        parts = self._prefetched[b]
-        if parts is None:
-            raise RowsUnverified(f"第 {b} 号分组")
-        return parts
-
-    def _buckets(self, numbers: set[int]) -> dict[int, list | None]:
-        """Many buckets' rows in one ordered statement per table, each bucket hashed and
-        compared with the signed bucket table like SnapshotReader.bucket_rows (None: differs).
-        The same rows in the same order as a lookup reads them, without a statement per bucket."""
-        wanted = json.dumps(sorted(numbers))
-        grouped: list[dict[int, list]] = []
-        try:
-            for sql in _BULK:
-                rows: dict[int, list] = {}
-                for row in self._conn.execute(sql, (wanted,)):
-                    rows.setdefault(row[0], []).append(row[1:])
-                grouped.append(rows)
-        except sqlite3.DatabaseError:
-            return dict.fromkeys(numbers)
-        out = {}
-        for b in numbers:
-            parts = [g.get(b, []) for g in grouped]
-            out[b] = parts if digest_rows(parts) == self._table.digest(b) else None
-        return out
-
-    def _subject(self, code: str, b: int) -> tuple:
-        n, read = self.layout, self._read
-        parts = read(code, b)
-        buckets = [str(b)]
+    def _subject(self, code: str) -> tuple:
+        # Each bucket through the reader's verified read, as a lookup reads it.
+        n, read = self.layout, self._reader.bucket_rows
+        parts = read(code)
+        buckets = [str(bucket_of(code, n))]
         key = code
         if (self._params is not None and sealing.IDENTITY_SHAPE.fullmatch(code)
                 and not any(r[0] == code for r in parts[_SUBJECTS])):
             # A natural person: their rows are under the number's tag (offline_cache.sealing).
             key = _tag(self._salt, code, self._params)
-            tb = bucket_of(key, n)
-            parts = read(key, tb)
-            buckets += [str(tb), _SALT]
+            parts = read(key)
+            buckets += [str(bucket_of(key, n)), _SALT]
         entries = self._entries(parts, key, code)
         people = []
         rows = sorted((x for x in parts[_RELATIONS] if x[_R["unit_code"]] == code),
@@ -179,9 +134,8 @@ class SnapshotData:
             tag = x[_R["person_tag"]]
             found = ()
             if tag:
-                tb = bucket_of(tag, n)
-                found = self._entries(read(tag, tb), tag, tag)
-                buckets.append(str(tb))
+                found = self._entries(read(tag), tag, tag)
+                buckets.append(str(bucket_of(tag, n)))
             people.append((x[_R["role"]], mask_code(x[_R["person_code"]], "person"),
                            x[_R["person_name"]], found))
         text = ",".join(buckets)
