@@ -298,7 +298,10 @@ def test_legal_representative_change_and_officer_filing_are_separate_items(table
     items = {row["item_code"]: row for row in tables["items"]}
     assert items[known["item_legal_rep_change"]]["name"] == "企业变更登记（法定代表人）"
     assert items[known["item_officer_filing"]]["name"] == "企业备案（董事、监事、高级管理人员）"
-    assert {m["measure_id"] for m in measures_for(tables, "SCJG-002")} == {"M-SX-02", "M-SX-08", "M-CN-01"}
+    # Not M-SX-08: in a change of legal representative the unit's registered one is the one
+    # leaving (公司法第一百七十八条第三款: the company must remove them); the incoming one is
+    # checked by number and bound by M-SX-02.
+    assert {m["measure_id"] for m in measures_for(tables, "SCJG-002")} == {"M-SX-02", "M-CN-01"}
     assert {m["measure_id"] for m in measures_for(tables, "SCJG-007")} == {"M-SX-07"}
     # The bodies that actually examine, not the finance bureau or the trading venue.
     assert items["CZ-001"]["department"].startswith("采购人")

