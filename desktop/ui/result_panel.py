@@ -11,9 +11,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QAbstractItemView,
     QSizePolicy,
-    QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
@@ -139,15 +137,8 @@ class ResultPanel(Retranslatable, QWidget):
         self.measuresTable = FitTable(len(MEASURE_COLUMNS), (2, 3), self, tick_column=0)
         self.measuresTable.setObjectName("measuresTable")
         # The unit's people (法定代表人、主要负责人) with their own entries; F6 checks the one selected.
-        # A plain table: two rows at most, sized once per result (no refit on every resize).
-        self.relatedTable = QTableWidget(0, len(RELATED_COLUMNS), self)
+        self.relatedTable = FitTable(len(RELATED_COLUMNS), (1, 3), self)
         self.relatedTable.setObjectName("relatedTable")
-        self.relatedTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.relatedTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.relatedTable.setTabKeyNavigation(False)
-        self.relatedTable.verticalHeader().setVisible(False)
-        self.relatedTable.horizontalHeader().setStretchLastSection(True)
-        self.relatedTable.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
         self.measureDetail = QTextBrowser(self)
         self.measureDetail.setObjectName("measureDetail")
@@ -213,7 +204,7 @@ class ResultPanel(Retranslatable, QWidget):
         self._set_label(self.hitsNote, "")
         self.hitsTable.fill([])
         self.measuresTable.fill([])
-        self.relatedTable.setRowCount(0)
+        self.relatedTable.fill([])
         self.relatedTable.hide()
         self.measureDetail.clear()
 
@@ -351,18 +342,8 @@ class ResultPanel(Retranslatable, QWidget):
             rows.append((core_text(ROLE_LABELS[person.role]), person.name, person.code_masked,
                          entries))
             tips.append("；".join(h.basis for h in listed))
-        table = self.relatedTable
-        table.setRowCount(len(rows))
-        for r_, (texts, tip) in enumerate(zip(rows, tips)):
-            for c, text in enumerate(texts):
-                item = QTableWidgetItem(text)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                item.setToolTip(tip)
-                table.setItem(r_, c, item)
-        table.resizeColumnsToContents()
-        table.setFixedHeight(table.horizontalHeader().height() + 4
-                             + sum(table.rowHeight(i) for i in range(len(rows))))
-        table.setVisible(bool(rows))
+        self.relatedTable.fill(rows, tips)
+        self.relatedTable.setVisible(bool(rows))
 
     def selected_related(self):
         """The person selected in the related table (the legal representative by default)."""

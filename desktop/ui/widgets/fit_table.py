@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSizePolicy, QStyle, QTableWidget,
                                QTableWidgetItem, QWidget)
 
 # A wrapping column never gets narrower than this many characters of the current font.
@@ -21,6 +21,8 @@ class FitTable(QTableWidget):
         self._wrapping = tuple(wrapping)
         self._tick_column = tick_column
         self._fitted_width = -1
+        self._width_before = -1      # the width fitted before the last one
+        self._settled: frozenset[int] = frozenset()  # see resizeEvent
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -67,7 +69,10 @@ class FitTable(QTableWidget):
         """Columns to their content; what does not fit is shared by the wrapping columns, then
         rows to their wrapped height and the table to its rows."""
         width = self.viewport().width()
-        self._fitted_width = width
+        self._fit(min(self._settled) if width in self._settled else width)
+
+    def _fit(self, width: int) -> None:
+        self._width_before, self._fitted_width = self._fitted_width, width
         header = self.horizontalHeader()
         natural = [max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
                    for c in range(self.columnCount())]
@@ -110,8 +115,21 @@ class FitTable(QTableWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        if self.viewport().width() != self._fitted_width:
-            self.refit()
+        width = self.viewport().width()
+        if width == self._fitted_width or width in self._settled:
+            return
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        if width == self._width_before and abs(width - self._fitted_width) <= 2 * bar:
+            # Back to the width fitted before the last one: the page's scroll bar comes and goes
+            # with this table's own height (no bar: wider, one height; bar: narrower, another),
+            # and refitting to each in turn fed it without end until Qt crashed. Fit the narrower
+            # width, which both hold, and stay there while the width only toggles between them.
+            pair = frozenset((width, self._fitted_width))
+            self._fit(min(pair))
+            self._settled = pair
+            return
+        self._settled = frozenset()
+        self.refit()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Space ticks the current row, whichever of its cells is current."""

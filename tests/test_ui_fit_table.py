@@ -1,0 +1,60 @@
+"""The fitting table (hits, measures, a unit's people) inside the scrolling check page: its height
+follows its width, and the page's scroll bar takes width when the page is taller than the window.
+At that boundary the two fed each other without end (no bar: wider, one height; bar: narrower,
+another): ten thousand refits alternating between two widths a scroll bar apart, until Qt crashed
+in sizeHintForColumn (seen after F6 replaced a unit with people by a person's result). The table
+now settles on the narrower width, which both hold."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QStyle
+
+from desktop.ui.widgets.fit_table import FitTable
+
+TEXT = "因拖欠农民工工资被列入失信联合惩戒对象名单，依据《保障农民工工资支付条例》第四十八条。" * 3
+
+
+def fitted(qtbot) -> tuple[FitTable, list[int]]:
+    table = FitTable(4, (1, 3))
+    qtbot.addWidget(table)
+    table.fill([("法定代表人", "邝**", "440303********6268", TEXT),
+                ("主要负责人", "周*", "440305********3069", TEXT)])
+    table.show()
+    qtbot.waitExposed(table)
+    fits: list[int] = []
+    original = table._fit
+    table._fit = lambda width: (fits.append(width), original(width))
+    return table, fits
+
+
+def columns(table: FitTable) -> int:
+    return sum(table.columnWidth(c) for c in range(table.columnCount()))
+
+
+def test_a_width_toggled_by_a_scroll_bar_settles_on_the_narrower_fit(qtbot):
+    table, fits = fitted(qtbot)
+    bar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    wide = 700
+    table.resize(wide, table.height())
+    wide_view = table.viewport().width()
+    narrow = wide - bar
+    for width in (narrow, wide, narrow, wide, narrow, wide):    # the bar comes and goes
+        table.resize(width, table.height())
+    narrow_view = wide_view - bar
+    assert fits == [wide_view, narrow_view, narrow_view], fits  # then no more refits
+    assert columns(table) <= narrow_view                      # fits with the bar or without
+    tall = table.sizeHint().height()
+    table.resize(wide, table.height())
+    assert table.sizeHint().height() == tall                  # nothing left to feed the bar
+
+
+def test_a_real_change_of_width_still_refits(qtbot):
+    table, fits = fitted(qtbot)
+    bar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    for width in (700, 700 - bar, 700):
+        table.resize(width, table.height())
+    fits.clear()
+    table.resize(500, table.height())                         # the clerk narrows the window
+    assert fits == [table.viewport().width()] and columns(table) <= table.viewport().width()
+    table.resize(900, table.height())
+    table.resize(500, table.height())                         # and back: an ordinary refit
+    assert len(fits) == 3
