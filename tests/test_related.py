@@ -403,3 +403,23 @@ def test_a_person_only_the_platform_names_is_checked_online_and_unverified_offli
     assert (alone.status, alone.source, alone.hits) == ("unverified", "offline", ())
     assert "只见于信用平台" in str(alone.reason)
     ctx.case_file.close()
+
+
+@pytest.mark.parametrize("field, value, reason", [
+    ("subject.code", LISTED_PERSON, "平台应答的主体代码与所查代码不符"),   # a whole number: never shown
+    ("subject.kind", "org", "平台应答字段 subject 的类型或取值不对"),
+    ("hits", "not a list", "平台应答字段 hits 的类型或取值不对"),
+])
+def test_a_person_answer_that_breaks_the_contract_falls_back(capsys, online, field, value, reason):
+    from desktop.check.model import PersonRef
+    from desktop.desk.context import DeskContext
+
+    online.configure()
+    online.install_snapshot()
+    ctx = DeskContext.from_environment()
+    unit = ctx.checker.check(UNIT, REGISTRATION)
+    online.platform.fault("wrong_type", scope="subjects", field=field, value=value)
+    r = ctx.checker.check_related(PersonRef.of(UNIT, unit.related[0]), REGISTRATION, purpose="依法履职")
+    assert (r.source, r.status) == ("offline", "hit") and reason in str(r.reason)
+    assert LISTED_PERSON not in json.dumps(r.to_json(mask=True), ensure_ascii=False)
+    ctx.case_file.close()
