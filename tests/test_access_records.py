@@ -3,6 +3,7 @@ record (operator, time, purpose, masked number, result status) in the case file,
 or not; a supervisor reads them with `cases list --access`, and `cases verify` vouches for them."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -136,3 +137,54 @@ def test_cases_verify_catches_an_edited_or_deleted_access_record(capsys):
     conn.close()
     code, _, err = run(capsys, "cases", "verify")
     assert code == 6 and "查询留痕 2 已被删除或插入" in err
+
+
+def lookups(capsys, n: int) -> None:
+    for _ in range(n):
+        assert run(capsys, "check", PERSON, "--purpose", "依法履职")[0] == 0
+
+
+def case_db() -> sqlite3.Connection:
+    return sqlite3.connect(Path(os.environ["CREDIT_DESK_HOME"]) / "cases.sqlite")
+
+
+def test_deleting_the_newest_access_records_is_named_by_the_witness(capsys):
+    """The chain alone cannot see its own end cut off; the witness beside the file counts the
+    access records, so verify (exit 6) and the next recording both say so."""
+    lookups(capsys, 4)
+    assert run(capsys, "cases", "verify")[0] == 0
+    with case_db() as conn:
+        conn.execute("DELETE FROM access WHERE access_id > 2")
+    conn.close()
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "查询留痕比见证少" in err and "第 3 条至第 4 条查询留痕被删除" in err, err
+    code, _, err = run(capsys, "check", KNOWN["black"], "--item", ITEM, "--record", "--case-no",
+                       "BJ-1", "--outcome", "rejected")
+    assert code == 6 and "本机暂停记档" in err, err
+
+
+def test_replacing_the_newest_access_record_is_named_by_the_witness(capsys):
+    lookups(capsys, 3)
+    with case_db() as conn:
+        # The last one rewritten with a consistent chain: another purpose, hash recomputed.
+        body, = conn.execute("SELECT body FROM access WHERE access_id = 3").fetchone()
+        forged = body.replace("依法履职", "他用")
+        conn.execute("UPDATE access SET body = ?, hash = ? WHERE access_id = 3",
+                     (forged, hashlib.sha256(forged.encode()).hexdigest()))
+    conn.close()
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "第 3 条查询留痕不是见证记载的那一条" in err, err
+
+
+def test_a_witness_from_before_access_records_were_counted_starts_counting_them(capsys):
+    lookups(capsys, 2)
+    witness = Path(os.environ["CREDIT_DESK_HOME"]) / "cases.witness"
+    witness.write_bytes(witness.read_bytes()[:512])  # the records' two slots only
+    assert run(capsys, "cases", "verify")[0] == 0  # nothing to compare yet: no false alarm
+    lookups(capsys, 1)  # a writer starts, and counts the access records the file holds
+    assert witness.stat().st_size == 1024
+    with case_db() as conn:
+        conn.execute("DELETE FROM access WHERE access_id = 3")
+    conn.close()
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "查询留痕比见证少" in err, err

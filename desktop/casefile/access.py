@@ -4,9 +4,13 @@ Every lookup of an identity number leaves one, whether the clerk records the che
 (广州 2021 §(十二) 书面授权: a person's credit data is looked up for a stated purpose only). They live
 in the case file next to the records, in the same style: each one's canonical JSON body is stored
 with its SHA-256, and each body holds the hash of the access record before it, so ``cases verify``
-notices an edited, inserted or deleted one inside the chain. Deleting the newest ones is not
-noticed: no witness outside the file counts access records (README says so). The number is kept masked: the record says that a
-person was looked up, not whom to look up again. Qt-free."""
+notices an edited, inserted or deleted one inside the chain. The head witness beside the file
+(witness.py) counts them too and names the last one's hash, so deleting or replacing the newest
+ones is reported by ``cases verify`` and at the next start (exit 6), like a shorter case file.
+What is not noticed: one access record appended by someone else after the last real one (it
+looks like a writer stopped between its commit and its witness), or the file and its witness
+rewritten together. The number is kept masked: the record says that a person was looked up, not
+whom to look up again. Qt-free."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +19,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, replace
 
 from desktop.casefile.record import GENESIS_HASH, canonical_json
+from desktop.casefile.witness import EMPTY, Head
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
 SCHEMA = ("CREATE TABLE IF NOT EXISTS access (\n"
@@ -82,3 +87,39 @@ def walk(conn: sqlite3.Connection) -> tuple[int, Message | None]:
                 "core", "查询留痕 {id} 与前一条不相连（之前的留痕被改动或删除）。"), {"id": access_id})
         expected, prev = expected + 1, stored
     return expected - 1, None
+
+
+def _has_table(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'access'"
+                        ).fetchone() is not None
+
+
+def head(conn: sqlite3.Connection) -> Head:
+    """The access records as the witness counts them: how many, the last one's hash and link."""
+    if not _has_table(conn):
+        return EMPTY
+    row = conn.execute("SELECT access_id, hash, json_extract(body, '$.prev_hash'), at FROM access "
+                       "ORDER BY access_id DESC LIMIT 1").fetchone()
+    return Head(row[0], row[1], row[2], row[3] or "") if row else EMPTY
+
+
+def check_witness(conn: sqlite3.Connection, witnessed: Head) -> Message | None:
+    """The access records against their witness: None when the file holds exactly the witnessed
+    ones (or one more, whose writer stopped before its witness)."""
+    found = head(conn)
+    if found.count == witnessed.count and found.head == witnessed.head:
+        return None
+    if found.count == witnessed.count + 1 and found.prev == witnessed.head:
+        return None
+    params = {"count": witnessed.count, "last": found.count, "first": found.count + 1,
+              "at": witnessed.at or "?"}
+    if found.count < witnessed.count:
+        return Message(QT_TRANSLATE_NOOP(
+            "core", "查询留痕比见证少：见证记载 {count} 条查询留痕（最后一条写于 {at}），案卷只有 {last} 条，"
+                    "第 {first} 条至第 {count} 条查询留痕被删除。"), params)
+    if found.count == witnessed.count:
+        return Message(QT_TRANSLATE_NOOP(
+            "core", "查询留痕被替换：第 {count} 条查询留痕不是见证记载的那一条。"), params)
+    return Message(QT_TRANSLATE_NOOP(
+        "core", "第 {first0} 条至第 {last} 条查询留痕不在见证中：它们不是由本程序写入的。"),
+        {**params, "first0": witnessed.count + 1})

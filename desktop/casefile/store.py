@@ -134,6 +134,7 @@ class CaseFile:
         self.lock = threading.RLock()  # hold it to use ``db`` directly
         self.witness_path = witness.witness_path(self.path)
         self._writer: witness.Writer | None = None
+        self._access_witnessed: witness.Head | None = None
         # Why appends are refused (the file does not match its witness, or verify found it
         # altered); reading goes on, so the history and `cases verify` still work.
         self.alarm: Message | None = None
@@ -224,13 +225,32 @@ class CaseFile:
                 log.warning("case file %s: record %d was beyond its witness (a writer stopped "
                             "between commit and witness); witnessed now", self.path,
                             self._file_head().count)
-            self._writer.reset(self._file_head())
+            self._writer.reset(self._file_head(), None if self._witnessed else
+                               access_log.head(self._conn))
             self._conn.execute(f"PRAGMA user_version={WITNESSED_SCHEMA}")
             self._witnessed = witness.read(self.witness_path)
         recorded = _read_alarm(self.path)
         if recorded:
             self.alarm = self.alarm or Message(_VERIFY_ALARM, {"problem": recorded,
                                                                "file": str(self.path)})
+        access = self.access_witness_problem()
+        if access is not None:
+            self.alarm = self.alarm or access
+        elif self._access_witnessed is None:  # a witness from before access records counted
+            self._writer.reset_access(access_log.head(self._conn))
+
+    @_serialised
+    def access_witness_problem(self) -> Message | None:
+        """The access records against their witness (None: they agree, or no witness counts them
+        yet)."""
+        try:
+            self._access_witnessed = witness.read_access(self.witness_path)
+        except witness.WitnessUnreadable:
+            self._access_witnessed = None
+            return Message(_WITNESS_UNREADABLE, {"file": str(self.witness_path)})
+        if self._access_witnessed is None:
+            return None
+        return access_log.check_witness(self._conn, self._access_witnessed)
 
     def _file_head(self, conn: sqlite3.Connection | None = None) -> witness.Head:
         rows = (conn or self._conn).execute("SELECT record_id, hash FROM records "
@@ -452,6 +472,15 @@ class CaseFile:
                 raise
         except sqlite3.Error as exc:
             raise errors.not_durable(self.path, exc) from exc
+        # Witnessed like a record: committed first, durable before the result is shown.
+        if self._writer is not None and records:
+            last = records[-1]
+            try:
+                self._writer.write_access(witness.Head(last.access_id, last.hash,
+                                                       last.prev_hash, last.at))
+            except OSError:
+                log.exception("case file witness not updated after access record %d",
+                              last.access_id)
         return records
 
     @_serialised
@@ -547,6 +576,8 @@ class CaseFile:
         except sqlite3.Error as exc:
             problem = Message(QT_TRANSLATE_NOOP("core", "案卷文件无法读取或结构被改动：{error}"), {"error": exc})
         if problem is None:
+            problem = self.access_witness_problem()
+        if problem is None:
             return report
         return VerifyReport(False, report.checked, None, str(problem))
 
@@ -578,10 +609,10 @@ class CaseFile:
         if self._writer is not None:
             self._writer.close()
         self._writer = witness.Writer(self.witness_path)
-        head = self._file_head()
-        self._writer.reset(head)
+        head, access = self._file_head(), access_log.head(self._conn)
+        self._writer.reset(head, access)
         self._conn.execute(f"PRAGMA user_version={WITNESSED_SCHEMA}")
-        self._witnessed, self.alarm = head, None
+        self._witnessed, self._access_witnessed, self.alarm = head, access, None
         witness.alarm_path(self.path).unlink(missing_ok=True)
         return head
 
@@ -602,7 +633,7 @@ class CaseFile:
             self._conn.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             copy.commit()
-            head = self._file_head(copy)
+            head, access = self._file_head(copy), access_log.head(copy)
         finally:
             copy.close()
         with open(partial, "rb+") as f:
@@ -610,7 +641,7 @@ class CaseFile:
         os.replace(partial, target)
         writer = witness.Writer(witness.witness_path(target))
         try:
-            writer.reset(head)
+            writer.reset(head, access)
         finally:
             writer.close()
         return head

@@ -15,9 +15,14 @@ torn by a crash leaves the other slot, one record behind, readable; and of two p
 to one file, a slow witness write of the earlier record never hides the later one. Rewriting a
 block in place is a data-only sync, which keeps the cost of an append close to that of the commit.
 
-What the witness cannot tell: one record appended by someone else after the last real one, with
-its feedback forged to match (it looks like the crash above). That record then goes to the
-platform with its number and hash like any other. Qt-free."""
+The access records (access.py) have two slots of their own after the records' two, written the
+same way inside each access record's append: deleting the newest access records, or replacing
+them, is then reported like a shorter case file. A witness written before access records were
+counted has no such slots; the next writer adds them for the access records the file holds then.
+
+What the witness cannot tell: one record (or access record) appended by someone else after the
+last real one, with its feedback forged to match (it looks like the crash above). That record then
+goes to the platform with its number and hash like any other. Qt-free."""
 from __future__ import annotations
 
 import hashlib
@@ -29,6 +34,7 @@ from pathlib import Path
 from desktop.casefile.record import GENESIS_HASH
 
 SLOT = 256
+ACCESS = 2 * SLOT  # where the access records' two slots begin
 _SUM = 16  # hex digits of SHA-256 kept per slot: a torn or edited slot, not an attacker, is the aim
 
 
@@ -83,13 +89,23 @@ class WitnessUnreadable(Exception):
 
 
 def read(path: Path) -> Head | None:
-    """The newest readable slot; None when there is no witness file. Raises WitnessUnreadable when
-    the file exists and neither slot is readable."""
+    """The records' newest readable slot; None when there is no witness file. Raises
+    WitnessUnreadable when the file exists and neither slot is readable."""
+    return _newest(path, 0)
+
+
+def read_access(path: Path) -> Head | None:
+    """The access records' newest readable slot; None when the witness has no access slots yet
+    (no file, or one written before access records were counted)."""
+    return _newest(path, ACCESS)
+
+
+def _newest(path: Path, base: int) -> Head | None:
     try:
-        raw = Path(path).read_bytes()
+        raw = Path(path).read_bytes()[base:base + 2 * SLOT]
     except FileNotFoundError:
         return None
-    if not raw:  # created, and the first write never happened
+    if not raw.strip(b"\0"):  # created, and the first write never happened
         return None
     heads = [h for h in (_decode(raw[:SLOT]), _decode(raw[SLOT:2 * SLOT])) if h is not None]
     if not heads:
@@ -104,8 +120,8 @@ class Writer:
         self.path = Path(path)
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
 
-    def write(self, head: Head) -> None:
-        data, offset = head.encode(), (head.count % 2) * SLOT
+    def write(self, head: Head, *, base: int = 0) -> None:
+        data, offset = head.encode(), base + (head.count % 2) * SLOT
         if hasattr(os, "pwrite"):
             os.pwrite(self._fd, data, offset)
         else:  # Windows
@@ -113,14 +129,27 @@ class Writer:
             os.write(self._fd, data)
         (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(self._fd)
 
-    def reset(self, head: Head) -> None:
-        """Both slots to ``head``: a new witness, or one IT accepted."""
-        data = head.encode()
-        os.lseek(self._fd, 0, os.SEEK_SET)
-        os.write(self._fd, data + data)
-        os.ftruncate(self._fd, 2 * SLOT)
+    def write_access(self, head: Head) -> None:
+        self.write(head, base=ACCESS)
+
+    def reset(self, head: Head, access: Head | None = None) -> None:
+        """Both records' slots to ``head`` and, when given, both access slots to ``access``
+        (else they stay as they are): a new witness, or one IT accepted."""
+        self._reset(0, head)
+        if access is not None:
+            self._reset(ACCESS, access)
         os.fsync(self._fd)
         _sync_folder(self.path.parent)
+
+    def reset_access(self, access: Head) -> None:
+        """Both access slots to ``access``: the first count of a file's access records."""
+        self._reset(ACCESS, access)
+        os.fsync(self._fd)
+
+    def _reset(self, base: int, head: Head) -> None:
+        data = head.encode()
+        os.lseek(self._fd, base, os.SEEK_SET)
+        os.write(self._fd, data + data)
 
     def close(self) -> None:
         if self._fd >= 0:

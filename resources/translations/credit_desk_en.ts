@@ -3080,6 +3080,18 @@ The offline data on this machine is unchanged.</translation>
         <translation>Access record {id} does not link to the one before (an earlier access record was altered or deleted).</translation>
     </message>
     <message>
+        <source>查询留痕比见证少：见证记载 {count} 条查询留痕（最后一条写于 {at}），案卷只有 {last} 条，第 {first} 条至第 {count} 条查询留痕被删除。</source>
+        <translation>Fewer access records than witnessed: the witness counts {count} access records (the last written at {at}), the case file holds {last}; access records {first} to {count} were deleted.</translation>
+    </message>
+    <message>
+        <source>查询留痕被替换：第 {count} 条查询留痕不是见证记载的那一条。</source>
+        <translation>Access records replaced: access record {count} is not the one the witness names.</translation>
+    </message>
+    <message>
+        <source>第 {first0} 条至第 {last} 条查询留痕不在见证中：它们不是由本程序写入的。</source>
+        <translation>Access records {first0} to {last} are not in the witness: they were not written by this program.</translation>
+    </message>
+    <message>
         <source>核查自然人须先说明查询用途（授权书编号或履职依据），未查询。</source>
         <translation>Looking up a natural person needs a purpose first (authorisation number or legal duty); nothing was looked up.</translation>
     </message>
