@@ -255,7 +255,8 @@ class CheckPage(Retranslatable, QWidget):
             return
         why = decision.stale_reason()
         self.resultPanel.set_stale(why)
-        decision.recordButton.setEnabled(not why and decision.record_job is None)
+        decision.recordButton.setEnabled(not why and decision.record_job is None
+                                         and decision.refused is None)
 
     def _focus_once_active(self, target: QWidget, tries: int = 10, turn: int | None = None) -> None:
         """Focus ``target`` once the completer popup has closed and the window is active again:

@@ -279,6 +279,9 @@ class RecordPanel(Retranslatable, QWidget):
     def record(self) -> None:
         if self.result is None or self.is_recorded or self.record_job is not None:
             return
+        if self.refused is not None:  # Ctrl+Enter too: the case file stays as IT found it
+            self._refuse(self.refused)
+            return
         result = self.result
         decision = Decision(case_no=self.case_no.text().strip(),
                             outcome=self.outcomeSelector.currentData(),
