@@ -181,6 +181,33 @@ def test_a_writer_stopped_between_commit_and_witness_is_taken_as_it_is(tmp_path)
         assert cf.record_check(result(), approve(), DESK).record_id == 3
 
 
+def test_a_writer_stopped_between_witness_and_commit_is_taken_as_it_is(tmp_path):
+    """The witness is flushed while SQLite commits: killed after the first flush and before the
+    second, the witness names a pending record the file never got (never shown as recorded)."""
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        cf.record_check(result(), approve(), DESK)
+        second = cf.record_check(result(), approve(), DESK)
+    writer = witness.Writer(witness.witness_path(path))
+    never = witness.Head(3, "f" * 64, second.hash, "2026-12-01T00:00:00Z")
+    writer.begin(never).result()  # pending, flushed; the commit never came
+    writer.close()
+    with CaseFile(path) as cf:
+        assert cf.alarm is None and cf.verify().ok
+        third = cf.record_check(result(), approve(), DESK)
+        assert third.record_id == 3 and third.hash != never.head
+        assert witness.read(cf.witness_path) == witness.Head(3, third.hash, second.hash,
+                                                             third.recorded_at)
+
+
+def test_the_newest_confirmed_record_deleted_is_named(capsys):
+    """The one record the pending rule could hide: once confirmed, its loss is reported."""
+    fill(3)
+    tamper(("DELETE FROM outbox WHERE record_id = 3",), ("DELETE FROM records WHERE record_id = 3",))
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "案卷比见证短" in err and "第 3 条至第 3 条不见了" in err, err
+
+
 # -- 2. derived data ----------------------------------------------------------------------------
 
 def test_query_columns_rebuilt_as_plain_columns_are_named(capsys):
@@ -219,6 +246,28 @@ def test_edited_outbox_feedback_is_named(capsys, edit, named):
     tamper((f"UPDATE outbox SET payload = {edit} WHERE record_id = 3",))
     code, _, err = run(capsys, "cases", "verify")
     assert code == 6 and "记录 3 待上报的反馈被改动" in err and named in err
+
+
+@pytest.mark.parametrize("edit", [
+    # What a comparison of values alone would let through: the platform reads other bytes.
+    "replace(payload, ',\"hall\":', ', \"hall\":')",                      # white space
+    "substr(payload, 1, length(payload) - 1) || ',\"outcome\":\"approved\"}'",  # a repeated key
+    "replace(payload, '\"snapshot_version\":', '\"snapshot_versiom\":')",  # a null key renamed
+    "replace(payload, '\"case_no\":\"C', '\"case_no\":\"\\u0043')",       # the same text, escaped
+])
+def test_feedback_bytes_that_parse_alike_but_differ_are_named(capsys, edit):
+    """verify's fast comparison reads values; the payload's length and keys hold it to the
+    exact bytes feedback_payload gives (an edit here is named by the exact Python path)."""
+    with CaseFile(paths.case_file()) as cf:
+        for i in range(4):
+            cf.record_check(result(checked_at=f"2026-11-0{1 + i}T02:00:00Z"),
+                            approve(case_no=f"C{i}"), DESK)
+    tamper((f"UPDATE outbox SET payload = {edit} WHERE record_id = 3",))
+    [(payload,)] = sqlite3.connect(paths.case_file()).execute(
+        "SELECT payload FROM outbox WHERE record_id = 3").fetchall()
+    assert json.loads(payload)["record_no"] == 3  # still feedback for record 3, as JSON
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "记录 3 待上报的反馈被改动" in err, err
 
 
 def test_a_second_feedback_row_for_a_record_is_named(capsys):

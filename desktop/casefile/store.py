@@ -222,9 +222,9 @@ class CaseFile:
             self.alarm = self.alarm or problem[1]
         elif self._witnessed is None or self._witnessed.count != self._file_head().count:
             if self._witnessed is not None:
-                log.warning("case file %s: record %d was beyond its witness (a writer stopped "
-                            "between commit and witness); witnessed now", self.path,
-                            self._file_head().count)
+                log.warning("case file %s: %d records, its witness %d (a writer stopped between "
+                            "the witness and the commit); witnessed as it is", self.path,
+                            self._file_head().count, self._witnessed.count)
             self._writer.reset(self._file_head(), None if self._witnessed else
                                access_log.head(self._conn))
             self._conn.execute(f"PRAGMA user_version={WITNESSED_SCHEMA}")
@@ -394,6 +394,7 @@ class CaseFile:
         if self.readonly:
             raise errors.not_durable(self.path, sqlite3.OperationalError("opened read-only"))
         conn = self._conn
+        flushed = None
         try:
             conn.execute("BEGIN IMMEDIATE")  # take the write lock before reading the head
             try:
@@ -402,6 +403,11 @@ class CaseFile:
                 self._refuse_if_altered(last)
                 record = _seal(draft, last[0] if last else None, utc_text(self._clock()))
                 _insert(conn, record)
+                head = witness.Head(record.record_id, record.hash, record.prev_hash,
+                                    record.recorded_at)
+                # The witness goes to disk while SQLite commits (witness.py): two flushes at
+                # once, and the clerk is told only when both are done.
+                flushed = self._begin_witness(head)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -409,15 +415,22 @@ class CaseFile:
                 raise
         except sqlite3.Error as exc:
             raise errors.not_durable(self.path, exc) from exc
-        # Witnessed once committed and before the clerk is told: a crash in between leaves the
-        # file one record ahead of its witness, which the next start takes as it is.
-        head = witness.Head(record.record_id, record.hash, record.prev_hash, record.recorded_at)
-        try:
-            self._writer.write(head)
-            self._witnessed = head
-        except OSError:
-            log.exception("case file witness not updated after record %d", record.record_id)
+        finally:
+            witnessed = _flushed(flushed)
+        if witnessed:
+            try:
+                self._writer.confirm(head)
+                self._witnessed = head
+            except OSError:
+                log.exception("case file witness not confirmed after record %d", record.record_id)
         return record
+
+    def _begin_witness(self, head: witness.Head):
+        try:
+            return self._writer.begin(head)
+        except OSError:
+            log.exception("case file witness not written for record %d", head.count)
+            return None
 
     def _refuse_if_altered(self, last: list[tuple[int, str]]) -> None:
         """Under the write lock: the file still ends where its witness says (another process may
@@ -684,6 +697,19 @@ def _create_schema(conn: sqlite3.Connection) -> None:
                 "CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)",
                 f"PRAGMA user_version={SCHEMA_VERSION}"):
         conn.execute(sql)
+
+
+def _flushed(flushed) -> bool:
+    """Wait for the witness flush begun with a commit (also when the commit failed: the pending
+    slot it wrote stays pending, which the next start takes as it is)."""
+    if flushed is None:
+        return False
+    try:
+        flushed.result()
+        return True
+    except OSError:
+        log.exception("case file witness not flushed")
+        return False
 
 
 def _read_alarm(path: Path) -> str:

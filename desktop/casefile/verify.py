@@ -19,10 +19,13 @@ Someone who rewrites the records, their feedback and the witness consistently is
 the platform, which holds each record's number and hash (409 on a conflicting record).
 
 Speed: the walk reads the stored bytes as they are (no decode and re-encode), compares each record
-on one fast path and only works out what went wrong at the first record that fails, while the
-derived data is compared inside SQLite (which lets go of the GIL) on a second connection at the
-same time. The SQL derivation of the feedback is only a filter: a record it flags is derived again
-by ``feedback_payload`` itself, so the Python function stays the definition."""
+on one fast path and only works out what went wrong at the first record that fails. The derived
+data is compared inside SQLite (which lets go of the GIL), the later records on a second
+connection while the chain is walked, the earlier ones after it, so both cores work. SQLite 3.40
+parses a JSON text again at every json_extract, so the common record is compared on one parse of
+its body and one of its payload (_FAST_OK); the rest, and any record that comparison does not
+vouch for, go through the exact SQL twin of the feedback, and a record that one flags is derived
+again by ``feedback_payload`` itself, so the Python function stays the definition."""
 from __future__ import annotations
 
 import hashlib
@@ -135,6 +138,46 @@ def _derived_payload() -> str:
 
 _DERIVED_PAYLOAD = _derived_payload()
 
+# The common shape (no follow-up, no commitment, nobody related: the payload has exactly the 19
+# keys below) is compared without building anything, on one parse of the body and one of the
+# payload (SQLite 3.40 parses a document again for every json_extract call, so the number of
+# parses is the cost): the body's values at the paths of the query columns and of the feedback,
+# as one JSON array, must equal the columns and the payload's values at the same keys; the
+# payload must be exactly as long as those keys and values, which leaves no room for another key,
+# a repeated key or white space, and hold the one key whose value may be null. Any other record
+# takes the exact SQL twin above.
+_PLAIN = ("case_no", "checked_at", "feedback_id", "hall", "item_code", "measures_applied", "note",
+          "operator", "outcome", "prev_hash", "snapshot_version", "source", "status",
+          "subject_code", "window")
+_FAST_KEYS = _PLAIN + ("record_no", "record_hash", "entry_ids", "entries_not_counted")
+_FAST_LENGTH = sum(len(k) + 3 for k in _FAST_KEYS)  # '"key":' plus one separator each
+_FAST_BODY = ("json_extract(body, '$.follow_up', '$.commitment', '$.related', "
+              + ", ".join(f"'{path}'" for _, path in QUERY_COLUMNS.values())
+              + ", '$.feedback_id', " + ", ".join(f"'$.{k}'" for k in _PLAIN) + ", '$.record_id')")
+_FAST_HITS = ("CASE WHEN instr(body, '\"hits\":[],\"item_code\":') > 0 THEN '[],[]' ELSE "
+              "(SELECT json_group_array(json_extract(h.value, '$.entry_id')) FILTER (WHERE "
+              f"json_extract(h.value, '$.effective_state') IN {_COUNTING}) || ',' || "
+              "json_group_array(json_object('effective_state', json_extract(h.value, "
+              "'$.effective_state'), 'entry_id', json_extract(h.value, '$.entry_id'))) FILTER "
+              f"(WHERE json_extract(h.value, '$.effective_state') NOT IN {_COUNTING}) "
+              "FROM json_each(body, '$.hits') h) END")
+_FAST_OK = (f"rtrim({_FAST_BODY}, ']') || ',' || json_quote(hash) || ',' || {_FAST_HITS} || ']' "
+            f"= '[null,null,null,' || substr(rtrim(json_array({', '.join(QUERY_COLUMNS)}, fid), ']'), 2)"
+            " || ',' || substr(pay, 2) "
+            f"AND length(payload) = length(pay) + {_FAST_LENGTH} "
+            "AND instr(payload, '\"snapshot_version\":') > 0")
+# The payload's values are read once per record: a subquery with a LIMIT is not flattened into
+# the outer query, so its columns are computed once and referenced twice.
+_FAST_ROWS = ("SELECT r.record_id AS record_id, r.body AS body, r.hash AS hash, "
+              "o.payload AS payload, o.feedback_id AS fid, "
+              + ", ".join(f"r.{c} AS {c}" for c in QUERY_COLUMNS)
+              + ", CASE WHEN json_valid(o.payload) THEN json_extract(o.payload, "
+              + ", ".join(f"'$.{k}'" for k in _FAST_KEYS) + ") END AS pay "
+              "FROM records r LEFT JOIN outbox o ON o.record_id = r.record_id "
+              "WHERE r.record_id BETWEEN ? AND ? LIMIT -1")
+_SUSPECTS = (f"SELECT record_id FROM ({_FAST_ROWS}) WHERE NOT coalesce({_FAST_OK}, 0) "
+             "ORDER BY record_id")
+
 
 @dataclass(frozen=True)
 class VerifyReport:
@@ -147,20 +190,27 @@ class VerifyReport:
 def verify(conn: sqlite3.Connection, uri: str | None, *, witness=None,
            witness_problem: tuple[int, Message] | None = None) -> VerifyReport:
     """Walk the chain on ``conn`` while a second, read-only connection to ``uri`` compares the
-    derived data in SQLite: the two halves overlap on two cores. ``witness_problem`` is the
-    file against its head witness (CaseFile.witness_problem)."""
+    derived data of the later records in SQLite, and then compare those of the earlier ones on
+    ``conn``: the two halves overlap on two cores. ``witness_problem`` is the file against its
+    head witness (CaseFile.witness_problem)."""
     with ThreadPoolExecutor(1, thread_name_prefix="casefile-derived") as pool:
-        derived = pool.submit(_derived_suspects, uri) if uri else None
         try:
+            last = conn.execute("SELECT coalesce(max(record_id), 0) FROM records").fetchone()[0]
+            # The walk is Python and holds the GIL; the comparison is SQLite and lets go of it:
+            # the thread that walks compares fewer records.
+            split = int(last * _WALKER_SHARE)
+            later = pool.submit(_derived_suspects, uri, split + 1, last) if uri else None
             checked, chain_bad = _walk_chain(conn)
             orphan = _orphaned_feedback(conn)
-            columns, payloads = derived.result() if derived else _derived_suspects_on(conn)
-            column_bad = _column_problem(conn, columns) if columns is not None else None
-            payload_bad = _payload_problem(conn, payloads)
+            if later is not None:
+                suspects = _suspects_on(conn, 1, split) + later.result()
+            else:
+                suspects = _suspects_on(conn, 1, last)
+            derived_bad = _derived_problem(conn, suspects)
         except (sqlite3.Error, ValueError) as exc:
             return VerifyReport(False, 0, None, str(Message(QT_TRANSLATE_NOOP(
                 "core", "案卷文件无法读取或结构被改动：{error}"), {"error": exc})))
-    bad = min((b for b in (chain_bad, payload_bad, column_bad, orphan, witness_problem) if b),
+    bad = min((b for b in (chain_bad, derived_bad, orphan, witness_problem) if b),
               default=None, key=lambda b: b[0])
     if bad is None:
         return VerifyReport(True, checked)
@@ -168,23 +218,58 @@ def verify(conn: sqlite3.Connection, uri: str | None, *, witness=None,
     return VerifyReport(False, max(0, min(checked, first_bad - 1)), first_bad, str(message))
 
 
-def _derived_suspects(uri: str) -> tuple[int | None, list[int]]:
+_WALKER_SHARE = 0.4
+
+
+def _derived_suspects(uri: str, first: int, last: int) -> list[int]:
     conn = sqlite3.connect(uri, uri=True, timeout=10)
     try:
-        return _derived_suspects_on(conn)
+        return _suspects_on(conn, first, last)
     finally:
         conn.close()
 
 
-def _derived_suspects_on(conn: sqlite3.Connection) -> tuple[int | None, list[int]]:
-    """The first record whose query columns differ from its body, and every record whose feedback
-    SQLite's derivation does not reproduce byte for byte (missing, edited, or extra rows)."""
-    row = conn.execute(f"SELECT min(record_id) FROM records WHERE {_COLUMNS_DIFFER}").fetchone()
-    suspects = [r for (r,) in conn.execute(
+def _suspects_on(conn: sqlite3.Connection, first: int, last: int) -> list[int]:
+    """Records from ``first`` to ``last`` whose query columns or feedback the fast comparison
+    does not vouch for, and which the exact SQL twin does not reproduce byte for byte either."""
+    if last < first:
+        return []
+    flagged = [r for (r,) in conn.execute(_SUSPECTS, (first, last))]
+    if not flagged:
+        return []
+    marks = ",".join("?" * len(flagged)) if len(flagged) < 900 else None
+    where = f"r.record_id IN ({marks})" if marks else "r.record_id BETWEEN ? AND ?"
+    params = flagged if marks else [first, last]
+    return [r for (r,) in conn.execute(
         "SELECT r.record_id FROM records r LEFT JOIN outbox o ON o.record_id = r.record_id "
-        f"WHERE o.payload IS NOT {_DERIVED_PAYLOAD} OR o.feedback_id IS NOT "
-        f"{_body('feedback_id')} ORDER BY r.record_id")]
-    return row[0], suspects
+        f"WHERE {where} AND (o.payload IS NOT {_DERIVED_PAYLOAD} OR o.feedback_id IS NOT "
+        f"{_body('feedback_id')} OR {_COLUMNS_DIFFER}) "
+        "ORDER BY r.record_id", params)]
+
+
+def _derived_suspects_on(conn: sqlite3.Connection) -> tuple[int | None, list[int]]:
+    """(first record whose query columns differ from its body, every record whose feedback the
+    SQL comparisons do not vouch for): what the Python definitions then judge."""
+    last = conn.execute("SELECT coalesce(max(record_id), 0) FROM records").fetchone()[0]
+    suspects = _suspects_on(conn, 1, last)
+    columns = next((r for r in suspects if _columns_differ(conn, r)), None)
+    return columns, [r for r in suspects if not _columns_differ(conn, r)]
+
+
+def _columns_differ(conn, record_id: int) -> bool:
+    return conn.execute(f"SELECT 1 FROM records WHERE record_id = ? AND ({_COLUMNS_DIFFER})",
+                        (record_id,)).fetchone() is not None
+
+
+def _derived_problem(conn, suspects: list[int]) -> tuple[int, Message] | None:
+    """The first suspect whose query columns or feedback really differ from its body."""
+    for record_id in suspects:
+        if _columns_differ(conn, record_id):
+            return _column_problem(conn, record_id)
+        problem = _payload_problem(conn, [record_id])
+        if problem is not None:
+            return problem
+    return None
 
 
 def _walk_chain(conn: sqlite3.Connection) -> tuple[int, tuple[int, Message] | None]:
@@ -300,14 +385,16 @@ def check_witness(conn: sqlite3.Connection, head) -> tuple[int, Message] | None:
     """The file against its head witness: None when it holds exactly the witnessed records."""
     rows = dict(conn.execute("SELECT record_id, hash FROM records WHERE record_id = ?",
                              (head.count,)).fetchall())
-    last, last_prev = conn.execute(
-        "SELECT record_id, prev_hash FROM records ORDER BY record_id DESC LIMIT 1").fetchone() \
-        or (0, None)
+    last, last_hash, last_prev = conn.execute(
+        "SELECT record_id, hash, prev_hash FROM records ORDER BY record_id DESC LIMIT 1"
+    ).fetchone() or (0, GENESIS_HASH, None)
     params = {"count": head.count, "last": last, "head": head.head[:16], "at": head.at or "?"}
     if last == head.count and rows.get(head.count, GENESIS_HASH) == head.head:
         return None
     if last == head.count + 1 and last_prev == head.head:
-        return None  # the writer was stopped between its commit and the witness
+        return None  # the witness's flush did not finish before the writer was stopped
+    if head.pending and last == head.count - 1 and last_hash == head.prev:
+        return None  # the commit did not: that record was never shown as recorded
     if last < head.count:
         return last + 1, Message(QT_TRANSLATE_NOOP(
             "core", "案卷比见证短：见证记载 {count} 条记录（最后一条写于 {at}，链头 {head}…），"

@@ -3,12 +3,16 @@ small file of its own beside the SQLite file, so that a confirmed record cannot 
 SQLite file's write-ahead log, a restored old copy or a deleted file without `cases verify` and the
 next start saying so.
 
-It is written inside each append, once SQLite has committed the record and before the clerk is
-told it is recorded, and made durable (fdatasync) there. A crash between the two leaves the file
-one record ahead of its witness: that is taken as it is (the record is in the chain, with its
-feedback, and `cases verify` checks it like any other). Anything else is reported: fewer records
-than witnessed, a different record where the witness's last one was, or more than one record
-beyond it.
+It is written inside each append and made durable (fdatasync) at the same time as SQLite's
+commit, on another thread, so that the two flushes overlap instead of following each other; the
+clerk is told "recorded" only once both are on disk. The slot is written as *pending* before the
+commit and marked confirmed right after it (that mark reaches the disk with the next append's
+flush, or the system's own write-back). A crash in between leaves the file one record behind a
+pending witness (the commit never happened: nothing was shown as recorded) or one record ahead of
+its witness (the witness's flush never happened); both are taken as they are (the record is in
+the chain, with its feedback, or it never was). Anything else is reported: fewer records than
+witnessed (a confirmed last record gone), a different record where the witness's last one was,
+or more than one record beyond it.
 
 Two fixed-size slots, written by parity of the record count, each with its own checksum: a write
 torn by a crash leaves the other slot, one record behind, readable; and of two processes appending
@@ -28,7 +32,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from desktop.casefile.record import GENESIS_HASH
@@ -54,9 +59,13 @@ class Head:
     head: str
     prev: str          # hash of record ``count - 1`` (the genesis hash for the first)
     at: str = ""       # when the record ``count`` was being written, UTC
+    pending: bool = False  # written before the record's commit, not yet confirmed after it
 
     def encode(self) -> bytes:
-        data = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        fields = asdict(self)
+        if not self.pending:
+            del fields["pending"]  # a confirmed slot reads as it did before pending slots
+        data = json.dumps(fields, sort_keys=True, separators=(",", ":"))
         total = f'{{"h":{data},"sum":"{_digest(data)}"}}'.encode()
         if len(total) > SLOT:
             raise ValueError("witness slot overflow")
@@ -119,15 +128,31 @@ class Writer:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+        self._pool: ThreadPoolExecutor | None = None
 
     def write(self, head: Head, *, base: int = 0) -> None:
+        self._put(head, base)
+        _flush(self._fd)
+
+    def begin(self, head: Head) -> Future:
+        """The slot of ``head`` written as pending and flushed on the writer's own thread: call
+        before SQLite's commit, wait for the result after it, then ``confirm``."""
+        self._put(replace(head, pending=True), 0)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="casefile-witness")
+        return self._pool.submit(_flush, self._fd)
+
+    def confirm(self, head: Head) -> None:
+        """The record is committed: its slot loses the pending mark (flushed with the next one)."""
+        self._put(replace(head, pending=False), 0)
+
+    def _put(self, head: Head, base: int) -> None:
         data, offset = head.encode(), base + (head.count % 2) * SLOT
         if hasattr(os, "pwrite"):
             os.pwrite(self._fd, data, offset)
         else:  # Windows
             os.lseek(self._fd, offset, os.SEEK_SET)
             os.write(self._fd, data)
-        (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(self._fd)
 
     def write_access(self, head: Head) -> None:
         self.write(head, base=ACCESS)
@@ -152,9 +177,16 @@ class Writer:
         os.write(self._fd, data + data)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+def _flush(fd: int) -> None:
+    (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(fd)
 
 
 def _sync_folder(folder: Path) -> None:
