@@ -101,8 +101,9 @@ VARIANTS = ("durable, witness flushed with the commit", "durable, witness flushe
 
 
 def bench_append(folder: Path, appends: int, rounds: int = 10) -> dict[str, tuple[float, float]]:
-    """The three variants in turns of ``appends / rounds`` appends each, so that a change of the
-    machine's load falls on all of them alike."""
+    """The variants in turns of ``appends / rounds`` appends each, in a shuffled order each
+    round, so that a change of the machine's load, or what one variant leaves the disk doing,
+    falls on all of them alike."""
     files = {name: CaseFile(folder / f"append-{n}.sqlite") for n, name in enumerate(VARIANTS)}
     files[VARIANTS[1]]._writer = _WitnessAfterCommit(files[VARIANTS[1]]._writer)
     bare = files[VARIANTS[2]]
@@ -114,8 +115,10 @@ def bench_append(folder: Path, appends: int, rounds: int = 10) -> dict[str, tupl
     decision = approve(outcome="rejected", measures_applied=("M-01",))
     samples = {name: [] for name in VARIANTS}
     try:
-        for _ in range(rounds):
-            for name, cf in files.items():
+        order = list(files.items())
+        for turn in range(rounds):
+            random.Random(turn).shuffle(order)
+            for name, cf in order:
                 for _ in range(max(1, appends // rounds)):
                     start = time.perf_counter()
                     cf.record_check(check, decision, DESK)
@@ -260,13 +263,16 @@ def main() -> int:
             print(f"setup: {args.records:,} records in {setup:.1f} s ({size:,.0f} MiB)")
 
         with CaseFile(path) as cf:
+            cpu = time.process_time()
             verify_s, report = median_seconds(cf.verify, args.repeat)
+            cpu = (time.process_time() - cpu) / args.repeat  # both threads: what two idle cores share
             assert report.ok, report.problem
             hash_s, hashed = median_seconds(raw_hashlib(cf), args.repeat)
             assert hashed == report.checked
             print(f"verify: {report.checked:,} records in {verify_s:.2f} s (median of "
                   f"{args.repeat}); raw hashlib over the same bytes in memory {hash_s:.2f} s; "
-                  f"ratio {verify_s / hash_s:.1f}x")
+                  f"ratio {verify_s / hash_s:.1f}x; CPU {cpu:.2f} s a run over two threads "
+                  f"(on two idle cores about {cpu / 2:.2f} s)")
             stats_s, month = median_seconds(lambda: stats.monthly(cf, "2026-11"), args.repeat)
             scan_s, _ = median_seconds(lambda: plain_scan(cf), args.repeat)
             print(f"stats: month of {month.checks:,} checks ({month.decisions:,} decisions) "
