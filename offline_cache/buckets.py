@@ -8,14 +8,18 @@ a bucket's rows and finds their digest equal to the table's entry has read the p
 whenever it happens: no seal, no row pass at start-up.
 
 The hash is a polynomial over the code's first 24 characters modulo the (prime) bucket count,
-written the same in Python and in SQL so that SQLite keeps the bucket as a generated column with an
-index, and raw SQL edits of a data file (tests, the reference platform) need nothing of ours. It
-needs no cryptographic strength: a bucket only says which rows a digest covers; the digest (SHA-256
+written the same in Python and in SQL so that a build, a delta and an edit in plain SQL (tests, the
+reference platform: ``bucket_sql``) put a row where a lookup reads it. It needs no cryptographic
+strength: a bucket only says which rows a digest covers; the digest (SHA-256
 truncated to 128 bits) is what an edit cannot match.
 
-Bucket table file (format 1)::
+A lookup reads its bucket with one statement that returns the bucket's rows as one text
+(``bucket_text_sql``), hashes that text and compares; it parses only what it answers from, and only
+after the comparison.
 
-    b"CDBUCKET1\\n"  magic
+Bucket table file (format 2: the digest of a bucket is of its rows' text, ``bucket_text_sql``)::
+
+    b"CDBUCKET2\\n"  magic
     u32 big-endian   bucket count n
     32 bytes         catalogue digest (SHA-256)
     n * 16 bytes     bucket digests, bucket 0 first
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import struct
 from operator import mul
@@ -32,7 +37,7 @@ from dataclasses import dataclass, field
 
 from offline_cache.schema import TABLES, Table
 
-MAGIC = b"CDBUCKET1\n"
+MAGIC = b"CDBUCKET2\n"
 DIGEST = 16
 _HEADER = len(MAGIC) + 4 + 32
 _CHARS = 24
@@ -101,32 +106,103 @@ def bucket_count(subjects: int) -> int:
     return k
 
 
-def add_bucket_columns(conn: sqlite3.Connection, n: int, schema: str = "main") -> None:
-    """The generated ``bucket`` column and its index on every bucketed table."""
-    for t in BUCKETED:
-        conn.execute(f"ALTER TABLE {schema}.{t.name} ADD COLUMN bucket INTEGER "
-                     f"GENERATED ALWAYS AS {bucket_sql(t.bucket_by, n)} VIRTUAL")
-        conn.execute(f"CREATE INDEX {schema}.{t.name}_bucket ON {t.name} (bucket, {', '.join(t.key)})")
+def stored(t: Table) -> str:
+    """The table that holds ``t``'s rows: a bucketed table's rows are in ``<name>_by_bucket``,
+    and ``<name>`` is a view of them with its own columns."""
+    return f"{t.name}_by_bucket" if t.bucket_by else t.name
 
 
-def bucket_query(t: Table) -> str:
-    return f"SELECT {', '.join(t.columns)} FROM {t.name} WHERE bucket = ? ORDER BY {', '.join(t.key)}"
+def create_bucketed_tables(conn: sqlite3.Connection, n: int, schema: str = "main") -> None:
+    """The data file's tables. A bucketed table's rows are clustered by ``(bucket, key)``
+    (``WITHOUT ROWID``), so that one bucket's rows are one range of one B-tree, read in one seek;
+    the bucket is a stored column (SQLite allows no generated column in a primary key), its CHECK
+    keeps the bucket count in the schema (``data_bucket_count``). The table's own name is a view
+    with the table's columns whose triggers place inserted and updated rows in their bucket, so a
+    plain SQL edit of a data file (a publisher's correction, a test) needs nothing of ours."""
+    for t in TABLES:
+        cols = ", ".join(_column_sql(t, c) for c in t.columns)
+        if not t.bucket_by:
+            conn.execute(f"CREATE TABLE {schema}.{t.name} ({cols})")
+            continue
+        rows = stored(t)
+        conn.execute(f"CREATE TABLE {schema}.{rows} (bucket INTEGER NOT NULL CHECK (bucket >= 0 AND "
+                     f"bucket < {n}), {cols}, PRIMARY KEY (bucket, {', '.join(t.key)})) WITHOUT ROWID")
+        names = ", ".join(t.columns)
+        new = ", ".join(f"NEW.{c}" for c in t.columns)
+        where = " AND ".join(f"{k} = OLD.{k}" for k in t.key)
+        bucket = bucket_sql(f"NEW.{t.bucket_by}", n)
+        conn.execute(f"CREATE VIEW {schema}.{t.name} AS SELECT {names} FROM {rows}")
+        conn.execute(f"CREATE TRIGGER {schema}.{t.name}_insert INSTEAD OF INSERT ON {t.name} BEGIN "
+                     f"INSERT INTO {rows} (bucket, {names}) VALUES ({bucket}, {new}); END")
+        conn.execute(f"CREATE TRIGGER {schema}.{t.name}_delete INSTEAD OF DELETE ON {t.name} BEGIN "
+                     f"DELETE FROM {rows} WHERE {where}; END")
+        sets = ", ".join(f"{c} = NEW.{c}" for c in t.columns)
+        conn.execute(f"CREATE TRIGGER {schema}.{t.name}_update INSTEAD OF UPDATE ON {t.name} BEGIN "
+                     f"UPDATE {rows} SET bucket = {bucket}, {sets} WHERE {where}; END")
 
 
-BUCKET_QUERIES = tuple(bucket_query(t) for t in BUCKETED)
+def _column_sql(t: Table, c: str) -> str:
+    if c in t.booleans:
+        return f"{c} INTEGER NOT NULL"
+    return f"{c} TEXT" if c in t.optional_dates or c in t.optional else f"{c} TEXT NOT NULL"
 
 
-def digest_rows(per_table: Iterable[list]) -> bytes:
-    """The digest of one bucket: its rows of each bucketed table, in schema order, each table's
-    rows ordered by key, as canonical JSON arrays."""
-    h = hashlib.sha256(b"cd-bucket-1")
-    for rows in per_table:
-        h.update(b"\n" + _encode(rows).encode("utf-8"))
-    return h.digest()[:DIGEST]
+def nullable(t: Table) -> tuple[str, ...]:
+    return tuple(c for c in t.columns if c in t.optional_dates or c in t.optional)
 
 
-def read_bucket(conn: sqlite3.Connection, b: int) -> list[list]:
-    return [conn.execute(q, (b,)).fetchall() for q in BUCKET_QUERIES]
+# A bucket's rows as one text, the same in SQL (a lookup) and in Python (build, delta, repair):
+# one record per row, table by table in schema order and by key within a table; a record is the
+# table's index, then the column that puts the row in its bucket, then the other columns, split
+# by U+001F; records split by U+001E; NULL written as the empty text (the build stores no empty
+# text in a column that may be NULL, and refuses the two separators in any text).
+ROW_SEP, FIELD_SEP = "\x1e", "\x1f"
+
+
+def _record_columns(t: Table) -> tuple[str, ...]:
+    return (t.bucket_by,) + tuple(c for c in t.columns if c != t.bucket_by)
+
+
+RECORD_COLUMNS: tuple[tuple[str, ...], ...] = tuple(_record_columns(t) for t in BUCKETED)
+
+
+def _record_sql(i: int, t: Table, alias: str = "") -> str:
+    nulls = set(nullable(t))
+    parts = [f"'{i}'"] + [f"ifnull({alias}{c}, '')" if c in nulls else f"{alias}{c}" for c in _record_columns(t)]
+    return " || char(31) || ".join(parts)
+
+
+def bucket_text_sql(schema: str = "main", bucket: str = "?1") -> str:
+    """One statement, one value: the bucket's rows as text (NULL for an empty bucket). Each
+    table's part is a range read of its primary key, which yields the rows in key order."""
+    parts = " UNION ALL ".join(f"SELECT {_record_sql(i, t)} AS r FROM {schema}.{stored(t)} WHERE bucket = {bucket}"
+                               for i, t in enumerate(BUCKETED))
+    return f"SELECT group_concat(r, char(30)) FROM ({parts})"
+
+
+def buckets_text_sql(schema: str = "main") -> str:
+    """Many buckets in one statement: ``?1`` a JSON array of bucket numbers; (bucket, text) rows."""
+    return f"SELECT w.value, ({bucket_text_sql(schema, 'w.value')}) FROM json_each(?1) w"
+
+
+BUCKET_SQL = bucket_text_sql()
+
+
+def record(i: int, row: Iterable) -> str:
+    """``row`` (the table's columns in record order) as the SQL above writes it."""
+    return FIELD_SEP.join((str(i), *("" if v is None else v for v in row)))
+
+
+def digest_text(text: str | None) -> bytes:
+    """The digest of one bucket: SHA-256 of its text, truncated to 128 bits."""
+    return hashlib.sha256(_PREFIX + (text or "").encode("utf-8")).digest()[:DIGEST]
+
+
+_PREFIX = b"cd-bucket-2\n"
+
+
+def read_bucket(conn: sqlite3.Connection, b: int, schema: str = "main") -> str | None:
+    return conn.execute(bucket_text_sql(schema) if schema != "main" else BUCKET_SQL, (b,)).fetchone()[0]
 
 
 def catalogue_digest(conn: sqlite3.Connection, schema: str = "main") -> bytes:
@@ -164,55 +240,53 @@ class BucketTable:
 
 
 def data_bucket_count(conn: sqlite3.Connection, schema: str = "main") -> int:
-    """The bucket count a data file was built for, read back from its generated column."""
+    """The bucket count a data file was built for, read back from its schema."""
     sql = conn.execute(f"SELECT sql FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?",
-                       (BUCKETED[0].name,)).fetchone()
-    if sql is None or "% " not in sql[0]:
+                       (stored(BUCKETED[0]),)).fetchone()
+    found = re.search(r"bucket < (\d+)\)", sql[0]) if sql else None
+    if found is None:
         raise ValueError("data file without buckets")
-    return int(sql[0].rsplit("% ", 1)[1].split(")", 1)[0])
+    return int(found.group(1))
 
 
 def compute_table(conn: sqlite3.Connection, *, cancel: Callable[[], bool] | None = None) -> BucketTable:
-    """Every bucket's digest in one ordered pass per table (the rows are stored in bucket order,
-    so the pass reads the file front to back)."""
+    """Every bucket's digest in one ordered pass per table (each table is stored in bucket
+    order, so the pass reads the file front to back)."""
     n = data_bucket_count(conn)
-    empty = digest_rows([] for _ in BUCKETED)
-    out = bytearray(empty * n)
+    out = bytearray(digest_text(None) * n)
     cursors = []
-    for t in BUCKETED:
-        cur = conn.execute(f"SELECT bucket, {', '.join(t.columns)} FROM {t.name} "
-                           f"ORDER BY bucket, {', '.join(t.key)}")
-        cursors.append(_grouped(cur))
+    for i, t in enumerate(BUCKETED):
+        cols = ", ".join(RECORD_COLUMNS[i])
+        cur = conn.execute(f"SELECT bucket, {cols} FROM {stored(t)} ORDER BY bucket, {', '.join(t.key)}")
+        cursors.append(_grouped(cur, i))
     heads = [next(c, None) for c in cursors]
     done = 0
     while any(h is not None for h in heads):
         b = min(h[0] for h in heads if h is not None)
-        parts = []
+        texts = []
         for i, h in enumerate(heads):
             if h is not None and h[0] == b:
-                parts.append(h[1])
+                texts.append(h[1])
                 heads[i] = next(cursors[i], None)
-            else:
-                parts.append([])
-        out[b * DIGEST:(b + 1) * DIGEST] = digest_rows(parts)
+        out[b * DIGEST:(b + 1) * DIGEST] = digest_text(ROW_SEP.join(texts))
         done += 1
         if cancel is not None and done % 4096 == 0 and cancel():
             raise Cancelled()
     return BucketTable(n, catalogue_digest(conn), bytes(out))
 
 
-def _grouped(cur: sqlite3.Cursor):
-    """(bucket, [rows without the bucket]) for consecutive rows of the same bucket."""
+def _grouped(cur: sqlite3.Cursor, i: int):
+    """(bucket, the records of its rows) for consecutive rows of the same bucket."""
     current, rows = None, []
     while batch := cur.fetchmany(20000):
         for r in batch:
             if r[0] != current:
                 if rows:
-                    yield current, rows
+                    yield current, ROW_SEP.join(rows)
                 current, rows = r[0], []
-            rows.append(r[1:])
+            rows.append(record(i, r[1:]))
     if rows:
-        yield current, rows
+        yield current, ROW_SEP.join(rows)
 
 
 def patch_table(conn: sqlite3.Connection, base: BucketTable, touched: Iterable[int]) -> BucketTable:
@@ -220,7 +294,7 @@ def patch_table(conn: sqlite3.Connection, base: BucketTable, touched: Iterable[i
     catalogue digest recomputed: what a delta costs, in proportion to what it changed."""
     out = bytearray(base.digests)
     for b in touched:
-        out[b * DIGEST:(b + 1) * DIGEST] = digest_rows(read_bucket(conn, b))
+        out[b * DIGEST:(b + 1) * DIGEST] = digest_text(read_bucket(conn, b))
     return BucketTable(base.count, catalogue_digest(conn), bytes(out))
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from offline_cache import sealing
-from offline_cache.buckets import BucketTable, add_bucket_columns, bucket_count, bucket_sql, compute_table
+from offline_cache.buckets import BucketTable, bucket_count, bucket_sql, compute_table, create_bucketed_tables, stored
 from offline_cache.errors import BuildError
 from offline_cache.records import WEAK_BASIS_LEVELS
 from offline_cache.schema import BY_NAME, DATA_FORMAT, TABLES, Table, create_indexes, create_tables
@@ -293,20 +293,25 @@ def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | No
             _index(conn, t, files)
         for t in TABLES:
             _check_references(conn, t, files)
+            _check_separators(conn, t, files)
         n_buckets = buckets or bucket_count(counts["subjects"])
-        create_tables(conn)
-        add_bucket_columns(conn, n_buckets)
+        create_bucketed_tables(conn, n_buckets)
         conn.execute("BEGIN")
         for t in TABLES:
             cols = ", ".join(t.columns)
-            order = f"{bucket_sql(t.bucket_by, n_buckets)}, " if t.bucket_by else ""
-            conn.execute(f"INSERT INTO main.{t.name} ({cols}) SELECT {cols} FROM load.{t.name} "
-                         f"ORDER BY {order}{', '.join(t.key)}")
+            if t.bucket_by:
+                # In primary-key order: the clustered table is written front to back.
+                conn.execute(f"INSERT INTO main.{stored(t)} (bucket, {cols}) SELECT "
+                             f"{bucket_sql(t.bucket_by, n_buckets)} AS b, {cols} FROM load.{t.name} "
+                             f"ORDER BY b, {', '.join(t.key)}")
+            else:
+                conn.execute(f"INSERT INTO main.{t.name} ({cols}) SELECT {cols} FROM load.{t.name} "
+                             f"ORDER BY {', '.join(t.key)}")
         conn.execute("COMMIT")
         conn.execute("DETACH DATABASE load")
         scratch.unlink()
         for t in TABLES:
-            create_indexes(conn, t)
+            create_indexes(conn, t, on=stored(t))
         conn.execute("ANALYZE")
         conn.execute(f"PRAGMA user_version={DATA_FORMAT}")
         table = compute_table(conn)
@@ -362,6 +367,20 @@ def _check_references(conn: sqlite3.Connection, t: Table, files: dict[str, Path]
         if row is not None:
             raise BuildError(str(files[t.name]), row[0], col,
                              f"引用的 {pcol} {row[1]!r} 在 {files[parent].name} 中不存在")
+
+
+def _check_separators(conn: sqlite3.Connection, t: Table, files: dict[str, Path]) -> None:
+    """A bucket's rows are hashed as text with U+001E and U+001F between rows and fields
+    (buckets.py): a value holding either would make two different rows read alike."""
+    if not t.bucket_by or t.name not in files:
+        return
+    texts = [c for c in t.columns if c not in t.booleans]
+    found = " OR ".join(f"instr({c}, char(30)) OR instr({c}, char(31))" for c in texts)
+    row = conn.execute(f"SELECT rowid, {', '.join(texts)} FROM load.{t.name} WHERE {found} "
+                       f"ORDER BY rowid LIMIT 1").fetchone()
+    if row is not None:
+        col = next(c for c, v in zip(texts, row[1:]) if v and ("\x1e" in v or "\x1f" in v))
+        raise BuildError(str(files[t.name]), row[0], col, "含有不可见的控制字符（U+001E 或 U+001F），请从源数据中删去")
 
 
 def _fsync(path: Path) -> None:

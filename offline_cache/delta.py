@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from offline_cache.buckets import DIGEST, BucketTable, Cancelled, bucket_of, data_bucket_count, digest_rows, read_bucket
+from offline_cache.buckets import DIGEST, BucketTable, Cancelled, bucket_of, bucket_sql, data_bucket_count, digest_text, read_bucket, stored
 from offline_cache.buckets import catalogue_digest
 from offline_cache.build import bucket_path
 from offline_cache.schema import DATA_FORMAT, DELTA_FORMAT, TABLES, Table
@@ -114,7 +114,7 @@ def _touched(conn: sqlite3.Connection, t: Table, delta: str, data: str) -> set[i
     key = t.key[0]
     n = data_bucket_count(conn, data)
     found = {r[0] for r in conn.execute(
-        f"SELECT bucket FROM {data}.{t.name} WHERE {key} IN (SELECT {key} FROM {delta}.{t.name}_delete) "
+        f"SELECT bucket FROM {data}.{stored(t)} WHERE {key} IN (SELECT {key} FROM {delta}.{t.name}_delete) "
         f"OR {key} IN (SELECT {key} FROM {delta}.{t.name}_upsert)")}
     found |= {bucket_of(r[0], n) for r in conn.execute(f"SELECT {t.bucket_by} FROM {delta}.{t.name}_upsert")}
     return found
@@ -165,19 +165,22 @@ def apply_delta(data: Path, delta: Path, base: BucketTable, *,
                 touched |= _touched(conn, t, "d", "main")
         conn.execute("BEGIN")
         try:
+            n = base.count
             for t in reversed(TABLES):
                 keys = ", ".join(t.key)
                 target = t.key[0] if len(t.key) == 1 else f"({keys})"
-                conn.execute(f"DELETE FROM {t.name} WHERE {target} IN (SELECT {keys} FROM d.{t.name}_delete)")
+                # A changed row leaves too: it comes back below, in the bucket of its new values.
+                conn.execute(f"DELETE FROM {stored(t)} WHERE {target} IN (SELECT {keys} FROM d.{t.name}_delete "
+                             f"UNION ALL SELECT {keys} FROM d.{t.name}_upsert)")
                 if cancel is not None and cancel():
                     raise Cancelled()
             for t in TABLES:
                 cols = ", ".join(t.columns)
-                update = ", ".join(f"{c} = excluded.{c}" for c in t.value_columns)
-                action = f"DO UPDATE SET {update}" if update else "DO NOTHING"
-                # "WHERE true" keeps SQLite from reading ON CONFLICT as part of a join.
-                conn.execute(f"INSERT INTO {t.name} ({cols}) SELECT {cols} FROM d.{t.name}_upsert WHERE true "
-                             f"ON CONFLICT ({', '.join(t.key)}) {action}")
+                if t.bucket_by:
+                    conn.execute(f"INSERT INTO {stored(t)} (bucket, {cols}) SELECT {bucket_sql(t.bucket_by, n)}, "
+                                 f"{cols} FROM d.{t.name}_upsert")
+                else:
+                    conn.execute(f"INSERT INTO {t.name} ({cols}) SELECT {cols} FROM d.{t.name}_upsert")
                 if cancel is not None and cancel():
                     raise Cancelled()
         except sqlite3.DatabaseError as exc:
@@ -191,7 +194,7 @@ def apply_delta(data: Path, delta: Path, base: BucketTable, *,
         conn.execute("DETACH DATABASE d")
         digests = bytearray(base.digests)
         for b in sorted(touched):
-            got = digest_rows(read_bucket(conn, b))
+            got = digest_text(read_bucket(conn, b))
             if expected.get(b) != got:
                 raise BucketMismatch(b)
             digests[b * DIGEST:(b + 1) * DIGEST] = got

@@ -1,29 +1,84 @@
 """Read-only point lookups in an installed snapshot's data file, each verified as it reads.
 
-A lookup reads the whole bucket its code hashes to (a handful of subjects and their entries, kept
-on neighbouring pages by the build), hashes those rows and compares them with the bucket's digest
-in the verified bucket table; only then does it answer. The catalogue (lists, items, measures, the
+A lookup reads the whole bucket its code hashes to (a handful of subjects and their entries,
+clustered by bucket) with one statement that returns them as one text, hashes that text and
+compares it with the bucket's digest in the verified bucket table; only then does it parse the
+rows of the code asked about and answer. The catalogue (lists, items, measures, the
 item-to-measure map) is read and verified once when the reader opens, and served from memory: an
 edit of the file after that cannot reach an answer, and a reader opened after it refuses."""
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 from offline_cache import sealing
-from offline_cache.buckets import BUCKET_QUERIES, BUCKETED, CATALOGUE, BucketTable, bucket_of, catalogue_digest, digest_rows
+from offline_cache.buckets import (BUCKET_SQL, BUCKETED, CATALOGUE, DIGEST, FIELD_SEP, RECORD_COLUMNS, ROW_SEP,
+                                   BucketTable, bucket_of, buckets_text_sql, catalogue_digest, digest_text, nullable)
 from offline_cache.records import Commitment, Hit, Item, ListInfo, Lookup, Measure, Related, Subject
 from offline_cache.schema import BY_NAME, DATA_FORMAT, TABLES
 
-# The queries a lookup runs, for tests that hold them to index-only plans.
-LOOKUP_QUERIES = BUCKET_QUERIES
-_SUBJECTS = [t.name for t in BUCKETED].index("subjects")
-_ENTRIES = [t.name for t in BUCKETED].index("entries")
-_RELATIONS = [t.name for t in BUCKETED].index("relations")
-_COMMITMENTS = [t.name for t in BUCKETED].index("commitments")
-_E = {c: i for i, c in enumerate(BY_NAME["entries"].columns)}
-_R = {c: i for i, c in enumerate(BY_NAME["relations"].columns)}
+# The statement a lookup runs, for tests that hold it to reads of primary-key ranges.
+LOOKUP_QUERIES = (BUCKET_SQL,)
+_NAMES = [t.name for t in BUCKETED]
+_SUBJECTS, _ENTRIES, _RELATIONS, _COMMITMENTS = (_NAMES.index(n) for n in ("subjects", "entries", "relations",
+                                                                              "commitments"))
+# Positions in a bucket record (buckets.RECORD_COLUMNS: the bucketing column first).
+_E = {c: i for i, c in enumerate(RECORD_COLUMNS[_ENTRIES])}
+_R = {c: i for i, c in enumerate(RECORD_COLUMNS[_RELATIONS])}
+_C = {c: i for i, c in enumerate(RECORD_COLUMNS[_COMMITMENTS])}
+_S = {c: i for i, c in enumerate(RECORD_COLUMNS[_SUBJECTS])}
+_TO_COLUMNS = tuple(tuple(RECORD_COLUMNS[i].index(c) for c in t.columns) for i, t in enumerate(BUCKETED))
+_NULLABLE = tuple(tuple(RECORD_COLUMNS[i].index(c) for c in nullable(t)) for i, t in enumerate(BUCKETED))
 _ROLE_ORDER = {"legal_rep": 0, "principal": 1}
+
+
+_BATCH = 10_000  # buckets per statement in a bulk read
+
+
+class VerifiedBucket:
+    """The rows of one bucket, as the text whose digest matched the bucket table: parsed only
+    for the code asked about, and only after that match."""
+
+    __slots__ = ("number", "_text")
+
+    def __init__(self, number: int, text: str | None):
+        self.number = number
+        self._text = ROW_SEP + text if text else ""
+
+    def rows(self, table: int, key: str) -> list[list]:
+        """The records of ``table`` (index in ``buckets.BUCKETED``) whose bucketing column is
+        ``key``, in key order; columns as in ``buckets.RECORD_COLUMNS``."""
+        text = self._text
+        if FIELD_SEP in key or ROW_SEP in key:
+            return []  # no stored value holds a separator (the build refuses them)
+        prefix = f"{ROW_SEP}{table}{FIELD_SEP}{key}{FIELD_SEP}"
+        out = []
+        start = text.find(prefix)
+        while start >= 0:
+            end = text.find(ROW_SEP, start + 1)
+            fields = text[start + 1:end if end >= 0 else None].split(FIELD_SEP)
+            del fields[0]
+            for i in _NULLABLE[table]:
+                if not fields[i]:
+                    fields[i] = None
+            out.append(fields)
+            start = text.find(prefix, end) if end >= 0 else -1
+        return out
+
+    def tables(self) -> list[list[tuple]]:
+        """Every row, per bucketed table, in the table's column order (parses the whole bucket)."""
+        out: list[list[tuple]] = [[] for _ in BUCKETED]
+        for record in self._text.split(ROW_SEP)[1:]:
+            fields = record.split(FIELD_SEP)
+            i = int(fields[0])
+            del fields[0]
+            for k in _NULLABLE[i]:
+                if not fields[k]:
+                    fields[k] = None
+            out[i].append(tuple(fields[k] for k in _TO_COLUMNS[i]))
+        return out
 
 
 class RowsUnverified(Exception):
@@ -95,29 +150,61 @@ class SnapshotReader:
     def close(self) -> None:
         self._conn.close()
 
-    def bucket_rows(self, code: str) -> list[list]:
-        """The rows of ``code``'s bucket, verified; RowsUnverified when they differ."""
-        b = bucket_of(code, self.table.count)
-        execute = self._conn.execute
+    def bucket_rows(self, code: str) -> list[list[tuple]]:
+        """The rows of ``code``'s bucket, verified, for each bucketed table in schema order
+        (``buckets.BUCKETED``), each row in its table's column order; RowsUnverified when they
+        differ from the signed digest."""
+        return self._bucket(code).tables()
+
+    def _bucket(self, code: str) -> VerifiedBucket:
+        table = self.table
+        b = bucket_of(code, table.count)
         try:
-            parts = [execute(q, (b,)).fetchall() for q in BUCKET_QUERIES]
+            text = self._conn.execute(BUCKET_SQL, (b,)).fetchone()[0]
         except sqlite3.DatabaseError:
             raise RowsUnverified(f"第 {b} 号分组（无法读取）") from None
-        if digest_rows(parts) != self.table.digest(b):
+        if digest_text(text) != table.digests[b * DIGEST:(b + 1) * DIGEST]:
             raise RowsUnverified(f"第 {b} 号分组")
-        return parts
+        return VerifiedBucket(b, text)
+
+    def buckets_of(self, codes: Iterable[str]) -> dict[str, VerifiedBucket]:
+        """The verified buckets of many codes (or sealing tags) at once: one statement for all
+        of them, each bucket hashed and compared as a lookup does. RowsUnverified names the first
+        bucket that differs."""
+        n = self.table.count
+        wanted = {c: bucket_of(c, n) for c in codes}
+        got: dict[int, VerifiedBucket] = {}
+        numbers = sorted(set(wanted.values()))
+        sql = buckets_text_sql()
+        for start in range(0, len(numbers), _BATCH):
+            try:
+                rows = self._conn.execute(sql, (json.dumps(numbers[start:start + _BATCH]),)).fetchall()
+            except sqlite3.DatabaseError:
+                raise RowsUnverified(f"第 {numbers[start]} 号分组起（无法读取）") from None
+            for b, text in rows:
+                if digest_text(text) != self.table.digest(b):
+                    raise RowsUnverified(f"第 {b} 号分组")
+                got[b] = VerifiedBucket(b, text)
+        return {c: got[b] for c, b in wanted.items()}
+
+    def hits_of(self, keys: Iterable[str]) -> dict[str, tuple[Hit, ...]]:
+        """The list entries of many subjects at once (codes, or a listed person's sealing tag),
+        verified: the post-approval watch's read."""
+        return {k: self._hits(bucket, k) for k, bucket in self.buckets_of(keys).items()}
 
     def lookup(self, code: str, item_code: str | None) -> Lookup:
-        parts = self.bucket_rows(code)
-        row = next((r for r in parts[_SUBJECTS] if r[0] == code), None)
+        bucket = self._bucket(code)
+        rows = bucket.rows(_SUBJECTS, code)
+        row = rows[0] if rows else None
         name, key_code = (row[1] if row else None), code
         if row is None and self._sealing is not None and sealing.IDENTITY_SHAPE.fullmatch(code):
             # A natural person: the row is under the number's tag, its name sealed (sealing.py),
             # and in the tag's bucket. (An all-digit credit code has the same shape; it was found
             # above if it is there.)
             tag, key = sealing.derive(code, self._sealing)
-            parts = self.bucket_rows(tag)
-            row = next((r for r in parts[_SUBJECTS] if r[0] == tag), None)
+            bucket = self._bucket(tag)
+            rows = bucket.rows(_SUBJECTS, tag)
+            row = rows[0] if rows else None
             if row is not None:
                 try:
                     name = sealing.unseal(key, tag, row[1])["name"]
@@ -127,38 +214,43 @@ class SnapshotReader:
         if row is None:
             return Lookup(None)
         subject = Subject(code, name, row[2])
-        hits = self._hits(parts, key_code)
-        related = self._related(parts, code) if subject.kind == "org" else ()
-        commitments = tuple(Commitment(cid, kind, made_on, state)
-                            for cid, subject_code, kind, made_on, state in parts[_COMMITMENTS]
-                            if subject_code == key_code)
+        hits = self._hits(bucket, key_code)
+        related = self._related(bucket, code) if subject.kind == "org" else ()
+        c = _C
+        commitments = tuple(Commitment(r[c["commitment_id"]], r[c["type"]], r[c["made_on"]], r[c["state"]])
+                            for r in bucket.rows(_COMMITMENTS, key_code))
         measures: tuple[Measure, ...] = ()
-        on_lists = {h.list_code for h in hits}
-        on_lists.update(h.list_code for r in related for h in r.hits)
-        if item_code is not None and on_lists:
-            measures = tuple(m for m in self._item_measures.get(item_code, ()) if m.list_code in on_lists)
+        if item_code is not None and (hits or related):
+            on_lists = {h.list_code for h in hits}
+            on_lists.update(h.list_code for r in related for h in r.hits)
+            if on_lists:
+                measures = tuple(m for m in self._item_measures.get(item_code, ()) if m.list_code in on_lists)
         return Lookup(subject, hits, measures, related, commitments)
 
-    def _hits(self, parts: list[list], key_code: str) -> tuple[Hit, ...]:
+    def _hits(self, bucket: VerifiedBucket, key_code: str) -> tuple[Hit, ...]:
+        mine = bucket.rows(_ENTRIES, key_code)
+        if not mine:
+            return ()
         lists = self._lists
         e = _E
-        mine = sorted((r for r in parts[_ENTRIES] if r[e["subject_code"]] == key_code),
-                      key=lambda r: r[e["entry_id"]])
+        mine.sort(key=lambda r: r[e["entry_id"]])
         mine.sort(key=lambda r: r[e["listed_on"]], reverse=True)
         return tuple(Hit(r[e["entry_id"]], r[e["list_code"]], lists[r[e["list_code"]]].list_name,
                          lists[r[e["list_code"]]].severity, r[e["authority"]], r[e["listed_on"]],
                          r[e["expires_on"]], r[e["basis"]], r[e["state"]]) for r in mine)
 
-    def _related(self, parts: list[list], unit_code: str) -> tuple[Related, ...]:
+    def _related(self, bucket: VerifiedBucket, unit_code: str) -> tuple[Related, ...]:
         """A unit's people from its own bucket; a listed one's entries from the bucket of their
         sealing tag, verified like every read (a person on no list has no tag and no entries)."""
+        rows = bucket.rows(_RELATIONS, unit_code)
+        if not rows:
+            return ()
         r = _R
-        rows = sorted((x for x in parts[_RELATIONS] if x[r["unit_code"]] == unit_code),
-                      key=lambda x: (_ROLE_ORDER[x[r["role"]]], x[r["person_code"]]))
+        rows.sort(key=lambda x: (_ROLE_ORDER[x[r["role"]]], x[r["person_code"]]))
         people = []
         for x in rows:
             tag = x[r["person_tag"]]
-            hits = self._hits(self.bucket_rows(tag), tag) if tag else ()
+            hits = self._hits(self._bucket(tag), tag) if tag else ()
             people.append(Related(x[r["role"]], x[r["person_code"]], x[r["person_name"]], hits))
         return tuple(people)
 

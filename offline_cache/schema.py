@@ -19,8 +19,9 @@ from offline_cache.records import (
 # 3: listed persons sealed (offline_cache.sealing), unlisted ones not published; person_sealing.
 # 4: rows in buckets (offline_cache.buckets); the bucket table is a signed TUF target.
 # 5: relations (person by masked number and sealed tag), commitments and item_commitments.
-DATA_FORMAT = 5
-DELTA_FORMAT = 1005
+# 6: bucketed tables clustered by (bucket, key), WITHOUT ROWID; a bucket's digest is of its text.
+DATA_FORMAT = 6
+DELTA_FORMAT = 1006
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ BY_NAME = {t.name: t for t in TABLES}
 
 
 def create_tables(conn, schema: str = "main") -> None:
-    """Plain rowid tables; keys and indexes come after loading (see create_indexes)."""
+    """Plain rowid tables, as a build loads its sources (the data file's own tables are
+    ``buckets.create_bucketed_tables``); keys and indexes come after loading (create_indexes)."""
     for t in TABLES:
         cols = ", ".join(f"{c} INTEGER NOT NULL" if c in t.booleans else
                          f"{c} TEXT" if c in t.optional_dates or c in t.optional else f"{c} TEXT NOT NULL"
@@ -117,9 +119,11 @@ def create_tables(conn, schema: str = "main") -> None:
         conn.execute(f"CREATE TABLE {schema}.{t.name} ({cols})")
 
 
-def create_indexes(conn, table: Table, schema: str = "main") -> None:
+def create_indexes(conn, table: Table, schema: str = "main", on: str | None = None) -> None:
+    """``on``: the table that holds the rows, when not ``table.name`` (buckets.stored)."""
     # Building an index over loaded rows sorts once; maintaining it during a million random
     # inserts costs several times more.
-    conn.execute(f"CREATE UNIQUE INDEX {schema}.{table.name}_key ON {table.name} ({', '.join(table.key)})")
+    on = on or table.name
+    conn.execute(f"CREATE UNIQUE INDEX {schema}.{table.name}_key ON {on} ({', '.join(table.key)})")
     for cols in table.indexes:
-        conn.execute(f"CREATE INDEX {schema}.{table.name}_{'_'.join(cols)} ON {table.name} ({', '.join(cols)})")
+        conn.execute(f"CREATE INDEX {schema}.{table.name}_{'_'.join(cols)} ON {on} ({', '.join(cols)})")

@@ -236,6 +236,9 @@ CSV_CASES = [
     (with_row("measures", 1, "effect", "refuse"), "measures.csv", 3, "effect", "激励措施"),
     # the court deletes or corrects its entries; the platform never repairs them
     (with_row("entries", 0, "state", "repaired"), "entries.csv", 2, "state", "由人民法院公布，不能为 repaired"),
+    # a bucket's rows are hashed as text split by U+001E/U+001F: a value holding one is refused
+    (with_row("subjects", 1, "name", "某某\x1f公司"), "subjects.csv", 3, "name", "U+001E 或 U+001F"),
+    (with_row("entries", 1, "basis", "依据\x1e第二条"), "entries.csv", 3, "basis", "U+001E 或 U+001F"),
 ]
 
 

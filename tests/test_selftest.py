@@ -98,7 +98,7 @@ def test_tampered_installed_snapshot_fails_and_is_left_as_found(desk_env):
     import sqlite3
     conn = sqlite3.connect(dataset)
     with conn:
-        conn.execute("DELETE FROM entries WHERE rowid = (SELECT MIN(rowid) FROM entries)")
+        conn.execute("DELETE FROM entries WHERE entry_id = (SELECT MIN(entry_id) FROM entries)")
     conn.close()
     data = dataset.read_bytes()
     before = sorted((p.relative_to(home), p.stat().st_size) for p in home.rglob("*") if p.is_file())
