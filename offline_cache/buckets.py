@@ -106,6 +106,11 @@ def bucket_count(subjects: int) -> int:
     return k
 
 
+# In an overlay data file (a version installed through deltas, offline_cache.delta): the buckets it
+# holds whole, in place of the base file's.
+OVERLAY_BUCKETS = "overlay_buckets"
+
+
 def stored(t: Table) -> str:
     """The table that holds ``t``'s rows: a bucketed table's rows are in ``<name>_by_bucket``,
     and ``<name>`` is a view of them with its own columns."""

@@ -8,7 +8,9 @@ rewrites only the touched buckets' digests; the result must hash to the signed b
 is what the client checks."""
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable
@@ -16,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from offline_cache.buckets import DIGEST, BucketTable, Cancelled, bucket_of, bucket_sql, data_bucket_count, digest_text, read_bucket, stored
+from offline_cache.buckets import BUCKETED, OVERLAY_BUCKETS, create_bucketed_tables
 from offline_cache.buckets import catalogue_digest
 from offline_cache.build import bucket_path
-from offline_cache.schema import DATA_FORMAT, DELTA_FORMAT, TABLES, Table
+from offline_cache.schema import DATA_FORMAT, DELTA_FORMAT, TABLES, Table, create_indexes
 
 
 @dataclass
@@ -156,49 +159,14 @@ def apply_delta(data: Path, delta: Path, base: BucketTable, *,
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("ATTACH DATABASE ? AS d", (_ro(delta),))
-        meta = delta_meta(conn, "d")
-        if meta["base_table"] != base.sha256() or int(meta["buckets"]) != base.count:
-            raise DeltaError("base digest differs")
+        _check_base(conn, base)
         touched: set[int] = set()
         for t in TABLES:
             if t.bucket_by:
                 touched |= _touched(conn, t, "d", "main")
-        conn.execute("BEGIN")
-        try:
-            n = base.count
-            for t in reversed(TABLES):
-                keys = ", ".join(t.key)
-                target = t.key[0] if len(t.key) == 1 else f"({keys})"
-                # A changed row leaves too: it comes back below, in the bucket of its new values.
-                conn.execute(f"DELETE FROM {stored(t)} WHERE {target} IN (SELECT {keys} FROM d.{t.name}_delete "
-                             f"UNION ALL SELECT {keys} FROM d.{t.name}_upsert)")
-                if cancel is not None and cancel():
-                    raise Cancelled()
-            for t in TABLES:
-                cols = ", ".join(t.columns)
-                if t.bucket_by:
-                    conn.execute(f"INSERT INTO {stored(t)} (bucket, {cols}) SELECT {bucket_sql(t.bucket_by, n)}, "
-                                 f"{cols} FROM d.{t.name}_upsert")
-                else:
-                    conn.execute(f"INSERT INTO {t.name} ({cols}) SELECT {cols} FROM d.{t.name}_upsert")
-                if cancel is not None and cancel():
-                    raise Cancelled()
-        except sqlite3.DatabaseError as exc:
-            conn.execute("ROLLBACK")
-            raise DeltaError(str(exc)) from None
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-        expected = dict(conn.execute("SELECT bucket, digest FROM d.delta_buckets"))
+        _apply_rows(conn, base.count, cancel)
+        table = _recomputed(conn, base, touched)
         conn.execute("DETACH DATABASE d")
-        digests = bytearray(base.digests)
-        for b in sorted(touched):
-            got = digest_text(read_bucket(conn, b))
-            if expected.get(b) != got:
-                raise BucketMismatch(b)
-            digests[b * DIGEST:(b + 1) * DIGEST] = got
-        table = BucketTable(base.count, catalogue_digest(conn), bytes(digests))
         # Deltas free pages as rows move; a long chain would otherwise keep growing the file.
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         free = conn.execute("PRAGMA freelist_count").fetchone()[0]
@@ -208,3 +176,141 @@ def apply_delta(data: Path, delta: Path, base: BucketTable, *,
         return table
     finally:
         conn.close()
+
+
+# An installed version reached through deltas is its full data file (never written after it was
+# installed, shared between versions by hard links) plus an overlay: a data file holding, whole,
+# every bucket changed since that full file, the catalogue, and the list of those buckets
+# (OVERLAY_BUCKETS).
+
+
+def overlay_buckets(conn: sqlite3.Connection, schema: str = "main") -> list[int]:
+    return [b for (b,) in conn.execute(f"SELECT bucket FROM {schema}.{OVERLAY_BUCKETS}")]
+
+
+def apply_to_overlay(base_data: Path, overlay: Path, delta: Path, table: BucketTable, *,
+                     cancel: Callable[[], bool] | None = None) -> tuple[BucketTable, int]:
+    """Apply ``delta`` to the data that ``base_data`` (read only) and ``overlay`` (created when
+    missing) form together: each bucket the delta touches is copied whole from the base into the
+    overlay unless it is there already, then changed there. Returns ``table`` with the touched
+    buckets' digests recomputed from the overlay's rows, and how many buckets the overlay holds.
+    Costs the delta and the buckets it touches, whatever the size of the base. Raises as
+    apply_delta."""
+    fresh = not Path(overlay).exists()
+    conn = sqlite3.connect(overlay, isolation_level=None)
+    try:
+        # A scratch file in a staging folder until the install commits: no journal needed.
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("ATTACH DATABASE ? AS base", (_ro(base_data),))
+        conn.execute("ATTACH DATABASE ? AS d", (_ro(delta),))
+        _check_base(conn, table)
+        n = table.count
+        if fresh:
+            conn.execute("BEGIN")
+            create_bucketed_tables(conn, n)
+            for t in TABLES:
+                if not t.bucket_by:
+                    conn.execute(f"INSERT INTO main.{t.name} SELECT * FROM base.{t.name}")
+                create_indexes(conn, t, on=stored(t))
+            conn.execute(f"CREATE TABLE {OVERLAY_BUCKETS} (bucket INTEGER PRIMARY KEY)")
+            conn.execute("COMMIT")
+            conn.execute(f"PRAGMA user_version={DATA_FORMAT}")
+        held = set(overlay_buckets(conn))
+        touched: set[int] = set()
+        for t in BUCKETED:
+            touched |= _touched(conn, t, "d", "main")
+            # Where the base still holds a row: only in a bucket the overlay does not replace.
+            touched |= {b for b in _touched(conn, t, "d", "base") if b not in held}
+        copied = json.dumps(sorted(touched - held))
+        conn.execute("BEGIN")
+        try:
+            for t in BUCKETED:
+                conn.execute(f"INSERT INTO main.{stored(t)} SELECT * FROM base.{stored(t)} "
+                             f"WHERE bucket IN (SELECT value FROM json_each(?))", (copied,))
+            conn.execute(f"INSERT INTO {OVERLAY_BUCKETS} SELECT value FROM json_each(?)", (copied,))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        _apply_rows(conn, n, cancel, begun=True)
+        result = _recomputed(conn, table, touched)
+        held = conn.execute(f"SELECT count(*) FROM {OVERLAY_BUCKETS}").fetchone()[0]
+        conn.execute("DETACH DATABASE d")
+        conn.execute("DETACH DATABASE base")
+        return result, held
+    finally:
+        conn.close()
+
+
+def consolidate(base_data: Path, overlay: Path, out: Path) -> None:
+    """A full data file ``out``: ``base_data`` with the overlay's buckets and catalogue in place
+    of its own (the same rows a reader of the pair sees). Costs a copy of the base."""
+    shutil.copyfile(base_data, out)
+    conn = sqlite3.connect(out, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("ATTACH DATABASE ? AS o", (_ro(overlay),))
+        conn.execute("BEGIN")
+        for t in TABLES:
+            if t.bucket_by:
+                conn.execute(f"DELETE FROM main.{stored(t)} WHERE bucket IN (SELECT bucket FROM o.{OVERLAY_BUCKETS})")
+                conn.execute(f"INSERT INTO main.{stored(t)} SELECT * FROM o.{stored(t)}")
+            else:
+                conn.execute(f"DELETE FROM main.{t.name}")
+                conn.execute(f"INSERT INTO main.{t.name} SELECT * FROM o.{t.name}")
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE o")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
+def _check_base(conn: sqlite3.Connection, base: BucketTable) -> None:
+    meta = delta_meta(conn, "d")
+    if meta["base_table"] != base.sha256() or int(meta["buckets"]) != base.count:
+        raise DeltaError("base digest differs")
+
+
+def _apply_rows(conn: sqlite3.Connection, n: int, cancel, begun: bool = False) -> None:
+    """The delta's deletes and upserts on ``main``, in one transaction."""
+    if not begun:
+        conn.execute("BEGIN")
+    try:
+        for t in reversed(TABLES):
+            keys = ", ".join(t.key)
+            target = t.key[0] if len(t.key) == 1 else f"({keys})"
+            # A changed row leaves too: it comes back below, in the bucket of its new values.
+            conn.execute(f"DELETE FROM main.{stored(t)} WHERE {target} IN (SELECT {keys} FROM d.{t.name}_delete "
+                         f"UNION ALL SELECT {keys} FROM d.{t.name}_upsert)")
+            if cancel is not None and cancel():
+                raise Cancelled()
+        for t in TABLES:
+            cols = ", ".join(t.columns)
+            if t.bucket_by:
+                conn.execute(f"INSERT INTO main.{stored(t)} (bucket, {cols}) SELECT {bucket_sql(t.bucket_by, n)}, "
+                             f"{cols} FROM d.{t.name}_upsert")
+            else:
+                conn.execute(f"INSERT INTO main.{t.name} ({cols}) SELECT {cols} FROM d.{t.name}_upsert")
+            if cancel is not None and cancel():
+                raise Cancelled()
+    except sqlite3.DatabaseError as exc:
+        conn.execute("ROLLBACK")
+        raise DeltaError(str(exc)) from None
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _recomputed(conn: sqlite3.Connection, base: BucketTable, touched: set[int]) -> BucketTable:
+    """``base`` with the touched buckets' digests from ``main``'s rows, each checked against the
+    digest the delta carries for it."""
+    expected = dict(conn.execute("SELECT bucket, digest FROM d.delta_buckets"))
+    digests = bytearray(base.digests)
+    for b in sorted(touched):
+        got = digest_text(read_bucket(conn, b))
+        if expected.get(b) != got:
+            raise BucketMismatch(b)
+        digests[b * DIGEST:(b + 1) * DIGEST] = got
+    return BucketTable(base.count, catalogue_digest(conn), bytes(digests))

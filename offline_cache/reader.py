@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from offline_cache import sealing
-from offline_cache.buckets import (BUCKET_SQL, BUCKETED, CATALOGUE, DIGEST, FIELD_SEP, RECORD_COLUMNS, ROW_SEP,
-                                   BucketTable, bucket_of, buckets_text_sql, catalogue_digest, digest_text, nullable)
+from offline_cache.buckets import (BUCKET_SQL, BUCKETED, CATALOGUE, DIGEST, FIELD_SEP, OVERLAY_BUCKETS, RECORD_COLUMNS, ROW_SEP,
+                                   BucketTable, bucket_of, bucket_text_sql, buckets_text_sql, catalogue_digest, digest_text, nullable)
 from offline_cache.records import Commitment, Hit, Item, ListInfo, Lookup, Measure, Related, Subject
 from offline_cache.schema import BY_NAME, DATA_FORMAT, TABLES
 
@@ -35,6 +35,8 @@ _ROLE_ORDER = {"legal_rep": 0, "principal": 1}
 
 
 _BATCH = 10_000  # buckets per statement in a bulk read
+_OVERLAY_SQL = bucket_text_sql("o")
+_MANY_SQL, _OVERLAY_MANY_SQL = buckets_text_sql(), buckets_text_sql("o")
 
 
 class VerifiedBucket:
@@ -92,25 +94,38 @@ class RowsUnverified(Exception):
 class SnapshotReader:
     """One read-only connection. Not shared between threads (sqlite3's rule): open one per thread."""
 
-    def __init__(self, data_path: Path, table: BucketTable):
+    def __init__(self, data_path: Path, table: BucketTable, overlay: Path | None = None):
+        """``overlay``: the data file of the buckets changed since ``data_path`` and of the
+        catalogue (a version installed through deltas, offline_cache.delta); its buckets are read
+        there, the others in ``data_path``, all verified against ``table``."""
         self.path = Path(data_path)
         self.table = table
-        if not self.path.is_file():
-            raise FileNotFoundError(str(self.path))
+        for path in (self.path, overlay):
+            if path is not None and not Path(path).is_file():
+                raise FileNotFoundError(str(path))
         self._conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True,
                                      cached_statements=64)
+        self._overlay: frozenset[int] = frozenset()
+        cat_schema = "main"
         try:
             fmt = self._conn.execute("PRAGMA user_version").fetchone()[0]
             if fmt != DATA_FORMAT:
                 raise sqlite3.DatabaseError(f"snapshot data format {fmt}, expected {DATA_FORMAT}")
+            if overlay is not None:
+                self._conn.execute("ATTACH DATABASE ? AS o", (Path(overlay).resolve().as_uri() + "?mode=ro",))
+                cat_schema = "o"
             self._conn.execute("PRAGMA query_only=1")
             # One read transaction for the catalogue, so that its digest and the rows kept are
             # the same rows.
             self._conn.execute("BEGIN")
             try:
-                if catalogue_digest(self._conn) != table.catalogue:
+                if overlay is not None:
+                    # Which buckets the overlay replaces: unsigned, and needs no signature: a
+                    # bucket read from the wrong file cannot match its digest.
+                    self._overlay = frozenset(b for (b,) in self._conn.execute(f"SELECT bucket FROM o.{OVERLAY_BUCKETS}"))
+                if catalogue_digest(self._conn, cat_schema) != table.catalogue:
                     raise RowsUnverified("目录表（名单、事项、措施）")
-                cat = {t.name: self._conn.execute(f"SELECT {', '.join(t.columns)} FROM {t.name} "
+                cat = {t.name: self._conn.execute(f"SELECT {', '.join(t.columns)} FROM {cat_schema}.{t.name} "
                                                   f"ORDER BY {', '.join(t.key)}").fetchall() for t in CATALOGUE}
             finally:
                 self._conn.execute("COMMIT")
@@ -123,7 +138,7 @@ class SnapshotReader:
         try:
             # Refused here as well as at install: a weaker file copied in by hand is no better.
             # (person_sealing is catalogue: its rows were verified with it above.)
-            self._sealing = sealing.read_params(self._conn)
+            self._sealing = sealing.read_params(self._conn, cat_schema)
         except sealing.WeakSealing:
             self._conn.close()
             raise
@@ -160,7 +175,7 @@ class SnapshotReader:
         table = self.table
         b = bucket_of(code, table.count)
         try:
-            text = self._conn.execute(BUCKET_SQL, (b,)).fetchone()[0]
+            text = self._conn.execute(_OVERLAY_SQL if b in self._overlay else BUCKET_SQL, (b,)).fetchone()[0]
         except sqlite3.DatabaseError:
             raise RowsUnverified(f"第 {b} 号分组（无法读取）") from None
         if digest_text(text) != table.digests[b * DIGEST:(b + 1) * DIGEST]:
@@ -175,16 +190,17 @@ class SnapshotReader:
         wanted = {c: bucket_of(c, n) for c in codes}
         got: dict[int, VerifiedBucket] = {}
         numbers = sorted(set(wanted.values()))
-        sql = buckets_text_sql()
-        for start in range(0, len(numbers), _BATCH):
-            try:
-                rows = self._conn.execute(sql, (json.dumps(numbers[start:start + _BATCH]),)).fetchall()
-            except sqlite3.DatabaseError:
-                raise RowsUnverified(f"第 {numbers[start]} 号分组起（无法读取）") from None
-            for b, text in rows:
-                if digest_text(text) != self.table.digest(b):
-                    raise RowsUnverified(f"第 {b} 号分组")
-                got[b] = VerifiedBucket(b, text)
+        for sql, part in ((_MANY_SQL, [b for b in numbers if b not in self._overlay]),
+                          (_OVERLAY_MANY_SQL, [b for b in numbers if b in self._overlay])):
+            for start in range(0, len(part), _BATCH):
+                try:
+                    rows = self._conn.execute(sql, (json.dumps(part[start:start + _BATCH]),)).fetchall()
+                except sqlite3.DatabaseError:
+                    raise RowsUnverified(f"第 {part[start]} 号分组起（无法读取）") from None
+                for b, text in rows:
+                    if digest_text(text) != self.table.digest(b):
+                        raise RowsUnverified(f"第 {b} 号分组")
+                    got[b] = VerifiedBucket(b, text)
         return {c: got[b] for c, b in wanted.items()}
 
     def hits_of(self, keys: Iterable[str]) -> dict[str, tuple[Hit, ...]]:

@@ -61,9 +61,9 @@ def unseal(key: bytes, tag: str, blob: str) -> dict:
     return json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], tag.encode()))
 
 
-def read_params(conn: sqlite3.Connection) -> dict | None:
+def read_params(conn: sqlite3.Connection, schema: str = "main") -> dict | None:
     """The snapshot's sealing parameters, or None when it seals nobody (no listed person)."""
-    row = conn.execute("SELECT salt, alg, memory_cost, iterations, lanes FROM person_sealing").fetchone()
+    row = conn.execute(f"SELECT salt, alg, memory_cost, iterations, lanes FROM {schema}.person_sealing").fetchone()
     if row is None:
         return None
     params = dict(zip(("salt", "alg", "memory_cost", "iterations", "lanes"), row))

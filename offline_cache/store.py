@@ -7,6 +7,9 @@ Layout of the store folder::
     snapshots/v000003-delta-ab12cd34/
         metadata/timestamp.json snapshot.json targets.json   the verified metadata of this install
         dataset.sqlite            the rows, read through verified lookups (offline_cache.reader)
+        overlay.sqlite            only when the version arrived as a delta: the buckets changed
+                                  since dataset.sqlite, whole, and the catalogue; dataset.sqlite is
+                                  then a hard link to the full data file the chain started from
         buckets.bin               the bucket table, whose hash the targets metadata signs
     roots/2.root.json ...          roots accepted after the shipped one, one per version
     transition/                    only after a migration: the TUF root and the old root's signed step to it
@@ -19,6 +22,11 @@ ever names a folder that was written and synced before it.
 
 Start-up checks the targets signature under the root in force and the bucket table's hash: no
 pass over the rows, no seal. Each lookup then checks the rows it reads against their bucket.
+
+A delta therefore costs its own size and the buckets it touches: the full file is linked, never
+copied or written, and the overlay carried over is small. When the overlay grows past
+``CONSOLIDATE_SHARE`` of the buckets, that install writes a full file again (a copy of the base
+with the overlay merged), which the following deltas link to.
 
 Versioned folders plus an atomically replaced pointer file, rather than renaming folders: on
 Windows a folder cannot be renamed while a reader holds its data file open, a file can always be
@@ -44,8 +52,9 @@ from tuf.api.metadata import Root, TargetFile
 from tuf.ngclient.fetcher import FetcherInterface
 
 from offline_cache import legacy, sealing, trust
-from offline_cache.buckets import BucketTable, Cancelled, compute_table
-from offline_cache.delta import BucketMismatch, DeltaError, apply_delta
+from offline_cache.buckets import DIGEST, BucketTable, Cancelled, catalogue_digest, compute_table, digest_text, read_bucket
+from offline_cache.delta import (BucketMismatch, DeltaError, apply_delta, apply_to_overlay,
+                                  consolidate, overlay_buckets)
 from offline_cache.errors import SnapshotRefused, short_id
 from offline_cache.install_lock import install_lock
 from offline_cache.reader import SnapshotReader
@@ -59,6 +68,9 @@ SNAPSHOTS = "snapshots"
 ROOTS = "roots"
 METADATA = "metadata"
 DATASET = "dataset.sqlite"
+OVERLAY = "overlay.sqlite"
+# Past this share of buckets held in the overlay, a delta's install writes a full file again.
+CONSOLIDATE_SHARE = 1 / 16
 BUCKETS = "buckets.bin"
 _DELTA_FILE = "delta.sqlite"
 TRANSITION_DIR = "transition"   # the accepted step from a root of the format before TUF
@@ -77,12 +89,13 @@ class InstalledSnapshot:
     data_path: Path
     metadata_path: Path
     table: BucketTable = field(repr=False, compare=False)
+    overlay_path: Path | None = None  # the changed buckets, for a version installed as a delta
 
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires
 
     def open(self) -> SnapshotReader:
-        return SnapshotReader(self.data_path, self.table)
+        return SnapshotReader(self.data_path, self.table, self.overlay_path)
 
 
 @dataclass(frozen=True)
@@ -386,9 +399,11 @@ class SnapshotStore:
             raise SnapshotRefused("tampered", f"{which}的目标元数据中没有第 {entry['version']} 版数据。{REINSTALL}",
                                   role="targets")
         c = data.custom
+        overlay = folder / OVERLAY
         return InstalledSnapshot(entry["version"], entry.get("kind", c["kind"]), targets.expires,
                                  datetime.fromisoformat(c["data_as_of"]), c["region"], root_demo,
-                                 folder / DATASET, folder / METADATA, _EMPTY)
+                                 folder / DATASET, folder / METADATA, _EMPTY,
+                                 overlay if overlay.exists() else None)
 
     def _peek(self, entry: dict) -> InstalledSnapshot:
         from tuf.api.metadata import Metadata
@@ -455,7 +470,7 @@ class SnapshotStore:
         if not snap.data_path.is_file():
             raise SnapshotRefused("tampered", f"{which}数据文件缺失：{snap.data_path}。{REINSTALL}")
         snap = InstalledSnapshot(snap.version, snap.kind, snap.expires, snap.data_as_of, snap.region, snap.demo,
-                                 snap.data_path, snap.metadata_path, BucketTable.from_bytes(raw))
+                                 snap.data_path, snap.metadata_path, BucketTable.from_bytes(raw), snap.overlay_path)
         with _cache_lock:
             _verdicts[key] = snap
         return snap
@@ -595,7 +610,7 @@ class SnapshotStore:
                     raise trust.refused("targets", "malformed", f"数据文件 {target.path} 不是本程序能读取的快照数据库。{ADVICE}")
             else:
                 self._apply(target, buckets_entry, source, staging, state, progress, cancel)
-            weak = _sealing_problem(staging / DATASET)
+            weak = _sealing_problem(staging / OVERLAY if (staging / OVERLAY).exists() else staging / DATASET)
             if weak:
                 raise SnapshotRefused("weak-sealing", f"{weak}，拒绝安装：本机离线数据保持不变。"
                                                       "请向省平台索取按现行要求加密的快照。")
@@ -668,10 +683,9 @@ class SnapshotStore:
             raise trust.refused("targets", "wrong-base", f"本机第 {installed['version']} 版的数据无法校验（{exc.message}），"
                                                          "不能在其上应用增量。请导入完整快照。") from None
         self._fetch(source, target, staging / _DELTA_FILE, progress, cancel)
-        work = staging / DATASET
-        shutil.copyfile(base.data_path, work)
+        work, overlay = staging / DATASET, staging / OVERLAY
         try:
-            table = apply_delta(work, staging / _DELTA_FILE, base.table, cancel=cancel)
+            table = _apply_without_copy(base, work, overlay, staging / _DELTA_FILE, cancel)
         except BucketMismatch as exc:
             raise trust.refused("targets", "bucket-mismatch", f"增量应用后第 {exc.bucket} 号分组的数据与增量所载的摘要不符，"
                                                               f"未安装。本机数据保持第 {installed['version']} 版。请导入完整快照。") from None
@@ -692,8 +706,10 @@ class SnapshotStore:
                                                             f"（SHA-256 实际为 {short_id(table.sha256())}），未安装。"
                                                             f"本机数据保持第 {installed['version']} 版。请导入完整快照。") from None
         _write_file(staging / BUCKETS, raw)
-        with open(work, "rb+") as fh:
-            os.fsync(fh.fileno())
+        for path in (work, overlay):
+            if path.exists():
+                with open(path, "rb+") as fh:
+                    os.fsync(fh.fileno())
 
     def _collect_garbage(self, state: dict) -> None:
         keep = {state["current"]["dir"]} | ({state["previous"]["dir"]} if state.get("previous") else set())
@@ -709,15 +725,53 @@ class SnapshotStore:
 _EMPTY = BucketTable(1, b"\0" * 32, b"\0" * 16)
 
 
+def _apply_without_copy(base: InstalledSnapshot, work: Path, overlay: Path, delta: Path, cancel) -> BucketTable:
+    """The installed version ``base`` with ``delta`` applied, into a staging folder: ``work``
+    a hard link to base's full data file, ``overlay`` base's overlay (small) with the delta's
+    buckets changed in it. A full file is written instead (a copy, the old cost) when the overlay
+    would hold more than CONSOLIDATE_SHARE of the buckets, or where the file system has no hard
+    links."""
+    if base.overlay_path is not None:
+        shutil.copyfile(base.overlay_path, overlay)
+    try:
+        os.link(base.data_path, work)
+    except OSError:
+        return _apply_to_full_copy(base, work, overlay, delta, cancel)
+    table, held = apply_to_overlay(work, overlay, delta, base.table, cancel=cancel)
+    if held > base.table.count * CONSOLIDATE_SHARE:
+        merged = work.with_name(".merged.sqlite")
+        consolidate(work, overlay, merged)
+        work.unlink()
+        overlay.unlink()
+        os.replace(merged, work)
+    return table
+
+
+def _apply_to_full_copy(base: InstalledSnapshot, work: Path, overlay: Path, delta: Path, cancel) -> BucketTable:
+    if overlay.exists():
+        consolidate(base.data_path, overlay, work)
+        overlay.unlink()
+    else:
+        shutil.copyfile(base.data_path, work)
+    return apply_delta(work, delta, base.table, cancel=cancel)
+
+
 def rows_intact(snap: InstalledSnapshot) -> bool:
     """Whether every row of the installed data matches the bucket table (a full pass)."""
     try:
         conn = sqlite3.connect(snap.data_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            return compute_table(conn).to_bytes() == snap.table.to_bytes()
+            table = compute_table(conn)
+            if snap.overlay_path is not None:
+                conn.execute("ATTACH DATABASE ? AS o", (snap.overlay_path.resolve().as_uri() + "?mode=ro",))
+                digests = bytearray(table.digests)
+                for b in overlay_buckets(conn, "o"):
+                    digests[b * DIGEST:(b + 1) * DIGEST] = digest_text(read_bucket(conn, b, "o"))
+                table = BucketTable(table.count, catalogue_digest(conn, "o"), bytes(digests))
+            return table.to_bytes() == snap.table.to_bytes()
         finally:
             conn.close()
-    except (sqlite3.DatabaseError, ValueError):
+    except (sqlite3.DatabaseError, ValueError, IndexError):
         return False
 
 

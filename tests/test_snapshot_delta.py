@@ -24,7 +24,7 @@ from offline_cache import buckets
 from offline_cache.buckets import DIGEST, BucketTable, bucket_of, bucket_sql
 from offline_cache.build import bucket_path
 from offline_cache.reader import RowsUnverified, SnapshotReader
-from offline_cache.store import SnapshotStore
+from offline_cache.store import SnapshotStore, rows_intact
 
 
 def run(capsys, *argv):
@@ -48,9 +48,16 @@ def installed_kind() -> tuple[int, str]:
     return state["current"]["version"], state["current"]["kind"]
 
 
-def installed_data() -> Path:
+def installed_folder() -> Path:
     state = json.loads((store_dir() / "state.json").read_text(encoding="utf-8"))
-    return store_dir() / "snapshots" / state["current"]["dir"] / "dataset.sqlite"
+    return store_dir() / "snapshots" / state["current"]["dir"]
+
+
+def installed_data() -> Path:
+    """The file a lookup of a bucket the last delta changed reads: the overlay of a version
+    installed as a delta, else the data file."""
+    folder = installed_folder()
+    return folder / "overlay.sqlite" if (folder / "overlay.sqlite").exists() else folder / "dataset.sqlite"
 
 
 @pytest.fixture
@@ -169,6 +176,52 @@ def test_without_the_full_snapshot_a_failing_delta_is_refused_and_changes_nothin
     before = tree(store_dir())
     code, _, err = run(capsys, "cache", "import", repo)
     assert code == 4 and "（targets）" in err and tree(store_dir()) == before
+
+
+def test_a_delta_links_the_full_file_and_writes_only_the_buckets_it_touches(capsys, pub, monkeypatch):
+    v1, v2, v3 = pub.datasets()
+    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
+    full = (installed_folder() / "dataset.sqlite").stat()
+    assert run(capsys, "cache", "import", pub.publish(2, v2, deltas={1: v1}))[0] == 0
+    assert run(capsys, "cache", "import", pub.publish(3, v3, deltas={2: v2}))[0] == 0
+    folder = installed_folder()
+    # The base is the same file (a hard link, nothing copied; version 1's folder is gone, its
+    # data lives on); the overlay holds the changed buckets of both deltas, a small part.
+    assert (folder / "dataset.sqlite").stat().st_ino == full.st_ino
+    overlay = sqlite3.connect(folder / "overlay.sqlite")
+    held = overlay.execute("SELECT count(*) FROM overlay_buckets").fetchone()[0]
+    overlay.close()
+    table = BucketTable.from_bytes((folder / "buckets.bin").read_bytes())
+    assert 0 < held < table.count / 16
+    assert (folder / "overlay.sqlite").stat().st_size < full.st_size / 4
+    snap = SnapshotStore(store_dir(), pub.root).current()
+    assert snap.overlay_path == folder / "overlay.sqlite" and rows_intact(snap)
+    # A bucket no delta touched is still read from the linked file, and still verified.
+    untouched = next(c for c in subject_codes(v1) if bucket_of(c, table.count) not in
+                     {b for (b,) in sqlite3.connect(folder / "overlay.sqlite").execute("SELECT bucket FROM overlay_buckets")}
+                     and c.startswith("9"))
+    assert check(capsys, untouched)["status"] in ("clear", "hit")
+    with sqlite3.connect(folder / "dataset.sqlite") as conn:
+        conn.execute("UPDATE subjects SET name = name || '改' WHERE code = ?", (untouched,))
+    conn.close()
+    rc, out, _ = run(capsys, "check", untouched, "--item", ITEM, "--offline", "--json")
+    assert rc == 3 and json.loads(out)["status"] == "unverified"
+    assert not rows_intact(snap)
+
+
+def test_an_overlay_past_its_share_is_merged_into_a_full_file(capsys, pub, monkeypatch):
+    from offline_cache import store as store_module
+
+    v1, v2, v3 = pub.datasets()
+    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
+    monkeypatch.setattr(store_module, "CONSOLIDATE_SHARE", 0)
+    v3_repo = pub.publish(2, v2, deltas={1: v1})
+    assert run(capsys, "cache", "import", v3_repo)[0] == 0
+    folder = installed_folder()
+    assert installed_kind() == (2, "delta") and not (folder / "overlay.sqlite").exists()
+    snap = SnapshotStore(store_dir(), pub.root).current()
+    assert snap.overlay_path is None and rows_intact(snap)
+    assert check(capsys, KNOWN["clear"][0])["severities"] == ["black"]
 
 
 # --- verified reads ---------------------------------------------------------------------------
