@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from offline_cache.buckets import DIGEST, BucketTable, Cancelled, bucket_of, bucket_sql, data_bucket_count, digest_text, read_bucket, stored
-from offline_cache.buckets import BUCKETED, OVERLAY_BUCKETS, create_bucketed_tables
+from offline_cache.buckets import DIGEST, BucketTable, Cancelled, bucket_of, bucket_sql, data_bucket_count, digest_text, stored
+from offline_cache.buckets import BUCKETED, OVERLAY_BUCKETS, buckets_text_sql, create_bucketed_tables
 from offline_cache.buckets import catalogue_digest
 from offline_cache.build import bucket_path
 from offline_cache.schema import DATA_FORMAT, DELTA_FORMAT, TABLES, Table, create_indexes
@@ -308,8 +308,11 @@ def _recomputed(conn: sqlite3.Connection, base: BucketTable, touched: set[int]) 
     digest the delta carries for it."""
     expected = dict(conn.execute("SELECT bucket, digest FROM d.delta_buckets"))
     digests = bytearray(base.digests)
-    for b in sorted(touched):
-        got = digest_text(read_bucket(conn, b))
+    numbers = sorted(touched)
+    # One statement for all of them (a statement per bucket costs more than the bucket's rows).
+    texts = dict(conn.execute(buckets_text_sql(), (json.dumps(numbers),)))
+    for b in numbers:
+        got = digest_text(texts.get(b))
         if expected.get(b) != got:
             raise BucketMismatch(b)
         digests[b * DIGEST:(b + 1) * DIGEST] = got
