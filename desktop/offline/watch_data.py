@@ -11,27 +11,28 @@ rows were edited behind the signature is named (unverified), never silently answ
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from desktop.offline.data import _unverified
 from desktop.site.masking import mask_code
 from offline_cache import sealing
-from offline_cache.buckets import BUCKETED, bucket_of
-from offline_cache.reader import RowsUnverified
+from offline_cache.buckets import BUCKETED, RECORD_COLUMNS, bucket_of
+from offline_cache.reader import RowsUnverified, VerifiedBucket
 from offline_cache.records import RELATION_ROLES
-from offline_cache.schema import BY_NAME
 from offline_cache.store import InstalledSnapshot
 
 _SUBJECTS = [t.name for t in BUCKETED].index("subjects")
 _ENTRIES = [t.name for t in BUCKETED].index("entries")
 _RELATIONS = [t.name for t in BUCKETED].index("relations")
-_E = {c: i for i, c in enumerate(BY_NAME["entries"].columns)}
-_R = {c: i for i, c in enumerate(BY_NAME["relations"].columns)}
+# Positions in a bucket record (buckets.RECORD_COLUMNS: the bucketing column first).
+_E = {c: i for i, c in enumerate(RECORD_COLUMNS[_ENTRIES])}
+_R = {c: i for i, c in enumerate(RECORD_COLUMNS[_RELATIONS])}
 _ROLE_ORDER = {r: n for n, r in enumerate(RELATION_ROLES)}
 # In a fingerprint's bucket list: "the sealing salt", which a person's tag depends on.
 _SALT = "s"
-_BATCH = 2048   # subjects between two looks at the caller's cancel
+_BATCH = 2048   # subjects per bulk read: the unit of progress and of stopping
 
 
 # Tags already derived in this process, by the snapshot's sealing parameters and the number: the
@@ -68,8 +69,10 @@ class SnapshotData:
         except RowsUnverified as exc:
             raise _unverified(snap, exc) from None
         self._lists = {x.list_code: x for x in self._reader.lists()}
+        self._prefetched: dict[int, VerifiedBucket | None] = {}
         self._params = self._reader.sealing_params
-        self._salt = "" if self._params is None else self._params["salt"]
+        # What a person's tag depends on: the whole sealing parameters, salt first of all.
+        self._salt = "" if self._params is None else json.dumps(self._params, sort_keys=True)
 
     def close(self) -> None:
         self._reader.close()
@@ -108,45 +111,73 @@ class SnapshotData:
         for start in range(0, len(codes), _BATCH):
             if cancel is not None and cancel():
                 return
-            for code in codes[start:start + _BATCH]:
+            batch = {c: bucket_of(c, self.layout) for c in codes[start:start + _BATCH]}
+            self._prefetched = self._buckets(batch)
+            for code, b in batch.items():
                 try:
-                    yield self._subject(code)
+                    yield self._subject(code, b)
                 except RowsUnverified as exc:
                     yield code, None, None, exc.where, None
+        self._prefetched = {}
 
-    def _subject(self, code: str) -> tuple:
-        # Each bucket through the reader's verified read, as a lookup reads it.
-        n, read = self.layout, self._reader.bucket_rows
-        parts = read(code)
-        buckets = [str(bucket_of(code, n))]
+    def _read(self, key: str, b: int) -> VerifiedBucket:
+        """``key``'s bucket ``b``, verified: from the batch read ahead, else read alone (a
+        person's tag: rare, and known only once the unit's or the number's bucket was read)."""
+        if b not in self._prefetched:
+            return self._reader.buckets_of((key,))[key]
+        found = self._prefetched[b]
+        if found is None:
+            raise RowsUnverified(f"第 {b} 号分组")
+        return found
+
+    def _buckets(self, batch: dict[str, int]) -> dict[int, VerifiedBucket | None]:
+        """The verified buckets of a batch of codes in one statement (SnapshotReader.buckets_of);
+        when one of them differs from the signed table, each read alone, so that only the
+        subjects of an edited bucket go unanswered (None)."""
+        try:
+            return {v.number: v for v in self._reader.buckets_of(batch).values()}
+        except RowsUnverified:
+            out: dict[int, VerifiedBucket | None] = {}
+            for code, b in batch.items():
+                if b not in out:
+                    try:
+                        out[b] = self._reader.buckets_of((code,))[code]
+                    except RowsUnverified:
+                        out[b] = None
+            return out
+
+    def _subject(self, code: str, b: int) -> tuple:
+        n, read = self.layout, self._read
+        bucket = read(code, b)
+        buckets = [str(b)]
         key = code
         if (self._params is not None and sealing.IDENTITY_SHAPE.fullmatch(code)
-                and not any(r[0] == code for r in parts[_SUBJECTS])):
+                and not bucket.rows(_SUBJECTS, code)):
             # A natural person: their rows are under the number's tag (offline_cache.sealing).
             key = _tag(self._salt, code, self._params)
-            parts = read(key)
-            buckets += [str(bucket_of(key, n)), _SALT]
-        entries = self._entries(parts, key, code)
+            tb = bucket_of(key, n)
+            bucket = read(key, tb)
+            buckets += [str(tb), _SALT]
+        entries = self._entries(bucket, key, code)
         people = []
-        rows = sorted((x for x in parts[_RELATIONS] if x[_R["unit_code"]] == code),
+        rows = sorted(bucket.rows(_RELATIONS, code),
                       key=lambda x: (_ROLE_ORDER.get(x[_R["role"]], 9), x[_R["person_code"]]))
         for x in rows:
             tag = x[_R["person_tag"]]
             found = ()
             if tag:
-                found = self._entries(read(tag), tag, tag)
-                buckets.append(str(bucket_of(tag, n)))
+                tb = bucket_of(tag, n)
+                found = self._entries(read(tag, tb), tag, tag)
+                buckets.append(str(tb))
             people.append((x[_R["role"]], mask_code(x[_R["person_code"]], "person"),
                            x[_R["person_name"]], found))
         text = ",".join(buckets)
         return code, entries, tuple(people), text, self.fingerprint(text)
 
-    def _entries(self, parts: list, key: str, code: str) -> tuple[tuple, ...]:
+    def _entries(self, bucket: VerifiedBucket, key: str, code: str) -> tuple[tuple, ...]:
         e, lists = _E, self._lists
         out = []
-        for r in parts[_ENTRIES]:
-            if r[e["subject_code"]] != key:
-                continue
+        for r in bucket.rows(_ENTRIES, key):
             info = lists.get(r[e["list_code"]])
             out.append((code, r[e["entry_id"]], r[e["list_code"]],
                         info.list_name if info else r[e["list_code"]],
