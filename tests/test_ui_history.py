@@ -11,6 +11,7 @@ from casefile_fixtures import DESK, M_LIMIT, PERSON_CODE, approve, black_result,
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDateEdit,
     QLabel,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.check.model import CHINA_TZ, CodeKind
 from desktop.desk.context import DeskContext
-from desktop.ui import history_view, i18n, sheet_output
+from desktop.ui import history_view, i18n, sheet_output, style
 from desktop.ui.history_view import HistoryView
 from desktop.ui.jobs import JobRunner
 
@@ -375,15 +376,36 @@ def test_part_of_an_organisation_code_finds_it_but_a_persons_hidden_digits_do_no
     assert view.findChild(QTextBrowser, "historyDetail").toPlainText() == ""
 
 
-def test_key_columns_fit_at_1280_without_scrolling_sideways(qtbot, view):
-    view.resize(1280, 600)
-    table = view.findChild(QTableView, "historyTable")
-    qtbot.wait(50)
-    header = table.horizontalHeader()
-    right_edge = max(header.sectionPosition(c) + header.sectionSize(c)
-                     for c in range(header.count()))
-    assert right_edge <= table.viewport().width()
-    for name in ("办理结果", "类型", "核查结论"):
-        column = [table.model().headerData(c, Qt.Orientation.Horizontal)
-                  for c in range(header.count())].index(name)
-        assert header.sectionSize(column) >= table.fontMetrics().horizontalAdvance(name)
+@pytest.mark.parametrize("language, keys, size", [
+    ("zh_CN", ("办理结果", "类型", "核查结论"), style.DEFAULT_FONT_SIZE),
+    ("zh_CN", ("办理结果", "类型", "核查结论"), 14),
+    ("en", ("Outcome", "Type", "Result"), style.DEFAULT_FONT_SIZE),
+    ("en", ("Outcome", "Type", "Result"), 14)])        # English words are longer than Chinese
+def test_key_columns_fit_at_1280_without_scrolling_sideways(qtbot, view, language, keys, size):
+    i18n.install(language)
+    style.apply_font_size(QApplication.instance(), size)
+    try:
+        view.resize(1280, 600)
+        table = view.findChild(QTableView, "historyTable")
+        header = table.horizontalHeader()
+
+        def right_edge():
+            return max(header.sectionPosition(c) + header.sectionSize(c) for c in range(header.count()))
+        def heads():
+            return [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(header.count())]
+        qtbot.waitUntil(lambda: keys[0] in heads(), timeout=3000)       # the language has arrived
+        qtbot.waitUntil(lambda: 0 < right_edge() <= table.viewport().width(), timeout=3000)
+        heads = heads()
+        for name in keys:
+            column = heads.index(name)
+            assert header.sectionSize(column) >= table.fontMetrics().horizontalAdvance(name)
+        # A cell too narrow for its words (elided) has them whole on hover.
+        model = table.model()
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                text = model.index(row, column).data()
+                if header.sectionSize(column) < table.fontMetrics().horizontalAdvance(text):
+                    assert text in model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+    finally:
+        i18n.install("zh_CN")
+        style.apply_font_size(QApplication.instance(), style.DEFAULT_FONT_SIZE)

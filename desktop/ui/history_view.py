@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -46,6 +45,7 @@ from desktop.ui import i18n, sheet_output
 from desktop.ui.access_view import AccessView
 from desktop.ui.dialogs.decision_dialog import DecisionDialog
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.widgets.fit_columns import ColumnFitter
 from desktop.ui.widgets.plain_text import plain_label, shown, tooltip
 
 SHORTCUTS = {"refresh": QKeySequence("Ctrl+R"), "reprint": QKeySequence("Ctrl+P"),
@@ -228,14 +228,18 @@ class HistoryView(Retranslatable, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(50)  # widths from the first rows, not from all of them
-        # Item and name take what is left and elide (full text on hover): every key column,
-        # outcome and type included, stays on screen without scrolling sideways.
-        for column in (self.COLUMNS.index("item"), self.COLUMNS.index("name")):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
+        # Widths from the first rows, not from all of them.
+        self.table.verticalHeader().setResizeContentsPrecision(50)
+        # When the words are long (English, a large font) item, name and source give way first,
+        # then result and outcome, eliding (full text on hover): every column stays on screen,
+        # never beyond a sideways scroll. Item and name take what is left over.
+        index = self.COLUMNS.index
+        self.columns = ColumnFitter(self.table,
+                                    shrinking=(tuple(map(index, ("item", "name", "source"))),
+                                               tuple(map(index, ("status", "outcome")))),
+                                    growing=(index("item"), index("name")),
+                                    keys=(index("status"), index("outcome")))
+        self.columns.attach(self.model)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.table.activated.connect(lambda _index: self.detail.setFocus())
