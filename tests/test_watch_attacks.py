@@ -44,6 +44,7 @@ def test_a_refusals_ground_gone_is_one_alert_whether_it_lapsed_first_and_was_rem
     assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
     [lapsed] = alerts(capsys)
     assert (lapsed["record_id"], lapsed["change"]) == (refused, "lapsed")
+    assert "“失信被执行人”条目已到期，不再构成限制理由" in lapsed["follow_up"]   # not 已已到期
     code, _, err = run(capsys, "cases", "watch", "--settle", lapsed["alert"], "--action",
                        "informed", "--note", "已告知申请人可重新申请")
     assert code == 0, err

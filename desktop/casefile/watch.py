@@ -321,7 +321,7 @@ def _follow_up(change: str, list_name: str, measures: tuple[tuple[str, str], ...
         return (f"所享受的“{list_name}”激励已不再有效"
                 + (f"（{named}）" if named else "")
                 + "。请复核按容缺、承诺或绿色通道办理的事项，补齐材料，按一般程序监管。")
-    return (f"不予办理或限制办理所依据的“{list_name}”条目已{STATE_WORDS[change]}，不再构成限制理由。"
+    return (f"不予办理或限制办理所依据的“{list_name}”条目{STATE_WORDS[change]}，不再构成限制理由。"
             "申请人再次申请时应按新的核查结果办理，不得再以该条目为由拒绝；可告知申请人。")
 
 
