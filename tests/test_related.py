@@ -111,10 +111,21 @@ def test_the_platform_answers_with_the_people_and_the_desk_shows_the_same(capsys
     assert [e.path for e in online.platform.log] == ["/api/v1/subjects/query"]
 
 
+_PERSON = {"role": "legal_rep", "code_masked": "110101********1234", "ref": "P-1", "name": "张三", "hits": []}
+_COMMITMENT = {"commitment_id": "C-1", "type": "tolerance", "made_on": "2026-01-05", "state": "breached"}
+
+
 @pytest.mark.parametrize("mode, options, reason", [
     ("missing_field", {"field": "related"}, "平台应答缺少字段 related"),
     ("wrong_type", {"field": "commitments"}, "平台应答字段 commitments 的类型或取值不对"),
     ("unmasked_related", {}, "平台应答字段 related[0].code_masked 的类型或取值不对"),
+    # The same person twice would be shown, checked and recorded twice; a unit has one legal
+    # representative; a commitment counted twice would inflate the statistics.
+    ("wrong_type", {"field": "related", "value": [_PERSON, _PERSON]}, "平台应答字段 related[1] 重复列出关联人员"),
+    ("wrong_type", {"field": "related", "value": [_PERSON, {**_PERSON, "ref": "P-2", "name": "李四"}]},
+     "平台应答字段 related[1] 重复列出关联人员"),
+    ("wrong_type", {"field": "commitments", "value": [_COMMITMENT, _COMMITMENT]},
+     "平台应答字段 commitments[1].commitment_id 的类型或取值不对"),
 ])
 def test_people_or_commitments_that_break_the_contract_fall_back(capsys, online, mode, options, reason):
     online.configure()

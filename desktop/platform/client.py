@@ -632,6 +632,25 @@ def _related(r: dict, where: str) -> RelatedParty:
                    for j, h in enumerate(_field(r, "hits", where, _list_of_dicts))))
 
 
+def _no_one_twice(related: tuple[RelatedParty, ...], commitments: tuple[Commitment, ...]) -> None:
+    """A person listed twice would be checked, recorded and counted twice, and a unit has one
+    legal representative; a commitment id twice would be counted twice in the statistics."""
+    seen: set = set()
+    legal_reps = 0
+    for i, p in enumerate(related):
+        keys = {("ref", p.ref), ("person", p.role, p.name, p.code_masked)}
+        legal_reps += p.role == "legal_rep"
+        if keys & seen or legal_reps > 1:
+            raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 重复列出关联人员"),
+                          field=f"related[{i}]")
+        seen |= keys
+    ids = [c.commitment_id for c in commitments]
+    for i, cid in enumerate(ids):
+        if cid in ids[:i]:
+            raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 的类型或取值不对"),
+                          field=f"commitments[{i}].commitment_id")
+
+
 def parse_answer(body: bytes, code: str, *, now: datetime | None = None) -> PlatformAnswer:
     """A subject answer, or PlatformUnavailable naming the first thing wrong with it."""
     data = _decode_json(body)
@@ -684,6 +703,7 @@ def parse_answer(body: bytes, code: str, *, now: datetime | None = None) -> Plat
     if datetime.fromisoformat(data_as_of) > now + CLOCK_SKEW:
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答的数据日期 {as_of} 晚于本机时间"),
                       as_of=data_as_of[:40])
+    _no_one_twice(related, commitments)
     if related and (subject is None or subject.kind != "org"):
         # Only a unit has people behind it; people attached to a person are someone else's.
         raise _reason(QT_TRANSLATE_NOOP("core", "平台应答字段 {field} 的类型或取值不对"), field="related")

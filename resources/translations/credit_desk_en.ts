@@ -2708,6 +2708,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>platform answer field {field} has too many entries ({count})</translation>
     </message>
     <message>
+        <source>平台应答字段 {field} 重复列出关联人员</source>
+        <translation>Platform answer field {field} lists a related person again</translation>
+    </message>
+    <message>
         <source>平台应答格式错误（不是 JSON 对象）</source>
         <translation>malformed platform answer (not a JSON object)</translation>
     </message>
