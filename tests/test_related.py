@@ -5,6 +5,7 @@ with what to do while nothing is written."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -194,6 +195,24 @@ def test_a_breach_says_what_follows_and_needs_confirming(capsys):
     assert code == 2 and "承诺不实" in err and len(records()) == 2
 
 
+@pytest.mark.parametrize("breached, edit", [
+    (True, "json_set(body, '$.commitment.state', 'open')"),       # a breach turned back by hand
+    (False, "json_set(body, '$.commitment.due', '2099-01-01')"),  # a deadline moved by hand
+])
+def test_a_commitment_whose_record_fails_verify_cannot_be_settled(capsys, breached, edit):
+    tolerance(capsys)
+    if breached:
+        run(capsys, "cases", "due", "--settle", "1", "--state", "breached", "--yes", "--note", "未补齐")
+    before = len(records()), len(outbox())
+    conn = sqlite3.connect(paths.case_file())
+    conn.execute(f"UPDATE records SET body = {edit} WHERE record_id = ?", (before[0],))
+    conn.commit()
+    conn.close()
+    code, _, err = run(capsys, "cases", "due", "--settle", "1", "--state", "fulfilled")
+    assert code == 2 and "未通过档案校验" in err and "cases verify" in err
+    assert (len(records()), len(outbox())) == before
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--commitment", "notification", "--form-no", "F1"], "本事项不接受告知承诺"),
     (["--commitment", "tolerance", "--form-no", "F1", "--due", "2020-01-01", "--missing", "x"],
@@ -203,6 +222,10 @@ def test_a_breach_says_what_follows_and_needs_confirming(capsys):
     (["--commitment", "tolerance", "--form-no", "F1", "--missing", "x"], "补齐材料的期限"),
     (["--commitment", "tolerance", "--form-no", "F1", "--due", "2099-01-01"], "欠缺的材料"),
     (["--form-no", "F1"], "请用 --commitment"),
+    (["--commitment", "tolerance", "--form-no", "F1", "--due", "20991231", "--missing", "x"],
+     "请写成 YYYY-MM-DD"),
+    (["--commitment", "tolerance", "--form-no", "F1", "--due", "2099-W52-1", "--missing", "x"],
+     "请写成 YYYY-MM-DD"),
 ])
 def test_bad_commitments_are_refused_and_nothing_is_written(capsys, argv, message):
     code, _, err = run(capsys, "check", WAGES, "--item", TOLERANCE_ITEM, "--record", "--case-no", "R",

@@ -94,7 +94,11 @@ def check_pledge(pledge: Pledge, offered: tuple[str, ...], closed_because: str, 
         raise refuse(QT_TRANSLATE_NOOP("core", "欠缺材料最多 {n} 项。"), n=MAX_MISSING)
     if pledge.due:
         try:
+            # Python reads 20991231 and 2099-W52-1 as dates too; the record, the sheet and the
+            # platform's feedback hold YYYY-MM-DD only.
             due = date.fromisoformat(pledge.due)
+            if due.isoformat() != pledge.due:
+                raise ValueError(pledge.due)
         except ValueError:
             raise refuse(QT_TRANSLATE_NOOP("core", "期限“{due}”不是日期，请写成 YYYY-MM-DD。"),
                          due=pledge.due[:20]) from None

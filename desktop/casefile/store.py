@@ -369,6 +369,14 @@ class CaseFile:
                 "core", "记录 {id} 的承诺已处理（{state}），不能再次处理。"),
                 {"id": check_id, "state": Message(COMMITMENT_STATE_LABELS[latest.commitment["state"]])}))
         last = records[-1]
+        # A state edited by hand (a breach turned back into 履约中) must not be settled again, nor
+        # a tampered due date be fulfilled on: like a watch alert, only a record that verifies.
+        report = self.verify()
+        if not report.ok and (report.first_bad is None or last.record_id >= report.first_bad):
+            raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "记录 {id} 未通过档案校验（{problem}），不能在其上登记承诺的履约或违诺。"
+                        "请先由管理员运行 credit-desk cases verify 查明原因。"),
+                {"id": check_id, "problem": report.problem}))
         return self._append(replace(last, kind="decision", refers_to=check_id,
                                     operator=desk.operator, hall=desk.hall, window=desk.window,
                                     hall_name=desk.hall_name, note=note.strip(), follow_up=None,

@@ -2136,6 +2136,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>The commitment on record {id} is already settled ({state}); it cannot be settled again.</translation>
     </message>
     <message>
+        <source>记录 {id} 未通过档案校验（{problem}），不能在其上登记承诺的履约或违诺。请先由管理员运行 credit-desk cases verify 查明原因。</source>
+        <translation>Record {id} fails the case file check ({problem}); no fulfilment or breach of its commitment can be recorded on it. Have an administrator run credit-desk cases verify to find out why.</translation>
+    </message>
+    <message>
         <source>记档须先选择办事事项。</source>
         <translation>Select an approval item before recording.</translation>
     </message>
