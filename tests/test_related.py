@@ -181,6 +181,26 @@ def test_a_tolerance_commitment_is_recorded_fed_back_and_fulfilled(capsys):
     assert run(capsys, "cases", "verify")[0] == 0
 
 
+@pytest.mark.parametrize("record", ["abc", "0", "-1", "99999999999999999999999"])
+def test_settling_a_record_number_that_cannot_be_one_says_so(capsys, record):
+    tolerance(capsys)
+    with pytest.raises(SystemExit) as exit_:
+        main(["cases", "due", "--settle", record, "--state", "fulfilled"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "不是记录号" in err and "Traceback" not in err
+    assert len(records()) == 1
+
+
+@pytest.mark.parametrize("days, message", [("-1", "天数应在 0 到 3650 之间"), ("3651", "天数应在 0 到 3650 之间"),
+                                           ("99999999999999999999", "天数应在 0 到 3650 之间"),
+                                           ("huge", "不是天数"), ("1e3", "不是天数"), ("", "不是天数")])
+def test_due_days_outside_the_range_are_refused_with_what_is_allowed(capsys, days, message):
+    with pytest.raises(SystemExit) as exit_:
+        main(["cases", "due", "--days", days, "--json"])
+    out, err = capsys.readouterr()
+    assert exit_.value.code == 2 and message in err and out == ""
+
+
 def test_a_breach_says_what_follows_and_needs_confirming(capsys):
     tolerance(capsys)
     code, _, err = run(capsys, "cases", "due", "--settle", "1", "--state", "breached", "--note", "未补齐")

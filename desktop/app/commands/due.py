@@ -22,7 +22,7 @@ def register(verbs) -> None:
     p = verbs.add_parser("due", help="信用承诺：即将到期和已逾期的承诺")
     p.add_argument("--days", type=_days, default=7, help="列出多少天内到期的承诺（默认 7）")
     p.add_argument("--json", action="store_true", help="每行一条 JSON")
-    p.add_argument("--settle", type=int, metavar="RECORD", help="处理该记录（核查记录号）上的承诺")
+    p.add_argument("--settle", type=_record_no, metavar="RECORD", help="处理该记录（核查记录号）上的承诺")
     p.add_argument("--state", choices=SETTLED_STATES, help="fulfilled（已履约）或 breached（违诺）")
     p.add_argument("--note", default="", help="说明（违诺时必填）")
     p.add_argument("--yes", action="store_true", help="确认违诺（违诺的后果见提示）")
@@ -36,6 +36,17 @@ def _days(text: str) -> int:
         raise argparse.ArgumentTypeError(f"“{text[:20]}”不是天数") from None
     if not 0 <= value <= 3650:
         raise argparse.ArgumentTypeError("天数应在 0 到 3650 之间")
+    return value
+
+
+def _record_no(text: str) -> int:
+    # SQLite holds 64-bit integers only: a longer number was an OverflowError and a traceback.
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(f"“{text[:20]}”不是记录号（cases due 列出的“记录”后的数字）")
     return value
 
 
