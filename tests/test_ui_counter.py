@@ -478,3 +478,24 @@ def test_no_record_before_the_operator_has_given_a_number(qtbot, monkeypatch):
         assert "工号" in form_message(window)
     finally:
         close_window(window)
+
+
+def test_a_code_typed_by_hand_without_enter_is_not_recorded_under_the_result_shown(qtbot, window):
+    """The next applicant's code and case number typed, Enter forgotten: Ctrl+Enter would have put
+    the previous code's result on the new case. It is refused with the way out, and nothing is
+    written; Enter checks the new code (asking first about the unrecorded result)."""
+    page = window.check_page
+    choose_item(qtbot, window, "CZ-001")
+    widget(window, "caseNoInput", QLineEdit).setText("GZ-PREV-1")
+    scan(qtbot, window, KNOWN["black"])
+    page.codeInput.selectAll()
+    qtbot.keyClicks(page.codeInput, KNOWN["clear"][0])        # no Enter
+    record(qtbot, window)
+    assert stored_records() == []
+    assert KNOWN["clear"][0] in form_message(window) and "回车" in form_message(window)
+    assert QApplication.focusWidget() is page.codeInput
+    # Emptying the code field: the result on screen is what is recorded, as the message says.
+    page.codeInput.clear()
+    record(qtbot, window)
+    [stored] = stored_records()
+    assert stored["subject_code"] == KNOWN["black"] and stored["case_no"] == "GZ-PREV-1"

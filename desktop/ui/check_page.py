@@ -109,7 +109,7 @@ class CheckPage(Retranslatable, QWidget):
 
         self.resultPanel = ResultPanel(self)
         self.recordPanel = RecordPanel(self.ctx, self.jobs, self.resultPanel, self.caseNoInput,
-                                       self.item_code, self)
+                                       self.item_code, self.codeInput, self)
 
         # Layout: the flow reads top to bottom, and fits 1366x768 at 150% scaling.
         labels = self._labels = {}

@@ -27,7 +27,8 @@ from desktop.casefile.errors import CaseFileTampered
 from desktop.casefile.record import OUTCOMES
 from desktop.casefile.store import Decision
 from desktop.check import policy
-from desktop.check.model import COMMITMENT_LABELS, CheckResult, CodeKind, Status
+from desktop.check.codes import InvalidCode, parse
+from desktop.check.model import COMMITMENT_LABELS, CheckResult, CodeKind, Status, mask_code
 from desktop.desk.context import DeskContext
 from desktop.site.messages import UserError
 from desktop.ui import i18n
@@ -42,13 +43,14 @@ class RecordPanel(Retranslatable, QWidget):
 
     def __init__(self, ctx: DeskContext, jobs: JobRunner, shown: ResultPanel,
                  case_no: QLineEdit, item_code: Callable[[], str | None],
-                 parent: QWidget | None = None):
+                 code_field: QLineEdit, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.jobs = jobs
         self.shown = shown            # the result on screen and its ticked measures
         self.case_no = case_no        # on the page, above: typed before the scan
         self.item_code = item_code    # the item selected now
+        self.code_field = code_field  # the code typed or scanned now (may be the next one's)
         self.result: CheckResult | None = None
         self.is_recorded = False
         self.last_record = None       # the CaseRecord written last: its sheet can be printed
@@ -212,6 +214,16 @@ class RecordPanel(Retranslatable, QWidget):
         return (self.tr("此结果是按事项“%1”核查的，现在选择的是“%2”：请按 F5 重新核查后再记档。")
                 .replace("%1", checked).replace("%2", now or self.tr("（未选择）")))
 
+    def _other_code_typed(self) -> str:
+        """The code field's valid code (masked) when it is not the result's, else ""."""
+        try:
+            typed = parse(self.code_field.text())
+        except InvalidCode:
+            return ""  # empty or half typed: the screen names only the result's code
+        if self.result is None or typed.code == self.result.code:
+            return ""
+        return mask_code(typed.code, typed.kind)
+
     def drop(self) -> None:
         """No result on screen any more: nothing to record."""
         self.result = None
@@ -294,6 +306,16 @@ class RecordPanel(Retranslatable, QWidget):
         stale = self.stale_reason()
         if stale:
             self.show_message(stale, error=True)
+            return
+        other = self._other_code_typed()
+        if other:
+            # The next applicant's code typed by hand without Enter: Ctrl+Enter would put the
+            # result on screen under the case number typed for the new code.
+            self.show_message(
+                self.tr("代码栏里已是另一个代码 %1，屏幕上的结果是 %2 的：请按回车核查新代码；"
+                        "要记档屏幕上的结果，先清空代码栏。")
+                .replace("%1", other).replace("%2", result.masked_code), error=True)
+            self.code_field.setFocus()
             return
         if decision.outcome is None:
             self.show_message(self.tr("请选择办理结果（Alt+O）后再记档。"), error=True)

@@ -1165,6 +1165,10 @@
         <translation>Enter your operator number first (Ctrl+Shift+O), then record.</translation>
     </message>
     <message>
+        <source>代码栏里已是另一个代码 %1，屏幕上的结果是 %2 的：请按回车核查新代码；要记档屏幕上的结果，先清空代码栏。</source>
+        <translation>The code field now holds another code, %1, but the result on screen is for %2: press Enter to check the new code; to record the result on screen, empty the code field first.</translation>
+    </message>
+    <message>
         <source>请选择办理结果（Alt+O）后再记档。</source>
         <translation>Choose the outcome (Alt+O), then record.</translation>
     </message>
