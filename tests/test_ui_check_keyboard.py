@@ -233,3 +233,35 @@ def test_a_record_still_being_written_when_the_next_code_is_scanned_still_counts
     qtbot.waitUntil(lambda: api_call(port, "GET", f"/v1/checks/{ticket['ticket']}")[1]["state"]
                     == "recorded", timeout=20_000)
     close_window(window)
+
+
+def test_the_next_code_typed_while_a_check_runs_is_kept_when_the_answer_arrives(qtbot, window):
+    """A slow answer: the clerk types the next applicant's code meanwhile. The answer used to
+    select the field, so the next key wiped what had been typed; now the typing simply goes on."""
+    import threading
+
+    page = window.check_page
+    choose_item(qtbot, window, "CZ-001")
+    answer = threading.Event()
+    checker = window.ctx.checker
+    real_check = checker.check
+
+    def slow_check(*args, **kwargs):
+        answer.wait(20)
+        return real_check(*args, **kwargs)
+    checker.check = slow_check
+    try:
+        scan(qtbot, window, KNOWN["black"], wait=False)
+        qtbot.waitUntil(lambda: page.checks.busy, timeout=3000)
+        following = KNOWN["clear"][0]
+        qtbot.keyClicks(page.codeInput, following[:6])
+    finally:
+        answer.set()
+    qtbot.waitUntil(lambda: page.result is not None and page.result.code == KNOWN["black"],
+                    timeout=10_000)
+    assert QApplication.focusWidget() is page.codeInput
+    qtbot.keyClicks(page.codeInput, following[6:])
+    assert page.codeInput.text() == following
+    # A scan with nothing typed meanwhile still leaves the field selected for the next scan.
+    scan(qtbot, window, KNOWN["black"])
+    assert page.codeInput.selectedText() == KNOWN["black"]

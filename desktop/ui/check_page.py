@@ -61,6 +61,7 @@ class CheckPage(Retranslatable, QWidget):
         self.settings: dict | None = None  # the clerk's stored settings, read with the catalogue
         self.checks = CheckFlow(ctx, jobs, self)
         self.request_purpose = ""  # the approval system's purpose, offered when a person is checked
+        self._checked_raw = ""  # the code field's text when the check running now was started
         self._build()
         self._connect()
         self.reload_items()
@@ -379,6 +380,7 @@ class CheckPage(Retranslatable, QWidget):
             dialog.open()
             return
         self.checks.start(raw, self.item_code(), purpose)
+        self._checked_raw = raw
         # The old result cannot be recorded from here on; it is replaced by the answer, or by
         # "checking" if the answer is slow (check_flow).
         self.recordPanel.drop()
@@ -398,13 +400,22 @@ class CheckPage(Retranslatable, QWidget):
     def _check_failed(self, exc: BaseException) -> None:
         self.resultPanel.show_idle()
         self.recordPanel.show_message(reason(exc), error=True)
-        self.focus_code()
+        self._focus_code_after_check()
+
+    def _focus_code_after_check(self) -> None:
+        """Back to the code field for the next scan; but what the clerk began typing while the
+        check ran is the next code: selecting it would let the next key wipe it."""
+        if self.codeInput.text() == self._checked_raw:
+            self.focus_code()
+            return
+        self.cancel_pending_focus()
+        self.codeInput.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_result(self, result: CheckResult) -> None:
         self.resultPanel.show_result(result)
         self.recordPanel.take(result)
         self._item_changed()  # the item may have changed while the check ran
-        self.focus_code()
+        self._focus_code_after_check()
         if "black" in result.severities and self.sound_on_black:
             QApplication.beep()
         self.result_shown.emit(result)
