@@ -3,6 +3,7 @@ clerk sees, the result reads at the largest font, and the badge's words follow t
 effective states."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPushButton, QTableWidget
 from ui_fixtures import (
@@ -499,3 +500,29 @@ def test_a_code_typed_by_hand_without_enter_is_not_recorded_under_the_result_sho
     record(qtbot, window)
     [stored] = stored_records()
     assert stored["subject_code"] == KNOWN["black"] and stored["case_no"] == "GZ-PREV-1"
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_tab_fits_1366_wide_at_the_largest_font_in_either_language(qtbot, language):
+    """The watch tab's filters asked for their longest entries' width: in English at font 20 the
+    window could not be narrower than 1466 px, every tab past a 1366 px screen's edge."""
+    from ui_fixtures import close_window, open_window
+
+    from desktop.ui import i18n
+
+    window = open_window(qtbot)
+    app = QApplication.instance()
+    try:
+        i18n.install(language)
+        style.apply_font_size(app, max(style.FONT_SIZES))
+        window.resize(1366, 768)
+        choose_item(qtbot, window, "CZ-001")
+        scan(qtbot, window, KNOWN["black_and_focus"])
+        for index in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(index)
+            qtbot.wait(100)  # the tab shown, its layout settled
+            assert window.minimumSizeHint().width() <= 1366, window.tabs.tabText(index)
+    finally:
+        style.apply_font_size(app, style.DEFAULT_FONT_SIZE)
+        i18n.install("zh_CN")
+        close_window(window)

@@ -144,6 +144,12 @@ class WatchView(Retranslatable, QWidget):
         self.message = QLabel(objectName="watchMessage", wordWrap=True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
+        # Their longest entries must not set the window's width: at the largest font in English
+        # they asked for 1462 px together, pushing the window past a 1366 px screen. They keep
+        # their natural width where there is room and give way down to ten characters.
+        for combo in (self.kind_filter, self.age_filter, self.action):
+            combo.setMinimumWidth(combo.fontMetrics().averageCharWidth() * 10)
+
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
