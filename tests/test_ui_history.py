@@ -409,3 +409,31 @@ def test_key_columns_fit_at_1280_without_scrolling_sideways(qtbot, view, languag
     finally:
         i18n.install("zh_CN")
         style.apply_font_size(QApplication.instance(), style.DEFAULT_FONT_SIZE)
+def test_key_columns_fit_at_1280_without_scrolling_sideways(qtbot, view):
+    view.resize(1280, 600)
+    table = view.findChild(QTableView, "historyTable")
+    qtbot.wait(50)
+    header = table.horizontalHeader()
+    right_edge = max(header.sectionPosition(c) + header.sectionSize(c)
+                     for c in range(header.count()))
+    assert right_edge <= table.viewport().width()
+    for name in ("办理结果", "类型", "核查结论"):
+        column = [table.model().headerData(c, Qt.Orientation.Horizontal)
+                  for c in range(header.count())].index(name)
+        assert header.sectionSize(column) >= table.fontMetrics().horizontalAdvance(name)
+
+
+def test_search_reaches_records_older_than_the_rows_the_table_shows(qtbot, view, desk,
+                                                                     monkeypatch):
+    """The typed text was matched only among the newest rows the table can show (5000): a case
+    number from before them read "0 records" while it was in the range searched."""
+    from ui_fixtures import type_text
+
+    _, recs = desk
+    monkeypatch.setattr(history_view, "MAX_ROWS", 1)    # the two newest fill the table
+    since = view.findChild(QDateEdit, "historySince")
+    since.setDate(since.date().addDays(-60))
+    type_text(qtbot, view.findChild(QLineEdit, "historyCodeFilter"), "OLD-1")
+    qtbot.waitUntil(lambda: [int(r[0]) for r in table_texts(view)] == [recs["old"].record_id],
+                    timeout=5000)
+    assert view.selected_record().record_id == recs["old"].record_id

@@ -66,10 +66,13 @@ class HistoryFilter:
     def query(self, case_file) -> list[CaseRecord]:
         # Newest first: the clerk is looking for what just happened. One row more than shown
         # tells that the range was cut.
+        # A typed text is matched here, not in SQL: it must look at every record in the range,
+        # or a case number older than the newest MAX_ROWS would read as "0 records".
         records = case_file.query(since=self.since, until=self.until, status=self.status,
-                                  code=self.code, newest_first=True, limit=MAX_ROWS + 1)
+                                  code=self.code, newest_first=True,
+                                  limit=None if self.text else MAX_ROWS + 1)
         if self.text:
-            records = [r for r in records if matches(r, self.text)]
+            records = [r for r in records if matches(r, self.text)][:MAX_ROWS + 1]
         return records
 
 
