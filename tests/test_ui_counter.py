@@ -526,3 +526,38 @@ def test_every_tab_fits_1366_wide_at_the_largest_font_in_either_language(qtbot, 
         style.apply_font_size(app, style.DEFAULT_FONT_SIZE)
         i18n.install("zh_CN")
         close_window(window)
+
+
+def test_a_licence_or_id_card_scanned_into_the_first_start_question_is_not_the_operator(
+        qtbot, monkeypatch):
+    """The first start asks for the 工号; the clerk scans the first applicant's licence out of
+    habit. That code (or an identity number, unmasked) signed every record after it."""
+    from PySide6.QtWidgets import QDialog
+    from ui_fixtures import close_window
+
+    from desktop.ui.dialogs import user_settings
+
+    monkeypatch.delenv("CREDIT_DESK_OPERATOR")
+    window = open_unsigned(qtbot)
+    try:
+        dialog = window.findChild(QDialog, "signInDialog")
+        qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=5000)
+        operator = widget(dialog, "operatorInput", QLineEdit)
+        for scanned, shown in ((KNOWN["black"], KNOWN["black"]),
+                               (KNOWN["person_clear"], KNOWN["person_clear"][:6] + "*" * 8
+                                + KNOWN["person_clear"][-4:])):
+            operator.selectAll()
+            qtbot.keyClicks(operator, scanned)
+            qtbot.keyClick(operator, Qt.Key.Key_Return)
+            error = widget(dialog, "signInError", QLabel)
+            qtbot.waitUntil(error.isVisible, timeout=3000)
+            assert shown in error.text() and "工号" in error.text()
+            assert KNOWN["person_clear"] not in error.text()
+            assert dialog.isVisible() and "operator" not in user_settings.load()
+        operator.selectAll()
+        qtbot.keyClicks(operator, "A1024")
+        qtbot.keyClick(operator, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: gone(dialog), timeout=5000)
+        assert user_settings.load()["operator"] == "A1024"
+    finally:
+        close_window(window)

@@ -2872,6 +2872,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Enter an operator id.</translation>
     </message>
     <message>
+        <source>“{code}”是统一社会信用代码或身份证号码，不是工号：请输入您的工号。</source>
+        <translation>“{code}” is a unified social credit code or an identity number, not an operator ID: please enter your operator ID.</translation>
+    </message>
+    <message>
         <source>工号“{operator}”无效：只能包含字母、数字、点、下划线和连字符，最长 32 位，以字母或数字开头。</source>
         <translation>Operator id &quot;{operator}&quot; is invalid: use letters, digits, dots, underscores and hyphens only, at most 32 characters, starting with a letter or digit.</translation>
     </message>
