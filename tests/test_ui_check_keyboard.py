@@ -265,3 +265,33 @@ def test_the_next_code_typed_while_a_check_runs_is_kept_when_the_answer_arrives(
     # A scan with nothing typed meanwhile still leaves the field selected for the next scan.
     scan(qtbot, window, KNOWN["black"])
     assert page.codeInput.selectedText() == KNOWN["black"]
+
+
+def test_a_code_scanned_again_under_the_question_does_not_answer_it(qtbot, window):
+    """The clerk scans, the unrecorded-result question comes up unseen, the clerk scans again.
+    QMessageBox took the code's bare "Y" for the discard button's Alt+Y and dropped the result."""
+    page = window.check_page
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, KNOWN["black"])
+    again = KNOWN["red_customs"]
+    assert "Y" in again and "N" not in again
+    scan(qtbot, window, again, wait=False)
+    qtbot.waitUntil(lambda: page._prompt is not None, timeout=3000)
+    prompt = page._prompt
+    prompt.activateWindow()                              # as a desktop gives it the keyboard
+    qtbot.waitUntil(prompt.isActiveWindow, timeout=3000)
+    for char in again:                                   # the second scan, into the question
+        qtbot.keyClick(QApplication.focusWidget() or prompt, char)
+    qtbot.wait(300)                                      # a button's animated click would be done
+    assert page._prompt is prompt and prompt.isVisible()
+    assert page.result.code == KNOWN["black"]
+    qtbot.keyClick(QApplication.focusWidget() or prompt, Qt.Key.Key_Return)   # its Enter: keep
+    qtbot.waitUntil(lambda: page._prompt is None, timeout=3000)
+    assert page.result.code == KNOWN["black"] and not page.is_recorded
+    # Alt+Y still answers "discard" when the clerk means it.
+    scan(qtbot, window, again, wait=False)
+    qtbot.waitUntil(lambda: page._prompt is not None, timeout=3000)
+    page._prompt.activateWindow()
+    qtbot.waitUntil(page._prompt.isActiveWindow, timeout=3000)
+    qtbot.keyClick(page._prompt, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.result is not None and page.result.code == again, timeout=5000)

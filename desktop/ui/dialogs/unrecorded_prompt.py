@@ -28,3 +28,13 @@ class UnrecordedPrompt(QMessageBox):
             (discard if self.clickedButton() is discard_button else keep)()
             self.deleteLater()
         self.buttonClicked.connect(answered)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # QMessageBox presses a button on its bare mnemonic letter: a licence scanned again
+        # while the question is up answered it, a "Y" in the code dropping the unrecorded result.
+        # Only Alt+Y / Alt+N (shortcuts, not key presses), Enter and Esc answer.
+        if event.text().isprintable() and event.text() and not event.modifiers() & (
+                Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier):
+            event.accept()
+            return
+        super().keyPressEvent(event)
