@@ -561,3 +561,31 @@ def test_a_licence_or_id_card_scanned_into_the_first_start_question_is_not_the_o
         assert user_settings.load()["operator"] == "A1024"
     finally:
         close_window(window)
+
+
+def test_a_licence_scanned_while_the_settings_are_open_is_checked_and_changes_nothing(qtbot,
+                                                                                      window):
+    """The font size has the focus when the settings open: a scan put 9 in it (its first digit)
+    and its Enter saved it. Now the settings close unsaved and the code is checked."""
+    from PySide6.QtWidgets import QDialog, QSpinBox
+
+    from desktop.ui.dialogs import user_settings
+
+    choose_item(qtbot, window, "CZ-001")
+    before = user_settings.load()
+    keys(qtbot, window, "Ctrl+,")
+    qtbot.waitUntil(lambda: window.findChild(QDialog, "settingsDialog") is not None
+                    and window.findChild(QDialog, "settingsDialog").isVisible(), timeout=5000)
+    dialog = window.findChild(QDialog, "settingsDialog")
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    size = widget(dialog, "fontSizeInput", QSpinBox)
+    size.setFocus()
+    qtbot.keyClicks(size, KNOWN["black"])
+    qtbot.keyClick(size, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gone(dialog), timeout=5000)
+    assert user_settings.load() == before
+    assert QApplication.font().pointSize() == style.DEFAULT_FONT_SIZE
+    back_to_window(qtbot, window)
+    qtbot.waitUntil(lambda: window.check_page.result is not None
+                    and window.check_page.result.code == KNOWN["black"], timeout=5000)

@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         def settings() -> None:
             dialog = SettingsDialog(self.ctx, self.jobs, self, saved=self.check_page.settings)
             dialog.applied.connect(self._settings_applied)
+            dialog.scanned.connect(self.check_page.scanner.scanned)
             open_dialog(dialog)
 
         def file_action(text, keys, slot, name) -> QAction:

@@ -23,6 +23,7 @@ from desktop.site import paths
 from desktop.ui import i18n, style
 from desktop.ui.dialogs import user_settings
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.scanner import ScanDetector
 from desktop.ui.widgets.fit_dialog import FitsText, WholeScrollArea
 
 
@@ -32,6 +33,7 @@ DEPLOYMENT_ROWS = 11  # config file, platform (address, key, deadline), hall, wi
 
 class SettingsDialog(FitsText, Retranslatable, QDialog):
     applied = Signal(dict)  # the stored settings, after they took effect
+    scanned = Signal(str)   # a code scanned into the dialog: for the check, not the settings
 
     def __init__(self, ctx, runner, parent=None, saved: dict | None = None):
         """``saved``: the stored settings as the window read them (off the GUI thread); read
@@ -92,6 +94,15 @@ class SettingsDialog(FitsText, Retranslatable, QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.retranslate()
+        # A licence scanned for the next applicant while this is open: its digits went into the
+        # font size (9) and its Enter saved it. The scan is the check's; nothing here is saved.
+        scans = ScanDetector(self)
+        scans.watch(self.font_size, self.sounds, self.language, self.scroll, *self.deploy_fields)
+        scans.scanned.connect(self._scanned)
+
+    def _scanned(self, text: str) -> None:
+        self.reject()
+        self.scanned.emit(text)
 
     def _deployment_values(self) -> list[str]:
         """The deployment as the clerk reads it out on the phone: values in the UI language
