@@ -409,18 +409,6 @@ def test_key_columns_fit_at_1280_without_scrolling_sideways(qtbot, view, languag
     finally:
         i18n.install("zh_CN")
         style.apply_font_size(QApplication.instance(), style.DEFAULT_FONT_SIZE)
-def test_key_columns_fit_at_1280_without_scrolling_sideways(qtbot, view):
-    view.resize(1280, 600)
-    table = view.findChild(QTableView, "historyTable")
-    qtbot.wait(50)
-    header = table.horizontalHeader()
-    right_edge = max(header.sectionPosition(c) + header.sectionSize(c)
-                     for c in range(header.count()))
-    assert right_edge <= table.viewport().width()
-    for name in ("办理结果", "类型", "核查结论"):
-        column = [table.model().headerData(c, Qt.Orientation.Horizontal)
-                  for c in range(header.count())].index(name)
-        assert header.sectionSize(column) >= table.fontMetrics().horizontalAdvance(name)
 
 
 def test_search_reaches_records_older_than_the_rows_the_table_shows(qtbot, view, desk,
