@@ -7,7 +7,10 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from casefile_fixtures import (
@@ -16,10 +19,12 @@ from casefile_fixtures import (
     DESK,
     PERSON_CODE,
     RED_HIT,
+    IS_ROOT,
     approve,
     black_result,
     read_only,
     result,
+    unmount,
 )
 from test_casefile_durability import append_until_killed
 
@@ -118,6 +123,79 @@ def test_another_desks_file_put_in_place_is_named(capsys, tmp_path, monkeypatch)
         paths.case_file().with_name(paths.case_file().name + suffix).unlink(missing_ok=True)
     code, _, err = run(capsys, "cases", "verify")
     assert code == 6 and "案卷被替换" in err
+
+
+def _witness_replaced_by(kind: str, tmp_path) -> None:
+    proof = paths.case_file().with_name("cases.witness")
+    if kind == "folder":
+        proof.unlink()
+        proof.mkdir()
+    elif kind == "fifo":
+        proof.unlink()
+        os.mkfifo(proof)
+    elif kind == "symlink-to-zero":
+        proof.unlink()
+        proof.symlink_to("/dev/zero")
+    else:  # a symlink to a witness kept elsewhere (another desk's, an older one, this one moved)
+        proof.rename(tmp_path / "elsewhere.witness")
+        proof.symlink_to(tmp_path / "elsewhere.witness")
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "symlink-to-zero", "symlink-to-a-witness"])
+def test_a_witness_that_is_not_a_regular_file_is_named_never_waited_on(capsys, tmp_path, kind):
+    # A FIFO or a symlink to /dev/zero hung every start and `cases verify` (read without end);
+    # a folder made verify and list say "not recorded: cannot write the folder" (exit 7).
+    fill(3)
+    _witness_replaced_by(kind, tmp_path)
+    done = subprocess.run([sys.executable, "-c", "import sys; from desktop.app.cli import main; "
+                           "sys.exit(main(['cases', 'verify']))"],
+                          capture_output=True, text=True, timeout=60, env=os.environ,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 6 and "见证文件" in done.stderr and "已损坏" in done.stderr
+    assert "Traceback" not in done.stderr
+    code, out, _ = run(capsys, "cases", "list", "--json")
+    assert code == 0 and len(out.splitlines()) == 3  # the records can still be read
+    with pytest.raises(CaseFileTampered) as refused:
+        with CaseFile(paths.case_file()) as cf:
+            cf.record_check(result(), approve(), DESK)
+    assert refused.value.exit_code == 6 and "暂停记档" in str(refused.value.message)
+    with CaseFile(paths.case_file(), readonly=True) as cf:
+        assert cf.count() == 3
+
+
+def test_it_accepts_a_file_whose_witness_was_replaced_by_a_dangling_symlink(capsys, tmp_path):
+    fill(2)
+    proof = paths.case_file().with_name("cases.witness")
+    proof.unlink()
+    proof.symlink_to(tmp_path / "nowhere")
+    assert run(capsys, "cases", "verify")[0] == 6
+    assert run(capsys, "cases", "verify", "--accept")[0] == 0
+    assert not proof.is_symlink() and run(capsys, "cases", "verify")[0] == 0
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="mounts a small file system")
+def test_backup_to_a_full_disk_blames_the_disk_not_the_case_file(capsys, tmp_path):
+    fill(5)
+    full = tmp_path / "full"
+    full.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=20k", "tmpfs", str(full)], check=True)
+    try:
+        code, _, err = run(capsys, "cases", "backup", str(full / "b"))
+        left = sorted(p.name for p in (full / "b").iterdir()) if (full / "b").exists() else []
+    finally:
+        unmount(full)
+    # It said "案卷文件…已损坏" (exit 6) and left cases.sqlite.part behind.
+    assert code == 7 and "无法写入备份" in err and "disk is full" in err and "已损坏" not in err
+    assert left == []
+    assert run(capsys, "cases", "verify")[0] == 0
+
+
+def test_backup_into_an_existing_file_names_that_file(capsys, tmp_path):
+    fill(1)
+    (tmp_path / "taken").write_text("x")
+    code, _, err = run(capsys, "cases", "backup", str(tmp_path / "taken"))
+    assert code == 7 and f"备份目标 {tmp_path / 'taken'} 已存在" in err
+    assert (tmp_path / "taken").read_text() == "x"
 
 
 def test_backup_holds_records_still_in_the_log_and_verifies_with_its_witness(capsys, tmp_path):

@@ -15,6 +15,7 @@ writer. Where WAL cannot be used (some network or exotic file systems), a rollba
 ``synchronous=EXTRA`` gives the same guarantee at the cost of speed. Qt-free."""
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import logging
@@ -217,7 +218,14 @@ class CaseFile:
         (new, or written before there were witnesses) gets one."""
         self.uri = self.path.resolve().as_uri() + "?mode=ro"
         problem = self.witness_problem()
-        self._writer = witness.Writer(self.witness_path)
+        try:
+            self._writer = witness.Writer(self.witness_path)
+        except OSError:
+            if problem is None:
+                raise
+            # A witness that is a folder or a symlink: appends are refused (the alarm), reading
+            # and verify go on.
+            self._writer = None
         if problem is not None:
             self.alarm = self.alarm or problem[1]
         elif self._witnessed is None or self._witnessed.count != self._file_head().count:
@@ -624,7 +632,7 @@ class CaseFile:
             raise CaseFileTampered(Message(_NOT_ACCEPTABLE, {"problem": report.problem}),
                                    folder=self.path.parent)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        if self.witness_path.exists():
+        if os.path.lexists(self.witness_path):  # a symlink put in its place is moved aside too
             self.witness_path.replace(self.witness_path.with_name(
                 f"{self.witness_path.name}.replaced-{stamp}"))
         if self._writer is not None:
@@ -649,22 +657,34 @@ class CaseFile:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".part")
         partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
+        proof = witness.witness_path(target)
         try:
-            self._conn.backup(copy)
-            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            copy.commit()
-            head, access = self._file_head(copy), access_log.head(copy)
-        finally:
-            copy.close()
-        with open(partial, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, target)
-        writer = witness.Writer(witness.witness_path(target))
-        try:
-            writer.reset(head, access)
-        finally:
-            writer.close()
+            copy = sqlite3.connect(partial)
+            try:
+                self._conn.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                copy.commit()
+                head, access = self._file_head(copy), access_log.head(copy)
+            finally:
+                copy.close()
+            with open(partial, "rb+") as f:
+                os.fsync(f.fileno())
+            # The witness first: a copy is never left in place without it (a full disk).
+            writer = witness.Writer(proof)
+            try:
+                writer.reset(head, access)
+            finally:
+                writer.close()
+            os.replace(partial, target)
+        except (OSError, sqlite3.OperationalError) as exc:
+            # The destination failed (full, gone, read-only), not the case file: say so, and
+            # leave nothing half-written behind.
+            partial.unlink(missing_ok=True)
+            if not target.exists():
+                proof.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise
+            raise OSError(errno.EIO, str(exc), str(target)) from exc
         return head
 
     # -- setup --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -110,10 +111,10 @@ def read_access(path: Path) -> Head | None:
 
 
 def _newest(path: Path, base: int) -> Head | None:
-    try:
-        raw = Path(path).read_bytes()[base:base + 2 * SLOT]
-    except FileNotFoundError:
+    raw = _read_slots(Path(path))
+    if raw is None:
         return None
+    raw = raw[base:base + 2 * SLOT]
     if not raw.strip(b"\0"):  # created, and the first write never happened
         return None
     heads = [h for h in (_decode(raw[:SLOT]), _decode(raw[SLOT:2 * SLOT])) if h is not None]
@@ -122,12 +123,35 @@ def _newest(path: Path, base: int) -> Head | None:
     return max(heads, key=lambda h: h.count)
 
 
+def _read_slots(path: Path) -> bytes | None:
+    """The witness's four slots, from a regular file only: a witness replaced by a symlink (to
+    /dev/zero, to another desk's witness), a FIFO or a folder is reported as unreadable, never
+    followed, waited on or read without end."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # a symlink (ELOOP), no permission, a folder on some systems
+        raise WitnessUnreadable(str(path)) from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise WitnessUnreadable(str(path))
+        return os.pread(fd, 4 * SLOT, 0) if hasattr(os, "pread") else os.read(fd, 4 * SLOT)
+    except OSError as exc:
+        raise WitnessUnreadable(str(path)) from exc
+    finally:
+        os.close(fd)
+
+
 class Writer:
     """Keeps the witness file open for the appends of one CaseFile."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+                           | getattr(os, "O_BINARY", 0), 0o644)
         self._pool: ThreadPoolExecutor | None = None
 
     def write(self, head: Head, *, base: int = 0) -> None:

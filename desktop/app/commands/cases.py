@@ -284,7 +284,7 @@ def run_backup(args: argparse.Namespace) -> int:
         except FileExistsError as exc:
             raise UserError(Message(QT_TRANSLATE_NOOP(
                 "core", "备份目标 {file} 已存在：请换一个新文件名或空文件夹，不会覆盖以前的备份。"),
-                {"file": str(exc)}), exit_code=EXIT_NOT_WRITTEN) from exc
+                {"file": exc.filename or str(exc)}), exit_code=EXIT_NOT_WRITTEN) from exc
         except OSError as exc:
             raise UserError(Message(QT_TRANSLATE_NOOP("core", "无法写入备份 {dest}：{error}"),
                                     {"dest": str(args.dest), "error": exc.strerror or exc}),
