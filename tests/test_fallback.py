@@ -61,12 +61,15 @@ def test_deadline_is_kept_when_the_platform_stalls_mid_answer(capsys, online):
 
 
 def test_refused_connection_falls_back_at_once(capsys, online):
+    # A refusal is an answer: the desk does not sit out the deadline. The deadline is long here
+    # so that a loaded machine cannot blur the difference (speed itself is benchmarks/' subject).
+    online.configure(deadline=6.0)
     online.install_snapshot()
     timed_check(capsys)           # warm: the snapshot verdict and imports, as on a running desk
     online.platform.fault("refuse")
     r, elapsed = timed_check(capsys)
     assert r["source"] == "offline" and r["reason"].startswith("无法连接平台（连接被拒绝）")
-    assert elapsed < 0.3
+    assert elapsed < 2.0
 
 
 def test_platform_recovers_for_the_next_check(capsys, online):
