@@ -39,6 +39,17 @@ def test_a_person_without_purpose_is_refused_and_nothing_is_looked_up(capsys, on
     assert access(capsys) == []
 
 
+def test_a_code_or_identity_number_as_purpose_is_refused_not_kept_unmasked(capsys, online):
+    """A licence or identity card scanned into the purpose by mistake would put a code, a person's
+    number unmasked, into the access record: refused, nothing looked up."""
+    for purpose in (KNOWN["clear"][0], PERSON, f"授权书 {PERSON}"):
+        code, out, err = run(capsys, "check", PERSON, "--item", ITEM, "--purpose", purpose)
+        assert code == 2 and out == ""
+        assert "查询用途不能是代码或身份证号码" in err and PERSON not in err
+    assert [r.path for r in online.platform.log] == []
+    assert access(capsys) == []
+
+
 def test_an_organisation_needs_no_purpose_and_its_own_code_leaves_no_access_record(capsys):
     code, _, _ = run(capsys, "check", KNOWN["clear"][0], "--item", ITEM)
     assert code == 0 and access(capsys) == []

@@ -50,6 +50,18 @@ def test_a_person_is_looked_up_only_after_a_purpose_and_leaves_an_access_record(
     assert not any(PERSON in cell for cell in row)
 
 
+def test_a_licence_scanned_into_the_purpose_is_refused_and_looks_up_no_one(qtbot, window):
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, PERSON)
+    dialog = window.findChild(QDialog, "purposeDialog")
+    field = dialog.findChild(QLineEdit, "purposeInput")
+    field.setFocus()
+    qtbot.keyClicks(field, KNOWN["clear"][0])  # the next applicant's licence, scanned too early
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "查询用途不能是代码" in dialog.findChild(QLabel, "purposeError").text()
+    assert dialog.isVisible() and window.check_page.result is None
+
+
 def test_cancelling_the_purpose_looks_up_no_one(qtbot, window):
     choose_item(qtbot, window, "CZ-001")
     scan(qtbot, window, PERSON)

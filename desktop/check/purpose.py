@@ -2,10 +2,15 @@
 kept in its access record (desktop.casefile.access)."""
 from __future__ import annotations
 
+import re
+
+from desktop.check.codes import InvalidCode, parse
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 # Purposes are short: an authorisation number or the legal duty, not a letter.
 MAX_PURPOSE = 200
+# A run of digits as long as an identity number's: the purpose is kept as typed, unmasked.
+_NUMBER_RUN = re.compile(r"\d{15,}")
 
 
 class PurposeRequired(UserError):
@@ -23,4 +28,17 @@ def purpose_problem(purpose: str | None) -> Message | None:
         return Message(QT_TRANSLATE_NOOP(
             "core", "查询用途应为一行文字，最长 {limit} 字（授权书编号或履职依据），未查询。"),
             {"limit": MAX_PURPOSE})
+    if _NUMBER_RUN.search(text) or _is_code(text):
+        # A licence or identity card scanned into the purpose field by mistake: kept as the
+        # purpose it would put the applicant's code, a person's number unmasked, in the record.
+        return Message(QT_TRANSLATE_NOOP(
+            "core", "查询用途不能是代码或身份证号码（像是扫描进了用途栏）：请填写授权书编号或履职依据，未查询。"))
     return None
+
+
+def _is_code(text: str) -> bool:
+    try:
+        parse(text)
+    except InvalidCode:
+        return False
+    return True

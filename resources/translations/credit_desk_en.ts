@@ -3116,6 +3116,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>The purpose must be one line of at most {limit} characters (authorisation number or legal duty); nothing was looked up.</translation>
     </message>
     <message>
+        <source>查询用途不能是代码或身份证号码（像是扫描进了用途栏）：请填写授权书编号或履职依据，未查询。</source>
+        <translation>The purpose cannot be a code or an identity number (it looks scanned into the purpose field): give the authorisation number or the legal duty. Nobody was looked up.</translation>
+    </message>
+    <message>
         <source>工号或密码不正确，未登录。</source>
         <translation>Wrong operator id or password; not signed in.</translation>
     </message>
