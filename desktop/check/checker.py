@@ -128,16 +128,9 @@ class Checker:
         parsed = ParsedCode(person.code_masked, CodeKind.PERSON)
         fallback_reason = None
         if self.platform is not None and not offline_only and person.ref:
-            try:
-                answer = self.platform.query_person(person.ref, person.code_masked,
-                                                    item and item.item_code, deadline=self.deadline)
-            except PlatformUnavailable as exc:
-                fallback_reason = exc.reason
-            except Exception as exc:  # noqa: BLE001 - whatever the platform layer raises, fall back
-                log.error("platform query failed unexpectedly", exc_info=True)
-                fallback_reason = Message(QT_TRANSLATE_NOOP("core", "平台请求失败（{kind}）"),
-                                          {"kind": type(exc).__name__})
-            else:
+            answer, fallback_reason = _ask_platform(lambda: self.platform.query_person(
+                person.ref, person.code_masked, item and item.item_code, deadline=self.deadline))
+            if answer is not None:
                 return _result(parsed, item, checked_at, Source.PLATFORM, answer.hits,
                                answer.measures, None, subject=answer.subject,
                                commitments=answer.commitments, data_as_of=answer.data_as_of,
@@ -186,16 +179,9 @@ class Checker:
         checked_at = now.isoformat(timespec="seconds")
         fallback_reason = None
         if self.platform is not None and not offline_only:
-            try:
-                answer = self.platform.query(parsed.code, item and item.item_code,
-                                             deadline=self.deadline)
-            except PlatformUnavailable as exc:
-                fallback_reason = exc.reason
-            except Exception as exc:  # noqa: BLE001 - whatever the platform layer raises, fall back
-                log.error("platform query failed unexpectedly", exc_info=True)
-                fallback_reason = Message(QT_TRANSLATE_NOOP("core", "平台请求失败（{kind}）"),
-                                          {"kind": type(exc).__name__})
-            else:
+            answer, fallback_reason = _ask_platform(lambda: self.platform.query(
+                parsed.code, item and item.item_code, deadline=self.deadline))
+            if answer is not None:
                 region = None
                 if answer.subject is None:
                     try:
@@ -325,3 +311,15 @@ def _result(parsed: ParsedCode, item: Item | None, checked_at: str, source: Sour
                        status=Status.HIT if counting else Status.CLEAR, source=source,
                        checked_at=checked_at, item=item, hits=hits, measures=shown,
                        notices=tuple(notices), related=related, **extra)
+
+
+def _ask_platform(ask):
+    """The platform's answer and no reason, or no answer and why the check falls back."""
+    try:
+        return ask(), None
+    except PlatformUnavailable as exc:
+        return None, exc.reason
+    except Exception as exc:  # noqa: BLE001 - whatever the platform layer raises, fall back
+        log.error("platform query failed unexpectedly", exc_info=True)
+        return None, Message(QT_TRANSLATE_NOOP("core", "平台请求失败（{kind}）"),
+                             {"kind": type(exc).__name__})
