@@ -62,12 +62,10 @@ def test_the_installed_wheel_holds_no_private_key(tmp_path):
         shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, src / name)
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+    # The venv's own setuptools builds it: no package index needed, so the test always runs.
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                            "-q", "-w", str(tmp_path / "dist"), str(src)],
                           capture_output=True, text=True, timeout=300)
-    if done.returncode != 0 and ("No matching distribution" in done.stderr
-                                 or "Could not find a version" in done.stderr):
-        pytest.skip("pip cannot set up the build environment here (no package index)")
     assert done.returncode == 0, done.stderr
     [wheel] = (tmp_path / "dist").glob("*.whl")
     with zipfile.ZipFile(wheel) as zf:
