@@ -104,6 +104,27 @@ def refused(role: str, reason: str, detail: str) -> SnapshotRefused:
     return SnapshotRefused(reason, f"{ROLE_NAMES.get(role, role)}：{detail}", role=role)
 
 
+def _kept_or_fetched(role: str, kept: bytes | None, trust_kept, trust_fetched, fetcher,
+                     length: int) -> bytes:
+    """The installed metadata of ``role`` while the newer roles still vouch for it, else the
+    fetcher's copy, verified; a download or verification failure names the role."""
+    if kept is not None:
+        try:
+            trust_kept(kept)
+            return kept
+        except exceptions.RepositoryError:
+            pass
+    try:
+        data = fetcher.download_bytes(f"metadata/{role}.json", length)
+    except exceptions.DownloadError as exc:
+        raise _explain(role, exc) from None
+    try:
+        trust_fetched(data)
+    except exceptions.RepositoryError as exc:
+        raise _explain(role, exc) from None
+    return data
+
+
 def _explain(role: str, exc: Exception) -> SnapshotRefused:
     """A TUF exception as a refusal that names the role and the reason in words IT staff use."""
     # A (de)serialisation error carries its reason in its cause: a lone surrogate, bad JSON.
@@ -192,43 +213,13 @@ def refresh(local: Local, fetcher: FetcherInterface, *, now: datetime | None = N
     except exceptions.RepositoryError as exc:
         raise _explain("timestamp", exc) from None
 
-    snap_bytes = None
-    if local.snapshot is not None:
-        try:
-            tms.update_snapshot(local.snapshot, trusted=True)
-            snap_bytes = local.snapshot
-        except exceptions.RepositoryError:
-            snap_bytes = None
-    if snap_bytes is None:
-        meta = tms.timestamp.snapshot_meta
-        try:
-            data = fetcher.download_bytes("metadata/snapshot.json", meta.length or SNAPSHOT_MAX)
-        except exceptions.DownloadError as exc:
-            raise _explain("snapshot", exc) from None
-        try:
-            tms.update_snapshot(data)
-        except exceptions.RepositoryError as exc:
-            raise _explain("snapshot", exc) from None
-        snap_bytes = data
-
-    targets_bytes = None
-    if local.targets is not None:
-        try:
-            tms.update_targets(local.targets)
-            targets_bytes = local.targets
-        except exceptions.RepositoryError:
-            targets_bytes = None
-    if targets_bytes is None:
-        meta = tms.snapshot.meta.get("targets.json")
-        try:
-            data = fetcher.download_bytes("metadata/targets.json", (meta.length if meta else None) or TARGETS_MAX)
-        except exceptions.DownloadError as exc:
-            raise _explain("targets", exc) from None
-        try:
-            tms.update_targets(data)
-        except exceptions.RepositoryError as exc:
-            raise _explain("targets", exc) from None
-        targets_bytes = data
+    snap_bytes = _kept_or_fetched(
+        "snapshot", local.snapshot, lambda b: tms.update_snapshot(b, trusted=True),
+        tms.update_snapshot, fetcher, tms.timestamp.snapshot_meta.length or SNAPSHOT_MAX)
+    meta = tms.snapshot.meta.get("targets.json")
+    targets_bytes = _kept_or_fetched(
+        "targets", local.targets, tms.update_targets, tms.update_targets, fetcher,
+        (meta.length if meta else None) or TARGETS_MAX)
     _check_custom(tms.targets)
     return Verified(tms.root, tuple(new_roots), ts_bytes or b"", snap_bytes, targets_bytes, tms.targets)
 
