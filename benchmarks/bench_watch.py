@@ -28,7 +28,8 @@ source tables by the publisher's build (offline_cache.build) and changed by SQL 
 recorded person costs one memory-hard hash per new salt, measured by bench_privacy). Codes are synthetic (the watch
 never parses them). Each run starts from the alert store as it stood after comparing with the old
 data, so every run raises all its alerts afresh: the worst case. With ``--dir`` the built files
-are kept and reused by a later run with the same sizes."""
+are kept and reused by a later run with the same sizes (an interrupted build is made again, never
+reused half made); each long build step prints its progress, flushed, so a log shows it."""
 from __future__ import annotations
 
 import argparse
@@ -84,6 +85,11 @@ def entry_of(i: int) -> tuple[str, str] | None:
     return f"E{i}", LISTS[(i // 10) % 3][0]
 
 
+def say(text: str) -> None:
+    """Progress of the long build steps, flushed so a log redirected to a file shows it."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
 def build_data(path: Path, n: int) -> BucketTable:
     """The old data: ``n`` units, one in ten listed, built from source tables by the publisher's
     own build (offline_cache.build: validated, in bucket order, with its bucket table)."""
@@ -108,7 +114,16 @@ def build_data(path: Path, n: int) -> BucketTable:
                       "expires_on", "basis", "state"],
           ((entry_id, code(i), list_code, "某机关", "2026-01-01", "", "某依据", "active")
            for i in range(0, n, 10) for entry_id, list_code in (entry_of(i),)))
-    build(src, path)
+    say(f"  source tables of {n:,} subjects written; building the data file")
+    shown = [-1]
+
+    def progress(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tenth > shown[0]:
+            shown[0] = tenth
+            say(f"  build: {tenth * 10} % of the source bytes read")
+
+    build(src, path, progress=progress)
     shutil.rmtree(src)
     return BucketTable.from_bytes(bucket_path(path).read_bytes())
 
@@ -190,6 +205,7 @@ def build_case_file(path: Path, n: int, checks: int, rng: random.Random) -> None
             if k % BATCH == BATCH - 1:
                 conn.execute("COMMIT")
                 conn.execute("BEGIN")
+                say(f"  case file: {k + 1:,} of {checks:,} checks sealed")
         conn.execute("COMMIT")
 
 
@@ -285,29 +301,44 @@ def main() -> None:
         changed = changes(args.subjects, args.changed, rng)
         tag = f"{args.subjects}-{args.changed}"
         old, new = folder / f"old-{args.subjects}.sqlite", folder / f"new-{tag}.sqlite"
+        # Each built file counts as built only once its last part is written (the bucket table
+        # after the data; the case file renamed into place), so an interrupted build is
+        # redone by the next run rather than reused half made.
         if bucket_path(old).is_file():
+            say(f"old data reused: {old}")
             base = BucketTable.from_bytes(bucket_path(old).read_bytes())
         else:
+            say(f"building the old data of {args.subjects:,} subjects: {old}")
             old.unlink(missing_ok=True)
             base = build_data(old, args.subjects)
         if bucket_path(new).is_file():
+            say(f"new data reused: {new}")
             table = BucketTable.from_bytes(bucket_path(new).read_bytes())
         else:
+            say(f"applying {len(changed):,} changes to a copy: {new}")
             table = apply_changes(old, new, base, changed)
         cases = folder / f"cases-{args.subjects}-{args.checks}" / "cases.sqlite"
-        if not cases.is_file():
-            cases.parent.mkdir(exist_ok=True)
-            build_case_file(cases, args.subjects, args.checks, rng)
+        if cases.is_file():
+            say(f"case file reused: {cases}")
+        else:
+            say(f"sealing {args.checks:,} checks into a case file: {cases}")
+            making = cases.parent.with_name(cases.parent.name + ".making")
+            shutil.rmtree(making, ignore_errors=True)
+            making.mkdir(parents=True)
+            build_case_file(making / cases.name, args.subjects, args.checks, rng)
+            shutil.rmtree(cases.parent, ignore_errors=True)
+            making.rename(cases.parent)
         print(f"data of {args.subjects:,} subjects ({table.count:,} buckets) and "
-              f"{args.checks:,} checks ready in {time.perf_counter() - t:.0f} s ({folder})")
+              f"{args.checks:,} checks ready in {time.perf_counter() - t:.0f} s ({folder})",
+              flush=True)
         print(f"checks index built once, from {args.checks:,} records: "
-              f"{time_first_index(cases):.2f} s")
+              f"{time_first_index(cases):.2f} s", flush=True)
         now = datetime.now(timezone.utc)
         before = compare(cases, Snap(1, now - timedelta(hours=1), old, base))
         after_old = cases.parent / "after-old.sqlite"
         shutil.copyfile(cases.parent / WATCH_FILE, after_old)
         print(f"compared with the old data first: {before.examined:,} checks, "
-              f"{len(before.raised):,} alerts")
+              f"{len(before.raised):,} alerts", flush=True)
         snap = Snap(2, now, new, table)
         codes = [code(i) for i in changed]
         for case, baseline_codes in (("delta", codes), ("full", None)):
@@ -322,7 +353,7 @@ def main() -> None:
                   f"subjects read and verified; watch {seconds:.3f} s wall / {cpu:.3f} s CPU "
                   f"(median of {args.repeat}; {raised:,} alerts raised), baseline SQL join "
                   f"{base_s:.3f} s wall / {base_cpu:.3f} s CPU, ratio {seconds / base_s:.1f}x wall, "
-                  f"{cpu / base_cpu:.1f}x CPU")
+                  f"{cpu / base_cpu:.1f}x CPU", flush=True)
     finally:
         if args.dir is None:
             shutil.rmtree(folder, ignore_errors=True)

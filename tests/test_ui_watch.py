@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView, QTableWidget
 from snapshot_fixtures import KNOWN, Publisher, deploy
 from ui_fixtures import (
     choose_item,
@@ -226,5 +226,81 @@ def test_an_alert_whose_record_fails_verification_is_marked_and_cannot_be_settle
         view.settle_selected()   # even when asked directly: refused, nothing written
         assert "未通过档案校验" in widget(window, "watchMessage", QLabel).text()
         assert len(stored_records()) == before
+    finally:
+        close_window(window)
+
+
+def test_settling_in_the_window_is_refused_while_a_later_record_fails_verification(
+        qtbot, production):
+    """The alert's own record is sound (shown 完好, the button enabled), but a later record was
+    edited: the follow-up would go onto a chain nobody vouches for. Refused with the reason,
+    nothing written, the alert still open."""
+    import sqlite3
+
+    from desktop.site import paths
+
+    p, v1, v2 = production
+    for code, case_no in ((GRANTED, "TV-2"), (UNTOUCHED, "TV-3")):
+        assert desk(["check", code, "--item", "CZ-001", "--record", "--case-no", case_no,
+                     "--outcome", "approved", "--offline"]) == 0
+    assert desk(["cache", "import", str(p.publish_delta(1, 2, v1, v2))]) == 0
+    conn = sqlite3.connect(paths.case_file())
+    with conn:  # the later record edited behind the desk's back
+        conn.execute("UPDATE records SET body = replace(body, '\"TV-3\"', '\"TV-9\"')")
+    conn.close()
+    window = open_window(qtbot)
+    try:
+        view = window.watch_view
+        qtbot.waitUntil(lambda: view._refresh_job is None and view.model.rowCount() == 1,
+                        timeout=10_000)
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+        model = widget(window, "watchTable", QTableView).model()
+        assert model.index(0, model.columnCount() - 1).data() == "完好"
+        note = widget(window, "watchNote", QLineEdit)
+        before = len(stored_records())
+        qtbot.keyClicks(note, "reviewed, decision kept")
+        message = widget(window, "watchMessage", QLabel)
+        qtbot.keyClick(note, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "未登记" in message.text(), timeout=10_000)
+        assert "案卷未通过档案校验" in message.text() and "cases verify" in message.text()
+        assert len(stored_records()) == before
+        assert model.rowCount() == 1 and widget(window, "watchIndicator", QLabel).text() == \
+            "跟踪提醒：1"
+    finally:
+        close_window(window)
+
+
+def test_a_refusals_ground_gone_taken_back_and_gone_again_counts_once_in_the_statistics_tab(
+        qtbot, production, tmp_path):
+    """v2: the refused subject's black entry lapsed (raised); v3: its term extended again
+    (superseded, gone from the tab); v4: the entry removed altogether (the same ground gone:
+    the same alert reopened, not a second one). The month raised one alert, open at its end."""
+    from snapshot_fixtures import edit_dataset
+
+    from desktop.ui.stats_view import StatsView
+
+    p, v1, v2 = production
+    black = KNOWN["black"]
+    assert desk(["check", black, "--item", "CZ-001", "--record", "--case-no", "TV-4",
+                 "--outcome", "rejected", "--offline"]) == 0
+    lapsed = edit_dataset(v1, tmp_path / "lapsed.sqlite", (
+        "UPDATE entries SET expires_on = '2026-01-31' WHERE subject_code = ?", (black,)))
+    removed = edit_dataset(v1, tmp_path / "removed.sqlite", (
+        "DELETE FROM entries WHERE subject_code = ?", (black,)))
+    for version, data in ((2, lapsed), (3, v1), (4, removed)):
+        assert desk(["cache", "import", str(p.publish(version, data))]) == 0
+    window = open_window(qtbot)
+    try:
+        view = window.watch_view
+        qtbot.waitUntil(lambda: view._refresh_job is None and view.model.rowCount() == 1,
+                        timeout=10_000)
+        stats_view = window.findChild(StatsView)
+        window.tabs.setCurrentWidget(stats_view)
+        stats_view.refresh()
+        qtbot.waitUntil(lambda: stats_view.stats is not None
+                        and stats_view.stats.alerts_open == 1, timeout=10_000)
+        t = stats_view.findChild(QTableWidget, "statsTable")
+        rows = {t.item(r, 0).text().strip(): t.item(r, 1).text() for r in range(t.rowCount())}
+        assert rows["跟踪提醒：本月提出"] == "1" and rows["跟踪提醒：月末待处理"] == "1"
     finally:
         close_window(window)

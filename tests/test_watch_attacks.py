@@ -69,6 +69,11 @@ def test_a_listing_undone_before_anyone_settled_it_and_done_again_is_an_open_ale
     # The publisher takes the listing back (v3 = v1's entries): the alert is cleared ...
     assert run(capsys, "cache", "import", p.publish(3, v1))[0] == 0
     assert [a for a in alerts(capsys) if a["record_id"] == granted] == []
+    # ... closed as superseded, never deleted: shown with --all, with what the data says now.
+    [closed] = [a for a in alerts(capsys, "--all") if a["record_id"] == granted]
+    assert closed["alert"] == listed["alert"] and closed["settled"] is None
+    assert closed["cleared_reason"] == ("离线数据第 3 版不再显示这一变化：条目 "
+                                        f"{listed['entry_id']} 现为“未列入”。")
     # ... and lists the subject again (v4 = v2's entries): the clerk must hear of it again.
     code, out, _ = run(capsys, "cache", "import", p.publish(4, v2))
     assert code == 0 and "跟踪提醒：新增" in out
@@ -132,3 +137,47 @@ def test_a_lost_alert_store_is_rebuilt_with_the_settlements_the_case_file_holds(
     assert alerts(capsys) == []
     [again] = alerts(capsys, "--all")
     assert again["record_id"] == granted and again["settled"]["action"] == "reviewed"
+
+
+def test_an_alert_raised_last_month_and_reopened_this_month_is_raised_once_last_month(
+        tmp_path, desk_env, capsys):
+    """Raised in one month, superseded and shown again in the next: the statistics of the month
+    it was raised keep it, and the next month does not count it raised a second time (it is
+    open at both months' ends)."""
+    import sqlite3
+    from datetime import datetime, timedelta
+
+    from desktop.casefile.record import utc_text
+    from desktop.check.model import CHINA_TZ
+    from desktop.site import paths
+
+    _, config = desk_env
+    p = Publisher(tmp_path / "publisher")
+    deploy(config, p.root)
+    v1, v2, _ = p.datasets()
+    record_after_install(capsys, p, v1, KNOWN["clear"][0], "approved", "SQ-60")
+    assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
+    [listed] = alerts(capsys)
+    now = datetime.now(CHINA_TZ)
+    earlier = now.replace(day=1) - timedelta(days=10)     # the alert was raised last month
+    store = sqlite3.connect(paths.case_file().with_name("watch.sqlite"))
+    with store:
+        store.execute("UPDATE alerts SET raised_at = ?, first_raised_at = ?",
+                      (utc_text(earlier),) * 2)
+    store.close()
+    assert run(capsys, "cache", "import", p.publish(3, v1))[0] == 0      # taken back
+    assert alerts(capsys) == []
+    assert run(capsys, "cache", "import", p.publish(4, v2))[0] == 0      # and listed again
+    [again] = alerts(capsys)
+    assert again["alert"] == listed["alert"]
+
+    def counts(month):
+        code, out, err = run(capsys, "cases", "stats", "--month", month)
+        assert code == 0, err
+        return {line.split()[0]: int(line.split()[-1]) for line in out.splitlines()
+                if line.strip().startswith("跟踪提醒")}
+
+    assert counts(earlier.strftime("%Y-%m")) == {
+        "跟踪提醒：本月提出": 1, "跟踪提醒：本月处理": 0, "跟踪提醒：月末待处理": 1}
+    assert counts(now.strftime("%Y-%m")) == {
+        "跟踪提醒：本月提出": 0, "跟踪提醒：本月处理": 0, "跟踪提醒：月末待处理": 1}

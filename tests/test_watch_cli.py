@@ -167,9 +167,52 @@ def test_an_alert_on_a_tampered_record_is_shown_as_such_and_cannot_be_settled(ca
     before = sqlite3.connect(paths.case_file()).execute("SELECT count(*) FROM records").fetchone()
     code, _, err = run(capsys, "cases", "watch", "--settle", listed["alert"], "--action",
                        "reviewed", "--note", "looks fine")
-    assert code == 2 and "未通过档案校验" in err and "cases verify" in err
+    assert code == 6 and "记录 1 未通过档案校验" in err and "cases verify" in err
     after = sqlite3.connect(paths.case_file()).execute("SELECT count(*) FROM records").fetchone()
     assert before == after
+
+
+def test_settling_is_refused_with_exit_6_when_a_later_record_or_the_alarm_fails_verify(
+        capsys, desk_v1):
+    """A follow-up is appended to the chain: an alert on a sound record cannot be settled while
+    a later record fails `cases verify`, nor while the alarm a verify left stands."""
+    p, v1, v2, ids = desk_v1
+    assert run(capsys, "cache", "import", p.publish_delta(1, 2, v1, v2))[0] == 0
+    listed = next(a for a in alerts(capsys)[1] if a["change"] == "listed")
+    assert listed["record_id"] == ids["granted"] < ids["irrelevant"]
+
+    def count():
+        conn = sqlite3.connect(paths.case_file())
+        try:
+            return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+        finally:
+            conn.close()
+
+    def edit(old, new):
+        conn = sqlite3.connect(paths.case_file())
+        with conn:   # the later record edited behind the desk's back
+            conn.execute("UPDATE records SET body = replace(body, ?, ?) WHERE record_id = ?",
+                         (old, new, ids["irrelevant"]))
+        conn.close()
+
+    edit('"SQ-3"', '"SQ-9"')
+    before = count()
+    status, shown, _ = alerts(capsys)
+    assert {a["alert"]: a["record_ok"] for a in shown}[listed["alert"]] is True   # its own is fine
+    code, out, err = run(capsys, "cases", "watch", "--settle", listed["alert"], "--action",
+                         "reviewed", "--note", "复核后维持")
+    assert code == 6 and out == ""
+    assert "案卷未通过档案校验" in err and f"记录 {ids['irrelevant']}" in err
+    assert "cases verify" in err and "Traceback" not in err
+    assert count() == before and [a["settled"] for a in alerts(capsys)[1]] == [None, None]
+
+    # IT runs verify (the alarm is left beside the file), then someone puts the text back: the
+    # chain verifies again, but until IT accepts or restores, nothing is appended.
+    assert run(capsys, "cases", "verify")[0] == 6
+    edit('"SQ-9"', '"SQ-3"')
+    code, _, err = run(capsys, "cases", "watch", "--settle", listed["alert"], "--action",
+                       "reviewed", "--note", "复核后维持")
+    assert code == 6 and "未登记跟踪处理" in err and count() == before
 
 
 def test_settling_needs_a_known_alert_an_action_and_a_note(capsys, desk_v1):

@@ -37,8 +37,9 @@ class MonthlyStats:
     measures_applied: dict[str, tuple[str, int]] = field(default_factory=dict)  # id: (content, n)
     outcomes: dict[str, int] = field(default_factory=dict)
     decisions: int = 0  # later decisions and corrections on these checks
-    # Post-approval watch (desktop.casefile.watch), desk-wide: alerts raised and settled in the
-    # month, and those still open at its end.
+    # Post-approval watch (desktop.casefile.watch): alerts raised (first shown) and settled in
+    # the month, and those still open at its end; with a filter, only the alerts on checks of
+    # that item or recorded by that operator, like the other counts.
     alerts_raised: int = 0
     alerts_settled: int = 0
     alerts_open: int = 0
@@ -125,20 +126,21 @@ def monthly(case_file: CaseFile, month: str, *, item_code: str | None = None,
     start, end = month_bounds(month)
     with case_file.lock:
         result = _month(case_file, month, start, end, item_code, operator)
-    raised, settled, still_open = _watch_counts(case_file, start, end)
+    raised, settled, still_open = _watch_counts(case_file, start, end, item_code, operator)
     today = datetime.now(CHINA_TZ).date()
     return replace(result, alerts_raised=raised, alerts_settled=settled, alerts_open=still_open,
                    commitments=commitment_counts(case_file, start, end, today,
                                                  item_code=item_code, operator=operator))
 
 
-def _watch_counts(case_file: CaseFile, start: str, end: str) -> tuple[int, int, int]:
+def _watch_counts(case_file: CaseFile, start: str, end: str, item_code: str | None,
+                  operator: str | None) -> tuple[int, int, int]:
     from desktop.casefile.watch import WATCH_FILE, Watch
 
     if not (case_file.path.parent / WATCH_FILE).exists():
         return 0, 0, 0  # the watch never ran on this desk (or this is a copy without it)
     with Watch(case_file) as watch:
-        return watch.month_counts(start, end)
+        return watch.month_counts(start, end, item_code=item_code, operator=operator)
 
 
 def _month(case_file, month, start, end, item_code, operator) -> MonthlyStats:

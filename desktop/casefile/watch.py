@@ -41,7 +41,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
 
-from desktop.casefile.errors import RecordRefused
+from desktop.casefile.errors import CaseFileTampered, RecordRefused
 from desktop.casefile.record import CHINA_TZ, GRANTING_OUTCOMES, utc_text
 from desktop.casefile.store import CaseFile, Desk
 from desktop.check.model import ROLE_LABELS
@@ -75,6 +75,21 @@ STATE_WORDS = {"active": QT_TRANSLATE_NOOP("core", "有效"),
 _SERIOUS = ("black", "focus")
 _REFUSING = ("rejected", "deferred")
 WATCH_FILE = "watch.sqlite"
+# How far a change feed's version may run ahead of the installed snapshot and still be believed.
+# The feed's version is the platform's newest data version, the same numbers its signed
+# snapshots carry, one per publication (the publisher's --version). A desk online installs the
+# newest snapshot at every update and its data stops vouching after max_age_hours (168 h), so an
+# honest feed runs a few versions ahead: 1,000 is almost three years of daily publications
+# missed. Beyond it (10^12, a millisecond timestamp, a counter gone wrong), the version is not
+# believed and never kept: it would make every honest feed after it "older" and refused.
+FEED_AHEAD = 1000
+_OWN_RECORD_BAD = QT_TRANSLATE_NOOP(
+    "core", "未登记跟踪处理：记录 {id} 未通过档案校验（{problem}）。请由信息技术人员运行 "
+            "credit-desk cases verify 查明原因，恢复备份或确认现状后再登记；已有记录和提醒仍可查看。")
+_CASE_FILE_BAD = QT_TRANSLATE_NOOP(
+    "core", "未登记跟踪处理：案卷未通过档案校验（{problem}），不再向其写入记录（记录 {id} 本身完好）。"
+            "请由信息技术人员运行 credit-desk cases verify 查明原因，恢复备份或确认现状后再登记；"
+            "已有记录和提醒仍可查看。")
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,7 @@ class EntryNow:
 class CurrentData(Protocol):
     """The newer data, as the watch needs it (an installed snapshot: desktop.offline.watch_data)."""
     label: str                 # where it came from, for the alert ("离线数据第 3 版")
+    version: int               # its data version (the change feed's versions are the same)
     data_as_of: datetime
     layout: int                # fingerprints taken under another layout say nothing
 
@@ -154,7 +170,8 @@ class Alert:
     follow_up: str             # what the measures call for, zh_CN
     source: str                # the data that raised it
     raised_at: str
-    cleared_at: str | None = None     # the data no longer shows the change (it was undone)
+    cleared_at: str | None = None     # newer data no longer shows the change (it was undone)
+    cleared_reason: str = ""          # which data, and what it says now (zh_CN, as stored)
     settled: Settlement | None = None
     record_ok: bool = True            # False: the record fails `cases verify`
     # rep_listed: the unit's person the change is about (number and name masked as published)
@@ -182,7 +199,8 @@ class Alert:
                 "new_state": self.new_state,
                 "measures": [{"measure_id": m, "content": c} for m, c in self.measures],
                 "follow_up": self.follow_up, "source": self.source, "raised_at": self.raised_at,
-                "cleared_at": self.cleared_at, "record_ok": self.record_ok,
+                "cleared_at": self.cleared_at, "cleared_reason": self.cleared_reason or None,
+                "record_ok": self.record_ok,
                 "person": None if not self.person_role else {
                     "role": self.person_role, "code_masked": self.person_code,
                     "name": self.person_name},
@@ -411,7 +429,7 @@ _COLUMNS = ("key", "check_id", "basis_record", "case_no", "item_code", "item_nam
             "subject_code", "subject_kind", "subject_name", "checked_at", "outcome", "change",
             "entry_id", "list_code", "list_name", "severity", "old_state", "new_state",
             "measures", "follow_up", "source", "raised_at", "cleared_at", "person_role",
-            "person_code", "person_name")
+            "person_code", "person_name", "cleared_reason")
 
 
 # ``counting``: the entries that counted when the check ran, as one sorted string, and
@@ -444,7 +462,13 @@ class Watch:
                 f"{c} {'INTEGER' if c in ('check_id', 'basis_record') else 'TEXT'}"
                 + (" PRIMARY KEY" if c == "key" else "") for c in _COLUMNS)
             + ", settled_record INTEGER, settled_action TEXT, settled_by TEXT, settled_note TEXT,"
-              " settled_at TEXT, via TEXT NOT NULL DEFAULT 'data')")
+              " settled_at TEXT, via TEXT NOT NULL DEFAULT 'data', first_raised_at TEXT,"
+              " raised_version INTEGER)")
+        # Each time newer data closed an alert as superseded, and when (if ever) it was shown
+        # again: what the month's "open at the end" is counted from. ``raised_at`` of the alert
+        # moves to the last time it was shown; ``first_raised_at`` never moves (raised once).
+        self._conn.execute("CREATE TABLE IF NOT EXISTS clearings (key TEXT NOT NULL, "
+                           "cleared_at TEXT NOT NULL, reason TEXT, reopened_at TEXT)")
         self._conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
         # The checks index: what the rules need of each check, decoded once from the case file
         # and kept up to date record by record, so a comparison never parses record bodies.
@@ -471,9 +495,17 @@ class Watch:
         have = columns("alerts")
         if "via" not in have:
             self._conn.execute("ALTER TABLE alerts ADD COLUMN via TEXT NOT NULL DEFAULT 'data'")
-        for c in ("person_role", "person_code", "person_name"):
+        for c in ("person_role", "person_code", "person_name", "cleared_reason"):
             if c not in have:
                 self._conn.execute(f"ALTER TABLE alerts ADD COLUMN {c} TEXT NOT NULL DEFAULT ''")
+        if "first_raised_at" not in have:
+            # An earlier store kept only the last raise; it is the best first raise there is.
+            self._conn.execute("ALTER TABLE alerts ADD COLUMN first_raised_at TEXT")
+            self._conn.execute("UPDATE alerts SET first_raised_at = raised_at")
+            self._conn.execute("INSERT INTO clearings (key, cleared_at) SELECT key, cleared_at "
+                               "FROM alerts WHERE cleared_at IS NOT NULL")
+        if "raised_version" not in have:
+            self._conn.execute("ALTER TABLE alerts ADD COLUMN raised_version INTEGER")
         if "fp_digest" not in columns("checks"):
             self._conn.execute("DROP TABLE checks")
             self._conn.execute("DELETE FROM meta WHERE name LIKE 'indexed_%'")
@@ -607,10 +639,17 @@ class Watch:
                 "SELECT check_id, code, as_of, fp_layout, fp_buckets, fp_digest, fp_until "
                 "FROM checks WHERE checked_at >= ?", (since,)).fetchall()
         before, layout, fingerprint = data.data_as_of, data.layout, data.fingerprint
+        with self.lock:
+            # A check the change feed raised an open alert on is read again whatever its
+            # fingerprint, once the data is as new as the feed: the data may show it undone.
+            fed = {c for c, in self._conn.execute(
+                "SELECT check_id FROM alerts WHERE via = 'feed' AND cleared_at IS NULL "
+                "AND settled_record IS NULL AND coalesce(raised_version, 0) <= ?",
+                (data.version,))}
         stale: dict[str, list[int]] = {}
         for check_id, code, as_of, lay, buckets, digest, until in rows:
             if (digest is not None and lay == layout and (until is None or until >= today_s)
-                    and fingerprint(buckets) == digest):
+                    and check_id not in fed and fingerprint(buckets) == digest):
                 continue
             if _too_new(as_of, before):
                 continue   # it saw more than this data says; compared when newer data comes
@@ -650,9 +689,19 @@ class Watch:
                 continue
             entries, people = now_by_code[code][:2]
             found += _compare(s, entries, people, today)
-        raised = self._store(found, data.label, data.measures, via="data")
+        raised = self._store(found, data.label, data.measures, via="data", version=data.version)
+        code_of = {i: c for c in now_by_code for i in stale[c]}
+
+        def state_now(check_id: int, entry_id: str, person: str) -> str:
+            entries, people = now_by_code[code_of[check_id]][:2]
+            for e in [*entries, *(e for p in people if p[1] == person or not person
+                                  for e in p[3])]:
+                if e[1] == entry_id:
+                    return state_on(e[5], e[6], today)
+            return "absent"
+
         cleared = self._clear(examined, {_same(f.seen.check_id, f.change, f.entry_id)
-                                         for f in found})
+                                         for f in found}, data.label, data.version, state_now)
         fingerprints = []
         for code, (entries, people, buckets, digest) in now_by_code.items():
             until = _until([entries, *(p[3] for p in people)], today)
@@ -680,14 +729,25 @@ class Watch:
 
     def apply_feed(self, version: int, changes: Iterable[FeedChange], *, installed: int | None,
                    days: int = 365, measures=None) -> WatchRun:
-        """The platform's change feed since the version last seen. A feed older than the data this
-        desk already holds is refused; codes the desk never checked are ignored."""
-        known = [v for v in (installed, self.feed_version()) if v is not None]
-        seen_version = max(known, default=None)
+        """The platform's change feed since the version last seen. Refused (FeedRefused, nothing
+        changed, the version not kept) when it is older than the data this desk already holds,
+        or further ahead of the installed snapshot than any platform publishes (FEED_AHEAD):
+        kept, such a version would make every honest feed after it look old. Codes the desk
+        never checked are ignored. A change that undoes an open alert's (an entry listed and
+        now gone, or gone and now listed again) closes it as superseded."""
+        seen_version = max((v for v in (installed, self.feed_version(installed)) if v is not None),
+                           default=None)
         if seen_version is not None and version < seen_version:
             raise FeedRefused(Message(QT_TRANSLATE_NOOP(
                 "core", "平台的变化通知是第 {offered} 版，比本机已有的第 {installed} 版数据旧，已拒绝；"
                         "跟踪提醒保持不变。"), {"offered": version, "installed": seen_version}))
+        limit = (installed or 0) + FEED_AHEAD
+        if version > limit:
+            raise FeedRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "平台的变化通知自称第 {offered} 版，远超本机已安装的第 {installed} 版数据"
+                        "（最多可信到第 {limit} 版），不可信，已拒绝；跟踪提醒保持不变，以后的变化通知"
+                        "照常接收。请信息技术人员检查省平台。"),
+                {"offered": version, "installed": installed or 0, "limit": limit}))
         changes = list(changes)
         wanted = {c.code for c in changes}
         self.sync()
@@ -695,46 +755,72 @@ class Watch:
         by_code: dict[str, list[_Seen]] = {}
         for s in seen:
             by_code.setdefault(s.code, []).append(s)
+        label = f"平台变化通知第 {version} 版"
+        with self.lock:
+            # Open alerts from data or a feed older than this one, by check and entry.
+            standing = {}
+            for key, check_id, change, entry_id in self._conn.execute(
+                    "SELECT key, check_id, change, entry_id FROM alerts WHERE cleared_at IS NULL "
+                    "AND settled_record IS NULL AND change != 'rep_listed' "
+                    "AND coalesce(raised_version, 0) < ? "
+                    "AND check_id IN (SELECT value FROM json_each(?))",
+                    (version, json.dumps(sorted(s.check_id for s in seen)))):
+                standing.setdefault((check_id, entry_id), []).append((key, change))
         new_state = {"listed": "active", "reward_withdrawn": "removed"}
-        found = []
+        found, gone = [], []
         for c in changes:
+            state = new_state.get(c.change, c.change)
             for s in by_code.get(c.code, ()):
                 then = s.hits.get(c.entry_id)
                 list_code, list_name = (then[0], then[1]) if then else (c.list_code, c.list_code)
-                state = new_state.get(c.change, c.change)
                 verdict = _judge(s, c.entry_id, list_code, list_name or c.entry_id, c.severity,
                                  state)
                 if verdict:
                     found.append(_Found(s, c.entry_id, list_code, list_name or c.entry_id,
                                         c.severity, state, *verdict))
-        label = f"平台变化通知第 {version} 版"
+                counts = state in COUNTING_STATES
+                for key, change in standing.get((s.check_id, c.entry_id), ()):
+                    if (change == "listed") != counts:    # listed and gone, or gone and back
+                        gone.append((key, f"{label}：条目 {c.entry_id} "
+                                          f"现为“{STATE_WORDS.get(state, state)}”，"
+                                          "这一变化已被撤回。"))
         raised = self._store(found, label, measures or (lambda item, lc, role=None: ()),
-                             via="feed")
+                             via="feed", version=version)
+        cleared = self._supersede(gone)
         with self.lock:
             self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('feed_version', ?)",
                                (str(version),))
-        return WatchRun(len(seen), raised, 0, label)
+        return WatchRun(len(seen), raised, cleared, label)
 
-    def feed_version(self) -> int | None:
+    def feed_version(self, installed: int | None = None) -> int | None:
+        """The newest feed version taken in, unless it is beyond belief for the snapshot
+        installed (a store written before such versions were refused): then none, so that it
+        neither asks the platform from there nor makes honest feeds look old."""
         with self.lock:
             row = self._conn.execute("SELECT value FROM meta WHERE name = 'feed_version'"
                                      ).fetchone()
-        return int(row[0]) if row else None
+        if row is None:
+            return None
+        kept = int(row[0])
+        return None if kept > (installed or 0) + FEED_AHEAD else kept
 
-    def _store(self, found: list[_Found], source: str, measures_for, *, via: str
-               ) -> tuple[Alert, ...]:
+    def _store(self, found: list[_Found], source: str, measures_for, *, via: str,
+               version: int | None) -> tuple[Alert, ...]:
         """Store the alerts not stored before (the same change of the same check is one alert
-        for ever); return the new ones."""
+        for ever: a superseded one shown again is reopened, a settled one stays settled);
+        return the new and reopened ones."""
         now = utc_text(self._clock())
         with self.lock:
             stored = self._conn.execute(
                 "SELECT key, check_id, change, entry_id, cleared_at, settled_record FROM alerts "
                 "WHERE check_id IN (SELECT value FROM json_each(?))",
                 (json.dumps(sorted({f.seen.check_id for f in found})),)).fetchall()
-        known = {k for k, *_ in stored}
+        # By what makes two alerts one (_same), not by key: a refusal's ground that lapsed,
+        # was superseded, and is now shown as removed is the same alert reopened, not a second.
+        known = {_same(c, ch, e) for _, c, ch, e, _, _ in stored}
         standing = {_same(c, ch, e) for _, c, ch, e, cleared, _ in stored if cleared is None}
-        # Cleared, never settled, and now shown again: the change was undone and done again.
-        back = {k for k, _, _, _, cleared, settled in stored
+        # Superseded, never settled, and now shown again: the change was undone and done again.
+        back = {_same(c, ch, e): k for k, c, ch, e, cleared, settled in stored
                 if cleared is not None and settled is None}
         measures_cache: dict[tuple[str, str, str], tuple] = {}
         rows, reopened = [], []
@@ -744,11 +830,11 @@ class Watch:
             if same in standing:
                 continue
             standing.add(same)
-            if key in back:
-                reopened.append((now, source, key))
+            if same in back:
+                reopened.append((now, source, version, back[same]))
                 continue
-            if key in known:
-                continue
+            if same in known:
+                continue       # superseded and settled all the same: it stays as it was
             info, checked_at, outcome = s.info
             case_no, item_code, item_name, kind, name = json.loads(info)
             role = f.person[0] if f.person else ""
@@ -763,42 +849,74 @@ class Watch:
                          f.list_name, f.severity, f.old_state, f.new_state,
                          json.dumps(measures, ensure_ascii=False),
                          _follow_up(f.change, f.list_name, measures, f.person), source, now,
-                         None, *person, via))
+                         None, *person, "", via, now, version))
         if not rows and not reopened:
             return ()
         with self.lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 self._conn.executemany(
-                    f"INSERT OR IGNORE INTO alerts ({', '.join(_COLUMNS)}, via) "
-                    f"VALUES ({', '.join('?' * len(_COLUMNS))}, ?)", rows)
+                    f"INSERT OR IGNORE INTO alerts ({', '.join(_COLUMNS)}, via, first_raised_at, "
+                    f"raised_version) VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})", rows)
                 self._conn.executemany(
-                    "UPDATE alerts SET cleared_at = NULL, raised_at = ?, source = ? "
-                    "WHERE key = ? AND settled_record IS NULL", reopened)
+                    "UPDATE alerts SET cleared_at = NULL, cleared_reason = '', raised_at = ?1, "
+                    "source = ?2, raised_version = ?3 WHERE key = ?4 AND settled_record IS NULL",
+                    reopened)
+                self._conn.executemany(
+                    "UPDATE clearings SET reopened_at = ?1 WHERE key = ?4 AND reopened_at IS NULL",
+                    reopened)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
         return tuple(self._select("key IN (SELECT value FROM json_each(?))",
-                                  (json.dumps([r[0] for r in rows] + [r[2] for r in reopened]),)))
+                                  (json.dumps([r[0] for r in rows] + [r[3] for r in reopened]),)))
 
-    def _clear(self, examined: list[int], current: set[tuple]) -> int:
-        """Open alerts raised from data on the checks just compared that the data no longer
-        supports (``current``: what the data supports, as _same gives it): the change was undone
-        before anyone settled it, so it is no longer the clerk's business. Alerts from the
-        change feed stay: the data may not have caught up."""
+    def _supersede(self, gone: list[tuple[str, str]]) -> int:
+        """Close open alerts as superseded: (key, reason) each. Never deleted (``--all`` shows
+        them with the reason), never a settled one; shown again, they are reopened (_store)."""
+        if not gone:
+            return 0
         now = utc_text(self._clock())
         with self.lock:
-            rows = self._conn.execute(
-                "SELECT key, check_id, change, entry_id FROM alerts WHERE cleared_at IS NULL "
-                "AND settled_record IS NULL AND via = 'data' "
-                "AND check_id IN (SELECT value FROM json_each(?))",
-                (json.dumps(examined),)).fetchall()
-            gone = [k for k, c, ch, e in rows if _same(c, ch, e) not in current]
-            self._conn.executemany("UPDATE alerts SET cleared_at = ? WHERE key = ?",
-                                   [(now, k) for k in gone])
-        return len(gone)
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                done = 0
+                for key, reason in gone:
+                    if self._conn.execute(
+                            "UPDATE alerts SET cleared_at = ?, cleared_reason = ? WHERE key = ? "
+                            "AND cleared_at IS NULL AND settled_record IS NULL",
+                            (now, reason, key)).rowcount:
+                        self._conn.execute("INSERT INTO clearings (key, cleared_at, reason) "
+                                           "VALUES (?, ?, ?)", (key, now, reason))
+                        done += 1
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return done
 
+    def _clear(self, examined: list[int], current: set[tuple], label: str, version: int,
+               state_now: Callable[[int, str, str], str]) -> int:
+        """Open alerts on the checks just compared that the data no longer supports
+        (``current``: what the data supports, as _same gives it): the change was undone before
+        anyone settled it. The change feed's alerts too, once the data is at least as new as
+        the feed that raised them (older data may simply not have caught up)."""
+        with self.lock:
+            rows = self._conn.execute(
+                "SELECT key, check_id, change, entry_id, person_code FROM alerts "
+                "WHERE cleared_at IS NULL AND settled_record IS NULL "
+                "AND (via = 'data' OR coalesce(raised_version, 0) <= ?) "
+                "AND check_id IN (SELECT value FROM json_each(?))",
+                (version, json.dumps(examined))).fetchall()
+        gone = []
+        for key, check_id, change, entry_id, person in rows:
+            if _same(check_id, change, entry_id) in current:
+                continue
+            state = state_now(check_id, entry_id, person)
+            gone.append((key, f"{label}不再显示这一变化：条目 {entry_id} "
+                              f"现为“{STATE_WORDS.get(state, state)}”。"))
+        return self._supersede(gone)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -812,6 +930,7 @@ class Watch:
         for row in rows:
             data = dict(zip(_COLUMNS, row[:len(_COLUMNS)]))
             data["measures"] = tuple(tuple(m) for m in json.loads(data["measures"]))
+            data["cleared_reason"] = data["cleared_reason"] or ""
             rec, action, by, note, at = row[len(_COLUMNS):]
             settled = Settlement(rec, action, by, note, at) if rec is not None else None
             alerts.append(Alert(**data, settled=settled))
@@ -893,12 +1012,18 @@ class Watch:
                 "core", "跟踪提醒 {key} 已由 {operator} 处理（记录 {record}），不再重复登记。"),
                 {"key": key, "operator": alert.settled.operator,
                  "record": alert.settled.record_id}))
+        # A follow-up is appended to the chain: on a case file that fails `cases verify`
+        # anywhere (the alert's own record or any later one, or the alarm a verify left), it
+        # would be written onto records nobody vouches for. Refused like any append (exit 6).
         report = self.case_file.verify()
-        if not report.ok and (report.first_bad is None or alert.basis_record >= report.first_bad):
-            raise RecordRefused(Message(QT_TRANSLATE_NOOP(
-                "core", "记录 {id} 未通过档案校验（{problem}），不能在其上登记跟踪处理。"
-                        "请先由管理员运行 credit-desk cases verify 查明原因。"),
-                {"id": alert.check_id, "problem": report.problem}))
+        problem = (report.problem if not report.ok
+                   else str(self.case_file.alarm) if self.case_file.alarm is not None else None)
+        if problem is not None:
+            own = not report.ok and (report.first_bad is None
+                                     or alert.basis_record >= report.first_bad)
+            raise CaseFileTampered(Message(
+                _OWN_RECORD_BAD if own else _CASE_FILE_BAD,
+                {"id": alert.check_id, "problem": problem}), folder=self.case_file.path.parent)
         record = self.case_file.record_follow_up(
             alert.check_id, {"alert": key, "change": alert.change, "entry_id": alert.entry_id,
                              "action": action}, note, desk)
@@ -908,16 +1033,33 @@ class Watch:
 
     # -- statistics ----------------------------------------------------------------------------
 
-    def month_counts(self, start: str, end: str) -> tuple[int, int, int]:
-        """(raised, settled, open at the end) for instants [start, end)."""
+    def month_counts(self, start: str, end: str, *, item_code: str | None = None,
+                     operator: str | None = None) -> tuple[int, int, int]:
+        """(raised, settled, open at the end) for instants [start, end). An alert is raised
+        once, when first shown: one superseded and shown again is not raised a second time, and
+        is open at the month's end unless settled or superseded (and not yet shown again) by
+        then. With ``item_code`` or ``operator``, only the alerts on checks of that item, or
+        recorded by that operator (as the month's other counts are filtered)."""
         self._reconcile()
+        where, params = "1", {"start": start, "end": end, "item": item_code, "mine": None}
+        if item_code is not None:
+            where += " AND item_code = :item"
+        if operator is not None:
+            with self.case_file.lock:
+                mine = [r for r, in self.case_file.db.conn.execute(
+                    "SELECT record_id FROM records WHERE kind = 'check' AND operator = ?",
+                    (operator,))]
+            where += " AND check_id IN (SELECT value FROM json_each(:mine))"
+            params["mine"] = json.dumps(mine)
         with self.lock:
             return self._conn.execute(
-                "SELECT coalesce(sum(raised_at >= ? AND raised_at < ?), 0), "
-                "coalesce(sum(settled_at >= ? AND settled_at < ?), 0), "
-                "coalesce(sum(raised_at < ? AND (settled_at IS NULL OR settled_at >= ?) "
-                "AND (cleared_at IS NULL OR cleared_at >= ?)), 0) FROM alerts",
-                (start, end, start, end, end, end, end)).fetchone()
+                "SELECT coalesce(sum(first_raised_at >= :start AND first_raised_at < :end), 0), "
+                "coalesce(sum(settled_at >= :start AND settled_at < :end), 0), "
+                "coalesce(sum(first_raised_at < :end "
+                "AND (settled_at IS NULL OR settled_at >= :end) "
+                "AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.key = alerts.key "
+                "AND c.cleared_at < :end AND (c.reopened_at IS NULL OR c.reopened_at >= :end))"
+                "), 0) FROM alerts WHERE " + where, params).fetchone()
 
 
 def _key(s: _Seen, change: str, entry_id: str) -> str:

@@ -78,7 +78,8 @@ def poll_feed(ctx) -> WatchRun | None:
         snap = None
     installed = snap.version if snap else None
     with open_watch(ctx) as watch:
-        since = max((v for v in (installed, watch.feed_version()) if v is not None), default=0)
+        since = max((v for v in (installed, watch.feed_version(installed)) if v is not None),
+                    default=0)
         feed = fetch_changes(ctx.platform, since)
         if feed is None:
             return None
@@ -113,6 +114,7 @@ def refresh(ctx, *, include_closed: bool = False, progress: Progress | None = No
     except PlatformUnavailable as exc:
         feed_problem = exc.reason
     except FeedRefused as exc:
+        log.warning("post-approval watch: change feed refused: %s", exc.message)
         feed_problem = exc.message
     with open_watch(ctx) as watch:
         alerts = watch.alerts(include_closed=include_closed)

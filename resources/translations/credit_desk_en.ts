@@ -2964,8 +2964,20 @@ The offline data on this machine is unchanged.</translation>
         <translation>not listed</translation>
     </message>
     <message>
+        <source>未登记跟踪处理：记录 {id} 未通过档案校验（{problem}）。请由信息技术人员运行 credit-desk cases verify 查明原因，恢复备份或确认现状后再登记；已有记录和提醒仍可查看。</source>
+        <translation>Follow-up not recorded: record {id} fails the case file check ({problem}). Ask IT to run credit-desk cases verify to find out why, and to restore the backup or accept the file as it is before recording it; the existing records and alerts can still be viewed.</translation>
+    </message>
+    <message>
+        <source>未登记跟踪处理：案卷未通过档案校验（{problem}），不再向其写入记录（记录 {id} 本身完好）。请由信息技术人员运行 credit-desk cases verify 查明原因，恢复备份或确认现状后再登记；已有记录和提醒仍可查看。</source>
+        <translation>Follow-up not recorded: the case file fails its check ({problem}), so nothing more is written to it (record {id} itself is intact). Ask IT to run credit-desk cases verify to find out why, and to restore the backup or accept the file as it is before recording it; the existing records and alerts can still be viewed.</translation>
+    </message>
+    <message>
         <source>平台的变化通知是第 {offered} 版，比本机已有的第 {installed} 版数据旧，已拒绝；跟踪提醒保持不变。</source>
         <translation>The platform&apos;s change feed is for version {offered}, older than version {installed} already on this desk: refused; the alerts are unchanged.</translation>
+    </message>
+    <message>
+        <source>平台的变化通知自称第 {offered} 版，远超本机已安装的第 {installed} 版数据（最多可信到第 {limit} 版），不可信，已拒绝；跟踪提醒保持不变，以后的变化通知照常接收。请信息技术人员检查省平台。</source>
+        <translation>The platform&apos;s change feed claims version {offered}, far beyond the installed data version {installed} (at most version {limit} can be believed): refused; the alerts are unchanged and later change feeds are taken in as usual. Ask IT to check the provincial platform.</translation>
     </message>
     <message>
         <source>未知的跟踪处理方式“{action}”，可选：{choices}。</source>
@@ -2978,10 +2990,6 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>跟踪提醒 {key} 已由 {operator} 处理（记录 {record}），不再重复登记。</source>
         <translation>Alert {key} was already settled by {operator} (record {record}); it is not settled twice.</translation>
-    </message>
-    <message>
-        <source>记录 {id} 未通过档案校验（{problem}），不能在其上登记跟踪处理。请先由管理员运行 credit-desk cases verify 查明原因。</source>
-        <translation>Record {id} fails the case file check ({problem}); no follow-up can be recorded on it. Ask an administrator to run credit-desk cases verify first.</translation>
     </message>
     <message>
         <source>平台的变化通知格式不对（{what}），已忽略。</source>

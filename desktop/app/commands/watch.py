@@ -2,7 +2,8 @@
 with `--settle ALERT --action ACTION --note TEXT` (a follow-up decision record, fed back to the
 platform like every record). Exit 0; 3 when no valid snapshot could be compared with, or some
 recorded subjects' rows in it do not verify (each such record is named; the alerts already raised
-are listed all the same); 2 when a settlement is refused."""
+are listed all the same); 2 when a settlement is refused; 6 when the case file fails `cases
+verify` (a follow-up is an append like any other)."""
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_NO_DATA = 0, 2, 3
 def register(verbs) -> None:
     p = verbs.add_parser("watch", help="事中事后监管：已办结核查的跟踪提醒")
     p.add_argument("--json", action="store_true", help="每行一条 JSON 提醒")
-    p.add_argument("--all", action="store_true", help="也列出已处理和已消除的提醒")
+    p.add_argument("--all", action="store_true", help="也列出已处理的和已被更新数据取代的提醒")
     p.add_argument("--settle", metavar="ALERT", help="登记对该提醒的跟踪处理（提醒编号见列表）")
     p.add_argument("--action", choices=tuple(ACTIONS), help="做了什么："
                    + "；".join(f"{k} {v}" for k, v in ACTIONS.items()))
@@ -86,5 +87,6 @@ def _describe(a, now: datetime) -> str:
                      f"{a.settled.operator}，{local_text(a.settled.at)}，记录 {a.settled.record_id}："
                      f"{a.settled.note}")
     elif a.cleared_at is not None:
-        lines.append(f"  已消除：{local_text(a.cleared_at)} 的数据不再显示这一变化。")
+        lines.append(f"  已被更新的数据取代（{local_text(a.cleared_at)}）："
+                     f"{a.cleared_reason or '更新的数据不再显示这一变化。'}")
     return "\n".join(lines)
