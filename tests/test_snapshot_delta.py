@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, tree
+from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, edit_dataset, tree
 
 from desktop.app.cli import main as desk
 from desktop.check.sources import OfflineUnavailable
@@ -22,7 +22,9 @@ from desktop.offline.data import OfflineData
 from desktop.site import config as config_mod
 from offline_cache import buckets
 from offline_cache.buckets import DIGEST, BucketTable, bucket_of, bucket_sql
-from offline_cache.build import bucket_path
+from offline_cache.build import bucket_path, write_table
+from offline_cache.cli import ensure_buckets
+from offline_cache.delta import apply_delta, make_delta
 from offline_cache.reader import RowsUnverified, SnapshotReader
 from offline_cache.store import SnapshotStore, rows_intact
 
@@ -128,6 +130,27 @@ def test_a_delta_rewrites_only_the_buckets_it_touches(pub):
     # V2 lists one subject, repairs another's entries and renames a third: three buckets.
     assert changed == {bucket_of(KNOWN[k], old.count) for k in ("focus", "black")} | {bucket_of(KNOWN["clear"][0], old.count)}
     assert old.count > 1000 and old.catalogue == new.catalogue
+
+
+def test_a_delta_carries_an_entry_given_to_another_subject_in_another_bucket(pub, tmp_path):
+    """The delta is made from the buckets whose digests differ: a row that moves bucket leaves
+    one of them and enters another, and the desk's copy ends up with exactly the new rows."""
+    v1, _, _ = pub.datasets()
+    old = BucketTable.from_bytes(bucket_path(v1).read_bytes())
+    giver, taker = KNOWN["black"], KNOWN["clear"][0]
+    assert bucket_of(giver, old.count) != bucket_of(taker, old.count)
+    moved = edit_dataset(v1, tmp_path / "moved.sqlite",
+                         ("UPDATE entries SET subject_code = ? WHERE subject_code = ?", (taker, giver)))
+    ensure_buckets(moved)
+    report = make_delta(v1, moved, tmp_path / "delta.sqlite")
+    assert report.buckets_touched == 2 and report.upserts["entries"] >= 1 and report.deletes["entries"] == 0
+    work = tmp_path / "desk.sqlite"
+    shutil.copyfile(v1, work)
+    table = apply_delta(work, report.path, old)
+    assert table.to_bytes() == bucket_path(moved).read_bytes()
+    write_table(bucket_path(work), table)
+    assert all_answers(work, [giver, taker], [ITEM]) == all_answers(moved, [giver, taker], [ITEM])
+    assert all_answers(work, [taker], [ITEM])[0].hits and not all_answers(work, [giver], [ITEM])[0].hits
 
 
 def test_a_delta_with_no_changes_still_advances_the_version(capsys, pub):
