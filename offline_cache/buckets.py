@@ -39,7 +39,7 @@ from offline_cache.schema import TABLES, Table
 
 MAGIC = b"CDBUCKET2\n"
 DIGEST = 16
-_HEADER = len(MAGIC) + 4 + 32
+HEADER = len(MAGIC) + 4 + 32
 _CHARS = 24
 _BASE = 1_000_003
 SUBJECTS_PER_BUCKET = 4
@@ -233,12 +233,17 @@ class BucketTable:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "BucketTable":
-        if len(data) < _HEADER or not data.startswith(MAGIC):
+        return cls.from_parts(data[:HEADER], data[HEADER:])
+
+    @classmethod
+    def from_parts(cls, header: bytes, digests: bytes) -> "BucketTable":
+        """The table from its file read in two parts (the digests kept as they are, not copied)."""
+        if len(header) != HEADER or not header.startswith(MAGIC):
             raise ValueError("not a bucket table")
-        (count,) = struct.unpack(">I", data[len(MAGIC):len(MAGIC) + 4])
-        if count < 1 or len(data) != _HEADER + count * DIGEST:
+        (count,) = struct.unpack(">I", header[len(MAGIC):len(MAGIC) + 4])
+        if count < 1 or len(digests) != count * DIGEST:
             raise ValueError("bucket table of the wrong length")
-        return cls(count, data[len(MAGIC) + 4:_HEADER], data[_HEADER:])
+        return cls(count, header[len(MAGIC) + 4:], digests)
 
     def sha256(self) -> str:
         return hashlib.sha256(self.to_bytes()).hexdigest()
