@@ -6,7 +6,7 @@ a synthetic N-subject dataset.
 Each step runs in its own child process so that its peak memory (max RSS, read by the child from
 ``getrusage`` at its end) is its own. Resumable: with ``--folder``, each finished step's figures
 are kept in ``results.json`` there and a new run starts at the first step without them (the
-20M-subject run takes hours on a small machine). Baselines are measured in the same run on the
+20M-subject run takes hours on a small machine); ``--only STEP ...`` runs those steps again. Baselines are measured in the same run on the
 same file:
 
 * verify (TUF's ``TargetFile.verify_length_and_hashes`` of the data file) against a bare
@@ -429,7 +429,10 @@ def main() -> None:
                    help="one subject in K a natural person (default 20); 0: none, so no Argon2 sealing "
                         "(the data layer's scaling without the build's memory-hard step)")
     p.add_argument("--only", nargs="+", choices=STEPS, default=None,
-                   help="run only these steps now (with --folder, the rest in a later run)")
+                   help="run only these steps now, again if already done (with --folder, the rest in a "
+                        "later run); a step uses what the steps before it left, so re-run a chain from "
+                        "publish (publish verify install reopen_full delta delta_fixed reopen_delta), or "
+                        "verify or lookup alone")
     p.add_argument("--child", choices=STEPS, help=argparse.SUPPRESS)
     args = p.parse_args()
     PERSON_EVERY = args.persons_every
@@ -451,10 +454,12 @@ def main() -> None:
     print(f"snapshot benchmark: {n:,} subjects, {args.lookups:,} lookups x {ROUNDS} rounds, in {folder}")
     try:
         for step in STEPS:
-            if step in r:
-                print(f"  {step:<12} kept from an earlier run", flush=True)
-                continue
             if args.only and step not in args.only:
+                if step in r:
+                    print(f"  {step:<12} kept from an earlier run", flush=True)
+                continue
+            if step in r and not args.only:
+                print(f"  {step:<12} kept from an earlier run", flush=True)
                 continue
             if step == "generate" and (folder / "sources").exists():
                 shutil.rmtree(folder / "sources")
