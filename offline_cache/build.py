@@ -334,6 +334,24 @@ def bucket_path(data: Path) -> Path:
     return Path(data).with_suffix(".buckets")
 
 
+def ensure_buckets(data: Path) -> Path:
+    """The data file's bucket table: the one build left beside it, else computed now. Computed
+    again when the data file was written after it (a plain SQL correction after the build, which
+    the views allow): a delta is made from the buckets whose digests differ, so a table that no
+    longer describes its file would leave the correction out of the delta."""
+    path = bucket_path(data)
+    if not path.is_file() or Path(data).stat().st_mtime_ns > path.stat().st_mtime_ns:
+        conn = sqlite3.connect(Path(data).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            write_table(path, compute_table(conn))
+        except (sqlite3.DatabaseError, ValueError):
+            raise ValueError(f"不是快照数据文件（应由 offline-cache build 生成）：{data}") from None
+        finally:
+            conn.close()
+    BucketTable.from_bytes(path.read_bytes())
+    return path
+
+
 def write_table(path: Path, table: BucketTable) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     with open(tmp, "wb") as fh:

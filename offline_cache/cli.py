@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import argparse
 import errno
-import sqlite3
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 from offline_cache import legacy, trust
-from offline_cache.buckets import BucketTable, compute_table
-from offline_cache.build import bucket_path, build, write_table
+from offline_cache.build import bucket_path, build, ensure_buckets
 from offline_cache.delta import make_delta
 from offline_cache.errors import BuildError, SnapshotRefused
 from offline_cache.repository import ROLES, Repository, RoleKeys, generate_key, load_public, load_signer, pub_path
@@ -239,21 +237,6 @@ def _run(args) -> int:
               f"数据截至 {c.get('data_as_of', '-')}，有效期至 {v.targets.expires.isoformat()}"
               f"{'，演示数据' if c.get('demo') else ''}；{len(v.targets.targets)} 个目标文件的长度与哈希均相符")
     return EXIT_OK
-
-
-def ensure_buckets(data: Path) -> Path:
-    """The data file's bucket table: the one build left beside it, else computed now."""
-    path = bucket_path(data)
-    if not path.is_file():
-        conn = sqlite3.connect(Path(data).resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            write_table(path, compute_table(conn))
-        except (sqlite3.DatabaseError, ValueError):
-            raise ValueError(f"不是快照数据文件（应由 offline-cache build 生成）：{data}") from None
-        finally:
-            conn.close()
-    BucketTable.from_bytes(path.read_bytes())
-    return path
 
 
 def verify_repository(repo: Path, root: Path, *, now: datetime | None = None) -> trust.Verified:

@@ -20,7 +20,7 @@ from pathlib import Path
 from offline_cache.buckets import DIGEST, BucketTable, Cancelled, bucket_of, bucket_sql, data_bucket_count, digest_text, stored
 from offline_cache.buckets import BUCKETED, OVERLAY_BUCKETS, buckets_text_sql, create_bucketed_tables
 from offline_cache.buckets import catalogue_digest
-from offline_cache.build import bucket_path
+from offline_cache.build import ensure_buckets
 from offline_cache.schema import DATA_FORMAT, DELTA_FORMAT, TABLES, Table, create_indexes
 
 
@@ -44,17 +44,15 @@ def _ro(path: Path) -> str:
 
 
 def make_delta(old_data: Path, new_data: Path, out: Path) -> DeltaReport:
-    """The delta from ``old_data`` to ``new_data``; both data files must have their bucket
-    tables beside them (``build.bucket_path``) and the same bucket count."""
+    """The delta from ``old_data`` to ``new_data`` (the same bucket count), made from their
+    bucket tables beside them (``build.bucket_path``; computed first where missing, or older than
+    the data file)."""
     out = Path(out)
     tables = []
     for path in (old_data, new_data):
         if not Path(path).is_file():
             raise FileNotFoundError(f"找不到快照数据文件：{path}")
-        try:
-            tables.append(BucketTable.from_bytes(bucket_path(path).read_bytes()))
-        except (OSError, ValueError):
-            raise ValueError(f"数据文件旁缺少分组表（应由 offline-cache build 生成）：{bucket_path(path)}") from None
+        tables.append(BucketTable.from_bytes(ensure_buckets(path).read_bytes()))
     old_table, new_table = tables
     if old_table.count != new_table.count:
         raise ValueError(f"两个版本的分组数不同（{old_table.count} 与 {new_table.count}），只能发布完整快照")

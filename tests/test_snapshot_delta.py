@@ -153,6 +153,23 @@ def test_a_delta_carries_an_entry_given_to_another_subject_in_another_bucket(pub
     assert all_answers(work, [taker], [ITEM])[0].hits and not all_answers(work, [giver], [ITEM])[0].hits
 
 
+def test_a_correction_made_after_the_bucket_table_is_in_the_delta(pub, tmp_path):
+    """A publisher's plain SQL correction of a built file leaves its bucket table behind; the
+    delta is made from the tables, so the stale one is computed again first."""
+    v1, _, _ = pub.datasets()
+    v2 = tmp_path / "v2.sqlite"
+    shutil.copyfile(v1, v2)
+    shutil.copyfile(bucket_path(v1), bucket_path(v2))
+    with sqlite3.connect(v2) as conn:
+        conn.execute("UPDATE subjects SET name = name || '（更正）' WHERE code = ?", (KNOWN["focus"],))
+    conn.close()
+    later = bucket_path(v2).stat().st_mtime_ns + 10**9
+    os.utime(v2, ns=(later, later))  # the file system's clock may not have moved between the two writes
+    report = make_delta(v1, v2, tmp_path / "delta.sqlite")
+    assert report.upserts["subjects"] == 1 and report.buckets_touched == 1
+    assert bucket_path(v2).read_bytes() != bucket_path(v1).read_bytes()
+
+
 def test_a_delta_with_no_changes_still_advances_the_version(capsys, pub):
     v1, _, _ = pub.datasets()
     assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
