@@ -177,8 +177,11 @@ def step_verify(folder: Path, n: int) -> dict:
     from tuf.api.metadata import Metadata
 
     repo = folder / "repo"
-    data = repo / "targets" / "snapshot-000001.sqlite"
-    entry = Metadata.from_file(str(repo / "metadata" / "targets.json")).signed.targets[data.name]
+    # The full data file the repository lists: version 1 right after publish, the newest after the
+    # delta steps (a re-run of this step alone).
+    entry = max((t for t in Metadata.from_file(str(repo / "metadata" / "targets.json")).signed.targets.values()
+                 if t.custom.get("kind") == "full"), key=lambda t: t.custom["version"])
+    data = repo / "targets" / entry.path
 
     def project():
         with open(data, "rb", buffering=0) as fh:
@@ -432,7 +435,8 @@ def main() -> None:
                    help="run only these steps now, again if already done (with --folder, the rest in a "
                         "later run); a step uses what the steps before it left, so re-run a chain from "
                         "publish (publish verify install reopen_full delta delta_fixed reopen_delta), or "
-                        "verify or lookup alone")
+                        "verify or lookup alone (reopen_full measures the store as the last step left it: "
+                        "after install, a full one)")
     p.add_argument("--child", choices=STEPS, help=argparse.SUPPRESS)
     args = p.parse_args()
     PERSON_EVERY = args.persons_every
