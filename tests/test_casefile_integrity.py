@@ -260,15 +260,16 @@ def test_a_writer_stopped_between_commit_and_witness_is_taken_as_it_is(tmp_path)
 
 
 def test_a_writer_stopped_between_witness_and_commit_is_taken_as_it_is(tmp_path):
-    """The witness is flushed while SQLite commits: killed after the first flush and before the
-    second, the witness names a pending record the file never got (never shown as recorded)."""
+    """The version before wrote a pending slot and flushed it while SQLite committed: killed
+    after that flush and before the commit's, its witness names a pending record the file never
+    got (never shown as recorded)."""
     path = tmp_path / "cases.sqlite"
     with CaseFile(path) as cf:
         cf.record_check(result(), approve(), DESK)
         second = cf.record_check(result(), approve(), DESK)
     writer = witness.Writer(witness.witness_path(path))
-    never = witness.Head(3, "f" * 64, second.hash, "2026-12-01T00:00:00Z")
-    writer.begin(never).result()  # pending, flushed; the commit never came
+    never = witness.Head(3, "f" * 64, second.hash, "2026-12-01T00:00:00Z", pending=True)
+    writer.write(never)  # pending, flushed; the commit never came
     writer.close()
     with CaseFile(path) as cf:
         assert cf.alarm is None and cf.verify().ok
@@ -276,6 +277,68 @@ def test_a_writer_stopped_between_witness_and_commit_is_taken_as_it_is(tmp_path)
         assert third.record_id == 3 and third.hash != never.head
         assert witness.read(cf.witness_path) == witness.Head(3, third.hash, second.hash,
                                                              third.recorded_at)
+
+
+def test_the_witness_is_flushed_behind_the_append_and_before_the_next_commit(tmp_path,
+                                                                            monkeypatch):
+    """The witness slot is written before "recorded" is returned, its flush runs behind the
+    append (the clerk does not wait for it) and is done before the next record is committed: the
+    witness on disk is never more than one record behind the file."""
+    import threading
+
+    gate, flushing = threading.Event(), threading.Event()
+    real_flush = witness._flush
+
+    def slow_flush(fd):
+        if threading.current_thread().name == "casefile-witness":
+            flushing.set()
+            assert gate.wait(10)
+        real_flush(fd)
+
+    monkeypatch.setattr(witness, "_flush", slow_flush)
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        first = cf.record_check(result(), approve(), DESK)  # returned while its flush waits
+        assert flushing.wait(10) and not gate.is_set()
+        assert witness.read(cf.witness_path) == witness.Head(1, first.hash, first.prev_hash,
+                                                             first.recorded_at)
+        second = threading.Thread(target=cf.record_check, args=(result(), approve(), DESK))
+        second.start()
+        second.join(0.3)
+        other = sqlite3.connect(path)
+        assert second.is_alive()  # waiting for the first record's witness flush...
+        assert other.execute("SELECT count(*) FROM records").fetchone()[0] == 1  # uncommitted
+        gate.set()
+        second.join(10)
+        assert other.execute("SELECT count(*) FROM records").fetchone()[0] == 2
+        other.close()
+        assert witness.read(cf.witness_path).count == 2
+
+
+@pytest.mark.parametrize("change", ["deleted", "replaced", "rewritten in place"])
+def test_a_witness_changed_between_two_appends_of_an_open_file_stops_recording(tmp_path, change):
+    """An append reads the witness back only when it or the file changed since the last one;
+    a witness deleted, replaced by another file or rewritten in place (same file, same size, in
+    the same clock tick) between two appends of the open window is still seen."""
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        for _ in range(3):
+            last = cf.record_check(result(), approve(), DESK)
+        claims_more = witness.Head(5, "e" * 64, "d" * 64, "2026-12-01T00:00:00Z").encode()
+        target = cf.witness_path
+        if change == "deleted":
+            target.unlink()
+        elif change == "replaced":
+            target.rename(tmp_path / "old.witness")
+            target.write_bytes(claims_more * 2 + (tmp_path / "old.witness").read_bytes()[512:])
+        else:
+            before = os.stat(target)
+            with open(target, "r+b") as f:
+                f.write(claims_more * 2)
+            os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+        with pytest.raises(CaseFileTampered, match="本机暂停记档"):
+            cf.record_check(result(), approve(), DESK)
+        assert cf.count() == last.record_id
 
 
 def test_the_newest_confirmed_record_deleted_is_named(capsys):

@@ -135,6 +135,10 @@ class CaseFile:
         self.lock = threading.RLock()  # hold it to use ``db`` directly
         self.witness_path = witness.witness_path(self.path)
         self._writer: witness.Writer | None = None
+        # The witness's state and SQLite's data_version after this connection's last append
+        # (None: read the witness back before the next one).
+        self._quiet: tuple | None = None
+        self._alarm_path = witness.alarm_path(self.path)
         self._access_witnessed: witness.Head | None = None
         # Why appends are refused (the file does not match its witness, or verify found it
         # altered); reading goes on, so the history and `cases verify` still work.
@@ -410,20 +414,16 @@ class CaseFile:
         if self.readonly:
             raise errors.not_durable(self.path, sqlite3.OperationalError("opened read-only"))
         conn = self._conn
-        flushed = None
         try:
             conn.execute("BEGIN IMMEDIATE")  # take the write lock before reading the head
             try:
                 last = conn.execute("SELECT record_id, hash FROM records "
                                     "ORDER BY record_id DESC LIMIT 2").fetchall()
-                self._refuse_if_altered(last)
+                quiet, version = self._refuse_if_altered(last)
                 record = _seal(draft, last[0] if last else None, utc_text(self._clock()))
                 _insert(conn, record)
-                head = witness.Head(record.record_id, record.hash, record.prev_hash,
-                                    record.recorded_at)
-                # The witness goes to disk while SQLite commits (witness.py): two flushes at
-                # once, and the clerk is told only when both are done.
-                flushed = self._begin_witness(head)
+                # The witness of the record before is on disk before this one is (witness.py).
+                self._settle_witness(quiet)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -431,39 +431,48 @@ class CaseFile:
                 raise
         except sqlite3.Error as exc:
             raise errors.not_durable(self.path, exc) from exc
-        finally:
-            witnessed = _flushed(flushed)
-        if witnessed:
-            try:
-                self._writer.confirm(head)
-                self._witnessed = head
-            except OSError:
-                log.exception("case file witness not confirmed after record %d", record.record_id)
+        head = witness.Head(record.record_id, record.hash, record.prev_hash, record.recorded_at)
+        try:
+            state = self._writer.append(head)
+            self._witnessed = head
+            self._quiet = (state, version)
+        except OSError:
+            log.exception("case file witness not written after record %d", record.record_id)
         return record
 
-    def _begin_witness(self, head: witness.Head):
+    def _settle_witness(self, quiet: bool) -> None:
         try:
-            return self._writer.begin(head)
+            self._writer.settle(others=not quiet)
         except OSError:
-            log.exception("case file witness not written for record %d", head.count)
-            return None
+            log.exception("case file witness not flushed")
 
-    def _refuse_if_altered(self, last: list[tuple[int, str]]) -> None:
+    def _refuse_if_altered(self, last: list[tuple[int, str]]) -> tuple[bool, int]:
         """Under the write lock: the file still ends where its witness says (another process may
-        have appended since, and then the witness moved with it), and nobody raised an alarm."""
-        self._reload_witness()
+        have appended since, and then the witness moved with it), and nobody raised an alarm.
+        The witness is read back and decoded only when the case file or the witness may have
+        changed since this connection's last append (SQLite's data_version counts the commits of
+        every other connection; the witness's inode and raw slots show a write, a replacement or
+        a deletion). Returns whether neither did, and the data_version."""
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        quiet = (self._quiet is not None and self._quiet[1] == version
+                 and self._writer is not None and not self._writer.changed_since(self._quiet[0]))
+        if not quiet:
+            self._quiet = None
+            self._reload_witness()
         expected = self._witnessed or witness.EMPTY
         found = (last[0][0], last[0][1]) if last else (0, GENESIS_HASH)
         if self.alarm is None and found != (expected.count, expected.head):
             problem = check_witness(self._conn, expected)
             if problem is not None:
                 self.alarm = problem[1]
-        recorded = _read_alarm(self.path)
-        if self.alarm is None and recorded:
-            self.alarm = Message(_VERIFY_ALARM, {"problem": recorded, "file": str(self.path)})
+        if self.alarm is None and os.path.lexists(self._alarm_path):
+            recorded = _read_alarm(self.path)
+            if recorded:
+                self.alarm = Message(_VERIFY_ALARM, {"problem": recorded, "file": str(self.path)})
         if self.alarm is not None:
             raise CaseFileTampered(Message(_APPEND_REFUSED, {"problem": str(self.alarm)}),
                                    folder=self.path.parent)
+        return quiet, version
 
     @_serialised
     def record_access(self, result: CheckResult, purpose: str, desk: Desk) -> AccessRecord:
@@ -642,6 +651,7 @@ class CaseFile:
         self._writer.reset(head, access)
         self._conn.execute(f"PRAGMA user_version={WITNESSED_SCHEMA}")
         self._witnessed, self._access_witnessed, self.alarm = head, access, None
+        self._quiet = None
         witness.alarm_path(self.path).unlink(missing_ok=True)
         return head
 
@@ -725,19 +735,6 @@ def _create_schema(conn: sqlite3.Connection) -> None:
                 "CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)",
                 f"PRAGMA user_version={SCHEMA_VERSION}"):
         conn.execute(sql)
-
-
-def _flushed(flushed) -> bool:
-    """Wait for the witness flush begun with a commit (also when the commit failed: the pending
-    slot it wrote stays pending, which the next start takes as it is)."""
-    if flushed is None:
-        return False
-    try:
-        flushed.result()
-        return True
-    except OSError:
-        log.exception("case file witness not flushed")
-        return False
 
 
 def _read_alarm(path: Path) -> str:
