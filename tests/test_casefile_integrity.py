@@ -33,7 +33,7 @@ from desktop.casefile import witness
 from desktop.casefile.errors import CaseFileTampered
 from desktop.casefile.record import canonical_json, feedback_payload
 from desktop.casefile.store import CaseFile
-from desktop.casefile.verify import _derived_suspects_on
+from desktop.casefile.verify import QUERY_COLUMNS, _derived_suspects_on
 from desktop.check.model import CodeKind, Source, Status
 from desktop.site import paths
 
@@ -373,6 +373,50 @@ def test_query_columns_rebuilt_as_plain_columns_are_named(capsys):
     with pytest.raises(CaseFileTampered):
         with CaseFile(paths.case_file()) as cf:
             cf.record_check(result(), approve(), DESK)
+
+
+@pytest.mark.parametrize("column", list(QUERY_COLUMNS))
+def test_every_query_column_that_filters_or_statistics_read_is_derived_again_by_verify(
+        capsys, column):
+    """`cases list` filters and `cases stats` sums read only these columns (besides record_id
+    and the hashed body): each one, rebuilt as a plain column holding another value for one
+    record, makes `cases verify` name that record; the chain's own columns (body_id, prev_hash),
+    read by the walk itself, as a renumbered or unlinked record, the others by their name."""
+    fill(4)
+    names = ", ".join(QUERY_COLUMNS)
+    sqltype = QUERY_COLUMNS[column][0]
+    lie = f"coalesce({column}, 0) + 100" if sqltype == "INTEGER" else f"coalesce({column}, '') || 'x'"
+    chosen = ", ".join(f"CASE WHEN record_id = 3 THEN {lie} ELSE {name} END"
+                       if name == column else name for name in QUERY_COLUMNS)
+    tamper(("ALTER TABLE records RENAME TO real_records",),
+           (f"CREATE TABLE records (record_id INTEGER PRIMARY KEY, body TEXT, hash TEXT, "
+            f"{names})",),
+           (f"INSERT INTO records(record_id, body, hash, {names}) "
+            f"SELECT record_id, body, hash, {chosen} FROM real_records",),
+           ("DROP TABLE real_records",))
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "第一条有问题的记录：3（之前 2 条完好）" in err, err
+    named = {"body_id": "第 3 条位置上是记录 103", "prev_hash": "记录 3 与前一条记录的链接断开"}
+    assert named.get(column, f"记录 3 的查询列 {column} 被改动") in err, err
+
+
+def test_statistics_of_a_file_with_lying_columns_are_what_verify_refuses(capsys):
+    """What the lie in the issue bought: `cases stats` counting approvals that never happened;
+    `cases verify` names the first one."""
+    fill(4)
+    code, before, _ = run(capsys, "cases", "stats", "--month", "2026-11")
+    assert code == 0
+    tamper(("ALTER TABLE records RENAME TO real_records",),
+           ("CREATE TABLE records (record_id INTEGER PRIMARY KEY, body TEXT, hash TEXT, "
+            + ", ".join(QUERY_COLUMNS) + ")",),
+           ("INSERT INTO records SELECT record_id, body, hash, "
+            + ", ".join("'approved'" if c == "outcome" else "'clear'" if c == "status" else c
+                        for c in QUERY_COLUMNS) + " FROM real_records",),
+           ("DROP TABLE real_records",))
+    code, after, _ = run(capsys, "cases", "stats", "--month", "2026-11")
+    assert code == 0 and after != before  # the sums read the columns...
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "记录 1 的查询列" in err  # ...which verify derives again
 
 
 @pytest.mark.parametrize("edit, named", [
