@@ -199,3 +199,41 @@ def test_a_witness_from_before_access_records_were_counted_starts_counting_them(
     conn.close()
     code, _, err = run(capsys, "cases", "verify")
     assert code == 6 and "查询留痕比见证少" in err, err
+
+
+def test_while_recording_is_stopped_no_person_is_looked_up_and_the_evidence_stays(capsys):
+    """Recording stopped stops access records too (the file takes nothing until IT decides), so
+    a lookup of a person, or of a unit that shows its people, is refused with the reason and not
+    shown (exit 6, like `check --record`). Written on, new access records would take the numbers
+    and witness slots of the deleted ones, and verify would find nothing left to name."""
+    lookups(capsys, 4)
+    with case_db() as conn:
+        conn.execute("DELETE FROM access WHERE access_id > 2")
+    conn.close()
+    for verified in (False, True):  # caught at the lookup itself, and after verify said so
+        if verified:
+            assert run(capsys, "cases", "verify")[0] == 6
+        code, out, err = run(capsys, "check", PERSON, "--purpose", "依法履职", "--json")
+        assert code == 6 and out == "" and "也不能查询自然人" in err and "查询留痕比见证少" in err, err
+        code, out, err = run(capsys, "check", KNOWN["unit_rep_listed"], "--item", ITEM)
+        assert code == 6 and out == "" and "也不能查询自然人" in err, err
+    assert len(access(capsys)) == 2
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "第 3 条至第 4 条查询留痕被删除" in err, err
+    # A unit without people leaves no access record, and is still checked (not recorded).
+    assert run(capsys, "check", KNOWN["clear"][0], "--item", ITEM)[0] == 0
+
+
+def test_while_recording_is_stopped_by_verify_no_person_is_looked_up(capsys):
+    """The same when verify found the check records altered: one rule for the whole file."""
+    lookups(capsys, 1)
+    assert run(capsys, "check", KNOWN["black"], "--item", ITEM, "--record", "--case-no", "B-1",
+               "--outcome", "rejected")[0] == 0
+    before = access(capsys)
+    with case_db() as conn:
+        conn.execute("UPDATE outbox SET payload = json_set(payload, '$.case_no', 'X')")
+    conn.close()
+    assert run(capsys, "cases", "verify")[0] == 6
+    code, out, err = run(capsys, "check", PERSON, "--purpose", "依法履职")
+    assert code == 6 and out == "" and "也不能查询自然人" in err, err
+    assert access(capsys) == before

@@ -93,3 +93,34 @@ def test_the_platforms_409_is_a_tamper_alarm_in_the_status_bar(qtbot, capsys, on
         assert len(online.platform.feedback) == 2  # the platform kept what it had
     finally:
         close_window(window)
+
+
+def test_while_recording_is_stopped_the_window_shows_no_persons(qtbot, capsys, desk_env):
+    """Recording stopped stops access records too, as at the command line: a unit whose check
+    would show its legal representative and principal is not shown, the message says why, and
+    no access record is added; a unit without people is still checked."""
+    from desktop.ui.widgets.status_badge import StatusBadge
+
+    for n in range(2):
+        cli_record(capsys, n)
+    with sqlite3.connect(paths.case_file()) as conn:
+        conn.execute("DELETE FROM outbox WHERE record_id = 2")
+        conn.execute("DELETE FROM records WHERE record_id = 2")
+        before = conn.execute("SELECT count(*) FROM access").fetchone()[0]
+    conn.close()
+    window = open_window(qtbot)
+    try:
+        message = widget(window, "formMessage", QLabel)
+        badge = widget(window, "statusBadge", StatusBadge)
+        choose_item(qtbot, window, "CZ-001")
+        scan(qtbot, window, KNOWN["black"])
+        qtbot.waitUntil(lambda: "也不能查询自然人" in message.text(), timeout=10_000)
+        assert badge.state == "idle"  # nothing shown of the unit or its people
+        scan(qtbot, window, KNOWN["clear"][0])
+        qtbot.waitUntil(lambda: badge.state not in ("idle", "checking"), timeout=10_000)
+        assert "本机暂停记档" in message.text()
+    finally:
+        close_window(window)
+    with sqlite3.connect(paths.case_file()) as conn:
+        assert conn.execute("SELECT count(*) FROM access").fetchone()[0] == before
+    conn.close()

@@ -84,6 +84,10 @@ _NOT_ACCEPTABLE = QT_TRANSLATE_NOOP(
 _APPEND_REFUSED = QT_TRANSLATE_NOOP(
     "core", "本机暂停记档：{problem} 在信息技术人员恢复备份或确认现状（credit-desk cases verify "
             "--accept）之前，不再向该案卷写入记录；已有记录仍可查看。")
+_ACCESS_REFUSED = QT_TRANSLATE_NOOP(
+    "core", "本机暂停记档，也不能查询自然人：{problem} 每次查询自然人都须在案卷中留下查询留痕；在信息技术"
+            "人员恢复备份或确认现状（credit-desk cases verify --accept）之前，不查询、不显示自然人，"
+            "也不显示列出法定代表人、主要负责人的单位核查结果。已有记录仍可查看。")
 
 @dataclass(frozen=True)
 class Decision:
@@ -495,10 +499,13 @@ class CaseFile:
         return self._append_access(drafts)
 
     def _append_access(self, drafts: list[AccessRecord]) -> list[AccessRecord]:
+        if self.readonly:
+            raise errors.not_durable(self.path, sqlite3.OperationalError("opened read-only"))
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                self._refuse_access_if_stopped()
                 # Created on first use: a case file written before access records keeps its bytes.
                 conn.execute(access_log.SCHEMA)
                 conn.execute(access_log.INDEX)
@@ -520,6 +527,24 @@ class CaseFile:
                 log.exception("case file witness not updated after access record %d",
                               last.access_id)
         return records
+
+    def _refuse_access_if_stopped(self) -> None:
+        """Under the write lock: while recording is stopped (the file or its access records do
+        not match the witness, or verify found the file altered) no access record is written
+        either, so the lookup is not shown (the checker's rule). Written on, they would go into a
+        file IT is about to replace from a backup, or cover the evidence: a new access record takes
+        the number, and then the witness slot, of a deleted one."""
+        last = self._conn.execute("SELECT record_id, hash FROM records "
+                                  "ORDER BY record_id DESC LIMIT 2").fetchall()
+        try:
+            self._refuse_if_altered(last)
+            problem = self.access_witness_problem()
+        except CaseFileTampered:
+            problem = self.alarm
+        if problem is not None:
+            self.alarm = self.alarm or problem
+            raise CaseFileTampered(Message(_ACCESS_REFUSED, {"problem": str(problem)}),
+                                   folder=self.path.parent)
 
     @_serialised
     def access_records(self, *, since: date | datetime | str | None = None,

@@ -2116,6 +2116,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Recording paused on this desk: {problem} Nothing more is written to this case file until IT restores a backup or accepts it as it is (credit-desk cases verify --accept); existing records can still be viewed.</translation>
     </message>
     <message>
+        <source>本机暂停记档，也不能查询自然人：{problem} 每次查询自然人都须在案卷中留下查询留痕；在信息技术人员恢复备份或确认现状（credit-desk cases verify --accept）之前，不查询、不显示自然人，也不显示列出法定代表人、主要负责人的单位核查结果。已有记录仍可查看。</source>
+        <translation>Recording is stopped on this desk, and so are lookups of natural persons: {problem} Every lookup of a natural person must leave an access record in the case file; until IT restores a backup or accepts the file as it is (credit-desk cases verify --accept), no natural person is looked up or shown, nor a unit&apos;s result listing its legal representative or principal. Existing records can still be viewed.</translation>
+    </message>
+    <message>
         <source>跟踪处理须在说明中写明做了什么。</source>
         <translation>A follow-up needs a note saying what was done.</translation>
     </message>
