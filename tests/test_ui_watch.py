@@ -304,3 +304,23 @@ def test_a_refusals_ground_gone_taken_back_and_gone_again_counts_once_in_the_sta
         assert rows["跟踪提醒：本月提出"] == "1" and rows["跟踪提醒：月末待处理"] == "1"
     finally:
         close_window(window)
+
+
+def test_an_alert_taken_back_by_the_next_import_leaves_the_tab_saying_why(qtbot, production):
+    p, v1, v2 = production
+    assert desk(["check", GRANTED, "--item", "CZ-001", "--record", "--case-no", "TV-5",
+                 "--outcome", "approved", "--offline"]) == 0
+    assert desk(["cache", "import", str(p.publish(2, v2))]) == 0
+    window = open_window(qtbot)
+    try:
+        view = window.watch_view
+        indicator = widget(window, "watchIndicator", QLabel)
+        qtbot.waitUntil(lambda: view._refresh_job is None and indicator.text() == "跟踪提醒：1",
+                        timeout=10_000)
+        usb_import(qtbot, window, p.publish(3, v1))    # the listing taken back
+        qtbot.waitUntil(lambda: indicator.text() == "跟踪提醒：0", timeout=15_000)
+        assert view.model.rowCount() == 0
+        message = widget(window, "watchMessage", QLabel).text()
+        assert "1 条提醒已被更新的数据取代" in message and "--all" in message
+    finally:
+        close_window(window)

@@ -67,7 +67,8 @@ def test_a_listing_undone_before_anyone_settled_it_and_done_again_is_an_open_ale
     assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
     [listed] = [a for a in alerts(capsys) if a["record_id"] == granted]
     # The publisher takes the listing back (v3 = v1's entries): the alert is cleared ...
-    assert run(capsys, "cache", "import", p.publish(3, v1))[0] == 0
+    code, out, _ = run(capsys, "cache", "import", p.publish(3, v1))
+    assert code == 0 and "跟踪提醒：1 条已被新数据取代" in out and "--all" in out
     assert [a for a in alerts(capsys) if a["record_id"] == granted] == []
     # ... closed as superseded, never deleted: shown with --all, with what the data says now.
     [closed] = [a for a in alerts(capsys, "--all") if a["record_id"] == granted]

@@ -263,6 +263,11 @@ class WatchView(Retranslatable, QWidget):
         text = self.tr("待处理的跟踪提醒 %1 条。").replace("%1", str(len(state.alerts)))
         if state.run is not None and state.run.raised:
             text += " " + self.tr("本次新增 %1 条。").replace("%1", str(len(state.run.raised)))
+        superseded = sum(r.cleared for r in (state.run, state.feed) if r is not None)
+        if superseded:
+            # An alert that leaves the list must say why: newer data took its change back.
+            text += " " + self.tr("%1 条提醒已被更新的数据取代，不再待处理（原因见 credit-desk cases "
+                                  "watch --all）。").replace("%1", str(superseded))
         self._say(" ".join([text, *notes]), error=bool(notes))
         self.count_changed.emit(len(state.alerts))
 

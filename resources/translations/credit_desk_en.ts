@@ -1918,6 +1918,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>%1 new this time.</translation>
     </message>
     <message>
+        <source>%1 条提醒已被更新的数据取代，不再待处理（原因见 credit-desk cases watch --all）。</source>
+        <translation>%1 alert(s) superseded by newer data, no longer open (the reasons: credit-desk cases watch --all).</translation>
+    </message>
+    <message>
         <source>未能比对：%1</source>
         <translation>Could not compare: %1</translation>
     </message>

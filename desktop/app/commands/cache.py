@@ -108,6 +108,9 @@ def _watch(ctx, before: int | None, snap) -> None:
     if run is not None and run.raised:
         print(f"跟踪提醒：新增 {len(run.raised)} 条（已办结的核查因新数据需复核），"
               "请运行 credit-desk cases watch 查看。")
+    if run is not None and run.cleared:
+        print(f"跟踪提醒：{run.cleared} 条已被新数据取代（新数据不再显示该变化），不再待处理；"
+              "原因见 credit-desk cases watch --all。")
 
 
 def _role(exc: SnapshotRefused) -> str:
