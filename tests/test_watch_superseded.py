@@ -222,3 +222,22 @@ def test_the_month_counts_alerts_by_the_checks_item_and_operator_like_everything
         "跟踪提醒：本月提出": 0, "跟踪提醒：本月处理": 0, "跟踪提醒：月末待处理": 0}
     assert month_counts(capsys, "--operator", "nobody") == {
         "跟踪提醒：本月提出": 0, "跟踪提醒：本月处理": 0, "跟踪提醒：月末待处理": 0}
+
+
+def test_a_refusals_ground_reported_gone_by_the_feed_and_back_in_force_is_superseded(
+        capsys, online):
+    """The feed says the refused subject's black entry was repaired; the next feed says it counts
+    again (the repair revoked): the refusal stands, the clerk has nothing to tell the applicant."""
+    online.install_snapshot()
+    refused = record(capsys, KNOWN["black"], "rejected", "SU-9")
+    online.platform.publisher.publish(second_version)
+    [repaired], _ = watch(capsys)
+    assert (repaired["record_id"], repaired["change"]) == (refused, "repaired")
+    online.platform.publisher.publish(
+        lambda c: c.execute("UPDATE entries SET state = 'active' WHERE subject_code = ?",
+                            (KNOWN["black"],)))
+    assert watch(capsys)[0] == []
+    [closed], _ = watch(capsys, "--all")
+    assert closed["alert"] == repaired["alert"]
+    assert closed["cleared_reason"].startswith("平台变化通知第 3 版：条目 ")
+    assert "现为“有效”" in closed["cleared_reason"]
