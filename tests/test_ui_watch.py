@@ -98,6 +98,10 @@ def test_alert_after_a_usb_import_is_seen_and_settled_from_the_keyboard(qtbot, p
         with qtbot.waitSignal(view.follow_up_recorded, timeout=10_000):
             qtbot.keyClick(note, Qt.Key.Key_Return)
         assert model.rowCount() == 0 and indicator.text() == "跟踪提醒：0"
+        widget(window, "watchShowClosed").setChecked(True)     # settled: still there to see
+        assert model.rowCount() == 1 and model.index(0, model.columnCount() - 2).data() == "已处理"
+        qtbot.waitUntil(lambda: "checked with the court" in detail.toPlainText(), timeout=5000)
+        widget(window, "watchShowClosed").setChecked(False)
         follow = stored_records()[-1]
         assert follow["kind"] == "decision" and follow["refers_to"] == 1
         assert follow["follow_up"]["change"] == "listed"
@@ -322,5 +326,23 @@ def test_an_alert_taken_back_by_the_next_import_leaves_the_tab_saying_why(qtbot,
         assert view.model.rowCount() == 0
         message = widget(window, "watchMessage", QLabel).text()
         assert "1 条提醒已被更新的数据取代" in message and "--all" in message
+        # Never deleted: shown on demand, with which data took it back; it cannot be settled.
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
+
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+        view.table.setFocus()
+        QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_W,
+                       Qt.KeyboardModifier.AltModifier)      # its mnemonic, 含已处理和已取代(&W)
+        qtbot.waitUntil(widget(window, "watchShowClosed").isChecked, timeout=3000)
+        assert view.model.rowCount() == 1
+        model = view.model
+        assert "已被更新的数据取代" in [model.index(0, c).data() for c in range(model.columnCount())]
+        view.table.selectRow(0)
+        detail = widget(window, "watchDetail")
+        qtbot.waitUntil(lambda: "离线数据第 3 版不再显示这一变化" in detail.toPlainText(),
+                        timeout=5000)
+        assert not widget(window, "watchSettleButton", QPushButton).isEnabled()
+        assert indicator.text() == "跟踪提醒：0"
     finally:
         close_window(window)

@@ -7,12 +7,14 @@ The comparison with the data, the change feed and every case-file read and write
 job runner; identity numbers are shown masked."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.casefile.record import OUTCOMES, local_text
-from desktop.casefile.watch import ACTIONS, CHANGES, ROLE_WORDS, STATE_WORDS, Alert
+from desktop.casefile.watch import ACTIONS, CHANGES, ROLE_WORDS, STATE_WORDS, Alert, Settlement
 from desktop.desk import watch
 from desktop.site.messages import UserError
 from desktop.ui import i18n
@@ -99,12 +101,17 @@ class WatchView(Retranslatable, QWidget):
         self.age_filter = QComboBox(objectName="watchAgeFilter")
         self.kind_label.setBuddy(self.kind_filter)
         self.age_label.setBuddy(self.age_filter)
+        # Settled and superseded alerts are never deleted: shown on demand, with what was done
+        # or which data took the change back.
+        self.show_closed = QCheckBox(objectName="watchShowClosed")
+        self.show_closed.toggled.connect(self._apply_filter)
         self.refresh_button = QPushButton(objectName="watchRefreshButton")
         self.refresh_button.clicked.connect(self._refresh_or_stop)
         self.kind_filter.currentIndexChanged.connect(self._apply_filter)
         self.age_filter.currentIndexChanged.connect(self._apply_filter)
         bar = QHBoxLayout()
-        for w in (self.kind_label, self.kind_filter, self.age_label, self.age_filter):
+        for w in (self.kind_label, self.kind_filter, self.age_label, self.age_filter,
+                  self.show_closed):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.refresh_button)
@@ -167,6 +174,8 @@ class WatchView(Retranslatable, QWidget):
         t = i18n.translate
         self.kind_label.setText(self.tr("变化(&K)"))
         self.age_label.setText(self.tr("提出时间(&G)"))
+        self.show_closed.setText(self.tr("含已处理和已取代(&W)"))
+        self.show_closed.setToolTip(self.tr("也列出已登记处理的提醒，以及其变化已被更新的数据撤回的提醒"))
         self._label_refresh_button()
         self.action_label.setText(self.tr("处理(&A)"))
         self.note_label.setText(self.tr("说明(&N)"))
@@ -189,7 +198,7 @@ class WatchView(Retranslatable, QWidget):
         self.model.set_headers([
             self.tr("提出时间"), self.tr("记录"), self.tr("办件编号"), self.tr("办事事项"),
             self.tr("主体代码"), self.tr("主体名称"), self.tr("变化"), self.tr("名单条目"),
-            self.tr("原状态 → 现状态"), self.tr("档案校验")])
+            self.tr("原状态 → 现状态"), self.tr("状态"), self.tr("档案校验")])
         self.table.setAccessibleName(self.tr("跟踪提醒"))
         self.note.setAccessibleName(self.tr("跟踪处理说明"))
         self.action.setAccessibleName(self.tr("跟踪处理方式"))
@@ -260,7 +269,8 @@ class WatchView(Retranslatable, QWidget):
                                  "请重新导入快照。").replace("%1", state.run.source)
                          .replace("%2", str(len(unverified)))
                          .replace("%3", "、".join(str(i) for i, _, _ in unverified[:10])))
-        text = self.tr("待处理的跟踪提醒 %1 条。").replace("%1", str(len(state.alerts)))
+        open_count = sum(a.open for a in state.alerts)
+        text = self.tr("待处理的跟踪提醒 %1 条。").replace("%1", str(open_count))
         if state.run is not None and state.run.raised:
             text += " " + self.tr("本次新增 %1 条。").replace("%1", str(len(state.run.raised)))
         superseded = sum(r.cleared for r in (state.run, state.feed) if r is not None)
@@ -269,7 +279,7 @@ class WatchView(Retranslatable, QWidget):
             text += " " + self.tr("%1 条提醒已被更新的数据取代，不再待处理（原因见 credit-desk cases "
                                   "watch --all）。").replace("%1", str(superseded))
         self._say(" ".join([text, *notes]), error=bool(notes))
-        self.count_changed.emit(len(state.alerts))
+        self.count_changed.emit(open_count)
 
     def _failed(self, exc: BaseException) -> None:
         self._refresh_job = None
@@ -282,7 +292,9 @@ class WatchView(Retranslatable, QWidget):
         kind = self.kind_filter.currentData()
         age = self.age_filter.currentData()
         now = datetime.now(timezone.utc)
-        shown = [a for a in self.all_alerts if (kind is None or a.change == kind) and (
+        closed = self.show_closed.isChecked()
+        shown = [a for a in self.all_alerts if (closed or a.open)
+                 and (kind is None or a.change == kind) and (
             age is None or (a.age_days(now) <= age if age > 0 else a.age_days(now) > -age))]
         selected = self.selected_alert()
         self.model.set_alerts(shown)
@@ -298,8 +310,15 @@ class WatchView(Retranslatable, QWidget):
         return [local_text(a.raised_at), str(a.check_id), a.case_no or "—",
                 f"{a.item_name}（{a.item_code}）", masked, a.subject_name or "—",
                 t("core", CHANGES[a.change]), _entry(a),
-                f"{_state(a.old_state)} → {_state(a.new_state)}",
+                f"{_state(a.old_state)} → {_state(a.new_state)}", self._standing(a),
                 self.tr("完好") if a.record_ok else self.tr("未通过，不能登记处理")]
+
+    def _standing(self, a: Alert) -> str:
+        if a.settled is not None:
+            return self.tr("已处理")
+        if a.cleared_at is not None:
+            return self.tr("已被更新的数据取代")
+        return self.tr("待处理")
 
     # -- selection -----------------------------------------------------------------------------
 
@@ -339,13 +358,21 @@ class WatchView(Retranslatable, QWidget):
                  f" · {local_text(a.checked_at)}",
                  a.follow_up]
         lines += [f"  {m} {c}" for m, c in a.measures]
+        if a.settled is not None:
+            lines.append(self.tr("已处理：%1，%2，%3，记录 %4：%5")
+                         .replace("%1", t("core", ACTIONS.get(a.settled.action, a.settled.action)))
+                         .replace("%2", a.settled.operator).replace("%3", local_text(a.settled.at))
+                         .replace("%4", str(a.settled.record_id)).replace("%5", a.settled.note))
+        elif a.cleared_at is not None:
+            lines.append(self.tr("已被更新的数据取代（%1）：%2").replace("%1", local_text(a.cleared_at))
+                         .replace("%2", a.cleared_reason))
         if not a.record_ok:
             lines.append(self.tr("该记录未通过档案校验（cases verify），不能在其上登记处理。"))
         return "\n".join(lines)
 
     def _update_buttons(self) -> None:
         a = self.selected_alert()
-        ok = a is not None and a.record_ok
+        ok = a is not None and a.record_ok and a.open
         for w in (self.settle_button, self.note, self.action):
             w.setEnabled(ok)
 
@@ -353,7 +380,7 @@ class WatchView(Retranslatable, QWidget):
 
     def settle_selected(self) -> None:
         a = self.selected_alert()
-        if a is None:
+        if a is None or not a.open:
             return
         if not a.record_ok:
             self._say(self.tr("该提醒的记录未通过档案校验，不能登记处理；请管理员先运行 cases verify。"),
@@ -372,10 +399,13 @@ class WatchView(Retranslatable, QWidget):
     def _settled(self, record) -> None:
         self.note.clear()
         self._say(self.tr("已登记跟踪处理：记录 %1，将上报省平台。").replace("%1", str(record.record_id)))
-        self.all_alerts = [a for a in self.all_alerts
-                           if a.key != (record.follow_up or {}).get("alert")]
+        settled = Settlement(record.record_id, (record.follow_up or {}).get("action", ""),
+                             record.operator, record.note, record.recorded_at)
+        self.all_alerts = [replace(a, settled=settled)
+                           if a.key == (record.follow_up or {}).get("alert") else a
+                           for a in self.all_alerts]
         self._apply_filter()
-        self.count_changed.emit(len(self.all_alerts))
+        self.count_changed.emit(sum(a.open for a in self.all_alerts))
         self.follow_up_recorded.emit(record)
         self.table.setFocus()
 
@@ -403,7 +433,7 @@ def _state(state: str) -> str:
 
 
 def _refresh(ctx, progress, cancel):
-    return watch.refresh(ctx, progress=progress, cancel=cancel)
+    return watch.refresh(ctx, include_closed=True, progress=progress, cancel=cancel)
 
 
 def _record_sheet(ctx, record_id: int) -> str:

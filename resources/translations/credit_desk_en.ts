@@ -1798,6 +1798,14 @@ The offline data on this machine is unchanged.</translation>
         <translation>&amp;Action</translation>
     </message>
     <message>
+        <source>含已处理和已取代(&amp;W)</source>
+        <translation>Include settled and superseded (&amp;W)</translation>
+    </message>
+    <message>
+        <source>也列出已登记处理的提醒，以及其变化已被更新的数据撤回的提醒</source>
+        <translation>Also list the alerts already settled, and those whose change newer data took back</translation>
+    </message>
+    <message>
         <source>说明(&amp;N)</source>
         <translation>&amp;Note</translation>
     </message>
@@ -1870,6 +1878,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Case file check</translation>
     </message>
     <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
         <source>跟踪提醒</source>
         <translation>Watch alerts</translation>
     </message>
@@ -1932,6 +1944,26 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>未通过，不能登记处理</source>
         <translation>Failed: no follow-up can be recorded</translation>
+    </message>
+    <message>
+        <source>已处理</source>
+        <translation>Settled</translation>
+    </message>
+    <message>
+        <source>已被更新的数据取代</source>
+        <translation>Superseded by newer data</translation>
+    </message>
+    <message>
+        <source>待处理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>已处理：%1，%2，%3，记录 %4：%5</source>
+        <translation>Settled: %1, %2, %3, record %4: %5</translation>
+    </message>
+    <message>
+        <source>已被更新的数据取代（%1）：%2</source>
+        <translation>Superseded by newer data (%1): %2</translation>
     </message>
     <message>
         <source>该记录未通过档案校验（cases verify），不能在其上登记处理。</source>
