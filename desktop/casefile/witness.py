@@ -26,8 +26,8 @@ to one file, a slow witness write of the earlier record never hides the later on
 block in place is a data-only sync, which keeps the cost of an append close to that of the commit.
 
 The access records (access.py) have two slots of their own after the records' two, written and
-flushed inside each access record's append, after its commit: deleting the newest access records, or replacing
-them, is then reported like a shorter case file. A witness written before access records were
+flushed inside each access record's append, after its commit: deleting the newest access
+records, or replacing them, is then reported like a shorter case file. A witness written before access records were
 counted has no such slots; the next writer adds them for the access records the file holds then.
 
 What the witness cannot tell: one record (or access record) appended by someone else after the
@@ -249,6 +249,8 @@ class _Flusher:
         self._asked = threading.Lock()
         self._asked.acquire()
         self._idle = threading.Lock()  # held from a request until its flush is done
+        self._begun = threading.Lock()
+        self._begun.acquire()
         self._error: OSError | None = None
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="casefile-witness", daemon=True)
@@ -257,6 +259,10 @@ class _Flusher:
     def start(self) -> None:
         self._idle.acquire()  # the previous flush, if still running, ends first
         self._asked.release()
+        # Until the thread is inside the flush: it needs the GIL to get there, which this thread
+        # would otherwise keep through most of the next append's work, and the flush would start
+        # late instead of running alongside it.
+        self._begun.acquire()
 
     def wait(self) -> None:
         """Until the flush asked for is done; raises the OSError it met."""
@@ -276,6 +282,7 @@ class _Flusher:
             self._asked.acquire()
             if self._stopping:
                 return
+            self._begun.release()
             try:
                 _flush(self._fd)
             except BaseException as exc:  # the thread must live on: close() waits for it
