@@ -178,8 +178,9 @@ class SnapshotReader:
             text = self._conn.execute(_OVERLAY_SQL if b in self._overlay else BUCKET_SQL, (b,)).fetchone()[0]
         except sqlite3.DatabaseError:
             raise RowsUnverified(f"第 {b} 号分组（无法读取）") from None
-        if digest_text(text) != table.digests[b * DIGEST:(b + 1) * DIGEST]:
-            raise RowsUnverified(f"第 {b} 号分组")
+        expected = table.digest(b)
+        if digest_text(text) != expected:
+            raise RowsUnverified(f"第 {b} 号分组" if expected else f"第 {b} 号分组（分组表的这一页与签署的页索引不符）")
         return VerifiedBucket(b, text)
 
     def buckets_of(self, codes: Iterable[str]) -> dict[str, VerifiedBucket]:
@@ -198,8 +199,9 @@ class SnapshotReader:
                 except sqlite3.DatabaseError:
                     raise RowsUnverified(f"第 {part[start]} 号分组起（无法读取）") from None
                 for b, text in rows:
-                    if digest_text(text) != self.table.digest(b):
-                        raise RowsUnverified(f"第 {b} 号分组")
+                    expected = self.table.digest(b)
+                    if digest_text(text) != expected:
+                        raise RowsUnverified(f"第 {b} 号分组" if expected else f"第 {b} 号分组（分组表的这一页与签署的页索引不符）")
                     got[b] = VerifiedBucket(b, text)
         return {c: got[b] for c, b in wanted.items()}
 

@@ -13,7 +13,9 @@ A repository is a folder, the same on the platform and on a USB stick or hall sh
 Roles, keys and thresholds are TUF's: ``root`` lists the keys of every role and how many must
 sign; a new root is signed by the old root's threshold and its own. Data targets carry custom
 fields ``kind``, ``version``, ``data_as_of``, ``region``, ``demo`` and, for a delta,
-``base_version``; every data target names its bucket table (``buckets``).
+``base_version``; every data target names its bucket table (``buckets``), whose target carries
+``page_index``: the hash of its header and page index, so that a desk can check the table a page
+at a time (``buckets.PagedBucketTable``).
 
 Key files: the private key as PKCS#8 PEM (mode 0600), its public half beside it in ``KEY.pub``
 (securesystemslib's key JSON: keytype, scheme, keyval)."""
@@ -44,6 +46,8 @@ from tuf.api.metadata import (
     Timestamp,
 )
 from tuf.api.serialization.json import JSONSerializer
+
+from offline_cache.buckets import HEADER, page_index, page_index_sha256
 
 ROLES = ("root", "targets", "snapshot", "timestamp")
 MARK = "x-credit-desk"   # root's own unrecognised field: {"name", "demo"}
@@ -232,7 +236,9 @@ class Repository:
             raise ValueError("data_as_of 须带时区")
         custom = {"version": version, "data_as_of": data_as_of.astimezone(timezone.utc).isoformat(),
                   "region": region, "demo": bool(demo), "buckets": buckets_name(version)}
-        placed = {buckets_name(version): (Path(buckets), {"kind": "buckets", "version": version}),
+        table = Path(buckets).read_bytes()
+        pages = page_index_sha256(table[:HEADER], page_index(table[HEADER:]))
+        placed = {buckets_name(version): (Path(buckets), {"kind": "buckets", "version": version, "page_index": pages}),
                   data_name(version): (Path(data), {"kind": "full", **custom})}
         for base, path in sorted((deltas or {}).items()):
             if not 1 <= base < version:

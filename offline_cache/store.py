@@ -11,6 +11,8 @@ Layout of the store folder::
                                   since dataset.sqlite, whole, and the catalogue; dataset.sqlite is
                                   then a hard link to the full data file the chain started from
         buckets.bin               the bucket table, whose hash the targets metadata signs
+        buckets.pages             its page index, whose hash (with the table's header) the
+                                  targets metadata signs too (absent for a table signed before)
     roots/2.root.json ...          roots accepted after the shipped one, one per version
     transition/                    only after a migration: the TUF root and the old root's signed step to it
     .staging-<token>/              an install in progress (removed when it is refused, or by the
@@ -20,8 +22,11 @@ One install at a time across processes (install_lock.py, ``snapshot.lock`` besid
 the clean-up of unreferenced folders and the pointer move happen under it, so the pointer only
 ever names a folder that was written and synced before it.
 
-Start-up checks the targets signature under the root in force and the bucket table's hash: no
-pass over the rows, no seal. Each lookup then checks the rows it reads against their bucket.
+Start-up checks the targets signature under the root in force and the bucket table's page index
+against the hash its target signs (``buckets.pages``; the table's own hash, reading it whole, for a
+table signed without one): no pass over the rows, no seal, and not the whole table. Each lookup
+then checks the page of the table it needs (once per process) and the rows it reads against their
+bucket.
 
 A delta therefore costs its own size and the buckets it touches: the full file is linked, never
 copied or written, and the overlay carried over is small. When the overlay grows past
@@ -43,7 +48,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
@@ -53,7 +58,7 @@ from tuf.api.metadata import Root, TargetFile
 from tuf.ngclient.fetcher import FetcherInterface
 
 from offline_cache import legacy, sealing, trust
-from offline_cache.buckets import DIGEST, HEADER, BucketTable, Cancelled, catalogue_digest, compute_table, digest_text, read_bucket
+from offline_cache.buckets import DIGEST, HEADER, PAGE, BucketTable, PagedBucketTable, page_index, page_index_sha256, Cancelled, catalogue_digest, compute_table, digest_text, read_bucket
 from offline_cache.delta import (BucketMismatch, DeltaError, apply_delta, apply_to_overlay,
                                   consolidate, overlay_buckets)
 from offline_cache.errors import SnapshotRefused, short_id
@@ -73,6 +78,9 @@ OVERLAY = "overlay.sqlite"
 # Past this share of buckets held in the overlay, a delta's install writes a full file again.
 CONSOLIDATE_SHARE = 1 / 16
 BUCKETS = "buckets.bin"
+# The bucket table's page index (buckets.page_index), kept at install when the table's target
+# signs one: start-up then checks it instead of hashing the whole table.
+PAGES = "buckets.pages"
 _DELTA_FILE = "delta.sqlite"
 TRANSITION_DIR = "transition"   # the accepted step from a root of the format before TUF
 REINSTALL = "请重新导入快照（U盘或“更新离线数据”）。"
@@ -89,7 +97,7 @@ class InstalledSnapshot:
     demo: bool               # from the trust root in force, never from a signed target field
     data_path: Path
     metadata_path: Path
-    table: BucketTable = field(repr=False, compare=False)
+    table: BucketTable | PagedBucketTable = field(repr=False, compare=False)
     overlay_path: Path | None = None  # the changed buckets, for a version installed as a delta
 
     def is_expired(self, now: datetime) -> bool:
@@ -460,7 +468,8 @@ class SnapshotStore:
         if buckets_entry is None:
             raise SnapshotRefused("tampered", f"{which}的目标元数据没有分组表。{REINSTALL}", role="targets")
         try:
-            table = _read_table(bpath, buckets_entry, f"{which}的分组表")
+            table = _paged_table(folder, bpath, buckets_entry, f"{which}的分组表") \
+                or _read_table(bpath, buckets_entry, f"{which}的分组表")
         except OSError:
             raise SnapshotRefused("tampered", f"{which}的分组表缺失：{bpath}。{REINSTALL}", role="targets") from None
         if table is None:
@@ -609,6 +618,7 @@ class SnapshotStore:
                     raise trust.refused("targets", "malformed", f"数据文件 {target.path} 不是本程序能读取的快照数据库。{ADVICE}")
             else:
                 self._apply(target, buckets_entry, source, staging, state, progress, cancel)
+            _write_pages(staging, buckets_entry)
             weak = _sealing_problem(staging / OVERLAY if (staging / OVERLAY).exists() else staging / DATASET)
             if weak:
                 raise SnapshotRefused("weak-sealing", f"{weak}，拒绝安装：本机离线数据保持不变。"
@@ -678,8 +688,12 @@ class SnapshotStore:
                                                          f"{have}，无法应用。请导入完整快照，或与本机版本对应的增量。")
         try:
             base = self._verified(installed)
+            base = replace(base, table=base.table.whole())  # a delta patches the whole table
         except SnapshotRefused as exc:
             raise trust.refused("targets", "wrong-base", f"本机第 {installed['version']} 版的数据无法校验（{exc.message}），"
+                                                         "不能在其上应用增量。请导入完整快照。") from None
+        except (OSError, ValueError):
+            raise trust.refused("targets", "wrong-base", f"本机第 {installed['version']} 版的分组表与签署的页索引不符，"
                                                          "不能在其上应用增量。请导入完整快照。") from None
         self._fetch(source, target, staging / _DELTA_FILE, progress, cancel)
         work, overlay = staging / DATASET, staging / OVERLAY
@@ -719,6 +733,42 @@ class SnapshotStore:
                 # install tries again.
                 shutil.rmtree(child, ignore_errors=True)
 
+
+
+def _write_pages(staging: Path, entry: TargetFile) -> None:
+    """The page index of the table just verified into ``staging``, checked against the hash its
+    target signs; nothing when the target signs none (a publisher from before page indexes)."""
+    signed = (entry.custom or {}).get("page_index")
+    if signed is None:
+        return
+    raw = (staging / BUCKETS).read_bytes()
+    index = page_index(raw[HEADER:])
+    if page_index_sha256(raw[:HEADER], index) != signed:
+        raise trust.refused("targets", "hash-mismatch", f"分组表 {entry.path} 的页索引与目标元数据中签署的 page_index 不符，"
+                                                        f"未安装。{ADVICE}")
+    _write_file(staging / PAGES, index)
+
+
+def _paged_table(folder: Path, path: Path, entry: TargetFile, what: str) -> PagedBucketTable | None:
+    """The installed table to be checked a page at a time, when its target signs a page index and
+    the index kept beside it, with the table's header, hashes to that; else None, and the table
+    is hashed whole (a missing or edited index costs time, never trust)."""
+    signed = (entry.custom or {}).get("page_index")
+    if signed is None:
+        return None
+    try:
+        index = (folder / PAGES).read_bytes()
+    except OSError:
+        return None
+    with open_regular(path, what, buffering=0) as fh:
+        header = fh.read(HEADER)
+        size = os.fstat(fh.fileno()).st_size
+    if size != entry.length or page_index_sha256(header, index) != signed:
+        return None
+    count = int.from_bytes(header[-36:-32], "big") if len(header) == HEADER else 0
+    if count < 1 or size != HEADER + count * DIGEST or len(index) != -(-count // PAGE) * 32:
+        return None
+    return PagedBucketTable(path, header, index)
 
 
 def _read_table(path: Path, entry: TargetFile, what: str) -> BucketTable | None:
@@ -791,10 +841,10 @@ def rows_intact(snap: InstalledSnapshot) -> bool:
                 for b in overlay_buckets(conn, "o"):
                     digests[b * DIGEST:(b + 1) * DIGEST] = digest_text(read_bucket(conn, b, "o"))
                 table = BucketTable(table.count, catalogue_digest(conn, "o"), bytes(digests))
-            return table.to_bytes() == snap.table.to_bytes()
+            return table.to_bytes() == snap.table.whole().to_bytes()
         finally:
             conn.close()
-    except (sqlite3.DatabaseError, ValueError, IndexError):
+    except (sqlite3.DatabaseError, ValueError, IndexError, OSError):
         return False
 
 

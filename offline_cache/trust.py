@@ -244,6 +244,10 @@ def _check_custom(targets: Targets) -> None:
         if not isinstance(c.get("version"), int) or isinstance(c.get("version"), bool) or c["version"] < 1:
             raise refused("targets", "malformed", f"目标 {t.path} 的 custom.version 无效。{ADVICE}")
         if c["kind"] == "buckets":
+            pages = c.get("page_index")  # absent from tables signed before it existed
+            if pages is not None and not (isinstance(pages, str) and len(pages) == 64
+                                          and all(ch in "0123456789abcdef" for ch in pages)):
+                raise refused("targets", "malformed", f"分组表 {t.path} 的 custom.page_index 无效。{ADVICE}")
             continue
         try:
             as_of = datetime.fromisoformat(c["data_as_of"])

@@ -111,7 +111,7 @@ def test_delta_chain_gives_exactly_the_full_snapshot(capsys, pub, tmp_path):
     full = SnapshotStore(tmp_path / "full-store", pub.root).install(v3_repo)
     chained = SnapshotStore(store_dir(), pub.root).current()
     assert full.kind == "full" and chained.kind == "delta"
-    assert chained.table.to_bytes() == full.table.to_bytes() == bucket_path(v3).read_bytes()
+    assert chained.table.whole().to_bytes() == full.table.whole().to_bytes() == bucket_path(v3).read_bytes()
     codes = sorted(subject_codes(v1) | subject_codes(v3))
     assert len(codes) > 5000
     items = [i.item_code for i in full.open().items()]
@@ -309,28 +309,123 @@ def test_a_running_window_catches_an_edit_made_after_it_started(pub, how):
     offline.close()
 
 
-def test_start_up_checks_the_bucket_table_not_the_rows(pub, monkeypatch):
+def _pages_of_known(n: int) -> list[tuple[int, str]]:
+    """(page of the bucket table, a known listed code on it), one code per page."""
+    pages: dict[int, str] = {}
+    for k in ("black", "focus", "red", "objection", "black_and_focus", "unknown_valid"):
+        pages.setdefault(bucket_of(KNOWN[k], n) // buckets.PAGE, KNOWN[k])
+    return sorted(pages.items())
+
+
+def _spoil_page(table: Path, page: int) -> None:
+    """One digest of ``page`` changed in the installed table; size and time kept."""
+    stat = table.stat()
+    raw = bytearray(table.read_bytes())
+    raw[buckets.HEADER + page * buckets.PAGE * DIGEST] ^= 1
+    table.write_bytes(bytes(raw))
+    os.utime(table, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_start_up_checks_the_page_index_not_the_rows_nor_the_whole_table(pub, monkeypatch):
     store = SnapshotStore(store_dir(), pub.root)
     store.install(pub.publish(1))
     from offline_cache import store as store_module
     store_module._verdicts.clear()
 
-    def no_rows(*args, **kwargs):
-        raise AssertionError("start-up read rows")
+    def no_pass(*args, **kwargs):
+        raise AssertionError("start-up read rows or hashed the whole bucket table")
 
-    monkeypatch.setattr(store_module, "compute_table", no_rows)
-    monkeypatch.setattr(buckets, "read_bucket", no_rows)
-    assert SnapshotStore(store_dir(), pub.root).current().version == 1
-    # The bucket table itself is checked: one changed digest and the snapshot cannot vouch.
-    state = json.loads((store_dir() / "state.json").read_text(encoding="utf-8"))
-    table = store_dir() / "snapshots" / state["current"]["dir"] / "buckets.bin"
-    raw = bytearray(table.read_bytes())
-    raw[-DIGEST] ^= 1
-    table.write_bytes(bytes(raw))
+    monkeypatch.setattr(store_module, "compute_table", no_pass)
+    monkeypatch.setattr(buckets, "read_bucket", no_pass)
+    monkeypatch.setattr(store_module, "_read_table", no_pass)
+    snap = SnapshotStore(store_dir(), pub.root).current()
+    assert snap.version == 1 and isinstance(snap.table, buckets.PagedBucketTable)
+    # One changed digest: start-up still answers, the lookups whose bucket is on that page of the
+    # table are unverified, naming the bucket, and the other pages answer.
+    pages = _pages_of_known(snap.table.count)
+    assert len(pages) >= 2
+    (spoiled, victim), (_, spared) = pages[0], pages[1]
+    _spoil_page(installed_folder() / "buckets.bin", spoiled)
+    store_module._verdicts.clear()
+    snap = SnapshotStore(store_dir(), pub.root).current()
+    with snap.open() as reader:
+        with pytest.raises(RowsUnverified) as caught:
+            reader.lookup(victim, ITEM)
+        assert caught.value.where.startswith(f"第 {bucket_of(victim, snap.table.count)} 号分组")
+        assert "页索引" in caught.value.where
+        assert reader.lookup(spared, ITEM).hits
+
+
+def test_a_running_window_catches_an_edit_of_the_bucket_table_made_after_it_started(pub):
+    from datetime import datetime, timezone
+
+    store = SnapshotStore(store_dir(), pub.root)
+    store.install(pub.publish(1))
+    offline = OfflineData(config_mod.load(), store_dir())
+    now = datetime.now(timezone.utc)
+    snap = store.current()
+    pages = _pages_of_known(snap.table.count)
+    (spoiled, victim), (_, spared) = pages[0], pages[1]
+    assert offline.answer(spared, ITEM, now).lookup.hits   # the victim's page is not read yet
+    _spoil_page(installed_folder() / "buckets.bin", spoiled)
+    with pytest.raises(OfflineUnavailable) as caught:
+        offline.answer(victim, ITEM, now)
+    assert "页索引" in str(caught.value.reason)
+    assert offline.answer(spared, ITEM, now).lookup.hits
+    offline.close()
+
+
+def _without_page_index(pub: Publisher) -> None:
+    """The repository as a publisher before page indexes signed it: no page_index on the table."""
+    from offline_cache.repository import load_signer
+
+    md = pub.repo.load("targets")
+    for entry in md.signed.targets.values():
+        entry.unrecognized_fields["custom"].pop("page_index", None)
+    signers = {"targets": [load_signer(k) for k in pub.keys],
+               "snapshot": [load_signer(k) for k in pub.online], "timestamp": [load_signer(k) for k in pub.online]}
+    md.signed.version += 1
+    pub.repo._commit_targets(md, signers, None)
+
+
+def test_a_table_signed_without_a_page_index_is_hashed_whole_at_start_up(pub, monkeypatch):
+    """Installs from before page indexes (and their repositories) keep working: start-up hashes
+    the table whole, and one changed digest refuses the snapshot there."""
+    v1, v2, _ = pub.datasets()
+    pub.publish(1, v1)
+    _without_page_index(pub)
+    old = pub.copy("old-publisher")
+    store = SnapshotStore(store_dir(), pub.root)
+    snap = store.install(old)
+    assert not (installed_folder() / "buckets.pages").exists()
+    assert isinstance(snap.table, BucketTable) and snap.open().lookup(KNOWN["black"], ITEM).hits
+    # The next release, from the new publisher, over that install: a delta, then paged.
+    snap = store.install(pub.publish(2, v2, deltas={1: v1}))
+    assert snap.kind == "delta" and isinstance(snap.table, buckets.PagedBucketTable)
+    assert (installed_folder() / "buckets.pages").exists()
+    # A deleted page index costs time, not trust: the table is hashed whole again.
+    (installed_folder() / "buckets.pages").unlink()
+    from offline_cache import store as store_module
+    store_module._verdicts.clear()
+    assert isinstance(SnapshotStore(store_dir(), pub.root).current().table, BucketTable)
+    _spoil_page(installed_folder() / "buckets.bin", 0)
+    (installed_folder() / "buckets.bin").touch()
     from offline_cache.errors import SnapshotRefused
     with pytest.raises(SnapshotRefused) as refused:
         SnapshotStore(store_dir(), pub.root).current()
     assert refused.value.role == "targets" and "分组表被改动" in refused.value.message
+
+
+def test_a_page_index_other_than_the_signed_one_is_refused_at_install(pub, monkeypatch):
+    from offline_cache import repository
+    from offline_cache.errors import SnapshotRefused
+
+    monkeypatch.setattr(repository, "page_index_sha256", lambda header, index: "0" * 64)
+    repo = pub.publish(1)
+    with pytest.raises(SnapshotRefused) as refused:
+        SnapshotStore(store_dir(), pub.root).install(repo)
+    assert refused.value.role == "targets" and "page_index" in refused.value.message
+    assert not store_dir().exists() or not (store_dir() / "state.json").exists()
 
 
 def test_the_bucket_is_the_same_in_python_and_in_sqlite():

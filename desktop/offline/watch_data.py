@@ -87,17 +87,15 @@ class SnapshotData:
 
     def fingerprint(self, buckets: str) -> bytes:
         """What the signed bucket table now says about ``buckets`` (as an answer gave them)."""
-        digests = self._table.digests
+        table = self._table
         if "," not in buckets:   # most subjects: one bucket, its digest as it stands
-            i = int(buckets) * 16
-            return digests[i:i + 16]
+            return table.digest(int(buckets))
         h = hashlib.blake2b(digest_size=16)
         for b in buckets.split(","):
             if b == _SALT:
                 h.update(self._salt.encode())
             else:
-                i = int(b) * 16
-                h.update(digests[i:i + 16])
+                h.update(table.digest(int(b)))
         return h.digest()
 
     # -- reading -------------------------------------------------------------------------------
