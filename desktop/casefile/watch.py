@@ -33,6 +33,7 @@ installed snapshot) or as a change feed (desktop.platform.changes)."""
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -48,6 +49,8 @@ from desktop.check.model import ROLE_LABELS
 from desktop.check.policy import COUNTING_STATES, state_on
 from desktop.site.masking import mask_code
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
+
+log = logging.getLogger(__name__)
 
 CHANGES = {
     "listed": QT_TRANSLATE_NOOP("core", "准予办理后新列入名单"),
@@ -748,7 +751,10 @@ class Watch:
                         "（最多可信到第 {limit} 版），不可信，已拒绝；跟踪提醒保持不变，以后的变化通知"
                         "照常接收。请信息技术人员检查省平台。"),
                 {"offered": version, "installed": installed or 0, "limit": limit}))
-        changes = list(changes)
+        # A platform may report events as they happened: an entry taken back and listed again
+        # comes twice. Its last line is what it is now (the earlier ones would close, or raise,
+        # on a state already gone).
+        changes = list({(c.code, c.entry_id): c for c in changes}.values())
         wanted = {c.code for c in changes}
         self.sync()
         seen = self._watch_set(self._since(days), None, wanted)
@@ -959,7 +965,10 @@ class Watch:
     def _reconcile(self) -> None:
         """The case file is the truth about settlement where it verifies: a follow-up written
         there whose mirror here was lost (a crash in between) still settles its alert, but one
-        the chain does not vouch for (edited to name another alert) settles nothing."""
+        the chain does not vouch for (edited to name another alert) settles nothing. The other
+        way round, a settlement here that no follow-up in the case file backs (written into this
+        store by hand) is dropped: the alert is open again."""
+        self._drop_unbacked_settlements()
         with self.lock:
             open_keys = dict(self._conn.execute(
                 "SELECT key, check_id FROM alerts WHERE settled_record IS NULL"))
@@ -983,6 +992,29 @@ class Watch:
         for record_id, f, operator, at, note in rows:
             if vouched is None or record_id < vouched:
                 self._mark(f.get("alert", ""), record_id, f.get("action", ""), operator, note, at)
+
+    def _drop_unbacked_settlements(self) -> None:
+        with self.lock:
+            claimed = self._conn.execute(
+                "SELECT key, settled_record FROM alerts WHERE settled_record IS NOT NULL"
+            ).fetchall()
+        if not claimed:
+            return
+        with self.case_file.lock:
+            backed = set(self.case_file.db.conn.execute(
+                "SELECT json_extract(body, '$.follow_up.alert'), record_id FROM records "
+                "WHERE kind = 'decision' AND record_id IN (SELECT value FROM json_each(?))",
+                (json.dumps([r for _, r in claimed]),)))
+        unbacked = [key for key, record_id in claimed if (key, record_id) not in backed]
+        if not unbacked:
+            return
+        log.warning("post-approval watch: %d alerts marked settled in %s without a follow-up "
+                    "record in the case file; shown open again", len(unbacked), WATCH_FILE)
+        with self.lock:
+            self._conn.execute(
+                "UPDATE alerts SET settled_record = NULL, settled_action = NULL, "
+                "settled_by = NULL, settled_note = NULL, settled_at = NULL "
+                "WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(unbacked),))
 
     def _mark(self, key, record_id, action, operator, note, at) -> None:
         with self.lock:
@@ -1012,6 +1044,13 @@ class Watch:
                 "core", "跟踪提醒 {key} 已由 {operator} 处理（记录 {record}），不再重复登记。"),
                 {"key": key, "operator": alert.settled.operator,
                  "record": alert.settled.record_id}))
+        if alert.cleared_at is not None:
+            # A list read before newer data took the change back (another window, a copied
+            # number): a follow-up would act on, and report, a change that no longer exists.
+            raise RecordRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "跟踪提醒 {key} 已被更新的数据取代，不再待处理，未登记：{reason}"
+                        "如数据再次显示这一变化，提醒会重新出现。"),
+                {"key": key, "reason": alert.cleared_reason or "更新的数据不再显示这一变化。"}))
         # A follow-up is appended to the chain: on a case file that fails `cases verify`
         # anywhere (the alert's own record or any later one, or the alarm a verify left), it
         # would be written onto records nobody vouches for. Refused like any append (exit 6).

@@ -3032,6 +3032,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Alert {key} was already settled by {operator} (record {record}); it is not settled twice.</translation>
     </message>
     <message>
+        <source>跟踪提醒 {key} 已被更新的数据取代，不再待处理，未登记：{reason}如数据再次显示这一变化，提醒会重新出现。</source>
+        <translation>Watch alert {key} was superseded by newer data and is no longer open; nothing recorded: {reason} If the data shows this change again, the alert comes back.</translation>
+    </message>
+    <message>
         <source>平台的变化通知格式不对（{what}），已忽略。</source>
         <translation>The platform&apos;s change feed is malformed ({what}); ignored.</translation>
     </message>

@@ -89,6 +89,9 @@ class PlatformState:
     _nonces: dict[str, float] = field(default_factory=dict)
     # The change feed claims this version instead of the newest: a lagging replica, for tests.
     feed_version: int | None = None
+    # The change feed names these lines instead of the difference between the versions: a
+    # platform that reports each event as it happened (one entry may come more than once).
+    feed_changed: list[dict] | None = None
 
     @property
     def offer_deltas(self) -> bool:
@@ -441,6 +444,8 @@ def create_app(state: PlatformState) -> Flask:
         from .changes import changes_between
 
         changed = [] if base is None else changes_between(base.data, latest.data, date.today())
+        if state.feed_changed is not None:
+            changed = state.feed_changed
         return jsonify({"version": state.feed_version or latest.version, "changed": changed})
 
     @app.get("/api/v1/snapshots/tuf/<path:name>")

@@ -1,0 +1,122 @@
+"""The post-approval watch's superseded alerts, feed versions and statistics under attack: a
+clerk settling on a stale row, a watch store edited by hand, a feed that says two things about one
+entry. On an online desk against the reference platform on loopback, through the real command
+line."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
+
+from desktop.app.cli import main as desk
+from desktop.casefile.watch import WATCH_FILE
+from desktop.site import paths
+from offline_cache.demo import second_version
+
+ITEM = KNOWN["item_with_measures"]
+GRANTED = KNOWN["clear"][0]           # the second demo version black-lists it
+LISTING = "SXBZXR-2026-90001"
+
+
+def run(capsys, *argv):
+    code = desk([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def record(capsys, code, outcome, case_no):
+    status, out, err = run(capsys, "check", code, "--item", ITEM, "--record",
+                           "--case-no", case_no, "--outcome", outcome, "--json")
+    assert status == 0, err
+    return json.loads(out)["record"]["record_id"]
+
+
+def watch(capsys, *extra):
+    status, out, err = run(capsys, "cases", "watch", "--json", *extra)
+    assert status == 0, err
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def case_records(capsys) -> list[dict]:
+    status, out, err = run(capsys, "cases", "list", "--json")
+    assert status == 0, err
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def take_back(conn) -> None:
+    conn.execute("DELETE FROM entries WHERE entry_id = ?", (LISTING,))
+
+
+def store() -> sqlite3.Connection:
+    return sqlite3.connect(paths.case_file().with_name(WATCH_FILE), isolation_level=None)
+
+
+def test_a_superseded_alert_cannot_be_settled_from_a_stale_list(capsys, online):
+    """The clerk copied the alert's number (or has it on a tab loaded earlier); meanwhile newer
+    data took the listing back. Settling it would put a follow-up (say, 'approval revoked') on a
+    change that no longer exists, fed to the platform: refused, nothing written."""
+    online.install_snapshot()
+    record(capsys, GRANTED, "approved", "BR-1")
+    online.platform.publisher.publish(second_version)
+    [listed] = watch(capsys)
+    online.platform.publisher.publish(take_back)
+    assert watch(capsys) == []
+    before = case_records(capsys)
+    code, out, err = run(capsys, "cases", "watch", "--settle", listed["alert"], "--action",
+                         "revoked", "--note", "撤销审批")
+    assert code == 2, out + err
+    assert "已被更新的数据取代" in err and "平台变化通知第 3 版" in err
+    assert case_records(capsys) == before
+    [closed] = watch(capsys, "--all")
+    assert closed["settled"] is None and closed["cleared_at"] is not None
+
+
+def test_a_settlement_written_into_the_watch_store_by_hand_settles_nothing(capsys, online):
+    """watch.sqlite is beside the case file but outside its chain: someone with write access to
+    the folder marks an alert settled there, with no follow-up record in the case file. The case
+    file is what the desk did about an alert: the alert stays open in the list, the tab's count
+    and the month's statistics, and it can still be settled for real."""
+    online.install_snapshot()
+    granted = record(capsys, GRANTED, "approved", "BR-2")
+    online.platform.publisher.publish(second_version)
+    [listed] = watch(capsys)
+    db = store()
+    db.execute("UPDATE alerts SET settled_record = ?, settled_action = 'reviewed', "
+               "settled_by = 'op-9999', settled_note = '已复核', settled_at = raised_at "
+               "WHERE key = ?", (granted, listed["alert"]))
+    db.close()
+    [still] = watch(capsys)
+    assert still["alert"] == listed["alert"] and still["settled"] is None
+    code, out, err = run(capsys, "cases", "watch", "--settle", listed["alert"], "--action",
+                         "supervised", "--note", "纳入重点监管")
+    assert code == 0, err
+    [settled] = watch(capsys, "--all")
+    assert settled["settled"]["action"] == "supervised"
+    assert settled["settled"]["record_id"] > granted
+
+
+def test_a_feed_reporting_an_entry_taken_back_and_listed_again_leaves_the_alert_open(
+        capsys, online):
+    """A platform that reports events as they happened, not one line per entry: since the
+    desk last asked, the listing was taken back and then made again. The entry's last line is
+    what it is now: the open alert stays open (it was closed as superseded)."""
+    online.install_snapshot()
+    record(capsys, GRANTED, "approved", "BR-3")
+    online.platform.publisher.publish(second_version)
+    [listed] = watch(capsys)
+    online.platform.publisher.publish(lambda c: None)          # v3, v4: events in between
+    online.platform.publisher.publish(lambda c: None)
+    online.platform.state.feed_changed = [
+        {"code": GRANTED, "change": "removed", "entry_id": LISTING, "severity": "black"},
+        {"code": GRANTED, "change": "listed", "entry_id": LISTING, "severity": "black"}]
+    [still] = watch(capsys)
+    assert still["alert"] == listed["alert"] and still["cleared_at"] is None
+    # The other order: listed again, then taken back for good: superseded.
+    online.platform.publisher.publish(lambda c: None)          # v5
+    online.platform.state.feed_changed = [
+        {"code": GRANTED, "change": "listed", "entry_id": LISTING, "severity": "black"},
+        {"code": GRANTED, "change": "removed", "entry_id": LISTING, "severity": "black"}]
+    assert watch(capsys) == []
+    [closed] = watch(capsys, "--all")
+    assert "平台变化通知第 5 版" in closed["cleared_reason"]
