@@ -346,3 +346,33 @@ def test_an_alert_taken_back_by_the_next_import_leaves_the_tab_saying_why(qtbot,
         assert indicator.text() == "跟踪提醒：0"
     finally:
         close_window(window)
+
+
+def test_a_row_superseded_by_another_process_is_refused_when_settled_from_the_stale_tab(
+        qtbot, production):
+    """The tab loaded the alert; then a script on the same desk imported data taking the listing
+    back. The clerk settles the row still on screen: refused with the reason, nothing recorded."""
+    p, v1, v2 = production
+    assert desk(["check", GRANTED, "--item", "CZ-001", "--record", "--case-no", "TV-6",
+                 "--outcome", "approved", "--offline"]) == 0
+    assert desk(["cache", "import", str(p.publish(2, v2))]) == 0
+    window = open_window(qtbot)
+    try:
+        view = window.watch_view
+        indicator = widget(window, "watchIndicator", QLabel)
+        qtbot.waitUntil(lambda: view._refresh_job is None and indicator.text() == "跟踪提醒：1",
+                        timeout=10_000)
+        assert desk(["cache", "import", str(p.publish(3, v1))]) == 0    # behind the window
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+        assert view.model.rowCount() == 1 and view.selected_alert() is not None
+        before, queued = stored_records(), outbox_rows()
+        note = widget(window, "watchNote", QLineEdit)
+        note.setFocus()
+        note.setText("已撤销审批")   # an IME types it; QTest cannot
+        qtbot.keyClick(note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        message = widget(window, "watchMessage", QLabel)
+        qtbot.waitUntil(lambda: "未登记" in message.text(), timeout=10_000)
+        assert "已被更新的数据取代" in message.text() and "离线数据第 3 版" in message.text()
+        assert stored_records() == before and outbox_rows() == queued
+    finally:
+        close_window(window)

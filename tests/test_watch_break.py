@@ -5,12 +5,13 @@ line."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 
 from desktop.app.cli import main as desk
-from desktop.casefile.watch import WATCH_FILE
+from desktop.casefile.watch import FEED_AHEAD, WATCH_FILE
 from desktop.site import paths
 from offline_cache.demo import second_version
 
@@ -120,3 +121,69 @@ def test_a_feed_reporting_an_entry_taken_back_and_listed_again_leaves_the_alert_
     assert watch(capsys) == []
     [closed] = watch(capsys, "--all")
     assert "平台变化通知第 5 版" in closed["cleared_reason"]
+
+
+def test_a_feed_line_with_control_characters_is_refused_and_forges_no_line(capsys, online):
+    """A hostile platform puts a newline and a terminal escape into an entry id: kept, it
+    would forge a 'settled' line in cases watch, clear the clerk's terminal, and make an alert
+    number nobody can type. The feed is malformed: refused with the reason, nothing raised."""
+    online.install_snapshot()
+    record(capsys, GRANTED, "approved", "BR-4")
+    online.platform.publisher.publish(lambda c: None)          # v2, nothing changed
+    forged = "X-1\n  已处理：已复核，维持原决定，GZ-0117\x1b[2J"
+    online.platform.state.feed_changed = [
+        {"code": GRANTED, "change": "listed", "entry_id": forged, "severity": "black",
+         "list_code": "SXBZXR"}]
+    code, out, err = run(capsys, "cases", "watch", "--all")
+    assert code == 0
+    assert "格式不对" in err and "第 1 条" in err
+    assert "已处理" not in out and "\x1b" not in out + err
+    assert watch(capsys, "--all") == []
+
+
+def test_an_alert_a_newer_feed_took_back_is_not_reopened_by_an_older_snapshot(
+        capsys, online, tmp_path):
+    """The feed (version 4) said the listing was taken back; then the desk installs version 3
+    from the hall share, which still lists the subject because it is older. Version 3 does not
+    know what version 4 said: the alert stays superseded rather than coming back to the clerk
+    (and counting open in the month) until data as new as the feed shows it again."""
+    online.install_snapshot()
+    record(capsys, GRANTED, "approved", "BR-5")
+    online.platform.publisher.publish(second_version)
+    assert run(capsys, "cache", "update")[0] == 0                  # v2: the alert from the data
+    [listed] = watch(capsys)
+    online.platform.publisher.publish(lambda c: c.execute(       # v3: still listed
+        "UPDATE entries SET authority = '广州市中级人民法院' WHERE entry_id = ?", (LISTING,)))
+    share = tmp_path / "share"
+    shutil.copytree(online.platform.publisher.repository.folder, share)
+    online.platform.publisher.publish(take_back)                   # v4: taken back
+    assert watch(capsys) == []
+    [closed] = watch(capsys, "--all")
+    assert "平台变化通知第 4 版" in closed["cleared_reason"]
+
+    online.configure(update_source=share.as_posix())
+    code, out, err = run(capsys, "cache", "update")
+    assert code == 0 and "第 3 版" in out, out + err
+    assert watch(capsys) == []
+    [still] = watch(capsys, "--all")
+    assert still["alert"] == listed["alert"] and still["cleared_at"] is not None
+    assert "平台变化通知第 4 版" in still["cleared_reason"]
+
+
+def test_a_feed_version_just_under_the_bound_does_not_stop_the_honest_feeds_after_it(
+        capsys, online):
+    """A replica answers version 1,000 for a desk on version 1: within FEED_AHEAD, so taken in
+    and kept. The honest platform then answers version 2: older than what was kept, refused once
+    (saying which feed it was older than), and the kept version is dropped, so the next look
+    asks from the installed data again instead of refusing every honest feed for years."""
+    online.install_snapshot()
+    granted = record(capsys, GRANTED, "approved", "BR-6")
+    online.platform.state.feed_version = FEED_AHEAD
+    assert watch(capsys) == []
+    online.platform.state.feed_version = None
+    online.platform.publisher.publish(second_version)             # the honest version 2
+    status, out, err = run(capsys, "cases", "watch", "--json")
+    assert status == 0 and out == ""
+    assert f"第 {FEED_AHEAD} 版变化通知" in err and "第 2 版" in err
+    [listed] = watch(capsys)
+    assert (listed["record_id"], listed["source"]) == (granted, "平台变化通知第 2 版")

@@ -466,7 +466,7 @@ class Watch:
                 + (" PRIMARY KEY" if c == "key" else "") for c in _COLUMNS)
             + ", settled_record INTEGER, settled_action TEXT, settled_by TEXT, settled_note TEXT,"
               " settled_at TEXT, via TEXT NOT NULL DEFAULT 'data', first_raised_at TEXT,"
-              " raised_version INTEGER)")
+              " raised_version INTEGER, cleared_version INTEGER)")
         # Each time newer data closed an alert as superseded, and when (if ever) it was shown
         # again: what the month's "open at the end" is counted from. ``raised_at`` of the alert
         # moves to the last time it was shown; ``first_raised_at`` never moves (raised once).
@@ -509,6 +509,8 @@ class Watch:
                                "FROM alerts WHERE cleared_at IS NOT NULL")
         if "raised_version" not in have:
             self._conn.execute("ALTER TABLE alerts ADD COLUMN raised_version INTEGER")
+        if "cleared_version" not in have:
+            self._conn.execute("ALTER TABLE alerts ADD COLUMN cleared_version INTEGER")
         if "fp_digest" not in columns("checks"):
             self._conn.execute("DROP TABLE checks")
             self._conn.execute("DELETE FROM meta WHERE name LIKE 'indexed_%'")
@@ -738,12 +740,21 @@ class Watch:
         kept, such a version would make every honest feed after it look old. Codes the desk
         never checked are ignored. A change that undoes an open alert's (an entry listed and
         now gone, or gone and now listed again) closes it as superseded."""
-        seen_version = max((v for v in (installed, self.feed_version(installed)) if v is not None),
-                           default=None)
-        if seen_version is not None and version < seen_version:
+        if installed is not None and version < installed:
             raise FeedRefused(Message(QT_TRANSLATE_NOOP(
                 "core", "平台的变化通知是第 {offered} 版，比本机已有的第 {installed} 版数据旧，已拒绝；"
-                        "跟踪提醒保持不变。"), {"offered": version, "installed": seen_version}))
+                        "跟踪提醒保持不变。"), {"offered": version, "installed": installed}))
+        kept = self.feed_version(installed)
+        if kept is not None and version < kept:
+            # Older than a feed taken in before, not than the data: a replica behind, or the
+            # kept version was never true (within FEED_AHEAD, so believed). Kept, it would refuse
+            # every honest feed until the platform reached it; the next look asks from the data.
+            with self.lock:
+                self._conn.execute("DELETE FROM meta WHERE name = 'feed_version'")
+            raise FeedRefused(Message(QT_TRANSLATE_NOOP(
+                "core", "平台的变化通知是第 {offered} 版，比本机此前收到的第 {kept} 版变化通知旧，本次未采用，"
+                        "跟踪提醒保持不变；下次从本机数据（第 {installed} 版）起重新接收。"),
+                {"offered": version, "kept": kept, "installed": installed or 0}))
         limit = (installed or 0) + FEED_AHEAD
         if version > limit:
             raise FeedRefused(Message(QT_TRANSLATE_NOOP(
@@ -792,7 +803,7 @@ class Watch:
                                           "这一变化已被撤回。"))
         raised = self._store(found, label, measures or (lambda item, lc, role=None: ()),
                              via="feed", version=version)
-        cleared = self._supersede(gone)
+        cleared = self._supersede(gone, version)
         with self.lock:
             self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('feed_version', ?)",
                                (str(version),))
@@ -818,16 +829,20 @@ class Watch:
         now = utc_text(self._clock())
         with self.lock:
             stored = self._conn.execute(
-                "SELECT key, check_id, change, entry_id, cleared_at, settled_record FROM alerts "
+                "SELECT key, check_id, change, entry_id, cleared_at, settled_record, "
+                "coalesce(cleared_version, 0) FROM alerts "
                 "WHERE check_id IN (SELECT value FROM json_each(?))",
                 (json.dumps(sorted({f.seen.check_id for f in found})),)).fetchall()
         # By what makes two alerts one (_same), not by key: a refusal's ground that lapsed,
         # was superseded, and is now shown as removed is the same alert reopened, not a second.
-        known = {_same(c, ch, e) for _, c, ch, e, _, _ in stored}
-        standing = {_same(c, ch, e) for _, c, ch, e, cleared, _ in stored if cleared is None}
+        known = {_same(c, ch, e) for _, c, ch, e, _, _, _ in stored}
+        standing = {_same(c, ch, e) for _, c, ch, e, cleared, _, _ in stored if cleared is None}
         # Superseded, never settled, and now shown again: the change was undone and done again.
-        back = {_same(c, ch, e): k for k, c, ch, e, cleared, settled in stored
-                if cleared is not None and settled is None}
+        # Not by data older than what superseded it (a snapshot from the hall share behind the
+        # feed that took the change back): that data has not heard of the taking back.
+        back = {_same(c, ch, e): k for k, c, ch, e, cleared, settled, by in stored
+                if cleared is not None and settled is None
+                and (version is None or by <= version)}
         measures_cache: dict[tuple[str, str, str], tuple] = {}
         rows, reopened = [], []
         for f in found:
@@ -878,7 +893,7 @@ class Watch:
         return tuple(self._select("key IN (SELECT value FROM json_each(?))",
                                   (json.dumps([r[0] for r in rows] + [r[3] for r in reopened]),)))
 
-    def _supersede(self, gone: list[tuple[str, str]]) -> int:
+    def _supersede(self, gone: list[tuple[str, str]], version: int) -> int:
         """Close open alerts as superseded: (key, reason) each. Never deleted (``--all`` shows
         them with the reason), never a settled one; shown again, they are reopened (_store)."""
         if not gone:
@@ -890,9 +905,10 @@ class Watch:
                 done = 0
                 for key, reason in gone:
                     if self._conn.execute(
-                            "UPDATE alerts SET cleared_at = ?, cleared_reason = ? WHERE key = ? "
+                            "UPDATE alerts SET cleared_at = ?, cleared_reason = ?, "
+                            "cleared_version = ? WHERE key = ? "
                             "AND cleared_at IS NULL AND settled_record IS NULL",
-                            (now, reason, key)).rowcount:
+                            (now, reason, version, key)).rowcount:
                         self._conn.execute("INSERT INTO clearings (key, cleared_at, reason) "
                                            "VALUES (?, ?, ?)", (key, now, reason))
                         done += 1
@@ -922,7 +938,7 @@ class Watch:
             state = state_now(check_id, entry_id, person)
             gone.append((key, f"{label}不再显示这一变化：条目 {entry_id} "
                               f"现为“{STATE_WORDS.get(state, state)}”。"))
-        return self._supersede(gone)
+        return self._supersede(gone, version)
 
     # -- reading -------------------------------------------------------------------------------
 

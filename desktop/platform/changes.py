@@ -5,6 +5,7 @@ post-approval watch's business (desktop.casefile.watch)."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 
 from desktop.check.codes import InvalidCode, parse
@@ -14,6 +15,7 @@ from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 KINDS = ("listed", "lapsed", "repaired", "removed", "reward_withdrawn")
 SEVERITIES = ("black", "focus", "red")
 _MAX_TEXT = 200
+_UNSHOWABLE = ("Cc", "Cf", "Cs", "Zl", "Zp")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ def parse_feed(raw: bytes) -> ChangeFeed:
         if not all(isinstance(v, str) and 0 < len(v) <= _MAX_TEXT for v in (code, entry)) \
                 or not isinstance(list_code, str) or len(list_code) > _MAX_TEXT:
             raise bad(f"第 {n} 条的 code 或 entry_id 无效")
+        # Identifiers, shown on a terminal and typed back as part of an alert's number: a
+        # newline or escape in one forges lines in cases watch and makes that number untypable.
+        if any(unicodedata.category(ch) in _UNSHOWABLE for v in (code, entry, list_code)
+               for ch in v):
+            raise bad(f"第 {n} 条含控制字符")
         try:
             code = parse(code).code
         except InvalidCode:

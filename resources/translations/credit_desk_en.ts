@@ -3016,6 +3016,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>The platform&apos;s change feed is for version {offered}, older than version {installed} already on this desk: refused; the alerts are unchanged.</translation>
     </message>
     <message>
+        <source>平台的变化通知是第 {offered} 版，比本机此前收到的第 {kept} 版变化通知旧，本次未采用，跟踪提醒保持不变；下次从本机数据（第 {installed} 版）起重新接收。</source>
+        <translation>The platform&apos;s change feed is version {offered}, older than the version {kept} feed this desk took in before; not used, watch alerts unchanged. The next look asks again from the data on this desk (version {installed}).</translation>
+    </message>
+    <message>
         <source>平台的变化通知自称第 {offered} 版，远超本机已安装的第 {installed} 版数据（最多可信到第 {limit} 版），不可信，已拒绝；跟踪提醒保持不变，以后的变化通知照常接收。请信息技术人员检查省平台。</source>
         <translation>The platform&apos;s change feed claims version {offered}, far beyond the installed data version {installed} (at most version {limit} can be believed): refused; the alerts are unchanged and later change feeds are taken in as usual. Ask IT to check the provincial platform.</translation>
     </message>
