@@ -143,6 +143,10 @@ class CheckPage(Retranslatable, QWidget):
         self.scrollArea.setWidgetResizable(True)
         self.scrollArea.setFrameShape(QFrame.Shape.NoFrame)
         self.scrollArea.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there, so that the page keeps its width: a bar that came with a long result and
+        # went with a short one changed the width of every table, which then refitted its
+        # columns and rows, and the page laid itself out twice per scan.
+        self.scrollArea.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.scrollArea.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -184,6 +188,7 @@ class CheckPage(Retranslatable, QWidget):
         self.itemSelector.currentTextChanged.connect(self._item_changed)
         self.checks.invalid.connect(self._code_invalid)
         self.checks.slow.connect(self.resultPanel.show_checking)
+        self.checks.slow.connect(self.recordPanel.drop)
         self.checks.progress.connect(self.resultPanel.show_progress)
         self.checks.done.connect(self.show_result)
         self.checks.failed.connect(self._check_failed)
@@ -383,7 +388,7 @@ class CheckPage(Retranslatable, QWidget):
         self._checked_raw = raw
         # The old result cannot be recorded from here on; it is replaced by the answer, or by
         # "checking" if the answer is slow (check_flow).
-        self.recordPanel.drop()
+        self.recordPanel.let_go()
         self.focus_code()
 
     def purpose_refused(self) -> None:

@@ -80,6 +80,7 @@ class RecordPanel(Retranslatable, QWidget):
         # accepts and the subject may still use are offered; the core checks the rest.
         self.commitmentSelector = QComboBox(self)
         self.commitmentSelector.setObjectName("commitmentSelector")
+        self._offered: tuple | None = None  # the commitment types the selector lists now
         self.formNoInput = QLineEdit(self)
         self.formNoInput.setObjectName("formNoInput")
         self.dueInput = QLineEdit(self)
@@ -224,11 +225,18 @@ class RecordPanel(Retranslatable, QWidget):
             return ""
         return mask_code(typed.code, typed.kind)
 
-    def drop(self) -> None:
-        """No result on screen any more: nothing to record."""
+    def let_go(self) -> None:
+        """The result on screen may no longer be recorded (a new check is on its way). The form
+        keeps its look until the answer replaces it (``take``) or "checking" is shown (``drop``):
+        clearing it here only to fill it again a few milliseconds later cost a relayout and a
+        paint of the whole page per scan."""
         self.result = None
         self.is_recorded = False
         self.recordButton.setEnabled(False)
+
+    def drop(self) -> None:
+        """No result on screen any more: nothing to record, and nothing preset for one."""
+        self.let_go()
         self.outcomeSelector.setCurrentIndex(-1)  # the next result presets its own
         self._offer_commitments(None)
 
@@ -245,14 +253,19 @@ class RecordPanel(Retranslatable, QWidget):
                 breached_here=breached_here)
         elif result is not None:
             closed_because = result.commitment_offer[1]
-        self.commitmentSelector.blockSignals(True)
-        self.commitmentSelector.clear()
-        self.commitmentSelector.addItem(self.tr("不作承诺"), None)
-        for key in offered:
-            self.commitmentSelector.addItem(core_text(COMMITMENT_LABELS[key]), key)
-        self.commitmentSelector.blockSignals(False)
+        selector = self.commitmentSelector
+        selector.blockSignals(True)
+        if self._offered != offered:  # most results offer what the last one did: no new items
+            self._offered = offered
+            selector.clear()
+            selector.addItem(self.tr("不作承诺"), None)
+            for key in offered:
+                selector.addItem(core_text(COMMITMENT_LABELS[key]), key)
+        selector.setCurrentIndex(0)  # a new result starts without a pledge
+        selector.blockSignals(False)
         note = self.tr("信用承诺：%1").replace("%1", closed_because) if closed_because else ""
-        self.commitmentNote.setText(note)
+        if self.commitmentNote.text() != note:
+            self.commitmentNote.setText(note)
         self.commitmentNote.setVisible(bool(note))
         self._pledge_row.setVisible(bool(offered or closed_because))
         self._commitment_chosen()

@@ -40,5 +40,5 @@ def start(page, person: PersonRef, purpose: str | None = None) -> None:
         return
     page.codeInput.clear()  # the field holds no number of this person: none was given
     page.checks.start_related(person, page.item_code(), purpose)
-    page.recordPanel.drop()  # the old result cannot be recorded from here on (check_flow)
+    page.recordPanel.let_go()  # the old result cannot be recorded from here on (check_flow)
     page.focus_code()

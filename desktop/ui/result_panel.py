@@ -380,10 +380,11 @@ class ResultPanel(Retranslatable, QWidget):
             tick.setCheckState(Qt.CheckState.Checked if row.mandatory else Qt.CheckState.Unchecked)
             tick.setData(Qt.ItemDataRole.UserRole, list(row.ids))
         table.blockSignals(False)
-        self.measureDetail.clear()
         if self.rows:
             table.setCurrentCell(0, 0)
-            self._show_measure(0)
+            self._show_measure(0)  # replaces the last result's detail in one go
+        else:
+            self.measureDetail.clear()
 
     def _requirement(self, row: MeasureRow) -> str:
         if not row.applies:
@@ -411,7 +412,9 @@ class ResultPanel(Retranslatable, QWidget):
                 facts.append(self.tr("全国失信惩戒措施基础清单：%1").replace("%1", m.catalogue_ref))
             parts.append(f"{m.measure_id}  {m.category}（{need}）\n" + "\n".join(facts)
                          + f"\n\n{m.content}\n\n" + self.tr("法律依据：%1").replace("%1", basis))
-        self.measureDetail.setPlainText("\n\n――――\n\n".join(parts))
+        text = "\n\n――――\n\n".join(parts)
+        if self.measureDetail.toPlainText() != text:
+            self.measureDetail.setPlainText(text)
 
     # -- the ticks, read and guarded by the record panel ---------------------------------------
 
