@@ -3,15 +3,14 @@ the selected record's detail (its record sheet as it prints); reprint or save th
 sheet; add a correcting or later decision (a new record pointing at the old one, never an edit).
 
 Every case-file read, write and PDF rendering runs through the job runner. Identity numbers are
-shown masked everywhere here (table, detail, file names)."""
+shown masked everywhere here (table, detail, file names). The question asked of the case file is
+``desktop.desk.history``'s, the rows the table shows ``desktop.ui.history_model``'s."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.casefile.record import (
-    CHINA_TZ,
     OUTCOMES,
     SEVERITY_LABELS,
     SOURCE_LABELS,
@@ -39,131 +37,22 @@ from desktop.casefile.record import (
 )
 from desktop.casefile.store import Decision
 from desktop.check import codes
-from desktop.site import paths
+from desktop.desk.history import HistoryFilter, china_today
+from desktop.desk.sheets import render_sheet_to, render_to_sheets_folder, sheet_file_name
 from desktop.site.messages import UserError
 from desktop.ui import i18n, sheet_output
 from desktop.ui.access_view import AccessView
 from desktop.ui.dialogs.decision_dialog import DecisionDialog
+from desktop.ui.history_model import HistoryModel
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.widgets.fit_columns import ColumnFitter
-from desktop.ui.widgets.plain_text import plain_label, shown, tooltip
+from desktop.ui.widgets.plain_text import plain_label
 
 SHORTCUTS = {"refresh": QKeySequence("Ctrl+R"), "reprint": QKeySequence("Ctrl+P"),
              "save_pdf": QKeySequence("Ctrl+Shift+S"), "correct": QKeySequence("Ctrl+Shift+D"),
              "today": QKeySequence("Ctrl+T"), "code": QKeySequence("Ctrl+F")}
 # Rows shown at most; a wider range than this is narrowed with a message, not silently cut.
 MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class HistoryFilter:
-    since: date
-    until: date
-    status: str | None = None
-    code: str | None = None   # a whole code: the case file's own index finds it
-    text: str | None = None   # anything else typed: case number, part of a code, a name
-
-    def query(self, case_file) -> list[CaseRecord]:
-        # Newest first: the clerk is looking for what just happened. One row more than shown
-        # tells that the range was cut.
-        # A typed text is matched here, not in SQL: it must look at every record in the range,
-        # or a case number older than the newest MAX_ROWS would read as "0 records".
-        records = case_file.query(since=self.since, until=self.until, status=self.status,
-                                  code=self.code, newest_first=True,
-                                  limit=None if self.text else MAX_ROWS + 1)
-        if self.text:
-            records = [r for r in records if matches(r, self.text)][:MAX_ROWS + 1]
-        return records
-
-
-def matches(record: CaseRecord, typed: str) -> bool:
-    """Whether the typed text is part of the record's case number, item, subject name or code. A
-    person's identity number is matched as it is shown (masked), so a search cannot probe the
-    hidden digits."""
-    typed = typed.strip().casefold()
-    code = record.subject_code if record.subject_kind != "person" else record.masked_code
-    return any(typed in (field or "").casefold() for field in (
-        record.case_no, code, record.subject_name, record.item_name, record.item_code))
-
-
-def china_today() -> date:
-    return datetime.now(CHINA_TZ).date()
-
-
-def sheet_file_name(record: CaseRecord) -> str:
-    """Identity numbers never reach a file name: the masked code cannot be used (asterisks), so
-    names carry the case number and the record id only."""
-    safe_case = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record.case_no)
-    return f"record-{record.record_id:08d}" + (f"-{safe_case}" if safe_case else "") + ".pdf"
-
-
-def render_sheet_to(record: CaseRecord, path: Path) -> Path:
-    from desktop.casefile.sheet import (
-        render_sheet,  # imports QtGui's PDF writer: on demand
-    )
-
-    return render_sheet(record, path)
-
-
-def render_to_sheets_folder(record: CaseRecord) -> Path:
-    """Render into the home's sheets folder (found on the worker too: finding it may create it)."""
-    return render_sheet_to(record, paths.home() / "sheets" / sheet_file_name(record))
-
-
-class HistoryModel(QAbstractTableModel):
-    """The records as table rows. Cell texts are made when a row is first painted, so a month of
-    a busy hall loads without the GUI thread building thousands of items up front."""
-
-    def __init__(self, cells, columns: int, parent=None):
-        super().__init__(parent)
-        self.records: list[CaseRecord] = []
-        self.headers: list[str] = [""] * columns
-        self._cells = cells
-        self._texts: dict[int, list[str]] = {}
-
-    def set_records(self, records: list[CaseRecord]) -> None:
-        self.beginResetModel()
-        self.records = records
-        self._texts.clear()
-        self.endResetModel()
-
-    def set_headers(self, headers: list[str]) -> None:
-        self.headers = headers
-        self._texts.clear()  # the cells hold translated labels too
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(headers) - 1)
-        if self.records:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.records) - 1, len(headers) - 1))
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.headers)
-
-    def text(self, row: int, column: int) -> str:
-        if row not in self._texts:
-            self._texts[row] = self._cells(self.records[row])
-        return self._texts[row][column]
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        # Names come from the platform or the snapshot: cut in the cell, whole and escaped on hover.
-        if role == Qt.ItemDataRole.DisplayRole:
-            return shown(self.text(index.row(), index.column()))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(self.text(index.row(), index.column()))
-        if role == Qt.ItemDataRole.FontRole and self.records[index.row()].kind != "check":
-            font = QFont()
-            font.setItalic(True)  # a decision on an earlier record, never read as a new check
-            return font
-        return None
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
 
 
 class HistoryView(Retranslatable, QWidget):
@@ -359,7 +248,8 @@ class HistoryView(Retranslatable, QWidget):
             self._load_job.cancel()  # a newer filter wins; the older answer is dropped
         self.access_view.load(wanted.since, wanted.until)
         self._say(self.tr("正在读取办件档案…"))
-        self._load_job = self.runner.submit(lambda: wanted.query(self.context.case_file),
+        # The case file is opened on the worker too (``context.case_file`` is disk work).
+        self._load_job = self.runner.submit(lambda: wanted.query(self.context.case_file, MAX_ROWS),
                                             on_done=self._loaded, on_error=self._failed)
 
     def _loaded(self, records: list[CaseRecord]) -> None:

@@ -1,27 +1,25 @@
 """The main window: a tab per job (the check page first), a menu bar whose every action has a
-shortcut, and a status bar with operator, hall/window, snapshot version and pending uploads."""
+shortcut, and the status bar (desktop.ui.status_bar). The window assembles and routes: feedback
+uploads and snapshot updates are desktop.ui.platform_sync's, the pages are their own modules."""
 from __future__ import annotations
 
 import os
-import sqlite3
-from datetime import datetime, timezone
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget
 
-from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
+from desktop.desk.sheets import render_to_sheets_folder
 from desktop.site.messages import UserError
-from desktop.ui import i18n, sheet_output, style
+from desktop.ui import i18n, sheet_output
 from desktop.ui.check_page import CheckPage
 from desktop.ui.jobs import JobRunner
-from desktop.ui.result_panel import as_of_text
-from desktop.ui.widgets.plain_text import tooltip
+from desktop.ui.platform_sync import PlatformSync
+from desktop.ui.status_bar import DeskStatusBar
 
 # How long closing waits for a case-file write still running (it is fsync-bound, normally ms).
 CLOSE_WAIT_MS = 30_000
-UPLOAD_EVERY_MS = 60_000
 
 
 class MainWindow(QMainWindow):
@@ -33,7 +31,6 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.jobs = JobRunner(self)
         self._close_confirmed = False
-        self._shown_snapshot = None  # the snapshot version the status bar names
         self.setObjectName("mainWindow")
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
@@ -42,27 +39,21 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.check_page, "")
         self.tabs.setTabToolTip(0, "Alt+1")
         self._build_menus()
-        self._build_status_bar()
+        self.status = DeskStatusBar(ctx, self.jobs, self)
+        self.setStatusBar(self.status)
+        self.sync = PlatformSync(ctx, self.jobs, self.status, self)
         self.check_page.ready.connect(self.ready)
         self.check_page.ready.connect(self._ask_operator_if_unknown)
-        self.check_page.recorded.connect(lambda _record: self.upload_feedback())
+        self.check_page.recorded.connect(lambda _record: self.sync.upload_feedback())
         self.check_page.result_shown.connect(self._result_shown)
         self._sign_in_dialog = None
         self.desk_lock = None
         self.check_page.wants_front.connect(lambda: self.tabs.setCurrentWidget(self.check_page))
         self._install_secondary_views()
+        self.sync.snapshot_checked.connect(self._snapshot_checked)
         self._retranslate_own()
-        self.refresh_status()
-        self._flush_job = None
-        self._update_job = None
+        self.status.refresh()
         self.approval = None  # the approval system's links and local API: attach_approval_system
-        # The outbox keeps its own backoff; this only gives it a chance now and then.
-        self._upload_timer = QTimer(self)
-        self._upload_timer.setInterval(UPLOAD_EVERY_MS)
-        self._upload_timer.timeout.connect(self.upload_feedback)
-        if ctx.config.platform is not None:
-            self._upload_timer.start()
-            QTimer.singleShot(0, self.upload_feedback)
         self.resize(1280, 720)
         ops = ctx.config.operators
         if ops is not None:
@@ -109,7 +100,8 @@ class MainWindow(QMainWindow):
             "actionFocusMeasures")
         # Not Ctrl+D / Ctrl+U: on Linux a text field takes those (delete a character / the line)
         # before any shortcut sees them, and the clerk's typing would be lost instead.
-        self.action_update = self._action(self.file_menu, "", "Ctrl+Shift+U", self.update_snapshot,
+        self.action_update = self._action(self.file_menu, "", "Ctrl+Shift+U",
+                                          lambda: self.sync.update_snapshot(),
                                           "actionUpdateSnapshot")
         self.action_quit = self._action(self.file_menu, "", "Ctrl+Q", self.close, "actionQuit")
         self.action_check_tab = self._action(self.view_menu, "", "Alt+1",
@@ -118,7 +110,6 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "action_check_tab"):
             self._retranslate_own()
-            self.refresh_status()
         super().changeEvent(event)
 
     def _retranslate_own(self) -> None:
@@ -146,14 +137,6 @@ class MainWindow(QMainWindow):
                              (self.action_print_sheet, tr("打印刚记档的记录单")),
                              (self.action_quit, tr("退出")), (self.action_check_tab, tr("核查页"))):
             action.setText(text)
-        site = self.ctx.config.site
-        self._show_operator()
-        self.operatorLabel.setAccessibleName(tr("操作员"))
-        self.deskLabel.setText(tr("大厅 %1 · 窗口 %2").replace("%1", site.hall or "-")
-                               .replace("%2", site.window or "-"))
-        self.deskLabel.setAccessibleName(tr("大厅与窗口"))
-        self.snapshotLabel.setAccessibleName(tr("离线数据版本"))
-        self.outboxIndicator.setAccessibleName(tr("待上报反馈"))
 
     def _action(self, menu, text: str, keys: str, slot, name: str) -> QAction:
         action = QAction(text, self)
@@ -196,15 +179,15 @@ class MainWindow(QMainWindow):
         self.due_view = DueView(self.ctx, self.jobs, self)
         self.tabs.addTab(self.due_view, "")
         self.tabs.setTabToolTip(self.tabs.indexOf(self.due_view), "Alt+5")
-        self.due_view.overdue_changed.connect(self._show_overdue)
-        self.due_view.settled.connect(lambda _record: self.refresh_status())
+        self.due_view.overdue_changed.connect(self.status.show_overdue)
+        self.due_view.settled.connect(lambda _record: self.status.refresh())
         self.due_view.settled.connect(lambda _record: self.stats_view.refresh())
         self.due_view.settled.connect(lambda _record: self.history_view.refresh())
         self.check_page.recorded.connect(lambda _record: self.due_view.refresh())
         self.due_view.refresh()
         self.check_page.recorded.connect(lambda _record: self.history_view.refresh())
         self.check_page.recorded.connect(lambda _record: self.stats_view.refresh())
-        self.history_view.decision_recorded.connect(lambda _record: self.refresh_status())
+        self.history_view.decision_recorded.connect(lambda _record: self.status.refresh())
         self.history_view.decision_recorded.connect(lambda _record: self.stats_view.refresh())
 
         def open_dialog(dialog) -> None:
@@ -222,7 +205,7 @@ class MainWindow(QMainWindow):
 
         def import_snapshot() -> None:
             dialog = SnapshotImportDialog(self.ctx.offline.store, self.jobs, self)
-            dialog.finished_import.connect(lambda _outcome: self.refresh_status())
+            dialog.finished_import.connect(lambda _outcome: self.status.refresh())
             dialog.finished_import.connect(lambda _outcome: self.watch_view.refresh())
             open_dialog(dialog)
 
@@ -268,19 +251,11 @@ class MainWindow(QMainWindow):
         self.action_watch_tab = self._action(
             self.view_menu, self.tr("跟踪提醒"), "Alt+4",
             lambda: self.tabs.setCurrentWidget(self.watch_view), "actionWatchTab")
-        self.watchIndicator = QLabel(self, objectName="watchIndicator")
-        style.keep_relative_font(self.watchIndicator, 1.0, at_most=12)  # as the other bar labels
-        self.watchIndicator.setAccessibleName(self.tr("待处理的跟踪提醒"))
-        self.statusBar().addPermanentWidget(self.watchIndicator)
-        self.watch_view.count_changed.connect(self._show_watch_count)
-        self.watch_view.follow_up_recorded.connect(lambda _record: self.upload_feedback())
+        self.watch_view.count_changed.connect(self.status.show_watch_count)
+        self.watch_view.follow_up_recorded.connect(lambda _record: self.sync.upload_feedback())
         self.watch_view.follow_up_recorded.connect(lambda _record: self.history_view.refresh())
         self.watch_view.follow_up_recorded.connect(lambda _record: self.stats_view.refresh())
         self.watch_view.refresh()
-
-    def _show_watch_count(self, count: int) -> None:
-        self.watchIndicator.setText(self.tr("跟踪提醒：%1").replace("%1", str(count)))
-        self.watchIndicator.setProperty("alerts", count)
 
     def _ask_operator_if_unknown(self) -> None:
         """A desk without sign-in (the demo) on its first start: nobody has given a 工号 (the
@@ -291,7 +266,7 @@ class MainWindow(QMainWindow):
                 or settings.get("operator")):
             return
         self.check_page.recordPanel.operator_missing = True
-        self.operatorLabel.setText(self.tr("操作员：未登录（Ctrl+Shift+O）"))
+        self.status.set_operator_missing(True)
         self.open_sign_in("")
 
     def open_sign_in(self, operator: str | None = None) -> None:
@@ -310,12 +285,13 @@ class MainWindow(QMainWindow):
 
     def _signed_in(self, operator: str) -> None:
         self.check_page.recordPanel.operator_missing = False
+        self.status.set_operator_missing(False)
         if self.ctx.sign_in_free:
             self.ctx.operator = operator
             client = self.ctx.__dict__.get("platform")  # created already: it sends X-Operator
             if client is not None:
                 client.operator = operator
-        self._show_operator()
+        self.status.show_operator()
         if self.desk_lock is not None and self.desk_lock.locked:
             self.desk_lock.unlock()
 
@@ -327,12 +303,6 @@ class MainWindow(QMainWindow):
         if isinstance(exc, SignInRequired) and self.desk_lock is not None:
             self.desk_lock.lock(i18n.render(exc.message))
 
-    def _show_operator(self) -> None:
-        text = self.tr("操作员：%1").replace("%1", self.ctx.operator)
-        if self.ctx.sign_in_free:
-            text += self.tr("（演示模式，无需登录）")
-        self.operatorLabel.setText(text)
-
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if getattr(self, "desk_lock", None) is not None:
@@ -343,59 +313,11 @@ class MainWindow(QMainWindow):
         self.check_page.sound_on_black = bool(settings.get("sounds", False))
         self.statusBar().showMessage(self.tr("设置已保存。"), 8000)
 
-    # -- status bar ---------------------------------------------------------------------------
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.operatorLabel = QLabel(self)
-        self.operatorLabel.setObjectName("operatorLabel")
-        self.deskLabel = QLabel(self)
-        self.deskLabel.setObjectName("deskLabel")
-        self.snapshotLabel = QLabel(self)
-        self.snapshotLabel.setObjectName("snapshotLabel")
-        self.outboxIndicator = QLabel(self)
-        self.outboxIndicator.setObjectName("outboxIndicator")
-        self.overdueIndicator = QLabel(self)
-        self.overdueIndicator.setObjectName("overdueIndicator")
-        self.overdueIndicator.hide()
-        bar.addPermanentWidget(self.overdueIndicator)
-        for label in (self.operatorLabel, self.deskLabel, self.snapshotLabel):
-            bar.addWidget(label)
-        # The bar is one line across the window: at the largest fonts its facts would be cut, so
-        # they stop growing at 12 pt (the result above them is what must read large).
-        for label in (self.operatorLabel, self.deskLabel, self.snapshotLabel, self.outboxIndicator):
-            style.keep_relative_font(label, 1.0, at_most=12)
-        bar.addPermanentWidget(self.outboxIndicator)
-
-    def refresh_status(self) -> None:
-        """Snapshot version and pending uploads, read off the GUI thread."""
-        self.jobs.submit(_status_facts, self.ctx, on_done=self._show_status,
-                         on_error=lambda exc: self.snapshotLabel.setText(
-                             self.tr("离线数据：无法读取")))
-
-    def upload_feedback(self) -> None:
-        """Send the outbox to the platform in the background (deployments with a platform only);
-        the record itself never waits for this."""
-        if self.ctx.config.platform is None or self._flush_job is not None:
-            self.refresh_status()
-            return
-
-        def finished(report=None) -> None:
-            self._flush_job = None
-            self.refresh_status()
-            conflicts = getattr(report, "conflicts", None)
-            if conflicts:  # the platform's 409: a tamper alarm, shown until the next round
-                self.statusBar().showMessage(self.tr(
-                    "篡改警报：平台拒收记录 %1（与本机此前上报的档案链冲突），请联系信息技术人员。")
-                    .replace("%1", "、".join(map(str, conflicts))))
-        self._flush_job = self.jobs.submit(_flush_outbox, self.ctx, on_done=finished,
-                                           on_error=finished)
+    # -- record sheet -------------------------------------------------------------------------
 
     def print_sheet(self) -> None:
         """The record sheet of the check just recorded, rendered off the GUI thread into the
         home's sheets folder and handed to the system viewer, which prints it."""
-        from desktop.ui.history_view import render_to_sheets_folder
-
         record = self.check_page.last_record
         bar = self.statusBar()
         if record is None:
@@ -413,77 +335,16 @@ class MainWindow(QMainWindow):
                              "%1", i18n.render(exc.message) if isinstance(exc, UserError)
                              else type(exc).__name__), 30000))
 
-    def update_snapshot(self) -> None:
-        """Fetch the newest snapshot (or a delta) from the configured source in the background,
-        with progress in the status bar; triggering it again while it runs cancels it."""
-        if self._update_job is not None:
-            self._update_job.cancel()
-            self._update_job = None
-            self.statusBar().showMessage(self.tr("已取消更新离线数据；正在使用的数据未改变。"), 8000)
-            return
-        bar = self.statusBar()
-        stages = {"download": self.tr("下载"), "verify": self.tr("校验")}
-
-        def progress(done: int, total: int) -> None:
-            stage = stages.get(self._update_stage, self._update_stage)
-            percent = f"{done * 100 // total}%" if total else f"{done // 1024} KB"
-            bar.showMessage(self.tr("正在更新离线数据：%1 %2（Ctrl+Shift+U 取消）")
-                            .replace("%1", stage).replace("%2", percent))
-
-        def done(result) -> None:
-            self._update_job = None
-            if result.updated:
-                text = self.tr("离线数据已更新到第 %1 版。").replace("%1", str(result.snapshot.version))
-            else:
-                text = self.tr("离线数据已是最新（第 %1 版）。").replace("%1", str(result.snapshot.version))
-            bar.showMessage(text, 15000)
-            self.refresh_status()
-            self.check_page.reload_items()
-            if result.updated:
-                self.watch_view.refresh()
-
-        def failed(exc) -> None:
-            self._update_job = None
-            reason = i18n.render(exc.message) if isinstance(exc, UserError) else type(exc).__name__
-            bar.showMessage(self.tr("离线数据未更新：%1").replace("%1", reason), 30000)
-
-        self._update_stage = "download"
-        bar.showMessage(self.tr("正在更新离线数据…（Ctrl+Shift+U 取消）"))
-        self._update_job = self.jobs.submit(_update_snapshot, self.ctx, self._note_stage,
-                                            on_done=done, on_error=failed, on_progress=progress)
-
-    def _note_stage(self, stage: str) -> None:
-        self._update_stage = stage  # a str assignment: safe from the worker thread
-
-    def _show_status(self, facts: dict) -> None:
-        self._shown_snapshot = facts.get("snapshot_version")
-        if facts.get("snapshot_version") is None:
-            self.snapshotLabel.setText(self.tr("离线数据：无可用数据"))
-            self.snapshotLabel.setToolTip(tooltip(i18n.render(facts.get("snapshot_problem") or "")))
-        else:
-            text = (self.tr("离线数据 第 %1 版（截至 %2）")
-                    .replace("%1", str(facts["snapshot_version"]))
-                    .replace("%2", as_of_text(facts["snapshot_as_of"])))
-            if facts.get("stale"):
-                text += " " + self.tr("数据已较旧")
-            if facts.get("demo"):
-                text += " " + self.tr("演示数据 / DEMO DATA")
-            self.snapshotLabel.setText(text)
-        pending = facts.get("pending")
-        self.outboxIndicator.setText(self.tr("待上报：%1").replace("%1", str(pending))
-                                     if pending is not None else self.tr("待上报：-"))
-        self.outboxIndicator.setProperty("pending", pending or 0)
-
-    def _show_overdue(self, count: int) -> None:
-        self.overdueIndicator.setText(self.tr("逾期承诺：%1").replace("%1", str(count)))
-        self.overdueIndicator.setAccessibleName(self.tr("逾期未处理的信用承诺"))
-        self.overdueIndicator.setVisible(count > 0)
+    def _snapshot_checked(self, result) -> None:
+        self.check_page.reload_items()
+        if result.updated:
+            self.watch_view.refresh()
 
     def _result_shown(self, result) -> None:
         # Only a check answered from a snapshot other than the one shown says the bar is out of
         # date; re-reading it after every check would cost each scan a job and a relayout.
-        if result.snapshot_version not in (None, self._shown_snapshot):
-            self.refresh_status()
+        if result.snapshot_version not in (None, self.status.shown_snapshot):
+            self.status.refresh()
 
     # -- closing ------------------------------------------------------------------------------
 
@@ -511,39 +372,3 @@ class MainWindow(QMainWindow):
     def _confirm_close(self) -> None:
         self._close_confirmed = True
         self.close()
-
-
-def _status_facts(ctx: DeskContext) -> dict:
-    facts: dict = {"pending": _pending_feedback(ctx)}
-    now = datetime.now(timezone.utc)
-    try:
-        snap = ctx.offline.snapshot(now)
-    except OfflineUnavailable as exc:
-        facts.update(snapshot_version=None, snapshot_problem=exc.reason)
-    else:
-        facts.update(snapshot_version=snap.version,
-                     snapshot_as_of=snap.data_as_of.isoformat(timespec="seconds"),
-                     demo=snap.demo, stale=ctx.offline.is_stale(snap, now))
-    return facts
-
-
-def _pending_feedback(ctx: DeskContext) -> int | None:
-    """Feedback not yet delivered to the platform; None when it cannot be read (the record button
-    says why the case file cannot be used, with the folder named)."""
-    try:
-        return ctx.outbox.pending_count()
-    except (OSError, sqlite3.Error, UserError):
-        return None
-
-
-def _update_snapshot(ctx: DeskContext, note_stage, progress, cancel):
-    from desktop.offline import updater
-
-    def report(stage: str, done: int, total: int) -> None:
-        note_stage(stage)
-        progress(done, total)
-    return updater.update(ctx, progress=report, cancel=cancel.is_set)
-
-
-def _flush_outbox(ctx: DeskContext, cancel):
-    return ctx.outbox.flush(cancel=cancel.is_set)

@@ -372,6 +372,14 @@
         <translation>Feedback waiting for upload</translation>
     </message>
     <message>
+        <source>逾期未处理的信用承诺</source>
+        <translation>Overdue credit commitments</translation>
+    </message>
+    <message>
+        <source>待处理的跟踪提醒</source>
+        <translation>Open watch alerts</translation>
+    </message>
+    <message>
         <source>打印记录单</source>
         <translation>Print the record sheet</translation>
     </message>
@@ -708,6 +716,57 @@
     </message>
 </context>
 <context>
+    <name>DeskStatusBar</name>
+    <message>
+        <source>操作员：未登录（Ctrl+Shift+O）</source>
+        <translation>Operator: not signed in (Ctrl+Shift+O)</translation>
+    </message>
+    <message>
+        <source>操作员：%1</source>
+        <translation>Operator: %1</translation>
+    </message>
+    <message>
+        <source>（演示模式，无需登录）</source>
+        <translation> (demo mode, no sign-in needed)</translation>
+    </message>
+    <message>
+        <source>离线数据：无法读取</source>
+        <translation>Offline data: cannot be read</translation>
+    </message>
+    <message>
+        <source>离线数据：无可用数据</source>
+        <translation>Offline data: none usable</translation>
+    </message>
+    <message>
+        <source>离线数据 第 %1 版（截至 %2）</source>
+        <translation>Offline data v%1 (as of %2)</translation>
+    </message>
+    <message>
+        <source>数据已较旧</source>
+        <translation>data is getting old</translation>
+    </message>
+    <message>
+        <source>演示数据 / DEMO DATA</source>
+        <translation>DEMO DATA / 演示数据</translation>
+    </message>
+    <message>
+        <source>待上报：%1</source>
+        <translation>To upload: %1</translation>
+    </message>
+    <message>
+        <source>待上报：-</source>
+        <translation>To upload: -</translation>
+    </message>
+    <message>
+        <source>逾期承诺：%1</source>
+        <translation>Overdue commitments: %1</translation>
+    </message>
+    <message>
+        <source>跟踪提醒：%1</source>
+        <translation>Watch alerts: %1</translation>
+    </message>
+</context>
+<context>
     <name>DueView</name>
     <message>
         <source>期限</source>
@@ -983,36 +1042,8 @@
         <translation>Watch alerts</translation>
     </message>
     <message>
-        <source>待处理的跟踪提醒</source>
-        <translation>Open watch alerts</translation>
-    </message>
-    <message>
-        <source>跟踪提醒：%1</source>
-        <translation>Watch alerts: %1</translation>
-    </message>
-    <message>
-        <source>操作员：未登录（Ctrl+Shift+O）</source>
-        <translation>Operator: not signed in (Ctrl+Shift+O)</translation>
-    </message>
-    <message>
-        <source>操作员：%1</source>
-        <translation>Operator: %1</translation>
-    </message>
-    <message>
-        <source>（演示模式，无需登录）</source>
-        <translation> (demo mode, no sign-in needed)</translation>
-    </message>
-    <message>
         <source>设置已保存。</source>
         <translation>Settings saved.</translation>
-    </message>
-    <message>
-        <source>离线数据：无法读取</source>
-        <translation>Offline data: cannot be read</translation>
-    </message>
-    <message>
-        <source>篡改警报：平台拒收记录 %1（与本机此前上报的档案链冲突），请联系信息技术人员。</source>
-        <translation>Tamper alarm: the platform refused record %1 (it contradicts the chain this desk uploaded before); call IT.</translation>
     </message>
     <message>
         <source>还没有记档的核查，无记录单可打印。</source>
@@ -1023,16 +1054,19 @@
         <translation>Creating the record sheet…</translation>
     </message>
     <message>
-        <source>正在更新离线数据：%1 %2（Ctrl+Shift+U 取消）</source>
-        <translation>Updating offline data: %1 %2 (Ctrl+Shift+U cancels)</translation>
-    </message>
-    <message>
-        <source>正在更新离线数据…（Ctrl+Shift+U 取消）</source>
-        <translation>Updating offline data… (Ctrl+Shift+U cancels)</translation>
-    </message>
-    <message>
         <source>记录单未能生成：%1</source>
         <translation>The record sheet could not be created: %1</translation>
+    </message>
+    <message>
+        <source>当前核查结果尚未记档。仍要退出吗？</source>
+        <translation>The current check has not been recorded. Quit anyway?</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformSync</name>
+    <message>
+        <source>篡改警报：平台拒收记录 %1（与本机此前上报的档案链冲突），请联系信息技术人员。</source>
+        <translation>Tamper alarm: the platform refused record %1 (it contradicts the chain this desk uploaded before); call IT.</translation>
     </message>
     <message>
         <source>已取消更新离线数据；正在使用的数据未改变。</source>
@@ -1047,6 +1081,10 @@
         <translation>Verifying</translation>
     </message>
     <message>
+        <source>正在更新离线数据：%1 %2（Ctrl+Shift+U 取消）</source>
+        <translation>Updating offline data: %1 %2 (Ctrl+Shift+U cancels)</translation>
+    </message>
+    <message>
         <source>离线数据已更新到第 %1 版。</source>
         <translation>Offline data updated to version %1.</translation>
     </message>
@@ -1059,40 +1097,8 @@
         <translation>Offline data not updated: %1</translation>
     </message>
     <message>
-        <source>离线数据：无可用数据</source>
-        <translation>Offline data: none usable</translation>
-    </message>
-    <message>
-        <source>离线数据 第 %1 版（截至 %2）</source>
-        <translation>Offline data v%1 (as of %2)</translation>
-    </message>
-    <message>
-        <source>数据已较旧</source>
-        <translation>data is getting old</translation>
-    </message>
-    <message>
-        <source>演示数据 / DEMO DATA</source>
-        <translation>DEMO DATA / 演示数据</translation>
-    </message>
-    <message>
-        <source>待上报：%1</source>
-        <translation>To upload: %1</translation>
-    </message>
-    <message>
-        <source>待上报：-</source>
-        <translation>To upload: -</translation>
-    </message>
-    <message>
-        <source>逾期承诺：%1</source>
-        <translation>Overdue commitments: %1</translation>
-    </message>
-    <message>
-        <source>逾期未处理的信用承诺</source>
-        <translation>Overdue credit commitments</translation>
-    </message>
-    <message>
-        <source>当前核查结果尚未记档。仍要退出吗？</source>
-        <translation>The current check has not been recorded. Quit anyway?</translation>
+        <source>正在更新离线数据…（Ctrl+Shift+U 取消）</source>
+        <translation>Updating offline data… (Ctrl+Shift+U cancels)</translation>
     </message>
 </context>
 <context>
