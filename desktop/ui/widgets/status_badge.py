@@ -4,7 +4,7 @@ green with a star, clear grey-green with a check, unverified striped grey."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QBrush, QColor, QGradient, QLinearGradient, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
 from desktop.casefile.record import SEVERITY_LABELS, STATUS_LABELS
@@ -13,15 +13,14 @@ from desktop.check.model import CheckResult, Status
 from desktop.ui import style
 
 # state: (icon, background, text colour). Contrast of text on background >= 4.5:1 everywhere.
+STRIPES = ("#8c8c8c", "#a6a6a6")
 LOOKS = {
     "black": ("stop", "#b3001b", "#ffffff"),
     "focus": ("warning", "#f2a900", "#111111"),
     "red": ("star", "#1b7a36", "#ffffff"),
     "clear": ("check", "#5e8a6e", "#ffffff"),
     # Stripes say "no answer" even in greyscale print-outs and to colour-blind eyes.
-    "unverified": ("unverified", "qlineargradient(spread:repeat, x1:0, y1:0, x2:0.04, y2:0.04, "
-                                 "stop:0 #8c8c8c, stop:0.5 #8c8c8c, stop:0.51 #a6a6a6, "
-                                 "stop:1 #a6a6a6)", "#111111"),
+    "unverified": ("unverified", STRIPES, "#111111"),
     # Every counting entry in objection: to be told, not yet acted on (保护权益).
     "objection": ("warning", "#ffe9a8", "#111111"),
     "checking": (None, "#e3e7eb", "#111111"),
@@ -45,16 +44,38 @@ def state_of(result: CheckResult) -> str:
     return "unverified" if result.status == Status.UNVERIFIED else "clear"
 
 
-def _sheet() -> str:
-    """One style sheet for every state, chosen by properties: changing state is then a re-polish
-    of the frame (and of the words when their colour changes), not a style sheet parsed anew per
-    check."""
-    rules = ["#statusBadge QLabel { background: transparent; }"]
-    for state, (_icon, background, colour) in LOOKS.items():
-        rules.append(f'#statusBadge[state="{state}"] {{ background: {background}; border-radius: 6px; }}')
-    for colour in {look[2] for look in LOOKS.values()}:
-        rules.append(f'#statusBadgeText[colour="{colour}"] {{ color: {colour}; }}')
-    return "\n".join(rules)
+def _brush(background) -> QBrush:
+    if isinstance(background, str):
+        return QBrush(QColor(background))
+    first, second = background  # thin diagonal stripes, repeated across the badge
+    stripes = QLinearGradient(0, 0, 0.04, 0.04)
+    stripes.setCoordinateMode(QGradient.CoordinateMode.ObjectBoundingMode)
+    stripes.setSpread(QGradient.Spread.RepeatSpread)
+    for stop, colour in ((0, first), (0.5, first), (0.51, second), (1, second)):
+        stripes.setColorAt(stop, QColor(colour))
+    return QBrush(stripes)
+
+
+# Made once: a state change is then a repaint with another brush and pen. (Dynamic properties
+# and a re-polish per change re-resolved the style sheet for the badge and its words on every
+# check, a sizeable part of rendering a result.)
+_BRUSHES = {state: _brush(look[1]) for state, look in LOOKS.items()}
+_COLOURS = {state: QColor(look[2]) for state, look in LOOKS.items()}
+
+
+class _Words(QLabel):
+    """The badge's words in the state's colour; the label's own sizing and wrapping, plain text
+    always (the words are the desk's, but a reason may quote what was typed)."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.colour = QColor("#111111")
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setPen(self.colour)
+        flags = int(self.alignment()) | int(Qt.TextFlag.TextWordWrap)
+        painter.drawText(self.contentsRect(), flags, self.text())
 
 
 _pixmaps: dict[tuple[str, float], QPixmap] = {}
@@ -76,8 +97,9 @@ class StatusBadge(QFrame):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._icon = QLabel(self)
         self._icon.setObjectName("statusBadgeIcon")
-        self._text = QLabel(self)
+        self._text = _Words(self)
         self._text.setObjectName("statusBadgeText")
+        self._text.setTextFormat(Qt.TextFormat.PlainText)
         self._text.setWordWrap(True)
         self._text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         style.keep_relative_font(self._text, 1.6, bold=True)
@@ -86,7 +108,9 @@ class StatusBadge(QFrame):
         row.addWidget(self._icon)
         row.addWidget(self._text, 1)
         self.state = ""
-        self.setStyleSheet(_sheet())
+        # The badge paints its own background (paintEvent); the sheet only keeps the
+        # application's white out from under it.
+        self.setStyleSheet("#statusBadge, #statusBadge QLabel { background: transparent; }")
         self.retranslate()
         self.show_idle()
 
@@ -109,16 +133,15 @@ class StatusBadge(QFrame):
             else:
                 self._icon.clear()
                 self._icon.hide()
-            self.setProperty("state", state)
-            self.style().unpolish(self)
-            self.style().polish(self)
-            colour = LOOKS[state][2]
-            if self._text.property("colour") != colour:
-                self._text.setProperty("colour", colour)
-                self._text.style().unpolish(self._text)
-                self._text.style().polish(self._text)
+            self._text.colour = _COLOURS[state]
+            self.update()  # the words repaint with the badge: they lie on it
         self._text.setText(text)
         self.setAccessibleDescription(text)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not self.state:
+            return
+        QPainter(self).fillRect(self.rect(), _BRUSHES[self.state])
 
     def show_idle(self) -> None:
         self._show("idle", self.tr("请扫描或输入统一社会信用代码"))
