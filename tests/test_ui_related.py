@@ -102,6 +102,23 @@ def test_legal_representative_hit_tolerance_commitment_then_fulfilled_from_due_v
     assert "已履约" in widget(window, "dueMessage", QLabel).text()
 
 
+def test_a_pledge_picked_for_one_answer_is_not_carried_to_the_next(qtbot, window):
+    """The commitment list is built anew only when the types offered change; a new answer that
+    offers the same types still starts without a pledge, the pledge fields shut."""
+    choose_item(qtbot, window, ITEM)
+    scan(qtbot, window, WAGES)
+    selector = widget(window, "commitmentSelector", QComboBox)
+    form_no = widget(window, "formNoInput", QLineEdit)
+    pick(qtbot, selector, "tolerance")
+    assert form_no.isEnabled()
+    first = window.check_page.result
+    scan(qtbot, window, WAGES)  # the code shown, scanned again: a re-check, no question asked
+    qtbot.waitUntil(lambda: window.check_page.result is not None
+                    and window.check_page.result is not first, timeout=5000)
+    assert [selector.itemData(i) for i in range(selector.count())] == [None, "tolerance"]
+    assert selector.currentData() is None and not form_no.isEnabled()
+
+
 def test_breach_asks_for_confirmation_and_says_what_follows(qtbot, window):
     choose_item(qtbot, window, ITEM)
     type_text(qtbot, widget(window, "caseNoInput", QLineEdit), "GZ-2026-0151")
