@@ -182,3 +182,31 @@ def test_an_alert_raised_last_month_and_reopened_this_month_is_raised_once_last_
         "跟踪提醒：本月提出": 1, "跟踪提醒：本月处理": 0, "跟踪提醒：月末待处理": 1}
     assert counts(now.strftime("%Y-%m")) == {
         "跟踪提醒：本月提出": 0, "跟踪提醒：本月处理": 0, "跟踪提醒：月末待处理": 1}
+
+
+def test_a_reopened_alert_says_what_the_data_says_now_not_what_it_said_when_first_raised(
+        tmp_path, desk_env, capsys):
+    """A refusal's ground lapsed (alert), its term was then extended (superseded), and now the
+    entry is removed: the same alert reopened, telling the clerk 'removed', not 'lapsed'."""
+    _, config = desk_env
+    p = Publisher(tmp_path / "publisher")
+    deploy(config, p.root)
+    v1 = p.datasets()[0]
+    black = KNOWN["black"]
+    assert run(capsys, "cache", "import", p.publish(1, v1))[0] == 0
+    refused = record(capsys, black, "rejected", "SQ-40")
+    v2 = edit_dataset(v1, tmp_path / "v2.sqlite",
+                      ("UPDATE entries SET expires_on = '2026-01-31' WHERE subject_code = ?",
+                       (black,)))
+    assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
+    [lapsed] = alerts(capsys)
+    assert (lapsed["record_id"], lapsed["change"]) == (refused, "lapsed")
+    assert run(capsys, "cache", "import", p.publish(3, v1))[0] == 0          # in force again
+    assert alerts(capsys) == []
+    v4 = edit_dataset(v1, tmp_path / "v4.sqlite",
+                      ("DELETE FROM entries WHERE subject_code = ?", (black,)))
+    assert run(capsys, "cache", "import", p.publish(4, v4))[0] == 0
+    [removed] = alerts(capsys)
+    assert removed["alert"] == lapsed["alert"] and removed["source"] == "离线数据第 4 版"
+    assert (removed["change"], removed["new_state"]) == ("removed", "removed")
+    assert "条目已移出，不再构成限制理由" in removed["follow_up"]

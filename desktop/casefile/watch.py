@@ -851,10 +851,7 @@ class Watch:
             if same in standing:
                 continue
             standing.add(same)
-            if same in back:
-                reopened.append((now, source, version, back[same]))
-                continue
-            if same in known:
+            if same in known and same not in back:
                 continue       # superseded and settled all the same: it stays as it was
             info, checked_at, outcome = s.info
             case_no, item_code, item_name, kind, name = json.loads(info)
@@ -864,6 +861,12 @@ class Watch:
                     tuple(measures_for(item_code, f.list_code, role or None))
                     if f.list_code else ())
             measures = measures_cache[item_code, f.list_code, role]
+            if same in back:
+                # Reopened under its first number, saying what the data says now (a ground
+                # that lapsed, came back in force and is now removed is 'removed').
+                reopened.append((now, source, version, back[same], f.change, f.new_state,
+                                 _follow_up(f.change, f.list_name, measures, f.person)))
+                continue
             person = f.person or ("", "", "")
             rows.append((key, s.check_id, s.basis_record, case_no, item_code, item_name, s.code,
                          kind, name, checked_at, outcome, f.change, f.entry_id, f.list_code,
@@ -881,11 +884,11 @@ class Watch:
                     f"raised_version) VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})", rows)
                 self._conn.executemany(
                     "UPDATE alerts SET cleared_at = NULL, cleared_reason = '', raised_at = ?1, "
-                    "source = ?2, raised_version = ?3 WHERE key = ?4 AND settled_record IS NULL",
-                    reopened)
+                    "source = ?2, raised_version = ?3, change = ?5, new_state = ?6, "
+                    "follow_up = ?7 WHERE key = ?4 AND settled_record IS NULL", reopened)
                 self._conn.executemany(
-                    "UPDATE clearings SET reopened_at = ?1 WHERE key = ?4 AND reopened_at IS NULL",
-                    reopened)
+                    "UPDATE clearings SET reopened_at = ?1 WHERE key = ?2 AND reopened_at IS NULL",
+                    [(r[0], r[3]) for r in reopened])
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
