@@ -271,7 +271,7 @@ def _next_release(folder: Path, n: int, src: Path, dst: Path, every: int, offset
             conn.executemany("INSERT INTO entries VALUES (?, ?, 'JYYCML', '某某机关', '2026-11-21', NULL, '依据', 'active')",
                              listed)
         touched = sorted({bucket_of(c, base.count) for c in renamed} | {bucket_of(c, base.count) for _, c in listed})
-        write_table(bucket_path(dst), patch_table(conn, base, touched))
+        write_table(bucket_path(dst), patch_table(conn, base, touched), of=dst)
     finally:
         conn.close()
 

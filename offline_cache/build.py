@@ -6,6 +6,7 @@ holding a million keys in Python."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -320,6 +321,7 @@ def build(sources: Path, out: Path, *, progress: Callable[[int, int], None] | No
         _fsync(tmp)
         write_table(bucket_path(out), table)
         os.replace(tmp, out)
+        _stamp(bucket_path(out), out)  # the file now in place
     except BaseException:
         conn.close()
         tmp.unlink(missing_ok=True)
@@ -336,14 +338,22 @@ def bucket_path(data: Path) -> Path:
 
 def ensure_buckets(data: Path) -> Path:
     """The data file's bucket table: the one build left beside it, else computed now. Computed
-    again when the data file was written after it (a plain SQL correction after the build, which
-    the views allow): a delta is made from the buckets whose digests differ, so a table that no
-    longer describes its file would leave the correction out of the delta."""
+    again unless the table's stamp (``stamp_path``) names the data file exactly as it is: a
+    delta is made from the buckets whose digests differ, so a table that no longer describes its
+    file would leave a correction out of the delta, and the desk would keep the old row as
+    verified. Not by modification times: a table copied in later, a clock ahead, two writes in
+    one tick of the file system's clock (2 s on FAT) or a correction still in SQLite's WAL file
+    (the data file's time unchanged) all made a stale table look current."""
     path = bucket_path(data)
-    if not path.is_file() or Path(data).stat().st_mtime_ns > path.stat().st_mtime_ns:
+    stamp = _data_stamp(Path(data))
+    try:
+        current = stamp is not None and path.is_file() and stamp_path(path).read_bytes() == stamp
+    except OSError:
+        current = False
+    if not current:
         conn = sqlite3.connect(Path(data).resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            write_table(path, compute_table(conn))
+            write_table(path, compute_table(conn), of=Path(data))
         except (sqlite3.DatabaseError, ValueError):
             raise ValueError(f"不是快照数据文件（应由 offline-cache build 生成）：{data}") from None
         finally:
@@ -352,13 +362,49 @@ def ensure_buckets(data: Path) -> Path:
     return path
 
 
-def write_table(path: Path, table: BucketTable) -> None:
+def stamp_path(table: Path) -> Path:
+    """Beside a bucket table: which data file, as it was, the table was computed from."""
+    return Path(table).with_name(Path(table).name + ".stamp")
+
+
+def _data_stamp(data: Path) -> bytes | None:
+    """The data file's identity: size, time, inode and its SQLite header, whose change counter
+    (offset 24) every committed write transaction increments in rollback-journal mode, whatever
+    the clock does. None (never current) in WAL mode, where the counter may stay and the rows
+    may sit in the -wal file."""
+    try:
+        wal = Path(f"{data}-wal")
+        if wal.exists() and wal.stat().st_size:
+            return None
+        with open(data, "rb") as fh:
+            header = fh.read(100)
+            st = os.fstat(fh.fileno())
+    except OSError:
+        return None
+    if len(header) < 100 or header[18] == 2:
+        return None
+    return json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ino": st.st_ino,
+                       "header": hashlib.sha256(header).hexdigest()}).encode("ascii")
+
+
+def write_table(path: Path, table: BucketTable, *, of: Path | None = None) -> None:
+    """``table`` to ``path``; with ``of``, stamped as describing that data file as it is now
+    (only where the caller computed it from that file's rows)."""
+    stamp_path(path).unlink(missing_ok=True)  # a stamp never outlives the table it vouched for
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(table.to_bytes())
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    if of is not None:
+        _stamp(path, Path(of))
+
+
+def _stamp(table: Path, data: Path) -> None:
+    stamp = _data_stamp(data)
+    if stamp is not None:
+        stamp_path(table).write_bytes(stamp)
 
 
 def _index(conn: sqlite3.Connection, t: Table, files: dict[str, Path]) -> None:

@@ -45,7 +45,7 @@ def _ro(path: Path) -> str:
 
 def make_delta(old_data: Path, new_data: Path, out: Path) -> DeltaReport:
     """The delta from ``old_data`` to ``new_data`` (the same bucket count), made from their
-    bucket tables beside them (``build.bucket_path``; computed first where missing, or older than
+    bucket tables beside them (``build.bucket_path``; computed first unless stamped as describing
     the data file)."""
     out = Path(out)
     tables = []

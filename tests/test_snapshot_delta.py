@@ -170,6 +170,49 @@ def test_a_correction_made_after_the_bucket_table_is_in_the_delta(pub, tmp_path)
     assert bucket_path(v2).read_bytes() != bucket_path(v1).read_bytes()
 
 
+@pytest.mark.parametrize("how", ["table-time-ahead", "same-clock-tick", "correction-in-wal"])
+def test_a_correction_is_in_the_delta_whatever_the_file_times_say(capsys, pub, tmp_path, how):
+    """The publisher corrects a built release in plain SQL, but the bucket table beside it looks
+    newer than (or as new as) the data file: a table copied in later or a clock ahead, two writes
+    within one tick of the file system's clock (2 s on a FAT stick), or the correction still in
+    the WAL file of a database tool left open (the data file's time unchanged). The delta must
+    carry the correction, and the desk that installs it must show it."""
+    v1, _, _ = pub.datasets()
+    v2 = tmp_path / "v2.sqlite"
+    shutil.copyfile(v1, v2)
+    if how == "correction-in-wal":  # the publisher's database tool works in WAL mode
+        sqlite3.connect(v2).execute("PRAGMA journal_mode=WAL").connection.close()
+    ensure_buckets(v2)  # a table that describes v2 as it is before the correction
+    table = bucket_path(v2)
+    before = v2.stat()
+    conn = sqlite3.connect(v2)
+    with conn:
+        conn.execute("UPDATE entries SET state = 'removed' WHERE subject_code = ?", (KNOWN["black"],))
+    if how == "table-time-ahead":
+        later = v2.stat().st_mtime_ns + 10**9
+        os.utime(table, ns=(later, later))
+    elif how == "same-clock-tick":
+        os.utime(v2, ns=(before.st_atime_ns, before.st_mtime_ns))
+        os.utime(table, ns=(before.st_atime_ns, before.st_mtime_ns))
+    try:
+        report = make_delta(v1, v2, tmp_path / "delta.sqlite")
+    finally:
+        conn.close()
+    assert report.upserts["entries"] >= 1 and report.buckets_touched == 1
+    # The desk's copy after the delta: exactly the corrected rows, and its table the true one.
+    work = tmp_path / "desk.sqlite"
+    shutil.copyfile(v1, work)
+    desk_table = apply_delta(work, report.path, BucketTable.from_bytes(bucket_path(v1).read_bytes()))
+    conn = sqlite3.connect(v2.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        assert desk_table.to_bytes() == buckets.compute_table(conn).to_bytes()
+    finally:
+        conn.close()
+    write_table(bucket_path(work), desk_table)
+    assert "active" in {h.state for h in all_answers(v1, [KNOWN["black"]], [ITEM])[0].hits}
+    assert {h.state for h in all_answers(work, [KNOWN["black"]], [ITEM])[0].hits} == {"removed"}
+
+
 def test_a_delta_with_no_changes_still_advances_the_version(capsys, pub):
     v1, _, _ = pub.datasets()
     assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
