@@ -41,6 +41,8 @@ from operator import mul
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from offline_cache.errors import SnapshotRefused
+from offline_cache.regular_file import open_regular
 from offline_cache.schema import TABLES, Table
 
 MAGIC = b"CDBUCKET2\n"
@@ -300,10 +302,11 @@ class PagedBucketTable:
     def _load(self, p: int) -> bytes:
         size = min(_PAGE_BYTES, self.count * DIGEST - p * _PAGE_BYTES)
         try:
-            with open(self._path, "rb", buffering=0) as fh:
+            # Only a regular file: a FIFO put in the table's place hung the lookup.
+            with open_regular(self._path, "分组表", buffering=0) as fh:
                 fh.seek(HEADER + p * _PAGE_BYTES)
                 page = fh.read(size)
-        except OSError:
+        except (OSError, SnapshotRefused):
             return b""
         if hashlib.sha256(page).digest() != self._index[p * 32:(p + 1) * 32]:
             return b""
@@ -313,9 +316,12 @@ class PagedBucketTable:
     def whole(self) -> BucketTable:
         """The whole table, every page checked (a delta's install needs all of it); ValueError
         when the file differs from the header and page index verified at start-up."""
-        with open(self._path, "rb", buffering=0) as fh:
-            header = fh.read(HEADER)
-            digests = fh.read()
+        try:
+            with open_regular(self._path, "分组表", buffering=0) as fh:
+                header = fh.read(HEADER)
+                digests = fh.read(self.count * DIGEST + 1)  # never more than the table can be
+        except SnapshotRefused as exc:
+            raise ValueError(exc.message) from None
         if header != self._header or page_index(digests) != self._index:
             raise ValueError("bucket table differs from its verified page index")
         return BucketTable.from_parts(header, digests)

@@ -756,17 +756,21 @@ def _paged_table(folder: Path, path: Path, entry: TargetFile, what: str) -> Page
     signed = (entry.custom or {}).get("page_index")
     if signed is None:
         return None
-    try:
-        index = (folder / PAGES).read_bytes()
-    except OSError:
-        return None
     with open_regular(path, what, buffering=0) as fh:
         header = fh.read(HEADER)
         size = os.fstat(fh.fileno()).st_size
-    if size != entry.length or page_index_sha256(header, index) != signed:
-        return None
     count = int.from_bytes(header[-36:-32], "big") if len(header) == HEADER else 0
-    if count < 1 or size != HEADER + count * DIGEST or len(index) != -(-count // PAGE) * 32:
+    if count < 1 or size != entry.length or size != HEADER + count * DIGEST:
+        return None
+    want = -(-count // PAGE) * 32
+    try:
+        # Never more than the table's index can be, and only a regular file: a FIFO in its place
+        # hung start-up, /dev/zero behind a link read until memory ran out.
+        with open_regular(folder / PAGES, "分组表的页索引", buffering=0) as fh:
+            index = fh.read(want + 1)
+    except (OSError, SnapshotRefused):
+        return None
+    if len(index) != want or page_index_sha256(header, index) != signed:
         return None
     return PagedBucketTable(path, header, index)
 

@@ -418,6 +418,77 @@ def test_a_running_window_catches_an_edit_of_the_bucket_table_made_after_it_star
     offline.close()
 
 
+def _within(seconds: float, call):
+    """``call()``'s result, failing the test when it has not returned in ``seconds`` (a hang)."""
+    import threading
+
+    out = {}
+
+    def run_it():
+        try:
+            out["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            out["error"] = exc
+
+    worker = threading.Thread(target=run_it, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), "hung"
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def _release(fifo: Path) -> None:
+    """Let a reader blocked in opening ``fifo`` go on (it reads an empty file)."""
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:
+        pass  # no reader waiting
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_in_place_of_the_page_index_or_the_table_hangs_nothing(pub):
+    """An insider with write access to the installed folder puts a named pipe where the page
+    index (start-up) or the bucket table (a running window's next page) is read: start-up hashes
+    the table whole instead, and the lookup is unverified; neither waits for a writer."""
+    from datetime import datetime, timezone
+    from offline_cache import store as store_module
+
+    store = SnapshotStore(store_dir(), pub.root)
+    store.install(pub.publish(1))
+    pages_file = installed_folder() / "buckets.pages"
+    pages_file.unlink()
+    os.mkfifo(pages_file)
+    store_module._verdicts.clear()
+    try:
+        snap = _within(20, lambda: SnapshotStore(store_dir(), pub.root).current())
+    finally:
+        _release(pages_file)
+    assert isinstance(snap.table, BucketTable)
+    with snap.open() as reader:
+        assert reader.lookup(KNOWN["black"], ITEM).hits
+
+    pages_file.unlink()
+    store_module._verdicts.clear()
+    store.install(pub.publish(2))
+    offline = OfflineData(config_mod.load(), store_dir())
+    now = datetime.now(timezone.utc)
+    n = store.current().table.count
+    (_, victim), (_, spared) = _pages_of_known(n)[:2]
+    assert offline.answer(spared, ITEM, now).lookup.hits   # the victim's page is not read yet
+    table = installed_folder() / "buckets.bin"
+    table.unlink()
+    os.mkfifo(table)
+    try:
+        with pytest.raises(OfflineUnavailable) as caught:
+            _within(20, lambda: offline.answer(victim, ITEM, now))
+    finally:
+        _release(table)
+        offline.close()
+    assert "分组表" in str(caught.value.reason)
+
+
 def _without_page_index(pub: Publisher) -> None:
     """The repository as a publisher before page indexes signed it: no page_index on the table."""
     from offline_cache.repository import load_signer
