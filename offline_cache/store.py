@@ -782,7 +782,9 @@ def _read_table(path: Path, entry: TargetFile, what: str) -> BucketTable | None:
     the one thing read whole (80 MB at 20M subjects), and the copy cost as much as the hash."""
     with open_regular(path, what, buffering=0) as fh:  # unbuffered: read() returns the rest in one piece
         header = fh.read(HEADER)
-        digests = fh.read()
+        # No more than the signed length (and one byte to see it is longer): a table extended to
+        # many GB (a sparse file, made in an instant) was read whole into memory at start-up.
+        digests = fh.read(max(entry.length - HEADER, 0) + 1)
     if len(header) + len(digests) != entry.length or not entry.hashes:
         return None
     for alg, want in entry.hashes.items():

@@ -489,6 +489,30 @@ def test_a_fifo_in_place_of_the_page_index_or_the_table_hangs_nothing(pub):
     assert "分组表" in str(caught.value.reason)
 
 
+def test_a_bucket_table_extended_to_gigabytes_is_refused_without_reading_it(pub):
+    """An insider extends the installed table to 1 GB (a sparse file: an instant, no disk) and
+    removes the page index, so that start-up falls back to hashing the table whole: it is
+    refused, naming the table, having read no more than the signed length."""
+    import tracemalloc
+    from offline_cache import store as store_module
+    from offline_cache.errors import SnapshotRefused
+
+    store = SnapshotStore(store_dir(), pub.root)
+    store.install(pub.publish(1))
+    (installed_folder() / "buckets.pages").unlink()
+    os.truncate(installed_folder() / "buckets.bin", 1 << 30)
+    store_module._verdicts.clear()
+    tracemalloc.start()
+    try:
+        with pytest.raises(SnapshotRefused) as refused:
+            SnapshotStore(store_dir(), pub.root).current()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refused.value.role == "targets" and "分组表被改动" in refused.value.message
+    assert peak < 64 << 20
+
+
 def _without_page_index(pub: Publisher) -> None:
     """The repository as a publisher before page indexes signed it: no page_index on the table."""
     from offline_cache.repository import load_signer
