@@ -418,6 +418,52 @@ def test_a_running_window_catches_an_edit_of_the_bucket_table_made_after_it_star
     offline.close()
 
 
+def _forge(folder: Path, data: Path, code: str) -> None:
+    """What an insider with write access to the installed folder does to make an edit stick:
+    the row changed, its bucket's digest in the table recomputed to match, and the page index
+    rewritten to match the table."""
+    conn = sqlite3.connect(data)
+    with conn:
+        conn.execute("UPDATE entries SET state = 'removed' WHERE subject_code = ?", (code,))
+    raw = bytearray((folder / "buckets.bin").read_bytes())
+    n = BucketTable.from_bytes(bytes(raw)).count
+    b = bucket_of(code, n)
+    raw[buckets.HEADER + b * DIGEST:buckets.HEADER + (b + 1) * DIGEST] = buckets.digest_text(buckets.read_bucket(conn, b))
+    conn.close()
+    (folder / "buckets.bin").write_bytes(bytes(raw))
+    (folder / "buckets.pages").write_bytes(buckets.page_index(bytes(raw[buckets.HEADER:])))
+
+
+def test_a_row_its_digest_and_the_page_index_rewritten_together_are_caught(capsys, pub):
+    """The running window (its index verified at start-up, kept in memory) finds the lookup
+    unverified; a new process refuses the table; a delta over it is not applied (its base is
+    checked against the signed index first) and the full snapshot is installed instead."""
+    from datetime import datetime, timezone
+    from offline_cache import store as store_module
+    from offline_cache.errors import SnapshotRefused
+
+    v1, v2, _ = pub.datasets()
+    assert run(capsys, "cache", "import", pub.publish(1, v1))[0] == 0
+    offline = OfflineData(config_mod.load(), store_dir())
+    now = datetime.now(timezone.utc)
+    assert offline.answer(KNOWN["focus"], ITEM, now).lookup.hits
+    _forge(installed_folder(), installed_data(), KNOWN["black"])
+    try:
+        with pytest.raises(OfflineUnavailable) as caught:
+            offline.answer(KNOWN["black"], ITEM, now)
+    finally:
+        offline.close()
+    assert "被改动" in str(caught.value.reason)
+    store_module._verdicts.clear()
+    with pytest.raises(SnapshotRefused) as refused:
+        SnapshotStore(store_dir(), pub.root).current()
+    assert refused.value.role == "targets" and "分组表被改动" in refused.value.message
+    rc, out, err = run(capsys, "cache", "import", pub.publish(2, v2, deltas={1: v1}))
+    assert rc == 0, err
+    assert installed_kind() == (2, "full")
+    assert check(capsys, KNOWN["black"])["status"] == "hit"
+
+
 def _within(seconds: float, call):
     """``call()``'s result, failing the test when it has not returned in ``seconds`` (a hang)."""
     import threading
