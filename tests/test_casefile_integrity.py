@@ -551,3 +551,70 @@ def test_no_traceback_on_a_damaged_file(capsys, damage, command):
     else:
         assert code == 6, err
     assert "Traceback" not in err
+
+
+def _failing_flush(monkeypatch, fails: list):
+    """fdatasync of the witness failing with EIO as a dying disk or a lost network share makes it
+    (cannot be produced here without a faulty device): ``fails`` holds one entry per failure to
+    come, and the thread it failed on is recorded."""
+    import errno
+    import threading
+
+    real_flush, seen = witness._flush, []
+
+    def flush(fd):
+        seen.append(threading.current_thread().name)
+        if fails:
+            fails.pop()
+            raise OSError(errno.EIO, "Input/output error")
+        real_flush(fd)
+
+    monkeypatch.setattr(witness, "_flush", flush)
+    return seen
+
+
+def test_a_witness_flush_that_failed_behind_the_append_is_redone_before_the_next_commit(
+        tmp_path, monkeypatch):
+    """The background flush of record 2's witness fails once (after an EIO Linux marks the
+    page clean: it may never reach the disk). The next append writes that slot again and flushes
+    it itself before its commit, so the witness on disk is still at most one record behind."""
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        cf.record_check(result(), approve(), DESK)
+        fails = []
+        seen = _failing_flush(monkeypatch, fails)
+        fails.append(1)
+        cf.record_check(result(), approve(), DESK)
+        assert seen == ["casefile-witness"]  # the flush behind the append failed
+        del seen[:]
+        rewritten = []
+        real_put = witness.Writer._put
+        monkeypatch.setattr(witness.Writer, "_put",
+                            lambda self, head, base: (rewritten.append(head.count),
+                                                      real_put(self, head, base))[1])
+        cf.record_check(result(), approve(), DESK)
+        assert rewritten[0] == 2 and seen[0] != "casefile-witness"  # redone before the commit
+        assert cf.count() == 3 and witness.read(cf.witness_path).count == 3
+
+
+def test_a_witness_that_cannot_be_flushed_stops_recording_with_the_reason(tmp_path, monkeypatch):
+    """The disk keeps failing: the witness of record 2 never became durable, so record 3 is not
+    committed (exit 7 with the reason, nothing written) rather than going on with a witness that
+    may be any number of records behind, and the error is not left in a log on a thread."""
+    from desktop.casefile.errors import RecordNotDurable
+
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        cf.record_check(result(), approve(), DESK)
+        fails = []
+        _failing_flush(monkeypatch, fails)
+        fails.extend([1] * 3)
+        cf.record_check(result(), approve(), DESK)
+        for _ in range(2):
+            with pytest.raises(RecordNotDurable) as caught:
+                cf.record_check(result(), approve(), DESK)
+            assert "Input/output error" in str(caught.value.message)
+        assert cf.count() == 2
+        fails.clear()  # the disk is back
+        cf.record_check(result(), approve(), DESK)
+        assert cf.count() == 3 and witness.read(cf.witness_path).count == 3

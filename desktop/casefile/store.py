@@ -445,10 +445,13 @@ class CaseFile:
         return record
 
     def _settle_witness(self, quiet: bool) -> None:
+        """The witness of the record before made durable, or this record is not committed: a
+        witness that cannot reach the disk would fall behind the file unseen, record by record."""
         try:
             self._writer.settle(others=not quiet)
-        except OSError:
+        except OSError as exc:
             log.exception("case file witness not flushed")
+            raise errors.not_durable(self.witness_path, exc) from exc
 
     def _refuse_if_altered(self, last: list[tuple[int, str]]) -> tuple[bool, int]:
         """Under the write lock: the file still ends where its witness says (another process may

@@ -16,7 +16,9 @@ another writer since its own last one flushes the witness itself before its comm
 between the commit and the witness write leaves the file one record ahead of its witness; both
 are taken as they are (the record is in the chain, with its feedback). A witness written by an
 earlier version may also hold a *pending* slot, written before a commit that never came: one
-record behind it is taken as it is too. Anything else is reported: fewer records than
+record behind it is taken as it is too. A flush that fails is done again before the next commit (the slot
+written again: after an EIO the page is marked clean whether or not it reached the disk), and
+while it fails that commit does not happen. Anything else is reported: fewer records than
 witnessed (a witnessed last record gone), a different record where the witness's last one was,
 or more than one record beyond it.
 
@@ -161,6 +163,8 @@ class Writer:
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
                            | getattr(os, "O_BINARY", 0), 0o644)
         self._flusher: _Flusher | None = None
+        self._last: Head | None = None  # the last ``append``'s slot
+        self._unflushed = False  # its flush failed: write it again and flush before going on
 
     def write(self, head: Head, *, base: int = 0) -> None:
         self._put(head, base)
@@ -170,6 +174,7 @@ class Writer:
         """After the commit of record ``head.count``: its slot written, and flushed on the
         writer's own thread. Returns the witness's ``state`` after the write."""
         self._put(head, 0)
+        self._last = head
         if self._flusher is None:
             self._flusher = _Flusher(self._fd)
         self._flusher.start()
@@ -195,10 +200,22 @@ class Writer:
 
     def settle(self, *, others: bool = False) -> None:
         """Before the next commit: the last ``append``'s flush is done; with ``others`` (another
-        writer may have written the file since), the file is flushed here as well."""
+        writer may have written the file since), the file is flushed here as well. A flush that
+        failed is done again here (raising the OSError while it fails): after an EIO, Linux marks
+        the written page clean whether or not it reached the disk, so the slot is written again
+        first, unless another writer has put a newer one in its place."""
         if self._flusher is not None:
-            self._flusher.wait()
-        if others:
+            try:
+                self._flusher.wait()
+            except OSError:
+                self._unflushed = True
+        if self._unflushed:
+            data, offset = self._last.encode(), (self._last.count % 2) * SLOT
+            if not hasattr(os, "pread") or os.pread(self._fd, SLOT, offset) == data:
+                self._put(self._last, 0)
+            _flush(self._fd)
+            self._unflushed = False
+        elif others:
             _flush(self._fd)
 
     def _put(self, head: Head, base: int) -> None:
