@@ -9,6 +9,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 
 from desktop.app.cli import main
@@ -191,6 +192,9 @@ def test_a_witness_from_before_access_records_were_counted_starts_counting_them(
     lookups(capsys, 2)
     witness = Path(os.environ["CREDIT_DESK_HOME"]) / "cases.witness"
     witness.write_bytes(witness.read_bytes()[:512])  # the records' two slots only
+    with case_db() as conn:  # ...beside a file from before access records were witnessed
+        conn.execute("PRAGMA user_version=2")
+    conn.close()
     assert run(capsys, "cases", "verify")[0] == 0  # nothing to compare yet: no false alarm
     lookups(capsys, 1)  # a writer starts, and counts the access records the file holds
     assert witness.stat().st_size == 1024
@@ -237,3 +241,44 @@ def test_while_recording_is_stopped_by_verify_no_person_is_looked_up(capsys):
     code, out, err = run(capsys, "check", PERSON, "--purpose", "依法履职")
     assert code == 6 and out == "" and "也不能查询自然人" in err, err
     assert access(capsys) == before
+
+
+def test_the_access_slots_cut_off_the_witness_do_not_hide_deleted_access_records(capsys):
+    """A witness cut back to the records' two slots looked like one written before access records
+    were counted: the newest access records deleted with it went unnoticed, and the next lookup
+    counted the file as it was left. The file says its access records are witnessed, so the
+    witness without their slots is damaged (exit 6), at verify and at the next lookup."""
+    lookups(capsys, 4)
+    witness = Path(os.environ["CREDIT_DESK_HOME"]) / "cases.witness"
+    with case_db() as conn:
+        conn.execute("DELETE FROM access WHERE access_id > 2")
+    conn.close()
+    witness.write_bytes(witness.read_bytes()[:512])
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and "见证文件" in err and "已损坏" in err, err
+    code, out, err = run(capsys, "check", PERSON, "--purpose", "依法履职")
+    assert code == 6 and "不能查询自然人" in err and out == "", err
+    assert witness.stat().st_size == 512  # the evidence left as it was found
+
+
+def test_the_access_slots_cut_off_while_the_window_is_open_stop_lookups(tmp_path):
+    """The same between two lookups of one open case file (the window): the next lookup of a
+    person is refused instead of writing over the deleted access records' numbers."""
+    from casefile_fixtures import DESK, PERSON_CODE, result
+
+    from desktop.casefile.errors import CaseFileTampered
+    from desktop.casefile.store import CaseFile
+    from desktop.check.model import CodeKind
+
+    person = result(code=PERSON_CODE, kind=CodeKind.PERSON)
+    with CaseFile(tmp_path / "cases.sqlite") as cf:
+        for _ in range(4):
+            cf.record_access(person, "依法履职", DESK)
+        with sqlite3.connect(cf.path) as conn:
+            conn.execute("DELETE FROM access WHERE access_id > 2")
+        conn.close()
+        cf.witness_path.write_bytes(cf.witness_path.read_bytes()[:512])
+        with pytest.raises(CaseFileTampered) as caught:
+            cf.record_access(person, "依法履职", DESK)
+        assert "不能查询自然人" in str(caught.value.message)
+        assert len(cf.access_records()) == 2

@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 WITNESSED_SCHEMA = 2  # from here on a case file without its witness file has lost it
+ACCESS_WITNESSED = 3  # from here on a witness without the access records' slots has lost them
 
 _FILE_MISSING = QT_TRANSLATE_NOOP(
     "core", "案卷文件 {file} 不见了：见证文件 {witness} 记载它已有 {count} 条记录。"
@@ -254,6 +255,9 @@ class CaseFile:
             self.alarm = self.alarm or access
         elif self._access_witnessed is None:  # a witness from before access records counted
             self._writer.reset_access(access_log.head(self._conn))
+        if self.alarm is None and \
+                self._conn.execute("PRAGMA user_version").fetchone()[0] < ACCESS_WITNESSED:
+            self._conn.execute(f"PRAGMA user_version={ACCESS_WITNESSED}")
 
     @_serialised
     def access_witness_problem(self) -> Message | None:
@@ -265,6 +269,11 @@ class CaseFile:
             self._access_witnessed = None
             return Message(_WITNESS_UNREADABLE, {"file": str(self.witness_path)})
         if self._access_witnessed is None:
+            # Slots cut off a witness that counted access records would hide the newest ones
+            # deleted with them.
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= ACCESS_WITNESSED:
+                return Message(_WITNESS_UNREADABLE, {"file": str(self.witness_path)})
             return None
         return access_log.check_witness(self._conn, self._access_witnessed)
 
@@ -677,7 +686,7 @@ class CaseFile:
         self._writer = witness.Writer(self.witness_path)
         head, access = self._file_head(), access_log.head(self._conn)
         self._writer.reset(head, access)
-        self._conn.execute(f"PRAGMA user_version={WITNESSED_SCHEMA}")
+        self._conn.execute(f"PRAGMA user_version={ACCESS_WITNESSED}")
         self._witnessed, self._access_witnessed, self.alarm = head, access, None
         self._quiet = None
         witness.alarm_path(self.path).unlink(missing_ok=True)
