@@ -618,3 +618,59 @@ def test_a_witness_that_cannot_be_flushed_stops_recording_with_the_reason(tmp_pa
         fails.clear()  # the disk is back
         cf.record_check(result(), approve(), DESK)
         assert cf.count() == 3 and witness.read(cf.witness_path).count == 3
+
+
+@pytest.mark.parametrize("how", ["copy renamed over it", "cases verify --accept"])
+def test_a_witness_replaced_by_an_identical_copy_under_an_open_file_is_written_on(tmp_path, how):
+    """A script or sync tool that rewrites the witness by rename with the same bytes (`cp` to a
+    temporary name, then `mv`) between two appends of the open window: the window went on
+    writing its witness into the old, unlinked file, so the witness at the path stayed behind
+    and the third append after it stopped recording with records "not written by this program".
+    The window now writes on the witness at the path, which keeps up with the file. The same
+    when IT accepts the file in another process while the window is open: the old witness, kept
+    renamed as the evidence, was written over by the window."""
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        for _ in range(2):
+            cf.record_check(result(), approve(), DESK)
+        if how == "cases verify --accept":
+            with CaseFile(path) as it:
+                it.accept()
+            [kept] = tmp_path.glob("cases.witness.replaced-*")
+            evidence = kept.read_bytes()
+        else:
+            copy = cf.witness_path.with_name("cases.witness.tmp")
+            shutil.copyfile(cf.witness_path, copy)
+            os.replace(copy, cf.witness_path)
+        for _ in range(4):
+            cf.record_check(result(), approve(), DESK)
+        assert witness.read(cf.witness_path).count == 6
+        if how == "cases verify --accept":
+            assert kept.read_bytes() == evidence
+    with CaseFile(path) as cf:
+        assert cf.alarm is None and cf.verify().ok
+        cf.record_check(result(), approve(), DESK)
+
+
+@pytest.mark.parametrize("how", ["an older copy renamed over it", "deleted"])
+def test_a_case_file_replaced_or_deleted_under_the_open_window_stops_recording(tmp_path, how):
+    """The window's connection keeps the file it opened: after an older copy was renamed over
+    cases.sqlite (or it was deleted), its appends went into a file no longer at the path and
+    "recorded" was shown for records the next start would not find. The next append sees that
+    the file at the path is not the one it writes, and stops recording instead."""
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        cf.record_check(result(), approve(), DESK)
+        older = sqlite3.connect(tmp_path / "older.sqlite")
+        cf._conn.backup(older)
+        older.close()
+        cf.record_check(result(), approve(), DESK)
+        if how == "deleted":
+            path.unlink()
+        else:
+            os.replace(tmp_path / "older.sqlite", path)
+        with pytest.raises(CaseFileTampered) as caught:
+            cf.record_check(result(), approve(), DESK)
+        assert "本机暂停记档" in str(caught.value.message)
+        assert "被替换或删除" in str(caught.value.message)
+        assert cf.count() == 2

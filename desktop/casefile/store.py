@@ -74,6 +74,9 @@ ACCESS_WITNESSED = 3  # from here on a witness without the access records' slots
 _FILE_MISSING = QT_TRANSLATE_NOOP(
     "core", "案卷文件 {file} 不见了：见证文件 {witness} 记载它已有 {count} 条记录。"
             "不会新建空白案卷，请联系信息技术人员从备份（credit-desk cases backup）恢复。")
+_FILE_REPLACED = QT_TRANSLATE_NOOP(
+    "core", "案卷文件 {file} 在本程序打开期间被替换或删除：此后的记录将写不进该路径下的案卷。"
+            "请联系信息技术人员核对（credit-desk cases verify）或从备份恢复，然后重新启动本程序。")
 _WITNESS_MISSING = QT_TRANSLATE_NOOP(
     "core", "案卷的见证文件 {file} 不见了，无法确认案卷是否完整。请联系信息技术人员从备份恢复。")
 _WITNESS_UNREADABLE = QT_TRANSLATE_NOOP(
@@ -162,9 +165,11 @@ class CaseFile:
         conn = self._connect_readonly() if readonly else self._connect()
         self._conn = conn
         self.db = sqlite_utils.Database(conn)
+        self._file_id: tuple | None = None  # the file this connection writes
         if not readonly:
             try:
                 self._configure()
+                self._file_id = _identity(self.path)
                 self._start_witness()
             except sqlite3.Error as exc:
                 conn.close()
@@ -481,6 +486,10 @@ class CaseFile:
             problem = check_witness(self._conn, expected)
             if problem is not None:
                 self.alarm = problem[1]
+        if self.alarm is None and _identity(self.path) != self._file_id:
+            # Renamed over or deleted while open: this connection would go on writing a file
+            # that is no longer at the path, and the next start would not find those records.
+            self.alarm = Message(_FILE_REPLACED, {"file": str(self.path)})
         if self.alarm is None and os.path.lexists(self._alarm_path):
             recorded = _read_alarm(self.path)
             if recorded:
@@ -488,6 +497,16 @@ class CaseFile:
         if self.alarm is not None:
             raise CaseFileTampered(Message(_APPEND_REFUSED, {"problem": str(self.alarm)}),
                                    folder=self.path.parent)
+        if not quiet and (self._writer is None or not self._writer.at_path()):
+            # Replaced by a file that agrees with the case file (a copy renamed over it): written
+            # into the old one, the witness at the path would fall behind and raise a false alarm.
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+            try:
+                self._writer = witness.Writer(self.witness_path)
+            except OSError as exc:
+                raise errors.not_durable(self.witness_path, exc) from exc
         return quiet, version
 
     @_serialised
@@ -772,6 +791,14 @@ def _create_schema(conn: sqlite3.Connection) -> None:
                 "CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)",
                 f"PRAGMA user_version={SCHEMA_VERSION}"):
         conn.execute(sql)
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _read_alarm(path: Path) -> str:

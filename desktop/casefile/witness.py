@@ -198,6 +198,16 @@ class Writer:
             return True
         return (st.st_dev, st.st_ino) != state[:2] or os.pread(self._fd, 2 * SLOT, 0) != state[2]
 
+    def at_path(self) -> bool:
+        """Whether the file this writer holds open is still the one at its path (not renamed
+        over, deleted or replaced)."""
+        try:
+            st = os.stat(self.path, follow_symlinks=False)
+        except OSError:
+            return False
+        own = os.fstat(self._fd)
+        return (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino)
+
     def settle(self, *, others: bool = False) -> None:
         """Before the next commit: the last ``append``'s flush is done; with ``others`` (another
         writer may have written the file since), the file is flushed here as well. A flush that

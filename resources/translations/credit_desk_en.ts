@@ -2138,6 +2138,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>The case file {file} is missing: its witness {witness} records {count} records. No blank case file is created; ask IT to restore it from a backup (credit-desk cases backup).</translation>
     </message>
     <message>
+        <source>案卷文件 {file} 在本程序打开期间被替换或删除：此后的记录将写不进该路径下的案卷。请联系信息技术人员核对（credit-desk cases verify）或从备份恢复，然后重新启动本程序。</source>
+        <translation>The case file {file} was replaced or deleted while this program had it open: further records would not reach the case file at that path. Ask IT to check it (credit-desk cases verify) or restore it from a backup, then restart this program.</translation>
+    </message>
+    <message>
         <source>案卷的见证文件 {file} 不见了，无法确认案卷是否完整。请联系信息技术人员从备份恢复。</source>
         <translation>The case file witness {file} is missing, so the case file cannot be confirmed complete. Ask IT to restore from a backup.</translation>
     </message>
