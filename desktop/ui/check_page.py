@@ -399,7 +399,7 @@ class CheckPage(Retranslatable, QWidget):
     def _code_invalid(self, message) -> None:
         self._clear_result_view()
         self.recordPanel.show_message("")  # the last applicant's "recorded" line is not about this
-        self.resultPanel.show_invalid(i18n.render(message))
+        self.resultPanel.show_invalid(message)
         self.focus_code()
 
     def _check_failed(self, exc: BaseException) -> None:

@@ -36,7 +36,7 @@ from desktop.check.model import (
     Status,
     fmt_time,
 )
-from desktop.site.messages import QT_TRANSLATE_NOOP
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.widgets.fit_table import FitTable
@@ -94,6 +94,8 @@ class ResultPanel(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.result: CheckResult | None = None
+        # Why the last code was not checked, kept unrendered: a language switch says it again.
+        self.invalid: Message | str | None = None
         self.rows: list[MeasureRow] = []   # the measures table's rows, in order
         self.statusBadge = StatusBadge(self)
 
@@ -186,11 +188,14 @@ class ResultPanel(Retranslatable, QWidget):
         self.measureDetail.setPlaceholderText(tr("选中一条措施，在此查看其内容与法律依据"))
         if self.result is not None:
             self.show_result(self.result)
+        elif self.invalid is not None:
+            self.show_invalid(self.invalid)
 
     # -- states without a result --------------------------------------------------------------
 
     def clear(self, *, badge: bool = True) -> None:
         self.result = None
+        self.invalid = None
         self.rows = []
         if badge:
             self.statusBadge.show_idle()
@@ -208,9 +213,10 @@ class ResultPanel(Retranslatable, QWidget):
         self.relatedTable.hide()
         self.measureDetail.clear()
 
-    def show_invalid(self, reason: str) -> None:
+    def show_invalid(self, reason: Message | str) -> None:
         self.clear()
-        self.statusBadge.show_invalid(reason)
+        self.invalid = reason
+        self.statusBadge.show_invalid(i18n.render(reason))
         self.sourceBanner.setText(self.tr("未查询：请核对代码后重新扫描或输入。"))
 
     def show_checking(self) -> None:
@@ -222,6 +228,7 @@ class ResultPanel(Retranslatable, QWidget):
         self.sourceBanner.setText(text)
 
     def show_idle(self) -> None:
+        self.invalid = None
         self.statusBadge.show_idle()
         self.sourceBanner.setText("")
         self._set_banner_state("")
@@ -235,6 +242,7 @@ class ResultPanel(Retranslatable, QWidget):
 
     def show_result(self, result: CheckResult) -> None:
         self.result = result
+        self.invalid = None
         self.set_stale("")
         self._render_texts(result)
         self._fill_hits(result)
