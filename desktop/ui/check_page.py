@@ -27,7 +27,7 @@ from desktop.check.codes import InvalidCode, parse
 from desktop.check.model import CheckResult, CodeKind, mask_code
 from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
-from desktop.ui import i18n, related_check, style
+from desktop.ui import related_check, style
 from desktop.ui.check_flow import CheckFlow
 from desktop.ui.dialogs import user_settings
 from desktop.ui.dialogs.unrecorded_prompt import UnrecordedPrompt
