@@ -403,7 +403,9 @@ class CheckPage(Retranslatable, QWidget):
         self.focus_code()
 
     def _check_failed(self, exc: BaseException) -> None:
-        self.resultPanel.show_idle()
+        # Nothing of the last applicant's result may stay under the message (its hits, subject
+        # and preset outcome read as this code's answer).
+        self._clear_result_view()
         self.recordPanel.show_message(reason(exc), error=True)
         self._focus_code_after_check()
 
