@@ -96,6 +96,9 @@ class _WitnessAfterCommit:
     def changed_since(self, state):
         return True  # the witness read back at every append, as then
 
+    def at_path(self):
+        return self.writer.at_path()
+
     def close(self):
         self.writer.close()
 
