@@ -200,26 +200,33 @@ def test_the_first_comparison_shows_the_indexing_progress_and_can_be_stopped(
         assert w.needs_indexing() in (0, 3)
 
 
-def test_an_alert_whose_record_fails_verification_is_marked_and_cannot_be_settled(
-        qtbot, production):
+def watch_tab_after_editing(qtbot, old: str, new: str):
+    """The window opened on its watch tab (one alert listed) after a record's body was edited
+    behind the desk's back, ``old`` replaced with ``new``."""
     import sqlite3
 
     from desktop.site import paths
 
+    conn = sqlite3.connect(paths.case_file())
+    with conn:
+        conn.execute("UPDATE records SET body = replace(body, ?, ?)", (old, new))
+    conn.close()
+    window = open_window(qtbot)
+    view = window.watch_view
+    qtbot.waitUntil(lambda: view._refresh_job is None and view.model.rowCount() == 1, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    return window
+
+
+def test_an_alert_whose_record_fails_verification_is_marked_and_cannot_be_settled(
+        qtbot, production):
     p, v1, v2 = production
     assert desk(["check", GRANTED, "--item", "CZ-001", "--record", "--case-no", "TV-1",
                  "--outcome", "approved", "--offline"]) == 0
     assert desk(["cache", "import", str(p.publish_delta(1, 2, v1, v2))]) == 0
-    conn = sqlite3.connect(paths.case_file())
-    with conn:  # the granted record edited behind the desk's back
-        conn.execute("UPDATE records SET body = replace(body, '\"TV-1\"', '\"TV-X\"')")
-    conn.close()
-    window = open_window(qtbot)
+    window = watch_tab_after_editing(qtbot, '"TV-1"', '"TV-X"')  # the granted record
     try:
         view = window.watch_view
-        qtbot.waitUntil(lambda: view._refresh_job is None and view.model.rowCount() == 1,
-                        timeout=10_000)
-        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
         model = widget(window, "watchTable", QTableView).model()
         assert model.index(0, model.columnCount() - 1).data() == "未通过，不能登记处理"
         note = widget(window, "watchNote", QLineEdit)
@@ -239,25 +246,14 @@ def test_settling_in_the_window_is_refused_while_a_later_record_fails_verificati
     """The alert's own record is sound (shown 完好, the button enabled), but a later record was
     edited: the follow-up would go onto a chain nobody vouches for. Refused with the reason,
     nothing written, the alert still open."""
-    import sqlite3
-
-    from desktop.site import paths
-
     p, v1, v2 = production
     for code, case_no in ((GRANTED, "TV-2"), (UNTOUCHED, "TV-3")):
         assert desk(["check", code, "--item", "CZ-001", "--record", "--case-no", case_no,
                      "--outcome", "approved", "--offline"]) == 0
     assert desk(["cache", "import", str(p.publish_delta(1, 2, v1, v2))]) == 0
-    conn = sqlite3.connect(paths.case_file())
-    with conn:  # the later record edited behind the desk's back
-        conn.execute("UPDATE records SET body = replace(body, '\"TV-3\"', '\"TV-9\"')")
-    conn.close()
-    window = open_window(qtbot)
+    window = watch_tab_after_editing(qtbot, '"TV-3"', '"TV-9"')  # a later record
     try:
         view = window.watch_view
-        qtbot.waitUntil(lambda: view._refresh_job is None and view.model.rowCount() == 1,
-                        timeout=10_000)
-        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
         model = widget(window, "watchTable", QTableView).model()
         assert model.index(0, model.columnCount() - 1).data() == "完好"
         note = widget(window, "watchNote", QLineEdit)

@@ -7,43 +7,40 @@ import json
 
 from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, edit_dataset
 
-from desktop.app.cli import main as desk
-
-
-def run(capsys, *argv):
-    code = desk([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+import watch_cli
+from watch_cli import run
 
 
 def record(capsys, code, outcome, case_no):
-    status, out, err = run(capsys, "check", code, "--item", ITEM, "--record", "--case-no",
-                           case_no, "--outcome", outcome, "--offline", "--json")
-    assert status == 0, err
-    return json.loads(out)["record"]["record_id"]
+    return watch_cli.record(capsys, code, outcome, case_no, item=ITEM, offline=True)
 
 
 def alerts(capsys, *extra):
-    status, out, err = run(capsys, "cases", "watch", "--json", *extra)
-    assert status == 0, err
-    return [json.loads(line) for line in out.splitlines()]
+    return watch_cli.watch(capsys, *extra)[0]
 
 
-def test_a_refusals_ground_gone_is_one_alert_whether_it_lapsed_first_and_was_removed_later(
-        tmp_path, desk_env, capsys):
+def refusal_whose_ground_lapsed(tmp_path, desk_env, capsys, case_no):
+    """A black-listed subject refused under version 1, its entry lapsed in version 2: the
+    publisher, versions 1 and 2's data, the code, and the one 'lapsed' alert shown."""
     _, config = desk_env
     p = Publisher(tmp_path / "publisher")
     deploy(config, p.root)
     v1 = p.datasets()[0]
     black = KNOWN["black"]
     assert run(capsys, "cache", "import", p.publish(1, v1))[0] == 0
-    refused = record(capsys, black, "rejected", "SQ-20")
+    refused = record(capsys, black, "rejected", case_no)
     v2 = edit_dataset(v1, tmp_path / "v2.sqlite",
                       ("UPDATE entries SET expires_on = '2026-01-31' WHERE subject_code = ?",
                        (black,)))
     assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
     [lapsed] = alerts(capsys)
     assert (lapsed["record_id"], lapsed["change"]) == (refused, "lapsed")
+    return p, v1, v2, black, lapsed
+
+
+def test_a_refusals_ground_gone_is_one_alert_whether_it_lapsed_first_and_was_removed_later(
+        tmp_path, desk_env, capsys):
+    p, _, v2, black, lapsed = refusal_whose_ground_lapsed(tmp_path, desk_env, capsys, "SQ-20")
     assert "“失信被执行人”条目已到期，不再构成限制理由" in lapsed["follow_up"]   # not 已已到期
     code, _, err = run(capsys, "cases", "watch", "--settle", lapsed["alert"], "--action",
                        "informed", "--note", "已告知申请人可重新申请")
@@ -188,19 +185,7 @@ def test_a_reopened_alert_says_what_the_data_says_now_not_what_it_said_when_firs
         tmp_path, desk_env, capsys):
     """A refusal's ground lapsed (alert), its term was then extended (superseded), and now the
     entry is removed: the same alert reopened, telling the clerk 'removed', not 'lapsed'."""
-    _, config = desk_env
-    p = Publisher(tmp_path / "publisher")
-    deploy(config, p.root)
-    v1 = p.datasets()[0]
-    black = KNOWN["black"]
-    assert run(capsys, "cache", "import", p.publish(1, v1))[0] == 0
-    refused = record(capsys, black, "rejected", "SQ-40")
-    v2 = edit_dataset(v1, tmp_path / "v2.sqlite",
-                      ("UPDATE entries SET expires_on = '2026-01-31' WHERE subject_code = ?",
-                       (black,)))
-    assert run(capsys, "cache", "import", p.publish(2, v2))[0] == 0
-    [lapsed] = alerts(capsys)
-    assert (lapsed["record_id"], lapsed["change"]) == (refused, "lapsed")
+    p, v1, _, black, lapsed = refusal_whose_ground_lapsed(tmp_path, desk_env, capsys, "SQ-40")
     assert run(capsys, "cache", "import", p.publish(3, v1))[0] == 0          # in force again
     assert alerts(capsys) == []
     v4 = edit_dataset(v1, tmp_path / "v4.sqlite",

@@ -10,7 +10,8 @@ import sqlite3
 
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 
-from desktop.app.cli import main as desk
+import watch_cli
+from watch_cli import run
 from desktop.casefile.watch import FEED_AHEAD, WATCH_FILE
 from desktop.site import paths
 from offline_cache.demo import second_version
@@ -20,23 +21,12 @@ GRANTED = KNOWN["clear"][0]           # the second demo version black-lists it
 LISTING = "SXBZXR-2026-90001"
 
 
-def run(capsys, *argv):
-    code = desk([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def record(capsys, code, outcome, case_no):
-    status, out, err = run(capsys, "check", code, "--item", ITEM, "--record",
-                           "--case-no", case_no, "--outcome", outcome, "--json")
-    assert status == 0, err
-    return json.loads(out)["record"]["record_id"]
+    return watch_cli.record(capsys, code, outcome, case_no, item=ITEM)
 
 
 def watch(capsys, *extra):
-    status, out, err = run(capsys, "cases", "watch", "--json", *extra)
-    assert status == 0, err
-    return [json.loads(line) for line in out.splitlines()]
+    return watch_cli.watch(capsys, *extra)[0]
 
 
 def case_records(capsys) -> list[dict]:

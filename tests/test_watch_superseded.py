@@ -19,7 +19,8 @@ from datetime import datetime
 from desk_config import OPERATORS
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 
-from desktop.app.cli import main as desk
+import watch_cli
+from watch_cli import run, watch
 from desktop.casefile.watch import FEED_AHEAD, WATCH_FILE
 from desktop.check.model import CHINA_TZ
 from desktop.site import paths
@@ -30,23 +31,8 @@ GRANTED = KNOWN["clear"][0]           # the second demo version black-lists it
 LISTING = "SXBZXR-2026-90001"         # ... with this entry
 
 
-def run(capsys, *argv):
-    code = desk([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def record(capsys, code, outcome, case_no, *extra, item=ITEM):
-    status, out, err = run(capsys, *extra, "check", code, "--item", item, "--record",
-                           "--case-no", case_no, "--outcome", outcome, "--json")
-    assert status == 0, err
-    return json.loads(out)["record"]["record_id"]
-
-
-def watch(capsys, *extra):
-    status, out, err = run(capsys, "cases", "watch", "--json", *extra)
-    assert status == 0, err
-    return [json.loads(line) for line in out.splitlines()], err
+def record(capsys, code, outcome, case_no, *before, item=ITEM):
+    return watch_cli.record(capsys, code, outcome, case_no, *before, item=item)
 
 
 def take_back(conn) -> None:
