@@ -111,12 +111,19 @@ def test_a_pledge_picked_for_one_answer_is_not_carried_to_the_next(qtbot, window
     form_no = widget(window, "formNoInput", QLineEdit)
     pick(qtbot, selector, "tolerance")
     assert form_no.isEnabled()
+    for name, text in (("formNoInput", "CN-OLD"), ("dueInput", due_in(1)), ("missingInput", "x")):
+        type_text(qtbot, widget(window, name, QLineEdit), text)
     first = window.check_page.result
     scan(qtbot, window, WAGES)  # the code shown, scanned again: a re-check, no question asked
     qtbot.waitUntil(lambda: window.check_page.result is not None
                     and window.check_page.result is not first, timeout=5000)
     assert [selector.itemData(i) for i in range(selector.count())] == [None, "tolerance"]
     assert selector.currentData() is None and not form_no.isEnabled()
+    # A pledge chosen for the new answer starts blank: the last answer's form number, deadline
+    # and missing materials would otherwise go into this applicant's record.
+    pick(qtbot, selector, "tolerance")
+    assert [widget(window, name, QLineEdit).text()
+            for name in ("formNoInput", "dueInput", "missingInput")] == ["", "", ""]
 
 
 def test_breach_asks_for_confirmation_and_says_what_follows(qtbot, window):

@@ -185,6 +185,9 @@ class RecordPanel(Retranslatable, QWidget):
         self.is_recorded = False
         key = result.suggested_outcome  # None: the policy presets nothing, the clerk decides
         self.outcomeSelector.setCurrentIndex(self.outcomeSelector.findData(key) if key else -1)
+        # The selector starts at 不作承诺 for this answer: what the pledge fields still hold is
+        # the last applicant's form number, deadline and materials, not this one's.
+        self._clear_pledge_fields()
         self._offer_commitments(result)
         if result.commitment_offer[0]:
             # A breach recorded at this desk closes the simplified route before the platform
@@ -242,6 +245,9 @@ class RecordPanel(Retranslatable, QWidget):
 
     def clear_inputs(self) -> None:
         self.noteInput.clear()
+        self._clear_pledge_fields()
+
+    def _clear_pledge_fields(self) -> None:
         for field in (self.formNoInput, self.dueInput, self.missingInput):
             field.clear()
 
