@@ -372,3 +372,29 @@ def test_a_row_superseded_by_another_process_is_refused_when_settled_from_the_st
         assert stored_records() == before and outbox_rows() == queued
     finally:
         close_window(window)
+
+
+def test_every_column_title_of_the_watch_tab_is_shown_whole_in_both_languages(qtbot, production):
+    """With no alert yet (a desk's first day), and after switching to English, no title of the
+    watch table is cut: each column is at least as wide as its title needs."""
+    from desktop.ui import i18n
+
+    window = open_window(qtbot)
+    try:
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+        header = widget(window, "watchTable", QTableView).horizontalHeader()
+        model = header.model()
+
+        def cut() -> list[str]:
+            return [model.headerData(i, Qt.Orientation.Horizontal)
+                    for i in range(model.columnCount() - 1)
+                    if header.sectionSize(i) < header.sectionSizeHint(i)]
+
+        assert model.rowCount() == 0 and cut() == []
+        i18n.install("en")
+        qtbot.waitUntil(lambda: model.headerData(0, Qt.Orientation.Horizontal) != "提出时间",
+                        timeout=2000)
+        assert cut() == []
+    finally:
+        i18n.install("zh_CN")
+        close_window(window)

@@ -124,6 +124,8 @@ class WatchView(Retranslatable, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.model.modelReset.connect(self._fit_headers)  # new rows, a new language
+        self._fit_headers()
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.table.activated.connect(lambda _index: self.note.setFocus())
         self.detail = QTextBrowser(objectName="watchDetail")
@@ -169,6 +171,13 @@ class WatchView(Retranslatable, QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.settle_selected,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._update_buttons()
+
+    def _fit_headers(self) -> None:
+        """Every column at least as wide as its title, whatever the rows (none, at first), the
+        language or the font; wider only by the clerk's hand. The last column takes the rest."""
+        header = self.table.horizontalHeader()
+        for i in range(self.model.columnCount() - 1):
+            header.resizeSection(i, max(header.sectionSize(i), header.sectionSizeHint(i)))
 
     def retranslate(self) -> None:
         t = i18n.translate
