@@ -30,6 +30,16 @@ def cli_record(capsys, n: int) -> None:
     capsys.readouterr()
 
 
+def three_records_then(capsys, *edits: str) -> None:
+    """Three checks recorded from the command line, then the case file edited behind the desk."""
+    for n in range(3):
+        cli_record(capsys, n)
+    with sqlite3.connect(paths.case_file()) as conn:
+        for sql in edits:
+            conn.execute(sql)
+    conn.close()
+
+
 def assert_recording_stopped(qtbot, window, before: int) -> None:
     message = widget(window, "formMessage", QLabel)
     button = widget(window, "recordButton", QPushButton)
@@ -45,13 +55,9 @@ def assert_recording_stopped(qtbot, window, before: int) -> None:
 
 def test_a_case_file_shorter_than_its_witness_stops_recording_from_the_start(qtbot, capsys,
                                                                              desk_env):
-    for n in range(3):
-        cli_record(capsys, n)
     # The newest record vanished with its feedback (a -wal deleted, an older copy put back).
-    with sqlite3.connect(paths.case_file()) as conn:
-        conn.execute("DELETE FROM outbox WHERE record_id = 3")
-        conn.execute("DELETE FROM records WHERE record_id = 3")
-    conn.close()
+    three_records_then(capsys, "DELETE FROM outbox WHERE record_id = 3",
+                       "DELETE FROM records WHERE record_id = 3")
     window = open_window(qtbot)
     try:
         assert_recording_stopped(qtbot, window, 2)
@@ -61,11 +67,8 @@ def test_a_case_file_shorter_than_its_witness_stops_recording_from_the_start(qtb
 
 
 def test_a_case_file_verify_found_altered_stops_recording_from_the_start(qtbot, capsys, desk_env):
-    for n in range(3):
-        cli_record(capsys, n)
-    with sqlite3.connect(paths.case_file()) as conn:
-        conn.execute("UPDATE records SET body = replace(body, 'BJ-1', 'BJ-X') WHERE record_id = 2")
-    conn.close()
+    three_records_then(capsys,
+                       "UPDATE records SET body = replace(body, 'BJ-1', 'BJ-X') WHERE record_id = 2")
     assert main(["cases", "verify"]) == 6
     capsys.readouterr()
     window = open_window(qtbot)

@@ -306,17 +306,26 @@ def test_a_refusals_ground_gone_taken_back_and_gone_again_counts_once_in_the_sta
         close_window(window)
 
 
-def test_an_alert_taken_back_by_the_next_import_leaves_the_tab_saying_why(qtbot, production):
+def window_with_one_alert(qtbot, production, case_no: str):
+    """A grant recorded under version 1, version 2 (listing the subject) imported: the window
+    open with its one alert counted in the status bar."""
     p, v1, v2 = production
-    assert desk(["check", GRANTED, "--item", "CZ-001", "--record", "--case-no", "TV-5",
+    assert desk(["check", GRANTED, "--item", "CZ-001", "--record", "--case-no", case_no,
                  "--outcome", "approved", "--offline"]) == 0
     assert desk(["cache", "import", str(p.publish(2, v2))]) == 0
     window = open_window(qtbot)
+    view, indicator = window.watch_view, widget(window, "watchIndicator", QLabel)
+    qtbot.waitUntil(lambda: view._refresh_job is None and indicator.text() == "跟踪提醒：1",
+                    timeout=10_000)
+    return window
+
+
+def test_an_alert_taken_back_by_the_next_import_leaves_the_tab_saying_why(qtbot, production):
+    p, v1, _ = production
+    window = window_with_one_alert(qtbot, production, "TV-5")
     try:
         view = window.watch_view
         indicator = widget(window, "watchIndicator", QLabel)
-        qtbot.waitUntil(lambda: view._refresh_job is None and indicator.text() == "跟踪提醒：1",
-                        timeout=10_000)
         usb_import(qtbot, window, p.publish(3, v1))    # the listing taken back
         qtbot.waitUntil(lambda: indicator.text() == "跟踪提醒：0", timeout=15_000)
         assert view.model.rowCount() == 0
@@ -348,16 +357,11 @@ def test_a_row_superseded_by_another_process_is_refused_when_settled_from_the_st
         qtbot, production):
     """The tab loaded the alert; then a script on the same desk imported data taking the listing
     back. The clerk settles the row still on screen: refused with the reason, nothing recorded."""
-    p, v1, v2 = production
-    assert desk(["check", GRANTED, "--item", "CZ-001", "--record", "--case-no", "TV-6",
-                 "--outcome", "approved", "--offline"]) == 0
-    assert desk(["cache", "import", str(p.publish(2, v2))]) == 0
-    window = open_window(qtbot)
+    p, v1, _ = production
+    window = window_with_one_alert(qtbot, production, "TV-6")
     try:
         view = window.watch_view
         indicator = widget(window, "watchIndicator", QLabel)
-        qtbot.waitUntil(lambda: view._refresh_job is None and indicator.text() == "跟踪提醒：1",
-                        timeout=10_000)
         assert desk(["cache", "import", str(p.publish(3, v1))]) == 0    # behind the window
         qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
         assert view.model.rowCount() == 1 and view.selected_alert() is not None
