@@ -1,16 +1,18 @@
-"""Case file benchmark: append latency (durable with the head witness, vs the same without it, vs
-the witness flushed inside the append after the commit, vs synchronous=OFF), verification (chain,
-query columns, outbox feedback and witness) and monthly statistics over N records, and the time
-to render one PDF record sheet.
+"""Case file benchmark: append latency (durable with the head witness, against the code before the
+witness came, the same code without it, and synchronous=OFF), verification (chain, query
+columns, outbox feedback and witness) and monthly statistics over N records, and the time to
+render one PDF record sheet.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_casefile.py --records 1000000
 
-Each figure comes with a baseline measured in the same run, as a ratio: appends against the same
-appends without the witness and with synchronous=OFF (in alternating turns), with the CPU time
-of an append (which the machine's load changes less than the wall time); verification
-against bare hashlib over the same stored bytes already in memory (the floor for any walk that rehashes every record); statistics against one
-plain SQL scan counting the month's records by status. Verification and statistics report the
-median of ``--repeat`` runs.
+Each figure comes with a baseline measured in the same run, as a ratio: appends against the
+appends of the code before the witness (``--before``, extracted from git), the same code without
+the witness and with synchronous=OFF, all in alternating turns, twice: at the counter (idle
+before each append, as a clerk's records come: the witness's flush then runs while the clerk
+goes on) and back to back (where each append waits for the previous one's flush); verification
+against bare hashlib over the same stored bytes already in memory (the floor for any walk that
+rehashes every record); statistics against one plain SQL scan counting the month's records by
+status. Verification and statistics report the median of ``--repeat`` runs.
 
 The N records are made with the real sealing and hashing code, but in large unsynchronised
 transactions, because appending a million records one durable commit at a time would measure the
@@ -21,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,83 +70,41 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
-class _NoWitness:
-    """The writer of a case file that keeps no witness: the append as it was before it."""
-
-    def settle(self, others=False):
-        pass
-
-    def append(self, head):
-        return None
-
-    def close(self):
-        pass
+BEFORE_WITNESS = "91af8fa"  # main just before the head witness came (issue #12): "today's" append
+VARIANTS = {"this code (witness flushed behind the append)": (REPO, "as-is"),
+            "this code without the witness": (REPO, "no-witness"),
+            "the code before the witness": (None, "as-is"),
+            "this code with synchronous=OFF": (REPO, "sync-off")}
 
 
-class _WitnessAfterCommit:
-    """The witness as it was first made: written and flushed after SQLite's commit, inside the
-    append, one flush after the other."""
-
-    def __init__(self, writer):
-        self.writer = writer
-
-    def settle(self, others=False):
-        pass
-
-    def append(self, head):
-        self.writer.write(head)
-        return None
-
-    def changed_since(self, state):
-        return True  # the witness read back at every append, as then
-
-    def at_path(self):
-        return self.writer.at_path()
-
-    def close(self):
-        self.writer.close()
-
-
-VARIANTS = ("durable, witness flushed behind the append", "durable, witness flushed after it",
-            "durable (WAL, FULL), no witness", "baseline (WAL, synchronous=OFF)")
-
-
-def bench_append(folder: Path, appends: int,
-                 rounds: int = 10) -> dict[str, tuple[float, float, float]]:
-    """The variants in turns of ``appends / rounds`` appends each, in a shuffled order each
-    round, so that a change of the machine's load, or what one variant leaves the disk doing,
-    falls on all of them alike. Per variant: p50 and p99 wall time, and the mean CPU time per
-    append of the thread that appends and of the whole process (the witness's flush thread and
-    the system's work for both flushes included), in ms."""
-    files = {name: CaseFile(folder / f"append-{n}.sqlite") for n, name in enumerate(VARIANTS)}
-    files[VARIANTS[1]]._writer = _WitnessAfterCommit(files[VARIANTS[1]]._writer)
-    bare = files[VARIANTS[2]]
-    bare._writer.close()
-    bare._writer = _NoWitness()
-    bare._refuse_if_altered = lambda last: (True, 0)  # nor the witness read under the lock
-    files[VARIANTS[3]].db.execute("PRAGMA synchronous=OFF")
-    check = black_result()
-    decision = approve(outcome="rejected", measures_applied=("M-01",))
+def bench_append(folder: Path, appends: int, pause_ms: float, before: Path,
+                 rounds: int = 10) -> dict[str, tuple[float, float]]:
+    """Per variant, p50 and p99 wall time of an append in ms. Each variant runs in turns of
+    ``appends / rounds`` appends in a process of its own (append_worker.py), in a shuffled order
+    each round, so that a change of the machine's load, or what one variant leaves the disk
+    doing, falls on all of them alike; each keeps its file from turn to turn."""
     samples = {name: [] for name in VARIANTS}
-    cpu = dict.fromkeys(VARIANTS, 0.0)
-    own = dict.fromkeys(VARIANTS, 0.0)
-    try:
-        order = list(files.items())
-        for turn in range(rounds):
-            random.Random(turn).shuffle(order)
-            for name, cf in order:
-                used, mine = time.process_time(), time.thread_time()
-                for _ in range(max(1, appends // rounds)):
-                    start = time.perf_counter()
-                    cf.record_check(check, decision, DESK)
-                    samples[name].append((time.perf_counter() - start) * 1000)
-                cpu[name] += time.process_time() - used
-                own[name] += time.thread_time() - mine
-    finally:
-        for cf in files.values():
-            cf.close()
-    return {name: (statistics.median(s), percentile(s, 99), own[name] * 1000 / len(s),
-                   cpu[name] * 1000 / len(s)) for name, s in samples.items()}
+    order = list(VARIANTS.items())
+    for turn in range(rounds):
+        random.Random(turn).shuffle(order)
+        for n, (name, (tree, variant)) in enumerate(order):
+            out = subprocess.run(
+                [sys.executable, str(REPO / "benchmarks" / "append_worker.py"), str(tree or before),
+                 variant, str(folder / f"append-{pause_ms:g}-{sorted(VARIANTS).index(name)}.sqlite"),
+                 str(max(1, appends // rounds)), str(pause_ms)],
+                capture_output=True, text=True, check=True)
+            samples[name] += json.loads(out.stdout)
+    return {name: (statistics.median(s), percentile(s, 99)) for name, s in samples.items()}
+
+
+def code_before_witness(folder: Path, rev: str) -> Path:
+    """The tree of ``rev``, extracted with git archive (its tests' fixtures included)."""
+    tree = folder / f"tree-{rev}"
+    tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], capture_output=True,
+                             check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
 
 
 def drafts():
@@ -188,8 +150,8 @@ def bulk_create(path: Path, n: int) -> float:
                                                f"{second % 86400 // 3600:02d}:"
                                                f"{second % 3600 // 60:02d}:{second % 60:02d}Z",
                                     case_no=f"BJ-{record_id}")
-                record = _seal(draft, last, recorded_at)
-                _insert(conn, record)
+                record, body = _seal(draft, last, recorded_at)
+                _insert(conn, record, body)
                 last = (record.record_id, record.hash)
             conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -250,6 +212,10 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=1_000_000,
                         help="the scale knob: records in the file verified and summed")
     parser.add_argument("--appends", type=int, default=500)
+    parser.add_argument("--pause", type=float, default=5.0,
+                        help="ms idle before each append at the counter")
+    parser.add_argument("--before", default=BEFORE_WITNESS,
+                        help="the commit whose append the witness's is compared with")
     parser.add_argument("--sheets", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is shown")
     parser.add_argument("--dir", type=Path, help="where to put the files (default: a temp dir)")
@@ -260,18 +226,23 @@ def main() -> int:
         Path(args.dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
-        print(f"append latency over {args.appends} appends (ms):")
-        figures = bench_append(folder, args.appends)
-        for name, (p50, p99, own, used) in figures.items():
-            print(f"  {name:42} p50 {p50:7.2f}   p99 {p99:7.2f}   CPU: appending thread "
-                  f"{own:6.3f}, process {used:6.3f}")
-        (witnessed, w99, wown, wcpu), (after, a99, _, _), (bare, b99, bown, bcpu), (off, *_) = \
-            figures.values()
-        print(f"  witness / no witness: p50 {witnessed / bare:.2f}x, p99 {w99 / b99:.2f}x "
-              f"(target within 1.10x), CPU of the appending thread {wown / bown:.2f}x, of the "
-              f"process {wcpu / bcpu:.2f}x; flushed inside the append after the commit: p50 "
-              f"{after / bare:.2f}x, p99 {a99 / b99:.2f}x; durable / synchronous=OFF p50 "
-              f"{witnessed / off:.1f}x")
+        before = code_before_witness(folder, args.before)
+        print(f"append latency in ms, {args.appends} appends per variant in ten shuffled turns, "
+              f"each turn in a process of its own:")
+        for title, pause in ((f"at the counter ({args.pause:g} ms idle before each append, as a "
+                              f"clerk's records come seconds apart)", args.pause),
+                             ("back to back (no idle: a throughput figure; every append in the "
+                              "product is one clerk's action)", 0)):
+            print(f"  {title}:")
+            figures = bench_append(folder, args.appends, pause, before)
+            for name, (p50, p99) in figures.items():
+                print(f"    {name:48} p50 {p50:6.2f}   p99 {p99:6.2f}")
+            (witnessed, w99), (bare, b99), (old, o99), (off, _) = figures.values()
+            target = " (target within 1.10x)" if pause else ""
+            print(f"    witness / the code before it ({args.before}): p50 {witnessed / old:.2f}x, "
+                  f"p99 {w99 / o99:.2f}x{target}; / this code without it: p50 "
+                  f"{witnessed / bare:.2f}x, p99 {w99 / b99:.2f}x; durable / synchronous=OFF "
+                  f"p50 {witnessed / off:.2f}x")
 
         path = args.file or folder / "big.sqlite"
         if path.exists():

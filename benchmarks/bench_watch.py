@@ -199,8 +199,8 @@ def build_case_file(path: Path, n: int, checks: int, rng: random.Random) -> None
                                 measures_applied=(measure.measure_id,),
                                 outcome="approved" if list_code == "NA" else "rejected")
             at = utc_text(now - timedelta(days=300 * k / checks, minutes=5))
-            record = _seal(replace(draft, checked_at=at, data_as_of=at), last, at)
-            _insert(conn, record)
+            record, body = _seal(replace(draft, checked_at=at, data_as_of=at), last, at)
+            _insert(conn, record, body)
             last = (record.record_id, record.hash)
             if k % BATCH == BATCH - 1:
                 conn.execute("COMMIT")

@@ -1,6 +1,7 @@
 """The case file: what a record holds, its feedback, the rules for recording, the hash chain."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -8,6 +9,7 @@ from datetime import date
 
 import pytest
 from casefile_fixtures import (
+    BLACK_HIT,
     DESK,
     FOCUS_HIT,
     ITEM,
@@ -29,7 +31,7 @@ from desktop.casefile.store import (
     RecordNotFound,
     RecordRefused,
 )
-from desktop.check.model import CodeKind, Source, Status
+from desktop.check.model import CodeKind, RelatedParty, Source, Status
 
 FEEDBACK_FIELDS = {"feedback_id", "case_no", "item_code", "subject_code", "checked_at", "operator",
                    "hall", "window", "source", "snapshot_version", "status", "entry_ids",
@@ -74,6 +76,33 @@ def test_canonical_form_is_sorted_compact_utf8_of_every_field_but_hash(cf):
     assert set(data) == set(r.content()) and "hash" not in data and "prev_hash" in data
     assert body == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert "失信被执行人名单" in body  # not \u-escaped
+
+
+def test_stored_bytes_are_those_of_every_field_as_the_dataclass_gives_them(cf):
+    """The body is serialised without dataclasses.asdict (for speed): a record with nested hits,
+    related parties and the optional dicts must still store the bytes asdict gives, or the hashes
+    of new records would stop matching what every earlier version wrote and verified."""
+    def as_before(record: CaseRecord) -> bytes:
+        data = dataclasses.asdict(record)
+        del data["hash"]
+        for name in ("follow_up", "commitment", "via"):
+            if data[name] is None:
+                del data[name]
+        if not data["related"]:
+            del data["related"]
+        return canonical_json(data)
+
+    party = RelatedParty(role="legal_rep", name="张三", code_masked="440301********1234",
+                         code=PERSON_CODE, ref="P-1", hits=(FOCUS_HIT,))
+    checked = dataclasses.replace(black_result(), hits=(BLACK_HIT, FOCUS_HIT),
+                                  measures=(M_LIMIT, M_REVIEW), related=(party,))
+    r = cf.record_check(checked, approve(outcome="rejected", measures_applied=("M-01",)), DESK)
+    stored = cf.db.execute("SELECT body FROM records").fetchone()[0].encode()
+    assert stored == as_before(r) and r.hash == hashlib.sha256(stored).hexdigest()
+    rich = dataclasses.replace(r, follow_up={"alert": 3, "action": "revoked"},
+                               commitment={"type": "general", "missing": ["营业执照"]},
+                               via={"unit_code": ORG_CODE, "role": "legal_rep", "ref": "P-1"})
+    assert rich.canonical() == as_before(rich)
 
 
 def test_feedback_is_written_with_the_record_and_carries_the_whole_code(cf):

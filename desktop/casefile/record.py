@@ -82,6 +82,29 @@ def canonical_json(data: dict) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def plain(value):
+    """``dataclasses.asdict`` without its deep copy of every leaf, for values that are only
+    serialised: the same JSON (a tuple becomes a list, which JSON writes alike) in about a fifth
+    of the time, which an append spends once per record."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and hasattr(kind, "__dataclass_fields__"):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 @dataclass(frozen=True)
 class CaseRecord:
     record_id: int
@@ -172,7 +195,7 @@ class CaseRecord:
 
     def content(self) -> dict:
         """Every stored field except ``hash``: what the hash covers."""
-        data = asdict(self)
+        data = plain(self)
         del data["hash"]
         if data["follow_up"] is None:
             del data["follow_up"]

@@ -438,8 +438,8 @@ class CaseFile:
                 last = conn.execute("SELECT record_id, hash FROM records "
                                     "ORDER BY record_id DESC LIMIT 2").fetchall()
                 quiet, version = self._refuse_if_altered(last)
-                record = _seal(draft, last[0] if last else None, utc_text(self._clock()))
-                _insert(conn, record)
+                record, body = _seal(draft, last[0] if last else None, utc_text(self._clock()))
+                _insert(conn, record, body)
                 # The witness of the record before is on disk before this one is (witness.py).
                 self._settle_witness(quiet)
                 conn.execute("COMMIT")
@@ -839,18 +839,21 @@ def _draft_check(result: CheckResult, decision: Decision, desk: Desk) -> CaseRec
         related=tuple(result.related), via=result.via.to_record() if result.via else None)
 
 
-def _seal(draft: CaseRecord, last: tuple[int, str] | None, recorded_at: str) -> CaseRecord:
-    """Give the draft its place in the chain: id, predecessor's hash, feedback id, own hash."""
+def _seal(draft: CaseRecord, last: tuple[int, str] | None,
+          recorded_at: str) -> tuple[CaseRecord, bytes]:
+    """Give the draft its place in the chain: id, predecessor's hash, feedback id, own hash.
+    Returns the record and its canonical body, serialised once for the hash and the row."""
     record_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-    sealed = replace(draft, record_id=record_id, prev_hash=prev_hash, recorded_at=recorded_at,
-                     check_id=draft.check_id if draft.kind == "decision" else record_id,
-                     feedback_id=str(uuid.uuid4()), hash="")
-    return replace(sealed, hash=hashlib.sha256(sealed.canonical()).hexdigest())
+    place = {"record_id": record_id, "prev_hash": prev_hash, "recorded_at": recorded_at,
+             "check_id": draft.check_id if draft.kind == "decision" else record_id,
+             "feedback_id": str(uuid.uuid4())}
+    body = canonical_json(draft.content() | place)
+    return replace(draft, **place, hash=hashlib.sha256(body).hexdigest()), body
 
 
-def _insert(conn: sqlite3.Connection, record: CaseRecord) -> None:
+def _insert(conn: sqlite3.Connection, record: CaseRecord, body: bytes) -> None:
     conn.execute("INSERT INTO records(record_id, body, hash) VALUES (?, ?, ?)",
-                 (record.record_id, record.canonical().decode(), record.hash))
+                 (record.record_id, body.decode(), record.hash))
     conn.execute("INSERT INTO outbox(feedback_id, record_id, payload, created_at) "
                  "VALUES (?, ?, ?, ?)",
                  (record.feedback_id, record.record_id,

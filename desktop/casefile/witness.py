@@ -9,8 +9,8 @@ on disk is never more than one record behind the file (a flush inside the append
 much as SQLite's own commit: the two do not overlap on a disk that flushes one request at a
 time). The clerk is told "recorded" once the commit is durable and the slot written: a crash of
 the application or a SIGKILL after that leaves the slot in the system's cache, which writes it
-out; only a power cut (or a crash of the system) within that one flush (0.1 ms median on an
-idle disk here, a few ms under heavy I/O) can leave the witness one record behind a file whose
+out; only a power cut (or a crash of the system) within that one flush (0.13 ms median
+measured alone here) can leave the witness one record behind a file whose
 newest record the clerk saw recorded. An append that finds the file or the witness changed by
 another writer since its own last one flushes the witness itself before its commit. A crash
 between the commit and the witness write leaves the file one record ahead of its witness; both
