@@ -4,7 +4,7 @@ mandates nothing, a lapsed entry reads 已到期, an unknown subject is said pro
 preset, and granting it needs a note (the same rule as the command line)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QTextBrowser
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit
 from ui_fixtures import (
     KNOWN,
     choose_item,
@@ -34,7 +34,7 @@ def test_stricter_review_presets_no_refusal(qtbot, window):
     notices = widget(window, "noticeLabel", QLabel).text()
     assert "不是不予办理的依据" in notices
     # The detail pane names whom the measure binds, its effect and the level of its basis.
-    detail = widget(window, "measureDetail", QTextBrowser).toPlainText()
+    detail = widget(window, "measureDetail", QPlainTextEdit).toPlainText()
     assert "对象：所有被核查主体" in detail and "效果：按一般程序办理" in detail
     assert "（党中央、国务院政策文件）" in detail
     # Recording without choosing an outcome asks for one; nothing is written.

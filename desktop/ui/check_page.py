@@ -8,7 +8,7 @@ and scans typed into the wrong field the scanner's (desktop.ui.scanner). Every c
 JobRunner, so the GUI thread never waits on it."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,20 @@ from desktop.ui.result_panel import ResultPanel
 from desktop.ui.scanner import ScanDetector
 from desktop.ui.widgets.item_selector import ItemSelector
 from offline_cache.records import Item
+
+
+# Layout rounds a result may need before its geometry stops changing: a table's new height
+# reaches the result panel's layout, then the page's, then the scroll area's (see lay_out_now).
+LAYOUT_ROUNDS = 6
+
+
+def lay_out_now() -> None:
+    """Answer the layout requests a new result posted, and the ones those post in turn, before
+    the event loop gets to paint. Left to the loop, each level of nesting took one round of it,
+    and the paint waiting at the end of each round painted the page again with the geometry of
+    that moment: two or three paints of the whole page per scan instead of one."""
+    for _ in range(LAYOUT_ROUNDS):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 class CheckPage(Retranslatable, QWidget):
@@ -134,6 +148,9 @@ class CheckPage(Retranslatable, QWidget):
         # font on a small screen every row stays whole and the clerk scrolls to the decision.
         content = QWidget(self)
         content.setObjectName("checkPageContent")
+        # It paints nothing of its own: when a result makes it taller or shorter, only the
+        # area that came into view is painted, not the fields above the result again.
+        content.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         page = QVBoxLayout(content)
         page.addLayout(top)
         page.addWidget(self.resultPanel, 1)
@@ -422,6 +439,7 @@ class CheckPage(Retranslatable, QWidget):
         self.resultPanel.show_result(result)
         self.recordPanel.take(result)
         self._item_changed()  # the item may have changed while the check ran
+        lay_out_now()
         self._focus_code_after_check()
         if "black" in result.severities and self.sound_on_black:
             QApplication.beep()

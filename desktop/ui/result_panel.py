@@ -11,9 +11,9 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QSizePolicy,
     QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -142,8 +142,11 @@ class ResultPanel(Retranslatable, QWidget):
         self.relatedTable = FitTable(len(RELATED_COLUMNS), (1, 3), self)
         self.relatedTable.setObjectName("relatedTable")
 
-        self.measureDetail = QTextBrowser(self)
+        # Plain text, laid out a screenful at a time: a QTextBrowser laid out its whole document
+        # on every result (four times the cost, for text that is never rich).
+        self.measureDetail = QPlainTextEdit(self)
         self.measureDetail.setObjectName("measureDetail")
+        self.measureDetail.setReadOnly(True)
         self.measureDetail.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.measureDetail.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
 

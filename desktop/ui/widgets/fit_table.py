@@ -49,6 +49,9 @@ class FitTable(QTableWidget):
             tip = tooltips[r] if r < len(tooltips) else ""
             for c, text in enumerate(texts):
                 self.cell(r, c, text, tip)
+        # The view's own relayout of its items, due at its next paint, done now: run from the
+        # paint it repainted every cell a second time.
+        self.executeDelayedItemsLayout()
         self.refit()
 
     def cell(self, row: int, column: int, text: str, tooltip: str = "") -> QTableWidgetItem:
@@ -93,9 +96,22 @@ class FitTable(QTableWidget):
             want = {c: wrap_natural[c] - floors[c] for c in floors}
             total = sum(want.values()) or 1
             widths = {c: floors[c] + spare * want[c] // total for c in floors}
-        for c in range(self.columnCount()):
-            self.setColumnWidth(c, widths.get(c, natural[c]))
-        self.resizeRowsToContents()
+        # The headers' signals are held while the sections change: on each, the view starts a
+        # timer that repaints the resized columns and rows once more after the paint that
+        # already shows them (a second paint of every cell per result). What the timer would
+        # do besides, the view's own geometry and one repaint, is done here directly.
+        headers = (header, self.verticalHeader())
+        for h in headers:
+            h.blockSignals(True)
+        try:
+            for c in range(self.columnCount()):
+                self.setColumnWidth(c, widths.get(c, natural[c]))
+            self.resizeRowsToContents()
+        finally:
+            for h in headers:
+                h.blockSignals(False)
+        self.updateGeometries()
+        self.viewport().update()
         self.updateGeometry()
 
     def content_height(self) -> int:
