@@ -151,69 +151,97 @@ def settle(paints: _Counter) -> None:
             return
 
 
+class RenderClock:
+    """Times one result from what asks for it (Enter, a POST) until it is rendered (module
+    docstring), and checks that it was: raises if the subject line was not painted in the span,
+    or if layout or paint work was left over after it."""
+
+    def __init__(self, window):
+        from PySide6.QtCore import QEvent, QEventLoop, QTimer
+
+        self.window = window
+        self.page = window.check_page
+        self.shown = []
+        self.loop = QEventLoop()
+        # The loop stops as soon as the result is delivered (no polling timer competing with the
+        # check's worker for the interpreter); the guard only ends a wait that never ends.
+        self.guard = QTimer()
+        self.guard.setSingleShot(True)
+        self.guard.timeout.connect(self.loop.quit)
+        self.subject = self.page.resultPanel.subjectLabel
+        self.painted = _Counter(QEvent.Type.Paint)            # on the subject line: a few events
+        self.paints = _Counter(QEvent.Type.UpdateRequest)     # on the window: a few events
+        self.leftover = _Counter(QEvent.Type.LayoutRequest, QEvent.Type.UpdateRequest)
+        self.subject.installEventFilter(self.painted.filter)
+        window.installEventFilter(self.paints.filter)
+        self.page.result_shown.connect(self._delivered)
+
+    def _delivered(self, result) -> None:
+        self.shown.append(result)
+        self.painted.count = 0  # paints of the subject line count from here, the result in it
+        self.loop.quit()
+
+    def settle(self) -> None:
+        settle(self.paints)
+
+    def time(self, trigger, what: str) -> tuple[float, float]:
+        """Wall and GUI-thread CPU milliseconds from ``trigger()`` to the result rendered."""
+        from PySide6.QtCore import QCoreApplication
+
+        before = len(self.shown)
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        trigger()
+        if len(self.shown) == before:
+            self.guard.start(10_000)
+            self.loop.exec()
+            self.guard.stop()
+        if len(self.shown) == before:
+            raise TimeoutError(f"no result for {what} within 10 s")
+        settle(self.paints)
+        wall, cpu = (time.perf_counter() - start) * 1000, (time.thread_time() - start_cpu) * 1000
+        # Posted events only: a timer due by now is the code field's blinking cursor.
+        app = QCoreApplication.instance()
+        app.installEventFilter(self.leftover.filter)
+        self.leftover.count = 0
+        for _ in range(SETTLE_PASSES):
+            QCoreApplication.sendPostedEvents()
+        app.removeEventFilter(self.leftover.filter)
+        if self.leftover.count:
+            raise RuntimeError(f"settle() left layout or paint work after the result for {what}: "
+                               "raise SETTLE_PASSES")
+        if self.painted.count == 0:
+            raise RuntimeError(f"the subject line was not painted after the result for {what}")
+        return wall, cpu
+
+    def close(self) -> None:
+        self.subject.removeEventFilter(self.painted.filter)
+        self.window.removeEventFilter(self.paints.filter)
+        self.page.result_shown.disconnect(self._delivered)
+
+
 def scan_times(window, codes: list[str], cpu: list[float] | None = None) -> list[float]:
     """Wall milliseconds from Enter to the rendered result (module docstring), per scan; with
     ``cpu``, also the GUI thread's own CPU milliseconds for the same span (what the window costs,
-    whatever else the machine is doing). Raises if a result was not painted within its span, or
-    left layout or paint work behind it."""
-    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt, QTimer
+    whatever else the machine is doing)."""
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     page = window.check_page
     code_input = page.codeInput
-    subject = page.resultPanel.subjectLabel
-    app = QCoreApplication.instance()
-    loop = QEventLoop()
-    shown = []
-    # The loop stops as soon as the result is delivered (no polling timer competing with the
-    # check's worker for the interpreter); the guard only ends a scan that never answers.
-    painted = _Counter(QEvent.Type.Paint)  # on the subject line only: a few events
-    # Paints of the subject line count from the moment the result is in it.
-    def delivered(result) -> None:
-        shown.append(result)
-        painted.count = 0
-        loop.quit()
-    page.result_shown.connect(delivered)
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(loop.quit)
-    leftover = _Counter(QEvent.Type.LayoutRequest, QEvent.Type.UpdateRequest)
-    paints = _Counter(QEvent.Type.UpdateRequest)  # on the window only: a few events
-    subject.installEventFilter(painted.filter)
-    window.installEventFilter(paints.filter)
+    clock = RenderClock(window)
     samples = []
-    for code in codes:
-        page.is_recorded = True  # see the module docstring
-        code_input.selectAll()
-        QTest.keyClicks(code_input, code)
-        settle(paints)  # the typing's own repaints are not the result's
-        before = len(shown)
-        start, start_cpu = time.perf_counter(), time.thread_time()
-        QTest.keyClick(code_input, Qt.Key.Key_Return)
-        if len(shown) == before:
-            guard.start(10_000)
-            loop.exec()
-            guard.stop()
-        if len(shown) == before:
-            raise TimeoutError("no result within 10 s")
-        settle(paints)
-        samples.append((time.perf_counter() - start) * 1000)
-        if cpu is not None:
-            cpu.append((time.thread_time() - start_cpu) * 1000)
-        # Posted events only: a timer due by now is the code field's blinking cursor.
-        app.installEventFilter(leftover.filter)
-        leftover.count = 0
-        for _ in range(SETTLE_PASSES):
-            QCoreApplication.sendPostedEvents()
-        app.removeEventFilter(leftover.filter)
-        if leftover.count:
-            raise RuntimeError(f"settle() left layout or paint work after the result of {code}: "
-                               f"raise SETTLE_PASSES")
-        if painted.count == 0:
-            raise RuntimeError(f"the subject line was not painted after the result of {code}")
-    subject.removeEventFilter(painted.filter)
-    window.removeEventFilter(paints.filter)
-    page.result_shown.disconnect(delivered)
+    try:
+        for code in codes:
+            page.is_recorded = True  # see the module docstring
+            code_input.selectAll()
+            QTest.keyClicks(code_input, code)
+            clock.settle()  # the typing's own repaints are not the result's
+            wall, gui_cpu = clock.time(lambda: QTest.keyClick(code_input, Qt.Key.Key_Return), code)
+            samples.append(wall)
+            if cpu is not None:
+                cpu.append(gui_cpu)
+    finally:
+        clock.close()
     return samples
 
 

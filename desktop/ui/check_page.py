@@ -306,7 +306,8 @@ class CheckPage(Retranslatable, QWidget):
     def focus_code(self) -> None:
         self.cancel_pending_focus()
         self.codeInput.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.codeInput.selectAll()
+        if self.codeInput.selectedText() != self.codeInput.text():
+            self.codeInput.selectAll()  # selected already (since the scan): no repaint for nothing
 
     @property
     def has_unrecorded_result(self) -> bool:
@@ -436,9 +437,18 @@ class CheckPage(Retranslatable, QWidget):
         self.codeInput.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_result(self, result: CheckResult) -> None:
-        self.resultPanel.show_result(result)
-        self.recordPanel.take(result)
-        self._item_changed()  # the item may have changed while the check ran
+        # Showing a widget lays out its parent at once: with the panels' layouts on, each note
+        # or table a result brings in (or takes away) laid out the whole panel again.
+        panels = (self.resultPanel.layout(), self.recordPanel.layout())
+        for layout in panels:
+            layout.setEnabled(False)
+        try:
+            self.resultPanel.show_result(result)
+            self.recordPanel.take(result)
+            self._item_changed()  # the item may have changed while the check ran
+        finally:
+            for layout in panels:
+                layout.setEnabled(True)
         lay_out_now()
         self._focus_code_after_check()
         if "black" in result.severities and self.sound_on_black:

@@ -38,6 +38,10 @@ from desktop.ui.result_panel import ResultPanel, core_text
 from desktop.ui.widgets.plain_text import plain_label
 
 
+# A zero-time timer would be a queued call, run before the paint; this one runs after it.
+BREACH_QUERY_AFTER_MS = 1
+
+
 class RecordPanel(Retranslatable, QWidget):
     recorded = Signal(object)          # CaseRecord, after the durable write
 
@@ -190,19 +194,26 @@ class RecordPanel(Retranslatable, QWidget):
         self._clear_pledge_fields()
         self._offer_commitments(result)
         if result.commitment_offer[0]:
-            # A breach recorded at this desk closes the simplified route before the platform
-            # has listed it; the case file says so (read on the worker).
-            self.jobs.submit(_breached_here, self.ctx, result.code,
-                             on_done=lambda breached: breached and result is self.result
-                             and self._offer_commitments(result, breached_here=True),
-                             # An unreadable case file is reported when the clerk records.
-                             on_error=lambda _exc: None)
+            # Asked once the result is on screen: a timer runs after the paint the result's
+            # layout has posted, so the worker's query does not compete with it.
+            QTimer.singleShot(BREACH_QUERY_AFTER_MS, self, lambda: self._ask_breached(result))
         self._set_record_button_text()
         if self.refused is not None:
             self._refuse(self.refused)
             return
         self.recordButton.setEnabled(True)
         self.show_message("")
+
+    def _ask_breached(self, result: CheckResult) -> None:
+        """A breach recorded at this desk closes the simplified route before the platform has
+        listed it; the case file says so (read on the worker)."""
+        if result is not self.result:
+            return
+        self.jobs.submit(_breached_here, self.ctx, result.code,
+                         on_done=lambda breached: breached and result is self.result
+                         and self._offer_commitments(result, breached_here=True),
+                         # An unreadable case file is reported when the clerk records.
+                         on_error=lambda _exc: None)
 
     def stale_reason(self) -> str:
         """Why the result on screen may not be recorded as it stands, or "" when it may: it was

@@ -1,0 +1,70 @@
+"""What the window paints for a result is the result shown now.
+
+Rendering a scan within a frame (issue 13) lays the page out before the event loop paints it,
+holds the tables' resize signals while their columns and rows are sized (the view would repaint
+every cell once more from a timer), and lets the page's content repaint only what came into view
+when it grows. Each of those could leave pixels of the previous subject on screen: a row, a note
+or a column edge where the new result has none. So the pixels the window last painted (the
+offscreen platform's backing store, what a clerk would see) are compared with the result panel
+and the record panel drawn afresh, after results that grow, shrink and replace each other; and a
+table column moved by its neighbour (its own text unchanged) must be painted where it now is."""
+from __future__ import annotations
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
+from ui_fixtures import KNOWN, choose_item, scan, window  # noqa: F401
+
+FORMAT = QImage.Format.Format_RGB32
+# Heavy, clear, heavy with notes and people, lighter, clear again: every table and note comes and
+# goes at least once, and the page grows and shrinks.
+SEQUENCE = ("black_and_focus", "clear", "objection", "repaired", "red", "clear", "black")
+
+
+def on_screen(window, part: QWidget) -> QImage:
+    """What is visible of ``part`` (the page scrolls) as the window last painted it, not as it
+    would paint now."""
+    seen = part.visibleRegion().boundingRect()
+    corner = part.mapTo(window, seen.topLeft())
+    return window.screen().grabWindow(window.winId(), corner.x(), corner.y(), seen.width(),
+                                      seen.height()).toImage().convertToFormat(FORMAT)
+
+
+def drawn_now(part: QWidget) -> QImage:
+    seen = part.visibleRegion().boundingRect()
+    return part.grab(seen).toImage().convertToFormat(FORMAT)
+
+
+def test_every_result_is_painted_whole_with_nothing_of_the_one_before(qtbot, window):
+    choose_item(qtbot, window, KNOWN["item_with_measures"])
+    page = window.check_page
+    compared = set()
+    for name in SEQUENCE:
+        code = KNOWN["clear"][0] if name == "clear" else KNOWN[name]
+        page.is_recorded = True  # this test is about what is painted, not the record
+        scan(qtbot, window, code)
+        qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
+        qtbot.wait(50)  # the event loop lays out and paints
+        for part in (page.resultPanel, page.recordPanel):
+            if part.visibleRegion().isEmpty():
+                continue  # scrolled out of view: nothing of it is on screen
+            assert on_screen(window, part) == drawn_now(part), \
+                f"{type(part).__name__} after {name}: the screen is not the result shown"
+            compared.add(type(part).__name__)
+    assert compared == {"ResultPanel", "RecordPanel"}
+
+
+def test_a_column_moved_by_its_neighbour_is_painted_where_it_now_is(qtbot):
+    """Only the first cell's text changes, yet every column after it moves right: the table must
+    repaint them (their own text is unchanged, so nothing else asks for it)."""
+    from desktop.ui.widgets.fit_table import FitTable
+
+    table = FitTable(3, (2,))
+    qtbot.addWidget(table)
+    table.resize(600, 120)
+    table.fill([("甲", "已列入", "依据")])
+    table.show()
+    qtbot.waitExposed(table)
+    qtbot.wait(50)
+    table.fill([("甲乙丙丁戊己庚辛", "已列入", "依据")])
+    qtbot.wait(50)
+    assert on_screen(table, table) == drawn_now(table)
