@@ -72,10 +72,10 @@ class CheckFlow(QObject):
         self._deadline_at = time.monotonic() + self.ctx.checker.deadline
         # The check ends at its deadline (the platform client's watchdog); should anything
         # outlast it, its worker stops counting, so the next check never waits in the queue.
+        self._slow.start()
         self._job = self.jobs.submit(check, *args, **kwargs,
                                      on_done=self._done, on_error=self._failed,
                                      overdue_after=self.ctx.checker.deadline + OVERDUE_MARGIN)
-        self._slow.start()
 
     def _still_waiting(self) -> None:
         """The page shows "checking"; the banner then counts down to the offline fallback."""

@@ -402,12 +402,14 @@ class CheckPage(Retranslatable, QWidget):
             dialog.rejected.connect(self.purpose_refused)
             dialog.open()
             return
-        self.checks.start(raw, self.item_code(), purpose)
         self._checked_raw = raw
         # The old result cannot be recorded from here on; it is replaced by the answer, or by
         # "checking" if the answer is slow (check_flow).
         self.recordPanel.let_go()
         self.focus_code()
+        # Last: the check's worker runs Python, and waits for the interpreter while this
+        # handler still does.
+        self.checks.start(raw, self.item_code(), purpose)
 
     def purpose_refused(self) -> None:
         self._clear_result_view()

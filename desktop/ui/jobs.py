@@ -212,9 +212,10 @@ class JobRunner(QObject):
         if _accepts(fn, "cancel"):
             kwargs["cancel"] = job.cancel_event
         self._jobs.add(job)
-        self._pool.submit(lambda: _run(job, fn, args, kwargs))
         if overdue_after is not None:
             QTimer.singleShot(max(0, int(overdue_after * 1000)), job, lambda: self._overdue(job))
+        # Last: from here the worker wants the interpreter this thread holds until it returns.
+        self._pool.submit(lambda: _run(job, fn, args, kwargs))
         return job
 
     def _overdue(self, job: Job) -> None:

@@ -390,9 +390,10 @@ class ResultPanel(Retranslatable, QWidget):
                              else Qt.ItemFlag.NoItemFlags))
             tick.setCheckState(Qt.CheckState.Checked if row.mandatory else Qt.CheckState.Unchecked)
             tick.setData(Qt.ItemDataRole.UserRole, list(row.ids))
+        if self.rows:
+            table.setCurrentCell(0, 0)  # signals still held: the detail is written once, here
         table.blockSignals(False)
         if self.rows:
-            table.setCurrentCell(0, 0)
             self._show_measure(0)  # replaces the last result's detail in one go
         else:
             self.measureDetail.clear()
