@@ -12,15 +12,20 @@ Every figure comes with a baseline measured in the same run, as a ratio:
 * memory: resident set after N checks against the resident set once the window was ready.
 
 Scans are typed as a keyboard-wedge scanner types them (QTest key clicks, then Enter) into
-``codeInput``. "Rendered" means: the result was delivered to the window, and then everything
-the window's event loop does because of it was done, every layout request and every paint of
-what changed, until nothing of it was left (``settle``), and the subject line (which every new
-result changes) was painted in that time. The span ends when the last of those paints is in the
-window's backing store. Before 2 December it ended with ``window.repaint()`` after the loop had
-seen the result: a second paint of the whole window (menu, tabs, status bar and all) that the
-window never does on its own, while whatever layout and paint the loop had not reached yet was
-left to the next scan's span. Between scans the previous result is marked recorded, so no
-question interrupts the queue (recording is the case file benchmark's subject)."""
+``codeInput``; the typed code's own repaint is done before the clock starts, as a scanner's
+keystrokes are painted as they come. "Rendered" (``RenderClock``): from Enter until the result
+was delivered to the window and the window's event loop had done everything it does next
+because of it: its posted layout requests, the update request that paints what changed (only
+that, into the window's backing store), the timers already due and what they post (an item view
+repaints resized columns from a zero-time timer), round after round until a round paints
+nothing (``settle``). The clock stops there; then, outside the span, it is checked that the
+subject line (which every new result changes) was painted after the result was in it, and that
+no layout or update request was left over. Before 2 December the span ended instead with
+``window.repaint()`` once the loop had seen the result: a paint of the whole window (menu, tabs,
+status bar and all) that the window never does, on top of whatever the loop had painted, while
+the layout and paint the loop had not reached yet fell into the next scan's span. Between scans
+the previous result is marked recorded, so no question interrupts the queue (recording is the
+case file benchmark's subject)."""
 from __future__ import annotations
 
 import argparse
@@ -102,8 +107,8 @@ def spin_until(predicate, timeout: float = 10.0) -> None:
 
 
 # Each pass is one round of the event loop's posted events: a layout request answered posts
-# its parent's, and the paint follows. ``scan_times`` checks, after the clock has stopped, that
-# ``settle`` left nothing over.
+# its parent's, and the paint follows. ``RenderClock.time`` checks, after the clock has
+# stopped, that ``settle`` left nothing over.
 SETTLE_PASSES = 6
 SETTLE_ROUNDS = 5
 
