@@ -6,8 +6,9 @@ every cell once more from a timer), and lets the page's content repaint only wha
 when it grows. Each of those could leave pixels of the previous subject on screen: a row, a note
 or a column edge where the new result has none. So the pixels the window last painted (the
 offscreen platform's backing store, what a clerk would see) are compared with the result panel
-and the record panel drawn afresh, after results that grow, shrink and replace each other; and a
-table column moved by its neighbour (its own text unchanged) must be painted where it now is."""
+and the record panel drawn afresh, after results that grow, shrink and replace each other (and the
+panels' layouts, redone from scratch, must move nothing); and a table column moved by its
+neighbour (its own text unchanged) must be painted where it now is."""
 from __future__ import annotations
 
 from PySide6.QtGui import QImage
@@ -44,6 +45,16 @@ def test_every_result_is_painted_whole_with_nothing_of_the_one_before(qtbot, win
         scan(qtbot, window, code)
         qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
         qtbot.wait(50)  # the event loop lays out and paints
+        for part in (page.resultPanel, page.recordPanel, page.scrollArea.widget()):
+            # Laid out whole: its layout is live, and laying the part out again from scratch
+            # moves nothing.
+            assert part.layout().isEnabled()
+            children = part.findChildren(QWidget)
+            placed = [child.geometry() for child in children]
+            part.layout().invalidate()
+            part.layout().activate()
+            assert [child.geometry() for child in children] == placed, \
+                f"{type(part).__name__} after {name} was not laid out for the result shown"
         for part in (page.resultPanel, page.recordPanel):
             if part.visibleRegion().isEmpty():
                 continue  # scrolled out of view: nothing of it is on screen
