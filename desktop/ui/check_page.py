@@ -196,6 +196,14 @@ class CheckPage(Retranslatable, QWidget):
         self.checkButton.setText(tr("核查(&K)"))  # Alt+C is the 核查 menu
         self.checkButton.setAccessibleName(tr("核查"))
 
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            # Qt hands the change to the panels after this page: once they all have their new
+            # texts, a result that no longer matches the item says so again, in the new language.
+            self._item_changed()
+        return handled
+
     def _connect(self) -> None:
         self.codeInput.returnPressed.connect(self.request_check)
         self.checkButton.clicked.connect(self.request_check)
@@ -215,7 +223,9 @@ class CheckPage(Retranslatable, QWidget):
         self.scanner = ScanDetector(self)
         self.scanner.watch(self.caseNoInput, decision.noteInput, decision.outcomeSelector,
                            shown.hitsTable, shown.measuresTable, decision.recordButton,
-                           self.checkButton, shown.relatedTable)
+                           self.checkButton, shown.relatedTable, shown.measureDetail,
+                           decision.commitmentSelector, decision.formNoInput, decision.dueInput,
+                           decision.missingInput)
         self.scanner.scanned.connect(self._scanned_elsewhere)
         for keys, slot in (("Ctrl+Return", self.record), ("Ctrl+Enter", self.record),
                            ("Escape", self.request_clear), ("F2", self.focus_code),
@@ -306,6 +316,9 @@ class CheckPage(Retranslatable, QWidget):
     def focus_code(self) -> None:
         self.cancel_pending_focus()
         self.codeInput.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Focus alone does not scroll: after recording further down the page, the field the next
+        # scan goes into would stay out of view (a no-op when it is in view).
+        self.scrollArea.ensureWidgetVisible(self.codeInput)
         if self.codeInput.selectedText() != self.codeInput.text():
             self.codeInput.selectAll()  # selected already (since the scan): no repaint for nothing
 
@@ -368,6 +381,8 @@ class CheckPage(Retranslatable, QWidget):
 
         def discard() -> None:
             self._prompt = None
+            # The note and pledge typed for the dropped result are not the next applicant's.
+            self.recordPanel.clear_inputs()
             proceed()
             self._ask_held()
 
@@ -437,6 +452,7 @@ class CheckPage(Retranslatable, QWidget):
             return
         self.cancel_pending_focus()
         self.codeInput.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scrollArea.ensureWidgetVisible(self.codeInput)
 
     def show_result(self, result: CheckResult) -> None:
         # Showing a widget lays out its parent at once: with the panels' layouts on, each note
@@ -452,6 +468,9 @@ class CheckPage(Retranslatable, QWidget):
             for layout in panels:
                 layout.setEnabled(True)
         lay_out_now()
+        # The new answer's badge first, then the field for the next scan above it; both no-ops
+        # when the page is not scrolled down (the usual case: nothing more to paint).
+        self.scrollArea.ensureWidgetVisible(self.statusBadge)
         self._focus_code_after_check()
         if "black" in result.severities and self.sound_on_black:
             QApplication.beep()

@@ -190,7 +190,7 @@ class ResultPanel(Retranslatable, QWidget):
         self.measureDetail.setAccessibleName(tr("措施详情与法律依据"))
         self.measureDetail.setPlaceholderText(tr("选中一条措施，在此查看其内容与法律依据"))
         if self.result is not None:
-            self.show_result(self.result)
+            self._show_again(self.result)
         elif self.invalid is not None:
             self.show_invalid(self.invalid)
 
@@ -251,6 +251,24 @@ class ResultPanel(Retranslatable, QWidget):
         self._fill_hits(result)
         self._fill_related(result)
         self._fill_measures(result)
+
+    def _show_again(self, result: CheckResult) -> None:
+        """The same result in the new language, as the clerk left it: the ticks they changed,
+        the rows they selected (F6 checks the related person selected) and the stale notice
+        (the page says it again in the new language once every panel has its texts)."""
+        ticks = [self.measuresTable.item(index, 0).checkState() for index in range(len(self.rows))]
+        current = {table: table.currentRow()
+                   for table in (self.hitsTable, self.relatedTable, self.measuresTable)}
+        why = self.staleNotice.text()
+        self.show_result(result)
+        self.measuresTable.blockSignals(True)  # put back as they were, not a change of the clerk's
+        for index, state in enumerate(ticks):
+            self.measuresTable.item(index, 0).setCheckState(state)
+        self.measuresTable.blockSignals(False)
+        for table, row in current.items():
+            if 0 <= row < table.rowCount():
+                table.setCurrentCell(row, table.currentColumn() if table.currentColumn() >= 0 else 0)
+        self.set_stale(why)
 
     def _render_texts(self, result: CheckResult) -> None:
         self.statusBadge.show_result(result)
