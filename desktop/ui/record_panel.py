@@ -92,9 +92,8 @@ class RecordPanel(Retranslatable, QWidget):
         self.dueInput.setMaxLength(10)
         self.missingInput = QLineEdit(self)
         self.missingInput.setObjectName("missingInput")
-        self.commitmentNote = QLabel(self)
-        self.commitmentNote.setObjectName("commitmentNote")
-        self.commitmentNote.setWordWrap(True)
+        # Says why commitments are closed, naming the platform's measure category: outside text.
+        self.commitmentNote = plain_label(self, name="commitmentNote", wrap=True)
 
         self._labels = {}
         for name, buddy in (("outcome", self.outcomeSelector), ("note", self.noteInput),

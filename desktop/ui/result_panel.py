@@ -370,7 +370,7 @@ class ResultPanel(Retranslatable, QWidget):
                 f"{h.authority}，{h.listed_on}" for h in listed) or self.tr("未发现名单信息")
             rows.append((core_text(ROLE_LABELS[person.role]), person.name, person.code_masked,
                          entries))
-            tips.append("；".join(h.basis for h in listed))
+            tips.append(tooltip("；".join(h.basis for h in listed)))
         self.relatedTable.fill(rows, tips)
         self.relatedTable.setVisible(bool(rows))
 

@@ -1,0 +1,71 @@
+"""Text a clerk reads on the check page: platform text shown as plain text (never markup, never
+wider than the window). From the break4 findings 5-7."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtWidgets import QLabel, QTableWidget
+from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
+from ui_fixtures import choose_item, close_window, open_window, scan, widget
+
+MARKUP = "<b style='color:green'>✔ 可适用告知承诺</b>"
+
+
+# -- 5-6. platform text in the commitment note: markup rendered, and a long word widens the page --
+
+@pytest.fixture
+def desk(qtbot, online):
+    online.configure(deadline=2.0)
+    online.install_snapshot()
+    w = open_window(qtbot)
+    yield online, w
+    online.platform.fault(None)
+    close_window(w)
+
+
+def _closing_measure_from_platform(qtbot, online, window, category: str) -> None:
+    """A subject whose measure closes the simplified route (按一般程序办理), its category from the
+    platform spoiled; the item accepts credit commitments, so the window says why they are closed."""
+    choose_item(qtbot, window, KNOWN["item_food_licence"])
+    scan(qtbot, window, KNOWN["objection"])
+    page = window.check_page
+    index = [m.measure_id for m in page.result.measures].index("M-YZ-02")
+    online.platform.fault("wrong_type", scope="subjects", field=f"measures.{index}.category",
+                          value=category)
+    page.is_recorded = True
+    scan(qtbot, window, KNOWN["objection"])
+    qtbot.wait(50)
+    assert page.result.source == "platform" and page.result.reason is None
+
+
+def test_markup_in_a_platform_measure_category_is_not_rendered_in_the_commitment_note(qtbot, desk):
+    online, window = desk
+    _closing_measure_from_platform(qtbot, online, window, MARKUP)
+    note = widget(window, "commitmentNote", QLabel)
+    assert MARKUP in note.text()
+    assert note.textFormat() == Qt.TextFormat.PlainText or not GuiQt.mightBeRichText(note.text()), \
+        "the note paints the platform's green bold '✔ 可适用告知承诺'"
+
+
+def test_a_long_platform_word_in_the_commitment_note_keeps_the_page_in_the_window(qtbot, desk):
+    online, window = desk
+    page = window.check_page
+    _closing_measure_from_platform(qtbot, online, window, "W" * 190)
+    view = page.scrollArea.viewport()
+    button = widget(window, "recordButton")
+    right = button.mapTo(view, button.rect().topRight()).x()
+    assert page.scrollArea.widget().width() <= view.width(), "the page is wider than the window"
+    assert right < view.width(), "the record button is off to the right, with no scroll bar to reach it"
+
+
+# -- 7. platform text in the related persons' tooltips rendered as markup ------------------------
+
+def test_markup_in_a_related_persons_basis_is_shown_as_text_on_hover(qtbot, desk):
+    online, window = desk
+    choose_item(qtbot, window, KNOWN["item_with_tolerance"])
+    online.platform.fault("wrong_type", scope="subjects", field="related.0.hits.0.basis", value=MARKUP)
+    scan(qtbot, window, KNOWN["unit_rep_wages"])
+    assert window.check_page.result.source == "platform"
+    tip = widget(window, "relatedTable", QTableWidget).item(0, 1).toolTip()
+    assert "<b style" not in tip and "&lt;b" in tip, f"rendered as rich text: {tip!r}"
