@@ -1,15 +1,27 @@
 """Text a clerk reads on the check page: platform text shown as plain text (never markup, never
-wider than the window). From the break4 findings 5-7."""
+wider than the window), and the commitment note in the window's language. From the break4
+findings 5-7 and 9."""
 from __future__ import annotations
+
+import re
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QLabel, QTableWidget
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
-from ui_fixtures import choose_item, close_window, open_window, scan, widget
+from ui_fixtures import choose_item, close_window, open_window, scan, widget, window  # noqa: F401
+
+from desktop.ui import i18n
 
 MARKUP = "<b style='color:green'>✔ 可适用告知承诺</b>"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def back_to_chinese():
+    yield
+    i18n.install("zh_CN")
 
 
 # -- 5-6. platform text in the commitment note: markup rendered, and a long word widens the page --
@@ -69,3 +81,25 @@ def test_markup_in_a_related_persons_basis_is_shown_as_text_on_hover(qtbot, desk
     assert window.check_page.result.source == "platform"
     tip = widget(window, "relatedTable", QTableWidget).item(0, 1).toolTip()
     assert "<b style" not in tip and "&lt;b" in tip, f"rendered as rich text: {tip!r}"
+
+
+# -- 9. the commitment note in the window's language ---------------------------------------------
+
+def test_the_commitment_note_is_in_the_window_language(qtbot, window, back_to_chinese):
+    choose_item(qtbot, window, KNOWN["item_food_licence"])
+    i18n.install("en")
+    scan(qtbot, window, KNOWN["objection"])
+    note = widget(window, "commitmentNote", QLabel)
+    assert note.isVisible() and note.text()
+    assert not CJK.search(note.text()), note.text()
+
+
+def test_the_commitment_note_follows_a_language_switch(qtbot, window, back_to_chinese):
+    choose_item(qtbot, window, KNOWN["item_food_licence"])
+    scan(qtbot, window, KNOWN["objection"])
+    note = widget(window, "commitmentNote", QLabel)
+    assert "按一般程序办理" in note.text()
+    i18n.install("en")
+    qtbot.waitUntil(lambda: "general procedure" in note.text(), timeout=2000)
+    assert note.isVisible()
+    assert not CJK.search(note.text()), note.text()

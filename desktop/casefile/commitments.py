@@ -60,8 +60,8 @@ def china_today(now: datetime) -> date:
     return now.astimezone(CHINA_TZ).date()
 
 
-def check_pledge(pledge: Pledge, offered: tuple[str, ...], closed_because: str, outcome: str,
-                 today: date, *, breached_here: bool) -> None:
+def check_pledge(pledge: Pledge, offered: tuple[str, ...], closed_because: Message | None,
+                 outcome: str, today: date, *, breached_here: bool) -> None:
     """Refuse, before anything is written, a commitment the rules do not allow."""
     if pledge.type not in COMMITMENT_TYPES:
         raise refuse(QT_TRANSLATE_NOOP("core", "未知的承诺类型“{type}”，可选：{choices}。"),

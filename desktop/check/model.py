@@ -176,12 +176,12 @@ class CheckResult:
         return tuple(h.entry_id for h in counting_hits(self.hits, self.checked_at))
 
     @property
-    def commitment_offer(self) -> tuple[tuple[str, ...], str]:
+    def commitment_offer(self) -> tuple[tuple[str, ...], Message | None]:
         """(commitment types the window may offer for this check, why some are closed)."""
         from desktop.check.policy import commitment_offer
 
         if self.item is None or self.status == Status.UNVERIFIED:
-            return (), ""
+            return (), None
         return commitment_offer(self.item.commitments, self.commitments, self.measures)
 
     @property
@@ -208,7 +208,7 @@ class CheckResult:
         data["commitments"] = [c.to_json() for c in self.commitments]
         offered, closed_because = self.commitment_offer
         data["commitments_offered"] = list(offered)
-        data["commitments_closed"] = closed_because
+        data["commitments_closed"] = str(closed_because) if closed_because else ""
         if mask:
             data["code"] = self.masked_code
             if self.subject and self.kind == CodeKind.PERSON:

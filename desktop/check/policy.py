@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from desktop.site.clock import CHINA_TZ
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from offline_cache.records import Hit, Measure
 
 # Effective states (DESIGN.md): the data's state, or "lapsed" for an active entry past its term.
@@ -166,8 +167,8 @@ TRUST_COMMITMENTS = ("notification", "tolerance")
 
 
 def commitment_offer(accepted: tuple[str, ...], commitments: tuple, measures: tuple[Measure, ...],
-                     *, breached_here: bool = False) -> tuple[tuple[str, ...], str]:
-    """(the commitment types the window may offer, why some were closed or "").
+                     *, breached_here: bool = False) -> tuple[tuple[str, ...], Message | None]:
+    """(the commitment types the window may offer, why some were closed or None).
 
     ``accepted`` is what the item takes; ``commitments`` what the data has on record for the
     subject; ``breached_here`` whether this desk's case file holds a breach for it (a breach must
@@ -176,8 +177,14 @@ def commitment_offer(accepted: tuple[str, ...], commitments: tuple, measures: tu
     closing = [m for m in measures if m.applies and m.effect == "general_procedure"
                and m.nature == "punish"]
     if not (breached or closing) or not set(accepted) & set(TRUST_COMMITMENTS):
-        return tuple(accepted), ""
-    why = ("有承诺不实（违背信用承诺）记录" if breached
-           else "、".join(m.category or m.measure_id for m in closing))
-    return (tuple(t for t in accepted if t not in TRUST_COMMITMENTS),
-            f"{why}：不适用告知承诺、容缺受理，按一般程序办理")
+        return tuple(accepted), None
+    if breached:
+        why = Message(QT_TRANSLATE_NOOP(
+            "core", "有承诺不实（违背信用承诺）记录：不适用告知承诺、容缺受理，按一般程序办理"))
+    else:
+        # The categories are the platform's words (Chinese); a translation names the measures
+        # by their ids instead, so the sentence reads in one language.
+        why = Message(QT_TRANSLATE_NOOP("core", "{categories}：不适用告知承诺、容缺受理，按一般程序办理"),
+                      {"categories": "、".join(m.category or m.measure_id for m in closing),
+                       "measures": ", ".join(m.measure_id for m in closing)})
+    return tuple(t for t in accepted if t not in TRUST_COMMITMENTS), why

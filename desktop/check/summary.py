@@ -96,7 +96,7 @@ def render(r: CheckResult) -> str:
     if offered:
         lines.append("可接受的信用承诺：" + "、".join(COMMITMENT_LABELS[t] for t in offered))
     if closed_because:
-        lines.append(f"信用承诺：{p(closed_because)}")
+        lines.append(f"信用承诺：{p(str(closed_because))}")
     skip = 1 if r.subject_known is False else 0
     for n in r.notices[skip:]:
         lines.append(f"提示：{p(str(n))}")

@@ -85,6 +85,7 @@ class RecordPanel(Retranslatable, QWidget):
         self.commitmentSelector = QComboBox(self)
         self.commitmentSelector.setObjectName("commitmentSelector")
         self._offered: tuple | None = None  # the commitment types the selector lists now
+        self._closed_because = None  # why the selector lists fewer (a core message), if it does
         self.formNoInput = QLineEdit(self)
         self.formNoInput.setObjectName("formNoInput")
         self.dueInput = QLineEdit(self)
@@ -169,6 +170,7 @@ class RecordPanel(Retranslatable, QWidget):
         self.missingInput.setAccessibleName(tr("欠缺材料"))
         self.missingInput.setPlaceholderText(tr("容缺受理：欠缺的材料，用“、”分隔"))
         self.commitmentNote.setAccessibleName(tr("信用承诺说明"))
+        self._show_commitment_note()
         if self.commitmentSelector.count():
             self.commitmentSelector.setItemText(0, tr("不作承诺"))
             for index in range(1, self.commitmentSelector.count()):
@@ -262,7 +264,7 @@ class RecordPanel(Retranslatable, QWidget):
             field.clear()
 
     def _offer_commitments(self, result: CheckResult | None, *, breached_here: bool = False) -> None:
-        offered, closed_because = (), ""
+        offered, closed_because = (), None
         if result is not None and result.commitment_offer[0] or breached_here:
             offered, closed_because = policy.commitment_offer(
                 result.item.commitments, result.commitments, result.measures,
@@ -279,12 +281,17 @@ class RecordPanel(Retranslatable, QWidget):
                 selector.addItem(core_text(COMMITMENT_LABELS[key]), key)
         selector.setCurrentIndex(0)  # a new result starts without a pledge
         selector.blockSignals(False)
-        note = self.tr("信用承诺：%1").replace("%1", closed_because) if closed_because else ""
+        self._closed_because = closed_because
+        self._show_commitment_note()
+        self._pledge_row.setVisible(bool(offered or closed_because))
+        self._commitment_chosen()
+
+    def _show_commitment_note(self) -> None:
+        why = self._closed_because
+        note = self.tr("信用承诺：%1").replace("%1", i18n.render(why)) if why else ""
         if self.commitmentNote.text() != note:
             self.commitmentNote.setText(note)
         self.commitmentNote.setVisible(bool(note))
-        self._pledge_row.setVisible(bool(offered or closed_because))
-        self._commitment_chosen()
 
     def _commitment_chosen(self, *_) -> None:
         kind = self.commitmentSelector.currentData()

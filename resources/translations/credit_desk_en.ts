@@ -3393,5 +3393,13 @@ The offline data on this machine is unchanged.</translation>
         <source>{role}：新的信任根没有旧信任根门槛数量的签名，拒绝。请联系省平台。</source>
         <translation>{role}: the new trust root is not signed by the old root&apos;s threshold of keys; refused. Contact the provincial platform.</translation>
     </message>
+    <message>
+        <source>有承诺不实（违背信用承诺）记录：不适用告知承诺、容缺受理，按一般程序办理</source>
+        <translation>a breached credit commitment is on record: notification and tolerance commitments do not apply, use the general procedure</translation>
+    </message>
+    <message>
+        <source>{categories}：不适用告知承诺、容缺受理，按一般程序办理</source>
+        <translation>measure {measures} requires the general procedure: notification and tolerance commitments do not apply</translation>
+    </message>
 </context>
 </TS>
