@@ -45,11 +45,17 @@ def test_every_string_in_the_code_has_a_finished_english_translation(tmp_path):
     assert len(list(ET.parse(copy).getroot().iter("message"))) > 300
 
 
+# A placeholder holding the platform's own (Chinese) words, and the one its translation names the
+# same things by instead (the measures by their ids): else the English window shows Chinese.
+NAMED_OTHERWISE = {"{categories}": "{measures}"}
+
+
 def test_translations_keep_every_placeholder_and_accelerator():
     for message in ET.parse(TS).getroot().iter("message"):
         source, text = message.findtext("source"), message.findtext("translation") or ""
         for pattern in (r"%\d", r"\{\w+\}"):
-            assert sorted(re.findall(pattern, source)) == sorted(re.findall(pattern, text)), source
+            expected = [NAMED_OTHERWISE.get(p, p) for p in re.findall(pattern, source)]
+            assert sorted(expected) == sorted(re.findall(pattern, text)), source
         assert ("&" in source.replace("&&", "")) == ("&" in text.replace("&&", "")), source
         assert not CJK.search(text.replace("演示数据", "")), text
 
