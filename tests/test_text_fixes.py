@@ -1,6 +1,7 @@
-"""Text a clerk reads on the check page: platform text shown as plain text (never markup, never
-wider than the window), and the commitment note in the window's language. From the break4
-findings 5-7 and 9."""
+"""Text a clerk reads on the check page: header words that fit their columns in an empty table
+after a language or font change, platform text shown as plain text (never markup, never wider
+than the window), and the commitment note in the window's language. From the break4 findings
+4-7 and 9."""
 from __future__ import annotations
 
 import re
@@ -8,12 +9,13 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt
-from PySide6.QtWidgets import QLabel, QTableWidget
+from PySide6.QtWidgets import QApplication, QLabel, QTableWidget
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 from ui_fixtures import choose_item, close_window, open_window, scan, widget, window  # noqa: F401
 
 from desktop.ui import i18n
 
+CLEAR = KNOWN["clear"][0]
 MARKUP = "<b style='color:green'>✔ 可适用告知承诺</b>"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -22,6 +24,54 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def back_to_chinese():
     yield
     i18n.install("zh_CN")
+
+
+# -- 4. header words cut to '…' on empty tables ------------------------------------------------
+
+@pytest.mark.parametrize("code", [None, CLEAR])
+def test_an_empty_tables_headers_fit_their_words_after_a_language_switch(qtbot, window,
+                                                                          back_to_chinese, code):
+    choose_item(qtbot, window, KNOWN["item_with_measures"])
+    if code:
+        scan(qtbot, window, code)                          # a clear result: the hits table is empty
+    i18n.install("en")
+    qtbot.wait(50)
+    for name in ("hitsTable", "measuresTable") if code is None else ("hitsTable",):
+        table = widget(window, name, QTableWidget)
+        header = table.horizontalHeader()
+        cut = [(table.horizontalHeaderItem(c).text(), table.columnWidth(c), header.sectionSizeHint(c))
+               for c in range(table.columnCount())
+               if c not in table._wrapping and table.columnWidth(c) < header.sectionSizeHint(c)]
+        assert not cut, f"{name}: header words cut to '…' (text, width, needed): {cut}"
+
+
+def test_an_empty_tables_headers_fit_their_words_after_a_larger_font(qtbot, window):
+    """The clerk's font size (设置) applied between scans: FitTable.changeEvent refits on its
+    FontChange, which reaches the table before its header has the new font (the header's size
+    hints are still the old font's), and an empty table is not refitted by the next result."""
+    from desktop.ui import style
+
+    app = QApplication.instance()
+    before = app.font().pointSize()
+    try:
+        choose_item(qtbot, window, KNOWN["item_with_measures"])
+        scan(qtbot, window, KNOWN["black_and_focus"])     # hits shown
+        window.check_page.is_recorded = True
+        style.apply_font_size(app, 10)
+        qtbot.wait(30)
+        scan(qtbot, window, KNOWN["unit_rep_wages"])       # no hits of its own: the table empties
+        window.check_page.is_recorded = True
+        style.apply_font_size(app, 20)                     # the clerk picks a larger font
+        qtbot.wait(50)
+        scan(qtbot, window, CLEAR)                         # still no hits
+        table = widget(window, "hitsTable", QTableWidget)
+        header = table.horizontalHeader()
+        cut = [(table.horizontalHeaderItem(c).text(), table.columnWidth(c), header.sectionSizeHint(c))
+               for c in range(table.columnCount())
+               if c not in table._wrapping and table.columnWidth(c) < header.sectionSizeHint(c)]
+        assert not cut, f"header words cut to '…' (text, width, needed): {cut}"
+    finally:
+        style.apply_font_size(app, before)
 
 
 # -- 5-6. platform text in the commitment note: markup rendered, and a long word widens the page --

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSizePolicy, QStyle, QTableWidget,
                                QTableWidgetItem, QWidget)
 
@@ -23,6 +23,13 @@ class FitTable(QTableWidget):
         self._fitted_width = -1
         self._width_before = -1      # the width fitted before the last one
         self._settled: frozenset[int] = frozenset()  # see resizeEvent
+        # A new font or language is fitted once the change is over: the table hears of a font
+        # before its header has it, and its header words come from the panel's retranslate.
+        # Here, not in fill: an empty table that stays empty is not refitted by the next result.
+        self._refit_soon = QTimer(self)
+        self._refit_soon.setSingleShot(True)
+        self._refit_soon.setInterval(0)
+        self._refit_soon.timeout.connect(self.refit)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -161,5 +168,5 @@ class FitTable(QTableWidget):
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self.refit()
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
+            self._refit_soon.start()
