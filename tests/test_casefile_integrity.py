@@ -576,6 +576,17 @@ def _failing_flush(monkeypatch, fails: list):
     return seen
 
 
+def _flush_behind_done(cf) -> None:
+    """Until the witness's thread has made its flush attempt (the append does not wait for it to
+    begin), leaving what it met for the next append to find."""
+    import time
+
+    deadline = time.monotonic() + 10
+    while cf._writer._flusher._idle.locked():
+        assert time.monotonic() < deadline, "the witness's flush never ran"
+        time.sleep(0.001)
+
+
 def test_a_witness_flush_that_failed_behind_the_append_is_redone_before_the_next_commit(
         tmp_path, monkeypatch):
     """The background flush of record 2's witness fails once (after an EIO Linux marks the
@@ -584,10 +595,12 @@ def test_a_witness_flush_that_failed_behind_the_append_is_redone_before_the_next
     path = tmp_path / "cases.sqlite"
     with CaseFile(path) as cf:
         cf.record_check(result(), approve(), DESK)
+        _flush_behind_done(cf)  # record 1's witness on disk before the disk starts failing
         fails = []
         seen = _failing_flush(monkeypatch, fails)
         fails.append(1)
         cf.record_check(result(), approve(), DESK)
+        _flush_behind_done(cf)
         assert seen == ["casefile-witness"]  # the flush behind the append failed
         del seen[:]
         rewritten = []
@@ -609,6 +622,7 @@ def test_a_witness_that_cannot_be_flushed_stops_recording_with_the_reason(tmp_pa
     path = tmp_path / "cases.sqlite"
     with CaseFile(path) as cf:
         cf.record_check(result(), approve(), DESK)
+        _flush_behind_done(cf)
         fails = []
         _failing_flush(monkeypatch, fails)
         fails.extend([1] * 3)
