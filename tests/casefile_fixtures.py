@@ -101,3 +101,20 @@ def small_disk(folder: Path, how: str):
             unmount(folder)
     else:
         yield 64  # pages of 4 KiB
+
+
+def body_as_asdict_gave(record) -> bytes:
+    """A record's body as the code before 2 December serialised it (through dataclasses.asdict):
+    what the faster sealing must still store, byte for byte, so that every hash stays comparable."""
+    import dataclasses
+
+    from desktop.casefile.record import canonical_json
+
+    data = dataclasses.asdict(record)
+    del data["hash"]
+    for name in ("follow_up", "commitment", "via"):
+        if data[name] is None:
+            del data[name]
+    if not data["related"]:
+        del data["related"]
+    return canonical_json(data)

@@ -19,6 +19,7 @@ from casefile_fixtures import (
     PERSON_CODE,
     approve,
     black_result,
+    body_as_asdict_gave,
     result,
 )
 
@@ -82,27 +83,17 @@ def test_stored_bytes_are_those_of_every_field_as_the_dataclass_gives_them(cf):
     """The body is serialised without dataclasses.asdict (for speed): a record with nested hits,
     related parties and the optional dicts must still store the bytes asdict gives, or the hashes
     of new records would stop matching what every earlier version wrote and verified."""
-    def as_before(record: CaseRecord) -> bytes:
-        data = dataclasses.asdict(record)
-        del data["hash"]
-        for name in ("follow_up", "commitment", "via"):
-            if data[name] is None:
-                del data[name]
-        if not data["related"]:
-            del data["related"]
-        return canonical_json(data)
-
     party = RelatedParty(role="legal_rep", name="张三", code_masked="440301********1234",
                          code=PERSON_CODE, ref="P-1", hits=(FOCUS_HIT,))
     checked = dataclasses.replace(black_result(), hits=(BLACK_HIT, FOCUS_HIT),
                                   measures=(M_LIMIT, M_REVIEW), related=(party,))
     r = cf.record_check(checked, approve(outcome="rejected", measures_applied=("M-01",)), DESK)
     stored = cf.db.execute("SELECT body FROM records").fetchone()[0].encode()
-    assert stored == as_before(r) and r.hash == hashlib.sha256(stored).hexdigest()
+    assert stored == body_as_asdict_gave(r) and r.hash == hashlib.sha256(stored).hexdigest()
     rich = dataclasses.replace(r, follow_up={"alert": 3, "action": "revoked"},
                                commitment={"type": "general", "missing": ["营业执照"]},
                                via={"unit_code": ORG_CODE, "role": "legal_rep", "ref": "P-1"})
-    assert rich.canonical() == as_before(rich)
+    assert rich.canonical() == body_as_asdict_gave(rich)
 
 
 def test_feedback_is_written_with_the_record_and_carries_the_whole_code(cf):
