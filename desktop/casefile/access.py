@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
-from desktop.casefile.record import GENESIS_HASH, canonical_json
+from desktop.casefile.record import GENESIS_HASH, canonical_json, plain
 from desktop.casefile.witness import EMPTY, Head
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
@@ -47,7 +47,7 @@ class AccessRecord:
     hash: str = ""
 
     def canonical(self) -> bytes:
-        data = asdict(self)
+        data = plain(self)
         del data["hash"]
         return canonical_json(data)
 
@@ -60,10 +60,11 @@ def append(conn: sqlite3.Connection, draft: AccessRecord) -> AccessRecord:
     """Chain and insert ``draft`` inside the caller's write transaction."""
     last = conn.execute("SELECT access_id, hash FROM access ORDER BY access_id DESC LIMIT 1").fetchone()
     access_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-    record = replace(draft, access_id=access_id, prev_hash=prev, hash="")
-    record = replace(record, hash=hashlib.sha256(record.canonical()).hexdigest())
+    body = replace(draft, access_id=access_id, prev_hash=prev).canonical()
+    record = replace(draft, access_id=access_id, prev_hash=prev,
+                     hash=hashlib.sha256(body).hexdigest())
     conn.execute("INSERT INTO access(access_id, body, hash) VALUES (?, ?, ?)",
-                 (record.access_id, record.canonical().decode(), record.hash))
+                 (record.access_id, body.decode(), record.hash))
     return record
 
 

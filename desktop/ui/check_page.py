@@ -314,13 +314,16 @@ class CheckPage(Retranslatable, QWidget):
     # -- checking -----------------------------------------------------------------------------
 
     def focus_code(self) -> None:
+        self._to_code_field()
+        if self.codeInput.selectedText() != self.codeInput.text():
+            self.codeInput.selectAll()  # selected already (since the scan): no repaint for nothing
+
+    def _to_code_field(self) -> None:
         self.cancel_pending_focus()
         self.codeInput.setFocus(Qt.FocusReason.OtherFocusReason)
         # Focus alone does not scroll: after recording further down the page, the field the next
         # scan goes into would stay out of view (a no-op when it is in view).
         self.scrollArea.ensureWidgetVisible(self.codeInput)
-        if self.codeInput.selectedText() != self.codeInput.text():
-            self.codeInput.selectAll()  # selected already (since the scan): no repaint for nothing
 
     @property
     def has_unrecorded_result(self) -> bool:
@@ -449,10 +452,8 @@ class CheckPage(Retranslatable, QWidget):
         check ran is the next code: selecting it would let the next key wipe it."""
         if self.codeInput.text() == self._checked_raw:
             self.focus_code()
-            return
-        self.cancel_pending_focus()
-        self.codeInput.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.scrollArea.ensureWidgetVisible(self.codeInput)
+        else:
+            self._to_code_field()
 
     def show_result(self, result: CheckResult) -> None:
         # Showing a widget lays out its parent at once: with the panels' layouts on, each note

@@ -2,10 +2,10 @@
 
 A USB scanner types like a keyboard, only much faster, and ends with Enter. In the code field
 that simply starts the check. When the clerk's cursor is elsewhere (writing the note, in the case
-number or a pledge's form number, reading a measure's legal basis), a licence scanned for the next applicant would otherwise end up in that field. The
-detector watches those fields: a burst of keystrokes, each within ``MAX_GAP`` of the previous,
-ending with Enter, that is a code or a licence URL, is taken out of the field and handed to the
-check instead. A burst that is not a code (a case-number barcode scanned into the case number)
+number or a pledge's form number, reading a measure's legal basis), a licence scanned for the
+next applicant would otherwise end up in that field. The detector watches those fields: a burst
+of keystrokes, each within ``MAX_GAP`` of the previous, ending with Enter, that is a code or a
+licence URL, is taken out of the field and handed to the check instead. A burst that is not a code (a case-number barcode scanned into the case number)
 stays where it was typed; hand typing is far slower than a scanner and is never diverted."""
 from __future__ import annotations
 
