@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
+from desktop.casefile.record import feedback_message
 from desktop.casefile.store import Decision, Desk
 from desktop.check.model import CheckResult, CodeKind, Item, Source, Status, Subject
 from offline_cache.records import Hit, Measure
@@ -118,3 +121,12 @@ def body_as_asdict_gave(record) -> bytes:
     if not data["related"]:
         del data["related"]
     return canonical_json(data)
+
+
+def queued_feedback(path: Path) -> list[dict]:
+    """The feedback the outbox sends for each queued record of the case file at ``path``, in
+    record order, built as the sender builds it."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return [json.loads(feedback_message(body, hash_)) for body, hash_ in conn.execute(
+            "SELECT CAST(r.body AS BLOB), r.hash FROM outbox o JOIN records r "
+            "ON r.record_id = o.record_id ORDER BY o.record_id")]

@@ -235,7 +235,7 @@ def test_while_recording_is_stopped_by_verify_no_person_is_looked_up(capsys):
                "--outcome", "rejected")[0] == 0
     before = access(capsys)
     with case_db() as conn:
-        conn.execute("UPDATE outbox SET payload = json_set(payload, '$.case_no', 'X')")
+        conn.execute("UPDATE outbox SET feedback_id = 'X'")
     conn.close()
     assert run(capsys, "cases", "verify")[0] == 6
     code, out, err = run(capsys, "check", PERSON, "--purpose", "依法履职")

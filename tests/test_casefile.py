@@ -20,11 +20,12 @@ from casefile_fixtures import (
     approve,
     black_result,
     body_as_asdict_gave,
+    queued_feedback,
     result,
 )
 
 from desktop.casefile import witness
-from desktop.casefile.record import GENESIS_HASH, CaseRecord, canonical_json, feedback_payload
+from desktop.casefile.record import GENESIS_HASH, CaseRecord
 from desktop.casefile.store import (
     CaseFile,
     Decision,
@@ -47,8 +48,8 @@ def cf(tmp_path):
 
 
 def outbox(cf: CaseFile) -> list[dict]:
-    return [dict(zip(("feedback_id", "record_id", "payload", "created_at"), row))
-            for row in cf.db.execute("SELECT feedback_id, record_id, payload, created_at "
+    return [dict(zip(("feedback_id", "record_id", "record_hash", "created_at"), row))
+            for row in cf.db.execute("SELECT feedback_id, record_id, record_hash, created_at "
                                      "FROM outbox ORDER BY record_id").fetchall()]
 
 
@@ -96,14 +97,15 @@ def test_stored_bytes_are_those_of_every_field_as_the_dataclass_gives_them(cf):
     assert rich.canonical() == body_as_asdict_gave(rich)
 
 
-def test_feedback_is_written_with_the_record_and_carries_the_whole_code(cf):
+def test_feedback_is_queued_with_the_record_and_carries_the_whole_code(cf):
     person = result(code=PERSON_CODE, kind=CodeKind.PERSON, source=Source.OFFLINE, name="张三")
     r = cf.record_check(person, approve(note="核对无误"), DESK)
     [row] = outbox(cf)
-    payload = json.loads(row["payload"])
+    [payload] = queued_feedback(cf.path)
     assert set(payload) == FEEDBACK_FIELDS
     assert row["feedback_id"] == payload["feedback_id"] == r.feedback_id
     assert row["record_id"] == r.record_id and row["created_at"] == r.recorded_at
+    assert row["record_hash"] == r.hash
     assert payload["subject_code"] == PERSON_CODE  # the platform needs it whole
     assert payload["record_hash"] == r.hash == cf.head()
     assert (payload["record_no"], payload["prev_hash"]) == (1, GENESIS_HASH)
@@ -134,7 +136,7 @@ def test_decision_is_a_new_record_pointing_at_the_old_one(cf):
     assert again.checked_at == first.checked_at
     assert again.operator == "op-0200" and again.measures_applied == ()
     assert cf.get(1) == first  # the old record is never updated
-    assert [json.loads(o["payload"])["outcome"] for o in outbox(cf)] == [
+    assert [f["outcome"] for f in queued_feedback(cf.path)] == [
         "deferred", "rejected", "approved"]
     with pytest.raises(RecordNotFound):
         cf.record_decision(99, approve(), DESK)
@@ -315,10 +317,9 @@ def test_inserted_forged_record_is_named(chain, with_feedback):
                        (forged.canonical().decode(), forged.compute_hash())))
     if with_feedback:
         statements += shift_up("outbox", 4, 6)
-        statements.append(("INSERT INTO outbox(feedback_id, record_id, payload, created_at) "
+        statements.append(("INSERT INTO outbox(feedback_id, record_id, record_hash, created_at) "
                            "VALUES ('forged', 4, ?, '2026-11-04T02:00:00Z')",
-                           (json.dumps({"chain_head": forged.compute_hash()},
-                                       separators=(",", ":")),)))
+                           (forged.compute_hash(),)))
     tamper(chain, *statements)
     report = verify(chain)
     assert report.first_bad == 4 and "插入" in report.problem and report.checked == 3
@@ -360,9 +361,9 @@ def forge_tail(path, count: int) -> list[CaseRecord]:
         record = CaseRecord(**{**record.content(), "hash": record.compute_hash()})
         tamper(path, ("INSERT INTO records(record_id, body, hash) VALUES (?, ?, ?)",
                       (position, record.canonical().decode(), record.hash)),
-               ("INSERT INTO outbox(feedback_id, record_id, payload, created_at) "
+               ("INSERT INTO outbox(feedback_id, record_id, record_hash, created_at) "
                 "VALUES (?, ?, ?, '2026-11-07T02:00:00Z')",
-                (record.feedback_id, position, canonical_json(feedback_payload(record)).decode())))
+                (record.feedback_id, position, record.hash)))
         forged.append(record)
     return forged
 

@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 from casefile_fixtures import (
     BLACK_HIT,
-    FOCUS_HIT,
     DESK,
     PERSON_CODE,
-    RED_HIT,
     IS_ROOT,
     approve,
     black_result,
+    queued_feedback,
     read_only,
     result,
     unmount,
@@ -31,9 +30,9 @@ from test_casefile_durability import append_until_killed
 from desktop.app.cli import main
 from desktop.casefile import witness
 from desktop.casefile.errors import CaseFileTampered
-from desktop.casefile.record import canonical_json, feedback_payload
+from desktop.casefile.record import CaseRecord, canonical_json, feedback_payload
 from desktop.casefile.store import CaseFile
-from desktop.casefile.verify import QUERY_COLUMNS, _derived_suspects_on
+from desktop.casefile.verify import QUERY_COLUMNS
 from desktop.check.model import CodeKind, Source, Status
 from desktop.site import paths
 
@@ -423,77 +422,98 @@ def test_statistics_of_a_file_with_lying_columns_are_what_verify_refuses(capsys)
 
 
 @pytest.mark.parametrize("edit, named", [
-    ("json_set(payload, '$.case_no', 'OTHER')", "case_no"),
-    ("json_set(payload, '$.outcome', 'approved')", "outcome"),
-    ("json_set(payload, '$.entry_ids', json_array())", "entry_ids"),
-    ("json_remove(payload, '$.note')", "note"),
-    ("json_set(payload, '$.extra', 1)", "extra"),
+    ("record_hash = 'f' || substr(record_hash, 2)", "记录 3 被改写或替换"),
+    ("feedback_id = 'other'", "记录 3 待上报的反馈被改动：feedback_id"),
 ])
-def test_edited_outbox_feedback_is_named(capsys, edit, named):
+def test_an_edited_outbox_row_is_named(capsys, edit, named):
     fill(4)
-    tamper((f"UPDATE outbox SET payload = {edit} WHERE record_id = 3",))
+    tamper((f"UPDATE outbox SET {edit} WHERE record_id = 3",))
     code, _, err = run(capsys, "cases", "verify")
-    assert code == 6 and "记录 3 待上报的反馈被改动" in err and named in err
+    assert code == 6 and named in err, err
 
 
-@pytest.mark.parametrize("edit", [
-    # What a comparison of values alone would let through: the platform reads other bytes.
-    "replace(payload, ',\"hall\":', ', \"hall\":')",                      # white space
-    "substr(payload, 1, length(payload) - 1) || ',\"outcome\":\"approved\"}'",  # a repeated key
-    "replace(payload, '\"snapshot_version\":', '\"snapshot_versiom\":')",  # a null key renamed
-    "replace(payload, '\"case_no\":\"C', '\"case_no\":\"\\u0043')",       # the same text, escaped
-])
-def test_feedback_bytes_that_parse_alike_but_differ_are_named(capsys, edit):
-    """verify's fast comparison reads values; the payload's length and keys hold it to the
-    exact bytes feedback_payload gives (an edit here is named by the exact Python path)."""
-    with CaseFile(paths.case_file()) as cf:
-        for i in range(4):
-            cf.record_check(result(checked_at=f"2026-11-0{1 + i}T02:00:00Z"),
-                            approve(case_no=f"C{i}"), DESK)
-    tamper((f"UPDATE outbox SET payload = {edit} WHERE record_id = 3",))
-    [(payload,)] = sqlite3.connect(paths.case_file()).execute(
-        "SELECT payload FROM outbox WHERE record_id = 3").fetchall()
-    assert json.loads(payload)["record_no"] == 3  # still feedback for record 3, as JSON
+def test_a_record_without_its_outbox_row_is_named(capsys):
+    fill(4)
+    tamper(("DELETE FROM outbox WHERE record_id = 2",))
     code, _, err = run(capsys, "cases", "verify")
-    assert code == 6 and "记录 3 待上报的反馈被改动" in err, err
+    assert code == 6 and "记录 2 是后来插入的：它没有写入时同时生成的上报反馈" in err, err
 
 
 def test_a_second_feedback_row_for_a_record_is_named(capsys):
     fill(3)
-    tamper(("INSERT INTO outbox(feedback_id, record_id, payload, created_at) SELECT "
-            "'extra', record_id, json_set(payload, '$.feedback_id', 'extra'), created_at "
-            "FROM outbox WHERE record_id = 2",))
+    tamper(("INSERT INTO outbox(feedback_id, record_id, record_hash, created_at) SELECT "
+            "'extra', record_id, record_hash, created_at FROM outbox WHERE record_id = 2",))
     code, _, err = run(capsys, "cases", "verify")
     assert code == 6 and "记录 2 待上报的反馈被改动" in err
 
 
-def test_the_sql_derivation_of_feedback_matches_feedback_payload_byte_for_byte(tmp_path):
-    """verify's fast filter builds the feedback in SQL; this holds it to the Python definition
-    (a drift would only make verify slow, never wrong, but it is caught here)."""
+def test_text_sqlite_escapes_otherwise_is_no_false_alarm(tmp_path):
+    """verify's fast comparison reads the body's values back as JSON text, which SQLite escapes
+    its own way; a record whose columns hold such text is judged exactly, column by column,
+    and found intact."""
     odd = "引号\"反斜杠\\换行\n制表\t控制\x01 emoji🙂 \u2028"
+    desk = replace(DESK, operator=odd)
     with CaseFile(tmp_path / "cases.sqlite") as cf:
-        cf.record_check(result(), approve(note=odd, case_no=odd), DESK)
-        # Hits as the checker hands them over: judged on the check's date (one lapsed).
-        judged = (replace(BLACK_HIT, effective_state="active"),
-                  replace(RED_HIT, effective_state="lapsed"),
-                  replace(FOCUS_HIT, effective_state="objection"))
+        cf.record_check(result(), approve(note=odd, case_no=odd), desk)
         cf.record_check(result(code=PERSON_CODE, kind=CodeKind.PERSON, status=Status.HIT,
-                               name="张三", source=Source.OFFLINE, hits=judged),
-                        approve(case_no="P", outcome="rejected"), DESK)
-        cf.record_check(result(status=Status.UNVERIFIED, reason="平台不可用"),
-                        approve(outcome="deferred"), DESK)
-        cf.record_decision(2, approve(case_no="P", outcome="approved", note="复核"), DESK)
-        cf.record_follow_up(2, {"alert": "A-1", "change": "listed", "action": "supervised",
-                                "note": odd}, "已复核", DESK)
-        assert _derived_suspects_on(cf.db.conn) == (None, [])
-        unjudged = cf.record_check(black_result(), approve(outcome="rejected",
-                                                           measures_applied=("M-01",)), DESK)
-        # A record whose hits were judged later (older files) takes the exact Python path.
-        assert _derived_suspects_on(cf.db.conn) == (None, [unjudged.record_id])
-        for record in cf.query():
-            [(payload,)] = cf.db.execute("SELECT payload FROM outbox WHERE record_id = ?",
-                                         (record.record_id,)).fetchall()
-            assert payload == canonical_json(feedback_payload(record)).decode()
+                               name="张三", source=Source.OFFLINE, hits=(BLACK_HIT,)),
+                        approve(case_no="P", outcome="rejected"), desk)
+        cf.record_decision(2, approve(case_no="P", outcome="approved", note="复核"), desk)
+        assert cf.verify().ok
+        assert [f["operator"] for f in queued_feedback(cf.path)] == [odd] * 3
+
+
+# -- an outbox from before 2 December, which kept each message whole ------------------------------
+
+def with_old_outbox(path: Path, edit: str = "") -> list[str]:
+    """The outbox as the desk wrote it before 2 December: each message whole, in ``payload``.
+    Returns those messages."""
+    conn = sqlite3.connect(path)
+    messages = [canonical_json(feedback_payload(CaseRecord.from_stored(body, hash_))).decode()
+                for body, hash_ in conn.execute("SELECT body, hash FROM records ORDER BY record_id")]
+    conn.executescript("ALTER TABLE outbox RENAME TO new_outbox; "
+                       "CREATE TABLE outbox (feedback_id TEXT PRIMARY KEY, record_id INTEGER NOT "
+                       "NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL);")
+    conn.executemany("INSERT INTO outbox SELECT feedback_id, record_id, ?, created_at "
+                     "FROM new_outbox WHERE record_id = ?",
+                     [(m, i + 1) for i, m in enumerate(messages)])
+    conn.executescript("DROP TABLE new_outbox; CREATE INDEX outbox_record_id ON "
+                       f"outbox(record_id); {edit}")
+    conn.close()
+    return messages
+
+
+def test_an_old_outbox_is_verified_read_only_and_kept_to_its_hashes_when_opened(capsys, tmp_path):
+    fill(4)
+    messages = with_old_outbox(paths.case_file())
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("cases.sqlite", "cases.witness"):
+        shutil.copy(paths.home() / name, copy / name)
+    with CaseFile(copy / "cases.sqlite", readonly=True) as old:
+        assert old.verify().ok  # a backup from before the change, checked as it is
+    # The desk opens it: every row stays, with the hash its message carried, and what is sent
+    # is what the old outbox would have sent.
+    with CaseFile(paths.case_file()) as cf:
+        assert cf.verify().ok
+        rows = cf.db.execute("SELECT record_id, record_hash FROM outbox ORDER BY record_id")
+        assert [(r, h) for r, h in rows] == [(r.record_id, r.hash) for r in cf.query()]
+    assert queued_feedback(paths.case_file()) == [json.loads(m) for m in messages]
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 0, err
+
+
+def test_an_old_outbox_that_no_longer_carries_a_records_hash_is_named(capsys, tmp_path):
+    fill(4)
+    with_old_outbox(paths.case_file(),
+                    "UPDATE outbox SET payload = json_set(payload, '$.record_hash', 'x') "
+                    "WHERE record_id = 3; UPDATE outbox SET payload = 'garbage' "
+                    "WHERE record_id = 4;")
+    with CaseFile(paths.case_file(), readonly=True) as old:
+        report = old.verify()
+    assert not report.ok and report.first_bad == 3 and "记录 3 被改写或替换" in report.problem
+    code, _, err = run(capsys, "cases", "verify")  # opened by the desk: the same finding
+    assert code == 6 and "记录 3 被改写或替换" in err, err
 
 
 # -- 4. read-only and damaged files -------------------------------------------------------------

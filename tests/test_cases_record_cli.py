@@ -9,7 +9,7 @@ import json
 import os
 
 import pytest
-from casefile_fixtures import IS_ROOT, read_only, small_disk
+from casefile_fixtures import IS_ROOT, queued_feedback, read_only, small_disk
 
 from desktop.app.cli import main
 from desktop.casefile.store import CaseFile
@@ -49,9 +49,7 @@ def test_mandated_measures_are_applied_by_default_and_go_to_the_outbox(capsys):
     assert list(rec.measures_applied) == mandated(r)
     assert (rec.case_no, rec.outcome, rec.item_code, rec.demo) == ("BJ-2026-0001", "rejected",
                                                                    ITEM, True)
-    with CaseFile(paths.case_file()) as cf:
-        [(payload,)] = cf.db.execute("SELECT payload FROM outbox").fetchall()
-    feedback = json.loads(payload)
+    [feedback] = queued_feedback(paths.case_file())
     assert feedback["measures_applied"] == mandated(r) and feedback["record_hash"] == rec.hash
     code, out, _ = run(capsys, "cases", "verify")
     assert code == 0 and "已校验 1 条记录" in out

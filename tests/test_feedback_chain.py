@@ -3,10 +3,14 @@ and prev_hash; the reference platform keeps them per desk and answers a record t
 them with 409 naming it; the outbox takes that as a tamper alarm, never as a transient error."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
 
+import pytest
+
+from casefile_fixtures import queued_feedback
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 
 from desktop.app.cli import main
@@ -91,9 +95,7 @@ def test_a_rewritten_record_already_uploaded_is_named_by_the_platform(capsys, on
 
 def test_the_platform_refuses_feedback_without_its_place_in_the_chain(capsys, online):
     record(capsys, 1)
-    with CaseFile(paths.case_file(), readonly=True) as cf:
-        [(payload,)] = cf.db.execute("SELECT payload FROM outbox").fetchall()
-    body = json.loads(payload)
+    [body] = queued_feedback(paths.case_file())
     client = online.context().platform
     for broken in ({**body, "record_no": 0}, {**body, "record_hash": "x"},
                    {k: v for k, v in body.items() if k != "prev_hash"}):
@@ -103,3 +105,55 @@ def test_the_platform_refuses_feedback_without_its_place_in_the_chain(capsys, on
             assert getattr(exc, "status", None) == 400
         else:
             raise AssertionError("accepted feedback without a valid chain link")
+
+
+def edit(sql: str, *params) -> None:
+    with sqlite3.connect(paths.case_file()) as conn:
+        conn.execute(sql, params)
+    conn.close()
+
+
+@pytest.mark.parametrize("rehashed", [False, True], ids=["edited", "edited-and-rehashed"])
+def test_a_record_changed_after_it_was_written_is_never_sent(capsys, online, rehashed):
+    """The message is built from the body when it is sent: a body that no longer hashes to its
+    hash, or a hash that is not the one queued with the record, holds that record back (a tamper
+    alarm, exit 6) while the others go."""
+    for n in range(3):
+        record(capsys, n)
+    edit("UPDATE records SET body = replace(body, '\"BJ-1\"', '\"BJ-X\"') WHERE record_id = 2")
+    if rehashed:
+        edit("UPDATE records SET hash = ? WHERE record_id = 2",
+             hashlib.sha256(sqlite3.connect(paths.case_file()).execute(
+                 "SELECT CAST(body AS BLOB) FROM records WHERE record_id = 2").fetchone()[0]
+             ).hexdigest())
+    code, out, err = cli(capsys, "outbox", "flush")
+    assert code == 6 and "篡改警报：记录 2 已不是写入时的内容" in err, err
+    assert sorted(desk_chain(online)) == [1, 3]
+    assert all(f["case_no"] != "BJ-X" for f in online.platform.feedback.values())
+    code, out, _ = cli(capsys, "outbox", "status", "--json")
+    status = json.loads(out)
+    assert (status["pending"], status["altered"]) == (1, [2])
+    # Put back as it was written, it goes out with the next round.
+    edit("UPDATE records SET body = replace(body, '\"BJ-X\"', '\"BJ-1\"') WHERE record_id = 2")
+    if rehashed:
+        edit("UPDATE records SET hash = (SELECT record_hash FROM outbox WHERE record_id = 2) "
+             "WHERE record_id = 2")
+    assert cli(capsys, "outbox", "flush")[0] == 0
+    assert sorted(desk_chain(online)) == [1, 2, 3]
+
+
+def test_an_outbox_from_before_the_change_is_sent_as_it_was_queued(capsys, online):
+    """A case file whose outbox kept each message whole (before 2 December), uploaded by
+    `outbox flush` before the desk opened it: what goes out is the message it held."""
+    for n in range(2):
+        record(capsys, n)
+    queued = queued_feedback(paths.case_file())
+    with sqlite3.connect(paths.case_file()) as conn:
+        conn.executescript("ALTER TABLE outbox ADD COLUMN payload TEXT; "
+                           "ALTER TABLE outbox DROP COLUMN record_hash;")
+        for message in queued:
+            conn.execute("UPDATE outbox SET payload = ? WHERE record_id = ?",
+                         (json.dumps(message, ensure_ascii=False), message["record_no"]))
+    conn.close()
+    assert cli(capsys, "outbox", "flush")[0] == 0
+    assert sorted(online.platform.feedback.values(), key=lambda f: f["record_no"]) == queued

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from casefile_fixtures import queued_feedback
 from reference_platform.fixtures import memory_keyring, online  # noqa: F401 - fixtures
 
 from desktop.app.cli import main
@@ -179,7 +180,7 @@ def test_feedback_carries_only_the_entries_that_counted(capsys):
     assert status == 0, err
     with CaseFile(paths.case_file()) as cf:
         lapsed, hit = cf.query()
-        payloads = [json.loads(p) for (p,) in cf.db.execute("SELECT payload FROM outbox ORDER BY record_id")]
+    payloads = queued_feedback(paths.case_file())
     assert payloads[0]["entry_ids"] == []
     assert payloads[0]["entries_not_counted"] == [{"entry_id": lapsed.hits[0].entry_id,
                                                    "effective_state": "lapsed"}]

@@ -13,6 +13,7 @@ from pathlib import Path
 from reference_platform.fixtures import APP_KEY, KNOWN, SECRET, memory_keyring, online  # noqa: F401
 
 from desktop.app.cli import main
+from desktop.casefile.record import feedback_message
 from desktop.platform.client import PlatformClient
 from desktop.platform.outbox import Outbox
 from desktop.site import paths
@@ -44,7 +45,8 @@ class Clock:
 
 def outbox_with(online, clock) -> Outbox:
     client = PlatformClient(online.platform.url, APP_KEY, operator="test-op", secret=lambda: SECRET)
-    return Outbox(paths.case_file(), paths.outbox_file(), client, clock=clock)
+    return Outbox(paths.case_file(), paths.outbox_file(), client, message=feedback_message,
+                  clock=clock)
 
 
 def test_recorded_checks_are_uploaded_once_and_status_says_so(capsys, online):

@@ -9,6 +9,7 @@ import sqlite3
 from datetime import date, datetime, timedelta
 
 import pytest
+from casefile_fixtures import queued_feedback
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 
 from desktop.app.cli import main
@@ -48,8 +49,7 @@ def records():
 
 
 def outbox():
-    with CaseFile(paths.case_file()) as cf:
-        return [json.loads(p) for (p,) in cf.db.execute("SELECT payload FROM outbox ORDER BY record_id")]
+    return queued_feedback(paths.case_file())
 
 
 def tolerance(capsys, *extra, due=None, code=WAGES):

@@ -98,6 +98,25 @@ def test_the_platforms_409_is_a_tamper_alarm_in_the_status_bar(qtbot, capsys, on
         close_window(window)
 
 
+def test_a_record_changed_since_it_was_written_is_held_back_with_an_alarm(qtbot, capsys, online):
+    """The window's upload builds each message from the record's body: a record that no longer
+    hashes to what was written is not sent, and the status bar says so."""
+    for n in range(2):
+        cli_record(capsys, n)
+    with sqlite3.connect(paths.case_file()) as conn:
+        conn.execute("UPDATE records SET body = replace(body, '\"BJ-1\"', '\"BJ-X\"') "
+                     "WHERE record_id = 2")
+    conn.close()
+    window = open_window(qtbot)  # uploads at start
+    try:
+        bar = window.statusBar()
+        qtbot.waitUntil(lambda: "篡改警报" in bar.currentMessage(), timeout=15_000)
+        assert "记录 2 已不是写入时的内容" in bar.currentMessage()
+        assert [f["record_no"] for f in online.platform.feedback.values()] == [1]
+    finally:
+        close_window(window)
+
+
 def test_while_recording_is_stopped_the_window_shows_no_persons(qtbot, capsys, desk_env):
     """Recording stopped stops access records too, as at the command line: a unit whose check
     would show its legal representative and principal is not shown, the message says why, and

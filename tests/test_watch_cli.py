@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, edit_dataset
 
+from casefile_fixtures import queued_feedback
 from desktop.app.cli import main as desk
 from desktop.casefile.store import CaseFile
 from desktop.check.model import CHINA_TZ
@@ -91,8 +92,7 @@ def test_a_usb_delta_raises_the_alerts_that_matter_and_settling_one_is_recorded_
                                     "entry_id": "SXBZXR-2026-T0001", "action": "supervised"}
         assert follow.outcome == "approved" and follow.operator == "test-op"
         assert cf.verify().ok
-        payload = json.loads(cf.db.conn.execute(
-            "SELECT payload FROM outbox WHERE record_id = ?", (follow.record_id,)).fetchone()[0])
+    payload = queued_feedback(paths.case_file())[follow.record_id - 1]
     assert payload["decision_kind"] == "follow_up" and payload["follow_up"]["action"] == "supervised"
     assert payload["note"] == "已通知执法科，纳入重点监管"
 

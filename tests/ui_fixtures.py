@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casefile_fixtures import queued_feedback
 from desktop.check.checker import Checker
 from desktop.check.sources import PlatformUnavailable
 from desktop.desk.context import DeskContext
@@ -180,9 +181,7 @@ def stored_records(home: Path | None = None) -> list[dict]:
 
 
 def outbox_rows(home: Path | None = None) -> list[dict]:
-    path = paths.case_file() if home is None else home / "cases.sqlite"
-    with sqlite3.connect(path) as conn:
-        return [json.loads(p) for (p,) in conn.execute("SELECT payload FROM outbox")]
+    return queued_feedback(paths.case_file() if home is None else home / "cases.sqlite")
 
 
 class HangingPlatform:

@@ -244,8 +244,8 @@ FIELD_NAMES = tuple(f.name for f in fields(CaseRecord))
 def feedback_payload(record: CaseRecord) -> dict:
     """The body of POST /api/v1/feedback (DESIGN.md v1.1). ``record_no``, ``record_hash`` and
     ``prev_hash`` place the record in the desk's chain, so the platform holds a copy of the chain
-    as far as it was uploaded and answers 409 to a record that contradicts it. `cases verify`
-    derives this again from the hashed body (verify.py keeps an SQL twin of it)."""
+    as far as it was uploaded and answers 409 to a record that contradicts it. Built from the
+    hashed body when it is sent (``feedback_message``), never stored."""
     return {
         "feedback_id": record.feedback_id,
         "case_no": record.case_no,
@@ -273,3 +273,9 @@ def feedback_payload(record: CaseRecord) -> dict:
       | ({"commitment": record.commitment} if record.commitment else {}) \
       | ({"via": record.via} if record.via else {}) \
       | ({"decision_kind": "commitment"} if record.commitment and record.kind == "decision" else {})
+
+
+def feedback_message(body: bytes, hash_: str) -> bytes:
+    """The feedback the outbox sends for a stored record: built from its body (which the sender
+    has hashed to ``hash_``) at the moment it is sent."""
+    return canonical_json(feedback_payload(CaseRecord.from_stored(body, hash_)))

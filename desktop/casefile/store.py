@@ -54,10 +54,15 @@ from desktop.casefile.record import (
     OUTCOMES,
     CaseRecord,
     canonical_json,
-    feedback_payload,
     utc_text,
 )
-from desktop.casefile.verify import QUERY_COLUMNS, VerifyReport, check_witness, verify
+from desktop.casefile.verify import (
+    OLD_OUTBOX_HASH,
+    QUERY_COLUMNS,
+    VerifyReport,
+    check_witness,
+    verify,
+)
 from desktop.check.model import ROLE_LABELS, CheckResult, CodeKind, Status
 from desktop.check.policy import counting_hits
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
@@ -760,11 +765,15 @@ class CaseFile:
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous=" + ("FULL" if mode == "wal" else "EXTRA"))
         conn.execute("PRAGMA busy_timeout=10000")
-        if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        current = conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION
+        if current and not _outbox_holds_messages(conn):
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            _create_schema(conn)
+            if current:
+                _outbox_without_messages(conn)
+            else:
+                _create_schema(conn)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -780,17 +789,33 @@ def _create_schema(conn: sqlite3.Connection) -> None:
                  "  record_id INTEGER PRIMARY KEY,\n"
                  "  body TEXT NOT NULL,\n"
                  "  hash TEXT NOT NULL,\n" + generated + ")")
-    # The feedback written with each record. Read-only to the sender (platform/outbox.py), which
-    # keeps delivery state in its own file; `cases verify` derives every payload again from the
-    # hashed body and compares.
+    # One row per record, written in the same transaction: what is still to be reported and
+    # the hash the record had when it was written. The feedback message itself is built from the
+    # hashed body when it is sent (platform/outbox.py), so there is no second copy of the record
+    # that could say something else; the sender keeps delivery state in its own file.
     sqlite_utils.Database(conn)["outbox"].create(
-        {"feedback_id": str, "record_id": int, "payload": str, "created_at": str},
-        pk="feedback_id", not_null={"record_id", "payload", "created_at"}, if_not_exists=True)
+        {"feedback_id": str, "record_id": int, "record_hash": str, "created_at": str},
+        pk="feedback_id", not_null={"record_id", "record_hash", "created_at"}, if_not_exists=True)
     for sql in ("CREATE INDEX IF NOT EXISTS records_checked_at ON records(checked_at)",
                 "CREATE INDEX IF NOT EXISTS records_check_id ON records(check_id)",
                 "CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)",
                 f"PRAGMA user_version={SCHEMA_VERSION}"):
         conn.execute(sql)
+
+
+def _outbox_holds_messages(conn: sqlite3.Connection) -> bool:
+    """A case file written before 2 December kept each feedback message whole in the outbox."""
+    return "payload" in {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}
+
+
+def _outbox_without_messages(conn: sqlite3.Connection) -> None:
+    """Keep of each stored message only what the body cannot give: the hash the record had when
+    it was written. The rest was derived from the body and is built from it when sent; a message
+    edited after the fact is thereby never sent, rather than named by `cases verify` (which,
+    before this, named it)."""
+    conn.execute("ALTER TABLE outbox ADD COLUMN record_hash TEXT")
+    conn.execute(f"UPDATE outbox SET record_hash = coalesce({OLD_OUTBOX_HASH}, '')")
+    conn.execute("ALTER TABLE outbox DROP COLUMN payload")
 
 
 def _identity(path: Path) -> tuple | None:
@@ -854,10 +879,9 @@ def _seal(draft: CaseRecord, last: tuple[int, str] | None,
 def _insert(conn: sqlite3.Connection, record: CaseRecord, body: bytes) -> None:
     conn.execute("INSERT INTO records(record_id, body, hash) VALUES (?, ?, ?)",
                  (record.record_id, body.decode(), record.hash))
-    conn.execute("INSERT INTO outbox(feedback_id, record_id, payload, created_at) "
+    conn.execute("INSERT INTO outbox(feedback_id, record_id, record_hash, created_at) "
                  "VALUES (?, ?, ?, ?)",
-                 (record.feedback_id, record.record_id,
-                  canonical_json(feedback_payload(record)).decode(), record.recorded_at))
+                 (record.feedback_id, record.record_id, record.hash, record.recorded_at))
 
 
 def _check_policy(kind, status, measures, decision: Decision, *, has_item: bool,

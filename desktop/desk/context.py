@@ -133,9 +133,11 @@ class DeskContext:
     @cached_property
     def outbox(self):
         """The feedback sender; its ``client`` is None in an offline-only deployment."""
+        from desktop.casefile.record import feedback_message
         from desktop.platform.outbox import Outbox
 
-        return Outbox(paths.case_file(), paths.outbox_file(), self.platform)
+        return Outbox(paths.case_file(), paths.outbox_file(), self.platform,
+                      message=feedback_message)
 
     @property
     def desk(self):

@@ -1,9 +1,15 @@
 """The feedback outbox sender (奖惩实施情况反馈): uploads each recorded check's feedback message.
 
-The messages themselves are written by the case file, in the same transaction as the record, so a
-record is never without its feedback. This module only reads them (its own read-only connection;
-the case file is in WAL mode, so reading never blocks the clerk's next record) and keeps delivery
-state in a file of its own: the hashed case file is never updated after the fact.
+The case file queues each record's feedback in the same transaction as the record (the outbox row:
+feedback id, record number, the record's hash as written), so a record is never without its
+feedback. This module reads the queue and the records (its own read-only connection; the case file
+is in WAL mode, so reading never blocks the clerk's next record), builds each message from the
+record's body as it sends it, and keeps delivery state in a file of its own: the hashed case file
+is never updated after the fact.
+
+A record whose body no longer hashes to its hash, or whose hash is not the one it was written
+with, is not sent: what it now says is not what was recorded. That is a tamper alarm on this desk
+(``altered``); the message stays queued and goes out once the file is restored.
 
 Exactly once as far as the platform is concerned: a message is marked delivered only after the
 platform acknowledged it, so a crash between sending and marking sends it again, and the platform
@@ -21,7 +27,7 @@ message is never sent again by itself (not even by `outbox flush`), and `outbox 
 record until IT has looked."""
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
 import random
 import sqlite3
@@ -55,8 +61,16 @@ CREATE TABLE IF NOT EXISTS platform_state (
   last_error TEXT
 );
 """
-_PENDING = ("FROM cases.outbox o LEFT JOIN delivery d ON d.feedback_id = o.feedback_id "
+_PENDING = ("FROM queued o LEFT JOIN delivery d ON d.feedback_id = o.feedback_id "
             "WHERE d.delivered_at IS NULL")
+# The queue, whichever way the case file keeps it: before 2 December each row held the whole
+# message, the record's hash as written inside it (a file opened only for reading stays so).
+_QUEUED = "CREATE TEMP VIEW queued AS SELECT feedback_id, record_id, {hash} AS record_hash, " \
+          "created_at FROM cases.outbox"
+_OLD_HASH = "CASE WHEN json_valid(payload) THEN json_extract(payload, '$.record_hash') END"
+_RECORDS = ("SELECT o.feedback_id, o.record_id, o.record_hash, r.hash, CAST(r.body AS BLOB) "
+            "FROM queued o LEFT JOIN cases.records r ON r.record_id = o.record_id "
+            "LEFT JOIN delivery d ON d.feedback_id = o.feedback_id WHERE d.delivered_at IS NULL")
 CONFLICT = 409
 _CHAIN_CONFLICT = QT_TRANSLATE_NOOP(
     "core", "篡改警报：平台拒收记录 {record}（409），它与本机此前上报的档案链冲突，本机档案可能被改写"
@@ -72,6 +86,7 @@ class OutboxStatus:
     last_error: str | None
     refused: int                   # pending messages the platform refused on their own merits
     conflicts: tuple[int, ...] = ()  # record numbers the platform answered 409: tamper alarm
+    altered: tuple[int, ...] = ()    # records held back: not what was recorded (tamper alarm)
 
 
 @dataclass
@@ -83,6 +98,7 @@ class FlushReport:
     retry_at: float | None = None
     cancelled: bool = False
     conflicts: list[int] = field(default_factory=list)  # record numbers answered 409
+    altered: list[int] = field(default_factory=list)    # held back: not what was recorded
 
     @property
     def delivered(self) -> int:
@@ -100,10 +116,13 @@ def backoff(failures: int) -> float:
 
 class Outbox:
     def __init__(self, case_path: Path, state_path: Path, client=None, *,
-                 clock: Callable[[], float] = time.time):
+                 message: Callable[[bytes, str], bytes], clock: Callable[[], float] = time.time):
+        """``message(body, hash)`` builds the feedback for a stored record (the case file's
+        ``feedback_message``)."""
         self.case_path = Path(case_path)
         self.state_path = Path(state_path)
         self.client = client
+        self.message = message
         self.clock = clock
 
     def _connect(self) -> sqlite3.Connection | None:
@@ -117,9 +136,12 @@ class Outbox:
             conn.execute("PRAGMA synchronous=FULL")  # "delivered" must survive a power cut too
             conn.executescript(_SCHEMA)
             conn.execute("ATTACH DATABASE ? AS cases", (self.case_path.resolve().as_uri() + "?mode=ro",))
-            if conn.execute("SELECT COUNT(*) FROM cases.sqlite_master WHERE name = 'outbox'").fetchone()[0] == 0:
+            columns = {row[1] for row in conn.execute("PRAGMA cases.table_info(outbox)")}
+            if not columns:
                 conn.close()
                 return None
+            conn.execute(_QUEUED.format(hash="record_hash" if "record_hash" in columns
+                                        else _OLD_HASH))
         except BaseException:
             conn.close()
             raise
@@ -140,12 +162,13 @@ class Outbox:
             pending, oldest = conn.execute(f"SELECT COUNT(*), MIN(o.created_at) {_PENDING}").fetchone()
             refused = conn.execute(f"SELECT COUNT(*) {_PENDING} AND d.http_status BETWEEN 400 AND 499 "
                                    "AND d.http_status NOT IN (401, 409, 429)").fetchone()[0]
-            conflicts = tuple(_record_no(p) for (p,) in conn.execute(
-                f"SELECT o.payload {_PENDING} AND d.http_status = {CONFLICT} ORDER BY o.record_id"))
+            conflicts = _conflicts(conn)
+            altered = tuple(r for _, r, *stored in conn.execute(_RECORDS) if not _intact(*stored))
             delivered = conn.execute("SELECT COUNT(*) FROM delivery WHERE delivered_at IS NOT NULL").fetchone()[0]
             row = conn.execute("SELECT retry_at, last_error FROM platform_state WHERE id = 1").fetchone()
         retry_at, last_error = row if row else (None, None)
-        return OutboxStatus(pending, delivered, oldest, retry_at, last_error, refused, conflicts)
+        return OutboxStatus(pending, delivered, oldest, retry_at, last_error, refused, conflicts,
+                            tuple(sorted(altered)))
 
     def flush(self, *, cancel: Callable[[], bool] | None = None, force: bool = False,
               progress: Callable[[int, int], None] | None = None) -> FlushReport:
@@ -166,20 +189,24 @@ class Outbox:
                 report.reason = Message(QT_TRANSLATE_NOOP("core", "平台暂不可用，稍后自动重试"))
                 report.pending = conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
                 return report
-            due = conn.execute(f"SELECT o.feedback_id, o.payload {_PENDING} "
-                               f"AND d.http_status IS NOT {CONFLICT} "
+            due = conn.execute(f"{_RECORDS} AND d.http_status IS NOT {CONFLICT} "
                                "AND (d.next_try IS NULL OR d.next_try <= ? OR ?) "
-                               "ORDER BY o.created_at, o.rowid", (now, force)).fetchall()
-            for done, (feedback_id, payload) in enumerate(due):
+                               "ORDER BY o.created_at, o.record_id", (now, force)).fetchall()
+            for done, (feedback_id, record, *stored) in enumerate(due):
                 if cancel is not None and cancel():
                     report.cancelled = True
                     break
+                message = self._message(*stored)
+                if message is None:
+                    report.altered.append(record)
+                    log.error("feedback %s: record %s is not what was recorded; not sent",
+                              feedback_id, record)
+                    continue
                 try:
-                    ack = self.client.post_feedback(payload.encode("utf-8"))
+                    ack = self.client.post_feedback(message)
                 except FeedbackDeferred as exc:
                     now = self.clock()
                     if exc.status == CONFLICT:
-                        record = _record_no(payload)
                         alarm = FeedbackDeferred(Message(_CHAIN_CONFLICT, {"record": record}),
                                                  status=CONFLICT)
                         self._attempted(conn, feedback_id, alarm, None)
@@ -212,12 +239,22 @@ class Outbox:
                     progress(done + 1, len(due))
             report.pending = conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
             # The alarm stands, round after round, until IT has dealt with it.
-            report.conflicts = [_record_no(p) for (p,) in conn.execute(
-                f"SELECT o.payload {_PENDING} AND d.http_status = {CONFLICT} ORDER BY o.record_id")]
+            report.conflicts = list(_conflicts(conn))
         if report.sent or report.already or report.reason is not None:
             log.info("feedback: %d sent, %d already had, %d pending%s", report.sent, report.already,
                      report.pending, f"; {report.reason}" if report.reason is not None else "")
         return report
+
+    def _message(self, written_hash: str | None, stored_hash: str | None,
+                 body: bytes | None) -> bytes | None:
+        """The feedback for a queued record; None when the record is gone, does not hash to the
+        hash it was written with, or is not a record at all."""
+        if not _intact(written_hash, stored_hash, body):
+            return None
+        try:
+            return self.message(body, stored_hash)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
 
     @staticmethod
     def _attempted(conn: sqlite3.Connection, feedback_id: str, exc: FeedbackDeferred,
@@ -238,8 +275,12 @@ class Outbox:
                      (feedback_id, at, status))
 
 
-def _record_no(payload: str):
-    try:
-        return json.loads(payload).get("record_no", "?")
-    except (ValueError, AttributeError):
-        return "?"
+def _conflicts(conn: sqlite3.Connection) -> tuple[int, ...]:
+    return tuple(r for (r,) in conn.execute(
+        f"SELECT o.record_id {_PENDING} AND d.http_status = {CONFLICT} ORDER BY o.record_id"))
+
+
+def _intact(written_hash: str | None, stored_hash: str | None, body: bytes | None) -> bool:
+    """The record is there, with the hash it was written with, and its body hashes to it."""
+    return (body is not None and written_hash == stored_hash
+            and hashlib.sha256(body).hexdigest() == stored_hash)

@@ -45,10 +45,15 @@ class PlatformSync(QObject):
             self._flush_job = None
             self.bar.refresh()
             conflicts = getattr(report, "conflicts", None)
+            altered = getattr(report, "altered", None)
             if conflicts:  # the platform's 409: a tamper alarm, shown until the next round
                 self.bar.showMessage(self.tr(
                     "篡改警报：平台拒收记录 %1（与本机此前上报的档案链冲突），请联系信息技术人员。")
                     .replace("%1", "、".join(map(str, conflicts))))
+            elif altered:  # held back by this desk: a tamper alarm too
+                self.bar.showMessage(self.tr(
+                    "篡改警报：记录 %1 已不是写入时的内容，其反馈不上报，请联系信息技术人员。")
+                    .replace("%1", "、".join(map(str, altered))))
         self._flush_job = self.jobs.submit(_flush_outbox, self.ctx, on_done=finished,
                                            on_error=finished)
 

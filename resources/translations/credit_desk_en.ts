@@ -1069,6 +1069,10 @@
         <translation>Tamper alarm: the platform refused record %1 (it contradicts the chain this desk uploaded before); call IT.</translation>
     </message>
     <message>
+        <source>篡改警报：记录 %1 已不是写入时的内容，其反馈不上报，请联系信息技术人员。</source>
+        <translation>Tamper alarm: record %1 is no longer what was written; its feedback is not reported; call IT.</translation>
+    </message>
+    <message>
         <source>已取消更新离线数据；正在使用的数据未改变。</source>
         <translation>Offline data update cancelled; the data in use is unchanged.</translation>
     </message>
@@ -2284,10 +2288,6 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>记录 {id} 的查询列 {column} 被改动：列中为“{found}”，记录本身为“{expected}”（筛选和统计读的是这一列）。</source>
         <translation>Record {id}: query column {column} was altered: it holds &quot;{found}&quot;, the record itself says &quot;{expected}&quot; (filters and statistics read this column).</translation>
-    </message>
-    <message>
-        <source>记录 {id} 的内容无法读取（不是完整的档案记录）。</source>
-        <translation>Record {id} cannot be read (not a complete case record).</translation>
     </message>
     <message>
         <source>记录 {id} 是后来插入的：它没有写入时同时生成的上报反馈。</source>

@@ -31,7 +31,7 @@ def status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"pending": s.pending, "delivered": s.delivered, "oldest_pending": s.oldest_pending,
                           "refused": s.refused, "retry_at": s.retry_at, "last_error": s.last_error,
-                          "chain_conflicts": list(s.conflicts)},
+                          "chain_conflicts": list(s.conflicts), "altered": list(s.altered)},
                          ensure_ascii=False))
         return EXIT_OK
     print(f"待上报：{s.pending} 条" + (f"（最早记于 {s.oldest_pending}）" if s.oldest_pending else ""))
@@ -41,6 +41,8 @@ def status(args: argparse.Namespace) -> int:
     if s.conflicts:
         print("篡改警报：平台发现记录 " + "、".join(map(str, s.conflicts)) + " 与本机此前上报的档案链冲突"
               "（409），这些反馈不再自动重发。请联系信息技术人员核查（credit-desk cases verify）。")
+    if s.altered:
+        print(_altered(s.altered))
     if ctx.platform is None:
         print("本机未配置省平台（仅离线），反馈保存在本机，配置平台后上报。")
     elif s.retry_at:
@@ -59,12 +61,19 @@ def flush(args: argparse.Namespace) -> int:
     if report.conflicts:
         print("篡改警报：平台拒收记录 " + "、".join(map(str, report.conflicts)) + "（409，与此前上报的"
               "档案链冲突）。请联系信息技术人员核查。", file=sys.stderr)
+    if report.altered:
+        print(_altered(report.altered), file=sys.stderr)
     if report.already:
         line += f"（其中 {report.already} 条平台此前已收到）"
     print(line + f"，仍待上报 {report.pending} 条。")
-    if report.conflicts:
+    if report.conflicts or report.altered:
         return EXIT_TAMPERED
     if report.reason is not None:
         print(f"上报中断：{report.reason}。下次自动重试：{_when(report.retry_at)}", file=sys.stderr)
         return EXIT_UNREACHABLE
     return EXIT_OK
+
+
+def _altered(records) -> str:
+    return ("篡改警报：记录 " + "、".join(map(str, records)) + " 已不是写入时的内容（与其哈希不符或已不在"
+            "案卷中），其反馈不上报。请联系信息技术人员核查（credit-desk cases verify）或从备份恢复。")
