@@ -1,6 +1,6 @@
 """Case file benchmark: append latency (durable with the head witness, against the code before the
 witness came, the same code without it, and synchronous=OFF), verification (chain, query
-columns, outbox feedback and witness) and monthly statistics over N records, and the time to
+columns, outbox rows and witness) and monthly statistics over N records, and the time to
 render one PDF record sheet.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_casefile.py --records 1000000
@@ -121,8 +121,7 @@ def drafts():
         (result(status=Status.UNVERIFIED, source=Source.OFFLINE, reason="离线数据已过期"),
          approve(outcome="deferred")),
     ]
-    # Hits judged on the check's date, as the checker hands them over (verify's SQL twin of the
-    # feedback covers those; unjudged hits of older records take its slower exact path).
+    # Hits judged on the check's date, as the checker hands them over.
     return [replace(draft, hits=judge_hits(draft.hits, draft.checked_at))
             for draft in (_draft_check(r, d, desk) for r, d in checks for desk in operators)]
 
