@@ -422,7 +422,8 @@ def test_statistics_of_a_file_with_lying_columns_are_what_verify_refuses(capsys)
 
 
 @pytest.mark.parametrize("edit, named", [
-    ("record_hash = 'f' || substr(record_hash, 2)", "记录 3 被改写或替换"),
+    ("record_hash = (CASE WHEN record_hash LIKE 'f%' THEN 'e' ELSE 'f' END) || substr(record_hash, 2)",
+     "记录 3 被改写或替换"),
     ("feedback_id = 'other'", "记录 3 待上报的反馈被改动：feedback_id"),
 ])
 def test_an_edited_outbox_row_is_named(capsys, edit, named):
@@ -436,7 +437,7 @@ def test_a_record_without_its_outbox_row_is_named(capsys):
     fill(4)
     tamper(("DELETE FROM outbox WHERE record_id = 2",))
     code, _, err = run(capsys, "cases", "verify")
-    assert code == 6 and "记录 2 是后来插入的：它没有写入时同时生成的上报反馈" in err, err
+    assert code == 6 and "记录 2 没有写入时同时生成的上报反馈" in err, err
 
 
 def test_a_second_feedback_row_for_a_record_is_named(capsys):
@@ -503,17 +504,28 @@ def test_an_old_outbox_is_verified_read_only_and_kept_to_its_hashes_when_opened(
     assert code == 0, err
 
 
-def test_an_old_outbox_that_no_longer_carries_a_records_hash_is_named(capsys, tmp_path):
+def test_an_old_message_that_differs_from_its_record_is_named_and_kept_through_the_upgrade(
+        capsys):
+    """The old sender posted the stored message as it was: one edited after the fact may have
+    reached the platform. It is named on the old file as it is, and the upgrade keeps it (in
+    old_feedback), so verify goes on naming it."""
     fill(4)
     with_old_outbox(paths.case_file(),
-                    "UPDATE outbox SET payload = json_set(payload, '$.record_hash', 'x') "
+                    "UPDATE outbox SET payload = json_set(payload, '$.outcome', 'approved') "
                     "WHERE record_id = 3; UPDATE outbox SET payload = 'garbage' "
                     "WHERE record_id = 4;")
+    named = "记录 3 在升级前存入上报队列的反馈被改动：outcome 与记录本身不符"
     with CaseFile(paths.case_file(), readonly=True) as old:
         report = old.verify()
-    assert not report.ok and report.first_bad == 3 and "记录 3 被改写或替换" in report.problem
-    code, _, err = run(capsys, "cases", "verify")  # opened by the desk: the same finding
-    assert code == 6 and "记录 3 被改写或替换" in err, err
+    assert not report.ok and report.first_bad == 3 and named in report.problem, report.problem
+    code, _, err = run(capsys, "cases", "verify")  # read-only: as it is
+    assert code == 6 and named in err, err
+    CaseFile(paths.case_file()).close()  # the desk opens it: upgraded
+    code, _, err = run(capsys, "cases", "verify")
+    assert code == 6 and named in err, err
+    with CaseFile(paths.case_file(), readonly=True) as cf:
+        kept = cf.db.execute("SELECT record_id FROM old_feedback ORDER BY record_id").fetchall()
+        assert kept == [(3,), (4,)]
 
 
 # -- 4. read-only and damaged files -------------------------------------------------------------

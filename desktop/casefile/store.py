@@ -31,7 +31,7 @@ from typing import Callable
 import sqlite_utils
 
 from desktop.casefile import access as access_log
-from desktop.casefile import errors, witness
+from desktop.casefile import errors, old_outbox, witness
 from desktop.casefile.access import AccessRecord
 from desktop.casefile.commitments import (
     SETTLED_STATES,
@@ -56,13 +56,7 @@ from desktop.casefile.record import (
     canonical_json,
     utc_text,
 )
-from desktop.casefile.verify import (
-    OLD_OUTBOX_HASH,
-    QUERY_COLUMNS,
-    VerifyReport,
-    check_witness,
-    verify,
-)
+from desktop.casefile.verify import QUERY_COLUMNS, VerifyReport, check_witness, verify
 from desktop.check.model import ROLE_LABELS, CheckResult, CodeKind, Status
 from desktop.check.policy import counting_hits
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
@@ -765,15 +759,16 @@ class CaseFile:
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous=" + ("FULL" if mode == "wal" else "EXTRA"))
         conn.execute("PRAGMA busy_timeout=10000")
-        current = conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION
-        if current and not _outbox_holds_messages(conn):
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION \
+                and not old_outbox.holds_messages(conn):
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if current:
-                _outbox_without_messages(conn)
-            else:
-                _create_schema(conn)
+            # Looked at again under the write lock: another desk process may have just done it.
+            # A file that lost its user_version (restored from a .dump) is upgraded too.
+            _create_schema(conn)
+            if old_outbox.holds_messages(conn):
+                old_outbox.upgrade(conn, _create_outbox)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -789,33 +784,23 @@ def _create_schema(conn: sqlite3.Connection) -> None:
                  "  record_id INTEGER PRIMARY KEY,\n"
                  "  body TEXT NOT NULL,\n"
                  "  hash TEXT NOT NULL,\n" + generated + ")")
+    _create_outbox(conn)
+    conn.execute("CREATE INDEX IF NOT EXISTS records_checked_at ON records(checked_at)")
+    conn.execute("CREATE INDEX IF NOT EXISTS records_check_id ON records(check_id)")
+    if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _create_outbox(conn: sqlite3.Connection) -> None:
     # One row per record, written in the same transaction: what is still to be reported and
     # the hash the record had when it was written. The feedback message itself is built from the
     # hashed body when it is sent (platform/outbox.py), so there is no second copy of the record
     # that could say something else; the sender keeps delivery state in its own file.
     sqlite_utils.Database(conn)["outbox"].create(
         {"feedback_id": str, "record_id": int, "record_hash": str, "created_at": str},
-        pk="feedback_id", not_null={"record_id", "record_hash", "created_at"}, if_not_exists=True)
-    for sql in ("CREATE INDEX IF NOT EXISTS records_checked_at ON records(checked_at)",
-                "CREATE INDEX IF NOT EXISTS records_check_id ON records(check_id)",
-                "CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)",
-                f"PRAGMA user_version={SCHEMA_VERSION}"):
-        conn.execute(sql)
-
-
-def _outbox_holds_messages(conn: sqlite3.Connection) -> bool:
-    """A case file written before 2 December kept each feedback message whole in the outbox."""
-    return "payload" in {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}
-
-
-def _outbox_without_messages(conn: sqlite3.Connection) -> None:
-    """Keep of each stored message only what the body cannot give: the hash the record had when
-    it was written. The rest was derived from the body and is built from it when sent; a message
-    edited after the fact is thereby never sent, rather than named by `cases verify` (which,
-    before this, named it)."""
-    conn.execute("ALTER TABLE outbox ADD COLUMN record_hash TEXT")
-    conn.execute(f"UPDATE outbox SET record_hash = coalesce({OLD_OUTBOX_HASH}, '')")
-    conn.execute("ALTER TABLE outbox DROP COLUMN payload")
+        pk="feedback_id", not_null={"feedback_id", "record_id", "record_hash", "created_at"},
+        if_not_exists=True)
+    conn.execute("CREATE INDEX IF NOT EXISTS outbox_record_id ON outbox(record_id)")
 
 
 def _identity(path: Path) -> tuple | None:

@@ -32,6 +32,7 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from desktop.casefile import old_outbox
 from desktop.casefile.record import GENESIS_HASH
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
@@ -57,10 +58,6 @@ _COLUMNS_DIFFER = " OR ".join(f"{column} IS NOT json_extract(body, '{path}')"
 # written, which a rewrite that recomputed every hash after an edited record does not change.
 _OUTBOX_DIFFERS = ("o.feedback_id IS NOT json_extract(r.body, '$.feedback_id') "
                    "OR o.record_hash IS NOT r.hash")
-
-# Before 2 December the outbox kept each feedback message whole; the hash as written is in it.
-OLD_OUTBOX_HASH = ("CASE WHEN json_valid(payload) THEN json_extract(payload, '$.record_hash') "
-                   "END")
 
 # The common record is vouched for on one parse of its body (SQLite 3.40 parses a document again
 # at every json_extract call, and the parse is the cost): its values at every column's path and
@@ -95,6 +92,7 @@ def verify(conn: sqlite3.Connection, uri: str | None, *, witness=None,
             later = pool.submit(_derived_suspects, uri, split + 1, last) if uri else None
             checked, chain_bad = _walk_chain(conn)
             orphan = _orphaned_feedback(conn)
+            old = _old_feedback_problem(conn)
             if later is not None:
                 suspects = _suspects_on(conn, 1, split) + later.result()
             else:
@@ -103,7 +101,8 @@ def verify(conn: sqlite3.Connection, uri: str | None, *, witness=None,
         except (sqlite3.Error, ValueError) as exc:
             return VerifyReport(False, 0, None, str(Message(QT_TRANSLATE_NOOP(
                 "core", "案卷文件无法读取或结构被改动：{error}"), {"error": exc})))
-    bad = min((b for b in (chain_bad, derived_bad, orphan, witness_problem) if b),
+    # At one record, the old message (when there is one) says most about what happened.
+    bad = min((b for b in (chain_bad, old, derived_bad, orphan, witness_problem) if b),
               default=None, key=lambda b: b[0])
     if bad is None:
         return VerifyReport(True, checked)
@@ -125,9 +124,7 @@ def _derived_suspects(uri: str, first: int, last: int) -> list[int]:
 
 
 def _outbox(conn: sqlite3.Connection) -> str:
-    if "payload" in {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}:
-        return f"(SELECT feedback_id, record_id, {OLD_OUTBOX_HASH} AS record_hash FROM outbox)"
-    return "outbox"
+    return old_outbox.QUEUED_ROWS if old_outbox.holds_messages(conn) else "outbox"
 
 
 def _suspects_on(conn: sqlite3.Connection, first: int, last: int) -> list[int]:
@@ -232,12 +229,14 @@ def _outbox_problem(conn, record_id: int) -> Message:
                         (record_id,)).fetchall()
     if not rows:
         return Message(QT_TRANSLATE_NOOP(
-            "core", "记录 {id} 是后来插入的：它没有写入时同时生成的上报反馈。"), params)
-    written = next((w for w, stored in rows if w != stored), None)
-    if written is None:
+            "core", "记录 {id} 没有写入时同时生成的上报反馈：它是后来插入的，或它的反馈被删除了。"),
+            params)
+    differs = [w for w, stored in rows if w != stored]
+    if not differs or not isinstance(differs[0], str) or len(differs[0]) != 64:
         return Message(QT_TRANSLATE_NOOP(
             "core", "记录 {id} 待上报的反馈被改动：{fields} 与记录本身不符。"),
-            {**params, "fields": "feedback_id"})
+            {**params, "fields": "record_hash" if differs else "feedback_id"})
+    written = differs[0]
     if conn.execute("SELECT 1 FROM records WHERE record_id = ? AND hash = ?",
                     (record_id + 1, written)).fetchone():
         # The record written as number n now sits at n+1: something was slipped in before it.
@@ -278,11 +277,23 @@ def check_witness(conn: sqlite3.Connection, head) -> tuple[int, Message] | None:
 
 def _orphaned_feedback(conn: sqlite3.Connection) -> tuple[int, Message] | None:
     """Feedback whose record is gone: the record was deleted (at the end of the chain, this is the
-    only local trace of it)."""
-    # Records missing inside the chain are found by the walk; this finds a missing tail.
-    row = conn.execute("SELECT min(record_id) FROM outbox WHERE record_id > "
-                       "(SELECT coalesce(max(record_id), 0) FROM records)").fetchone()
+    only local trace of it), or the row was made up for a record that never was."""
+    row = conn.execute("SELECT min(o.record_id) FROM outbox o WHERE NOT EXISTS "
+                       "(SELECT 1 FROM records r WHERE r.record_id = o.record_id)").fetchone()
     if row[0] is None:
         return None
-    return row[0], Message(QT_TRANSLATE_NOOP(
+    return (max(row[0], 1) if isinstance(row[0], int) else 1), Message(QT_TRANSLATE_NOOP(
         "core", "记录 {id} 已被删除：上报队列中仍有它的反馈。"), {"id": row[0]})
+
+
+def _old_feedback_problem(conn: sqlite3.Connection) -> tuple[int, Message] | None:
+    """A feedback message stored whole before 2 December that is not what its record gives
+    (kept when the outbox was upgraded): it may have reached the platform as it is."""
+    found = old_outbox.first_kept(conn)
+    if found is None:
+        return None
+    record_id, _, payload = found
+    return record_id, Message(QT_TRANSLATE_NOOP(
+        "core", "记录 {id} 在升级前存入上报队列的反馈被改动：{fields} 与记录本身不符（它可能已照此"
+                "上报到平台）。"),
+        {"id": record_id, "fields": "、".join(old_outbox.fields_differing(conn, record_id, payload))})

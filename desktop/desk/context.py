@@ -136,6 +136,7 @@ class DeskContext:
         from desktop.casefile.record import feedback_message
         from desktop.platform.outbox import Outbox
 
+        self.case_file  # opened first: a case file from before 2 December is upgraded then
         return Outbox(paths.case_file(), paths.outbox_file(), self.platform,
                       message=feedback_message)
 

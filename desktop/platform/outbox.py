@@ -8,8 +8,10 @@ record's body as it sends it, and keeps delivery state in a file of its own: the
 is never updated after the fact.
 
 A record whose body no longer hashes to its hash, or whose hash is not the one it was written
-with, is not sent: what it now says is not what was recorded. That is a tamper alarm on this desk
-(``altered``); the message stays queued and goes out once the file is restored.
+with (or gives no message at all), is held back: what it now says is not what was recorded. That is
+a tamper alarm on this desk (``altered``, kept in ``held_back`` from one round to the next, so that
+`outbox status` names what the last round held back); the message stays queued and goes out once
+the file is restored.
 
 Exactly once as far as the platform is concerned: a message is marked delivered only after the
 platform acknowledged it, so a crash between sending and marking sends it again, and the platform
@@ -54,6 +56,11 @@ CREATE TABLE IF NOT EXISTS delivery (
   http_status  INTEGER,
   delivered_at TEXT
 );
+CREATE TABLE IF NOT EXISTS held_back (
+  feedback_id TEXT PRIMARY KEY,
+  record_id   INTEGER NOT NULL,
+  since       TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS platform_state (
   id        INTEGER PRIMARY KEY CHECK (id = 1),
   failures  INTEGER NOT NULL,
@@ -61,16 +68,10 @@ CREATE TABLE IF NOT EXISTS platform_state (
   last_error TEXT
 );
 """
-_PENDING = ("FROM queued o LEFT JOIN delivery d ON d.feedback_id = o.feedback_id "
+_PENDING = ("FROM cases.outbox o LEFT JOIN delivery d ON d.feedback_id = o.feedback_id "
             "WHERE d.delivered_at IS NULL")
-# The queue, whichever way the case file keeps it: before 2 December each row held the whole
-# message, the record's hash as written inside it (a file opened only for reading stays so).
-_QUEUED = "CREATE TEMP VIEW queued AS SELECT feedback_id, record_id, {hash} AS record_hash, " \
-          "created_at FROM cases.outbox"
-_OLD_HASH = "CASE WHEN json_valid(payload) THEN json_extract(payload, '$.record_hash') END"
-_RECORDS = ("SELECT o.feedback_id, o.record_id, o.record_hash, r.hash, CAST(r.body AS BLOB) "
-            "FROM queued o LEFT JOIN cases.records r ON r.record_id = o.record_id "
-            "LEFT JOIN delivery d ON d.feedback_id = o.feedback_id WHERE d.delivered_at IS NULL")
+_STORED = ("SELECT o.record_hash, r.hash, CAST(r.body AS BLOB) FROM cases.outbox o "
+           "LEFT JOIN cases.records r ON r.record_id = o.record_id WHERE o.feedback_id = ?")
 CONFLICT = 409
 _CHAIN_CONFLICT = QT_TRANSLATE_NOOP(
     "core", "篡改警报：平台拒收记录 {record}（409），它与本机此前上报的档案链冲突，本机档案可能被改写"
@@ -137,11 +138,13 @@ class Outbox:
             conn.executescript(_SCHEMA)
             conn.execute("ATTACH DATABASE ? AS cases", (self.case_path.resolve().as_uri() + "?mode=ro",))
             columns = {row[1] for row in conn.execute("PRAGMA cases.table_info(outbox)")}
-            if not columns:
+            if "record_hash" not in columns:
+                # None yet, or one written before 2 December that no desk of this version has
+                # opened yet (DeskContext opens the case file, which upgrades it, first).
+                if columns:
+                    log.warning("case file %s: its outbox is not upgraded yet", self.case_path)
                 conn.close()
                 return None
-            conn.execute(_QUEUED.format(hash="record_hash" if "record_hash" in columns
-                                        else _OLD_HASH))
         except BaseException:
             conn.close()
             raise
@@ -163,12 +166,12 @@ class Outbox:
             refused = conn.execute(f"SELECT COUNT(*) {_PENDING} AND d.http_status BETWEEN 400 AND 499 "
                                    "AND d.http_status NOT IN (401, 409, 429)").fetchone()[0]
             conflicts = _conflicts(conn)
-            altered = tuple(r for _, r, *stored in conn.execute(_RECORDS) if not _intact(*stored))
+            altered = _held_back(conn)
             delivered = conn.execute("SELECT COUNT(*) FROM delivery WHERE delivered_at IS NOT NULL").fetchone()[0]
             row = conn.execute("SELECT retry_at, last_error FROM platform_state WHERE id = 1").fetchone()
         retry_at, last_error = row if row else (None, None)
         return OutboxStatus(pending, delivered, oldest, retry_at, last_error, refused, conflicts,
-                            tuple(sorted(altered)))
+                            altered)
 
     def flush(self, *, cancel: Callable[[], bool] | None = None, force: bool = False,
               progress: Callable[[int, int], None] | None = None) -> FlushReport:
@@ -189,18 +192,17 @@ class Outbox:
                 report.reason = Message(QT_TRANSLATE_NOOP("core", "平台暂不可用，稍后自动重试"))
                 report.pending = conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
                 return report
-            due = conn.execute(f"{_RECORDS} AND d.http_status IS NOT {CONFLICT} "
+            due = conn.execute(f"SELECT o.feedback_id, o.record_id {_PENDING} "
+                               f"AND d.http_status IS NOT {CONFLICT} "
                                "AND (d.next_try IS NULL OR d.next_try <= ? OR ?) "
                                "ORDER BY o.created_at, o.record_id", (now, force)).fetchall()
-            for done, (feedback_id, record, *stored) in enumerate(due):
+            for done, (feedback_id, record) in enumerate(due):
                 if cancel is not None and cancel():
                     report.cancelled = True
                     break
-                message = self._message(*stored)
-                if message is None:
-                    report.altered.append(record)
-                    log.error("feedback %s: record %s is not what was recorded; not sent",
-                              feedback_id, record)
+                message = self._message(*(conn.execute(_STORED, (feedback_id,)).fetchone()
+                                           or (None, None, None)))
+                if not self._hold_back(conn, feedback_id, record, message is None):
                     continue
                 try:
                     ack = self.client.post_feedback(message)
@@ -240,6 +242,7 @@ class Outbox:
             report.pending = conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
             # The alarm stands, round after round, until IT has dealt with it.
             report.conflicts = list(_conflicts(conn))
+            report.altered = list(_held_back(conn))
         if report.sent or report.already or report.reason is not None:
             log.info("feedback: %d sent, %d already had, %d pending%s", report.sent, report.already,
                      report.pending, f"; {report.reason}" if report.reason is not None else "")
@@ -253,8 +256,24 @@ class Outbox:
             return None
         try:
             return self.message(body, stored_hash)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return None
+        except Exception:  # noqa: BLE001 - whatever a rewritten body makes the builder raise
+            return None     # (deep nesting, dates out of range...) holds that record alone
+
+    @staticmethod
+    def _hold_back(conn: sqlite3.Connection, feedback_id: str, record: int, altered: bool) -> bool:
+        """Mark a record held back (or no longer); True when its message may be sent. Logged
+        once, when it is first held back, not at every round."""
+        if not altered:
+            conn.execute("DELETE FROM held_back WHERE feedback_id = ?", (feedback_id,))
+            return True
+        new = conn.execute("INSERT OR IGNORE INTO held_back(feedback_id, record_id, since) "
+                           "VALUES (?, ?, ?)", (feedback_id, record,
+                                                datetime.now(timezone.utc).isoformat(
+                                                    timespec="seconds"))).rowcount
+        if new:
+            log.error("feedback %s: record %s is not what was recorded; held back", feedback_id,
+                      record)
+        return False
 
     @staticmethod
     def _attempted(conn: sqlite3.Connection, feedback_id: str, exc: FeedbackDeferred,
@@ -273,6 +292,12 @@ class Outbox:
                      "attempts = attempts + 1, delivered_at = excluded.delivered_at, "
                      "http_status = excluded.http_status, last_error = NULL, next_try = NULL",
                      (feedback_id, at, status))
+
+
+def _held_back(conn: sqlite3.Connection) -> tuple[int, ...]:
+    return tuple(r for (r,) in conn.execute(
+        f"SELECT o.record_id {_PENDING} AND o.feedback_id IN (SELECT feedback_id FROM held_back) "
+        "ORDER BY o.record_id"))
 
 
 def _conflicts(conn: sqlite3.Connection) -> tuple[int, ...]:

@@ -44,16 +44,19 @@ class PlatformSync(QObject):
         def finished(report=None) -> None:
             self._flush_job = None
             self.bar.refresh()
-            conflicts = getattr(report, "conflicts", None)
-            altered = getattr(report, "altered", None)
-            if conflicts:  # the platform's 409: a tamper alarm, shown until the next round
-                self.bar.showMessage(self.tr(
+            # Tamper alarms, shown until the next round: the platform's 409, and records this
+            # desk held back.
+            alarms = []
+            if getattr(report, "conflicts", None):
+                alarms.append(self.tr(
                     "篡改警报：平台拒收记录 %1（与本机此前上报的档案链冲突），请联系信息技术人员。")
-                    .replace("%1", "、".join(map(str, conflicts))))
-            elif altered:  # held back by this desk: a tamper alarm too
-                self.bar.showMessage(self.tr(
+                    .replace("%1", "、".join(map(str, report.conflicts))))
+            if getattr(report, "altered", None):
+                alarms.append(self.tr(
                     "篡改警报：记录 %1 已不是写入时的内容，其反馈不上报，请联系信息技术人员。")
-                    .replace("%1", "、".join(map(str, altered))))
+                    .replace("%1", "、".join(map(str, report.altered))))
+            if alarms:
+                self.bar.showMessage(" ".join(alarms))
         self._flush_job = self.jobs.submit(_flush_outbox, self.ctx, on_done=finished,
                                            on_error=finished)
 

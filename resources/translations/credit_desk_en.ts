@@ -2290,8 +2290,8 @@ The offline data on this machine is unchanged.</translation>
         <translation>Record {id}: query column {column} was altered: it holds &quot;{found}&quot;, the record itself says &quot;{expected}&quot; (filters and statistics read this column).</translation>
     </message>
     <message>
-        <source>记录 {id} 是后来插入的：它没有写入时同时生成的上报反馈。</source>
-        <translation>Record {id} was inserted later: it has no feedback written together with it.</translation>
+        <source>记录 {id} 在升级前存入上报队列的反馈被改动：{fields} 与记录本身不符（它可能已照此上报到平台）。</source>
+        <translation>Record {id}: the feedback queued for it before the upgrade was altered: {fields} does not match the record itself (it may have been reported to the platform like that).</translation>
     </message>
     <message>
         <source>记录 {id} 是插入的：原来的第 {id} 条被挪到了后面（与上报队列中的哈希对照）。</source>
@@ -2304,6 +2304,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>记录 {id} 待上报的反馈被改动：{fields} 与记录本身不符。</source>
         <translation>The pending feedback of record {id} was altered: {fields} differ from the record itself.</translation>
+    </message>
+    <message>
+        <source>记录 {id} 没有写入时同时生成的上报反馈：它是后来插入的，或它的反馈被删除了。</source>
+        <translation>Record {id} has no feedback written together with it: it was inserted later, or its feedback was deleted.</translation>
     </message>
     <message>
         <source>案卷比见证短：见证记载 {count} 条记录（最后一条写于 {at}，链头 {head}…），案卷只有 {last} 条，第 {first} 条至第 {count} 条不见了（例如预写日志 -wal 文件被删除，或换成了旧副本）。</source>
