@@ -426,6 +426,11 @@ class SnapshotStore:
             raise SnapshotRefused("tampered", f"本机已安装的离线数据（第 {entry['version']} 版）元数据缺失或被改动："
                                               f"{folder / METADATA}。{REINSTALL}") from None
 
+    def installed(self) -> bool:
+        """Whether a snapshot is registered as current (read from the register only: nothing
+        is verified, so a check still asks ``current``)."""
+        return self._state() is not None
+
     def current(self, *, verify: bool = True) -> InstalledSnapshot | None:
         state = self._state()
         if state is None:

@@ -31,6 +31,7 @@ all-digit code that fails both checks is explained under both readings.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -74,13 +75,14 @@ NATIONAL_REGION = "100000"  # registered by a national authority (e.g. 国家市
 _ERA = re.compile(r"\[(\d*)-(\d*)\](.*)")
 
 
-def division_eras(region: str) -> list[tuple[int | None, int | None, str]]:
+@functools.lru_cache(maxsize=8192)  # stdnum knows about 6,900 codes; a lookup walks its tree
+def division_eras(region: str) -> tuple[tuple[int | None, int | None, str], ...]:
     """(first year, last year, name) of each time the six-digit division code was in force, from
-    python-stdnum's table; [] when the code never existed. None: open at that end."""
+    python-stdnum's table; () when the code never existed. None: open at that end."""
     parts = numdb.get("cn/loc").info(region)
     county = parts[-1][1].get("county") if len(parts) > 1 else None
     if county is None:
-        return []
+        return ()
     eras = []
     for part in county.split(","):
         m = _ERA.fullmatch(part)
@@ -88,7 +90,7 @@ def division_eras(region: str) -> list[tuple[int | None, int | None, str]]:
             eras.append((None, None, part))
         else:
             eras.append((int(m[1]) if m[1] else None, int(m[2]) if m[2] else None, m[3]))
-    return eras
+    return tuple(eras)
 
 
 def org_code_check(body: str) -> str:

@@ -38,7 +38,8 @@ class OfflineData:
         if not self.config.demo:
             return
         with self._seed_lock:
-            if self.store.current(verify=False) is None:
+            # The register, not the snapshot's metadata: this runs before every demo check.
+            if not self.store.installed():
                 self.store.install(paths.demo_snapshot_dir())
 
     def snapshot(self, now: datetime | None = None) -> InstalledSnapshot:

@@ -40,7 +40,7 @@ from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.widgets.fit_table import FitTable
-from desktop.ui.widgets.plain_text import make_plain, shown, tooltip
+from desktop.ui.widgets.plain_text import plain_label, shown, tooltip
 from desktop.ui.widgets.status_badge import StatusBadge
 
 # A table cell shows this much of a basis or a measure's content; a name, SHOWN_CHARS.
@@ -99,39 +99,26 @@ class ResultPanel(Retranslatable, QWidget):
         self.rows: list[MeasureRow] = []   # the measures table's rows, in order
         self.statusBadge = StatusBadge(self)
 
-        self.sourceBanner = QLabel(self)
-        self.sourceBanner.setObjectName("sourceBanner")
-        self.sourceBanner.setWordWrap(True)
+        # Platform text reaches these (a name, a fallback reason, a notice): shown literally, and
+        # in the width the layout gives, never the width the text would like.
+        self.sourceBanner = plain_label(self, name="sourceBanner", wrap=True)
 
-        self.subjectLabel = QLabel(self)
-        self.subjectLabel.setObjectName("subjectLabel")
-        self.subjectLabel.setWordWrap(True)
+        self.subjectLabel = plain_label(self, name="subjectLabel", wrap=True)
         self.subjectLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.noticeLabel = QLabel(self)
-        self.noticeLabel.setObjectName("noticeLabel")
-        self.noticeLabel.setWordWrap(True)
+        self.noticeLabel = plain_label(self, name="noticeLabel", wrap=True)
 
         # A valid code the data does not know: said right under the badge, never as a quiet
         # "clear" (two slips in a listed code can make another valid code).
-        self.unknownSubjectNotice = QLabel(self)
-        self.unknownSubjectNotice.setObjectName("unknownSubjectNotice")
-        self.unknownSubjectNotice.setWordWrap(True)
+        self.unknownSubjectNotice = plain_label(self, name="unknownSubjectNotice", wrap=True)
         self.unknownSubjectNotice.setVisible(False)
 
-        self.staleNotice = QLabel(self)    # the result no longer matches the form: re-check
-        self.staleNotice.setObjectName("staleNotice")
-        self.staleNotice.setWordWrap(True)
+        # The result no longer matches the form: re-check
+        self.staleNotice = plain_label(self, name="staleNotice", wrap=True)
         self.staleNotice.hide()
 
-        self.hitsNote = QLabel(self)       # which entries the table lists, when they are no hit
-        self.hitsNote.setObjectName("hitsNote")
-        self.hitsNote.setWordWrap(True)
-        # Platform text reaches these (a name, a fallback reason, a notice): shown literally, and
-        # in the width the layout gives, never the width the text would like.
-        for label in (self.sourceBanner, self.subjectLabel, self.noticeLabel, self.staleNotice,
-                      self.hitsNote, self.unknownSubjectNotice):
-            make_plain(label)
+        # Which entries the table lists, when they are no hit
+        self.hitsNote = plain_label(self, name="hitsNote", wrap=True)
 
         # Category, state and dates keep one line; list, authority and basis wrap.
         self.hitsTable = FitTable(len(HIT_COLUMNS), (0, 3, 6), self)

@@ -23,6 +23,10 @@ class FitTable(QTableWidget):
         self._fitted_width = -1
         self._width_before = -1      # the width fitted before the last one
         self._settled: frozenset[int] = frozenset()  # see resizeEvent
+        # The header's words and height, measured once per language, font and style: each result
+        # asked the header to measure every section again (text layouts of words that never
+        # change between results).
+        self._heads: tuple[list[int], int] | None = None
         # A new font or language is fitted once the change is over: the table hears of a font
         # before its header has it, and its header words come from the panel's retranslate.
         # Here, not in fill: an empty table that stays empty is not refitted by the next result.
@@ -45,6 +49,18 @@ class FitTable(QTableWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
     # -- content ------------------------------------------------------------------------------
+
+    def setHorizontalHeaderLabels(self, labels: Sequence[str]) -> None:  # noqa: N802 - Qt name
+        super().setHorizontalHeaderLabels(labels)
+        self._heads = None
+
+    def _header_sizes(self) -> tuple[list[int], int]:
+        """Each section's width for its words, and the header's height."""
+        if self._heads is None:
+            header = self.horizontalHeader()
+            self._heads = ([header.sectionSizeHint(c) for c in range(self.columnCount())],
+                           header.sizeHint().height())
+        return self._heads
 
     def fill(self, rows: Sequence[Sequence[str]], tooltips: Sequence[str] = ()) -> None:
         """Show ``rows`` (texts per column), reusing the cells already there: a new result costs
@@ -84,8 +100,8 @@ class FitTable(QTableWidget):
     def _fit(self, width: int) -> None:
         self._width_before, self._fitted_width = self._fitted_width, width
         header = self.horizontalHeader()
-        natural = [max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
-                   for c in range(self.columnCount())]
+        heads = self._header_sizes()[0]
+        natural = [max(self.sizeHintForColumn(c), heads[c]) for c in range(self.columnCount())]
         fixed = sum(w for c, w in enumerate(natural) if c not in self._wrapping)
         wrap_natural = {c: natural[c] for c in self._wrapping}
         room = width - fixed
@@ -125,7 +141,7 @@ class FitTable(QTableWidget):
         rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
         if not rows:  # empty: the header and one blank line, so the table stays recognisable
             rows = self.fontMetrics().lineSpacing() + 8
-        height = self.horizontalHeader().sizeHint().height() + rows + 2 * self.frameWidth()
+        height = self._header_sizes()[1] + rows + 2 * self.frameWidth()
         if self.horizontalScrollBar().isVisible():
             height += self.horizontalScrollBar().sizeHint().height()
         return height
@@ -168,5 +184,8 @@ class FitTable(QTableWidget):
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
+        kind = event.type()
+        if kind in (QEvent.Type.FontChange, QEvent.Type.LanguageChange, QEvent.Type.StyleChange):
+            self._heads = None
+        if kind in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
             self._refit_soon.start()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from desktop.site.text import one_line
@@ -18,10 +18,50 @@ from desktop.site.text import one_line
 SHOWN_CHARS = 60
 
 
+class WrappedLabel(QLabel):
+    """A plain label that wraps in the width the layout gives it.
+
+    Its height is its heightForWidth, and it asks for no width (make_plain), so its size hints
+    are only a line's height (QLabel's own laid the text out up to five times at made-up widths,
+    a "nice" width, one line, the longest word, after every change of text, for numbers the
+    layout then does not use). Heights are kept per width until the text, font or margins
+    change: laying out a result asks each label for its height at the same few widths (the
+    panel's, its size hint's, the page's minimum) several times over."""
+
+    _hint: QSize | None = None
+    _heights: dict[int, int] | None = None
+    _heights_for = ""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        if self._hint is None:
+            margins = self.contentsMargins()
+            self._hint = QSize(1 + margins.left() + margins.right(),
+                               self.fontMetrics().lineSpacing() + margins.top() + margins.bottom())
+        return self._hint
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.minimumSizeHint()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        text = self.text()
+        if self._heights is None or self._heights_for != text:
+            self._heights, self._heights_for = {}, text
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange,
+                            QEvent.Type.ContentsRectChange):
+            self._hint = self._heights = None
+        super().changeEvent(event)
+
+
 def plain_label(parent: QWidget | None = None, *, name: str | None = None, wrap: bool = False) -> QLabel:
     """A label that shows its text literally and takes the width the layout gives it, never the
     width its text would like (a 200-character name must not push the window off the screen)."""
-    label = QLabel(parent)
+    label = WrappedLabel(parent) if wrap else QLabel(parent)
     if name:
         label.setObjectName(name)
     make_plain(label)
