@@ -37,6 +37,7 @@ from desktop.ui.record_panel import RecordPanel, reason
 from desktop.ui.result_panel import ResultPanel
 from desktop.ui.scanner import ScanDetector
 from desktop.ui.widgets.item_selector import ItemSelector
+from desktop.ui.widgets.layout_hint import LayoutHint
 from offline_cache.records import Item
 
 
@@ -52,6 +53,10 @@ def lay_out_now() -> None:
     that moment: two or three paints of the whole page per scan instead of one."""
     for _ in range(LAYOUT_ROUNDS):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
+class PageContent(LayoutHint, QWidget):
+    """The scrolled page: laid out by its height for the scroll area's width."""
 
 
 class CheckPage(Retranslatable, QWidget):
@@ -146,7 +151,7 @@ class CheckPage(Retranslatable, QWidget):
 
         # The page scrolls rather than squeezing the hits and measures to slivers: at a large
         # font on a small screen every row stays whole and the clerk scrolls to the decision.
-        content = QWidget(self)
+        content = PageContent(self)
         content.setObjectName("checkPageContent")
         # It paints nothing of its own: when a result makes it taller or shorter, only the
         # area that came into view is painted, not the fields above the result again.

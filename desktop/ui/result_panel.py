@@ -40,6 +40,7 @@ from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.widgets.fit_table import FitTable
+from desktop.ui.widgets.layout_hint import LayoutHint
 from desktop.ui.widgets.plain_text import plain_label, shown, tooltip
 from desktop.ui.widgets.status_badge import StatusBadge
 
@@ -90,7 +91,7 @@ def banner_state(result: CheckResult) -> str:
     return str(result.source)
 
 
-class ResultPanel(Retranslatable, QWidget):
+class ResultPanel(Retranslatable, LayoutHint, QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.result: CheckResult | None = None
