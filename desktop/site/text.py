@@ -19,6 +19,8 @@ QUOTE_LIMIT = 40
 
 def one_line(text: str) -> str:
     """``text`` for one line of a terminal: controls as spaces, format characters dropped."""
+    if text.isprintable():  # no control or format character, so no escape: most names and texts
+        return text
     text = _ESCAPES.sub("", text)
     return "".join(" " if unicodedata.category(ch) == "Cc" else ch
                    for ch in text if unicodedata.category(ch) != "Cf")
