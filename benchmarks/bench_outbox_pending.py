@@ -1,7 +1,9 @@
 """Outbox benchmark with many records pending (an offline-only desk, or a platform down for
 weeks): `outbox status` time and the memory a flush round takes up front, this code against the
 code before the outbox built its messages at send time (``--before``, extracted from git), on
-the same records (the old code on a copy whose outbox holds each message whole, as it wrote it).
+the same records (the old code on a copy whose outbox holds each message whole, as it wrote it);
+and the one-time upgrade of such a copy when this code's desk opens it, against parsing every old
+message with json.loads (the least any comparison of them does).
 
     nice -n 10 .venv/bin/python benchmarks/bench_outbox_pending.py --records 200000
 
@@ -15,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,6 +26,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "benchmarks")]
 from bench_casefile import bulk_create, code_before_witness  # noqa: E402
 
 from desktop.casefile.record import feedback_message  # noqa: E402
+from desktop.casefile.store import CaseFile  # noqa: E402
 
 BEFORE = "73b586e"
 PROBE = r"""
@@ -71,6 +75,21 @@ def old_outbox_copy(path: Path, dest: Path) -> None:
     conn.close()
 
 
+def upgrade(old: Path) -> tuple[float, float]:
+    """Seconds to open the old copy with this code's writer (which upgrades it), and to parse
+    its messages."""
+    conn = sqlite3.connect(old)
+    messages = [m for (m,) in conn.execute("SELECT payload FROM outbox")]
+    conn.close()
+    start = time.perf_counter()
+    for message in messages:
+        json.loads(message)
+    parse_s = time.perf_counter() - start
+    start = time.perf_counter()
+    CaseFile(old).close()
+    return time.perf_counter() - start, parse_s
+
+
 def probe(python_path: Path, case: Path, state: Path, repeat: int) -> dict:
     out = subprocess.run([sys.executable, "-c", PROBE, str(case), str(state), str(repeat)],
                          env={"PYTHONPATH": str(python_path), "PATH": "/usr/bin:/bin"},
@@ -94,10 +113,14 @@ def main() -> int:
         old_outbox_copy(new, old)
         then = probe(before, old, folder / "state-old.sqlite", args.repeat)
         now = probe(REPO, new, folder / "state-new.sqlite", args.repeat)
+        upgrade_s, parse_s = upgrade(old)
     print(f"{now['pending']:,} pending: outbox status {now['status_s']:.2f} s, before "
           f"({args.before}) {then['status_s']:.2f} s: {now['status_s'] / then['status_s']:.1f}x")
     print(f"  a flush round's memory before its first send: {now['flush_mb']:,.0f} MB, before "
           f"{then['flush_mb']:,.0f} MB: {now['flush_mb'] / max(then['flush_mb'], 1):.1f}x")
+    print(f"  upgrading the old outbox at open: {upgrade_s:.2f} s "
+          f"({upgrade_s / args.records * 1e6:.0f} us a record); json.loads of every old message "
+          f"{parse_s:.2f} s: {upgrade_s / parse_s:.1f}x")
     return 0
 
 
