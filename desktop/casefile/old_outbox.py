@@ -4,8 +4,9 @@
 - ``upgrade`` (the desk's writer, at open): every old message is compared with the message the
   record's body gives; the outbox is rebuilt in the current form (feedback id, record number,
   the hash the record was written with, taken from its message), and the messages that differ
-  are kept, whole, in ``old_feedback``, so that `cases verify` goes on naming them: such a
-  message may already have reached the platform, and it is the only local trace of what did;
+  are kept, whole, in ``old_feedback``, and `cases verify` points IT to them: the old sender
+  posted the stored message as it was, so the platform may hold one (a notice, not a fault of
+  the file: the records are intact, and such a message is never sent again);
 - ``queued_rows`` and ``differing`` (`cases verify` on a read-only copy, which is never
   rewritten): the same rows and the same comparison, read where they are.
 
@@ -13,10 +14,13 @@ A message that is exactly what the body gives holds nothing the body does not, a
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 
 from desktop.casefile.record import feedback_message
+
+log = logging.getLogger(__name__)
 
 _HASH = "CASE WHEN json_valid(payload) THEN json_extract(payload, '$.record_hash') END"
 # The outbox rows of an old file, as verify reads those of a current one.
@@ -49,6 +53,9 @@ def upgrade(conn: sqlite3.Connection, create_outbox) -> None:
     """Rebuild an old outbox in the current form, inside the caller's write transaction;
     ``create_outbox(conn)`` creates the current table."""
     differ = list(differing(conn))
+    if differ:
+        log.error("case file upgrade: %d feedback message(s) stored before 2 December differ from "
+                  "their records (first: record %s); kept in %s", len(differ), differ[0][0], KEPT)
     conn.execute(f"CREATE TABLE IF NOT EXISTS {KEPT} (record_id INTEGER, feedback_id TEXT, "
                  "payload TEXT)")
     conn.executemany(f"INSERT INTO {KEPT} VALUES (?, ?, ?)", differ)
@@ -62,21 +69,26 @@ def upgrade(conn: sqlite3.Connection, create_outbox) -> None:
         conn.execute("PRAGMA legacy_alter_table=OFF")
     conn.execute("DROP INDEX IF EXISTS outbox_record_id")  # went with the rename
     create_outbox(conn)
+    # The old key allowed any number of NULL feedback ids (an insider's edit): each gets one of
+    # its own that no record has, which verify then names.
     conn.execute("INSERT INTO outbox(feedback_id, record_id, record_hash, created_at) "
-                 f"SELECT coalesce(feedback_id, ''), record_id, coalesce({_HASH}, ''), "
-                 "coalesce(created_at, '') FROM outbox_before_upgrade")
+                 "SELECT coalesce(feedback_id, 'missing-' || rowid), record_id, "
+                 f"coalesce({_HASH}, ''), coalesce(created_at, '') FROM outbox_before_upgrade")
     conn.execute("DROP TABLE outbox_before_upgrade")
 
 
-def first_kept(conn: sqlite3.Connection) -> tuple[int, str | None, str] | None:
-    """The first old message that differed from its record, kept by ``upgrade`` or, in a file
-    not upgraded, found now."""
+def first_kept(conn: sqlite3.Connection) -> tuple[int, str, int] | None:
+    """(record id, message, how many) of the old messages that differed from their records,
+    kept by ``upgrade`` or, in a file not upgraded, found now."""
     if holds_messages(conn):
-        return next(differing(conn), None)
+        found = [(record_id, payload) for record_id, _, payload in differing(conn)]
+        return (*found[0], len(found)) if found else None
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (KEPT,)).fetchone():
         return None
-    return conn.execute(f"SELECT record_id, feedback_id, payload FROM {KEPT} "
-                        "ORDER BY record_id LIMIT 1").fetchone()
+    # Whatever else a hand put in the table, a row without a record number names none.
+    rows = conn.execute(f"SELECT record_id, CAST(payload AS TEXT) FROM {KEPT} "
+                        "WHERE typeof(record_id) = 'integer' ORDER BY record_id").fetchall()
+    return (*rows[0], len(rows)) if rows else None
 
 
 def fields_differing(conn: sqlite3.Connection, record_id: int, payload: str) -> list[str]:

@@ -75,6 +75,7 @@ class VerifyReport:
     checked: int
     first_bad: int | None = None
     problem: str = ""  # zh_CN, names the record and what happened to it
+    notice: str = ""   # zh_CN, what IT should know that is not a fault of this file
 
 
 def verify(conn: sqlite3.Connection, uri: str | None, *, witness=None,
@@ -92,7 +93,7 @@ def verify(conn: sqlite3.Connection, uri: str | None, *, witness=None,
             later = pool.submit(_derived_suspects, uri, split + 1, last) if uri else None
             checked, chain_bad = _walk_chain(conn)
             orphan = _orphaned_feedback(conn)
-            old = _old_feedback_problem(conn)
+            notice = _old_feedback_notice(conn)
             if later is not None:
                 suspects = _suspects_on(conn, 1, split) + later.result()
             else:
@@ -101,13 +102,13 @@ def verify(conn: sqlite3.Connection, uri: str | None, *, witness=None,
         except (sqlite3.Error, ValueError) as exc:
             return VerifyReport(False, 0, None, str(Message(QT_TRANSLATE_NOOP(
                 "core", "案卷文件无法读取或结构被改动：{error}"), {"error": exc})))
-    # At one record, the old message (when there is one) says most about what happened.
-    bad = min((b for b in (chain_bad, old, derived_bad, orphan, witness_problem) if b),
+    bad = min((b for b in (chain_bad, derived_bad, orphan, witness_problem) if b),
               default=None, key=lambda b: b[0])
     if bad is None:
-        return VerifyReport(True, checked)
+        return VerifyReport(True, checked, notice=notice)
     first_bad, message = bad
-    return VerifyReport(False, max(0, min(checked, first_bad - 1)), first_bad, str(message))
+    return VerifyReport(False, max(0, min(checked, first_bad - 1)), first_bad, str(message),
+                        notice)
 
 
 # The walk (hashing in Python) costs about as much per record as the comparison: 0.15 to 0.25
@@ -286,14 +287,18 @@ def _orphaned_feedback(conn: sqlite3.Connection) -> tuple[int, Message] | None:
         "core", "记录 {id} 已被删除：上报队列中仍有它的反馈。"), {"id": row[0]})
 
 
-def _old_feedback_problem(conn: sqlite3.Connection) -> tuple[int, Message] | None:
-    """A feedback message stored whole before 2 December that is not what its record gives
-    (kept when the outbox was upgraded): it may have reached the platform as it is."""
+def _old_feedback_notice(conn: sqlite3.Connection) -> str:
+    """Feedback messages stored whole before 2 December that were not what their records give
+    (kept when the outbox was upgraded). They are never sent again and the records are intact, so
+    this is not a fault of the file; but the old sender posted the stored message as it was, so
+    the platform may hold one: IT should compare it there."""
     found = old_outbox.first_kept(conn)
     if found is None:
-        return None
-    record_id, _, payload = found
-    return record_id, Message(QT_TRANSLATE_NOOP(
-        "core", "记录 {id} 在升级前存入上报队列的反馈被改动：{fields} 与记录本身不符（它可能已照此"
-                "上报到平台）。"),
-        {"id": record_id, "fields": "、".join(old_outbox.fields_differing(conn, record_id, payload))})
+        return ""
+    record_id, payload, count = found
+    return str(Message(QT_TRANSLATE_NOOP(
+        "core", "注意：记录 {id} 在升级前存入上报队列的反馈与记录本身不符：{fields}（共 {count} 条这样的"
+                "反馈）。它们不会再上报，记录本身完好；但旧版本照原样上报，平台上可能是改动后的内容，请信息"
+                "技术人员与平台核对（原文保存在案卷的 old_feedback 表中）。"),
+        {"id": record_id, "count": count,
+         "fields": "、".join(old_outbox.fields_differing(conn, record_id, payload))}))

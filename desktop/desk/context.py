@@ -136,7 +136,10 @@ class DeskContext:
         from desktop.casefile.record import feedback_message
         from desktop.platform.outbox import Outbox
 
-        self.case_file  # opened first: a case file from before 2 December is upgraded then
+        try:
+            self.case_file  # opened first: a case file from before 2 December is upgraded then
+        except UserError:
+            pass  # the sender reads what it can and names what it cannot
         return Outbox(paths.case_file(), paths.outbox_file(), self.platform,
                       message=feedback_message)
 

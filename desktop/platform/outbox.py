@@ -41,7 +41,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from desktop.platform.client import FeedbackDeferred
-from desktop.site.messages import QT_TRANSLATE_NOOP, Message
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,19 @@ class FlushReport:
         return self.sent + self.already
 
 
+class OutboxUnreadable(UserError):
+    """The delivery state or the case file cannot be read (a folder in its place, a damaged
+    file, a read-only folder for the delivery state)."""
+
+    exit_code = 7
+
+    def __init__(self, path: Path, error: Exception):
+        super().__init__(Message(QT_TRANSLATE_NOOP(
+            "core", "上报队列无法读取：{file} 打不开（{error}）。请联系信息技术人员检查该文件"
+                    "（案卷可用 credit-desk cases verify 核对，可从备份恢复）。"),
+            {"file": str(path), "error": error}))
+
+
 class NoPlatform(Exception):
     """An offline-only deployment: feedback waits in the outbox until a platform is configured."""
 
@@ -130,19 +143,28 @@ class Outbox:
         """The delivery state with the case file attached read-only; None before any record."""
         if not self.case_path.exists():
             return None
-        # URI mode, so that the ATTACH below is read-only for certain rather than a new file.
-        conn = sqlite3.connect(self.state_path.resolve().as_uri(), isolation_level=None, timeout=10, uri=True)
         try:
+            # URI mode, so that the ATTACH below is read-only for certain rather than a new file.
+            conn = sqlite3.connect(self.state_path.resolve().as_uri(), isolation_level=None,
+                                   timeout=10, uri=True)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")  # "delivered" must survive a power cut too
             conn.executescript(_SCHEMA)
-            conn.execute("ATTACH DATABASE ? AS cases", (self.case_path.resolve().as_uri() + "?mode=ro",))
-            columns = {row[1] for row in conn.execute("PRAGMA cases.table_info(outbox)")}
-            if "record_hash" not in columns:
-                # None yet, or one written before 2 December that no desk of this version has
-                # opened yet (DeskContext opens the case file, which upgrades it, first).
-                if columns:
-                    log.warning("case file %s: its outbox is not upgraded yet", self.case_path)
+        except (sqlite3.Error, OSError) as exc:
+            raise OutboxUnreadable(self.state_path, exc) from exc
+        try:
+            try:
+                conn.execute("ATTACH DATABASE ? AS cases",
+                             (self.case_path.resolve().as_uri() + "?mode=ro",))
+                columns = {row[1] for row in conn.execute("PRAGMA cases.table_info(outbox)")}
+            except sqlite3.Error as exc:
+                raise OutboxUnreadable(self.case_path, exc) from exc
+            if columns and "record_hash" not in columns:
+                # Written before 2 December and not upgraded: DeskContext opens the case file,
+                # which upgrades it, first; it could not (a read-only folder, say).
+                raise OutboxUnreadable(self.case_path, ValueError(
+                    "由旧版本写入，尚未升级：请在可写入的位置打开一次本程序"))
+            if not columns:
                 conn.close()
                 return None
         except BaseException:
@@ -166,7 +188,13 @@ class Outbox:
             refused = conn.execute(f"SELECT COUNT(*) {_PENDING} AND d.http_status BETWEEN 400 AND 499 "
                                    "AND d.http_status NOT IN (401, 409, 429)").fetchone()[0]
             conflicts = _conflicts(conn)
-            altered = _held_back(conn)
+            # What the last round held back, and what no longer hashes right now (a desk without
+            # a platform has no rounds; a hand may have emptied held_back).
+            altered = tuple(sorted(set(_held_back(conn)) | {
+                record for feedback_id, record in conn.execute(
+                    f"SELECT o.feedback_id, o.record_id {_PENDING}")
+                if not _intact(*(conn.execute(_STORED, (feedback_id,)).fetchone()
+                                 or (None, None, None)))}))
             delivered = conn.execute("SELECT COUNT(*) FROM delivery WHERE delivered_at IS NOT NULL").fetchone()[0]
             row = conn.execute("SELECT retry_at, last_error FROM platform_state WHERE id = 1").fetchone()
         retry_at, last_error = row if row else (None, None)

@@ -2290,8 +2290,8 @@ The offline data on this machine is unchanged.</translation>
         <translation>Record {id}: query column {column} was altered: it holds &quot;{found}&quot;, the record itself says &quot;{expected}&quot; (filters and statistics read this column).</translation>
     </message>
     <message>
-        <source>记录 {id} 在升级前存入上报队列的反馈被改动：{fields} 与记录本身不符（它可能已照此上报到平台）。</source>
-        <translation>Record {id}: the feedback queued for it before the upgrade was altered: {fields} does not match the record itself (it may have been reported to the platform like that).</translation>
+        <source>注意：记录 {id} 在升级前存入上报队列的反馈与记录本身不符：{fields}（共 {count} 条这样的反馈）。它们不会再上报，记录本身完好；但旧版本照原样上报，平台上可能是改动后的内容，请信息技术人员与平台核对（原文保存在案卷的 old_feedback 表中）。</source>
+        <translation>Note: the feedback queued for record {id} before the upgrade does not match the record itself: {fields} ({count} such messages). They will not be reported again and the records are intact; but the earlier version reported them as they were, so the platform may hold the altered content: IT should check with the platform (the messages are kept in the case file&apos;s old_feedback table).</translation>
     </message>
     <message>
         <source>记录 {id} 是插入的：原来的第 {id} 条被挪到了后面（与上报队列中的哈希对照）。</source>
@@ -2660,6 +2660,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>篡改警报：平台拒收记录 {record}（409），它与本机此前上报的档案链冲突，本机档案可能被改写或替换。该反馈不再自动重发，请联系信息技术人员核查（credit-desk cases verify）。</source>
         <translation>Tamper alarm: the platform refused record {record} (409): it contradicts the chain this desk uploaded before; the local case file may have been rewritten or replaced. This feedback is not sent again automatically; ask IT to check (credit-desk cases verify).</translation>
+    </message>
+    <message>
+        <source>上报队列无法读取：{file} 打不开（{error}）。请联系信息技术人员检查该文件（案卷可用 credit-desk cases verify 核对，可从备份恢复）。</source>
+        <translation>The feedback queue cannot be read: {file} cannot be opened ({error}). Call IT to check that file (the case file can be checked with credit-desk cases verify and restored from a backup).</translation>
     </message>
     <message>
         <source>离线数据校验失败，不能作为核查依据：本机第 {version} 版数据中 {where} 的内容与签署的分组表不符，数据文件被改动过。请重新导入快照（U盘或“更新离线数据”）。</source>

@@ -263,6 +263,8 @@ def run_verify(args: argparse.Namespace) -> int:
         report = case_file.verify()
         head = case_file.head()
         case_file.record_alarm(report)
+    if report.notice:
+        print(report.notice, file=sys.stderr)
     if report.ok:
         print(f"档案完整：已校验 {report.checked} 条记录，链头 {head}")
         return EXIT_OK
