@@ -191,10 +191,12 @@ class Outbox:
             # What the last round held back, and what no longer hashes right now (a desk without
             # a platform has no rounds; a hand may have emptied held_back).
             altered = tuple(sorted(set(_held_back(conn)) | {
-                record for feedback_id, record in conn.execute(
-                    f"SELECT o.feedback_id, o.record_id {_PENDING}")
-                if not _intact(*(conn.execute(_STORED, (feedback_id,)).fetchone()
-                                 or (None, None, None)))}))
+                record for record, *stored in conn.execute(
+                    "SELECT o.record_id, o.record_hash, r.hash, CAST(r.body AS BLOB) FROM "
+                    "cases.outbox o LEFT JOIN cases.records r ON r.record_id = o.record_id "
+                    "LEFT JOIN delivery d ON d.feedback_id = o.feedback_id "
+                    "WHERE d.delivered_at IS NULL")
+                if not _intact(*stored)}))
             delivered = conn.execute("SELECT COUNT(*) FROM delivery WHERE delivered_at IS NOT NULL").fetchone()[0]
             row = conn.execute("SELECT retry_at, last_error FROM platform_state WHERE id = 1").fetchone()
         retry_at, last_error = row if row else (None, None)
