@@ -60,9 +60,9 @@ def append(conn: sqlite3.Connection, draft: AccessRecord) -> AccessRecord:
     """Chain and insert ``draft`` inside the caller's write transaction."""
     last = conn.execute("SELECT access_id, hash FROM access ORDER BY access_id DESC LIMIT 1").fetchone()
     access_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-    body = replace(draft, access_id=access_id, prev_hash=prev).canonical()
-    record = replace(draft, access_id=access_id, prev_hash=prev,
-                     hash=hashlib.sha256(body).hexdigest())
+    record = replace(draft, access_id=access_id, prev_hash=prev, hash="")
+    body = record.canonical()
+    record = replace(record, hash=hashlib.sha256(body).hexdigest())
     conn.execute("INSERT INTO access(access_id, body, hash) VALUES (?, ?, ?)",
                  (record.access_id, body.decode(), record.hash))
     return record

@@ -56,9 +56,9 @@ def upgrade(conn: sqlite3.Connection, create_outbox) -> None:
     if differ:
         log.error("case file upgrade: %d feedback message(s) stored before 2 December differ from "
                   "their records (first: record %s); kept in %s", len(differ), differ[0][0], KEPT)
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {KEPT} (record_id INTEGER, feedback_id TEXT, "
-                 "payload TEXT)")
-    conn.executemany(f"INSERT INTO {KEPT} VALUES (?, ?, ?)", differ)
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {KEPT} (record_id INTEGER, feedback_id TEXT, "
+                     "payload TEXT)")
+        conn.executemany(f"INSERT INTO {KEPT} VALUES (?, ?, ?)", differ)
     # A view or an index IT put on the old table must not stop the desk recording (ALTER TABLE
     # DROP COLUMN refuses while one names the column): the table is rebuilt, and the legacy
     # rename leaves views naming "outbox" to the new one.

@@ -56,8 +56,8 @@ _COLUMNS_DIFFER = " OR ".join(f"{column} IS NOT json_extract(body, '{path}')"
 
 # The outbox row of a record (store.py): its feedback id, the one in the body, and its hash as
 # written, which a rewrite that recomputed every hash after an edited record does not change.
-_OUTBOX_DIFFERS = ("o.feedback_id IS NOT json_extract(r.body, '$.feedback_id') "
-                   "OR o.record_hash IS NOT r.hash")
+_HASH_DIFFERS = "o.record_hash IS NOT r.hash"
+_OUTBOX_DIFFERS = f"o.feedback_id IS NOT json_extract(r.body, '$.feedback_id') OR {_HASH_DIFFERS}"
 
 # The common record is vouched for on one parse of its body (SQLite 3.40 parses a document again
 # at every json_extract call, and the parse is the cost): its values at every column's path and
@@ -66,7 +66,7 @@ _OUTBOX_DIFFERS = ("o.feedback_id IS NOT json_extract(r.body, '$.feedback_id') "
 _FAST_DIFFERS = (f"json_array({', '.join(f'r.{c}' for c in QUERY_COLUMNS)}, o.feedback_id) "
                  "IS NOT json_extract(r.body, "
                  + ", ".join(f"'{path}'" for _, path in QUERY_COLUMNS.values())
-                 + ", '$.feedback_id') OR o.record_hash IS NOT r.hash")
+                 + f", '$.feedback_id') OR {_HASH_DIFFERS}")
 
 
 @dataclass(frozen=True)
@@ -154,11 +154,12 @@ def _columns_differ(conn, record_id: int) -> bool:
 
 def _derived_problem(conn, suspects: list[int]) -> tuple[int, Message] | None:
     """The first suspect, and what differs: a query column, or its outbox row."""
-    for record_id in suspects:
-        if _columns_differ(conn, record_id):
-            return _column_problem(conn, record_id)
-        return record_id, _outbox_problem(conn, record_id)
-    return None
+    if not suspects:
+        return None
+    record_id = suspects[0]
+    if _columns_differ(conn, record_id):
+        return _column_problem(conn, record_id)
+    return record_id, _outbox_problem(conn, record_id)
 
 
 def _walk_chain(conn: sqlite3.Connection) -> tuple[int, tuple[int, Message] | None]:

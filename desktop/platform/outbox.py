@@ -68,10 +68,14 @@ CREATE TABLE IF NOT EXISTS platform_state (
   last_error TEXT
 );
 """
-_PENDING = ("FROM cases.outbox o LEFT JOIN delivery d ON d.feedback_id = o.feedback_id "
-            "WHERE d.delivered_at IS NULL")
-_STORED = ("SELECT o.record_hash, r.hash, CAST(r.body AS BLOB) FROM cases.outbox o "
-           "LEFT JOIN cases.records r ON r.record_id = o.record_id WHERE o.feedback_id = ?")
+_QUEUED = "FROM cases.outbox o LEFT JOIN delivery d ON d.feedback_id = o.feedback_id"
+_PENDING = f"{_QUEUED} WHERE d.delivered_at IS NULL"
+# A queued record as the sender checks it: the hash queued with it, its hash, its body.
+_STORED_COLUMNS = "o.record_hash, r.hash, CAST(r.body AS BLOB)"
+_WITH_RECORD = "LEFT JOIN cases.records r ON r.record_id = o.record_id"
+_STORED = f"SELECT {_STORED_COLUMNS} FROM cases.outbox o {_WITH_RECORD} WHERE o.feedback_id = ?"
+_PENDING_STORED = (f"SELECT o.record_id, {_STORED_COLUMNS} {_QUEUED} {_WITH_RECORD} "
+                   "WHERE d.delivered_at IS NULL")
 CONFLICT = 409
 _CHAIN_CONFLICT = QT_TRANSLATE_NOOP(
     "core", "篡改警报：平台拒收记录 {record}（409），它与本机此前上报的档案链冲突，本机档案可能被改写"
@@ -191,11 +195,7 @@ class Outbox:
             # What the last round held back, and what no longer hashes right now (a desk without
             # a platform has no rounds; a hand may have emptied held_back).
             altered = tuple(sorted(set(_held_back(conn)) | {
-                record for record, *stored in conn.execute(
-                    "SELECT o.record_id, o.record_hash, r.hash, CAST(r.body AS BLOB) FROM "
-                    "cases.outbox o LEFT JOIN cases.records r ON r.record_id = o.record_id "
-                    "LEFT JOIN delivery d ON d.feedback_id = o.feedback_id "
-                    "WHERE d.delivered_at IS NULL")
+                record for record, *stored in conn.execute(_PENDING_STORED)
                 if not _intact(*stored)}))
             delivered = conn.execute("SELECT COUNT(*) FROM delivery WHERE delivered_at IS NOT NULL").fetchone()[0]
             row = conn.execute("SELECT retry_at, last_error FROM platform_state WHERE id = 1").fetchone()
