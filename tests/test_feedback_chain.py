@@ -14,7 +14,7 @@ from casefile_fixtures import queued_feedback
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 
 from desktop.app.cli import main
-from desktop.casefile.record import GENESIS_HASH
+from desktop.casefile.record import GENESIS_HASH, canonical_json
 from desktop.casefile.store import CaseFile
 from desktop.site import paths
 
@@ -153,7 +153,30 @@ def test_an_outbox_from_before_the_change_is_sent_as_it_was_queued(capsys, onlin
                            "ALTER TABLE outbox DROP COLUMN record_hash;")
         for message in queued:
             conn.execute("UPDATE outbox SET payload = ? WHERE record_id = ?",
-                         (json.dumps(message, ensure_ascii=False), message["record_no"]))
+                         (canonical_json(message).decode(), message["record_no"]))
     conn.close()
     assert cli(capsys, "outbox", "flush")[0] == 0
     assert sorted(online.platform.feedback.values(), key=lambda f: f["record_no"]) == queued
+
+
+def test_an_old_message_edited_before_the_upgrade_is_not_what_is_sent(capsys, online):
+    """An old outbox whose pending message was edited (outcome rejected -> approved): after the
+    upgrade the sender builds the message from the record, so the platform gets what was
+    recorded, and `cases verify` names the edited message as a notice."""
+    for n in range(2):
+        record(capsys, n)
+    queued = queued_feedback(paths.case_file())
+    with sqlite3.connect(paths.case_file()) as conn:
+        conn.executescript("ALTER TABLE outbox ADD COLUMN payload TEXT; "
+                           "ALTER TABLE outbox DROP COLUMN record_hash;")
+        for message in queued:
+            if message["record_no"] == 2:
+                message = {**message, "outcome": "approved"}
+            conn.execute("UPDATE outbox SET payload = ? WHERE record_id = ?",
+                         (canonical_json(message).decode(), message["record_no"]))
+    conn.close()
+    assert cli(capsys, "outbox", "flush")[0] == 0
+    sent = sorted(online.platform.feedback.values(), key=lambda f: f["record_no"])
+    assert [f["outcome"] for f in sent] == ["rejected", "rejected"] and sent == queued
+    code, _, err = cli(capsys, "cases", "verify")
+    assert code == 0 and "注意：记录 2 在升级前存入上报队列的反馈与记录本身不符：outcome" in err, err
