@@ -271,11 +271,12 @@ def codes_for(n: int) -> list[str]:
 
 
 def open_window(ctx):
-    from desktop.ui.app import create_app
+    from desktop.ui.app import create_app, freeze_startup_objects
     from desktop.ui.main_window import MainWindow
 
     create_app()
     window = MainWindow(ctx)
+    window.ready.connect(freeze_startup_objects)  # as run_window does
     window.resize(1366, 768)
     window.show()
     spin_until(lambda: window.check_page.is_ready)

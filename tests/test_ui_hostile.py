@@ -3,12 +3,14 @@ stuck checks nor put anything but the true result on the badge and the labels, a
 never changes the window's size."""
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from datetime import datetime, timezone
 
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel
 from reference_platform.fixtures import KNOWN, memory_keyring, online  # noqa: F401
 from reference_platform.hostile import TRICKLE_STAGES
@@ -205,3 +207,17 @@ def test_the_history_table_shows_a_recorded_markup_name_as_text(qtbot, desk_env)
     finally:
         runner.shutdown()
         ctx.case_file.close()
+
+
+def test_a_finished_job_leaves_no_deadline_timer_behind(qtbot, runner):
+    """A queue of fast checks must not pile up their 8-second watchdogs (each kept a timer and
+    its Python objects alive long after the check had ended)."""
+    done = []
+    for n in range(20):
+        runner.submit(lambda n=n: n, on_done=done.append, overdue_after=8)
+    qtbot.waitUntil(lambda: len(done) == 20 and not runner.active, timeout=2000)
+
+    def watchdogs() -> list:
+        return [t for t in gc.get_objects() if isinstance(t, QTimer) and shiboken6.isValid(t)
+                and t.isActive() and t.interval() == 8000]
+    qtbot.waitUntil(lambda: not watchdogs(), timeout=2000)

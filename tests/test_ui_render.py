@@ -79,3 +79,50 @@ def test_a_column_moved_by_its_neighbour_is_painted_where_it_now_is(qtbot):
     table.fill([("甲乙丙丁戊己庚辛", "已列入", "依据")])
     qtbot.wait(50)
     assert on_screen(table, table) == drawn_now(table)
+
+
+def test_the_fonts_the_desk_lacks_are_left_out_and_text_looks_the_same(qtbot):
+    """The window's font names only faces this desk has (each missing one was a stand-in asked
+    in vain for every Chinese character), and a line of codes, dates and Chinese draws the same
+    pixels as with the whole list."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont, QFontDatabase, QPainter
+
+    from desktop.ui import style
+
+    have = set(QFontDatabase.families())
+    assert style.installed_families() == [f for f in style.UI_FAMILIES if f in have]
+    assert any(f not in have for f in style.UI_FAMILIES), "this desk has every face: nothing shown"
+    text = "91440111MAGGATFE4T 2026-12-02 失信被执行人 限制政府采购 ①（一）"
+
+    def drawn(families: list[str]) -> QImage:
+        font = QFont()
+        font.setFamilies(families)
+        font.setPointSize(style.DEFAULT_FONT_SIZE)
+        image = QImage(900, 40, FORMAT)
+        image.fill(Qt.GlobalColor.white)
+        painter = QPainter(image)
+        painter.setFont(font)
+        painter.drawText(image.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.end()
+        return image
+
+    assert drawn(style.installed_families()) == drawn(list(style.UI_FAMILIES))
+
+
+
+def test_what_the_window_was_built_from_is_out_of_the_collectors_way(qtbot):
+    """Once the clerk's window takes scans, a full garbage collection walks only what was made
+    since (it walked every object of the window: tens of milliseconds in the middle of a scan)."""
+    import gc
+
+    from desktop.ui.app import freeze_startup_objects
+    from ui_fixtures import close_window, open_window
+
+    w = open_window(qtbot)
+    try:
+        freeze_startup_objects()
+        assert gc.get_freeze_count() > 10 * len(gc.get_objects())
+    finally:
+        gc.unfreeze()
+        close_window(w)
