@@ -81,6 +81,44 @@ def test_a_column_moved_by_its_neighbour_is_painted_where_it_now_is(qtbot):
     assert on_screen(table, table) == drawn_now(table)
 
 
+
+def test_the_measure_detail_is_painted_once_with_the_page(qtbot, window):
+    """A result's detail pane and its scroll bar are painted in the page's one paint. Its text
+    was wrapped lazily during that paint, each paragraph growing the bar's range, so the bar was
+    painted a second time in a pass of its own after every result with measures (and its width
+    changed with the text, re-wrapping it)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    window.resize(1366, 768)
+    choose_item(qtbot, window, KNOWN["item_with_measures"])
+    page = window.check_page
+    bar = page.resultPanel.measureDetail.verticalScrollBar()
+    paints = []
+
+    class Count(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint:
+                paints.append(obj)
+            return False
+
+    counter = Count()
+    bar.installEventFilter(counter)
+    page.result_shown.connect(lambda _result: paints.clear())
+    try:
+        for name in ("black_and_focus", "clear", "objection", "clear", "black"):
+            code = KNOWN["clear"][0] if name == "clear" else KNOWN[name]
+            page.is_recorded = True
+            scan(qtbot, window, code)
+            qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
+            qtbot.wait(150)
+            if name != "clear":
+                assert page.resultPanel.measuresTable.rowCount() > 0
+                assert bar.maximum() > 0, "the detail of this result is longer than its pane"
+                assert len(paints) == 1, f"detail bar painted {len(paints)} times after {name}"
+    finally:
+        bar.removeEventFilter(counter)
+
+
 def test_the_fonts_the_desk_lacks_are_left_out_and_text_looks_the_same(qtbot):
     """The window's font names only faces this desk has (each missing one was a stand-in asked
     in vain for every Chinese character), and a line of codes, dates and Chinese draws the same

@@ -474,6 +474,7 @@ class CheckPage(Retranslatable, QWidget):
             for layout in panels:
                 layout.setEnabled(True)
         lay_out_now()
+        self.resultPanel.lay_out_detail()
         # The new answer's badge first, then the field for the next scan above it; both no-ops
         # when the page is not scrolled down (the usual case: nothing more to paint).
         self.scrollArea.ensureWidgetVisible(self.statusBadge)

@@ -137,6 +137,9 @@ class ResultPanel(Retranslatable, LayoutHint, QWidget):
         self.measureDetail.setReadOnly(True)
         self.measureDetail.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.measureDetail.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        # Its width never changes with the text: a bar coming and going re-wrapped the text at a
+        # new width in the middle of the page's paint (see lay_out_detail).
+        self.measureDetail.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
 
         measures_box = QHBoxLayout()
         measures_box.addWidget(self.measuresTable, 3)
@@ -403,6 +406,16 @@ class ResultPanel(Retranslatable, LayoutHint, QWidget):
             self._show_measure(0)  # replaces the last result's detail in one go
         else:
             self.measureDetail.clear()
+
+    def lay_out_detail(self) -> None:
+        """The detail pane's text laid out now, at the width it is painted in. Left to the
+        pane's paint, each paragraph laid out there grew the scroll bar's range, and the bar was
+        painted again in a second pass after the page's."""
+        detail = self.measureDetail
+        block = detail.document().firstBlock()
+        while block.isValid():
+            detail.blockBoundingRect(block)
+            block = block.next()
 
     def _requirement(self, row: MeasureRow) -> str:
         if not row.applies:
