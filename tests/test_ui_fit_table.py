@@ -58,3 +58,49 @@ def test_a_real_change_of_width_still_refits(qtbot):
     table.resize(900, table.height())
     table.resize(500, table.height())                         # and back: an ordinary refit
     assert len(fits) == 3
+
+
+ROWS = [("法定代表人", "ئابدۇرېھىم ئەخمەت", "440303********6268", TEXT),
+        ("主要负责人", "محمد علي", "440305********3069", "失信被执行人 2026-12-02 ①（一）")]
+
+
+def drawn(qtbot, monkeypatch, unshaped) -> "QImage":
+    from PySide6.QtGui import QImage
+
+    from desktop.ui.widgets import fit_table
+
+    monkeypatch.setattr(fit_table, "_UNSHAPED", unshaped)
+    table = FitTable(4, (1, 3))
+    qtbot.addWidget(table)
+    table.resize(900, 400)
+    table.fill(ROWS)
+    table.show()
+    qtbot.waitExposed(table)
+    return table.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def test_cells_skip_shaping_only_where_it_changes_nothing(qtbot, monkeypatch):
+    """Chinese, codes and dates are laid out without shaping (a third of the tables' text work);
+    an Arabic-script name, whose letters must join, is still shaped: the table draws exactly what
+    it draws with every cell shaped. Skipping shaping for every cell would break that name."""
+    from desktop.ui.widgets import fit_table
+
+    chosen = fit_table._UNSHAPED
+    assert chosen(ROWS[1][3]) and chosen(TEXT) and not chosen(ROWS[0][1])
+    every_cell_shaped = drawn(qtbot, monkeypatch, lambda text: None)
+    assert drawn(qtbot, monkeypatch, chosen) == every_cell_shaped
+    assert drawn(qtbot, monkeypatch, lambda text: True) != every_cell_shaped
+
+
+def test_unshaped_cells_follow_the_clerks_font_size(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont
+
+    table = FitTable(2, (1,))
+    qtbot.addWidget(table)
+    table.fill([("失信被执行人", TEXT)])
+    font = QFont(table.font())
+    font.setPointSize(font.pointSize() + 6)
+    table.setFont(font)
+    cell = table.item(0, 1).data(Qt.ItemDataRole.FontRole)
+    assert cell.pointSize() == font.pointSize()
