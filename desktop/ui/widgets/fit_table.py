@@ -4,24 +4,16 @@ the width that is left. Used for the hits and measures, which have a handful of 
 must be readable at the largest font the settings offer."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSizePolicy, QStyle, QTableWidget,
                                QTableWidgetItem, QWidget)
 
+from desktop.ui.widgets.plain_text import unshaped_font
+
 # A wrapping column never gets narrower than this many characters of the current font.
 MIN_WRAP_CHARS = 6
-# Text whose every character draws the same without shaping: Latin letters and symbols, Chinese,
-# Japanese kana, full-width forms, line breaks. A cell of such text is laid out unshaped (Qt skips
-# HarfBuzz: a third of the text work of a result's tables); a cell holding anything else, an
-# Arabic-script name whose letters must join or a character outside the basic plane, is shaped.
-_UNSHAPED = re.compile("[\n\u0020-\u007e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e"
-                       "\u2100-\u27bf\u3000-\u3029\u3030-\u3098\u309b-\u9fff\uf900-\ufaff"
-                       "\uff00-\uffef]*").fullmatch
-
 
 class FitTable(QTableWidget):
     def __init__(self, columns: int, wrapping: Iterable[int], parent: QWidget | None = None, *,
@@ -36,7 +28,6 @@ class FitTable(QTableWidget):
         # asked the header to measure every section again (text layouts of words that never
         # change between results).
         self._heads: tuple[list[int], int] | None = None
-        self._unshaped: QFont | None = None  # the table's font, without shaping (see cell)
         # A new font or language is fitted once the change is over: the table hears of a font
         # before its header has it, and its header words come from the panel's retranslate.
         # Here, not in fill: an empty table that stays empty is not refitted by the next result.
@@ -95,28 +86,13 @@ class FitTable(QTableWidget):
             self.setItem(row, column, item)
         if item.text() != text:
             item.setText(text)
-            unshaped = _UNSHAPED(text) is not None
-            if unshaped != (item.data(Qt.ItemDataRole.FontRole) is not None):
-                item.setData(Qt.ItemDataRole.FontRole, self._unshaped_font() if unshaped else None)
+            # The cell's font, resolved against the table's: only how it is laid out changes.
+            font = unshaped_font(text)
+            if (font is None) != (item.data(Qt.ItemDataRole.FontRole) is None):
+                item.setData(Qt.ItemDataRole.FontRole, font)
         if item.toolTip() != tooltip:
             item.setToolTip(tooltip)
         return item
-
-    def _unshaped_font(self) -> QFont:
-        if self._unshaped is None:
-            self._unshaped = QFont(self.font())
-            self._unshaped.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
-        return self._unshaped
-
-    def _follow_font(self) -> None:
-        """The clerk's new font size reaches the unshaped cells too (a font set on an item
-        stays as it was set)."""
-        self._unshaped = None
-        for row in range(self.rowCount()):
-            for column in range(self.columnCount()):
-                item = self.item(row, column)
-                if item is not None and item.data(Qt.ItemDataRole.FontRole) is not None:
-                    item.setData(Qt.ItemDataRole.FontRole, self._unshaped_font())
 
     # -- geometry -----------------------------------------------------------------------------
 
@@ -216,7 +192,5 @@ class FitTable(QTableWidget):
         kind = event.type()
         if kind in (QEvent.Type.FontChange, QEvent.Type.LanguageChange, QEvent.Type.StyleChange):
             self._heads = None
-        if kind == QEvent.Type.FontChange:
-            self._follow_font()
         if kind in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
             self._refit_soon.start()

@@ -8,14 +8,40 @@ detail pane) and never allowed to widen the window."""
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from desktop.site.text import one_line
 
 # What a label or a table cell shows of one value before "…"; the rest is on hover.
 SHOWN_CHARS = 60
+
+# Text every character of which draws the same without shaping: Latin letters and symbols,
+# Chinese, kana without combining marks, full-width forms, line breaks. Table cells of such text
+# are laid out with HarfBuzz skipped (Qt's PreferNoShaping). Anything else is shaped: set on the
+# whole window, PreferNoShaping drew the letters of an Arabic-script (Uyghur) name unjoined,
+# whatever Qt's documentation says. (Not on labels: a font set on a label either loses to the
+# style sheet's font rules at the next polish or hides them.)
+_UNSHAPED = re.compile("[\n\u0020-\u007e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e"
+                       "\u2100-\u27bf\u3000-\u3029\u3030-\u3098\u309b-\u9fff\uf900-\ufaff"
+                       "\uff00-\uffef]*").fullmatch
+_unshaped: QFont | None = None
+
+
+def unshaped_font(text: str) -> QFont | None:
+    """For ``text`` that draws the same without shaping, a font that says only that: an item
+    view resolves it against its own font, so family, size and weight still come from the view
+    and the clerk's settings. None for any other text."""
+    global _unshaped
+    if _UNSHAPED(text) is None:
+        return None
+    if _unshaped is None:
+        _unshaped = QFont()
+        _unshaped.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    return _unshaped
 
 
 class WrappedLabel(QLabel):
