@@ -164,3 +164,26 @@ def test_what_the_window_was_built_from_is_out_of_the_collectors_way(qtbot):
     finally:
         gc.unfreeze()
         close_window(w)
+
+
+def test_pages_are_white_and_dialog_labels_sit_on_the_dialogs_grey(qtbot, window):
+    """The white comes from the palette, not from a style sheet rule on every widget (which had
+    each label and frame fill its own box, and drew white boxes round the labels of dialogs)."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+
+    page = window.check_page
+    content = page.scrollArea.widget()
+    shot = content.grab().toImage()
+    corner = content.rect().bottomRight() - content.rect().topLeft()
+    assert QColor(shot.pixel(corner.x() - 2, corner.y() - 2)) == QColor("#ffffff")
+    dialog = QDialog(window)
+    qtbot.addWidget(dialog)
+    label = QLabel("信用核查", dialog)
+    QVBoxLayout(dialog).addWidget(label)
+    label.setMinimumSize(300, 60)  # room on the label's right that holds no text
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    image = dialog.grab().toImage()
+    beside_text = label.geometry().topRight() + label.geometry().bottomRight()
+    assert QColor(image.pixel(beside_text.x() // 2 - 2, beside_text.y() // 2)) == QColor("#f4f6f8")

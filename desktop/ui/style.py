@@ -2,7 +2,7 @@
 ``resources/`` so that a frozen build finds them through ``desktop.site.paths.resources()``."""
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.site import paths
@@ -82,6 +82,12 @@ def _scale(widget: QWidget) -> None:
 
 def apply_style(app: QApplication, font_size: int | None = None) -> None:
     """Style sheet, window icon and font size for the whole application."""
+    # The white of pages, panels and viewports (the style sheet's window and dialog grey goes
+    # over it): from the palette, so only widgets that fill a background paint it.
+    palette = QPalette(app.palette())
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+        palette.setColor(role, QColor("#ffffff"))
+    app.setPalette(palette)
     app.setStyleSheet(style_sheet())
     app.setWindowIcon(icon("app"))
     apply_font_size(app, DEFAULT_FONT_SIZE if font_size is None else font_size)
