@@ -15,6 +15,35 @@ from desktop.ui.widgets.plain_text import unshaped_font
 # A wrapping column never gets narrower than this many characters of the current font.
 MIN_WRAP_CHARS = 6
 
+class _Header(QHeaderView):
+    """Words that change only with the language, font or style, measured once for each: the
+    view asks for the header's size hint at every geometry update (a few per result), and Qt
+    measured every section's words again after each column was resized."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self._measured: tuple[QSize, list[int]] | None = None
+
+    def measured(self) -> tuple[QSize, list[int]]:
+        """The header's size hint, and each section's width for its words."""
+        if self._measured is None:
+            self._measured = (super().sizeHint(),
+                              [self.sectionSizeHint(c) for c in range(self.count())])
+        return self._measured
+
+    def forget(self) -> None:
+        self._measured = None
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self.measured()[0])
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange,
+                            QEvent.Type.StyleChange):
+            self.forget()
+
+
 class FitTable(QTableWidget):
     def __init__(self, columns: int, wrapping: Iterable[int], parent: QWidget | None = None, *,
                  tick_column: int | None = None):
@@ -24,10 +53,6 @@ class FitTable(QTableWidget):
         self._fitted_width = -1
         self._width_before = -1      # the width fitted before the last one
         self._settled: frozenset[int] = frozenset()  # see resizeEvent
-        # The header's words and height, measured once per language, font and style: each result
-        # asked the header to measure every section again (text layouts of words that never
-        # change between results).
-        self._heads: tuple[list[int], int] | None = None
         # A new font or language is fitted once the change is over: the table hears of a font
         # before its header has it, and its header words come from the panel's retranslate.
         # Here, not in fill: an empty table that stays empty is not refitted by the next result.
@@ -43,7 +68,8 @@ class FitTable(QTableWidget):
         self.setTabKeyNavigation(False)  # Tab leaves the table: tab order follows the flow
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        header = self.horizontalHeader()
+        header = _Header(self)
+        self.setHorizontalHeader(header)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -53,15 +79,7 @@ class FitTable(QTableWidget):
 
     def setHorizontalHeaderLabels(self, labels: Sequence[str]) -> None:  # noqa: N802 - Qt name
         super().setHorizontalHeaderLabels(labels)
-        self._heads = None
-
-    def _header_sizes(self) -> tuple[list[int], int]:
-        """Each section's width for its words, and the header's height."""
-        if self._heads is None:
-            header = self.horizontalHeader()
-            self._heads = ([header.sectionSizeHint(c) for c in range(self.columnCount())],
-                           header.sizeHint().height())
-        return self._heads
+        self.horizontalHeader().forget()
 
     def fill(self, rows: Sequence[Sequence[str]], tooltips: Sequence[str] = ()) -> None:
         """Show ``rows`` (texts per column), reusing the cells already there: a new result costs
@@ -105,7 +123,7 @@ class FitTable(QTableWidget):
     def _fit(self, width: int) -> None:
         self._width_before, self._fitted_width = self._fitted_width, width
         header = self.horizontalHeader()
-        heads = self._header_sizes()[0]
+        heads = self.horizontalHeader().measured()[1]
         natural = [max(self.sizeHintForColumn(c), heads[c]) for c in range(self.columnCount())]
         fixed = sum(w for c, w in enumerate(natural) if c not in self._wrapping)
         wrap_natural = {c: natural[c] for c in self._wrapping}
@@ -146,7 +164,7 @@ class FitTable(QTableWidget):
         rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
         if not rows:  # empty: the header and one blank line, so the table stays recognisable
             rows = self.fontMetrics().lineSpacing() + 8
-        height = self._header_sizes()[1] + rows + 2 * self.frameWidth()
+        height = self.horizontalHeader().measured()[0].height() + rows + 2 * self.frameWidth()
         if self.horizontalScrollBar().isVisible():
             height += self.horizontalScrollBar().sizeHint().height()
         return height
@@ -191,6 +209,6 @@ class FitTable(QTableWidget):
         super().changeEvent(event)
         kind = event.type()
         if kind in (QEvent.Type.FontChange, QEvent.Type.LanguageChange, QEvent.Type.StyleChange):
-            self._heads = None
+            self.horizontalHeader().forget()  # it may hear of the change after the table
         if kind in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
             self._refit_soon.start()
