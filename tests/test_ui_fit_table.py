@@ -106,4 +106,3 @@ def test_unshaped_cells_follow_the_clerks_font_size(qtbot, monkeypatch):
     chosen = plain_text._UNSHAPED
     every_cell_shaped = drawn(qtbot, monkeypatch, lambda text: None, larger=6)
     assert drawn(qtbot, monkeypatch, chosen, larger=6) == every_cell_shaped
-

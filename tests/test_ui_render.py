@@ -187,3 +187,22 @@ def test_pages_are_white_and_dialog_labels_sit_on_the_dialogs_grey(qtbot, window
     image = dialog.grab().toImage()
     beside_text = label.geometry().topRight() + label.geometry().bottomRight()
     assert QColor(image.pixel(beside_text.x() // 2 - 2, beside_text.y() // 2)) == QColor("#f4f6f8")
+
+
+def test_a_desk_in_dark_mode_still_gets_the_light_look(qtbot):
+    """Dark text on light ground whatever the desk's colour scheme: the style sheet's text colour
+    is read on the palette's window, base and button colours."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui import style
+
+    app = QApplication.instance()
+    dark = QPalette(QColor("#2d2d2d"), QColor("#202020"))  # what a dark system scheme gives
+    app.setPalette(dark)
+    style.apply_style(app)
+    palette = app.palette()
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+        assert palette.color(role) == QColor("#ffffff")
+    assert palette.color(QPalette.ColorRole.Button).lightness() > 200
+    assert palette.color(QPalette.ColorRole.ButtonText).lightness() < 60

@@ -2,6 +2,7 @@
 ``resources/`` so that a frozen build finds them through ``desktop.site.paths.resources()``."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -83,8 +84,11 @@ def _scale(widget: QWidget) -> None:
 def apply_style(app: QApplication, font_size: int | None = None) -> None:
     """Style sheet, window icon and font size for the whole application."""
     # The white of pages, panels and viewports (the style sheet's window and dialog grey goes
-    # over it): from the palette, so only widgets that fill a background paint it.
-    palette = QPalette(app.palette())
+    # over it): from the palette, so only widgets that fill a background paint it. A light
+    # palette whatever the desk's colour scheme: the style sheet's dark text is read on it (a
+    # Windows desk in dark mode would give dark buttons and frames under that text).
+    app.styleHints().setColorScheme(Qt.ColorScheme.Light)
+    palette = QPalette(app.style().standardPalette())
     for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
         palette.setColor(role, QColor("#ffffff"))
     app.setPalette(palette)
