@@ -201,13 +201,13 @@ class CheckPage(Retranslatable, QWidget):
         self.checkButton.setText(tr("核查(&K)"))  # Alt+C is the 核查 menu
         self.checkButton.setAccessibleName(tr("核查"))
 
-    def event(self, event: QEvent) -> bool:
-        handled = super().event(event)
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        # Not event(): every event of the page, a paint or a layout request, went through Python.
+        super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             # Qt hands the change to the panels after this page: once they all have their new
             # texts, a result that no longer matches the item says so again, in the new language.
             self._item_changed()
-        return handled
 
     def _connect(self) -> None:
         self.codeInput.returnPressed.connect(self.request_check)
