@@ -6,6 +6,7 @@ in sizeHintForColumn (seen after F6 replaced a unit with people by a person's re
 now settles on the narrower width, which both hold."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QStyle
 
 from desktop.ui.widgets.fit_table import FitTable
@@ -65,7 +66,7 @@ ROWS = [("法定代表人", "ئابدۇرېھىم ئەخمەت", "440303********
         ("主要负责人", "محمد علي", "440305********3069", "失信被执行人 2026-12-02 ①（一）")]
 
 
-def drawn(qtbot, monkeypatch, unshaped, *, larger: int = 0) -> "QImage":
+def drawn(qtbot, monkeypatch, unshaped, *, larger: int = 0, rows=ROWS) -> "QImage":
     """The table's pixels, with ``unshaped`` deciding which cells skip shaping; ``larger``: the
     table's font made that many points larger once its cells are filled (the clerk's setting)."""
     from PySide6.QtGui import QFont, QImage
@@ -76,7 +77,7 @@ def drawn(qtbot, monkeypatch, unshaped, *, larger: int = 0) -> "QImage":
     table = FitTable(4, (1, 3))
     qtbot.addWidget(table)
     table.resize(900, 500)
-    table.fill(ROWS)
+    table.fill(rows)
     if larger:
         font = QFont(table.font())
         font.setPointSize(font.pointSize() + larger)
@@ -106,3 +107,24 @@ def test_unshaped_cells_follow_the_clerks_font_size(qtbot, monkeypatch):
     chosen = plain_text._UNSHAPED
     every_cell_shaped = drawn(qtbot, monkeypatch, lambda text: None, larger=6)
     assert drawn(qtbot, monkeypatch, chosen, larger=6) == every_cell_shaped
+
+
+@pytest.mark.parametrize("text,without", [
+    ("张\u3097三", "张三"), ("李\ufadb四", "李四"), ("王\u3100五", "王五"), ("ＡＢ\uffe7Ｃ", "ＡＢＣ"),
+    ("˥˩ ˧˥", None), ("〳〵", None), ("〴〵", None)])
+def test_what_no_font_shows_and_what_fonts_join_is_drawn_as_when_shaped(qtbot, monkeypatch, text,
+                                                                         without):
+    """Found by break attempt 7: unshaped, a character Unicode leaves unassigned got no width
+    and no box (a name with one inside read as the name without it), and tone letters or the
+    vertical kana repeat marks were drawn apart where the fonts join them. Such text is shaped."""
+    from desktop.ui.widgets import plain_text
+
+    chosen = plain_text._UNSHAPED
+
+    def cell(unshaped, shown: str) -> "QImage":
+        return drawn(qtbot, monkeypatch, unshaped, rows=[("法定代表人", shown, "", "")])
+
+    as_drawn = cell(chosen, text)
+    assert as_drawn == cell(lambda t: None, text)
+    if without is not None:
+        assert as_drawn != cell(chosen, without)

@@ -408,13 +408,15 @@ class ResultPanel(Retranslatable, LayoutHint, QWidget):
             self.measureDetail.clear()
 
     def lay_out_detail(self) -> None:
-        """The detail pane's text laid out now, at the width it is painted in. Left to the
-        pane's paint, each paragraph laid out there grew the scroll bar's range, and the bar was
-        painted again in a second pass after the page's."""
+        """The paragraphs the detail pane shows laid out now, at the width they are painted in.
+        Left to the pane's paint, each one laid out there grew the scroll bar's range, and the
+        bar was painted again in a second pass after the page's. Only those in view: the rest are
+        laid out as the clerk scrolls, as before (all of a 10,000-line text took 0.3 s)."""
         detail = self.measureDetail
+        room = detail.viewport().height()
         block = detail.document().firstBlock()
-        while block.isValid():
-            detail.blockBoundingRect(block)
+        while block.isValid() and room > 0:
+            room -= detail.blockBoundingRect(block).height()
             block = block.next()
 
     def _requirement(self, row: MeasureRow) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFont
@@ -25,9 +26,32 @@ SHOWN_CHARS = 60
 # whole window, PreferNoShaping drew the letters of an Arabic-script (Uyghur) name unjoined,
 # whatever Qt's documentation says. (Not on labels: a font set on a label either loses to the
 # style sheet's font rules at the next polish or hides them.)
-_UNSHAPED = re.compile("[\n\u0020-\u007e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e"
-                       "\u2100-\u27bf\u3000-\u3029\u3030-\u3098\u309b-\u9fff\uf900-\ufaff"
-                       "\uff00-\uffef]*").fullmatch
+_RANGES = ((0x20, 0x7E), (0xA0, 0x2FF), (0x2010, 0x2027), (0x2030, 0x205E), (0x2100, 0x27BF),
+           (0x3000, 0x3029), (0x3030, 0x3098), (0x309B, 0x9FFF), (0xF900, 0xFAFF),
+           (0xFF00, 0xFFEF))
+# Within those ranges, but drawn otherwise when shaped: the fonts join the tone letters
+# (U+02E5-02E9) into contours and the vertical kana repeat marks (U+3031-3035) into one mark.
+_CONTEXTUAL = frozenset(range(0x2E5, 0x2EA)) | frozenset(range(0x3031, 0x3036))
+
+
+def _unshaped_class() -> str:
+    """The ranges as a regex class, without the code points Unicode (as this Python knows it)
+    leaves unassigned: unshaped, Qt gave such a character (U+3097, say) no width and no box, so
+    a name with one inside read as the name without it; shaped, it shows a box."""
+    parts, start = [], None
+    for low, high in _RANGES:
+        for point in range(low, high + 2):
+            keep = (point <= high and point not in _CONTEXTUAL
+                    and unicodedata.category(chr(point)) != "Cn")
+            if keep and start is None:
+                start = point
+            elif not keep and start is not None:
+                parts.append(f"\\u{start:04x}-\\u{point - 1:04x}")
+                start = None
+    return "".join(parts)
+
+
+_UNSHAPED = re.compile("[\\n" + _unshaped_class() + "]*").fullmatch
 _unshaped: QFont | None = None
 
 
