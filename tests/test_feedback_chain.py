@@ -142,19 +142,25 @@ def test_a_record_changed_after_it_was_written_is_never_sent(capsys, online, reh
     assert sorted(desk_chain(online)) == [1, 2, 3]
 
 
+def as_old_outbox(messages: list[dict]) -> None:
+    """The case file's outbox in its form before 2 December: each message kept whole, as the old
+    code wrote it (canonical JSON), and no record hash."""
+    with sqlite3.connect(paths.case_file()) as conn:
+        conn.executescript("ALTER TABLE outbox ADD COLUMN payload TEXT; "
+                           "ALTER TABLE outbox DROP COLUMN record_hash;")
+        for message in messages:
+            conn.execute("UPDATE outbox SET payload = ? WHERE record_id = ?",
+                         (canonical_json(message).decode(), message["record_no"]))
+    conn.close()
+
+
 def test_an_outbox_from_before_the_change_is_sent_as_it_was_queued(capsys, online):
     """A case file whose outbox kept each message whole (before 2 December), uploaded by
     `outbox flush` before the desk opened it: what goes out is the message it held."""
     for n in range(2):
         record(capsys, n)
     queued = queued_feedback(paths.case_file())
-    with sqlite3.connect(paths.case_file()) as conn:
-        conn.executescript("ALTER TABLE outbox ADD COLUMN payload TEXT; "
-                           "ALTER TABLE outbox DROP COLUMN record_hash;")
-        for message in queued:
-            conn.execute("UPDATE outbox SET payload = ? WHERE record_id = ?",
-                         (canonical_json(message).decode(), message["record_no"]))
-    conn.close()
+    as_old_outbox(queued)
     assert cli(capsys, "outbox", "flush")[0] == 0
     assert sorted(online.platform.feedback.values(), key=lambda f: f["record_no"]) == queued
 
@@ -166,15 +172,7 @@ def test_an_old_message_edited_before_the_upgrade_is_not_what_is_sent(capsys, on
     for n in range(2):
         record(capsys, n)
     queued = queued_feedback(paths.case_file())
-    with sqlite3.connect(paths.case_file()) as conn:
-        conn.executescript("ALTER TABLE outbox ADD COLUMN payload TEXT; "
-                           "ALTER TABLE outbox DROP COLUMN record_hash;")
-        for message in queued:
-            if message["record_no"] == 2:
-                message = {**message, "outcome": "approved"}
-            conn.execute("UPDATE outbox SET payload = ? WHERE record_id = ?",
-                         (canonical_json(message).decode(), message["record_no"]))
-    conn.close()
+    as_old_outbox([{**m, "outcome": "approved"} if m["record_no"] == 2 else m for m in queued])
     assert cli(capsys, "outbox", "flush")[0] == 0
     sent = sorted(online.platform.feedback.values(), key=lambda f: f["record_no"])
     assert [f["outcome"] for f in sent] == ["rejected", "rejected"] and sent == queued
