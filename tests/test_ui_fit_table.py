@@ -128,3 +128,108 @@ def test_what_no_font_shows_and_what_fonts_join_is_drawn_as_when_shaped(qtbot, m
     assert as_drawn == cell(lambda t: None, text)
     if without is not None:
         assert as_drawn != cell(chosen, without)
+
+
+HEADS = ("名单类别", "列入日期", "认定部门", "事由")
+
+
+def header_pixels(qtbot, labels=HEADS, *, point_size: int = 0, width: int = 900) -> "QImage":
+    """The header of a filled table under the window's style sheet, as the clerk sees it."""
+    from PySide6.QtGui import QFont, QImage
+
+    from desktop.ui.app import create_app
+
+    create_app()
+    table = FitTable(len(labels), (len(labels) - 1,))
+    qtbot.addWidget(table)
+    table.setHorizontalHeaderLabels(list(labels))
+    if point_size:
+        font = QFont(table.font())
+        font.setPointSize(point_size)
+        table.setFont(font)
+    table.resize(width, 300)
+    table.fill([("失信被执行人", "2026-12-02", "广州市中级人民法院", TEXT)])
+    table.show()
+    qtbot.waitExposed(table)
+    return table, table.horizontalHeader().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def test_header_sections_drawn_from_their_pictures_are_qts_own(qtbot, monkeypatch):
+    """Each header section is drawn once per look and kept as a picture (a result repaints the
+    header as the table moves): the pictures give exactly the pixels of Qt's own drawing, at the
+    default font, at a large one and in a narrow window."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from desktop.ui.widgets import fit_table
+
+    for options in ({}, {"point_size": 20}, {"width": 420}):
+        cached_table, cached = header_pixels(qtbot, **options)
+        assert cached_table.horizontalHeader()._pictures   # drawn from pictures
+        with monkeypatch.context() as patch:
+            patch.setattr(fit_table._Header, "paintSection",
+                          lambda self, painter, rect, index:
+                          QHeaderView.paintSection(self, painter, rect, index))
+            _, drawn_by_qt = header_pixels(qtbot, **options)
+        assert cached == drawn_by_qt, options
+
+
+def sections(header, *, as_qt_draws_them: bool = False) -> list["QImage"]:
+    """Each section of ``header`` as shown, or as Qt's own paintSection draws it now."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QHeaderView
+
+    shown = header.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    found = []
+    for index in range(header.count()):
+        rect = QRect(header.sectionViewportPosition(index), 0, header.sectionSize(index),
+                     header.height())
+        if not as_qt_draws_them:
+            found.append(shown.copy(rect))
+            continue
+        image = QImage(rect.size(), QImage.Format.Format_RGB32)
+        painter = QPainter(image)
+        painter.setFont(header.font())
+        QHeaderView.paintSection(header, painter, QRect(QPoint(0, 0), rect.size()), index)
+        painter.end()
+        found.append(image)
+    return found
+
+
+def test_header_pictures_follow_new_words_font_and_style(qtbot):
+    """The words of another language, the clerk's larger font and a new look are drawn at once:
+    no picture of the old words, font or look is shown again."""
+    from PySide6.QtGui import QFont
+
+    table, _ = header_pixels(qtbot)
+    header = table.horizontalHeader()
+    before = sections(header)
+    assert before == sections(header, as_qt_draws_them=True)
+
+    def changed() -> list:
+        qtbot.wait(50)  # the refit a new font or language brings
+        shown = sections(header)
+        assert shown == sections(header, as_qt_draws_them=True)
+        return shown
+
+    table.setHorizontalHeaderLabels(["List", "Listed on", "Authority", "Reason"])
+    english = changed()
+    font = QFont(table.font())
+    font.setPointSize(font.pointSize() + 6)
+    table.setFont(font)
+    larger = changed()
+    table.setStyleSheet("QHeaderView::section { background: #ffe4b5; }")  # same sizes, new look
+    restyled = changed()
+    assert before != english != larger != restyled
+
+
+def test_header_pictures_stay_few_however_many_widths_go_by(qtbot):
+    """A day of results gives the columns many widths; the pictures kept stay bounded."""
+    from desktop.ui.widgets import fit_table
+
+    table, _ = header_pixels(qtbot)
+    header = table.horizontalHeader()
+    for width in range(400, 1400, 20):
+        table.resize(width, 300)
+        header.grab()
+    assert 0 < len(header._pictures) <= fit_table._Header.MAX_PICTURES
