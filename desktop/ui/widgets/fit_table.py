@@ -5,12 +5,10 @@ must be readable at the largest font the settings offer."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from math import ceil
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QImage, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSizePolicy, QStyle,
-                               QStyleOptionHeader, QTableWidget, QTableWidgetItem, QWidget)
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSizePolicy, QStyle, QTableWidget,
+                               QTableWidgetItem, QWidget)
 
 from desktop.ui.widgets.plain_text import unshaped_font
 
@@ -20,23 +18,11 @@ MIN_WRAP_CHARS = 6
 class _Header(QHeaderView):
     """Words that change only with the language, font or style, measured once for each: the
     view asks for the header's size hint at every geometry update (a few per result), and Qt
-    measured every section's words again after each column was resized.
-
-    Each section is also drawn once per look and kept as a picture: every result moves or
-    resizes the table, which repaints its header, and the style sheet's section (background,
-    borders, bold words) cost about as much as a row of cells. The picture's key is everything
-    Qt's own paintSection draws from (the section's style option: words, state, position, sort
-    mark) plus its size and the screen's pixel ratio; the font, style and palette it also
-    depends on empty the cache when they change."""
-
-    # Enough for each section at the few widths a queue of results gives it; past this the
-    # cache starts again (memory stays flat however many widths go by).
-    MAX_PICTURES = 96
+    measured every section's words again after each column was resized."""
 
     def __init__(self, parent: QWidget):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self._measured: tuple[QSize, list[int]] | None = None
-        self._pictures: dict[tuple, QPixmap] = {}
 
     def measured(self) -> tuple[QSize, list[int]]:
         """The header's size hint, and each section's width for its words."""
@@ -47,44 +33,14 @@ class _Header(QHeaderView):
 
     def forget(self) -> None:
         self._measured = None
-        self._pictures.clear()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self.measured()[0])
 
-    def paintSection(self, painter: QPainter, rect: QRect, index: int) -> None:  # noqa: N802
-        if not rect.isValid():
-            return
-        option = QStyleOptionHeader()
-        self.initStyleOption(option)
-        self.initStyleOptionForIndex(option, index)
-        ratio = painter.device().devicePixelRatioF()
-        key = (index, rect.width(), rect.height(), ratio, option.state.value, option.position,
-               option.selectedPosition, option.sortIndicator, option.text,
-               option.textAlignment.value, option.icon.cacheKey())
-        picture = self._pictures.get(key)
-        if picture is None:
-            image = QImage(QSize(ceil(rect.width() * ratio), ceil(rect.height() * ratio)),
-                           QImage.Format.Format_ARGB32_Premultiplied)
-            image.setDevicePixelRatio(ratio)
-            image.fill(Qt.GlobalColor.transparent)
-            on_picture = QPainter(image)
-            on_picture.setFont(painter.font())
-            on_picture.setRenderHints(painter.renderHints())
-            super().paintSection(on_picture, QRect(QPoint(0, 0), rect.size()), index)
-            on_picture.end()
-            # An opaque section (the style sheet's) becomes a pixmap without alpha: drawn by
-            # copying its lines, where one with alpha is blended pixel by pixel.
-            picture = QPixmap.fromImage(image)
-            if len(self._pictures) >= self.MAX_PICTURES:
-                self._pictures.clear()
-            self._pictures[key] = picture
-        painter.drawPixmap(rect.topLeft(), picture)
-
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange,
-                            QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+                            QEvent.Type.StyleChange):
             self.forget()
 
 
