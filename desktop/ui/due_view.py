@@ -28,7 +28,6 @@ from desktop.casefile.record import local_text
 from desktop.check.model import COMMITMENT_LABELS, mask_code
 from desktop.desk.context import DeskContext
 from desktop.site.messages import QT_TRANSLATE_NOOP
-from desktop.ui import i18n
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs import JobRunner
 from desktop.ui.record_panel import reason
