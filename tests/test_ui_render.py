@@ -119,6 +119,56 @@ def test_the_measure_detail_is_painted_once_with_the_page(qtbot, window):
         bar.removeEventFilter(counter)
 
 
+def test_the_record_panel_moved_by_a_result_is_not_painted_again(qtbot, window):
+    """A result that makes the page taller than the window moves the record panel down; where
+    its note and labels stay as they were and in view, Qt moves their pixels instead of painting
+    them again (the panel is opaque). That they are right where they land is the first test's
+    business. (Moved up by a shorter result, the page's content shrinks and is painted anew.)"""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QLabel
+
+    window.resize(1366, 768)
+    choose_item(qtbot, window, KNOWN["item_with_measures"])
+    page = window.check_page
+    panel = page.recordPanel
+    watched = [panel.noteInput.viewport(), *panel.findChildren(QLabel)]
+    paints = []
+
+    class Count(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint:
+                paints.append(obj)
+            return False
+
+    def state(part) -> tuple:
+        return part.isVisible(), part.geometry(), part.visibleRegion().boundingRect()
+
+    counter = Count()
+    for part in watched:
+        part.installEventFilter(counter)
+    page.result_shown.connect(lambda _result: paints.clear())  # the paints after the result
+    moved_in_view = 0
+    try:
+        for name in ("clear", "objection", "clear", "black_and_focus", "clear", "repaired"):
+            code = KNOWN["clear"][0] if name == "clear" else KNOWN[name]
+            page.is_recorded = True
+            before, states = panel.geometry(), {part: state(part) for part in watched}
+            scan(qtbot, window, code)
+            qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
+            qtbot.wait(150)
+            if panel.y() <= before.y() or panel.size() != before.size():
+                continue  # not moved down by a taller result, or laid out anew
+            for part, (shown, place, seen) in states.items():
+                unchanged = shown and part.isVisible() and part.geometry() == place
+                if unchanged and seen == part.rect() and not part.visibleRegion().isEmpty():
+                    moved_in_view += 1
+                    assert part not in paints, f"{part.objectName() or part.text()} after {name}"
+    finally:
+        for part in watched:
+            part.removeEventFilter(counter)
+    assert moved_in_view >= 4
+
+
 def test_the_fonts_the_desk_lacks_are_left_out_and_text_looks_the_same(qtbot):
     """The window's font names only faces this desk has (each missing one was a stand-in asked
     in vain for every Chinese character), and a line of codes, dates and Chinese draws the same

@@ -49,6 +49,10 @@ class RecordPanel(Retranslatable, QWidget):
                  case_no: QLineEdit, item_code: Callable[[], str | None],
                  code_field: QLineEdit, parent: QWidget | None = None):
         super().__init__(parent)
+        # Opaque (the page's white, from the palette): each result of another height moves this
+        # panel, and Qt then moves its pixels rather than painting its labels, fields and buttons
+        # again, which the result has not changed.
+        self.setAutoFillBackground(True)
         self.ctx = ctx
         self.jobs = jobs
         self.shown = shown            # the result on screen and its ticked measures
