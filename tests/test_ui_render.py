@@ -11,6 +11,8 @@ panels' layouts, redone from scratch, must move nothing); and a table column mov
 neighbour (its own text unchanged) must be painted where it now is."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 from ui_fixtures import KNOWN, choose_item, scan, window  # noqa: F401
@@ -33,6 +35,34 @@ def on_screen(window, part: QWidget) -> QImage:
 def drawn_now(part: QWidget) -> QImage:
     seen = part.visibleRegion().boundingRect()
     return part.grab(seen).toImage().convertToFormat(FORMAT)
+
+
+@contextmanager
+def paints_after_each_result(page, widgets):
+    """The widgets among ``widgets`` that got a paint event since the last result was shown."""
+    from PySide6.QtCore import QEvent, QObject
+
+    paints = []
+
+    class Count(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint:
+                paints.append(obj)
+            return False
+
+    def shown(_result) -> None:
+        paints.clear()
+
+    counter = Count()
+    for widget in widgets:
+        widget.installEventFilter(counter)
+    page.result_shown.connect(shown)
+    try:
+        yield paints
+    finally:
+        page.result_shown.disconnect(shown)
+        for widget in widgets:
+            widget.removeEventFilter(counter)
 
 
 def test_every_result_is_painted_whole_with_nothing_of_the_one_before(qtbot, window):
@@ -87,24 +117,11 @@ def test_the_measure_detail_is_painted_once_with_the_page(qtbot, window):
     was wrapped lazily during that paint, each paragraph growing the bar's range, so the bar was
     painted a second time in a pass of its own after every result with measures (and its width
     changed with the text, re-wrapping it)."""
-    from PySide6.QtCore import QEvent, QObject
-
     window.resize(1366, 768)
     choose_item(qtbot, window, KNOWN["item_with_measures"])
     page = window.check_page
     bar = page.resultPanel.measureDetail.verticalScrollBar()
-    paints = []
-
-    class Count(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
-            if event.type() == QEvent.Type.Paint:
-                paints.append(obj)
-            return False
-
-    counter = Count()
-    bar.installEventFilter(counter)
-    page.result_shown.connect(lambda _result: paints.clear())
-    try:
+    with paints_after_each_result(page, [bar]) as paints:
         for name in ("black_and_focus", "clear", "objection", "clear", "black"):
             code = KNOWN["clear"][0] if name == "clear" else KNOWN[name]
             page.is_recorded = True
@@ -115,8 +132,6 @@ def test_the_measure_detail_is_painted_once_with_the_page(qtbot, window):
                 assert page.resultPanel.measuresTable.rowCount() > 0
                 assert bar.maximum() > 0, "the detail of this result is longer than its pane"
                 assert len(paints) == 1, f"detail bar painted {len(paints)} times after {name}"
-    finally:
-        bar.removeEventFilter(counter)
 
 
 def test_the_record_panel_moved_by_a_result_is_not_painted_again(qtbot, window):
@@ -124,7 +139,6 @@ def test_the_record_panel_moved_by_a_result_is_not_painted_again(qtbot, window):
     its note and labels stay as they were and in view, Qt moves their pixels instead of painting
     them again (the panel is opaque). That they are right where they land is the first test's
     business. (Moved up by a shorter result, the page's content shrinks and is painted anew.)"""
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QLabel
 
     window.resize(1366, 768)
@@ -132,23 +146,12 @@ def test_the_record_panel_moved_by_a_result_is_not_painted_again(qtbot, window):
     page = window.check_page
     panel = page.recordPanel
     watched = [panel.noteInput.viewport(), *panel.findChildren(QLabel)]
-    paints = []
-
-    class Count(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
-            if event.type() == QEvent.Type.Paint:
-                paints.append(obj)
-            return False
 
     def state(part) -> tuple:
         return part.isVisible(), part.geometry(), part.visibleRegion().boundingRect()
 
-    counter = Count()
-    for part in watched:
-        part.installEventFilter(counter)
-    page.result_shown.connect(lambda _result: paints.clear())  # the paints after the result
     moved_in_view = 0
-    try:
+    with paints_after_each_result(page, watched) as paints:
         for name in ("clear", "objection", "clear", "black_and_focus", "clear", "repaired"):
             code = KNOWN["clear"][0] if name == "clear" else KNOWN[name]
             page.is_recorded = True
@@ -163,9 +166,6 @@ def test_the_record_panel_moved_by_a_result_is_not_painted_again(qtbot, window):
                 if unchanged and seen == part.rect() and not part.visibleRegion().isEmpty():
                     moved_in_view += 1
                     assert part not in paints, f"{part.objectName() or part.text()} after {name}"
-    finally:
-        for part in watched:
-            part.removeEventFilter(counter)
     assert moved_in_view >= 4
 
 
