@@ -20,7 +20,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 from test_ui_render import FORMAT, drawn_now, on_screen
-from ui_fixtures import KNOWN, choose_item, record, scan, window  # noqa: F401
+from ui_fixtures import KNOWN, choose_item, hold_checks, record, scan, window  # noqa: F401
 
 # Results that grow and shrink the page, with and without the pledge row (item_with_tolerance
 # offers commitments; commitment_breached closes them with a note).
@@ -234,12 +234,6 @@ def test_the_moved_panel_render_test_holds_when_checks_are_slow(qtbot, window):
     the panel moves up before the result moves it down. It now pins the "checking" delay."""
     from test_ui_render import test_the_record_panel_moved_by_a_result_is_not_painted_again as t
 
-    checker = window.ctx.checker
-    check = checker.check
-
-    def slow_check(*args, **kwargs):
-        time.sleep(0.15)
-        return check(*args, **kwargs)
-    checker.check = slow_check
+    hold_checks(window, lambda: time.sleep(0.15))
     t(qtbot, window)
 

@@ -13,6 +13,7 @@ from ui_fixtures import (
     answer_prompt,
     badge_state,
     choose_item,
+    hold_checks,
     scan,
     stored_records,
     type_text,
@@ -243,13 +244,7 @@ def test_the_next_code_typed_while_a_check_runs_is_kept_when_the_answer_arrives(
     page = window.check_page
     choose_item(qtbot, window, "CZ-001")
     answer = threading.Event()
-    checker = window.ctx.checker
-    real_check = checker.check
-
-    def slow_check(*args, **kwargs):
-        answer.wait(20)
-        return real_check(*args, **kwargs)
-    checker.check = slow_check
+    hold_checks(window, lambda: answer.wait(20))
     try:
         scan(qtbot, window, KNOWN["black"], wait=False)
         qtbot.waitUntil(lambda: page.checks.busy, timeout=3000)

@@ -105,6 +105,17 @@ def type_text(qtbot, target: QWidget, text: str) -> None:
     QApplication.sendEvent(target, event)
 
 
+def hold_checks(window, hold) -> None:
+    """Each check of ``window`` runs ``hold()`` first, on its worker (a slow platform or desk)."""
+    checker = window.ctx.checker
+    check = checker.check
+
+    def held(*args, **kwargs):
+        hold()
+        return check(*args, **kwargs)
+    checker.check = held
+
+
 def scan(qtbot, window, text: str, *, wait: bool = True) -> None:
     """What a keyboard-wedge scanner does: fast keystrokes into the focused field, then Enter."""
     code = widget(window, "codeInput", QLineEdit)
@@ -124,8 +135,6 @@ def _open_dialog(window, name: str):
 
 def give_purpose(qtbot, window, text: str) -> None:
     """Answer the purpose dialog a natural person's check asks first, as a clerk types it."""
-    from PySide6.QtWidgets import QDialog
-
     qtbot.waitUntil(lambda: _open_dialog(window, "purposeDialog") is not None, timeout=5000)
     dialog = _open_dialog(window, "purposeDialog")
     field = dialog.findChild(QLineEdit, "purposeInput")
