@@ -121,12 +121,15 @@ class _Counter:
         from PySide6.QtCore import QObject
 
         self.count = 0
+        self.last = ""  # the last event counted and its receiver, for an error message
         counter = self
 
         class Filter(QObject):
             def eventFilter(self, obj, event):  # noqa: N802 - Qt override
                 if event.type() in kinds:
                     counter.count += 1
+                    counter.last = (f"{event.type().name} to {type(obj).__name__} "
+                                    f"{obj.objectName()!r}")
                 return False
         self.filter = Filter()
 
@@ -212,7 +215,8 @@ class RenderClock:
             QCoreApplication.sendPostedEvents()
         app.removeEventFilter(self.leftover.filter)
         if self.leftover.count:
-            raise RuntimeError(f"settle() left layout or paint work after the result for {what}: "
+            raise RuntimeError(f"settle() left layout or paint work after the result for {what} "
+                               f"({self.leftover.count}, the last {self.leftover.last}): "
                                "raise SETTLE_PASSES")
         if self.painted.count == 0:
             raise RuntimeError(f"the subject line was not painted after the result for {what}")
