@@ -20,25 +20,13 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 from test_ui_render import FORMAT, drawn_now, on_screen
-from ui_fixtures import KNOWN, choose_item, hold_checks, record, scan, window  # noqa: F401
+from ui_fixtures import (KNOWN, choose_item, hold_checks, known_code, record, scan, show_known,  # noqa: F401
+                         window)
 
 # Results that grow and shrink the page, with and without the pledge row (item_with_tolerance
 # offers commitments; commitment_breached closes them with a note).
 SEQUENCE = ("black_and_focus", "clear", "objection", "clear", "commitment_breached", "repaired",
             "clear")
-
-
-def code_of(name: str) -> str:
-    return KNOWN["clear"][0] if name == "clear" else KNOWN[name]
-
-
-def show(qtbot, window, name: str, wait: int = 200) -> None:
-    page = window.check_page
-    code = code_of(name)
-    page.is_recorded = True  # about what is painted, not the record
-    scan(qtbot, window, code)
-    qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
-    qtbot.wait(wait)
 
 
 def page_rect(window) -> QRect:
@@ -106,7 +94,7 @@ def run_sequence(qtbot, window, tag: str, before_each=None) -> list[str]:
     for i, name in enumerate(SEQUENCE):
         if before_each:
             before_each(i)
-        show(qtbot, window, name)
+        show_known(qtbot, window, name, wait=200)
         faults += stale(qtbot, window, f"{tag} {i} {name}")
     return faults
 
@@ -149,7 +137,7 @@ def test_a_switch_to_english_and_back(qtbot, window):
     from desktop.ui import i18n
 
     set_up(qtbot, window)
-    show(qtbot, window, "black_and_focus")
+    show_known(qtbot, window, "black_and_focus", wait=200)
     app = QApplication.instance()
     i18n.install("en", app)
     try:
@@ -181,7 +169,7 @@ def test_recording_with_ctrl_enter_then_the_next_scan(qtbot, window):
     page = window.check_page
     faults = []
     for i, name in enumerate(SEQUENCE):
-        code = code_of(name)
+        code = known_code(name)
         scan(qtbot, window, code)
         qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
         qtbot.wait(150)
@@ -219,7 +207,7 @@ def test_the_panel_ground_is_the_page_white_in_every_state(qtbot, window):
             window.check_page.scrollArea.widget().palette().color(group, QPalette.ColorRole.Window)
     seen = 0
     for name in SEQUENCE:
-        show(qtbot, window, name)
+        show_known(qtbot, window, name, wait=200)
         if panel.visibleRegion().boundingRect() != panel.rect():
             continue  # partly scrolled out of view: its corner is not on screen
         shot = on_screen(window, panel)

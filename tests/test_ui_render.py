@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
-from ui_fixtures import KNOWN, choose_item, scan, window  # noqa: F401
+from ui_fixtures import KNOWN, choose_item, show_known, window  # noqa: F401
 
 FORMAT = QImage.Format.Format_RGB32
 # Heavy, clear, heavy with notes and people, lighter, clear again: every table and note comes and
@@ -70,11 +70,7 @@ def test_every_result_is_painted_whole_with_nothing_of_the_one_before(qtbot, win
     page = window.check_page
     compared = set()
     for name in SEQUENCE:
-        code = KNOWN["clear"][0] if name == "clear" else KNOWN[name]
-        page.is_recorded = True  # this test is about what is painted, not the record
-        scan(qtbot, window, code)
-        qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
-        qtbot.wait(50)  # the event loop lays out and paints
+        show_known(qtbot, window, name, wait=50)
         for part in (page.resultPanel, page.recordPanel, page.scrollArea.widget()):
             # Laid out whole: its layout is live, and laying the part out again from scratch
             # moves nothing.
@@ -123,11 +119,7 @@ def test_the_measure_detail_is_painted_once_with_the_page(qtbot, window):
     bar = page.resultPanel.measureDetail.verticalScrollBar()
     with paints_after_each_result(page, [bar]) as paints:
         for name in ("black_and_focus", "clear", "objection", "clear", "black"):
-            code = KNOWN["clear"][0] if name == "clear" else KNOWN[name]
-            page.is_recorded = True
-            scan(qtbot, window, code)
-            qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
-            qtbot.wait(150)
+            show_known(qtbot, window, name)
             if name != "clear":
                 assert page.resultPanel.measuresTable.rowCount() > 0
                 assert bar.maximum() > 0, "the detail of this result is longer than its pane"
@@ -157,12 +149,8 @@ def test_the_record_panel_moved_by_a_result_is_not_painted_again(qtbot, window):
     moved_in_view = 0
     with paints_after_each_result(page, watched) as paints:
         for name in ("clear", "objection", "clear", "black_and_focus", "clear", "repaired"):
-            code = KNOWN["clear"][0] if name == "clear" else KNOWN[name]
-            page.is_recorded = True
             before, states = panel.geometry(), {part: state(part) for part in watched}
-            scan(qtbot, window, code)
-            qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
-            qtbot.wait(150)
+            show_known(qtbot, window, name)
             if panel.y() <= before.y() or panel.size() != before.size():
                 continue  # not moved down by a taller result, or laid out anew
             for part, (shown, place, seen) in states.items():

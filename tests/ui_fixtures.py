@@ -105,6 +105,23 @@ def type_text(qtbot, target: QWidget, text: str) -> None:
     QApplication.sendEvent(target, event)
 
 
+def known_code(name: str) -> str:
+    """The demo code known as ``name``; "clear" is the first of the clear ones."""
+    return KNOWN["clear"][0] if name == "clear" else KNOWN[name]
+
+
+def show_known(qtbot, window, name: str, wait: int = 150) -> None:
+    """Scan the demo code known as ``name`` and wait until its result is on the page, then
+    ``wait`` ms for the event loop to lay it out and paint it. The result before counts as
+    recorded: no question interrupts (for tests of what is painted, not of the record)."""
+    page = window.check_page
+    code = known_code(name)
+    page.is_recorded = True
+    scan(qtbot, window, code)
+    qtbot.waitUntil(lambda: page.result is not None and page.result.code == code)
+    qtbot.wait(wait)
+
+
 def hold_checks(window, hold) -> None:
     """Each check of ``window`` runs ``hold()`` first, on its worker (a slow platform or desk)."""
     checker = window.ctx.checker
