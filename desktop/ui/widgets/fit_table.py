@@ -15,6 +15,7 @@ from desktop.ui.widgets.plain_text import unshaped_font
 # A wrapping column never gets narrower than this many characters of the current font.
 MIN_WRAP_CHARS = 6
 
+
 class _Header(QHeaderView):
     """Words that change only with the language, font or style, measured once for each: the
     view asks for the header's size hint at every geometry update (a few per result), and Qt
@@ -123,7 +124,7 @@ class FitTable(QTableWidget):
     def _fit(self, width: int) -> None:
         self._width_before, self._fitted_width = self._fitted_width, width
         header = self.horizontalHeader()
-        heads = self.horizontalHeader().measured()[1]
+        heads = header.measured()[1]
         natural = [max(self.sizeHintForColumn(c), heads[c]) for c in range(self.columnCount())]
         fixed = sum(w for c, w in enumerate(natural) if c not in self._wrapping)
         wrap_natural = {c: natural[c] for c in self._wrapping}
