@@ -671,6 +671,59 @@ def test_a_witness_that_cannot_be_flushed_stops_recording_with_the_reason(tmp_pa
         assert cf.count() == 3 and witness.read(cf.witness_path).count == 3
 
 
+def test_an_access_records_witness_is_flushed_behind_the_lookup_and_redone_before_the_next_commit(
+        tmp_path, monkeypatch):
+    """A lookup's access record is committed (durable) before the result is shown; its witness
+    slot is written then and flushed on the witness's thread, not in the lookup's way. That flush
+    failing once is redone, the access slot written again, before the next commit (here a
+    record's), so on disk the access slots too are at most one append behind."""
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        cf.record_access(result(), "授权书", DESK)
+        _flush_behind_done(cf)
+        fails = []
+        seen = _failing_flush(monkeypatch, fails)
+        fails.append(1)
+        cf.record_access(result(), "授权书", DESK)
+        _flush_behind_done(cf)
+        assert seen == ["casefile-witness"]  # behind the lookup, and it failed
+        del seen[:]
+        rewritten = []
+        real_put = witness.Writer._put
+        monkeypatch.setattr(witness.Writer, "_put",
+                            lambda self, head, base: (rewritten.append((head.count, base)),
+                                                      real_put(self, head, base))[1])
+        cf.record_check(result(), approve(), DESK)
+        assert rewritten[0] == (2, witness.ACCESS) and seen[0] != "casefile-witness"
+        assert witness.read_access(cf.witness_path).count == 2
+        assert witness.read(cf.witness_path).count == 1
+
+
+def test_an_access_witness_that_cannot_be_flushed_stops_the_next_lookup(tmp_path, monkeypatch):
+    """The disk keeps failing behind a lookup: the next lookup of a person is not committed
+    (RecordNotDurable with the reason: the checker then shows nothing), rather than access
+    records going on while their witness falls behind. The disk back, lookups go on."""
+    from desktop.casefile.errors import RecordNotDurable
+
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        cf.record_access(result(), "授权书", DESK)
+        _flush_behind_done(cf)
+        fails = []
+        _failing_flush(monkeypatch, fails)
+        fails.extend([1] * 3)
+        cf.record_access(result(), "授权书", DESK)
+        for _ in range(2):
+            with pytest.raises(RecordNotDurable) as caught:
+                cf.record_access(result(), "授权书", DESK)
+            assert "Input/output error" in str(caught.value.message)
+        assert len(cf.access_records()) == 2
+        fails.clear()
+        cf.record_access(result(), "授权书", DESK)
+        assert len(cf.access_records()) == 3
+        assert witness.read_access(cf.witness_path).count == 3
+
+
 @pytest.mark.parametrize("how", ["copy renamed over it", "cases verify --accept"])
 def test_a_witness_replaced_by_an_identical_copy_under_an_open_file_is_written_on(tmp_path, how):
     """A script or sync tool that rewrites the witness by rename with the same bytes (`cp` to a

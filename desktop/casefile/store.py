@@ -535,11 +535,13 @@ class CaseFile:
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                self._refuse_access_if_stopped()
+                quiet, version = self._refuse_access_if_stopped()
                 # Created on first use: a case file written before access records keeps its bytes.
                 conn.execute(access_log.SCHEMA)
                 conn.execute(access_log.INDEX)
                 records = [access_log.append(conn, draft) for draft in drafts]
+                # The witness of the append before (record or access record) is on disk first.
+                self._settle_witness(quiet)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -547,27 +549,31 @@ class CaseFile:
                 raise
         except sqlite3.Error as exc:
             raise errors.not_durable(self.path, exc) from exc
-        # Witnessed like a record: committed first, durable before the result is shown.
-        if self._writer is not None and records:
+        # Witnessed like a record: committed first, its slot written now and flushed behind
+        # (witness.py), so the lookup is shown once the access records are durable.
+        if records:
             last = records[-1]
             try:
-                self._writer.write_access(witness.Head(last.access_id, last.hash,
-                                                       last.prev_hash, last.at))
+                state = self._writer.append(witness.Head(last.access_id, last.hash, last.prev_hash,
+                                                         last.at), base=witness.ACCESS)
+                self._quiet = (state, version)  # the records' slots, as a record's append leaves them
             except OSError:
                 log.exception("case file witness not updated after access record %d",
                               last.access_id)
         return records
 
-    def _refuse_access_if_stopped(self) -> None:
+    def _refuse_access_if_stopped(self) -> tuple[bool, int]:
         """Under the write lock: while recording is stopped (the file or its access records do
         not match the witness, or verify found the file altered) no access record is written
         either, so the lookup is not shown (the checker's rule). Written on, they would go into a
         file IT is about to replace from a backup, or cover the evidence: a new access record takes
-        the number, and then the witness slot, of a deleted one."""
+        the number, and then the witness slot, of a deleted one. Returns what
+        ``_refuse_if_altered`` does."""
         last = self._conn.execute("SELECT record_id, hash FROM records "
                                   "ORDER BY record_id DESC LIMIT 2").fetchall()
+        quiet = version = None
         try:
-            self._refuse_if_altered(last)
+            quiet, version = self._refuse_if_altered(last)
             problem = self.access_witness_problem()
         except CaseFileTampered:
             problem = self.alarm
@@ -575,6 +581,7 @@ class CaseFile:
             self.alarm = self.alarm or problem
             raise CaseFileTampered(Message(_ACCESS_REFUSED, {"problem": str(problem)}),
                                    folder=self.path.parent)
+        return quiet, version
 
     @_serialised
     def access_records(self, *, since: date | datetime | str | None = None,
