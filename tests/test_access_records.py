@@ -282,3 +282,28 @@ def test_the_access_slots_cut_off_while_the_window_is_open_stop_lookups(tmp_path
             cf.record_access(person, "依法履职", DESK)
         assert "不能查询自然人" in str(caught.value.message)
         assert len(cf.access_records()) == 2
+
+
+def test_the_newest_access_records_deleted_under_the_open_window_stop_its_records_too(tmp_path):
+    """A record of a result already on the screen, after an insider deleted the newest access
+    records: refused like a lookup, with the witness's words (break attempt 16 found it recorded,
+    the deletion noticed only at the next lookup or verify)."""
+    from casefile_fixtures import DESK, PERSON_CODE, approve, result
+
+    from desktop.casefile.errors import CaseFileTampered
+    from desktop.casefile.store import CaseFile
+    from desktop.check.model import CodeKind
+
+    person = result(code=PERSON_CODE, kind=CodeKind.PERSON)
+    with CaseFile(tmp_path / "cases.sqlite") as cf:
+        cf.record_check(result(), approve(), DESK)
+        for _ in range(3):
+            cf.record_access(person, "依法履职", DESK)
+        with sqlite3.connect(cf.path) as conn:
+            conn.execute("DELETE FROM access WHERE access_id = 3")
+        conn.close()
+        with pytest.raises(CaseFileTampered) as caught:
+            cf.record_check(result(), approve(), DESK)
+        assert "本机暂停记档" in str(caught.value.message)
+        assert "查询留痕比见证少" in str(caught.value.message)
+        assert cf.count() == 1

@@ -724,6 +724,75 @@ def test_an_access_witness_that_cannot_be_flushed_stops_the_next_lookup(tmp_path
         assert witness.read_access(cf.witness_path).count == 3
 
 
+# A person looked up from the command line, the trace of each witness write and flush on stderr.
+_TRACED_LOOKUP = """
+import os, sys, threading
+from desktop.casefile import witness
+real_flush, real_put = witness._flush, witness.Writer._put
+def flush(fd):
+    real_flush(fd)
+    os.write(2, b"<flush>")
+def put(self, head, base):
+    real_put(self, head, base)
+    os.write(2, b"<slot %d>" % base)
+witness._flush, witness.Writer._put = flush, put
+from desktop.app.cli import main
+sys.exit(main(["check", sys.argv[1], "--item", sys.argv[2], "--purpose", "授权书"]))
+"""
+
+
+def test_a_command_line_lookup_flushes_its_access_slot_before_the_process_ends():
+    """`credit-desk check <person> --purpose ...` looks up, prints and ends. The flush behind the
+    lookup runs on a daemon thread, which ends with the interpreter: without waiting for it the
+    slot was left to the system's writeback (found by break attempt 16: unflushed in 9 runs of
+    10), so a power cut seconds later could hide the lookup's access record once deleted."""
+    from reference_platform.fixtures import KNOWN
+
+    for _ in range(3):
+        proc = subprocess.run([sys.executable, "-c", _TRACED_LOOKUP, KNOWN["person_black"],
+                               KNOWN["item_with_measures"]], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent.parent, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        after_slot = proc.stderr[proc.stderr.rindex(f"<slot {witness.ACCESS}>"):]
+        assert "<flush>" in after_slot
+    with CaseFile(paths.case_file()) as cf:
+        assert len(cf.access_records()) == 3
+        assert witness.read_access(cf.witness_path).count == 3
+
+
+def test_a_flush_that_failed_behind_the_last_append_is_redone_at_close_or_logged(
+        tmp_path, monkeypatch, caplog):
+    """Closing the case file (the end of a command, of the window) right after a lookup whose
+    flush failed: the slot is written and flushed again then; if that fails too, the log says
+    so (nobody appends after it to be refused), instead of the EIO vanishing with the thread."""
+    import logging
+
+    real_flush = witness._flush
+    for failures, flushed in ((1, True), (2, False)):
+        monkeypatch.setattr(witness, "_flush", real_flush)
+        path = tmp_path / f"cases-{failures}.sqlite"
+        cf = CaseFile(path)
+        cf.record_access(result(), "授权书", DESK)
+        _flush_behind_done(cf)
+        fails = []
+        seen = _failing_flush(monkeypatch, fails)
+        fails.extend([1] * failures)
+        cf.record_access(result(), "授权书", DESK)
+        _flush_behind_done(cf)
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="desktop.casefile.witness"):
+            cf.close()
+        assert len(seen) == 2 and not fails  # the one behind the lookup, and one at close
+        logged = [(r.levelname, r.getMessage()) for r in caplog.records]
+        assert logged[0][0] == "WARNING" and "flushing it again" in logged[0][1]
+        if flushed:
+            assert len(logged) == 1
+            assert witness.read_access(path.with_suffix(".witness")).count == 2
+        else:
+            assert len(logged) == 2 and logged[1][0] == "ERROR" and "not flushed" in logged[1][1]
+            assert "Input/output error" in logged[1][1]
+
+
 @pytest.mark.parametrize("how", ["copy renamed over it", "cases verify --accept"])
 def test_a_witness_replaced_by_an_identical_copy_under_an_open_file_is_written_on(tmp_path, how):
     """A script or sync tool that rewrites the witness by rename with the same bytes (`cp` to a

@@ -12,16 +12,17 @@ the application or a SIGKILL after that leaves the slot in the system's cache, w
 out; only a power cut (or a crash of the system) within that one flush (0.13 ms median
 measured alone here), or in the moment before its thread starts it (as soon as the appending
 thread lets go of the GIL), can leave the witness one record behind a file whose newest record
-the clerk saw recorded. An append that finds the file or the witness changed by
-another writer since its own last one flushes the witness itself before its commit. A crash
+the clerk saw recorded. A process that ends (a command, the window closed) waits for that flush
+first, and closing the case file does too. An append that finds the file or the witness changed
+by another writer since its own last one flushes the witness itself before its commit. A crash
 between the commit and the witness write leaves the file one record ahead of its witness; both
 are taken as they are (the record is in the chain, with its feedback). A witness written by an
 earlier version may also hold a *pending* slot, written before a commit that never came: one
-record behind it is taken as it is too. A flush that fails is done again before the next commit (the slot
-written again: after an EIO the page is marked clean whether or not it reached the disk), and
-while it fails that commit does not happen. Anything else is reported: fewer records than
-witnessed (a witnessed last record gone), a different record where the witness's last one was,
-or more than one record beyond it.
+record behind it is taken as it is too. A flush that fails is done again before the next commit,
+or at close (the slot written again: after an EIO the page is marked clean whether or not it
+reached the disk), and while it fails that commit does not happen (at close, the log says so).
+Anything else is reported: fewer records than witnessed (a witnessed last record gone), a
+different record where the witness's last one was, or more than one record beyond it.
 
 Two fixed-size slots, written by parity of the record count, each with its own checksum: a write
 torn by a crash leaves the other slot, one record behind, readable; and of two processes appending
@@ -34,25 +35,36 @@ slots, awaited before the next commit of either kind): deleting the newest acces
 replacing them, is then reported like a shorter case file. Flushed inside the append instead,
 the slot's fdatasync stood between the lookup and the result on the screen (a unit's people are
 shown only once their access records are committed): about a quarter of a millisecond at the
-median and one at the 95th percentile (2 December). A witness written before access records were
-counted has no such slots; the next writer adds them for the access records the file holds then.
+median and one at the 95th percentile (2 December). One lookup of a unit appends an access
+record per person shown, and the witness takes one more as a writer stopped before its witness,
+not two: a power cut within that lookup's witness flush (or a crash between its commit and the
+slot's write) is then reported as access records not written by this program, a false alarm
+that stops recording until IT checks and accepts the file (`cases verify --accept`); nothing is
+hidden by it. A witness written before access records were counted has no such slots; the next
+writer adds them for the access records the file holds then.
 
 What the witness cannot tell: one record (or access record) appended by someone else after the
 last real one, with its feedback forged to match (it looks like the crash above); nor, after a
-power cut that came within (or just before) the newest record's witness flush, that newest record deleted with
-its feedback (the witness on disk then still names the one before it). That record then goes to
-the platform with its number and hash like any other, if it was uploaded. Qt-free."""
+power cut that came within (or just before) the newest record's witness flush, that newest
+record deleted with its feedback (the witness on disk then still names the one before it), nor
+likewise the newest lookup's access records. That record then goes to the platform with its
+number and hash like any other, if it was uploaded. Qt-free."""
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
+import logging
 import os
 import stat
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.casefile.record import GENESIS_HASH
+
+log = logging.getLogger(__name__)
 
 SLOT = 256
 ACCESS = 2 * SLOT  # where the access records' two slots begin
@@ -170,6 +182,7 @@ class Writer:
         self._flusher: _Flusher | None = None
         self._last: tuple[Head, int] | None = None  # the last ``append``'s slot, and its base
         self._unflushed = False  # its flush failed: write it again and flush before going on
+        _open.add(self)
 
     def write(self, head: Head, *, base: int = 0) -> None:
         self._put(head, base)
@@ -187,13 +200,14 @@ class Writer:
         return self.state()
 
     def state(self) -> tuple | None:
-        """The file's identity and the records' two slots as they are now: when ``changed_since``
-        says nobody replaced, deleted or rewrote them, the next append need not read and decode
-        the witness again (None where there is no pread: always read it)."""
+        """The file's identity and its four slots (the records' and the access records') as they
+        are now: when ``changed_since`` says nobody replaced, deleted or rewrote them, the next
+        append need not read and decode the witness again (None where there is no pread: always
+        read it)."""
         if not hasattr(os, "pread"):
             return None
         st = os.fstat(self._fd)
-        return st.st_dev, st.st_ino, os.pread(self._fd, 2 * SLOT, 0)
+        return st.st_dev, st.st_ino, os.pread(self._fd, 4 * SLOT, 0)
 
     def changed_since(self, state: tuple | None) -> bool:
         if state is None:
@@ -202,7 +216,7 @@ class Writer:
             st = os.stat(self.path, follow_symlinks=False)
         except OSError:
             return True
-        return (st.st_dev, st.st_ino) != state[:2] or os.pread(self._fd, 2 * SLOT, 0) != state[2]
+        return (st.st_dev, st.st_ino) != state[:2] or os.pread(self._fd, 4 * SLOT, 0) != state[2]
 
     def at_path(self) -> bool:
         """Whether the file this writer holds open is still the one at its path (not renamed
@@ -223,7 +237,10 @@ class Writer:
         if self._flusher is not None:
             try:
                 self._flusher.wait()
-            except OSError:
+            except OSError as exc:
+                # Redone below, most often with success: the log still tells IT of a failing disk.
+                log.warning("case file witness %s: the flush behind the last append failed (%s); "
+                            "writing and flushing it again", self.path, exc)
                 self._unflushed = True
         if self._unflushed:
             head, base = self._last
@@ -263,12 +280,36 @@ class Writer:
         os.write(self._fd, data + data)
 
     def close(self) -> None:
+        """The flush behind the last append done (again, if it failed) before the file is let go:
+        a flush that still fails is logged, as nobody appends after it to be refused."""
+        _open.discard(self)
+        if self._fd >= 0:
+            self.settle_or_log()
         if self._flusher is not None:
             self._flusher.stop()
             self._flusher = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+    def settle_or_log(self) -> None:
+        try:
+            self.settle()
+        except OSError as exc:
+            log.error("case file witness %s not flushed after the last append: %s", self.path, exc)
+
+
+# Writers not closed yet. A process that ends right after an append (a command-line lookup, a
+# window closed after its last check) would otherwise end with the flush behind it not done: the
+# flush thread is a daemon, stopped with the interpreter, and the slot left to the system's
+# writeback, seconds later.
+_open: weakref.WeakSet[Writer] = weakref.WeakSet()
+
+
+@atexit.register
+def _settle_at_exit() -> None:
+    for writer in list(_open):
+        writer.settle_or_log()
 
 
 class _Flusher:
