@@ -307,3 +307,27 @@ def test_the_newest_access_records_deleted_under_the_open_window_stop_its_record
         assert "本机暂停记档" in str(caught.value.message)
         assert "查询留痕比见证少" in str(caught.value.message)
         assert cf.count() == 1
+
+
+def test_the_newest_access_record_deleted_through_the_open_case_files_own_connection_is_caught(
+        tmp_path):
+    """A caller holding the case file's own connection (``db``) deletes the newest access
+    record: SQLite's data_version does not count a connection's own commits, so the quiet path
+    of the next lookup still compares the newest access record with the one witnessed (break
+    attempt 17: it took the deleted one's number and slot, and verify then said all was well)."""
+    from casefile_fixtures import DESK, PERSON_CODE, result
+
+    from desktop.casefile.errors import CaseFileTampered
+    from desktop.casefile.store import CaseFile
+    from desktop.check.model import CodeKind
+
+    person = result(code=PERSON_CODE, kind=CodeKind.PERSON)
+    with CaseFile(tmp_path / "cases.sqlite") as cf:
+        for _ in range(3):
+            cf.record_access(person, "依法履职", DESK)
+        with cf.lock:
+            cf.db.conn.execute("DELETE FROM access WHERE access_id = 3")
+        with pytest.raises(CaseFileTampered) as caught:
+            cf.record_access(person, "另一目的", DESK)
+        assert "查询留痕比见证少" in str(caught.value.message)
+        assert [a.access_id for a in cf.access_records()] == [1, 2]

@@ -760,6 +760,39 @@ def test_a_command_line_lookup_flushes_its_access_slot_before_the_process_ends()
         assert witness.read_access(cf.witness_path).count == 3
 
 
+_HUNG_FLUSH = """
+import sys, threading
+from desktop.casefile import witness
+from desktop.casefile.store import CaseFile
+sys.path.insert(0, "tests")
+from casefile_fixtures import DESK, result
+witness.EXIT_WAIT_SECONDS = 0.5
+real_flush, never, dead = witness._flush, threading.Event(), []
+def flush(fd):
+    if dead and threading.current_thread().name == "casefile-witness":
+        never.wait()  # a dead network share
+    real_flush(fd)
+witness._flush = flush
+cf = CaseFile(sys.argv[1])
+cf.record_access(result(), "授权书", DESK)
+assert cf._writer._flusher.done_within(10)
+dead.append(1)
+cf.record_access(result(), "授权书", DESK)
+print("shown", flush=True)
+"""
+
+
+def test_a_process_ends_even_when_the_flush_behind_its_last_append_never_returns():
+    """Waiting at exit for the flush behind the last append has a deadline: a flush that never
+    returns (a dead share) does not keep the command or the window from ending; the log says
+    the program ended without it (break attempt 17: the process hung)."""
+    proc = subprocess.run([sys.executable, "-c", _HUNG_FLUSH, str(paths.case_file())],
+                          capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 0 and proc.stdout.strip() == "shown", proc.stderr
+    assert "did not end within 0.5 s" in proc.stderr
+
+
 def test_a_flush_that_failed_behind_the_last_append_is_redone_at_close_or_logged(
         tmp_path, monkeypatch, caplog):
     """Closing the case file (the end of a command, of the window) right after a lookup whose

@@ -304,11 +304,20 @@ class Writer:
 # flush thread is a daemon, stopped with the interpreter, and the slot left to the system's
 # writeback, seconds later.
 _open: weakref.WeakSet[Writer] = weakref.WeakSet()
+# How long a process that ends waits for a flush that does not return (a dead network share):
+# then it ends all the same, and says so.
+EXIT_WAIT_SECONDS = 10.0
 
 
 @atexit.register
 def _settle_at_exit() -> None:
     for writer in list(_open):
+        flusher = writer._flusher
+        if flusher is not None and not flusher.done_within(EXIT_WAIT_SECONDS):
+            log.error("case file witness %s: its flush behind the last append did not end within "
+                      "%g s; the program ends without waiting for it", writer.path,
+                      EXIT_WAIT_SECONDS)
+            continue
         writer.settle_or_log()
 
 
@@ -334,6 +343,13 @@ class _Flusher:
         # back to the clerk); appends back to back, which nothing in the product does, wait for
         # it at the next commit instead.
         self._asked.release()
+
+    def done_within(self, seconds: float) -> bool:
+        """Whether the flush asked for is done, or is done within ``seconds``."""
+        if not self._idle.acquire(timeout=seconds):
+            return False
+        self._idle.release()
+        return True
 
     def wait(self) -> None:
         """Until the flush asked for is done; raises the OSError it met."""
