@@ -271,7 +271,7 @@ def test_a_writer_stopped_between_witness_and_commit_is_taken_as_it_is(tmp_path)
         second = cf.record_check(result(), approve(), DESK)
     writer = witness.Writer(witness.witness_path(path))
     never = witness.Head(3, "f" * 64, second.hash, "2026-12-01T00:00:00Z", pending=True)
-    writer.write(never)  # pending, flushed; the commit never came
+    writer.append(never)  # pending, flushed (close waits for it); the commit never came
     writer.close()
     with CaseFile(path) as cf:
         assert cf.alarm is None and cf.verify().ok

@@ -184,10 +184,6 @@ class Writer:
         self._unflushed = False  # its flush failed: write it again and flush before going on
         _open.add(self)
 
-    def write(self, head: Head, *, base: int = 0) -> None:
-        self._put(head, base)
-        _flush(self._fd)
-
     def append(self, head: Head, *, base: int = 0) -> tuple | None:
         """After the commit of record ``head.count`` (at ``base`` ACCESS: of access record
         ``head.count``): its slot written, and flushed on the writer's own thread. Returns the
