@@ -699,6 +699,32 @@ def test_an_access_records_witness_is_flushed_behind_the_lookup_and_redone_befor
         assert witness.read(cf.witness_path).count == 1
 
 
+def test_a_records_witness_flush_that_failed_is_redone_before_the_next_lookup_commits(
+        tmp_path, monkeypatch):
+    """The other way round: the flush behind a record fails once; the lookup after it writes
+    the record's slot again and flushes it itself before its access record is committed."""
+    path = tmp_path / "cases.sqlite"
+    with CaseFile(path) as cf:
+        cf.record_check(result(), approve(), DESK)
+        _flush_behind_done(cf)
+        fails = []
+        seen = _failing_flush(monkeypatch, fails)
+        fails.append(1)
+        cf.record_check(result(), approve(), DESK)
+        _flush_behind_done(cf)
+        assert seen == ["casefile-witness"]
+        del seen[:]
+        rewritten = []
+        real_put = witness.Writer._put
+        monkeypatch.setattr(witness.Writer, "_put",
+                            lambda self, head, base: (rewritten.append((head.count, base)),
+                                                      real_put(self, head, base))[1])
+        cf.record_access(result(), "授权书", DESK)
+        assert rewritten[0] == (2, 0) and seen[0] != "casefile-witness"
+        assert witness.read(cf.witness_path).count == 2
+        assert witness.read_access(cf.witness_path).count == 1
+
+
 def test_an_access_witness_that_cannot_be_flushed_stops_the_next_lookup(tmp_path, monkeypatch):
     """The disk keeps failing behind a lookup: the next lookup of a person is not committed
     (RecordNotDurable with the reason: the checker then shows nothing), rather than access
