@@ -187,8 +187,8 @@ def test_a_link_arriving_while_the_clerk_is_being_asked_is_not_lost(qtbot, windo
 def test_a_record_still_being_written_when_the_next_code_is_scanned_still_counts(qtbot, desk_env,
                                                                               memory_keyring):
     """A slow disk: the clerk records and scans the next applicant before the write returns. The
-    record is durable all the same: the approval system's ticket is answered with it, and Ctrl+P
-    prints it, not the record before it."""
+    scan waits for the write (test_counter_while_busy); the record is durable all the same: the
+    approval system's ticket is answered with it, and Ctrl+P prints it, not the record before it."""
     import threading
 
     import keyring
@@ -224,10 +224,10 @@ def test_a_record_still_being_written_when_the_next_code_is_scanned_still_counts
         QTest.keySequence(window, QKeySequence("Ctrl+Return"))
         qtbot.waitUntil(lambda: page.recordPanel.record_job is not None, timeout=3000)
         scan(qtbot, window, KNOWN["clear"][0], wait=False)       # the next applicant, at once
-        qtbot.waitUntil(lambda: page.result is not None and page.result.code == KNOWN["clear"][0],
-                        timeout=10_000)
     finally:
         disk.set()
+    qtbot.waitUntil(lambda: page.result is not None and page.result.code == KNOWN["clear"][0],
+                    timeout=10_000)
     qtbot.waitUntil(lambda: page.recordPanel.record_job is None, timeout=10_000)
     assert [r["case_no"] for r in stored_records()] == ["GZ-EARLIER", "GZ-SLOW-1"]
     assert page.last_record.case_no == "GZ-SLOW-1" and page.last_record != earlier

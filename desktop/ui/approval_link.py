@@ -90,6 +90,8 @@ class ApprovalLink(QObject):
         unrecorded result on screen is never dropped silently."""
         page = self.window.check_page
         self.window.tabs.setCurrentWidget(page)
+        if page.when_free(lambda: self.take(request)):
+            return  # after the clerk's write, check or question: then asked about as below
 
         def fill() -> None:
             if not page.itemSelector.select_code(request.item):

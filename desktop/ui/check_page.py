@@ -8,10 +8,13 @@ and scans typed into the wrong field the scanner's (desktop.ui.scanner). Every c
 JobRunner, so the GUI thread never waits on it."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFrame,
     QGridLayout,
     QLabel,
@@ -75,6 +78,11 @@ class CheckPage(Retranslatable, QWidget):
         self._focus_turn = 0  # see _focus_once_active
         self._prompt: QMessageBox | None = None
         self._held: list[tuple] = []  # requests that came while the clerk was being asked
+        # A scan or Esc while a record is being written: run once the write has ended (see
+        # _after_write); links from the approval system while the clerk is busy (see when_free).
+        self._after_write: Callable[[], None] | None = None
+        self._when_free: list[Callable[[], None]] = []
+        self._purpose: QDialog | None = None  # the purpose dialog, while it is open
         # Read with the catalogue, then kept current by the settings dialog through the window.
         self.sound_on_black = False
         self.settings: dict | None = None  # the clerk's stored settings, read with the catalogue
@@ -223,6 +231,9 @@ class CheckPage(Retranslatable, QWidget):
         self.checks.done.connect(self.show_result)
         self.checks.failed.connect(self._check_failed)
         self.recordPanel.recorded.connect(self._recorded)
+        self.recordPanel.write_ended.connect(self._write_ended)
+        for ended in (self.checks.done, self.checks.failed, self.checks.invalid):
+            ended.connect(self._maybe_free)
         # A scan while the cursor is in another field still reaches the check (desktop.ui.scanner).
         decision, shown = self.recordPanel, self.resultPanel
         self.scanner = ScanDetector(self)
@@ -341,6 +352,10 @@ class CheckPage(Retranslatable, QWidget):
         """Enter in the code field (a scan) or the check button. An unrecorded result is never
         dropped silently: the clerk is asked first."""
         raw = self.codeInput.text()
+        if not self._after_write_ends(lambda: self._check_requested(raw)):
+            self._check_requested(raw)
+
+    def _check_requested(self, raw: str) -> None:
         if not raw.strip() and self.result is not None and self.result.via is not None:
             related_check.start(self, self.result.via)  # F5 on a person checked through their unit
             return
@@ -357,10 +372,10 @@ class CheckPage(Retranslatable, QWidget):
             self.recordPanel.noteInput.setPlainText(self.tr("查询目的：%1").replace("%1", purpose))
 
     def _rechecks_shown(self, raw: str) -> bool:
-        """F5 on the result shown (the same code, or a result made stale by the form): nothing
-        the clerk has not seen is dropped, so no question; the note typed so far stays."""
-        if self.recordPanel.stale_reason():
-            return True
+        """F5 on the result shown (the same code, stale or not): nothing the clerk has not seen
+        is dropped, so no question; the note typed so far stays. Another code, even after the
+        item changed under the result, is asked about: its note and case number are the last
+        applicant's (break attempt 18)."""
         try:
             return parse(raw).code == self.result.code
         except InvalidCode:
@@ -372,7 +387,7 @@ class CheckPage(Retranslatable, QWidget):
         self.request_check()
 
     def request_clear(self) -> None:
-        if self._prompt is not None:
+        if self._prompt is not None or self._after_write_ends(self.request_clear):
             return
         if self.has_unrecorded_result:
             self.ask_discard(self.clear, self.tr("核查结果尚未记档。确定清除吗？"))
@@ -409,6 +424,54 @@ class CheckPage(Retranslatable, QWidget):
                 self.ask_discard(proceed, question)
             else:
                 proceed()
+        self._maybe_free()
+
+    def _after_write_ends(self, action: Callable[[], None]) -> bool:
+        """While a record is being written, a scan or Esc waits for the write (True: held; the
+        newest request wins, as a second scan replaces the first). Run at once, it moved the
+        form on before the write ended: a durable write then left the last applicant's case
+        number and note for the next one, and a failed one dropped the check unasked (break
+        attempt 18). Ended, the write has cleared the form or left the result to record again,
+        and the request is answered as usual."""
+        if self.recordPanel.record_job is None:
+            return False
+        self._after_write = action
+        return True
+
+    def _write_ended(self) -> None:
+        action, self._after_write = self._after_write, None
+        if action is not None:
+            action()
+        self._maybe_free()
+
+    @property
+    def busy(self) -> bool:
+        """The clerk is in the middle of something a link must not cut into: a record being
+        written, a check on its way, or a question (unrecorded result, purpose) open."""
+        return (self.recordPanel.record_job is not None or self.checks.busy
+                or self._prompt is not None or self._purpose is not None)
+
+    def when_free(self, action: Callable[[], None]) -> bool:
+        """For the approval system: True when ``action`` was held because the page is
+        ``busy``; it runs once that has ended. A link taken at once set its item and case number
+        under an open purpose dialog, and the walk-in person was then checked and recorded under
+        the link's case (break attempt 18)."""
+        if not self.busy:
+            return False
+        self._when_free.append(action)
+        return True
+
+    def _maybe_free(self, *_args) -> None:
+        """Connected after what frees the page: a result is shown, a question answered, a
+        write's own outcome on the form, before a held link is taken."""
+        if not self._when_free or self.busy:
+            return
+        waiting, self._when_free = self._when_free, []
+        for index, action in enumerate(waiting):
+            if self.busy:  # the first one started a check or asked: the rest wait again
+                self._when_free = waiting[index:] + self._when_free
+                return
+            action()
 
     def start_check(self, raw: str, purpose: str | None = None) -> None:
         """Check ``raw``; a natural person only once the clerk has said why (the purpose dialog,
@@ -423,6 +486,8 @@ class CheckPage(Retranslatable, QWidget):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.given.connect(lambda given: self.start_check(raw, given))
             dialog.rejected.connect(self.purpose_refused)
+            dialog.finished.connect(self._purpose_closed)
+            self._purpose = dialog
             dialog.open()
             return
         self._checked_raw = raw
@@ -433,6 +498,10 @@ class CheckPage(Retranslatable, QWidget):
         # Last: the check's worker runs Python, and waits for the interpreter while this
         # handler still does.
         self.checks.start(raw, self.item_code(), purpose)
+
+    def _purpose_closed(self, _code: int) -> None:
+        self._purpose = None
+        self._maybe_free()
 
     def purpose_refused(self) -> None:
         self._clear_result_view()

@@ -44,6 +44,7 @@ BREACH_QUERY_AFTER_MS = 1
 
 class RecordPanel(Retranslatable, QWidget):
     recorded = Signal(object)          # CaseRecord, after the durable write
+    write_ended = Signal()             # the write ended, durable or not (after recorded)
 
     def __init__(self, ctx: DeskContext, jobs: JobRunner, shown: ResultPanel,
                  case_no: QLineEdit, item_code: Callable[[], str | None],
@@ -385,6 +386,7 @@ class RecordPanel(Retranslatable, QWidget):
             # the same, and Ctrl+P, the views and the approval system's ticket must hear of it;
             # the form is the next applicant's and stays as it is.
             self.recorded.emit(record)
+            self.write_ended.emit()
             return
         self.is_recorded = True
         self.recordButton.setEnabled(False)
@@ -395,16 +397,18 @@ class RecordPanel(Retranslatable, QWidget):
                           .replace("%2", self.tr("，办件 %1").replace("%1", record.case_no)
                                    if record.case_no else ""))
         self.recorded.emit(record)
+        self.write_ended.emit()
 
     def _record_failed(self, exc: BaseException) -> None:
         """The form stays as it is, so the clerk can fix the cause and press record again."""
         self.record_job = None
         if isinstance(exc, CaseFileTampered):
             self._refuse(reason(exc))
-            return
-        self.recordButton.setEnabled(True)
-        self.show_message(self.tr("未记档：%1").replace("%1", reason(exc)), error=True)
-        self.recordButton.setFocus()
+        else:
+            self.recordButton.setEnabled(True)
+            self.show_message(self.tr("未记档：%1").replace("%1", reason(exc)), error=True)
+            self.recordButton.setFocus()
+        self.write_ended.emit()
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         label = self.formMessage

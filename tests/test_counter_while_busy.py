@@ -1,0 +1,135 @@
+"""A scan, Esc or a link from the approval system that comes while the clerk is in the middle of
+something: a record being written, a result made stale by the item, the purpose dialog open
+(found by break attempt 18). Each one waits or asks; none moves the form on under the clerk."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog
+from reference_platform.fixtures import KNOWN
+from ui_fixtures import (answer_prompt, choose_item, give_purpose, record, scan, stored_records,
+                         type_text, wait_idle, window)  # noqa: F401
+
+from desktop.casefile.errors import RecordNotDurable
+from desktop.site.messages import Message
+
+BLACK, CLEAR = KNOWN["black"], KNOWN["clear"][0]
+
+
+@pytest.fixture
+def held_write(window):
+    """The case file's write held until ``release(fail)``: a slow disk or share."""
+    case_file = window.ctx.case_file
+    real = case_file.record_check
+    gate = threading.Event()
+    outcome = {}
+
+    def write(*args, **kwargs):
+        gate.wait(20)
+        if outcome.get("fail"):
+            raise RecordNotDurable(Message("磁盘已满"), folder=None, cause="full")
+        return real(*args, **kwargs)
+
+    def release(fail: bool = False) -> None:
+        outcome["fail"] = fail
+        gate.set()
+
+    case_file.record_check = write
+    yield release
+    gate.set()
+    case_file.record_check = real
+
+
+def applicant_a(qtbot, window, case_no: str) -> None:
+    page = window.check_page
+    choose_item(qtbot, window, "CZ-001")
+    type_text(qtbot, page.caseNoInput, case_no)
+    scan(qtbot, window, BLACK)
+    type_text(qtbot, page.recordPanel.noteInput, "申请人A：已当面告知")
+    QTest.keySequence(window, QKeySequence("Ctrl+Return"))
+    qtbot.waitUntil(lambda: page.recordPanel.record_job is not None, timeout=3000)
+
+
+def test_a_scan_during_a_slow_write_waits_for_it_and_the_next_form_starts_empty(
+        qtbot, window, held_write):
+    page = window.check_page
+    applicant_a(qtbot, window, "GZ-A-0001")
+    scan(qtbot, window, CLEAR, wait=False)
+    qtbot.wait(300)
+    assert page.result.code == BLACK  # A stays on screen while its record is written
+    held_write()
+    qtbot.waitUntil(lambda: page.result is not None and page.result.code == CLEAR, timeout=10_000)
+    wait_idle(qtbot, window)
+    assert page.caseNoInput.text() == ""
+    assert page.recordPanel.noteInput.toPlainText() == ""
+    [a] = stored_records()
+    assert (a["case_no"], a["note"]) == ("GZ-A-0001", "申请人A：已当面告知")
+    record(qtbot, window, None)  # Ctrl+Enter on B without a case number: refused, not A's
+    assert len(stored_records()) == 1
+    assert "办件编号" in page.recordPanel.formMessage.text()
+
+
+@pytest.mark.parametrize("move_on", ["scan", "escape"])
+def test_a_write_that_fails_after_the_clerk_moved_on_keeps_the_result_and_asks(
+        qtbot, window, held_write, move_on):
+    page = window.check_page
+    applicant_a(qtbot, window, "GZ-A-0003")
+    if move_on == "scan":
+        scan(qtbot, window, CLEAR, wait=False)
+    else:
+        qtbot.keyClick(page.codeInput, Qt.Key.Key_Escape)
+    held_write(fail=True)
+    qtbot.waitUntil(lambda: page._prompt is not None, timeout=10_000)
+    assert page.result.code == BLACK
+    assert "未记档" in page.recordPanel.formMessage.text()
+    assert stored_records() == []
+    answer_prompt(qtbot, window, "keepButton")  # back to A, its case number and note intact
+    assert page.result.code == BLACK and page.caseNoInput.text() == "GZ-A-0003"
+    assert page.recordPanel.noteInput.toPlainText() == "申请人A：已当面告知"
+
+
+def test_another_code_after_the_item_changed_under_the_result_is_asked_about(qtbot, window):
+    page = window.check_page
+    choose_item(qtbot, window, "CZ-001")
+    type_text(qtbot, page.caseNoInput, "GZ-A-0002")
+    scan(qtbot, window, BLACK)
+    type_text(qtbot, page.recordPanel.noteInput, "申请人A的说明")
+    choose_item(qtbot, window, "SCJG-001")
+    assert page.recordPanel.stale_reason()
+    scan(qtbot, window, CLEAR)
+    assert page._prompt is not None  # not dropped unasked
+    answer_prompt(qtbot, window, "discardButton")
+    wait_idle(qtbot, window)
+    assert page.result.code == CLEAR
+    assert page.recordPanel.noteInput.toPlainText() == ""  # A's note went with A
+    # F5 on the stale result itself is still a re-check, not a question
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, CLEAR)
+    assert page._prompt is None
+
+
+def test_a_link_under_the_purpose_dialog_waits_and_the_walk_in_keeps_its_item_and_case(
+        qtbot, window):
+    page = window.check_page
+    window.attach_approval_system()
+    choose_item(qtbot, window, "SCJG-002")
+    type_text(qtbot, page.caseNoInput, "WALKIN-7")
+    scan(qtbot, window, KNOWN["person_black"])
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QDialog, "purposeDialog")),
+                    timeout=5000)
+    window.approval.open_link(f"creditdesk://check?item=CZ-001&case=LINK-9&code={BLACK}")
+    qtbot.wait(200)
+    assert page.caseNoInput.text() == "WALKIN-7" and page.item_code() == "SCJG-002"
+    give_purpose(qtbot, window, "授权书 SQ-2026-0042")
+    # The person's result first, checked for the walk-in's item; then the link asks about it.
+    qtbot.waitUntil(lambda: page._prompt is not None, timeout=10_000)
+    assert page.result.kind == "person" and page.result.item.item_code == "SCJG-002"
+    assert page.caseNoInput.text() == "WALKIN-7"
+    answer_prompt(qtbot, window, "discardButton")
+    qtbot.waitUntil(lambda: page.result is not None and page.result.code == BLACK, timeout=10_000)
+    wait_idle(qtbot, window)
+    assert page.caseNoInput.text() == "LINK-9" and page.item_code() == "CZ-001"
