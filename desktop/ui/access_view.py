@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +30,7 @@ class AccessView(Retranslatable, QWidget):
         self.runner = runner
         self.records = []
         self._job = None
-        self.title = QLabel(objectName="accessTitle")
+        self.title = QLabel(objectName="accessTitle", textFormat=Qt.TextFormat.PlainText)
         self.model = QStandardItemModel(0, 8, self)
         self.table = QTableView(objectName="accessTable")
         self.table.setModel(self.model)

@@ -61,8 +61,12 @@ def run_window(operator: str | None = None, link: str | None = None) -> int:
     except UserError as exc:
         # A clerk starts the window from a menu, not a terminal: say it in a box, then exit with
         # the documented code (a bad deployment config is IT's to fix, so nothing else opens).
-        QMessageBox.critical(None, QCoreApplication.translate("app", "无法启动信用核查窗口端"),
-                             i18n.render(exc.message))
+        # Plain text: the message quotes the config file and the paths it names.
+        box = QMessageBox(QMessageBox.Icon.Critical,
+                          QCoreApplication.translate("app", "无法启动信用核查窗口端"),
+                          i18n.render(exc.message))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
         return exc.exit_code
     window = MainWindow(ctx)
     window.ready.connect(freeze_startup_objects)

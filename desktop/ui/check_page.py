@@ -143,7 +143,7 @@ class CheckPage(Retranslatable, QWidget):
         labels = self._labels = {}
         for name, buddy in (("item", self.itemSelector), ("case", self.caseNoInput),
                             ("code", self.codeInput)):
-            label = QLabel(self)
+            label = QLabel(self, textFormat=Qt.TextFormat.PlainText)
             label.setBuddy(buddy)
             labels[name] = label
         top = QGridLayout()

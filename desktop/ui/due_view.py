@@ -56,7 +56,7 @@ class BreachDialog(Retranslatable, QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("breachDialog")
-        self.consequence = QLabel(self)
+        self.consequence = QLabel(self, textFormat=Qt.TextFormat.PlainText)
         self.consequence.setWordWrap(True)
         self.breachNoteInput = QPlainTextEdit(self)
         self.breachNoteInput.setObjectName("breachNoteInput")
@@ -102,7 +102,7 @@ class DueView(Retranslatable, QWidget):
         self.daysInput.setObjectName("dueDaysInput")
         self.daysInput.setRange(0, 365)
         self.daysInput.setValue(7)
-        self.daysLabel = QLabel(self)
+        self.daysLabel = QLabel(self, textFormat=Qt.TextFormat.PlainText)
         self.daysLabel.setBuddy(self.daysInput)
         self.dueTable = QTableWidget(0, len(COLUMNS), self)
         self.dueTable.setObjectName("dueTable")
@@ -119,7 +119,7 @@ class DueView(Retranslatable, QWidget):
         self.fulfilButton.setObjectName("fulfilButton")
         self.breachButton = QPushButton(self)
         self.breachButton.setObjectName("breachButton")
-        self.message = QLabel(self)
+        self.message = QLabel(self, textFormat=Qt.TextFormat.PlainText)
         self.message.setObjectName("dueMessage")
         self.message.setWordWrap(True)
 

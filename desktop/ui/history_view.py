@@ -97,8 +97,8 @@ class HistoryView(Retranslatable, QWidget):
         self.today_button.clicked.connect(self.show_today)
         self.search_button = QPushButton(objectName="historySearchButton")
         self.search_button.clicked.connect(self.refresh)
-        self.since_label, self.until_label = QLabel(), QLabel()
-        self.status_label, self.code_label = QLabel(), QLabel()
+        self.since_label, self.until_label = QLabel(textFormat=Qt.TextFormat.PlainText), QLabel(textFormat=Qt.TextFormat.PlainText)
+        self.status_label, self.code_label = QLabel(textFormat=Qt.TextFormat.PlainText), QLabel(textFormat=Qt.TextFormat.PlainText)
         for label, buddy in ((self.since_label, self.since_edit), (self.until_label, self.until_edit),
                              (self.status_label, self.status_filter),
                              (self.code_label, self.code_filter)):

@@ -20,9 +20,9 @@ class LockPanel(Retranslatable, QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent, objectName="lockPanel")
-        self.title = QLabel(objectName="lockTitle", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel(objectName="lockTitle", alignment=Qt.AlignmentFlag.AlignCenter, textFormat=Qt.TextFormat.PlainText)
         self.reason = QLabel(objectName="lockReason", alignment=Qt.AlignmentFlag.AlignCenter,
-                             wordWrap=True)
+                             wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.button = QPushButton(objectName="unlockButton")
         self.button.clicked.connect(self.unlock_requested)
         layout = QVBoxLayout(self)

@@ -105,7 +105,7 @@ class RecordPanel(Retranslatable, QWidget):
         for name, buddy in (("outcome", self.outcomeSelector), ("note", self.noteInput),
                             ("commitment", self.commitmentSelector), ("form", self.formNoInput),
                             ("due", self.dueInput), ("missing", self.missingInput)):
-            label = QLabel(self)
+            label = QLabel(self, textFormat=Qt.TextFormat.PlainText)
             label.setBuddy(buddy)
             self._labels[name] = label
         row = QGridLayout()

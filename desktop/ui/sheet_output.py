@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
@@ -75,6 +75,7 @@ def offer_folder(parent: QWidget, path: Path, why: str) -> QMessageBox:
                       why + "\n\n" + tr("记录单已保存在：\n%1").replace("%1", str(path)),
                       QMessageBox.StandardButton.NoButton, parent)
     box.setObjectName("sheetNotOpened")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the path holds the case number, typed or sent
     folder = box.addButton(tr("打开所在文件夹(&F)"), QMessageBox.ButtonRole.AcceptRole)
     folder.setObjectName("openFolderButton")
     close = box.addButton(tr("关闭"), QMessageBox.ButtonRole.RejectRole)

@@ -115,7 +115,7 @@ class StatsView(Retranslatable, QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        self.month_label = QLabel()
+        self.month_label = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.month_edit = QDateEdit(this_month(), objectName="statsMonth", calendarPopup=True)
         self.month_edit.setDisplayFormat("yyyy-MM")
         self.month_label.setBuddy(self.month_edit)
@@ -126,9 +126,9 @@ class StatsView(Retranslatable, QWidget):
         self.next_button.clicked.connect(lambda: self._step(1))
         self.export_button = QPushButton(objectName="statsExportButton")
         self.export_button.clicked.connect(self.export_csv)
-        self.title = QLabel(objectName="statsTitle")
+        self.title = QLabel(objectName="statsTitle", textFormat=Qt.TextFormat.PlainText)
         self.title.setStyleSheet("font-weight: bold")
-        self.message = QLabel(objectName="statsMessage", wordWrap=True)
+        self.message = QLabel(objectName="statsMessage", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
 
         head = QHBoxLayout()
         for w in (self.month_label, self.previous_button, self.month_edit, self.next_button):

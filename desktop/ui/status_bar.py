@@ -3,6 +3,7 @@ upload, overdue commitments and post-approval watch alerts. The facts are read o
 (``desktop.desk.status_facts``); this only puts them in words."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from desktop.desk.context import DeskContext
@@ -30,7 +31,7 @@ class DeskStatusBar(Retranslatable, QStatusBar):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         def label(name: str, *, capped: bool = True) -> QLabel:
-            made = QLabel(self)
+            made = QLabel(self, textFormat=Qt.TextFormat.PlainText)
             made.setObjectName(name)
             if capped:
                 # One line across the window: at the largest fonts its facts would be cut, so

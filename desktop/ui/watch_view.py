@@ -95,9 +95,9 @@ class WatchView(Retranslatable, QWidget):
             self._timer.start()
 
     def _build(self) -> None:
-        self.kind_label = QLabel()
+        self.kind_label = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.kind_filter = QComboBox(objectName="watchKindFilter")
-        self.age_label = QLabel()
+        self.age_label = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.age_filter = QComboBox(objectName="watchAgeFilter")
         self.kind_label.setBuddy(self.kind_filter)
         self.age_label.setBuddy(self.age_filter)
@@ -136,10 +136,10 @@ class WatchView(Retranslatable, QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
 
-        self.action_label = QLabel()
+        self.action_label = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.action = QComboBox(objectName="watchAction")
         self.action_label.setBuddy(self.action)
-        self.note_label = QLabel()
+        self.note_label = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.note = QLineEdit(objectName="watchNote")
         self.note_label.setBuddy(self.note)
         self.note.returnPressed.connect(self.settle_selected)
@@ -150,7 +150,7 @@ class WatchView(Retranslatable, QWidget):
             settle.addWidget(w)
         settle.addWidget(self.note, 1)
         settle.addWidget(self.settle_button)
-        self.message = QLabel(objectName="watchMessage", wordWrap=True)
+        self.message = QLabel(objectName="watchMessage", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
         # Their longest entries must not set the window's width: at the largest font in English

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -35,9 +35,9 @@ class AboutDialog(FitsText, Retranslatable, QDialog):
         self.runner = runner
         self.status: DeskStatus | None = None
         self.reach: Reachability | None = None
-        self.logo = QLabel()
+        self.logo = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.logo.setPixmap(style.icon("app").pixmap(48, 48))
-        self.heading = QLabel(objectName="aboutHeading")
+        self.heading = QLabel(objectName="aboutHeading", textFormat=Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("font-weight: bold")
         self.text = QTextBrowser(objectName="aboutText")
         self.reach_label = plain_label(name="platformReachability", wrap=True)

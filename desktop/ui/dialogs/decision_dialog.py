@@ -61,7 +61,7 @@ class DecisionDialog(FitsText, Retranslatable, QDialog):
             QShortcut(QKeySequence(keys), self, activated=self._submit_if_enabled)
         self.buttons.rejected.connect(self.reject)
 
-        self.labels = [QLabel() for _ in range(4)]
+        self.labels = [QLabel(textFormat=Qt.TextFormat.PlainText) for _ in range(4)]
         form = QFormLayout()
         for label, field in zip(self.labels, (self.case_no, self.outcome, self.measures, self.note)):
             label.setBuddy(field)

@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -64,7 +64,7 @@ class SnapshotImportDialog(FitsText, Retranslatable, QDialog):
         self.runner = runner
         self._stop: threading.Event | None = None
         self.outcome: ImportOutcome | None = None
-        self.intro = QLabel(wordWrap=True)
+        self.intro = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.path = QLineEdit(objectName="importPath", clearButtonEnabled=True)
         self.path.textChanged.connect(self._update_buttons)
         self.browse_folder = QPushButton(objectName="importBrowseFolder")
@@ -78,7 +78,7 @@ class SnapshotImportDialog(FitsText, Retranslatable, QDialog):
         self.progress = QProgressBar(objectName="importProgress")
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
-        self.verdict = QLabel(objectName="importVerdict", wordWrap=True)
+        self.verdict = QLabel(objectName="importVerdict", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.start_button = QPushButton(objectName="importStartButton")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)

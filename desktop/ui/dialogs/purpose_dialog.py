@@ -3,7 +3,7 @@ the check of an identity number starts only once the clerk has given one, and it
 lookup's access record."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,12 +25,12 @@ class PurposeDialog(FitsText, Retranslatable, QDialog):
     def __init__(self, masked_code: str, suggested: str = "", parent=None):
         super().__init__(parent, objectName="purposeDialog")
         self.masked_code = masked_code
-        self.intro = QLabel(wordWrap=True)
-        self.purpose_label = QLabel()
+        self.intro = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.purpose_label = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.purpose = QLineEdit(suggested, objectName="purposeInput")
         self.purpose.setMaxLength(MAX_PURPOSE)
         self.purpose_label.setBuddy(self.purpose)
-        self.error = QLabel(objectName="purposeError", wordWrap=True)
+        self.error = QLabel(objectName="purposeError", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.error.setProperty("verdict", "refused")
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -3,7 +3,7 @@ deployment settings IT fixed in the config file, shown read-only so the clerk ca
 the phone but never change them here."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -52,7 +52,7 @@ class SettingsDialog(FitsText, Retranslatable, QDialog):
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(self.language.findData(i18n.normalise(saved.get("language"))))
-        self.clerk_labels = [QLabel() for _ in range(3)]
+        self.clerk_labels = [QLabel(textFormat=Qt.TextFormat.PlainText) for _ in range(3)]
         clerk = QFormLayout(self.clerk_box)
         for label, field in zip(self.clerk_labels, (self.font_size, self.sounds, self.language)):
             label.setBuddy(field)
@@ -63,16 +63,16 @@ class SettingsDialog(FitsText, Retranslatable, QDialog):
         self.deploy_labels: list[QLabel] = []
         self.deploy_fields: list[QLineEdit] = []
         for _ in range(DEPLOYMENT_ROWS):
-            label, field = QLabel(), QLineEdit()
+            label, field = QLabel(textFormat=Qt.TextFormat.PlainText), QLineEdit()
             field.setReadOnly(True)
             field.setObjectName("deploymentField")
             self.deploy_labels.append(label)
             self.deploy_fields.append(field)
             self.deploy_form.addRow(label, field)
-        self.deploy_note = QLabel(wordWrap=True)
+        self.deploy_note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.deploy_form.addRow(self.deploy_note)
 
-        self.error = QLabel(objectName="settingsError", wordWrap=True)
+        self.error = QLabel(objectName="settingsError", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.error.setProperty("verdict", "refused")
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -8,7 +8,7 @@ for the records, and the dialog says so. The operator id is remembered per machi
 settings file, so the window offers the last one the next morning (never the password)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -34,16 +34,16 @@ class SignInDialog(FitsText, Retranslatable, QDialog):
         self.ctx = ctx
         ops = ctx.config.operators if ctx is not None else None
         self.mode = ops.auth if ops is not None else "demo"
-        self.intro = QLabel(wordWrap=True, objectName="signInIntro")
-        self.operator_label = QLabel()
+        self.intro = QLabel(wordWrap=True, objectName="signInIntro", textFormat=Qt.TextFormat.PlainText)
+        self.operator_label = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.operator = QLineEdit(current, objectName="operatorInput")
         self.operator.selectAll()
         self.operator_label.setBuddy(self.operator)
-        self.password_label = QLabel()
+        self.password_label = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.password = QLineEdit(objectName="passwordInput")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_label.setBuddy(self.password)
-        self.error = QLabel(objectName="signInError", wordWrap=True)
+        self.error = QLabel(objectName="signInError", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.error.setProperty("verdict", "refused")
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

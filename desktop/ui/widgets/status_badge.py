@@ -95,7 +95,7 @@ class StatusBadge(QFrame):
         super().__init__(parent)
         self.setObjectName("statusBadge")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self._icon = QLabel(self)
+        self._icon = QLabel(self, textFormat=Qt.TextFormat.PlainText)
         self._icon.setObjectName("statusBadgeIcon")
         self._text = _Words(self)
         self._text.setObjectName("statusBadgeText")
