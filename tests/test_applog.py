@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
+
 from desktop.app.cli import main
 from desktop.site import log as applog
 from desktop.site.paths import resources
@@ -35,6 +37,19 @@ def test_an_invalid_identity_number_is_masked_too(desk_env, capsys):
     applog.close()
     text = log_text(home)
     assert mistyped not in text and mistyped[:6] + "********" in text
+
+
+@pytest.mark.parametrize("typed", [f"x{PERSON}", f"{PERSON}x", f"ID{PERSON}", f"x{PERSON[:-1]}"])
+def test_a_number_with_a_letter_glued_on_is_masked_on_the_terminal_and_in_the_log(
+        desk_env, capsys, typed):
+    """A stray letter from the scanner or the keyboard used to let the whole number through, in
+    the refusal quoting it and in the log (break attempt 18)."""
+    home, _ = desk_env
+    assert main(["check", typed, "--item", KNOWN["item_with_measures"], "--offline"]) == 2
+    err = capsys.readouterr().err
+    digits = typed.strip("xID")
+    assert digits not in err
+    assert digits not in log_text(home)
 
 
 def test_masking_leaves_organisation_codes_and_longer_tokens_alone():

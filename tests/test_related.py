@@ -120,6 +120,11 @@ _COMMITMENT = {"commitment_id": "C-1", "type": "tolerance", "made_on": "2026-01-
     ("missing_field", {"field": "related"}, "平台应答缺少字段 related"),
     ("wrong_type", {"field": "commitments"}, "平台应答字段 commitments 的类型或取值不对"),
     ("unmasked_related", {}, "平台应答字段 related[0].code_masked 的类型或取值不对"),
+    # A whole number split by a space or dashes, or markup round a masked one (break attempt 18)
+    *(("wrong_type", {"field": "related", "value": [{**_PERSON, "code_masked": masked}]},
+       "平台应答字段 related[0].code_masked 的类型或取值不对")
+      for masked in ("1101011990 01011234*", "110101-19900101-1234*",
+                     '<a href="https://evil.example/">核查</a>110101********1234')),
     # The same person twice would be shown, checked and recorded twice; a unit has one legal
     # representative; a commitment counted twice would inflate the statistics.
     ("wrong_type", {"field": "related", "value": [_PERSON, _PERSON]}, "平台应答字段 related[1] 重复列出关联人员"),

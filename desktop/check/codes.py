@@ -41,6 +41,7 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 from desktop.check.model import CodeKind, ParsedCode
+from desktop.site.masking import mask_identity_numbers
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 from desktop.site.text import quoted
 
@@ -242,7 +243,7 @@ def _explain(code: str) -> InvalidCode:
     if len(code) != 18:
         return _invalid(QT_TRANSLATE_NOOP(
             "core", "代码应为18位，输入的是 {n} 位：{code}。请核对后重新输入或扫描。"),
-            n=len(code), code=quoted(code))
+            n=len(code), code=quoted(mask_identity_numbers(code)))
     for pos, char in enumerate(code, 1):
         if char not in USCC_ALPHABET:
             return _invalid(QT_TRANSLATE_NOOP(

@@ -9,31 +9,19 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import re
 import sys
 import threading
 from pathlib import Path
 
 from desktop.site import paths
-from desktop.site.masking import IDENTITY_SHAPE, PERSON, mask_code
+from desktop.site.masking import mask_identity_numbers
+from desktop.site.messages import UserError
 
 LOG_NAME = "credit-desk.log"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Enough for weeks of a busy window; five files so a crash on Monday is still there on Friday.
 MAX_BYTES = 2_000_000
 BACKUPS = 5
-
-# An identity number's shape, not inside a longer token. The rare all-digit organisation code is
-# masked too, which costs a log reader little.
-_ID_LIKE = re.compile(rf"(?<![0-9A-Za-z]){IDENTITY_SHAPE.pattern}(?![0-9A-Za-z])")
-# A number mistyped with a digit too many or too few is still a person's number.
-_LONG_DIGITS = re.compile(r"(?<![0-9A-Za-z])\d{15,}(?![0-9A-Za-z])")
-
-
-def mask_identity_numbers(text: str) -> str:
-    text = _ID_LIKE.sub(lambda m: mask_code(m.group(0), PERSON), text)
-    return _LONG_DIGITS.sub(lambda m: mask_code(m.group(0), PERSON), text)
-
 
 class MaskingFormatter(logging.Formatter):
     """Masks the finished line, tracebacks included: an exception text may quote its input."""
@@ -59,6 +47,8 @@ def setup(level: int = logging.INFO) -> Path | None:
         print(f"提示：无法写入日志文件 {path}（{exc.strerror or exc}），本次运行不记录日志。",
               file=sys.stderr)
         return None
+    except UserError:
+        return None  # no usable data folder: the command that needs it says so, once
     handler.setFormatter(MaskingFormatter(FORMAT))
     close()  # called again in one process (tests): replace, never stack handlers
     for name in ("desktop", "offline_cache"):
