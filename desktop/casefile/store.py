@@ -56,6 +56,7 @@ from desktop.casefile.record import (
     canonical_json,
     utc_text,
 )
+from desktop.casefile.typed_text import identity_number_problem
 from desktop.casefile.verify import QUERY_COLUMNS, VerifyReport, check_witness, verify
 from desktop.check.model import ROLE_LABELS, CheckResult, CodeKind, Status
 from desktop.check.policy import counting_hits
@@ -428,6 +429,9 @@ class CaseFile:
 
     @_serialised
     def _append(self, draft: CaseRecord) -> CaseRecord:
+        problem = identity_number_problem(draft)
+        if problem is not None:
+            raise RecordRefused(problem)
         if self.readonly:
             raise errors.not_durable(self.path, sqlite3.OperationalError("opened read-only"))
         conn = self._conn
