@@ -74,6 +74,15 @@ def test_stats_prints_a_table_and_writes_csv(filled, tmp_path, capsys):
     assert run("cases", "stats", "--month", "2026-11", "--item", "none", "--operator", "x") == 0
 
 
+@pytest.mark.parametrize("argv", [("list", "--to", "9999-12-31"), ("list", "--from", "0001-01-01"),
+                                  ("export", "--out", "x", "--to", "9999-12-31")])
+def test_a_far_date_is_refused_with_its_range_not_an_unexpected_error(filled, capsys, argv):
+    with pytest.raises(SystemExit) as stopped:
+        run("cases", *argv)
+    assert stopped.value.code == 2
+    assert "超出可查询的范围（1900–9000 年）" in capsys.readouterr().err
+
+
 def test_verify_exit_codes(filled, capsys):
     assert run("cases", "verify") == 0
     assert "已校验 3 条记录" in capsys.readouterr().out

@@ -192,6 +192,18 @@ def test_backup_to_a_full_disk_blames_the_disk_not_the_case_file(capsys, tmp_pat
     assert run(capsys, "cases", "verify")[0] == 0
 
 
+def test_backup_to_an_empty_name_is_refused_not_made_in_the_current_folder(capsys, tmp_path,
+                                                                         monkeypatch):
+    fill(1)
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    with pytest.raises(SystemExit) as stopped:
+        run(capsys, "cases", "backup", "")
+    assert stopped.value.code == 2 and "不能为空" in capsys.readouterr().err
+    assert list(here.iterdir()) == []
+
+
 def test_backup_into_an_existing_file_names_that_file(capsys, tmp_path):
     fill(1)
     (tmp_path / "taken").write_text("x")

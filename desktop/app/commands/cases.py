@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     due.register(verbs)
 
     p = verbs.add_parser("backup", help="备份案卷（含预写日志中的记录）及其见证")
-    p.add_argument("dest", type=Path, metavar="DEST", help="备份到的文件夹（或以 .sqlite 结尾的文件名）")
+    p.add_argument("dest", type=_dest, metavar="DEST", help="备份到的文件夹（或以 .sqlite 结尾的文件名）")
     p.set_defaults(func=run_backup)
 
 
@@ -77,11 +77,22 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--code", help="主体代码（完整代码）")
 
 
+def _dest(text: str) -> Path:
+    if not text.strip():  # Path("") is the current folder: a backup nobody asked for there
+        raise argparse.ArgumentTypeError("请给出备份到的文件夹或文件名（不能为空）")
+    return Path(text)
+
+
 def _day(text: str) -> date:
+    from desktop.casefile.stats import FIRST_YEAR, LAST_YEAR
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # 9999-12-31 overflowed into "意外错误"
+        raise argparse.ArgumentTypeError(f"日期超出可查询的范围（{FIRST_YEAR}–{LAST_YEAR} 年）：{text}")
+    return day
 
 
 @contextmanager
