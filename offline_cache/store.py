@@ -85,6 +85,8 @@ _DELTA_FILE = "delta.sqlite"
 TRANSITION_DIR = "transition"   # the accepted step from a root of the format before TUF
 REINSTALL = "请重新导入快照（U盘或“更新离线数据”）。"
 ADVICE = trust.ADVICE
+# Candidate folders of one import named in its refusal and the log; all are tried.
+NAMED_CANDIDATES = 3
 
 
 @dataclass(frozen=True)
@@ -521,15 +523,24 @@ class SnapshotStore:
                                                  "（含 metadata 与 targets 两个文件夹）。")
         skipped = []
         for candidate in candidates:
+            source = FolderSource(candidate)
             try:
-                return self.update(FolderSource(candidate), now=now, progress=progress, cancel=cancel)
+                return self._logged(source, self._update(source, now, progress, cancel))
             except SnapshotRefused as exc:
                 if exc.reason == "cancelled":
                     raise
-                log.warning("candidate %s skipped (%s, %s): %s", candidate, exc.role or "-", exc.reason, exc.message)
+                # Every one is tried (a bad one never hides a good one), but a stick of thousands
+                # of junk folders must not flood the log nor the verdict: the first few are named.
+                if len(skipped) < NAMED_CANDIDATES:
+                    log.warning("candidate %s skipped (%s, %s): %s", candidate, exc.role or "-",
+                                exc.reason, exc.message)
                 skipped.append((candidate, exc))
+        if len(skipped) > NAMED_CANDIDATES:
+            log.warning("%d more candidates skipped", len(skipped) - NAMED_CANDIDATES)
         first = skipped[0][1]
-        names = "；".join(f"{c.name}：{e.message}" for c, e in skipped)
+        names = "；".join(f"{c.name}：{e.message}" for c, e in skipped[:NAMED_CANDIDATES])
+        if len(skipped) > NAMED_CANDIDATES:
+            names += f"；另有 {len(skipped) - NAMED_CANDIDATES} 个文件夹也不可用"
         raise SnapshotRefused(first.reason, f"文件夹中没有可用的快照（{names}）", role=first.role)
 
     def update(self, source: Source, *, now: datetime | None = None,
@@ -541,6 +552,10 @@ class SnapshotStore:
             log.warning("snapshot from %s refused (%s, %s): %s", source.label, exc.role or "-", exc.reason, exc.message)
             exc.logged = True
             raise
+        return self._logged(source, snap)
+
+    @staticmethod
+    def _logged(source: Source, snap: InstalledSnapshot) -> InstalledSnapshot:
         log.info("snapshot v%d (%s) in use, data as of %s, from %s", snap.version, snap.kind,
                  snap.data_as_of.isoformat(), source.label)
         return snap

@@ -165,3 +165,25 @@ def test_watch_days_default_and_bounds(tmp_path):
         with pytest.raises(ConfigError) as exc:
             parse(f"[watch]\ndays = {bad}\n", tmp_path / "c.toml")
         assert "days" in str(exc.value) and "第 2 行" in str(exc.value)
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read_and_utf16_is_named(tmp_path, own_root):
+    """Notepad before Windows 10 1903 saves UTF-8 with a BOM: refused as "Invalid statement at
+    line 1, column 1" it sent IT looking for a typo that is not there (break attempt 18)."""
+    text = (f'[platform]\nbase_url = "http://127.0.0.1:8700"\napp_key = "hall-1"\n'
+            f'[snapshot]\ntrust_root = "{own_root.as_posix()}"\n' + OPERATORS)
+    path = tmp_path / "deploy.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert config.load(path).platform.app_key == "hall-1"
+    path.write_bytes(text.encode("utf-16"))
+    assert "不是 UTF-8 编码" in refused(path) and "另存为" in refused(path)
+
+
+def test_a_data_folder_that_is_a_file_is_named_not_a_traceback(tmp_path, capsys, monkeypatch):
+    home = tmp_path / "not-a-folder"
+    home.write_text("")
+    monkeypatch.setenv("CREDIT_DESK_HOME", str(home))
+    assert main(["cache", "status"]) == 2
+    err = capsys.readouterr().err
+    assert f"CREDIT_DESK_HOME 指定的数据文件夹 {home} 无法使用" in err
+    assert "Traceback" not in err and "意外错误" not in err

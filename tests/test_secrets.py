@@ -103,3 +103,26 @@ def test_secrets_set_refuses_bytes_that_are_not_text(capsys, monkeypatch, memory
     assert main(["secrets", "set", "hall-1"]) == 2
     assert capsys.readouterr().err.strip() == "错误：标准输入第 1 行不是有效的 UTF-8 文本。请以 UTF-8 保存密钥文件后重试。"
     assert memory_keyring.get_password("credit-desk", "hall-1") is None
+
+
+def _secrets_set(backend: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND=backend,
+               PYTHONPATH=os.pathsep.join([str(REPO / "tests"), str(REPO)]))
+    return subprocess.run([sys.executable, "-m", "desktop", "secrets", "set", APP_KEY],
+                          input="piped-secret\n", capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_a_backend_that_keeps_nothing_is_not_reported_as_storing_the_secret():
+    """keyring's null backend (the documented way to switch keyring off) said yes and kept
+    nothing; IT was then told again and again to run `secrets set` (break attempt 18)."""
+    done = _secrets_set("keyring.backends.null.Keyring")
+    assert done.returncode == 2 and "已将" not in done.stdout
+    assert "keyring.backends.null.Keyring 没有保存密钥" in done.stderr
+    assert "piped-secret" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("backend", ["keyring.backends.nul.Keyring", "", "keyrings.alt.file.PlaintextKeyring"])
+def test_a_misspelt_or_missing_backend_names_the_variable_not_an_unexpected_error(backend):
+    done = _secrets_set(backend)
+    assert done.returncode == 2 and "意外错误" not in done.stderr
+    assert "PYTHON_KEYRING_BACKEND" in done.stderr and "无法加载" in done.stderr

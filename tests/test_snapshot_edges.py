@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -266,3 +267,27 @@ def test_the_self_test_prints_china_time(capsys, pub):
     line = next(l for l in done.stdout.splitlines() if "离线数据 snapshot" in l)
     assert "数据截至 2026-12-01 04:15" in line, line
     assert f"有效期至 {end.astimezone(CHINA):%Y-%m-%d}" in line, line
+
+
+# -- a stick of junk folders (break attempt 18) ----------------------------------------------------
+
+def junk(stick: Path, count: int) -> None:
+    for i in range(count):
+        (stick / f"c{i:04d}" / "metadata").mkdir(parents=True)
+        (stick / f"c{i:04d}" / "targets").mkdir()
+
+
+def test_a_stick_of_junk_folders_is_refused_in_a_few_lines_and_a_good_one_among_them_wins(
+        capsys, pub, tmp_path, caplog):
+    """Every candidate is tried, but the refusal names three and counts the rest: 3,000 junk
+    folders made a 240,000-character verdict and megabytes of log."""
+    stick = tmp_path / "stick"
+    junk(stick, 400)
+    with caplog.at_level("WARNING"):
+        code, _, err = run(capsys, "cache", "import", str(stick))
+    assert code == 4
+    assert "另有 397 个文件夹也不可用" in err and len(err) < 2000
+    assert len([r for r in caplog.records if "skipped" in r.getMessage()]) == 4
+    shutil.copytree(pub.publish(1), stick / "zz-good")  # sorted after the junk by name
+    code, out, _ = run(capsys, "cache", "import", str(stick))
+    assert code == 0 and "已安装离线数据第 1 版" in out

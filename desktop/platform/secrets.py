@@ -4,6 +4,8 @@ Never in a file, a log line or an exception text: the clerk's PC is shared and i
 backed up; the keyring is the one place the OS protects per user."""
 from __future__ import annotations
 
+import os
+
 import keyring
 from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
@@ -33,8 +35,22 @@ def _unavailable(exc: Exception) -> SecretStoreUnavailable:
         {"kind": type(exc).__name__}))
 
 
+def _backend():
+    """The keyring backend, loaded: a misspelt or missing PYTHON_KEYRING_BACKEND failed as an
+    unexpected ModuleNotFoundError or ValueError that never named the variable (break attempt 18)."""
+    try:
+        return keyring.get_keyring()
+    except (ImportError, ValueError, AttributeError, TypeError) as exc:
+        if "PYTHON_KEYRING_BACKEND" not in os.environ:
+            raise
+        raise SecretStoreUnavailable(Message(QT_TRANSLATE_NOOP(
+            "core", "环境变量 PYTHON_KEYRING_BACKEND 指定的密钥库后端“{name}”无法加载（{kind}）。请改正或删去这个变量。"),
+            {"name": os.environ["PYTHON_KEYRING_BACKEND"][:200], "kind": type(exc).__name__})) from None
+
+
 def get_secret(app_key: str) -> str | None:
     """The stored secret for ``app_key``, None when none was set."""
+    _backend()
     try:
         return keyring.get_password(SERVICE, app_key)
     except (KeyringError, RuntimeError) as exc:
@@ -48,13 +64,23 @@ def set_secret(app_key: str, secret: str) -> None:
         raise UserError(Message(QT_TRANSLATE_NOOP(
             "core", "没有读到密钥：请从标准输入提供平台分配的应用密钥，例如 credit-desk secrets set {name} < secret.txt。"),
             {"name": app_key}))
+    backend = _backend()
     try:
         keyring.set_password(SERVICE, app_key, secret)
+        kept = keyring.get_password(SERVICE, app_key) == secret
     except (KeyringError, RuntimeError) as exc:
         raise _unavailable(exc) from None
+    if not kept:
+        # A backend that keeps nothing (keyring's null backend, the documented way to switch
+        # keyring off) said yes, and the desk then asked for the secret again and again.
+        raise SecretStoreUnavailable(Message(QT_TRANSLATE_NOOP(
+            "core", "密钥库后端 {backend} 没有保存密钥（它不保存任何内容）：密钥未存入。{advice}"),
+            {"backend": f"{type(backend).__module__}.{type(backend).__name__}",
+             "advice": Message(_NO_BACKEND)}))
 
 
 def delete_secret(app_key: str) -> bool:
+    _backend()
     try:
         keyring.delete_password(SERVICE, app_key)
     except PasswordDeleteError:

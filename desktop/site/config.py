@@ -130,8 +130,14 @@ def load(path: Path | None = None) -> Config:
                 {"path": str(path)}))
         return DEMO
     try:
-        text = read_small_file(path).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        # utf-8-sig: Notepad (before Windows 10 1903) saves UTF-8 with a byte-order mark, which
+        # TOML calls an invalid statement at line 1, column 1.
+        text = read_small_file(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(Message(QT_TRANSLATE_NOOP(
+            "core", "配置文件 {path} 不是 UTF-8 编码（例如存成了 UTF-16/“Unicode”或 GBK）。请用记事本“另存为”，"
+                    "编码选 UTF-8 后重启。"), {"path": str(path)})) from None
+    except OSError as exc:
         raise ConfigError(Message(QT_TRANSLATE_NOOP(
             "core", "无法读取配置文件 {path}：{error}"), {"path": str(path), "error": str(exc)})) from None
     except ValueError as exc:

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import platformdirs
 
+from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
+
 APP_NAME = "CreditDesk"
+_writable: set[Path] = set()  # data folders found writable in this process
 
 
 def home() -> Path:
@@ -15,7 +18,20 @@ def home() -> Path:
     ``CREDIT_DESK_HOME`` puts it under one folder (tests always set it)."""
     env = os.environ.get("CREDIT_DESK_HOME")
     path = Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if path not in _writable:  # once per process: a folder nobody may write in fails later
+            probe = path / f".credit-desk-probe-{os.getpid()}"
+            os.close(os.open(probe, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+            os.unlink(probe)
+            _writable.add(path)
+    except OSError as exc:
+        # A file, a device or a folder nobody may write: said in words, not a traceback.
+        template = (QT_TRANSLATE_NOOP("core", "环境变量 CREDIT_DESK_HOME 指定的数据文件夹 {path} 无法使用（{error}）。"
+                                              "请指向一个可写的文件夹。") if env else
+                    QT_TRANSLATE_NOOP("core", "数据文件夹 {path} 无法使用（{error}）。请检查它的权限，或联系信息技术人员。"))
+        raise UserError(Message(template, {"path": str(path),
+                                           "error": exc.strerror or type(exc).__name__})) from None
     return path
 
 

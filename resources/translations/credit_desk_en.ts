@@ -2506,6 +2506,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Config file {path} not found. Check CREDIT_DESK_CONFIG or contact IT staff.</translation>
     </message>
     <message>
+        <source>配置文件 {path} 不是 UTF-8 编码（例如存成了 UTF-16/“Unicode”或 GBK）。请用记事本“另存为”，编码选 UTF-8 后重启。</source>
+        <translation>The config file {path} is not UTF-8 (saved as UTF-16/&quot;Unicode&quot; or GBK, for example). Open it in Notepad, &quot;Save as&quot; with the encoding UTF-8, then restart.</translation>
+    </message>
+    <message>
         <source>无法读取配置文件 {path}：{error}</source>
         <translation>Cannot read the config file {path}: {error}</translation>
     </message>
@@ -2814,12 +2818,20 @@ The offline data on this machine is unchanged.</translation>
         <translation>System keyring error ({kind}). Check that the keyring is unlocked, or contact IT staff.</translation>
     </message>
     <message>
+        <source>环境变量 PYTHON_KEYRING_BACKEND 指定的密钥库后端“{name}”无法加载（{kind}）。请改正或删去这个变量。</source>
+        <translation>The keyring backend &quot;{name}&quot; named by the environment variable PYTHON_KEYRING_BACKEND cannot be loaded ({kind}). Correct the variable or remove it.</translation>
+    </message>
+    <message>
         <source>请给出平台应用编号（app_key），例如 credit-desk secrets set hall-440106-01。</source>
         <translation>Give the platform app key, e.g. credit-desk secrets set hall-440106-01.</translation>
     </message>
     <message>
         <source>没有读到密钥：请从标准输入提供平台分配的应用密钥，例如 credit-desk secrets set {name} &lt; secret.txt。</source>
         <translation>No secret was read: give the app secret from the platform on standard input, e.g. credit-desk secrets set {name} &lt; secret.txt.</translation>
+    </message>
+    <message>
+        <source>密钥库后端 {backend} 没有保存密钥（它不保存任何内容）：密钥未存入。{advice}</source>
+        <translation>The keyring backend {backend} did not keep the secret (it keeps nothing): the secret was not stored. {advice}</translation>
     </message>
     <message>
         <source>跟踪提醒：本月提出</source>
@@ -2872,6 +2884,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>月份“{month}”格式不对，应为 YYYY-MM，例如 2026-11。</source>
         <translation>Month &quot;{month}&quot; is malformed; use YYYY-MM, e.g. 2026-11.</translation>
+    </message>
+    <message>
+        <source>月份“{month}”超出可查询的范围（{first}–{last} 年）。</source>
+        <translation>The month &quot;{month}&quot; is outside the range that can be queried (years {first}–{last}).</translation>
     </message>
     <message>
         <source>核查</source>
@@ -3408,6 +3424,34 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>{categories}：不适用告知承诺、容缺受理，按一般程序办理</source>
         <translation>measure {measures} requires the general procedure: notification and tolerance commitments do not apply</translation>
+    </message>
+    <message>
+        <source>办件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>承诺书编号</source>
+        <translation>Commitment form number</translation>
+    </message>
+    <message>
+        <source>欠缺材料</source>
+        <translation>Missing materials</translation>
+    </message>
+    <message>
+        <source>{field}中有一个公民身份号码：记录列表、导出和记录单按原样显示这一栏，号码会完整可见。请删去号码（需要时只写后四位）后再记档。未记档。</source>
+        <translation>{field} holds a resident identity number: listings, exports and record sheets show this field as typed, so the number would be seen in full. Remove it (write only the last four digits if needed) and record again. Not recorded.</translation>
+    </message>
+    <message>
+        <source>环境变量 CREDIT_DESK_HOME 指定的数据文件夹 {path} 无法使用（{error}）。请指向一个可写的文件夹。</source>
+        <translation>The data folder {path} named by the environment variable CREDIT_DESK_HOME cannot be used ({error}). Point it at a folder that can be written.</translation>
+    </message>
+    <message>
+        <source>数据文件夹 {path} 无法使用（{error}）。请检查它的权限，或联系信息技术人员。</source>
+        <translation>The data folder {path} cannot be used ({error}). Check its permissions, or contact IT.</translation>
     </message>
 </context>
 </TS>
