@@ -96,3 +96,12 @@ def test_a_mistyped_identity_number_is_masked_in_the_log_too(capsys):
 
     line = applog.mask_identity_numbers("代码应为18位，输入的是 19 位：4403032000021062680。")
     assert "4403032000021062680" not in line and "440303*********2680" in line
+
+
+def test_a_number_scanned_twice_or_typed_after_a_phone_number_is_masked_and_hashes_are_not():
+    """Runs of 15 digits and more standing on their own, as before break attempt 18; inside a
+    hash only a run whose check digit holds (break attempt 19)."""
+    for line in (PERSON + PERSON, f"申请人 {PERSON}13800138000 已核查"):
+        assert PERSON not in applog.mask_identity_numbers(line)
+    digest = "2bcf8755461234567890123456a" + "0" * 37
+    assert applog.mask_identity_numbers(f"head {digest}") == f"head {digest}"

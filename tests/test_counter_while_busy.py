@@ -4,6 +4,7 @@ something: a record being written, a result made stale by the item, the purpose 
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,10 +12,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 from reference_platform.fixtures import KNOWN
-from ui_fixtures import (answer_prompt, choose_item, give_purpose, record, scan, stored_records,
-                         type_text, wait_idle, window)  # noqa: F401
+from ui_fixtures import (answer_prompt, choose_item, give_purpose, hold_checks, record, scan,
+                         stored_records, type_text, wait_idle, window)  # noqa: F401
 
 from desktop.casefile.errors import RecordNotDurable
+from desktop.check.request import CheckRequest
 from desktop.site.messages import Message
 
 BLACK, CLEAR = KNOWN["black"], KNOWN["clear"][0]
@@ -133,3 +135,99 @@ def test_a_link_under_the_purpose_dialog_waits_and_the_walk_in_keeps_its_item_an
     qtbot.waitUntil(lambda: page.result is not None and page.result.code == BLACK, timeout=10_000)
     wait_idle(qtbot, window)
     assert page.caseNoInput.text() == "LINK-9" and page.item_code() == "CZ-001"
+
+
+# -- break attempt 19: F6, Esc, tickets and the next case number ----------------------------------
+
+WAGES, TOLERANCE = KNOWN["unit_rep_wages"], KNOWN["item_with_tolerance"]
+
+
+def purpose_open(window) -> bool:
+    return any(d.isVisible() for d in window.findChildren(QDialog, "purposeDialog"))
+
+
+def test_a_link_waits_under_the_purpose_dialog_of_f6_too(qtbot, window):
+    page = window.check_page
+    window.attach_approval_system()
+    choose_item(qtbot, window, TOLERANCE)
+    scan(qtbot, window, WAGES)
+    page.is_recorded = True  # the unit is done; now its legal representative
+    type_text(qtbot, page.caseNoInput, "WALKIN-REP-1")
+    page.focus_code()
+    qtbot.keyClick(page.codeInput, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: purpose_open(window), timeout=5000)
+    window.approval.open_link(f"creditdesk://check?item=CZ-001&case=LINK-9&code={BLACK}")
+    qtbot.wait(300)
+    assert page.caseNoInput.text() == "WALKIN-REP-1"
+
+
+def test_f6_during_a_slow_write_waits_for_it_and_the_persons_form_starts_empty(
+        qtbot, window, held_write):
+    page, panel = window.check_page, window.check_page.recordPanel
+    choose_item(qtbot, window, TOLERANCE)
+    type_text(qtbot, page.caseNoInput, "UNIT-CASE-1")
+    scan(qtbot, window, WAGES)
+    panel.outcomeSelector.setCurrentIndex(panel.outcomeSelector.findData("rejected"))
+    type_text(qtbot, panel.noteInput, "unit note")
+    QTest.keySequence(window, QKeySequence("Ctrl+Return"))
+    qtbot.waitUntil(lambda: panel.record_job is not None, timeout=3000)
+    page.focus_code()
+    qtbot.keyClick(page.codeInput, Qt.Key.Key_F6)
+    qtbot.wait(200)
+    assert not purpose_open(window)  # the unit's record first
+    held_write()
+    qtbot.waitUntil(lambda: purpose_open(window), timeout=10_000)
+    assert [r["case_no"] for r in stored_records()] == ["UNIT-CASE-1"]
+    assert (page.caseNoInput.text(), panel.noteInput.toPlainText()) == ("", "")
+
+
+def test_esc_on_a_check_in_flight_lets_a_held_link_in(qtbot, window):
+    page = window.check_page
+    window.attach_approval_system()
+    gate = threading.Event()
+    hold_checks(window, lambda: gate.wait(5))
+    scan(qtbot, window, CLEAR, wait=False)
+    qtbot.waitUntil(lambda: page.checks.busy, timeout=2000)
+    window.approval.open_link(f"creditdesk://check?item=CZ-001&case=LINK-ESC&code={BLACK}")
+    assert page.caseNoInput.text() != "LINK-ESC"  # held while the check runs
+    qtbot.keyClick(page.codeInput, Qt.Key.Key_Escape)
+    gate.set()
+    qtbot.waitUntil(lambda: page.caseNoInput.text() == "LINK-ESC", timeout=5000)
+
+
+def test_a_ticket_during_a_check_stays_queued_and_opens_once_the_walk_in_is_recorded(qtbot, window):
+    """Taken at once it was held, then asked over the walk-in's result; "keep" dropped it and the
+    approval system waited for ever (break attempt 19)."""
+    page = window.check_page
+    window.attach_approval_system()
+    choose_item(qtbot, window, "CZ-001")
+    gate = threading.Event()
+    hold_checks(window, lambda: gate.wait(5))
+    scan(qtbot, window, CLEAR, wait=False)
+    qtbot.waitUntil(lambda: page.checks.busy, timeout=2000)
+    ticket = SimpleNamespace(state="pending",
+                             request=CheckRequest(item="CZ-001", case_no="TICKET-1", code=BLACK))
+    window.approval._ticket(ticket)
+    gate.set()
+    qtbot.waitUntil(lambda: page.result is not None and page.result.code == CLEAR, timeout=10_000)
+    wait_idle(qtbot, window)
+    assert page._prompt is None and window.approval.waiting == [ticket]
+    record(qtbot, window, "WALKIN-1")
+    window.approval._next_ticket()  # what a recorded check does with the local API on
+    qtbot.waitUntil(lambda: page.caseNoInput.text() == "TICKET-1" and page.result is not None
+                    and page.result.code == BLACK, timeout=10_000)
+
+
+def test_the_next_case_number_typed_during_a_slow_write_is_kept(qtbot, window, held_write):
+    page = window.check_page
+    choose_item(qtbot, window, "CZ-001")
+    type_text(qtbot, page.caseNoInput, "A-1")
+    scan(qtbot, window, BLACK)
+    QTest.keySequence(window, QKeySequence("Ctrl+Return"))
+    qtbot.waitUntil(lambda: page.recordPanel.record_job is not None, timeout=3000)
+    page.caseNoInput.clear()
+    type_text(qtbot, page.caseNoInput, "B-2")
+    scan(qtbot, window, CLEAR, wait=False)
+    held_write()
+    qtbot.waitUntil(lambda: page.result is not None and page.result.code == CLEAR, timeout=10_000)
+    assert page.caseNoInput.text() == "B-2"

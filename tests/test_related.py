@@ -123,8 +123,7 @@ _COMMITMENT = {"commitment_id": "C-1", "type": "tolerance", "made_on": "2026-01-
     # A whole number split by a space or dashes, or markup round a masked one (break attempt 18)
     *(("wrong_type", {"field": "related", "value": [{**_PERSON, "code_masked": masked}]},
        "平台应答字段 related[0].code_masked 的类型或取值不对")
-      for masked in ("1101011990 01011234*", "110101-19900101-1234*",
-                     '<a href="https://evil.example/">核查</a>110101********1234')),
+      for masked in ("1101011990 01011234*", "110101-19900101-1234*")),
     # The same person twice would be shown, checked and recorded twice; a unit has one legal
     # representative; a commitment counted twice would inflate the statistics.
     ("wrong_type", {"field": "related", "value": [_PERSON, _PERSON]}, "平台应答字段 related[1] 重复列出关联人员"),
@@ -482,3 +481,14 @@ def test_a_person_answer_that_breaks_the_contract_falls_back(capsys, online, fie
     assert (r.source, r.status) == ("offline", "hit") and reason in str(r.reason)
     assert LISTED_PERSON not in json.dumps(r.to_json(mask=True), ensure_ascii=False)
     ctx.case_file.close()
+
+
+@pytest.mark.parametrize("masked", ["E1234****", "H1234****5", "110101 ******** 1234"])
+def test_a_passport_or_permit_number_masked_is_a_persons_masked_number_too(capsys, online, masked):
+    """Not every person of a unit holds a resident identity card (break attempt 19)."""
+    online.configure()
+    online.install_snapshot()
+    online.platform.fault("wrong_type", scope="subjects", field="related",
+                          value=[{**_PERSON, "code_masked": masked}])
+    status, r, _ = check(capsys, UNIT, REGISTRATION)
+    assert status == 0 and r["source"] == "platform" and r["related"][0]["code_masked"] == masked

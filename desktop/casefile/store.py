@@ -56,7 +56,7 @@ from desktop.casefile.record import (
     canonical_json,
     utc_text,
 )
-from desktop.casefile.typed_text import identity_number_problem
+from desktop.casefile.typed_text import refuse_identity_numbers
 from desktop.casefile.verify import QUERY_COLUMNS, VerifyReport, check_witness, verify
 from desktop.check.model import ROLE_LABELS, CheckResult, CodeKind, Status
 from desktop.check.policy import counting_hits
@@ -333,6 +333,8 @@ class CaseFile:
     def record_check(self, result: CheckResult, decision: Decision, desk: Desk) -> CaseRecord:
         """Append a check with the clerk's decision. Returns only once the record and its feedback
         are durably on disk; raises RecordRefused (nothing written) or RecordNotDurable."""
+        pledge = decision.commitment
+        _refuse_typed(decision.note, pledge.form_no if pledge else "", pledge.missing if pledge else ())
         _check_policy(result.kind, result.status, result.measures, decision,
                       has_item=result.item is not None, subject_known=result.subject_known)
         commitment = None
@@ -347,6 +349,7 @@ class CaseFile:
     def record_decision(self, refers_to: int, decision: Decision, desk: Desk) -> CaseRecord:
         """A later decision on, or a correction of, an earlier record: a new record that points at
         it. The check itself (status, hits, measures shown) is carried over, never rewritten."""
+        _refuse_typed(decision.note)
         earlier = self.get(refers_to)
         _check_policy(earlier.subject_kind, earlier.status, earlier.measures_shown, decision,
                       has_item=bool(earlier.item_code), subject_known=earlier.known)
@@ -364,6 +367,7 @@ class CaseFile:
         naming the alert, and the clerk's note saying what was done."""
         if not note.strip():
             raise RecordRefused(Message(QT_TRANSLATE_NOOP("core", "跟踪处理须在说明中写明做了什么。")))
+        _refuse_typed(note)
         with self.lock:
             row = self._conn.execute("SELECT body, hash FROM records WHERE check_id = ? "
                                      "ORDER BY record_id DESC LIMIT 1", (check_id,)).fetchone()
@@ -386,6 +390,7 @@ class CaseFile:
         if state == "breached" and not note.strip():
             raise RecordRefused(Message(QT_TRANSLATE_NOOP(
                 "core", "记录违诺须在说明中写明核查发现的情况。")))
+        _refuse_typed(note)
         with self.lock:
             rows = self._conn.execute("SELECT body, hash FROM records WHERE check_id = ? "
                                       "ORDER BY record_id", (check_id,)).fetchall()
@@ -429,9 +434,6 @@ class CaseFile:
 
     @_serialised
     def _append(self, draft: CaseRecord) -> CaseRecord:
-        problem = identity_number_problem(draft)
-        if problem is not None:
-            raise RecordRefused(problem)
         if self.readonly:
             raise errors.not_durable(self.path, sqlite3.OperationalError("opened read-only"))
         conn = self._conn
@@ -927,6 +929,13 @@ def _check_policy(kind, status, measures, decision: Decision, *, has_item: bool,
         raise RecordRefused(Message(
             QT_TRANSLATE_NOOP("core", "数据中无此主体，记为“{outcome}”须在说明中写明已核对代码（如核对了营业执照原件）。"),
             {"outcome": OUTCOMES[decision.outcome]}))
+
+
+def _refuse_typed(note: str, form_no: str = "", missing=()) -> None:
+    """What the clerk typed for this record holds no identity number (typed_text.py)."""
+    problem = refuse_identity_numbers(note, form_no, missing)
+    if problem is not None:
+        raise RecordRefused(problem)
 
 
 def _instant(value: date | datetime | str, *, end: bool) -> datetime:

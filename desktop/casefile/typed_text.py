@@ -1,38 +1,56 @@
-"""What the clerk types into a record (the case number, the note, the pledge's form number and
-missing materials) holds no resident identity number: listings, exports, the record sheet and the
-history show these fields as typed, where the subject's own number is masked (break attempt 18
-found one written into the note printed whole). Only a number that is one (its birth date and
-check digit hold) is refused: long numeric case numbers (region, date, serial) are common, and
-must go through. Qt-free."""
+"""What the clerk types into a record (the note, the pledge's form number and missing materials,
+a decision's or a follow-up's note) holds no resident identity number: listings, exports, the
+record sheet and the history show these fields as typed, where the subject's own number is
+masked (break attempt 18 found one written into the note printed whole).
+
+Only a number that is one is refused (its birth date and check digit hold), written in full-width
+digits or split by spaces or dashes too. The case number is not checked: approval systems issue
+it, the clerk cannot change it, and about one numeric case number in eleven (region, date,
+serial) passes the test of an identity number (break attempt 19). Only text typed now is
+checked: a field carried over from an earlier record is not the clerk's to change. Qt-free."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from datetime import date
 
 from stdnum.cn import ric
 
-from desktop.casefile.record import CaseRecord
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
-_SHAPE = re.compile(r"(?<!\d)\d{17}[0-9Xx](?!\d)")
+_SHAPE = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
+_SEPARATOR = re.compile(r"(?<=[0-9])[ \-]+(?=[0-9Xx])")
 
-FIELDS = (("case_no", QT_TRANSLATE_NOOP("core", "办件编号")), ("note", QT_TRANSLATE_NOOP("core", "说明")),
-          ("form_no", QT_TRANSLATE_NOOP("core", "承诺书编号")),
-          ("missing", QT_TRANSLATE_NOOP("core", "欠缺材料")))
-
-
-def _texts(draft: CaseRecord) -> dict[str, str]:
-    pledge = draft.commitment or {}
-    return {"case_no": draft.case_no or "", "note": draft.note or "",
-            "form_no": pledge.get("form_no") or "", "missing": "、".join(pledge.get("missing") or ())}
+NOTE = QT_TRANSLATE_NOOP("core", "说明")
+FORM_NO = QT_TRANSLATE_NOOP("core", "承诺书编号")
+MISSING = QT_TRANSLATE_NOOP("core", "欠缺材料")
 
 
-def identity_number_problem(draft: CaseRecord) -> Message | None:
-    """Why ``draft`` cannot be written as typed, or None."""
-    texts = _texts(draft)
-    for key, label in FIELDS:
-        if any(ric.is_valid(found.group(0).upper()) for found in _SHAPE.finditer(texts[key])):
+def _is_identity_number(number: str) -> bool:
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    # The check digit by the module's own rule: its is_valid also looks the region up, and raises
+    # for some (KeyError 'county', break attempt 19).
+    return ric.calc_check_digit(number) == number[17]
+
+
+def holds_identity_number(text: str) -> bool:
+    plain = _SEPARATOR.sub("", unicodedata.normalize("NFKC", text or "")).upper()
+    return any(_is_identity_number(m.group(0)) for m in _SHAPE.finditer(plain))
+
+
+def identity_number_problem(**typed: str) -> Message | None:
+    """Why the texts typed (by field label: NOTE, FORM_NO, MISSING) cannot be written, or None."""
+    for label, text in typed.items():
+        if holds_identity_number(text):
             return Message(QT_TRANSLATE_NOOP(
                 "core", "{field}中有一个公民身份号码：记录列表、导出和记录单按原样显示这一栏，号码会完整可见。"
                         "请删去号码（需要时只写后四位）后再记档。未记档。"),
                 {"field": Message(label)})
     return None
+
+
+def refuse_identity_numbers(note: str = "", form_no: str = "", missing=()) -> Message | None:
+    return identity_number_problem(**{NOTE: note, FORM_NO: form_no, MISSING: "、".join(missing)})

@@ -10,7 +10,6 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from desktop.check.model import (
     EFFECTS,
     COMMITMENT_STATES,
     COMMITMENT_TYPES,
+    IDENTITY_SHAPE,
     NATURES,
     RELATION_ROLES,
     SEVERITIES,
@@ -609,14 +609,14 @@ def _nonempty(v) -> bool:
 
 
 def _masked(v) -> bool:
-    # A related person's number arrives masked (region and last four): digits, X and stars only.
-    # A whole number in the answer breaks the contract and must not be shown, nor one split by
-    # spaces or dashes ("4403032000 02106268*"), nor markup around a masked one (break 18).
-    return (isinstance(v, str) and _MASKED_SHAPE.fullmatch(v) is not None and "*" in v
-            and sum(c.isdigit() for c in v) < 15)
+    # A related person's number arrives masked (an identity number's region and last four, or a
+    # passport's or permit's letters): a whole number in the answer breaks the contract and must
+    # not be shown, nor one split by spaces or dashes ("4403032000 02106268*", break 18).
+    return (isinstance(v, str) and "*" in v and len(v) <= MAX_MASKED
+            and IDENTITY_SHAPE.search(v) is None and sum(c.isdigit() for c in v) < 15)
 
 
-_MASKED_SHAPE = re.compile(r"[0-9Xx*]{4,18}")
+MAX_MASKED = 40
 
 
 def _hit(h: dict, where: str) -> Hit:

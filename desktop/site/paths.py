@@ -10,7 +10,6 @@ import platformdirs
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 APP_NAME = "CreditDesk"
-_writable: set[Path] = set()  # data folders found writable in this process
 
 
 def home() -> Path:
@@ -20,13 +19,9 @@ def home() -> Path:
     path = Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     try:
         path.mkdir(parents=True, exist_ok=True)
-        if path not in _writable:  # once per process: a folder nobody may write in fails later
-            probe = path / f".credit-desk-probe-{os.getpid()}"
-            os.close(os.open(probe, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
-            os.unlink(probe)
-            _writable.add(path)
     except OSError as exc:
-        # A file, a device or a folder nobody may write: said in words, not a traceback.
+        # A file or a device: said in words, not a traceback. (A read-only folder is fine here:
+        # checks and audits run on it, and a write says what failed.)
         template = (QT_TRANSLATE_NOOP("core", "环境变量 CREDIT_DESK_HOME 指定的数据文件夹 {path} 无法使用（{error}）。"
                                               "请指向一个可写的文件夹。") if env else
                     QT_TRANSLATE_NOOP("core", "数据文件夹 {path} 无法使用（{error}）。请检查它的权限，或联系信息技术人员。"))

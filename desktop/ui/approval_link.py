@@ -76,7 +76,9 @@ class ApprovalLink(QObject):
         self.waiting = [t for t in self.waiting if t.state == "pending"]
         if not self.waiting:
             return
-        if page.has_unrecorded_result or page.recordPanel.record_job is not None:
+        if page.when_free(self._next_ticket):
+            return  # taken now, a kept result would drop it: it stays queued (break attempt 19)
+        if page.has_unrecorded_result:
             self.window.statusBar().showMessage(self.tr(
                 "审批系统还有 %1 个办件等待核查：记档当前结果后自动打开。").replace("%1", str(len(self.waiting))), 15000)
             return

@@ -352,7 +352,7 @@ class CheckPage(Retranslatable, QWidget):
         """Enter in the code field (a scan) or the check button. An unrecorded result is never
         dropped silently: the clerk is asked first."""
         raw = self.codeInput.text()
-        if not self._after_write_ends(lambda: self._check_requested(raw)):
+        if not self.after_write_ends(lambda: self._check_requested(raw)):
             self._check_requested(raw)
 
     def _check_requested(self, raw: str) -> None:
@@ -387,7 +387,7 @@ class CheckPage(Retranslatable, QWidget):
         self.request_check()
 
     def request_clear(self) -> None:
-        if self._prompt is not None or self._after_write_ends(self.request_clear):
+        if self._prompt is not None or self.after_write_ends(self.request_clear):
             return
         if self.has_unrecorded_result:
             self.ask_discard(self.clear, self.tr("核查结果尚未记档。确定清除吗？"))
@@ -426,7 +426,7 @@ class CheckPage(Retranslatable, QWidget):
                 proceed()
         self._maybe_free()
 
-    def _after_write_ends(self, action: Callable[[], None]) -> bool:
+    def after_write_ends(self, action: Callable[[], None]) -> bool:
         """While a record is being written, a scan or Esc waits for the write (True: held; the
         newest request wins, as a second scan replaces the first). Run at once, it moved the
         form on before the write ended: a durable write then left the last applicant's case
@@ -458,7 +458,8 @@ class CheckPage(Retranslatable, QWidget):
         the link's case (break attempt 18)."""
         if not self.busy:
             return False
-        self._when_free.append(action)
+        if action not in self._when_free:
+            self._when_free.append(action)
         return True
 
     def _maybe_free(self, *_args) -> None:
@@ -486,8 +487,7 @@ class CheckPage(Retranslatable, QWidget):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.given.connect(lambda given: self.start_check(raw, given))
             dialog.rejected.connect(self.purpose_refused)
-            dialog.finished.connect(self._purpose_closed)
-            self._purpose = dialog
+            self.purpose_opened(dialog)
             dialog.open()
             return
         self._checked_raw = raw
@@ -498,6 +498,11 @@ class CheckPage(Retranslatable, QWidget):
         # Last: the check's worker runs Python, and waits for the interpreter while this
         # handler still does.
         self.checks.start(raw, self.item_code(), purpose)
+
+    def purpose_opened(self, dialog: QDialog) -> None:
+        """The purpose dialog of a scan or of F6: the page is busy until it closes."""
+        self._purpose = dialog
+        dialog.finished.connect(self._purpose_closed)
 
     def _purpose_closed(self, _code: int) -> None:
         self._purpose = None
@@ -560,12 +565,13 @@ class CheckPage(Retranslatable, QWidget):
     # -- clearing -----------------------------------------------------------------------------
 
     def clear(self) -> None:
-        self.checks.cancel()
+        self.checks.cancel()  # no done or failed follows: a held link is free to run below
         self.codeInput.clear()
         self.recordPanel.clear_inputs()
         self._clear_result_view()
         self.recordPanel.show_message("")
         self.focus_code()
+        self._maybe_free()
 
     def _clear_result_view(self) -> None:
         self.resultPanel.clear()

@@ -390,7 +390,8 @@ class RecordPanel(Retranslatable, QWidget):
             return
         self.is_recorded = True
         self.recordButton.setEnabled(False)
-        self.case_no.clear()
+        if self.case_no.text().strip() == record.case_no:  # not the next one, typed meanwhile
+            self.case_no.clear()
         self.clear_inputs()
         self.show_message(self.tr("已记入办件档案：记录 %1%2。可扫描下一个代码；Ctrl+P 打印记录单。")
                           .replace("%1", str(record.record_id))

@@ -17,6 +17,8 @@ def request(page) -> None:
     person = page.resultPanel.selected_related()
     if page.result is None or person is None:
         return
+    if page.after_write_ends(lambda: request(page)):
+        return  # like a scan: the unit's record first (break attempt 19)
     ref = PersonRef.of(page.result.code, person)
     if page.has_unrecorded_result:
         page.ask_discard(lambda: start(page, ref), QCoreApplication.translate(
@@ -36,6 +38,7 @@ def start(page, person: PersonRef, purpose: str | None = None) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.given.connect(lambda given: start(page, person, given))
         dialog.rejected.connect(page.purpose_refused)
+        page.purpose_opened(dialog)  # a link waits while it is open
         dialog.open()
         return
     page.codeInput.clear()  # the field holds no number of this person: none was given

@@ -3426,10 +3426,6 @@ The offline data on this machine is unchanged.</translation>
         <translation>measure {measures} requires the general procedure: notification and tolerance commitments do not apply</translation>
     </message>
     <message>
-        <source>办件编号</source>
-        <translation>Case number</translation>
-    </message>
-    <message>
         <source>说明</source>
         <translation>Note</translation>
     </message>

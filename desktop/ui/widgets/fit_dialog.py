@@ -7,6 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QStyle, QWidget
 
+from desktop.ui.widgets.plain_text import tooltip
+
 # Room kept for the window manager's title bar and borders around a dialog.
 FRAME = QSize(16, 40)
 # A read-only path field may take this share of the screen's width; its label needs the rest.
@@ -27,7 +29,7 @@ def show_whole(edit: QLineEdit, widest: int) -> None:
     padding = 2 * edit.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + 16
     needed = edit.fontMetrics().horizontalAdvance(text) + margins.left() + margins.right() + padding
     edit.setMinimumWidth(min(needed, widest))
-    edit.setToolTip(text)
+    edit.setToolTip(tooltip(text))  # a path or a name from outside: shown as text
     if edit.isReadOnly():       # never move the cursor under the clerk's typing
         edit.setCursorPosition(0)
 
