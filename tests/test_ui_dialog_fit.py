@@ -24,6 +24,7 @@ from ui_fixtures import KNOWN, choose_item, record, scan, wait_idle
 from ui_fixtures import window as window  # noqa: F401 - a fixture
 
 from desktop.ui import style
+from desktop.ui.widgets.plain_text import tooltip
 
 SCREEN = QRect(0, 0, 1366, 728)   # 1366x768 less a 40 px taskbar: what a dialog may use
 
@@ -87,7 +88,7 @@ def problems(dialog: QWidget) -> list[str]:
             continue
         margins = edit.textMargins()
         room = edit.contentsRect().width() - margins.left() - margins.right() - 8   # frame padding
-        if edit.fontMetrics().horizontalAdvance(text) > room and edit.toolTip() != text:
+        if edit.fontMetrics().horizontalAdvance(text) > room and edit.toolTip() != tooltip(text):
             out.append(f"field cut without its full text on hover: {text[:40]!r}")
     for button in shown_widgets(dialog, QAbstractButton):
         if button.text() and button.sizeHint().width() > button.width() + 1:

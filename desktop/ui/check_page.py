@@ -4,22 +4,20 @@ The page assembles and keeps the flow: which item, when to check, never dropping
 result without asking. Rendering is the result panel's (desktop.ui.result_panel), the decision and
 its write the record panel's (desktop.ui.record_panel), the check job and its countdown the check
 flow's (desktop.ui.check_flow), the item search the selector's (desktop.ui.widgets.item_selector),
-and scans typed into the wrong field the scanner's (desktop.ui.scanner). Every call that touches network, disk or crypto goes through the window's
-JobRunner, so the GUI thread never waits on it."""
+scans typed into the wrong field the scanner's (desktop.ui.scanner), and whose turn it is (a
+question, a write, a link waiting) the counter turns' (desktop.ui.counter_turns). Every call that
+touches network, disk or crypto goes through the window's JobRunner, so the GUI thread never
+waits on it."""
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -32,8 +30,8 @@ from desktop.check.sources import OfflineUnavailable
 from desktop.desk.context import DeskContext
 from desktop.ui import related_check, style
 from desktop.ui.check_flow import CheckFlow
+from desktop.ui.counter_turns import CounterTurns
 from desktop.ui.dialogs import user_settings
-from desktop.ui.dialogs.unrecorded_prompt import UnrecordedPrompt
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs import JobRunner
 from desktop.ui.record_panel import RecordPanel, reason
@@ -62,7 +60,7 @@ class PageContent(LayoutHint, QWidget):
     """The scrolled page: laid out by its height for the scroll area's width."""
 
 
-class CheckPage(Retranslatable, QWidget):
+class CheckPage(CounterTurns, Retranslatable, QWidget):
     """Signals tell the window what to show in its status bar."""
 
     result_shown = Signal(object)      # CheckResult
@@ -72,17 +70,11 @@ class CheckPage(Retranslatable, QWidget):
 
     def __init__(self, ctx: DeskContext, jobs: JobRunner, parent: QWidget | None = None):
         super().__init__(parent)
+        self._init_turns()
         self.ctx = ctx
         self.jobs = jobs
         self.is_ready = False
         self._focus_turn = 0  # see _focus_once_active
-        self._prompt: QMessageBox | None = None
-        self._held: list[tuple] = []  # requests that came while the clerk was being asked
-        # A scan or Esc while a record is being written: run once the write has ended (see
-        # _after_write); links from the approval system while the clerk is busy (see when_free).
-        self._after_write: Callable[[], None] | None = None
-        self._when_free: list[Callable[[], None]] = []
-        self._purpose: QDialog | None = None  # the purpose dialog, while it is open
         # Read with the catalogue, then kept current by the settings dialog through the window.
         self.sound_on_black = False
         self.settings: dict | None = None  # the clerk's stored settings, read with the catalogue
@@ -394,86 +386,6 @@ class CheckPage(Retranslatable, QWidget):
             return
         self.clear()
 
-    def ask_discard(self, proceed, question: str) -> None:
-        """Ask before an unrecorded result is dropped; ``proceed()`` runs only on "discard"."""
-        if self._prompt is not None:
-            # A link from the approval system or a close while the clerk is being asked: not
-            # dropped, but asked (or simply run, if the answer dropped the result) next.
-            self._held = [h for h in self._held if h[1] != question] + [(proceed, question)]
-            return
-
-        def discard() -> None:
-            self._prompt = None
-            # The note and pledge typed for the dropped result are not the next applicant's.
-            self.recordPanel.clear_inputs()
-            proceed()
-            self._ask_held()
-
-        def keep() -> None:
-            self._prompt = None
-            self.wants_front.emit()  # "back to recording" from another tab, or on quit
-            self.recordPanel.recordButton.setFocus()
-            self._ask_held()
-        self._prompt = UnrecordedPrompt(self, question, discard, keep)
-        self._prompt.open()
-
-    def _ask_held(self) -> None:
-        held, self._held = self._held, []
-        for proceed, question in held:
-            if self.has_unrecorded_result or self._prompt is not None:
-                self.ask_discard(proceed, question)
-            else:
-                proceed()
-        self._maybe_free()
-
-    def after_write_ends(self, action: Callable[[], None]) -> bool:
-        """While a record is being written, a scan or Esc waits for the write (True: held; the
-        newest request wins, as a second scan replaces the first). Run at once, it moved the
-        form on before the write ended: a durable write then left the last applicant's case
-        number and note for the next one, and a failed one dropped the check unasked (break
-        attempt 18). Ended, the write has cleared the form or left the result to record again,
-        and the request is answered as usual."""
-        if self.recordPanel.record_job is None:
-            return False
-        self._after_write = action
-        return True
-
-    def _write_ended(self) -> None:
-        action, self._after_write = self._after_write, None
-        if action is not None:
-            action()
-        self._maybe_free()
-
-    @property
-    def busy(self) -> bool:
-        """The clerk is in the middle of something a link must not cut into: a record being
-        written, a check on its way, or a question (unrecorded result, purpose) open."""
-        return (self.recordPanel.record_job is not None or self.checks.busy
-                or self._prompt is not None or self._purpose is not None)
-
-    def when_free(self, action: Callable[[], None]) -> bool:
-        """For the approval system: True when ``action`` was held because the page is
-        ``busy``; it runs once that has ended. A link taken at once set its item and case number
-        under an open purpose dialog, and the walk-in person was then checked and recorded under
-        the link's case (break attempt 18)."""
-        if not self.busy:
-            return False
-        if action not in self._when_free:
-            self._when_free.append(action)
-        return True
-
-    def _maybe_free(self, *_args) -> None:
-        """Connected after what frees the page: a result is shown, a question answered, a
-        write's own outcome on the form, before a held link is taken."""
-        if not self._when_free or self.busy:
-            return
-        waiting, self._when_free = self._when_free, []
-        for index, action in enumerate(waiting):
-            if self.busy:  # the first one started a check or asked: the rest wait again
-                self._when_free = waiting[index:] + self._when_free
-                return
-            action()
-
     def start_check(self, raw: str, purpose: str | None = None) -> None:
         """Check ``raw``; a natural person only once the clerk has said why (the purpose dialog,
         pre-filled with what the approval system sent)."""
@@ -498,15 +410,6 @@ class CheckPage(Retranslatable, QWidget):
         # Last: the check's worker runs Python, and waits for the interpreter while this
         # handler still does.
         self.checks.start(raw, self.item_code(), purpose)
-
-    def purpose_opened(self, dialog: QDialog) -> None:
-        """The purpose dialog of a scan or of F6: the page is busy until it closes."""
-        self._purpose = dialog
-        dialog.finished.connect(self._purpose_closed)
-
-    def _purpose_closed(self, _code: int) -> None:
-        self._purpose = None
-        self._maybe_free()
 
     def purpose_refused(self) -> None:
         self._clear_result_view()
