@@ -31,6 +31,7 @@ from desktop.ui.dialogs.import_dialog import SnapshotImportDialog, install_snaps
 from desktop.ui.dialogs.settings_dialog import SettingsDialog
 from desktop.ui.dialogs.sign_in_dialog import SignInDialog
 from desktop.ui.jobs import JobRunner
+from desktop.ui.widgets.plain_text import tooltip
 from offline_cache.store import SnapshotStore
 
 
@@ -301,7 +302,7 @@ def test_settings_are_stored_and_applied_and_deployment_is_read_only(qtbot, runn
     # Words in the UI language, never the config's raw "platform"; paths whole on hover.
     shown = [w.text() for w in deployment]
     assert "信用平台" in shown and "platform" not in shown and "不限" in shown
-    assert all(w.toolTip() == w.text() for w in deployment)
+    assert all(w.toolTip() == tooltip(w.text()) for w in deployment)  # the whole path, as text
 
     dialog.findChild(QSpinBox, "fontSizeInput").setValue(15)
     dialog.findChild(QCheckBox, "soundsInput").setChecked(True)
