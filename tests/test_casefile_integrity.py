@@ -683,58 +683,39 @@ def test_a_witness_that_cannot_be_flushed_stops_recording_with_the_reason(tmp_pa
         assert cf.count() == 3 and witness.read(cf.witness_path).count == 3
 
 
-def test_an_access_records_witness_is_flushed_behind_the_lookup_and_redone_before_the_next_commit(
-        tmp_path, monkeypatch):
-    """A lookup's access record is committed (durable) before the result is shown; its witness
-    slot is written then and flushed on the witness's thread, not in the lookup's way. That flush
-    failing once is redone, the access slot written again, before the next commit (here a
-    record's), so on disk the access slots too are at most one append behind."""
+_APPENDS = {"record": lambda cf: cf.record_check(result(), approve(), DESK),
+            "lookup": lambda cf: cf.record_access(result(), "授权书", DESK)}
+
+
+@pytest.mark.parametrize("first, then", [("lookup", "record"), ("record", "lookup")])
+def test_a_witness_flush_that_failed_is_redone_before_the_next_commit_of_either_kind(
+        tmp_path, monkeypatch, first, then):
+    """A lookup's access record, like a record, is committed (durable) before the result is
+    shown; its witness slot is written then and flushed on the witness's thread, not in the
+    lookup's way. That flush failing once is redone, the slot written again, before the next
+    commit of the other kind, so on disk each kind's slots are at most one append behind."""
     path = tmp_path / "cases.sqlite"
+    base = witness.ACCESS if first == "lookup" else 0
     with CaseFile(path) as cf:
-        cf.record_access(result(), "授权书", DESK)
+        _APPENDS[first](cf)
         _flush_behind_done(cf)
         fails = []
         seen = _failing_flush(monkeypatch, fails)
         fails.append(1)
-        cf.record_access(result(), "授权书", DESK)
+        _APPENDS[first](cf)
         _flush_behind_done(cf)
-        assert seen == ["casefile-witness"]  # behind the lookup, and it failed
+        assert seen == ["casefile-witness"]  # behind the append, and it failed
         del seen[:]
         rewritten = []
         real_put = witness.Writer._put
         monkeypatch.setattr(witness.Writer, "_put",
                             lambda self, head, base: (rewritten.append((head.count, base)),
                                                       real_put(self, head, base))[1])
-        cf.record_check(result(), approve(), DESK)
-        assert rewritten[0] == (2, witness.ACCESS) and seen[0] != "casefile-witness"
-        assert witness.read_access(cf.witness_path).count == 2
-        assert witness.read(cf.witness_path).count == 1
-
-
-def test_a_records_witness_flush_that_failed_is_redone_before_the_next_lookup_commits(
-        tmp_path, monkeypatch):
-    """The other way round: the flush behind a record fails once; the lookup after it writes
-    the record's slot again and flushes it itself before its access record is committed."""
-    path = tmp_path / "cases.sqlite"
-    with CaseFile(path) as cf:
-        cf.record_check(result(), approve(), DESK)
-        _flush_behind_done(cf)
-        fails = []
-        seen = _failing_flush(monkeypatch, fails)
-        fails.append(1)
-        cf.record_check(result(), approve(), DESK)
-        _flush_behind_done(cf)
-        assert seen == ["casefile-witness"]
-        del seen[:]
-        rewritten = []
-        real_put = witness.Writer._put
-        monkeypatch.setattr(witness.Writer, "_put",
-                            lambda self, head, base: (rewritten.append((head.count, base)),
-                                                      real_put(self, head, base))[1])
-        cf.record_access(result(), "授权书", DESK)
-        assert rewritten[0] == (2, 0) and seen[0] != "casefile-witness"
-        assert witness.read(cf.witness_path).count == 2
-        assert witness.read_access(cf.witness_path).count == 1
+        _APPENDS[then](cf)
+        assert rewritten[0] == (2, base) and seen[0] != "casefile-witness"
+        counts = {"lookup": witness.read_access(cf.witness_path).count,
+                  "record": witness.read(cf.witness_path).count}
+        assert counts == {first: 2, then: 1}
 
 
 def test_an_access_witness_that_cannot_be_flushed_stops_the_next_lookup(tmp_path, monkeypatch):

@@ -14,8 +14,7 @@ import re
 import unicodedata
 from datetime import date
 
-from stdnum.cn import ric
-
+from desktop.site.masking import check_digit_holds
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 
 _SHAPE = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
@@ -31,26 +30,20 @@ def _is_identity_number(number: str) -> bool:
         date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    # The check digit by the module's own rule: its is_valid also looks the region up, and raises
-    # for some (KeyError 'county', break attempt 19).
-    return ric.calc_check_digit(number) == number[17]
+    return check_digit_holds(number)
 
 
-def holds_identity_number(text: str) -> bool:
+def _holds_identity_number(text: str) -> bool:
     plain = _SEPARATOR.sub("", unicodedata.normalize("NFKC", text or "")).upper()
     return any(_is_identity_number(m.group(0)) for m in _SHAPE.finditer(plain))
 
 
-def identity_number_problem(**typed: str) -> Message | None:
-    """Why the texts typed (by field label: NOTE, FORM_NO, MISSING) cannot be written, or None."""
-    for label, text in typed.items():
-        if holds_identity_number(text):
+def refuse_identity_numbers(note: str = "", form_no: str = "", missing=()) -> Message | None:
+    """Why the texts typed cannot be written (the first field holding a number), or None."""
+    for label, text in ((NOTE, note), (FORM_NO, form_no), (MISSING, "、".join(missing))):
+        if _holds_identity_number(text):
             return Message(QT_TRANSLATE_NOOP(
                 "core", "{field}中有一个公民身份号码：记录列表、导出和记录单按原样显示这一栏，号码会完整可见。"
                         "请删去号码（需要时只写后四位）后再记档。未记档。"),
                 {"field": Message(label)})
     return None
-
-
-def refuse_identity_numbers(note: str = "", form_no: str = "", missing=()) -> Message | None:
-    return identity_number_problem(**{NOTE: note, FORM_NO: form_no, MISSING: "、".join(missing)})
