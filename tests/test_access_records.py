@@ -43,12 +43,24 @@ def test_a_person_without_purpose_is_refused_and_nothing_is_looked_up(capsys, on
 def test_a_code_or_identity_number_as_purpose_is_refused_not_kept_unmasked(capsys, online):
     """A licence or identity card scanned into the purpose by mistake would put a code, a person's
     number unmasked, into the access record: refused, nothing looked up."""
-    for purpose in (KNOWN["clear"][0], PERSON, f"授权书 {PERSON}"):
+    grouped = f"{PERSON[:6]} {PERSON[6:14]} {PERSON[14:]}"   # as printed on forms
+    dashed = f"{PERSON[:6]}-{PERSON[6:14]}-{PERSON[14:]}"
+    for purpose in (KNOWN["clear"][0], PERSON, f"授权书 {PERSON}", f"授权书 {grouped}",
+                    f"履职依据{dashed}"):
         code, out, err = run(capsys, "check", PERSON, "--item", ITEM, "--purpose", purpose)
         assert code == 2 and out == ""
         assert "查询用途不能是代码或身份证号码" in err and PERSON not in err
     assert [r.path for r in online.platform.log] == []
     assert access(capsys) == []
+
+
+def test_an_authorisation_number_in_groups_of_digits_is_a_purpose(capsys, online):
+    """Split digits that are no identity number (no birth date, or a check digit that fails) are
+    an authorisation number like any other."""
+    code, out, err = run(capsys, "check", PERSON, "--item", ITEM, "--purpose",
+                         "授权书 4401 2026 1201 0001 23")
+    assert code != 2, err
+    assert [r["purpose"] for r in access(capsys)] == ["授权书 4401 2026 1201 0001 23"]
 
 
 def test_an_organisation_needs_no_purpose_and_its_own_code_leaves_no_access_record(capsys):

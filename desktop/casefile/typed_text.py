@@ -10,38 +10,18 @@ serial) passes the test of an identity number (break attempt 19). Only text type
 checked: a field carried over from an earlier record is not the clerk's to change. Qt-free."""
 from __future__ import annotations
 
-import re
-import unicodedata
-from datetime import date
-
-from desktop.site.masking import check_digit_holds
+from desktop.site.masking import holds_identity_number
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
-
-_SHAPE = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
-_SEPARATOR = re.compile(r"(?<=[0-9])[ \-]+(?=[0-9Xx])")
 
 NOTE = QT_TRANSLATE_NOOP("core", "说明")
 FORM_NO = QT_TRANSLATE_NOOP("core", "承诺书编号")
 MISSING = QT_TRANSLATE_NOOP("core", "欠缺材料")
 
 
-def _is_identity_number(number: str) -> bool:
-    try:
-        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return False
-    return check_digit_holds(number)
-
-
-def _holds_identity_number(text: str) -> bool:
-    plain = _SEPARATOR.sub("", unicodedata.normalize("NFKC", text or "")).upper()
-    return any(_is_identity_number(m.group(0)) for m in _SHAPE.finditer(plain))
-
-
 def refuse_identity_numbers(note: str = "", form_no: str = "", missing=()) -> Message | None:
     """Why the texts typed cannot be written (the first field holding a number), or None."""
     for label, text in ((NOTE, note), (FORM_NO, form_no), (MISSING, "、".join(missing))):
-        if _holds_identity_number(text):
+        if holds_identity_number(text):
             return Message(QT_TRANSLATE_NOOP(
                 "core", "{field}中有一个公民身份号码：记录列表、导出和记录单按原样显示这一栏，号码会完整可见。"
                         "请删去号码（需要时只写后四位）后再记档。未记档。"),

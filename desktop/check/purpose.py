@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from desktop.check.codes import InvalidCode, parse
+from desktop.site.masking import holds_identity_number
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 # Purposes are short: an authorisation number or the legal duty, not a letter.
@@ -28,9 +29,10 @@ def purpose_problem(purpose: str | None) -> Message | None:
         return Message(QT_TRANSLATE_NOOP(
             "core", "查询用途应为一行文字，最长 {limit} 字（授权书编号或履职依据），未查询。"),
             {"limit": MAX_PURPOSE})
-    if _NUMBER_RUN.search(text) or _is_code(text):
-        # A licence or identity card scanned into the purpose field by mistake: kept as the
-        # purpose it would put the applicant's code, a person's number unmasked, in the record.
+    if _NUMBER_RUN.search(text) or holds_identity_number(text) or _is_code(text):
+        # A licence or identity card scanned into the purpose field by mistake, or a number
+        # typed there split in groups: kept as the purpose it would put the applicant's code, a
+        # person's number unmasked, in the access record.
         return Message(QT_TRANSLATE_NOOP(
             "core", "查询用途不能是代码或身份证号码（像是扫描进了用途栏）：请填写授权书编号或履职依据，未查询。"))
     return None
