@@ -75,18 +75,23 @@ def test_a_scan_during_a_slow_write_waits_for_it_and_the_next_form_starts_empty(
     assert "办件编号" in page.recordPanel.formMessage.text()
 
 
-@pytest.mark.parametrize("move_on", ["scan", "escape"])
+@pytest.mark.parametrize("move_on", ["scan", "escape", "close"])
 def test_a_write_that_fails_after_the_clerk_moved_on_keeps_the_result_and_asks(
         qtbot, window, held_write, move_on):
     page = window.check_page
     applicant_a(qtbot, window, "GZ-A-0003")
     if move_on == "scan":
         scan(qtbot, window, CLEAR, wait=False)
-    else:
+    elif move_on == "escape":
         qtbot.keyClick(page.codeInput, Qt.Key.Key_Escape)
+    else:  # the window closed while the write runs: it waits for the write's outcome
+        window.close()
+        qtbot.wait(200)
+        assert window.isVisible()
+        assert "写完后退出" in window.statusBar().currentMessage()
     held_write(fail=True)
     qtbot.waitUntil(lambda: page._prompt is not None, timeout=10_000)
-    assert page.result.code == BLACK
+    assert window.isVisible() and page.result.code == BLACK
     assert "未记档" in page.recordPanel.formMessage.text()
     assert stored_records() == []
     answer_prompt(qtbot, window, "keepButton")  # back to A, its case number and note intact
@@ -231,3 +236,48 @@ def test_the_next_case_number_typed_during_a_slow_write_is_kept(qtbot, window, h
     held_write()
     qtbot.waitUntil(lambda: page.result is not None and page.result.code == CLEAR, timeout=10_000)
     assert page.caseNoInput.text() == "B-2"
+
+
+def test_closing_during_a_write_that_succeeds_closes_once_it_is_durable(qtbot, window, held_write):
+    page = window.check_page
+    applicant_a(qtbot, window, "GZ-A-0004")
+    window.close()
+    qtbot.wait(200)
+    assert window.isVisible() and stored_records() == []
+    held_write()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert page._prompt is None  # recorded: nothing to ask
+    assert [r["case_no"] for r in stored_records()] == ["GZ-A-0004"]
+
+
+def test_a_second_close_while_a_write_is_stuck_closes_and_keeps_what_the_write_makes_durable(
+        qtbot, window, held_write):
+    """A write stuck on a dead disk cannot keep the window open for ever: asked again, the window
+    closes, waiting for the write as long as it always did."""
+    applicant_a(qtbot, window, "GZ-A-0005")
+    window.close()
+    assert window.isVisible()
+    threading.Timer(0.5, held_write).start()  # the disk comes back while closing waits
+    window.close()
+    assert not window.isVisible()
+    assert [r["case_no"] for r in stored_records()] == ["GZ-A-0005"]
+
+
+def test_a_ticket_waiting_behind_a_result_opens_when_the_clerk_discards_that_result(qtbot, window):
+    """Esc and "discard" on the walk-in's unrecorded result: the approval system's ticket takes the
+    page then, not only after the next record."""
+    page = window.check_page
+    window.attach_approval_system()
+    choose_item(qtbot, window, "CZ-001")
+    scan(qtbot, window, CLEAR)
+    ticket = SimpleNamespace(state="pending",
+                             request=CheckRequest(item="CZ-001", case_no="TICKET-2", code=BLACK))
+    window.approval._ticket(ticket)
+    wait_idle(qtbot, window)
+    assert page.result.code == CLEAR and window.approval.waiting == [ticket]
+    assert "等待核查" in window.statusBar().currentMessage()
+    qtbot.keyClick(page.codeInput, Qt.Key.Key_Escape)
+    answer_prompt(qtbot, window, "discardButton")
+    qtbot.waitUntil(lambda: page.caseNoInput.text() == "TICKET-2" and page.result is not None
+                    and page.result.code == BLACK, timeout=10_000)
+    assert window.approval.waiting == []

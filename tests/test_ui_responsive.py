@@ -151,7 +151,7 @@ def test_closing_while_a_record_is_being_written_loses_nothing(qtbot, online_win
     code = widget(window, "codeInput", QLineEdit)
     qtbot.keyClick(code, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     window.close()                      # straight after Ctrl+Enter, no waiting
-    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)  # once the write is durable
     assert [r["subject_code"] for r in stored_records()] == [KNOWN["clear"][0]]
 
 

@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.jobs = JobRunner(self)
         self._close_confirmed = False
+        self._closing_after_write = False
         self.setObjectName("mainWindow")
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
@@ -357,6 +358,15 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         page = self.check_page
+        if not self._closing_after_write and page.after_write_ends(self._close_after_write):
+            # The record the clerk pressed is still being written: closing waits for its outcome.
+            # Closed at once, a write that then failed lost the result without a question. A
+            # second close while it still runs (a write stuck on a dead disk) closes, waiting
+            # for it at most CLOSE_WAIT_MS, as before.
+            event.ignore()
+            self._closing_after_write = True
+            self.statusBar().showMessage(self.tr("正在写入办件档案：写完后退出。"), 10_000)
+            return
         if page.has_unrecorded_result and not self._close_confirmed:
             # Non-blocking, like the prompt on a new scan: a nested event loop here would let a
             # scan arrive under the question.
@@ -368,6 +378,10 @@ class MainWindow(QMainWindow):
             self.approval.close()
         self.jobs.shutdown(CLOSE_WAIT_MS)
         super().closeEvent(event)
+
+    def _close_after_write(self) -> None:
+        self._closing_after_write = False
+        self.close()  # written: closes; failed: asks, as for any unrecorded result
 
     def _confirm_close(self) -> None:
         self._close_confirmed = True
