@@ -30,6 +30,8 @@ class ApprovalLink(QObject):
         self.instance.link.connect(self.open_link)
         self.ticket_arrived.connect(self._ticket, Qt.ConnectionType.QueuedConnection)
         window.check_page.recorded.connect(self._recorded)
+        # A ticket waiting behind a result opens once that result is recorded, or discarded.
+        window.check_page.cleared.connect(self._cleared)
         if self.ctx.config.integration is not None:
             # The token comes from the keyring (an OS service): never on the GUI thread.
             window.jobs.submit(self.ctx.local_api, self.ticket_arrived.emit, cancellable=False,
@@ -80,7 +82,7 @@ class ApprovalLink(QObject):
             return  # taken now, a kept result would drop it: it stays queued (break attempt 19)
         if page.has_unrecorded_result:
             self.window.statusBar().showMessage(self.tr(
-                "审批系统还有 %1 个办件等待核查：记档当前结果后自动打开。").replace("%1", str(len(self.waiting))), 15000)
+                "审批系统还有 %1 个办件等待核查：记档（或清除）当前结果后自动打开。").replace("%1", str(len(self.waiting))), 15000)
             return
         ticket = self.waiting.pop(0)
         self.window.statusBar().showMessage(
@@ -120,6 +122,10 @@ class ApprovalLink(QObject):
             w.showNormal()
         w.raise_()
         w.activateWindow()
+
+    def _cleared(self) -> None:
+        if self.waiting:
+            QTimer.singleShot(0, self._next_ticket)
 
     def _recorded(self, record) -> None:
         if self.api is None or not self.ctx.tickets.pending():

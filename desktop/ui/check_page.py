@@ -67,6 +67,7 @@ class CheckPage(CounterTurns, Retranslatable, QWidget):
     recorded = Signal(object)          # CaseRecord, after the durable write
     ready = Signal()                   # the item catalogue is loaded: the page can take scans
     wants_front = Signal()             # the clerk is sent back to this page (to record)
+    cleared = Signal()                 # the clerk cleared the page (Esc), a result discarded
 
     def __init__(self, ctx: DeskContext, jobs: JobRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -475,6 +476,7 @@ class CheckPage(CounterTurns, Retranslatable, QWidget):
         self.recordPanel.show_message("")
         self.focus_code()
         self._maybe_free()
+        self.cleared.emit()
 
     def _clear_result_view(self) -> None:
         self.resultPanel.clear()
