@@ -524,6 +524,34 @@ def test_status_bar_names_operator_desk_snapshot_and_pending_uploads(qtbot, wind
         assert label.accessibleName()
 
 
+def test_status_bar_facts_end_in_an_ellipsis_when_short_of_room_whole_on_hover(qtbot, window):
+    """Narrower than its facts, the bar cut them off mid-character at the window's edge (the
+    English demo snapshot label at 1366 px): now each ends in "…" inside the window, and the
+    whole text is what hovering shows and what the label holds."""
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    snapshot = widget(window, "snapshotLabel", QLabel)
+    qtbot.waitUntil(lambda: "第 1 版" in snapshot.text(), timeout=5000)
+    window.resize(1366, 700)
+    qtbot.waitUntil(lambda: snapshot.shown_text() == snapshot.text(), timeout=2000)
+    window.resize(700, 700)
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: snapshot.shown_text().endswith("…"), timeout=2000)
+    whole = snapshot.text()
+    assert whole.endswith("演示数据 / DEMO DATA")
+    assert snapshot.shown_text()[:-1] == whole[:len(snapshot.shown_text()) - 1]
+    for name in ("operatorLabel", "deskLabel", "snapshotLabel"):
+        label = widget(window, name, QLabel)
+        assert label.mapTo(bar, QPoint(label.width(), 0)).x() <= bar.width(), name
+    QApplication.sendEvent(snapshot, QHelpEvent(QEvent.Type.ToolTip, QPoint(5, 5),
+                                                snapshot.mapToGlobal(QPoint(5, 5))))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    assert "DEMO DATA" in QToolTip.text()
+    QToolTip.hideText()
+
+
 def test_an_old_snapshot_is_flagged_stale_in_the_banner(qtbot, desk_env, tmp_path):
     """A production desk, offline only, whose snapshot is older than the warning age (48 h)."""
     from datetime import datetime, timedelta, timezone

@@ -3,7 +3,6 @@ upload, overdue commitments and post-approval watch alerts. The facts are read o
 (``desktop.desk.status_facts``); this only puts them in words."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from desktop.desk.context import DeskContext
@@ -12,7 +11,7 @@ from desktop.ui import i18n, style
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs import JobRunner
 from desktop.ui.result_panel import as_of_text
-from desktop.ui.widgets.plain_text import tooltip
+from desktop.ui.widgets.plain_text import ElidedLabel, tooltip
 
 
 class DeskStatusBar(Retranslatable, QStatusBar):
@@ -26,12 +25,12 @@ class DeskStatusBar(Retranslatable, QStatusBar):
         self._overdue = 0
         self._watch_count: int | None = None
 
-        # As QMainWindow.statusBar() makes it: the bar never widens the window (its facts are
-        # cut at the window's edge instead).
+        # As QMainWindow.statusBar() makes it: the bar never widens the window. Short of room,
+        # its facts end in "…", whole on hover.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         def label(name: str, *, capped: bool = True) -> QLabel:
-            made = QLabel(self, textFormat=Qt.TextFormat.PlainText)
+            made = ElidedLabel(self)
             made.setObjectName(name)
             if capped:
                 # One line across the window: at the largest fonts its facts would be cut, so

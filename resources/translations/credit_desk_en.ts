@@ -599,8 +599,8 @@
         <translation>Approval-system link refused</translation>
     </message>
     <message>
-        <source>审批系统还有 %1 个办件等待核查：记档当前结果后自动打开。</source>
-        <translation>%1 more cases from the approval system are waiting: the next opens once the current result is recorded.</translation>
+        <source>审批系统还有 %1 个办件等待核查：记档（或清除）当前结果后自动打开。</source>
+        <translation>%1 more cases from the approval system are waiting: the next opens once the current result is recorded (or cleared).</translation>
     </message>
     <message>
         <source>审批系统提交了办件 %1 的核查。</source>
@@ -1056,6 +1056,10 @@
     <message>
         <source>记录单未能生成：%1</source>
         <translation>The record sheet could not be created: %1</translation>
+    </message>
+    <message>
+        <source>正在写入办件档案：写完后退出。</source>
+        <translation>Writing to the case file: the window closes once it is written.</translation>
     </message>
     <message>
         <source>当前核查结果尚未记档。仍要退出吗？</source>

@@ -12,8 +12,8 @@ import re
 import unicodedata
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QWidget
 
 from desktop.site.text import one_line
 
@@ -106,6 +106,40 @@ class WrappedLabel(QLabel):
                             QEvent.Type.ContentsRectChange):
             self._hint = self._heights = None
         super().changeEvent(event)
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that gives way when its row is short of room: its end drawn as "…"
+    and the whole of it on hover (unless the label has a tooltip of its own). A QLabel in a full
+    row was cut off mid-character at the window's edge (the status bar's facts in English).
+    ``text()`` stays the whole text, for readers and tests alike."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        margins = self.contentsMargins()
+        return QSize(self.fontMetrics().horizontalAdvance("…") + margins.left() + margins.right(),
+                     super().minimumSizeHint().height())
+
+    def shown_text(self) -> str:
+        """What is drawn: the text, or its start and "…" when the label is narrower."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             self.contentsRect().width())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()),
+                                  self.palette(), self.isEnabled(), self.shown_text(),
+                                  self.foregroundRole())
+
+    def event(self, event) -> bool:
+        if (event.type() == QEvent.Type.ToolTip and not self.toolTip()
+                and self.shown_text() != self.text()):
+            QToolTip.showText(event.globalPos(), tooltip(self.text()), self)
+            return True
+        return super().event(event)
 
 
 def plain_label(parent: QWidget | None = None, *, name: str | None = None, wrap: bool = False) -> QLabel:
