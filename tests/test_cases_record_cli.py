@@ -162,7 +162,12 @@ PERSON = KNOWN["person_black"]
 @pytest.mark.parametrize("note", [f"法定代表人身份证{PERSON}，已告知", f"身份证ID{PERSON}号已核",
                                   "身份证" + PERSON.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
                                   f"身份证 {PERSON[:6]} {PERSON[6:14]} {PERSON[14:]} 已核",
-                                  f"身份证{PERSON[:6]}-{PERSON[6:14]}-{PERSON[14:]}已核"])
+                                  f"身份证{PERSON[:6]}-{PERSON[6:14]}-{PERSON[14:]}已核",
+                                  # break attempt 20: as Word, documents and forms split it
+                                  f"身份证 {PERSON[:6]}–{PERSON[6:14]}–{PERSON[14:]}",
+                                  f"身份证 {PERSON[:6]}.{PERSON[6:14]}.{PERSON[14:]}",
+                                  f"身份证：\n{PERSON[:6]} {PERSON[6:14]}\n{PERSON[14:]}",
+                                  f"身份证 {PERSON[:9]}\u200b{PERSON[9:]}"])
 def test_an_identity_number_typed_into_the_note_is_refused(capsys, note):
     """Listings, exports and sheets show the note as typed: a number written there was printed
     whole (break attempt 18), also in full-width digits or split up (break attempt 19). Refused

@@ -552,6 +552,21 @@ def test_status_bar_facts_end_in_an_ellipsis_when_short_of_room_whole_on_hover(q
     QToolTip.hideText()
 
 
+def test_the_counts_in_the_status_bar_stay_whole_where_the_long_facts_give_way(qtbot, window):
+    """At 1024 px the counts the clerk acts on read whole; only the operator and snapshot facts
+    end in "…" (every label giving way, the short counts went first, break attempt 20)."""
+    snapshot = widget(window, "snapshotLabel", QLabel)
+    counts = [widget(window, name, QLabel) for name in ("deskLabel", "outboxIndicator",
+                                                        "watchIndicator")]
+    qtbot.waitUntil(lambda: "第 1 版" in snapshot.text() and "：" in counts[2].text(), timeout=5000)
+    window.statusBar().show_overdue(3)
+    window.resize(1024, 768)
+    qtbot.wait(100)
+    for label in counts + [widget(window, "overdueIndicator", QLabel)]:
+        assert label.width() >= label.sizeHint().width(), label.objectName()
+    assert snapshot.shown_text().endswith("…")
+
+
 def test_an_old_snapshot_is_flagged_stale_in_the_banner(qtbot, desk_env, tmp_path):
     """A production desk, offline only, whose snapshot is older than the warning age (48 h)."""
     from datetime import datetime, timedelta, timezone

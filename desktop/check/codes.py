@@ -41,15 +41,14 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 from desktop.check.model import CodeKind, ParsedCode
-from desktop.site.masking import mask_identity_numbers
+from desktop.site.masking import SEPARATORS, mask_identity_numbers
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 from desktop.site.text import quoted
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _ID_RE = re.compile(r"[0-9]{17}[0-9X]")
-# Everything a scanner, a copy from a document or a tired hand puts between the characters.
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−_·.／/]+")
+_SEPARATORS = re.compile(SEPARATORS + "+")
 # A whole run of exactly 18: a code is never cut out of a longer opaque token.
 _URL_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])")
 

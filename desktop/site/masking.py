@@ -48,17 +48,23 @@ def mask_identity_numbers(text: str) -> str:
                       else m.group(0), text)
 
 
-# What a person types: a number in full-width digits or split by spaces or dashes is one too.
+# Everything a scanner, a copy from a document or a tired hand puts between the characters of a
+# code or a number: white space and line breaks, dashes of every width, underscores, dots,
+# middle dots and slashes (after NFKC, which makes the full-width ones plain).
+SEPARATORS = r"[\s\-‐‑‒–—―−_·./／]"
 _TYPED_SHAPE = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
-_SEPARATOR = re.compile(r"(?<=[0-9])[ \-]+(?=[0-9Xx])")
+_BETWEEN_DIGITS = re.compile(rf"(?<=[0-9]){SEPARATORS}+(?=[0-9Xx])")
 
 
 def holds_identity_number(text: str) -> bool:
-    """``text`` (typed by a person) holds a resident identity number: one whose birth date and
-    check digit hold, written in full-width digits or split by spaces or dashes too. Only a
-    number that is one: about one numeric case or form number in eleven has the shape and the
-    check digit of one, far fewer a birth date as well."""
-    plain = _SEPARATOR.sub("", unicodedata.normalize("NFKC", text or "")).upper()
+    """``text`` (typed or pasted by a person) holds a resident identity number: one whose birth
+    date and check digit hold, however it is written: full-width digits, invisible characters
+    inside, split in groups by any of SEPARATORS. Only a number that could be one: a number
+    built of a region, a date and a serial (440106-20261201-0009) has the shape and a date that
+    holds, so about one in eleven such numbers is taken for one by its check digit alone."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", text or "")
+                   if unicodedata.category(ch) != "Cf")
+    plain = _BETWEEN_DIGITS.sub("", text).upper()
     return any(_is_identity_number(m.group(0)) for m in _TYPED_SHAPE.finditer(plain))
 
 

@@ -67,7 +67,7 @@ class CheckPage(CounterTurns, Retranslatable, QWidget):
     recorded = Signal(object)          # CaseRecord, after the durable write
     ready = Signal()                   # the item catalogue is loaded: the page can take scans
     wants_front = Signal()             # the clerk is sent back to this page (to record)
-    cleared = Signal()                 # the clerk cleared the page (Esc), a result discarded
+    cleared = Signal()                 # no result on the page any more: nothing to record
 
     def __init__(self, ctx: DeskContext, jobs: JobRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -476,8 +476,10 @@ class CheckPage(CounterTurns, Retranslatable, QWidget):
         self.recordPanel.show_message("")
         self.focus_code()
         self._maybe_free()
-        self.cleared.emit()
 
     def _clear_result_view(self) -> None:
+        """Esc, or a scan that brought no result (an invalid code, a purpose refused, a failed
+        check) after the last one was discarded: a ticket waiting behind it may take the page."""
         self.resultPanel.clear()
         self.recordPanel.drop()
+        self.cleared.emit()

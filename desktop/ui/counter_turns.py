@@ -67,6 +67,10 @@ class CounterTurns:
         self._after_write = action
         return True
 
+    def holds(self, action: Callable[[], None]) -> bool:
+        """``action`` is the request waiting for the write now running."""
+        return self._after_write is not None and self._after_write == action
+
     def _write_ended(self) -> None:
         action, self._after_write = self._after_write, None
         if action is not None:

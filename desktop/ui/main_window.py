@@ -31,7 +31,6 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.jobs = JobRunner(self)
         self._close_confirmed = False
-        self._closing_after_write = False
         self.setObjectName("mainWindow")
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
@@ -358,13 +357,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         page = self.check_page
-        if not self._closing_after_write and page.after_write_ends(self._close_after_write):
+        close = self._close_after_write
+        if not page.holds(close) and page.after_write_ends(close):
             # The record the clerk pressed is still being written: closing waits for its outcome.
             # Closed at once, a write that then failed lost the result without a question. A
-            # second close while it still runs (a write stuck on a dead disk) closes, waiting
-            # for it at most CLOSE_WAIT_MS, as before.
+            # second close while it still waits (a write stuck on a dead disk) closes, waiting
+            # for it at most CLOSE_WAIT_MS, as before; a scan or Esc since takes its place.
             event.ignore()
-            self._closing_after_write = True
             self.statusBar().showMessage(self.tr("正在写入办件档案：写完后退出。"), 10_000)
             return
         if page.has_unrecorded_result and not self._close_confirmed:
@@ -380,7 +379,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _close_after_write(self) -> None:
-        self._closing_after_write = False
         self.close()  # written: closes; failed: asks, as for any unrecorded result
 
     def _confirm_close(self) -> None:

@@ -3,6 +3,7 @@ upload, overdue commitments and post-approval watch alerts. The facts are read o
 (``desktop.desk.status_facts``); this only puts them in words."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from desktop.desk.context import DeskContext
@@ -26,20 +27,22 @@ class DeskStatusBar(Retranslatable, QStatusBar):
         self._watch_count: int | None = None
 
         # As QMainWindow.statusBar() makes it: the bar never widens the window. Short of room,
-        # its facts end in "…", whole on hover.
+        # the two long facts (operator, snapshot) end in "…", whole on hover; the short ones and
+        # the counts the clerk acts on stay whole (a layout takes as much from each label that
+        # gives way, so a short one gave way first).
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
-        def label(name: str, *, capped: bool = True) -> QLabel:
-            made = ElidedLabel(self)
+        def label(name: str, *, capped: bool = True, elided: bool = False) -> QLabel:
+            made = ElidedLabel(self) if elided else QLabel(self, textFormat=Qt.TextFormat.PlainText)
             made.setObjectName(name)
             if capped:
                 # One line across the window: at the largest fonts its facts would be cut, so
                 # they stop growing at 12 pt (the result above them is what must read large).
                 style.keep_relative_font(made, 1.0, at_most=12)
             return made
-        self.operatorLabel = label("operatorLabel")
+        self.operatorLabel = label("operatorLabel", elided=True)
         self.deskLabel = label("deskLabel")
-        self.snapshotLabel = label("snapshotLabel")
+        self.snapshotLabel = label("snapshotLabel", elided=True)
         self.overdueIndicator = label("overdueIndicator", capped=False)
         self.overdueIndicator.hide()
         self.outboxIndicator = label("outboxIndicator")
@@ -100,6 +103,7 @@ class DeskStatusBar(Retranslatable, QStatusBar):
             problem = facts.snapshot_problem
             self.snapshotLabel.setToolTip(tooltip(i18n.render(problem) if problem else ""))
         else:
+            self.snapshotLabel.setToolTip("")  # the problem of before is gone
             text = (self.tr("离线数据 第 %1 版（截至 %2）")
                     .replace("%1", str(facts.snapshot_version))
                     .replace("%2", as_of_text(facts.snapshot_as_of)))
