@@ -203,3 +203,13 @@ def test_stats_month_as_table_and_csv(six, capsys, tmp_path):
     assert [line.split()[-1] for line in out.splitlines() if line.startswith("核查次数")] == ["3"]
     code, out, err = run(capsys, "cases", "stats", "--month", "11/2026")
     assert code == 2 and "YYYY-MM" in err and out == ""
+
+
+def test_a_limit_too_big_for_sqlite_lists_everything_and_a_negative_one_is_refused(capsys, six):
+    """A script's "no limit" (99999999999999999999) overflowed SQLite's integer binding into an
+    unexpected error (break attempt 21)."""
+    code, out, err = run(capsys, "cases", "list", "--limit", "99999999999999999999", "--json")
+    assert code == 0 and len(out.splitlines()) == 6, err
+    with pytest.raises(SystemExit) as refused:
+        run(capsys, "cases", "list", "--limit", "-1")
+    assert refused.value.code == 2 and "条数不能为负数" in capsys.readouterr().err

@@ -136,6 +136,19 @@ def test_read_only_case_folder_exits_7_keeps_the_result_and_loses_nothing(capsys
     assert run(capsys, "cases", "verify")[0] == 0
 
 
+def test_commitments_due_are_listed_from_a_read_only_case_file(capsys):
+    """An archive copy or a home mounted read-only for an audit: `cases due` is a listing like
+    `cases list`, and lists (it opened the file for writing and exited 7 about a record nobody
+    asked to make, break attempt 21)."""
+    code, out, err = run(capsys, "check", KNOWN["clear"][0], "--item", "ZJ-001", "--record",
+                         "--case-no", "C-1", "--outcome", "approved", "--commitment", "tolerance",
+                         "--form-no", "F-1", "--due", "2027-01-01", "--missing", "营业执照副本")
+    assert code == 0, err
+    with read_only(paths.home()):
+        code, out, err = run(capsys, "cases", "due", "--days", "3650")
+    assert code == 0 and "F-1" in out and "C-1" in out, err
+
+
 if IS_ROOT:  # a real full file system needs a mount; the core's page-limit test runs everywhere
     def test_full_disk_exits_7_and_loses_nothing(capsys, tmp_path, monkeypatch):
         home = tmp_path / "small-home"

@@ -176,6 +176,24 @@ def test_batch_masks_identity_numbers(capsys, tmp_path):
     assert code == 0 and KNOWN["person_black"] not in out and json.loads(out)["status"] == "hit"
 
 
+@pytest.mark.parametrize("line", ["{p} 张三", "{p},", "{p}张三", "{a} {b} {c} 张三"])
+def test_a_refused_batch_line_is_quoted_with_its_identity_number_masked(capsys, tmp_path, line):
+    """A line copied from a spreadsheet with the name beside the number is refused (it is no
+    code), and the refusal quotes the line: the number masked there too, on screen and in the
+    JSON scripts keep (break attempt 21), the name still there to find the line by."""
+    person = KNOWN["person_black"]
+    batch = tmp_path / "codes.txt"
+    batch.write_text(line.format(p=person, a=person[:6], b=person[6:14], c=person[14:]) + "\n",
+                     encoding="utf-8")
+    for extra in ((), ("--json",)):
+        code, out, err = run(capsys, "check", "--batch", str(batch), "--item", ITEM, "--offline",
+                             *extra)
+        assert code == 2 and person[6:14] not in out + err
+        assert person[:6] in out and person[-4:] in out
+        if "张三" in line:
+            assert "张三" in out
+
+
 def test_batch_reads_a_gbk_csv_from_a_chinese_spreadsheet(capsys, tmp_path):
     batch = tmp_path / "codes.csv"
     batch.write_bytes(f"名称,统一社会信用代码\n甲公司,{KNOWN['black']}\n".encode("gbk"))

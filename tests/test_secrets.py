@@ -32,8 +32,9 @@ def test_secrets_set_reads_stdin_into_the_keyring(capsys, monkeypatch, memory_ke
     assert memory_keyring.get_password("credit-desk", APP_KEY) == "new-secret-value"
 
 
-def test_empty_input_is_refused_and_nothing_stored(capsys, monkeypatch, memory_keyring):
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("".encode())))
+@pytest.mark.parametrize("given", ["", "   \n", "\t\r\n"])  # blanks too (break attempt 21)
+def test_empty_input_is_refused_and_nothing_stored(capsys, monkeypatch, memory_keyring, given):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(given.encode())))
     assert main(["secrets", "set", APP_KEY]) == 2
     assert "没有读到密钥" in capsys.readouterr().err
     assert memory_keyring.get_password("credit-desk", APP_KEY) is None

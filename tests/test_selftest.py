@@ -57,6 +57,20 @@ def test_healthy_install_passes_with_every_check_listed_and_the_home_untouched(d
     assert list(home.iterdir()) == []
 
 
+def test_a_data_folder_under_a_file_is_named_as_the_problem_not_the_trust_root(desk_env, tmp_path):
+    """CREDIT_DESK_HOME under a file (a typo, /dev/null/x): the probes that read the home say
+    so as every command does, where the trust root was blamed with a raw NotADirectoryError
+    (break attempt 21)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    done = self_test(CREDIT_DESK_HOME=str(blocker / "home"))
+    assert done.returncode == 1, done.stdout + done.stderr
+    failed = [line for line in done.stdout.splitlines() if line.startswith("[FAIL]")]
+    assert failed and all("Errno" not in line and "Error" not in line for line in failed), failed
+    line = probe_line(done.stdout, "信任根 trust root")
+    assert "CREDIT_DESK_HOME" in line and str(blocker) in line and "不是文件夹" in line
+
+
 def test_missing_trust_root_fails_naming_the_file(tmp_path):
     install = copy_install(tmp_path)
     (install / "resources" / "trust" / "demo-root.json").unlink()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from casefile_fixtures import (
@@ -144,3 +145,20 @@ def test_a_csv_cell_a_spreadsheet_would_evaluate_is_written_as_text(month, tmp_p
     assert row[4] == "'@SUM(1+1)*cmd|' /C calc'!A0" and row[5] == "'" + formula
     assert row[6] == "1"
     assert not [c for r in rows for c in r if c and c[0] in "=+-@"]
+
+
+def test_a_csv_to_a_folder_or_a_full_device_says_what_failed(month, tmp_path, capsys):
+    """The export share given instead of a file in it, or a full disk: the path named and what to
+    do, never an unexpected error (break attempt 21); the window shows the same message."""
+    s = stats.monthly(month, "2026-11")
+    with pytest.raises(UserError) as folder:
+        stats.write_csv(s, tmp_path)
+    assert str(tmp_path) in str(folder.value.message) and "是文件夹" in str(folder.value.message)
+    assert folder.value.exit_code == 2
+    full = Path("/dev/full")
+    if full.exists():
+        with pytest.raises(UserError) as disk:
+            stats.write_csv(s, full)
+        text = str(disk.value.message)
+        assert "/dev/full" in text and "磁盘空间" in text and "Errno" not in text
+        assert disk.value.exit_code == 7

@@ -172,6 +172,20 @@ def _home_text() -> str:
     return platformdirs.user_data_dir(paths.APP_NAME, appauthor=False)
 
 
+def _snapshot_folder() -> Path:
+    """The home's snapshot folder, named, not created. A home under a file (a typo, /dev/null/x)
+    is said as every command says it, not as the error the first probe to open a file there
+    would meet (it blamed the trust root with an errno)."""
+    home = Path(_home_text())
+    there = home
+    while not there.exists() and there != there.parent:
+        there = there.parent
+    if not there.is_dir():
+        where = "环境变量 CREDIT_DESK_HOME 指定的数据文件夹" if os.environ.get("CREDIT_DESK_HOME") else "数据文件夹"
+        raise ProbeFailed(f"{where} {home} 无法使用（{there} 不是文件夹）。请指向一个可写的文件夹。")
+    return home / "snapshot"
+
+
 # -- the probes ---------------------------------------------------------------------------------
 
 def probe_imports() -> str:
@@ -314,7 +328,7 @@ def probe_trust_root() -> str:
     from offline_cache.store import SnapshotStore
 
     cfg = _config()
-    folder = Path(_home_text()) / "snapshot"
+    folder = _snapshot_folder()
     # The root in force is the shipped one advanced through the rotations this desk accepted.
     try:
         root = SnapshotStore(folder, cfg.trust_root).root()
@@ -337,7 +351,7 @@ def probe_installed_snapshot() -> str:
     from offline_cache.store import SnapshotStore, rows_intact
 
     cfg = _config()
-    folder = Path(_home_text()) / "snapshot"
+    folder = _snapshot_folder()
     if not folder.is_dir():
         if cfg.demo:
             return "尚未安装；首次启动时安装随附的演示数据"

@@ -252,14 +252,24 @@ def write_csv(stats: MonthlyStats, path: Path, translate: Translate = _as_is) ->
     ``QCoreApplication.translate``: the window passes its own, the command line none, so zh_CN);
     the key column keeps the machine keys (outcome codes, measure ids) for scripts."""
     # UTF-8 with a BOM: the spreadsheet programs in the halls read Chinese CSV correctly only so.
-    with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow([translate("core", h) for h in CSV_HEADER])
-        for section, key, label, value in stats.rows():
-            shown = label if section == "measures" else translate("core", label)
-            writer.writerow([_cell(c) for c in (
-                stats.month, stats.item_code or "", stats.operator or "",
-                translate("core", SECTIONS[section]), key, shown, value)])
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow([translate("core", h) for h in CSV_HEADER])
+            for section, key, label, value in stats.rows():
+                shown = label if section == "measures" else translate("core", label)
+                writer.writerow([_cell(c) for c in (
+                    stats.month, stats.item_code or "", stats.operator or "",
+                    translate("core", SECTIONS[section]), key, shown, value)])
+    except IsADirectoryError as exc:  # the export share given instead of a file in it
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "{path} 是文件夹：请给出 CSV 文件名（如 {path}/统计.csv）。未写出。"),
+            {"path": str(path)}), exit_code=2) from exc
+    except OSError as exc:  # a full disk, a read-only share, a device
+        raise UserError(Message(QT_TRANSLATE_NOOP(
+            "core", "无法写出 CSV 文件 {path}：{error}。请检查磁盘空间和写入权限，或换一个位置。"),
+            {"path": str(path), "error": exc.strerror or type(exc).__name__}),
+            exit_code=7) from exc
     return path
 
 

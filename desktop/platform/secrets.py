@@ -60,7 +60,7 @@ def get_secret(app_key: str) -> str | None:
 def set_secret(app_key: str, secret: str) -> None:
     if not app_key.strip():
         raise UserError(Message(QT_TRANSLATE_NOOP("core", "请给出平台应用编号（app_key），例如 credit-desk secrets set hall-440106-01。")))
-    if not secret:
+    if not secret.strip():  # only blanks: a file saved empty, or a stray Enter at the prompt
         raise UserError(Message(QT_TRANSLATE_NOOP(
             "core", "没有读到密钥：请从标准输入提供平台分配的应用密钥，例如 credit-desk secrets set {name} < secret.txt。"),
             {"name": app_key}))

@@ -9,15 +9,14 @@ import hashlib
 import json
 import os
 import sys
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from desktop.app.commands.opened import open_case_file
 from desktop.casefile.record import OUTCOMES, STATUS_LABELS, local_text, utc_text
 from desktop.check.codes import InvalidCode, normalise, parse
 from desktop.check.model import IDENTITY_SHAPE, CodeKind, mask_code
-from desktop.site import paths
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 EXIT_OK, EXIT_TAMPERED, EXIT_NOT_WRITTEN = 0, 6, 7
@@ -31,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = verbs.add_parser("list", help="列出档案记录")
     _filters(p)
     p.add_argument("--json", action="store_true", help="每行一条 JSON 记录")
-    p.add_argument("--limit", type=int, help="最多列出的条数")
+    p.add_argument("--limit", type=_limit, help="最多列出的条数")
     p.add_argument("--access", action="store_true",
                    help="列出查询留痕（谁、何时、为何查询了哪位自然人），而非核查记录")
     p.set_defaults(func=run_list)
@@ -83,6 +82,20 @@ def _dest(text: str) -> Path:
     return Path(text)
 
 
+# SQLite's largest integer: a bigger "no limit" from a script overflowed its binding.
+_MAX_LIMIT = 2**63 - 1
+
+
+def _limit(text: str) -> int:
+    try:
+        limit = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"条数应为整数：{text}") from None
+    if limit < 0:
+        raise argparse.ArgumentTypeError(f"条数不能为负数：{text}")
+    return min(limit, _MAX_LIMIT)
+
+
 def _day(text: str) -> date:
     from desktop.casefile.stats import FIRST_YEAR, LAST_YEAR
 
@@ -93,32 +106,6 @@ def _day(text: str) -> date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:  # 9999-12-31 overflowed into "意外错误"
         raise argparse.ArgumentTypeError(f"日期超出可查询的范围（{FIRST_YEAR}–{LAST_YEAR} 年）：{text}")
     return day
-
-
-@contextmanager
-def _open(*, readonly: bool = True):
-    """The desk's case file, read-only unless it is to be written: listing, exporting, statistics
-    and verification work on a read-only folder or mount. A file too damaged to read is exit 6
-    with what is wrong, never a traceback."""
-    import sqlite3
-
-    from desktop.casefile.store import CaseFile, RecordNotDurable
-
-    try:
-        case_file = CaseFile(paths.case_file(), readonly=readonly)
-    except RecordNotDurable as exc:
-        if exc.cause in ("damaged", "tampered"):  # nothing in it can be vouched for
-            raise UserError(exc.message, exit_code=EXIT_TAMPERED) from exc
-        raise
-    try:
-        yield case_file
-    except (sqlite3.DatabaseError, ValueError, TypeError, KeyError) as exc:
-        raise UserError(Message(QT_TRANSLATE_NOOP(
-            "core", "案卷文件 {file} 已损坏，无法读出（{error}）。请运行 credit-desk cases verify "
-                    "查明问题记录，并联系信息技术人员从备份恢复。"),
-            {"file": str(case_file.path), "error": exc}), exit_code=EXIT_TAMPERED) from exc
-    finally:
-        case_file.close()
 
 
 def _query(case_file, args: argparse.Namespace) -> list:
@@ -136,7 +123,7 @@ def _query(case_file, args: argparse.Namespace) -> list:
 def run_list(args: argparse.Namespace) -> int:
     if args.access:
         return _list_access(args)
-    with _open() as case_file:
+    with open_case_file() as case_file:
         records = _query(case_file, args)
     if args.json:
         for r in records:
@@ -165,7 +152,7 @@ def _list_access(args: argparse.Namespace) -> int:
         raise UserError(Message(QT_TRANSLATE_NOOP(
             "core", "起始日期 {since} 晚于截止日期 {until}：请对调 --from 和 --to。"),
             {"since": args.since.isoformat(), "until": args.until.isoformat()}))
-    with _open() as case_file:
+    with open_case_file() as case_file:
         records = case_file.access_records(since=args.since, until=args.until,
                                            operator=args.by_operator, limit=args.limit)
     if args.json:
@@ -195,7 +182,7 @@ def run_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(Message(QT_TRANSLATE_NOOP("core", "无法创建导出文件夹 {folder}：{error}"),
                                 {"folder": str(out), "error": exc.strerror or exc})) from exc
-    with _open() as case_file:
+    with open_case_file() as case_file:
         records = _query(case_file, args)
         head = case_file.head()
     text = "".join(json.dumps(r.to_json(mask=True), ensure_ascii=False) + "\n" for r in records)
@@ -254,7 +241,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def run_stats(args: argparse.Namespace) -> int:
     from desktop.casefile import stats
 
-    with _open() as case_file:
+    with open_case_file() as case_file:
         result = stats.monthly(case_file, args.month, item_code=args.item,
                                operator=args.by_operator)
     print(stats.format_table(result))
@@ -266,11 +253,11 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     if args.accept:
-        with _open(readonly=False) as case_file:
+        with open_case_file(readonly=False) as case_file:
             head = case_file.accept()
         print(f"已按现状确认案卷：{head.count} 条记录，链头 {head.head}；原见证文件已改名保留。")
         return EXIT_OK
-    with _open() as case_file:
+    with open_case_file() as case_file:
         report = case_file.verify()
         head = case_file.head()
         case_file.record_alarm(report)
@@ -291,7 +278,7 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_backup(args: argparse.Namespace) -> int:
     """SQLite's online backup of the case file, records still in its write-ahead log included,
     and a witness of exactly the copy: restore both files together."""
-    with _open() as case_file:
+    with open_case_file() as case_file:
         try:
             head = case_file.backup(args.dest)
         except FileExistsError as exc:

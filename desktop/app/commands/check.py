@@ -19,7 +19,7 @@ from desktop.check.codes import InvalidCode, normalise
 from desktop.check.model import COMMITMENT_LABELS, COMMITMENT_TYPES, CheckResult, Status
 from desktop.check.purpose import PurposeRequired
 from desktop.desk.context import DeskContext
-from desktop.site.log import mask_identity_numbers
+from desktop.site.masking import holds_identity_number, mask_identity_numbers
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 from desktop.site.text import quoted
 
@@ -260,14 +260,23 @@ def run_batch(args: argparse.Namespace) -> int:
     return EXIT_UNVERIFIED if counts["unverified"] else EXIT_OK
 
 
+def _masked_line(raw: str) -> str:
+    """A refused batch line as it is quoted back: an identity number in it masked, whatever sits
+    beside it (a name copied from a spreadsheet, a comma), split in groups too; the rest as it was
+    written, so the clerk finds the line."""
+    shown = mask_identity_numbers(raw)
+    if holds_identity_number(shown):
+        shown = mask_identity_numbers(normalise(raw))
+    return shown
+
+
 def _batch_line(ctx: DeskContext, args: argparse.Namespace, line_no: int, raw: str,
                 counts: dict) -> CheckResult | None:
     """Check one line and print its result; None when the line was refused."""
     try:
         result = ctx.checker.check(raw, args.item, offline_only=args.offline, purpose=args.purpose)
     except (InvalidCode, PurposeRequired) as exc:
-        if isinstance(exc, PurposeRequired):
-            raw = mask_identity_numbers(normalise(raw))  # a valid identity number: never echoed whole
+        raw = _masked_line(raw)
         counts["invalid"] += 1
         log.info("batch line %d refused: %s", line_no, exc.message)
         if args.json:

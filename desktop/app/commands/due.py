@@ -10,6 +10,7 @@ import json
 import sys
 from datetime import datetime, timezone
 
+from desktop.app.commands.opened import open_case_file
 from desktop.casefile.commitments import BREACH_CONSEQUENCE, SETTLED_STATES, china_today, due_list
 from desktop.check.model import COMMITMENT_LABELS, mask_code
 from desktop.desk.context import DeskContext
@@ -51,15 +52,12 @@ def _record_no(text: str) -> int:
 
 
 def run_due(args: argparse.Namespace) -> int:
-    ctx = DeskContext.from_environment(args.operator)
     if args.settle is not None:
-        return _settle(ctx, args)
-    case_file = ctx.case_file
-    try:
+        return _settle(DeskContext.from_environment(args.operator), args)
+    # A listing: read-only, like cases list, so an archive copy or a read-only mount lists too.
+    with open_case_file() as case_file:
         rows = due_list(case_file.with_commitments(), china_today(datetime.now(timezone.utc)),
                         args.days)
-    finally:
-        case_file.close()
     for d in rows:
         masked = mask_code(d.subject_code, d.subject_kind)
         if args.json:
