@@ -876,12 +876,24 @@ def rows_intact(snap: InstalledSnapshot) -> bool:
 
 def _peek_version(repo: Path) -> int:
     """A repository's newest data version by its (unverified) targets metadata: only to order
-    candidates; each is verified in full before use."""
+    candidates; each is verified in full before use. 0 when unknown: such a one is tried last,
+    and if it fails it is named like any other."""
     try:
-        obj = json.loads((repo / METADATA / "targets.json").read_text(encoding="utf-8"))
-        return max((t.get("custom", {}).get("version", 0) for t in obj["signed"]["targets"].values()), default=0)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        # Any folder of a share may be junk: a FIFO here blocked a plain open for ever, before a
+        # single candidate was verified, and /dev/zero would be read until memory ran out.
+        with open_regular(repo / METADATA / "targets.json", "目标元数据") as fh:
+            data = fh.read(trust.TARGETS_MAX + 1)
+        if len(data) > trust.TARGETS_MAX:
+            return 0
+        obj = json.loads(data.decode("utf-8"))
+        versions = [t.get("custom", {}).get("version", 0) for t in obj["signed"]["targets"].values()]
+    except (OSError, SnapshotRefused, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return 0  # deeply nested JSON too: it is refused, with its reason, when verified
+    # The key of sorted(): "9", null or [1] beside an int raised TypeError there, and the good
+    # snapshot on the same share was never tried. True is no version either.
+    if not all(type(v) is int for v in versions):
+        return 0
+    return max(versions, default=0)
 
 
 def _is_dataset(path: Path) -> bool:

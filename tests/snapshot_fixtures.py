@@ -12,10 +12,13 @@ from desk_config import OPERATORS
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+import pytest
 
 from desktop.site.paths import demo_snapshot_dir, resources
 from offline_cache.cli import ensure_buckets
@@ -176,3 +179,17 @@ def resign(repo: Path, role: str, change, keys: list[Path]) -> Path:
         md.sign(load_signer(k), append=True)
     path.write_bytes(md.to_bytes(JSONSerializer(compact=False)))
     return Path(repo)
+
+
+def store_dir() -> Path:
+    """The desk's snapshot store, under the test's CREDIT_DESK_HOME."""
+    return Path(os.environ["CREDIT_DESK_HOME"]) / "snapshot"
+
+
+@pytest.fixture
+def pub(tmp_path, desk_env):
+    """One publisher key, threshold 1 for every role; the deployment trusts its root."""
+    _, config = desk_env
+    p = Publisher(tmp_path / "publisher")
+    deploy(config, p.root)
+    return p

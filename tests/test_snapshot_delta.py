@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from snapshot_fixtures import ITEM, KNOWN, Publisher, deploy, edit_dataset, tree
+from snapshot_fixtures import ITEM, KNOWN, Publisher, edit_dataset, pub, store_dir, tree  # noqa: F401
 
 from desktop.app.cli import main as desk
 from desktop.check.sources import OfflineUnavailable
@@ -41,9 +41,6 @@ def check(capsys, code: str) -> dict:
     return json.loads(out)
 
 
-def store_dir() -> Path:
-    return Path(os.environ["CREDIT_DESK_HOME"]) / "snapshot"
-
 
 def installed_kind() -> tuple[int, str]:
     state = json.loads((store_dir() / "state.json").read_text(encoding="utf-8"))
@@ -61,13 +58,6 @@ def installed_data() -> Path:
     folder = installed_folder()
     return folder / "overlay.sqlite" if (folder / "overlay.sqlite").exists() else folder / "dataset.sqlite"
 
-
-@pytest.fixture
-def pub(tmp_path, desk_env):
-    _, config = desk_env
-    p = Publisher(tmp_path / "publisher")
-    deploy(config, p.root)
-    return p
 
 
 def all_answers(data: Path, codes: list[str], items: list[str]) -> list:

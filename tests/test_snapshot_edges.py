@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from snapshot_fixtures import ITEM, KNOWN, NOW, Publisher, deploy, resign, tree
+from snapshot_fixtures import ITEM, KNOWN, NOW, pub, resign, store_dir, tree  # noqa: F401
 
 from desktop.app.cli import main as desk
 from offline_cache.repository import load_signer
@@ -30,22 +30,12 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def store_dir() -> Path:
-    return Path(os.environ["CREDIT_DESK_HOME"]) / "snapshot"
-
 
 def check(capsys) -> dict:
     code, out, err = run(capsys, "check", KNOWN["black"], "--item", ITEM, "--offline", "--json")
     assert code in (0, 3), (out, err)
     return json.loads(out)
 
-
-@pytest.fixture
-def pub(tmp_path, desk_env):
-    _, config = desk_env
-    p = Publisher(tmp_path / "publisher")
-    deploy(config, p.root)
-    return p
 
 
 def installed_dir() -> Path:

@@ -5,13 +5,12 @@ was, and `credit-desk check` keeps answering from the installed snapshot."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from snapshot_fixtures import ITEM, KNOWN, NOW, Publisher, deploy, resign, tree
+from snapshot_fixtures import ITEM, KNOWN, NOW, Publisher, deploy, pub, resign, store_dir, tree  # noqa: F401
 
 from desktop.app.cli import main as desk
 from offline_cache.cli import main as publisher_cli
@@ -26,9 +25,6 @@ def run(capsys, entry, *argv):
     return code, out, err
 
 
-def store_dir() -> Path:
-    return Path(os.environ["CREDIT_DESK_HOME"]) / "snapshot"
-
 
 def answering_version(capsys) -> int | None:
     """The snapshot version `credit-desk check` answers from (None: it could not vouch)."""
@@ -40,14 +36,6 @@ def answering_version(capsys) -> int | None:
     assert code == 0 and result["status"] == "hit" and result["source"] == "offline"
     return result["snapshot_version"]
 
-
-@pytest.fixture
-def pub(tmp_path, desk_env):
-    """One publisher key, threshold 1 for every role; the deployment trusts its root."""
-    _, config = desk_env
-    p = Publisher(tmp_path / "publisher")
-    deploy(config, p.root)
-    return p
 
 
 @pytest.fixture

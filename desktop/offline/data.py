@@ -3,6 +3,9 @@ deployment config exists, verified before it is trusted, and judged against the 
 limits."""
 from __future__ import annotations
 
+import errno
+import logging
+import shutil
 import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
@@ -18,6 +21,8 @@ from offline_cache.errors import SnapshotRefused
 from offline_cache.reader import RowsUnverified, SnapshotReader
 from offline_cache.records import Item
 from offline_cache.store import InstalledSnapshot, SnapshotStore
+
+log = logging.getLogger(__name__)
 
 
 class OfflineData:
@@ -38,9 +43,16 @@ class OfflineData:
         if not self.config.demo:
             return
         with self._seed_lock:
-            # The register, not the snapshot's metadata: this runs before every demo check.
-            if not self.store.installed():
-                self.store.install(paths.demo_snapshot_dir())
+            try:
+                # The register, not the snapshot's metadata: this runs before every demo check.
+                if not self.store.installed():
+                    self.store.install(paths.demo_snapshot_dir())
+            except OSError as exc:
+                # The home folder's disk is full or not writable. The store has removed what it
+                # staged (the register never moved), so the next check or start tries again; this
+                # one is unverified, and says why, like a record that could not be written.
+                log.warning("demo snapshot not installed into %s: %r", self.store.folder, exc)
+                raise OfflineUnavailable(_not_seeded(self.store.folder, exc)) from None
 
     def snapshot(self, now: datetime | None = None) -> InstalledSnapshot:
         """The installed snapshot, verified and within its limits, or OfflineUnavailable."""
@@ -114,6 +126,38 @@ class OfflineData:
         if cached is not None:
             cached[1].close()
             self._local.reader = None
+
+
+_SEED_FULL = QT_TRANSLATE_NOOP(
+    "core", "本机没有离线数据：演示数据无法安装到 {folder}，所在磁盘已满。请清理该磁盘空间"
+            "（或联系信息技术人员）后重试。")
+_SEED_READONLY = QT_TRANSLATE_NOOP(
+    "core", "本机没有离线数据：演示数据无法安装到 {folder}，该文件夹只读或没有写入权限。"
+            "请联系信息技术人员恢复该文件夹的写入权限后重试。")
+_SEED_IO = QT_TRANSLATE_NOOP(
+    "core", "本机没有离线数据：演示数据无法安装到 {folder}（{detail}）。请联系信息技术人员检查该磁盘后重试。")
+# Less than this left and the demo data (some 1.6 MB) cannot fit: a write that failed with some
+# other error there is reported as the full disk it most likely is.
+_FULL_BELOW = 4 << 20
+
+
+def _not_seeded(folder: Path, exc: OSError) -> Message:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        template = _SEED_FULL
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        template = _SEED_READONLY
+    else:
+        template = _SEED_FULL if _nearly_full(folder) else _SEED_IO
+    return Message(template, {"folder": str(folder), "detail": exc.strerror or type(exc).__name__})
+
+
+def _nearly_full(folder: Path) -> bool:
+    for path in (folder, *folder.parents):  # the store folder is removed when its install fails
+        try:
+            return shutil.disk_usage(path).free < _FULL_BELOW
+        except OSError:
+            continue
+    return False
 
 
 def _unverified(snap: InstalledSnapshot, exc: RowsUnverified) -> OfflineUnavailable:

@@ -4,6 +4,8 @@ A bad file is refused whole with the key and line named: a half-read config at a
 than none, because it would look configured while checking against the wrong platform or root."""
 from __future__ import annotations
 
+import bisect
+import errno
 import ipaddress
 import json
 import math
@@ -115,6 +117,10 @@ _REQUIRED = {"platform": ("base_url", "app_key"), "integration": ("api_port",), 
 # A deployment config is a few hundred bytes, a trust root or CA bundle some kilobytes. A larger
 # "file" (or a device such as /dev/zero) is a mistake and must not be read into memory.
 MAX_FILE_BYTES = 1 << 20
+# The longest age limit IT may set (warn_age_hours, max_age_hours): ten years. A longer one limits
+# nothing (a snapshot's signed expiry ends its use long before), and one past what a timedelta
+# holds (about 2.4e10 hours, "1e11" written for "no limit") would load and then fail every check.
+MAX_AGE_LIMIT_HOURS = 87_600
 
 
 def load(path: Path | None = None) -> Config:
@@ -123,13 +129,21 @@ def load(path: Path | None = None) -> Config:
     silently running on demo data at a configured counter would be worse."""
     named = path is not None or bool(os.environ.get("CREDIT_DESK_CONFIG"))
     path = path or paths.config_file()
-    if not path.exists():
-        if named:
-            raise ConfigError(Message(QT_TRANSLATE_NOOP(
-                "core", "找不到配置文件 {path}。请检查 CREDIT_DESK_CONFIG 或联系信息技术人员。"),
-                {"path": str(path)}))
-        return DEMO
     try:
+        if not path.exists():
+            if named:
+                raise ConfigError(Message(QT_TRANSLATE_NOOP(
+                    "core", "找不到配置文件 {path}。请检查 CREDIT_DESK_CONFIG 或联系信息技术人员。"),
+                    {"path": str(path)}))
+            return DEMO
+        if path.is_dir():
+            # CREDIT_DESK_CONFIG set to the folder the file is in: a common slip, which the
+            # operating system reports as "[Errno 21] Is a directory" with a descriptor number
+            # (Linux) or as "Permission denied" (Windows).
+            raise ConfigError(Message(QT_TRANSLATE_NOOP(
+                "core", "配置文件路径 {path} 是一个文件夹，不是文件。请让它指向文件夹中的配置文件"
+                        "（如 {example}），修正后重启；如不清楚，请联系信息技术人员。"),
+                {"path": str(path), "example": str(path / "config.toml")}))
         # utf-8-sig: Notepad (before Windows 10 1903) saves UTF-8 with a byte-order mark, which
         # TOML calls an invalid statement at line 1, column 1.
         text = read_small_file(path).decode("utf-8-sig")
@@ -138,8 +152,10 @@ def load(path: Path | None = None) -> Config:
             "core", "配置文件 {path} 不是 UTF-8 编码（例如存成了 UTF-16/“Unicode”或 GBK）。请用记事本“另存为”，"
                     "编码选 UTF-8 后重启。"), {"path": str(path)})) from None
     except OSError as exc:
+        # The reason without Python's "[Errno N]" and the file (or descriptor) it repeats.
         raise ConfigError(Message(QT_TRANSLATE_NOOP(
-            "core", "无法读取配置文件 {path}：{error}"), {"path": str(path), "error": str(exc)})) from None
+            "core", "无法读取配置文件 {path}：{error}"),
+            {"path": str(path), "error": exc.strerror or type(exc).__name__})) from None
     except ValueError as exc:
         raise ConfigError(Message(QT_TRANSLATE_NOOP(
             "core", "无法读取配置文件 {path}：{error}"), {"path": str(path), "error": exc.args[0]})) from None
@@ -152,9 +168,16 @@ def read_small_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     check is still bounded."""
     # Non-blocking open: a FIFO would otherwise wait here for a writer that never comes.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+    try:
+        # Checked on the descriptor before wrapping it: open() refuses a folder's descriptor
+        # without closing it.
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ValueError("不是普通文件")
+        handle = open(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"文件超过 {limit // (1 << 20)} MB，不像是配置文件")
@@ -168,6 +191,10 @@ def parse(text: str, path: Path) -> Config:
         raise ConfigError(Message(QT_TRANSLATE_NOOP(
             "core", "配置文件 {path} 不是有效的 TOML：{error}。请按示例配置修正后重启。"),
             {"path": str(path), "error": str(exc)})) from None
+    except RecursionError:  # arrays nested a few thousand deep: tomllib recurses per level
+        raise ConfigError(Message(QT_TRANSLATE_NOOP(
+            "core", "配置文件 {path} 不是有效的 TOML：{error}。请按示例配置修正后重启。"),
+            {"path": str(path), "error": "nested too deeply"})) from None
     where = _Locator(text, path)
     for table, value in data.items():
         if table not in _SCHEMA:
@@ -196,10 +223,12 @@ def parse(text: str, path: Path) -> Config:
         _check_url(p["base_url"], where)
         if not p["app_key"].strip():
             raise where.error("platform", "app_key", QT_TRANSLATE_NOOP("core", "配置项 {key} 不能为空"))
-        deadline = float(p.get("deadline_seconds", 3.0))
+        # Compared before float(): TOML integers have no size limit, float() of a huge one raises.
+        deadline = p.get("deadline_seconds", 3.0)
         if not 0.2 <= deadline <= 60:
             raise where.error("platform", "deadline_seconds", QT_TRANSLATE_NOOP(
                 "core", "配置项 {key} 应在 0.2 到 60 秒之间"))
+        deadline = float(deadline)
         platform = PlatformConfig(
             base_url=p["base_url"].rstrip("/"), app_key=p["app_key"],
             ca_bundle=_existing(base, p["ca_bundle"], "platform", "ca_bundle", where) if "ca_bundle" in p else None,
@@ -214,15 +243,22 @@ def parse(text: str, path: Path) -> Config:
     demo = "trust_root" not in n
     warn = n.get("warn_age_hours", None if demo else 48)
     max_age = n.get("max_age_hours", None if demo else 168)
-    for key, value in (("warn_age_hours", warn), ("max_age_hours", max_age)):
+    # max_age_hours first: when both are wrong, the one that stops checks is named.
+    for key, value in (("max_age_hours", max_age), ("warn_age_hours", warn)):
         if value is not None and value <= 0:
             raise where.error("snapshot", key, QT_TRANSLATE_NOOP("core", "配置项 {key} 必须大于 0"))
+        if value is not None and value > MAX_AGE_LIMIT_HOURS:
+            raise where.error("snapshot", key, QT_TRANSLATE_NOOP(
+                "core", "配置项 {key} 不能超过 87600 小时（10 年）"))
     if warn is not None and max_age is not None and warn > max_age:
         raise where.error("snapshot", "warn_age_hours", QT_TRANSLATE_NOOP(
             "core", "配置项 {key} 不能大于 max_age_hours"))
     update_source = n.get("update_source", "platform")
     if not update_source.strip():
         raise where.error("snapshot", "update_source", QT_TRANSLATE_NOOP("core", "配置项 {key} 不能为空"))
+    if update_source != "platform" and _has_control(update_source):
+        # A folder is only opened at the first update; refused now, not then.
+        raise where.error("snapshot", "update_source", _CONTROL_IN_PATH)
     snapshot = SnapshotConfig(
         trust_root=_existing(base, n["trust_root"], "snapshot", "trust_root", where) if "trust_root" in n else None,
         warn_age_hours=None if warn is None else float(warn),
@@ -352,12 +388,36 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# NUL (a "\u0000" typed for a backslash) makes every file function raise ValueError, and Windows
+# allows no control character in a file name at all.
+_CONTROL_IN_PATH = QT_TRANSLATE_NOOP("core", "配置项 {key} 含有控制字符，不是有效的路径")
+
+
+def _has_control(value: str) -> bool:
+    return any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in value)
+
+
 def _existing(base: Path, value: str, table: str, key: str, where: "_Locator") -> Path:
-    path = (base / value).resolve()
-    if not path.is_file():
+    if _has_control(value):
+        raise where.error(table, key, _CONTROL_IN_PATH)
+    try:
+        path = (base / value).resolve()
+        found = path.is_file()
+        size = path.stat().st_size if found else 0
+    except (OSError, RuntimeError) as exc:
+        # A name too long, a folder on the way that may not be entered, a symlink loop (which
+        # resolve() reports as RuntimeError): the key, in words, rather than a traceback.
+        error = (os.strerror(errno.ELOOP) if isinstance(exc, RuntimeError)
+                 else exc.strerror or type(exc).__name__)
+        raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 指向的路径无法访问：{file}（{error}）"),
+                          file=str(base / value), error=error) from None
+    if not found and path.is_dir():  # the folder the file is in, named instead of the file
+        raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 指向的是文件夹，不是文件：{file}"),
+                          file=str(path))
+    if not found:
         raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 指向的文件不存在：{file}"),
                           file=str(path))
-    if path.stat().st_size > MAX_FILE_BYTES:
+    if size > MAX_FILE_BYTES:
         raise where.error(table, key, QT_TRANSLATE_NOOP("core", "配置项 {key} 指向的文件超过 1 MB：{file}"),
                           file=str(path))
     return path
@@ -367,25 +427,170 @@ class _Locator:
     """Finds the line of a key, because tomllib reports values, not positions."""
 
     def __init__(self, text: str, path: Path):
-        self.lines = text.splitlines()
         self.path = path
+        try:
+            self.keys = _KeyScanner(text).scan()
+        except (IndexError, ValueError, RecursionError):
+            # Only reached if the scanner misreads text tomllib accepted: the message then
+            # names no line rather than the wrong one, and still names the key.
+            self.keys = []
 
     def line_of(self, table: str, key: str | None) -> int:
-        current = None
-        for number, line in enumerate(self.lines, 1):
-            stripped = line.strip()
-            header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", stripped)
-            if header:
-                current = header.group(1).strip('"')
-                if key is None and current == table:
-                    return number
-                continue
-            if key is not None and current == table and re.match(rf'"?{re.escape(key)}"?\s*=', stripped):
-                return number
-        return 0
+        """The first line that writes the key (or anything in the table), however TOML spells
+        it: under a [table] header, as a dotted key, or inside an inline table. A key that is
+        not written (a default that clashes with another value) is found at its table."""
+        target = (table,) if key is None else (table, key)
+        for line, keys in self.keys:
+            if keys[:len(target)] == target:
+                return line
+        return self.line_of(table, None) if key is not None else 0
 
     def error(self, table: str, key: str | None, template: str, **params) -> ConfigError:
         name = f"{table}.{key}" if key else table
         reason = Message(template, {"key": name, **params})
+        line = self.line_of(table, key)
+        if not line:  # e.g. a table production needs that the file does not have at all
+            return ConfigError(Message(QT_TRANSLATE_NOOP("core", "配置文件 {path}：{reason}。请修正后重启。"),
+                                       {"path": str(self.path), "reason": reason}))
         return ConfigError(Message(QT_TRANSLATE_NOOP("core", "配置文件 {path} 第 {line} 行：{reason}。请修正后重启。"),
-                                   {"path": str(self.path), "line": self.line_of(table, key), "reason": reason}))
+                                   {"path": str(self.path), "line": line, "reason": reason}))
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
+class _KeyScanner:
+    """(line, key path) of every table header and key of a TOML text, in order. The text has
+    already parsed, so this follows valid TOML only; it must read strings whole (a "#", "=" or
+    "[" inside one is not syntax) and arrays over several lines, and a line-by-line match would
+    not."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.i = 0
+        self.newlines = [n for n, ch in enumerate(text) if ch == "\n"]
+        self.found: list[tuple[int, tuple[str, ...]]] = []
+
+    def scan(self) -> list[tuple[int, tuple[str, ...]]]:
+        table: tuple[str, ...] = ()
+        while True:
+            self.skip(newlines=True)
+            if self.i >= len(self.text):
+                return self.found
+            start = self.i
+            if self.text[self.i] == "[":
+                brackets = 2 if self.text.startswith("[[", self.i) else 1
+                line = self.line()
+                self.i += brackets
+                table = self.key()
+                self.found.append((line, table))
+                self.i += brackets
+            else:
+                self.pair(table)
+            if self.i == start:
+                raise ValueError("no progress")
+
+    def line(self) -> int:
+        return bisect.bisect_left(self.newlines, self.i) + 1
+
+    def skip(self, newlines: bool = False) -> None:
+        text = self.text
+        while self.i < len(text):
+            ch = text[self.i]
+            if ch in " \t\r" or (newlines and ch == "\n"):
+                self.i += 1
+            elif ch == "#":
+                end = text.find("\n", self.i)
+                self.i = len(text) if end < 0 else end
+            else:
+                return
+
+    def key(self) -> tuple[str, ...]:
+        parts = []
+        while True:
+            self.skip()
+            text, i = self.text, self.i
+            if text[i] == '"':
+                end = self.string_end(i)
+                parts.append(_ESCAPE.sub(_unescape, text[i + 1:end - 1]))
+            elif text[i] == "'":
+                end = text.index("'", i + 1) + 1
+                parts.append(text[i + 1:end - 1])
+            else:
+                match = _BARE_KEY.match(text, i)
+                if match is None:
+                    raise ValueError("not a key")
+                end = match.end()
+                parts.append(match.group())
+            self.i = end
+            self.skip()
+            if self.text[self.i] != ".":
+                return tuple(parts)
+            self.i += 1
+
+    def pair(self, prefix: tuple[str, ...]) -> None:
+        line = self.line()
+        keys = prefix + self.key()
+        self.found.append((line, keys))
+        if self.text[self.i] != "=":
+            raise ValueError("no =")
+        self.i += 1
+        self.skip()
+        self.value(keys)
+
+    def value(self, keys: tuple[str, ...]) -> None:
+        text, i = self.text, self.i
+        if text.startswith('"""', i) or text.startswith("'''", i):
+            quote = text[i]
+            end = self.multiline_end(i + 3) if quote == '"' else text.index(quote * 3, i + 3)
+            # Content may end in one or two quotes right before the closing three.
+            while text.startswith(quote, end + 3):
+                end += 1
+            self.i = end + 3
+        elif text[i] == '"':
+            self.i = self.string_end(i)
+        elif text[i] == "'":
+            self.i = text.index("'", i + 1) + 1
+        elif text[i] == "[":
+            self.i += 1
+            self.items("]", lambda: self.value(keys))
+        elif text[i] == "{":
+            self.i += 1
+            self.items("}", lambda: self.pair(keys))
+        else:  # a number, boolean or date: up to what ends a value
+            while self.i < len(text) and text[self.i] not in ",]}#\n":
+                self.i += 1
+
+    def items(self, close: str, item) -> None:
+        while True:
+            self.skip(newlines=True)
+            if self.text[self.i] == close:
+                self.i += 1
+                return
+            start = self.i
+            item()
+            self.skip(newlines=True)
+            if self.text[self.i] == ",":
+                self.i += 1
+            elif self.i == start:
+                raise ValueError("no progress")
+
+    def string_end(self, i: int) -> int:
+        """Just past the basic string that opens at ``i``."""
+        j = i + 1
+        while self.text[j] != '"':
+            j += 2 if self.text[j] == "\\" else 1
+        return j + 1
+
+    def multiline_end(self, j: int) -> int:
+        """Where the closing three quotes of a multi-line basic string start, from ``j``."""
+        while not self.text.startswith('"""', j):
+            j += 2 if self.text[j] == "\\" else 1
+        return j
+
+
+def _unescape(match: re.Match) -> str:
+    code = match.group(1) or match.group(2)
+    return chr(int(code, 16)) if code else _ESCAPED.get(match.group(3), match.group(3))

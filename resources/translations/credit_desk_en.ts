@@ -2510,6 +2510,10 @@ The offline data on this machine is unchanged.</translation>
         <translation>Config file {path} not found. Check CREDIT_DESK_CONFIG or contact IT staff.</translation>
     </message>
     <message>
+        <source>配置文件路径 {path} 是一个文件夹，不是文件。请让它指向文件夹中的配置文件（如 {example}），修正后重启；如不清楚，请联系信息技术人员。</source>
+        <translation>The config path {path} is a folder, not a file. Point it at the config file in that folder (such as {example}) and restart; if unsure, contact IT staff.</translation>
+    </message>
+    <message>
         <source>配置文件 {path} 不是 UTF-8 编码（例如存成了 UTF-16/“Unicode”或 GBK）。请用记事本“另存为”，编码选 UTF-8 后重启。</source>
         <translation>The config file {path} is not UTF-8 (saved as UTF-16/&quot;Unicode&quot; or GBK, for example). Open it in Notepad, &quot;Save as&quot; with the encoding UTF-8, then restart.</translation>
     </message>
@@ -2556,6 +2560,10 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>配置项 {key} 必须大于 0</source>
         <translation>config key {key} must be greater than 0</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 不能超过 87600 小时（10 年）</source>
+        <translation>Setting {key} cannot exceed 87600 hours (10 years)</translation>
     </message>
     <message>
         <source>配置项 {key} 不能大于 max_age_hours</source>
@@ -2634,12 +2642,28 @@ The offline data on this machine is unchanged.</translation>
         <translation>config key {key} must be an https address (plain http only on loopback)</translation>
     </message>
     <message>
+        <source>配置项 {key} 含有控制字符，不是有效的路径</source>
+        <translation>Setting {key} contains control characters and is not a valid path</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 指向的路径无法访问：{file}（{error}）</source>
+        <translation>Setting {key} points to a path that cannot be accessed: {file} ({error})</translation>
+    </message>
+    <message>
+        <source>配置项 {key} 指向的是文件夹，不是文件：{file}</source>
+        <translation>Setting {key} points to a folder, not a file: {file}</translation>
+    </message>
+    <message>
         <source>配置项 {key} 指向的文件不存在：{file}</source>
         <translation>config key {key} names a file that does not exist: {file}</translation>
     </message>
     <message>
         <source>配置项 {key} 指向的文件超过 1 MB：{file}</source>
         <translation>setting {key} names a file larger than 1 MB: {file}</translation>
+    </message>
+    <message>
+        <source>配置文件 {path}：{reason}。请修正后重启。</source>
+        <translation>Config file {path}: {reason}. Correct it and restart.</translation>
     </message>
     <message>
         <source>配置文件 {path} 第 {line} 行：{reason}。请修正后重启。</source>
@@ -2664,6 +2688,18 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>离线数据无法读取，不能作为核查依据：{detail}</source>
         <translation>The offline data cannot be read and cannot vouch for the check: {detail}</translation>
+    </message>
+    <message>
+        <source>本机没有离线数据：演示数据无法安装到 {folder}，所在磁盘已满。请清理该磁盘空间（或联系信息技术人员）后重试。</source>
+        <translation>No offline data on this desk: the demo data could not be installed into {folder} because its disk is full. Free space on that disk (or contact IT staff) and try again.</translation>
+    </message>
+    <message>
+        <source>本机没有离线数据：演示数据无法安装到 {folder}，该文件夹只读或没有写入权限。请联系信息技术人员恢复该文件夹的写入权限后重试。</source>
+        <translation>No offline data on this desk: the demo data could not be installed into {folder} because the folder is read-only or not writable. Ask IT staff to restore write access, then try again.</translation>
+    </message>
+    <message>
+        <source>本机没有离线数据：演示数据无法安装到 {folder}（{detail}）。请联系信息技术人员检查该磁盘后重试。</source>
+        <translation>No offline data on this desk: the demo data could not be installed into {folder} ({detail}). Ask IT staff to check that disk, then try again.</translation>
     </message>
     <message>
         <source>篡改警报：平台拒收记录 {record}（409），它与本机此前上报的档案链冲突，本机档案可能被改写或替换。该反馈不再自动重发，请联系信息技术人员核查（credit-desk cases verify）。</source>
@@ -2944,6 +2980,14 @@ The offline data on this machine is unchanged.</translation>
     <message>
         <source>数值</source>
         <translation>Value</translation>
+    </message>
+    <message>
+        <source>{path} 是文件夹：请给出 CSV 文件名（如 {path}/统计.csv）。未写出。</source>
+        <translation>{path} is a folder: give a CSV file name (such as {path}/statistics.csv). Nothing was written.</translation>
+    </message>
+    <message>
+        <source>无法写出 CSV 文件 {path}：{error}。请检查磁盘空间和写入权限，或换一个位置。</source>
+        <translation>Could not write the CSV file {path}: {error}. Check the disk space and write access, or choose another place.</translation>
     </message>
     <message>
         <source>请输入工号。</source>

@@ -21,7 +21,7 @@ from desktop.check.purpose import PurposeRequired
 from desktop.desk.context import DeskContext
 from desktop.site.masking import holds_identity_number, mask_identity_numbers
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
-from desktop.site.text import quoted
+from desktop.site.text import QUOTE_LIMIT, quoted
 
 log = logging.getLogger(__name__)
 # The per-check lines a batch would flood the log with (a million lines rotate away the day's
@@ -264,6 +264,7 @@ def _masked_line(raw: str) -> str:
     """A refused batch line as it is quoted back: an identity number in it masked, whatever sits
     beside it (a name copied from a spreadsheet, a comma), split in groups too; the rest as it was
     written, so the clerk finds the line."""
+    raw = raw[:4 * QUOTE_LIMIT]  # only the start is quoted: a line of megabytes is not masked whole
     shown = mask_identity_numbers(raw)
     if holds_identity_number(shown):
         shown = mask_identity_numbers(normalise(raw))
