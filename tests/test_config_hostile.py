@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from casefile_fixtures import IS_ROOT
 from desk_config import OPERATORS
 from snapshot_fixtures import ITEM, KNOWN, Publisher
 
@@ -169,12 +170,13 @@ def test_a_config_path_that_is_a_folder_says_so_and_what_to_write_instead(capsys
 
 @pytest.fixture
 def tiny_home(tmp_path, monkeypatch):
-    """CREDIT_DESK_HOME on a 256 KiB tmpfs: too small for the demo snapshot (root only)."""
+    """CREDIT_DESK_HOME on a 256 KiB tmpfs: too small for the demo snapshot. A real full disk
+    needs a mount, so root (as CI runs); elsewhere the forced-error tests below stand in."""
+    if not IS_ROOT:
+        pytest.skip("mounting a small file system needs root")
     mnt = tmp_path / "tiny"
     mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], check=True)
     monkeypatch.setenv("CREDIT_DESK_HOME", str(mnt / "home"))
     try:
         yield mnt

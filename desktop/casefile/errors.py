@@ -1,11 +1,10 @@
 """Why a record was not written, in words the clerk (and the hall's IT support) can act on."""
 from __future__ import annotations
 
-import errno
-import shutil
 import sqlite3
 from pathlib import Path
 
+from desktop.site.disk import write_failure
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message, UserError
 
 
@@ -61,31 +60,20 @@ _TEMPLATES = {"readonly": _READONLY, "full": _FULL, "busy": _BUSY, "damaged": _D
 # CORRUPT and NOTADB a file that is broken or not a case file at all.
 _SQLITE_CAUSES = {3: "readonly", 8: "readonly", 14: "readonly", 23: "readonly", 13: "full",
                   5: "busy", 6: "busy", 11: "damaged", 26: "damaged"}
-_OS_CAUSES = {errno.EACCES: "readonly", errno.EPERM: "readonly", errno.EROFS: "readonly",
-              errno.ENOSPC: "full", errno.EDQUOT: "full"}
 
 
 def not_durable(path: Path, exc: BaseException) -> RecordNotDurable:
-    if isinstance(exc, sqlite3.Error):
-        code = getattr(exc, "sqlite_errorcode", None)
-        cause = _SQLITE_CAUSES.get(code & 0xFF, "io") if code is not None else "io"
-    else:
-        cause = _OS_CAUSES.get(getattr(exc, "errno", None), "io")
     folder = path.parent
-    if cause == "io" and _nearly_full(folder):
+    code = getattr(exc, "sqlite_errorcode", None) if isinstance(exc, sqlite3.Error) else None
+    if code is not None and (code & 0xFF) in _SQLITE_CAUSES:
+        cause = _SQLITE_CAUSES[code & 0xFF]
+    else:
         # SQLite reports ENOSPC while creating its WAL or shared-memory file as a plain I/O
         # error; the clerk needs to hear that the disk is full, because that is what to fix.
-        cause = "full"
+        cause = write_failure(exc, folder, room_needed=_FULL_BELOW)
     message = Message(_TEMPLATES[cause], {"folder": str(folder if cause != "busy" else path),
                                           "file": str(path), "detail": str(exc)})
     return RecordNotDurable(message, folder=folder, cause=cause)
-
-
-def _nearly_full(folder: Path) -> bool:
-    try:
-        return shutil.disk_usage(folder).free < _FULL_BELOW
-    except OSError:
-        return False
 
 
 _FULL_BELOW = 1 << 20  # bytes: less than this left and another record may not fit

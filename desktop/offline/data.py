@@ -3,9 +3,7 @@ deployment config exists, verified before it is trusted, and judged against the 
 limits."""
 from __future__ import annotations
 
-import errno
 import logging
-import shutil
 import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
@@ -16,6 +14,7 @@ from desktop.check.sources import OfflineAnswer, OfflineUnavailable
 from desktop.offline import refusal
 from desktop.site import paths
 from desktop.site.config import Config
+from desktop.site.disk import write_failure
 from desktop.site.messages import QT_TRANSLATE_NOOP, Message
 from offline_cache.errors import SnapshotRefused
 from offline_cache.reader import RowsUnverified, SnapshotReader
@@ -139,25 +138,12 @@ _SEED_IO = QT_TRANSLATE_NOOP(
 # Less than this left and the demo data (some 1.6 MB) cannot fit: a write that failed with some
 # other error there is reported as the full disk it most likely is.
 _FULL_BELOW = 4 << 20
+_SEED_TEMPLATES = {"full": _SEED_FULL, "readonly": _SEED_READONLY, "io": _SEED_IO}
 
 
 def _not_seeded(folder: Path, exc: OSError) -> Message:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        template = _SEED_FULL
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        template = _SEED_READONLY
-    else:
-        template = _SEED_FULL if _nearly_full(folder) else _SEED_IO
-    return Message(template, {"folder": str(folder), "detail": exc.strerror or type(exc).__name__})
-
-
-def _nearly_full(folder: Path) -> bool:
-    for path in (folder, *folder.parents):  # the store folder is removed when its install fails
-        try:
-            return shutil.disk_usage(path).free < _FULL_BELOW
-        except OSError:
-            continue
-    return False
+    return Message(_SEED_TEMPLATES[write_failure(exc, folder, room_needed=_FULL_BELOW)],
+                   {"folder": str(folder), "detail": exc.strerror or type(exc).__name__})
 
 
 def _unverified(snap: InstalledSnapshot, exc: RowsUnverified) -> OfflineUnavailable:
