@@ -9,8 +9,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
-from snapshot_fixtures import ITEM, KNOWN, NOW, Publisher, deploy
+from snapshot_fixtures import ITEM, KNOWN, NOW, deploy, pub  # noqa: F401
 
 from desktop.app.cli import main as desk
 
@@ -21,13 +20,6 @@ def run(capsys, *argv):
     return code, out, err
 
 
-@pytest.fixture
-def production(tmp_path, desk_env):
-    _, config = desk_env
-    p = Publisher(tmp_path / "publisher")
-    deploy(config, p.root)
-    return p
-
 
 def installed_data() -> Path:
     store = Path(os.environ["CREDIT_DESK_HOME"]) / "snapshot"
@@ -37,17 +29,17 @@ def installed_data() -> Path:
 
 # --- no valid snapshot: exit 3 ----------------------------------------------------------------
 
-def test_production_machine_without_a_snapshot(capsys, production):
+def test_production_machine_without_a_snapshot(capsys, pub):
     code, out, err = run(capsys, "items", "--json")
     assert code == 3 and out == "" and "没有离线数据" in err and "导入" in err
     code, out, _ = run(capsys, "cache", "status")
     assert code == 3 and "不可用" in out and "没有离线数据" in out
-    assert "test-province" in out and str(production.root) in out
+    assert "test-province" in out and str(pub.root) in out
 
 
-def test_expired_snapshot(capsys, production):
+def test_expired_snapshot(capsys, pub):
     # Installed while valid; its expiry has passed since (the deployment's clock moved on).
-    m = production.publish(1, data_as_of=NOW - timedelta(days=2),
+    m = pub.publish(1, data_as_of=NOW - timedelta(days=2),
                            expires=datetime.now(timezone.utc) + timedelta(seconds=1.5))
     assert run(capsys, "cache", "import", m)[0] == 0
     time.sleep(1.6)
@@ -57,18 +49,18 @@ def test_expired_snapshot(capsys, production):
     assert code == 3 and "过期" in out
 
 
-def test_snapshot_past_the_deployments_max_age(capsys, production, desk_env):
-    assert run(capsys, "cache", "import", production.publish(1, data_as_of=NOW - timedelta(hours=10)))[0] == 0
-    deploy(desk_env[1], production.root, warn=2, max_age=5)
+def test_snapshot_past_the_deployments_max_age(capsys, pub, desk_env):
+    assert run(capsys, "cache", "import", pub.publish(1, data_as_of=NOW - timedelta(hours=10)))[0] == 0
+    deploy(desk_env[1], pub.root, warn=2, max_age=5)
     assert run(capsys, "items")[0] == 3
     code, out, _ = run(capsys, "cache", "status")
     assert code == 3 and "最长可用期限" in out
 
 
-def test_tampered_installed_snapshot(capsys, production):
+def test_tampered_installed_snapshot(capsys, pub):
     """An insider's edit of the installed rows: the check that reads them cannot vouch; a code
     in an untouched bucket still can; an edited catalogue stops the item list."""
-    assert run(capsys, "cache", "import", production.publish(1))[0] == 0
+    assert run(capsys, "cache", "import", pub.publish(1))[0] == 0
     data = installed_data()
     conn = sqlite3.connect(data)
     with conn:
@@ -88,8 +80,8 @@ def test_tampered_installed_snapshot(capsys, production):
 
 # --- a valid snapshot ------------------------------------------------------------------------
 
-def test_status_of_a_production_snapshot(capsys, production):
-    assert run(capsys, "cache", "import", production.publish(7, data_as_of=NOW - timedelta(hours=3)))[0] == 0
+def test_status_of_a_production_snapshot(capsys, pub):
+    assert run(capsys, "cache", "import", pub.publish(7, data_as_of=NOW - timedelta(hours=3)))[0] == 0
     code, out, _ = run(capsys, "cache", "status")
     assert code == 0
     assert "第 7 版（完整快照）" in out and "地区 440000" in out and "3 小时前" in out
@@ -97,14 +89,14 @@ def test_status_of_a_production_snapshot(capsys, production):
     assert "演示" not in out and "数据已较旧" not in out
 
 
-def test_status_says_when_the_data_is_getting_old(capsys, production):
-    assert run(capsys, "cache", "import", production.publish(1, data_as_of=NOW - timedelta(hours=60)))[0] == 0
+def test_status_says_when_the_data_is_getting_old(capsys, pub):
+    assert run(capsys, "cache", "import", pub.publish(1, data_as_of=NOW - timedelta(hours=60)))[0] == 0
     code, out, _ = run(capsys, "cache", "status")
     assert code == 0 and "数据已较旧" in out
 
 
-def test_items_lists_codes_names_and_departments(capsys, production):
-    assert run(capsys, "cache", "import", production.publish(1))[0] == 0
+def test_items_lists_codes_names_and_departments(capsys, pub):
+    assert run(capsys, "cache", "import", pub.publish(1))[0] == 0
     code, out, _ = run(capsys, "items")
     assert code == 0
     rows = [line.split("\t") for line in out.splitlines()]

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from snapshot_fixtures import Publisher, deploy
+from snapshot_fixtures import pub  # noqa: F401
 
 from offline_cache.install_lock import install_lock, lock_path
 
@@ -36,18 +36,11 @@ def pointer_ok() -> dict:
     return state
 
 
-@pytest.fixture
-def production(tmp_path, desk_env):
-    _, config = desk_env
-    p = Publisher(tmp_path / "publisher")
-    deploy(config, p.root)
-    return p
-
 
 @pytest.mark.slow
-def test_two_imports_at_once_twenty_rounds(production):
-    _, v2, v3 = production.datasets()
-    manifests = [production.publish(n, data) for n, data in ((2, v2), (3, v3))]
+def test_two_imports_at_once_twenty_rounds(pub):
+    _, v2, v3 = pub.datasets()
+    manifests = [pub.publish(n, data) for n, data in ((2, v2), (3, v3))]
     for round_no in range(20):
         if store().exists():
             for child in list(store().iterdir()):
@@ -69,13 +62,13 @@ def test_two_imports_at_once_twenty_rounds(production):
         assert not list(store().glob(".staging-*"))
 
 
-def test_a_killed_install_leaves_nothing_behind_the_next_one(production):
-    _, v2, v3 = production.datasets()
-    assert cache("import", production.publish(2, v2)).wait(timeout=120) == 0
+def test_a_killed_install_leaves_nothing_behind_the_next_one(pub):
+    _, v2, v3 = pub.datasets()
+    assert cache("import", pub.publish(2, v2)).wait(timeout=120) == 0
     leftover = store() / ".staging-0123456789ab"
     leftover.mkdir()
     (leftover / "dataset.sqlite").write_bytes(b"\0" * 4096)  # a killed import's copy
-    assert cache("import", production.publish(3, v3)).wait(timeout=120) == 0
+    assert cache("import", pub.publish(3, v3)).wait(timeout=120) == 0
     assert not leftover.exists()
     assert pointer_ok()["current"]["version"] == 3
 
@@ -103,11 +96,11 @@ def test_the_lock_is_released_when_its_holder_is_killed(tmp_path):
 
 # -- issue 12 item 6: only regular files are opened ----------------------------------------------
 
-def test_a_fifo_named_like_a_manifest_is_refused_not_waited_on(production, tmp_path):
+def test_a_fifo_named_like_a_manifest_is_refused_not_waited_on(pub, tmp_path):
     """A FIFO named *.json beside a valid snapshot (and one in place of the data file): the import
     neither hangs nor crashes; the FIFO is never opened for a blocking read."""
-    _, v2, _ = production.datasets()
-    repo = production.publish(2, v2)
+    _, v2, _ = pub.datasets()
+    repo = pub.publish(2, v2)
     os.mkfifo(repo / "metadata" / "zz-forged.json")
     proc = cache("import", repo)
     try:
@@ -130,7 +123,7 @@ def test_a_fifo_named_like_a_manifest_is_refused_not_waited_on(production, tmp_p
     assert code == 4 and "特殊文件" in err and "Traceback" not in err
 
     # A FIFO in place of a data file the metadata lists.
-    forged = production.publish(3, v2)
+    forged = pub.publish(3, v2)
     data = forged / "targets" / "snapshot-000003.sqlite"
     data.unlink()
     os.mkfifo(data)
